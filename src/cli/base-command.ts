@@ -1,0 +1,60 @@
+// The base of every command: Podman's global flags, lazy runtime, and error
+// handling (one line on stderr, Podman's exit codes: 125 for engine errors).
+import {Command, Flags, Interfaces} from '@oclif/core'
+import {GLOBALS_ENV} from './argv.js'
+import type {GlobalOptions} from '../libpod/config/config.js'
+import {PeapodError, ExitCode} from '../libpod/errors.js'
+import type {Runtime} from '../libpod/runtime.js'
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+
+const G = 'GLOBAL'
+
+export abstract class BaseCommand extends Command {
+  static override baseFlags = {
+    root: Flags.string({helpGroup: G, description: 'Path to the root directory in which data, including images, is stored'}),
+    runroot: Flags.string({helpGroup: G, description: 'Path to the "run directory" where all state information is stored'}),
+    'storage-driver': Flags.string({helpGroup: G, description: 'Select which storage driver is used to manage storage of images and containers (overlay, vfs)'}),
+    'storage-opt': Flags.string({helpGroup: G, multiple: true, multipleNonGreedy: true, description: 'Used to pass an option to the storage driver'}),
+    runtime: Flags.string({helpGroup: G, description: 'Path to the OCI-compatible binary used to run containers'}),
+    'log-level': Flags.string({helpGroup: G, options: ['trace', 'debug', 'info', 'warn', 'warning', 'error', 'fatal', 'panic'], description: 'Log messages above specified level'}),
+    'cgroup-manager': Flags.string({helpGroup: G, options: ['cgroupfs', 'systemd'], description: 'Cgroup manager to use'}),
+  }
+
+  // Podman's exit codes for flag errors too (oclif would exit 2).
+  protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+    if (err instanceof ExitCode) {
+      this.exit(err.exitCode)
+    }
+    if (err.oclif?.exit === 0) throw err // --help, --version, this.exit(0)
+    if (err.message?.startsWith('EEXIT:')) throw err
+    const code = err instanceof PeapodError ? err.exitCode : 125
+    if (this.globalOptions().logLevel === 'debug' && err.stack) process.stderr.write(err.stack + '\n')
+    const msg = err.message.replace(/\s*See more help with --help\s*$/, '').trim()
+    process.stderr.write(`Error: ${msg.split('\n')[0]}\n`)
+    this.exit(code)
+  }
+
+  private runtimePromise?: Promise<Runtime>
+
+  /** Global options: flags after the command, else those lifted from before it. */
+  protected globalOptions(flags: Record<string, unknown> = {}): GlobalOptions {
+    const lifted = JSON.parse(process.env[GLOBALS_ENV] || '{}') as Record<string, unknown>
+    const pick = (k: string) => (flags[k] ?? lifted[k]) as never
+    return {
+      root: pick('root'),
+      runroot: pick('runroot'),
+      storageDriver: pick('storage-driver'),
+      storageOpts: pick('storage-opt'),
+      runtime: pick('runtime'),
+      logLevel: pick('log-level') ?? (lifted.debug ? 'debug' : undefined),
+      cgroupManager: pick('cgroup-manager'),
+    }
+  }
+
+  /** Opens the engine (config + store) once per command. */
+  protected async runtime(flags: Record<string, unknown>): Promise<Runtime> {
+    this.runtimePromise ??= import('../libpod/runtime.js').then(m => m.Runtime.open(this.globalOptions(flags)))
+    return this.runtimePromise
+  }
+}

@@ -1,0 +1,44 @@
+// Output the way Podman prints it: default tables, `--format json`, Go
+// templates (with the `table` prefix adding a header row).
+import {compileTemplate} from '../libpod/format/template.js'
+import {isTableFormat, renderRows} from '../libpod/format/table.js'
+
+/** Go's json.MarshalIndent(v, "", "    ") as Podman prints JSON. */
+export function toJson(v: unknown): string {
+  return JSON.stringify(v, null, 4)
+}
+
+/** Whether the format asks for JSON of the whole list (Podman: `json` or `{{json .}}`). */
+export function isJsonFormat(format: string | undefined): boolean {
+  return format !== undefined && /^\s*(json|\{\{\s*json\s+\.\s*\}\})\s*$/.test(format)
+}
+
+export interface ListOptions<R> {
+  /** The format used without --format, e.g. 'table {{.ID}}\t{{.Names}}'. */
+  defaultFormat: string
+  /** Header text per field (field → header), e.g. {ID: 'IMAGE ID'}. */
+  headers: Record<string, string>
+  /** The JSON form of a row for --format json (Podman's JSON keys differ from template fields). */
+  json?: (row: R) => unknown
+  /** Suppress the header (--noheading). */
+  noHeading?: boolean
+}
+
+/** Renders rows for a list command (images, ps, history, ...). */
+export function renderList<R extends object>(format: string | undefined, rows: R[], opts: ListOptions<R>): string {
+  if (isJsonFormat(format)) return toJson(rows.map(r => (opts.json ? opts.json(r) : r))) + '\n'
+  let fmt = format ?? opts.defaultFormat
+  if (opts.noHeading && isTableFormat(fmt)) fmt = fmt.replace(/^\s*table\s?/, '')
+  return renderRows(fmt, rows, opts.headers)
+}
+
+/** Renders one object (inspect, version): JSON by default, else a template. */
+export function renderOne(format: string, obj: unknown): string {
+  if (isJsonFormat(format)) return toJson(obj)
+  return compileTemplate(unescapeFormat(format)).execute(obj).replace(/\n$/, '')
+}
+
+/** Podman turns literal `\t` and `\n` typed on the command line into tabs and newlines. */
+export function unescapeFormat(f: string): string {
+  return f.replace(/\\t/g, '\t').replace(/\\n/g, '\n')
+}

@@ -1,0 +1,16 @@
+import {Args} from '@oclif/core'
+import {ExitCode} from '../../libpod/errors.js'
+import {findImage} from '../../libpod/image/lookup.js'
+import {BaseCommand} from '../../cli/base-command.js'
+
+export default class ImageExists extends BaseCommand {
+  static override summary = 'Check if an image exists in local storage'
+  static override args = {image: Args.string({required: true, description: 'image name or ID'})}
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(ImageExists)
+    const rt = await this.runtime(flags)
+    // Podman: 0 when it exists, 1 when it does not, 125 on error.
+    if (!findImage(rt.listImages(), args.image, rt.searchRegistries)) throw new ExitCode(1)
+  }
+}

@@ -1,0 +1,31 @@
+import {Args, Flags} from '@oclif/core'
+import {renderList} from '../../cli/output.js'
+import {historyRows} from '../../libpod/image/history.js'
+import {BaseCommand} from '../../cli/base-command.js'
+
+export default class ImageHistory extends BaseCommand {
+  static override summary = 'Show history of a specified image'
+  static override aliases = ['history']
+  static override args = {image: Args.string({required: true, description: 'image name or ID'})}
+  static override flags = {
+    format: Flags.string({description: 'Change the output to JSON or a Go template'}),
+    human: Flags.boolean({char: 'H', default: true, allowNo: true, description: 'Display sizes and dates in human readable format'}),
+    'no-trunc': Flags.boolean({description: 'Do not truncate the output'}),
+    quiet: Flags.boolean({char: 'q', description: 'Display the numeric IDs only'}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(ImageHistory)
+    const rt = await this.runtime(flags)
+    const rows = historyRows(rt, rt.lookupImage(args.image), {human: flags.human, noTrunc: flags['no-trunc']})
+    if (flags.quiet) {
+      this.log(rows.map(r => r.ID).join('\n'))
+      return
+    }
+    process.stdout.write(renderList(flags.format, rows, {
+      defaultFormat: 'table {{.ID}}\t{{.Created}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}',
+      headers: {ID: 'ID', Created: 'CREATED', CreatedBy: 'CREATED BY', Size: 'SIZE', Comment: 'COMMENT', CreatedAt: 'CREATED AT'},
+      json: r => r.json,
+    }))
+  }
+}

@@ -1,0 +1,20 @@
+import {Args} from '@oclif/core'
+import {tagImage} from '../../libpod/image/manage.js'
+import {BaseCommand} from '../../cli/base-command.js'
+
+export default class ImageTag extends BaseCommand {
+  static override summary = 'Add an additional name to a local image'
+  static override aliases = ['tag']
+  static override strict = false
+  static override args = {
+    image: Args.string({required: true, description: 'image name or ID'}),
+    target: Args.string({required: true, description: 'new name(s)'}),
+  }
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(ImageTag)
+    const [image, ...names] = argv as string[]
+    const rt = await this.runtime(flags)
+    await tagImage(rt.store, image, names, rt.searchRegistries)
+  }
+}

@@ -1,0 +1,31 @@
+import {Flags} from '@oclif/core'
+import {createRequire} from 'node:module'
+import {BaseCommand} from '../cli/base-command.js'
+
+export default class Version extends BaseCommand {
+  static override summary = 'Display the Podman-compatible version information'
+  static override flags = {
+    format: Flags.string({char: 'f', description: 'Change the output format to JSON or a Go template'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Version)
+    const pkg = createRequire(import.meta.url)('../../package.json') as {version: string}
+    const info = {
+      Version: pkg.version,
+      APIVersion: pkg.version,
+      GoVersion: `node ${process.version}`,
+      GitCommit: '',
+      BuiltTime: '',
+      Built: 0,
+      OsArch: `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+      Os: 'linux',
+    }
+    if (flags.format) {
+      const {renderOne} = await import('../cli/output.js')
+      this.log(renderOne(flags.format, {Client: info, Server: info}))
+      return
+    }
+    this.log(`Version:      ${info.Version}\nAPI Version:  ${info.APIVersion}\nGo Version:   ${info.GoVersion}\nBuilt:        ${new Date(0).toUTCString()}\nOS/Arch:      ${info.OsArch}`)
+  }
+}

@@ -1,0 +1,60 @@
+// The engine's configuration: paths, storage driver and OCI runtime, from
+// containers.conf / storage.conf and the global flags (flags win).
+import {defaultPaths, type Paths} from './paths.js'
+import {get, loadLayered, type Table} from './toml.js'
+
+export interface GlobalOptions {
+  root?: string
+  runroot?: string
+  storageDriver?: string
+  storageOpts?: string[]
+  runtime?: string
+  logLevel?: string
+  cgroupManager?: string
+}
+
+export interface Config extends Paths {
+  storageDriver: string
+  /** The driver was asked for (flag or storage.conf), not defaulted. */
+  storageDriverExplicit: boolean
+  storageOptions: string[]
+  /** OCI runtime name or path; '' = pick the first one that works. */
+  runtime: string
+  runtimePaths: Record<string, string[]>
+  logLevel: string
+  cgroupManager: string
+  containers: Table
+  engine: Table
+}
+
+const DRIVERS = new Set(['overlay', 'vfs'])
+
+export function loadConfig(opts: GlobalOptions = {}): Config {
+  const paths = defaultPaths()
+  const containersConf = loadLayered('containers.conf', paths.configDirs, 'CONTAINERS_CONF')
+  // storage.conf: we take the driver and its options, never graphroot/runroot,
+  // since peapod's store layout is not containers/storage's.
+  const storageConf = loadLayered('storage.conf', paths.configDirs, 'CONTAINERS_STORAGE_CONF')
+  const engine = (get<Table>(containersConf, 'engine') ?? {}) as Table
+  const confDriver = get<string>(storageConf, 'storage.driver') || process.env.STORAGE_DRIVER
+  const storageDriver = opts.storageDriver || (confDriver && DRIVERS.has(confDriver) ? confDriver : 'overlay')
+  const overlayOpts = get<Table>(storageConf, 'storage.options.overlay') ?? {}
+  const storageOptions = [
+    ...(typeof overlayOpts.mount_program === 'string' ? [`overlay.mount_program=${overlayOpts.mount_program}`] : []),
+    ...(opts.storageOpts ?? []),
+  ]
+  return {
+    ...paths,
+    graphRoot: opts.root || paths.graphRoot,
+    runRoot: opts.runroot || paths.runRoot,
+    storageDriver,
+    storageDriverExplicit: Boolean(opts.storageDriver || process.env.STORAGE_DRIVER),
+    storageOptions,
+    runtime: opts.runtime || (get<string>(engine, 'runtime') ?? ''),
+    runtimePaths: (get<Record<string, string[]>>(engine, 'runtimes') ?? {}),
+    logLevel: opts.logLevel || 'warn',
+    cgroupManager: opts.cgroupManager || 'cgroupfs',
+    containers: (get<Table>(containersConf, 'containers') ?? {}) as Table,
+    engine,
+  }
+}

@@ -1,0 +1,63 @@
+// Reads the containers-common TOML config files (containers.conf, storage.conf,
+// registries.conf) in Podman's order and merges them, later files winning.
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import path from 'node:path'
+import {parse} from 'smol-toml'
+import {ConfigError} from '../errors.js'
+
+export type Table = Record<string, unknown>
+
+export function readToml(file: string): Table | undefined {
+  if (!existsSync(file)) return undefined
+  try {
+    return parse(readFileSync(file, 'utf8')) as Table
+  } catch (e) {
+    throw new ConfigError(`reading ${file}: ${(e as Error).message.split('\n')[0]}`)
+  }
+}
+
+/** Deep merge of TOML tables: `over` wins, arrays are replaced, not concatenated. */
+export function mergeTables(base: Table, over: Table): Table {
+  const out: Table = {...base}
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k]
+    out[k] = isTable(b) && isTable(v) ? mergeTables(b, v) : v
+  }
+  return out
+}
+
+function isTable(v: unknown): v is Table {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date)
+}
+
+/**
+ * Files named `name` in `dirs` (most specific first) plus each dir's
+ * `name.d/*.conf` drop-ins, merged from least to most specific. An env var
+ * (CONTAINERS_CONF, CONTAINERS_STORAGE_CONF, ...) replaces the search.
+ */
+export function loadLayered(name: string, dirs: string[], envOverride?: string): Table {
+  const override = envOverride ? process.env[envOverride] : undefined
+  if (override) return readToml(override) ?? {}
+  let out: Table = {}
+  for (const dir of [...dirs].reverse()) {
+    const t = readToml(path.join(dir, name))
+    if (t) out = mergeTables(out, t)
+    const dropins = path.join(dir, `${name}.d`)
+    if (existsSync(dropins)) {
+      for (const f of readdirSync(dropins).filter(f => f.endsWith('.conf')).sort()) {
+        const d = readToml(path.join(dropins, f))
+        if (d) out = mergeTables(out, d)
+      }
+    }
+  }
+  return out
+}
+
+export function get<T>(t: Table, dotted: string): T | undefined {
+  let cur: unknown = t
+  for (const part of dotted.split('.')) {
+    if (!isTable(cur)) return undefined
+    cur = cur[part]
+  }
+  return cur as T | undefined
+}

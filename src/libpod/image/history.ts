@@ -1,0 +1,51 @@
+// `history`: one row per config history entry, newest first, with the
+// layer sizes of the entries that made a layer (Podman's layout).
+import type {Runtime} from '../runtime.js'
+import {humanSize, timeAgo} from '../util/human.js'
+import type {ImageDoc} from './images.js'
+import {parseConfig} from './inspect.js'
+
+export interface HistoryRow {
+  ID: string
+  Created: string
+  CreatedAt: string
+  CreatedBy: string
+  Size: string
+  Comment: string
+  Tags: string[]
+  json: Record<string, unknown>
+}
+
+export function historyRows(rt: Runtime, doc: ImageDoc, opts: {human?: boolean; noTrunc?: boolean}): HistoryRow[] {
+  const cfg = parseConfig(doc)
+  const history = cfg.history?.length ? cfg.history : doc.layers.map(() => ({created: cfg.created} as NonNullable<typeof cfg.history>[number]))
+  const layers = [...doc.layers]
+  const rows: HistoryRow[] = []
+  history.forEach((h, i) => {
+    const layerId = h.empty_layer ? undefined : layers.shift()
+    const size = layerId && rt.store.layers.exists(layerId) ? rt.store.layers.get(layerId).size : 0
+    const isTop = i === history.length - 1
+    const created = new Date(h.created ?? cfg.created ?? doc.added)
+    let createdBy = h.created_by ?? ''
+    if (!opts.noTrunc && createdBy.length > 45) createdBy = createdBy.slice(0, 42) + '...'
+    rows.push({
+      ID: isTop ? (opts.noTrunc ? doc.id : doc.id.slice(0, 12)) : '<missing>',
+      Created: opts.human === false ? created.toISOString() : timeAgo(created),
+      CreatedAt: created.toISOString().replace(/\.\d+Z$/, 'Z'),
+      CreatedBy: createdBy,
+      Size: opts.human === false ? String(size) : humanSize(size),
+      Comment: h.comment ?? '',
+      Tags: isTop ? doc.names : [],
+      json: {
+        id: isTop ? doc.id : '<missing>',
+        created: h.created ?? '',
+        CreatedBy: h.created_by ?? '',
+        size,
+        comment: h.comment ?? '',
+        ...(isTop && doc.names.length ? {tags: doc.names} : {}),
+        Created: created.toISOString().replace(/\.\d+Z$/, 'Z'),
+      },
+    })
+  })
+  return rows.reverse()
+}

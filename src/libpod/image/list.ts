@@ -1,0 +1,128 @@
+// `images`: one row per name (a nameless image is one <none> row), filtered
+// and sorted as Podman does.
+import {InvalidArgument} from '../errors.js'
+import type {Runtime} from '../runtime.js'
+import {humanSize, timeAgo} from '../util/human.js'
+import type {ImageDoc} from './images.js'
+import {createdOf, imageSize, parseConfig, repoDigests, type ImageRow} from './inspect.js'
+import {parseReference} from './reference.js'
+
+export interface ListOptions {
+  filters?: string[]
+  sort?: string
+  noTrunc?: boolean
+}
+
+type Filter = (doc: ImageDoc, rt: Runtime) => boolean
+
+function parseFilter(rt: Runtime, f: string): Filter {
+  const eq = f.indexOf('=')
+  if (eq === -1) throw new InvalidArgument(`invalid image filter "${f}": must be in the format "filter=value"`)
+  const key = f.slice(0, eq)
+  const value = f.slice(eq + 1)
+  switch (key) {
+    case 'reference': return doc => doc.names.some(n => referenceMatches(n, value))
+    case 'dangling': return doc => (doc.names.length === 0) === (value === 'true')
+    case 'label': {
+      const [k, v] = splitOnce(value, '=')
+      return doc => {
+        const labels = parseConfig(doc).config?.Labels ?? {}
+        return k in labels && (v === undefined || labels[k] === v)
+      }
+    }
+    case 'id': return doc => doc.id.startsWith(value.replace(/^sha256:/, ''))
+    case 'digest': return doc => doc.digests.includes(value)
+    case 'readonly': return () => value === 'false'
+    case 'before':
+    case 'since': {
+      const ref = rt.lookupImage(value)
+      const t = createdOf(ref).getTime()
+      return key === 'before' ? doc => createdOf(doc).getTime() < t : doc => createdOf(doc).getTime() > t
+    }
+    case 'intermediate': return () => value === 'false'
+    case 'containers': return doc => (rt.imageUsers(doc.id).length > 0) === (value === 'true')
+    default: throw new InvalidArgument(`unsupported image filter "${key}"`)
+  }
+}
+
+function splitOnce(s: string, sep: string): [string, string | undefined] {
+  const i = s.indexOf(sep)
+  return i === -1 ? [s, undefined] : [s.slice(0, i), s.slice(i + 1)]
+}
+
+/** Podman's reference filter: a glob over the name, matched against full and short forms. */
+function referenceMatches(name: string, pattern: string): boolean {
+  const re = new RegExp('^' + pattern.split('*').map(p => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*') + '$')
+  const r = parseReference(name)
+  const repo = `${r.domain}/${r.path}`
+  const candidates = [name, repo, r.path, `${r.path}:${r.tag}`, r.path.split('/').pop()!, `${r.path.split('/').pop()}:${r.tag}`]
+  return candidates.some(c => re.test(c))
+}
+
+export function imageRows(rt: Runtime, opts: ListOptions = {}): ImageRow[] {
+  const filters = (opts.filters ?? []).map(f => parseFilter(rt, f))
+  const docs = rt.listImages().filter(d => filters.every(f => f(d, rt)))
+  const rows: ImageRow[] = []
+  for (const doc of docs) {
+    const created = createdOf(doc)
+    const bytes = imageSize(rt.store, doc)
+    const base = {
+      ID: opts.noTrunc ? `sha256:${doc.id}` : doc.id.slice(0, 12),
+      Id: doc.id,
+      Names: doc.names,
+      Digest: doc.digest,
+      RepoDigests: repoDigests(doc),
+      Created: timeAgo(created),
+      CreatedAt: created.toISOString().replace(/\.\d+Z$/, 'Z'),
+      CreatedTime: created,
+      Size: humanSize(bytes),
+      VirtualSize: humanSize(bytes),
+      SharedSize: humanSize(0),
+      Labels: parseConfig(doc).config?.Labels ?? null,
+      Containers: rt.imageUsers(doc.id).length,
+      Dangling: doc.names.length === 0,
+      ReadOnly: false,
+      History: doc.names,
+      bytes,
+    }
+    if (doc.names.length === 0) rows.push({...base, Repository: '<none>', Tag: '<none>'})
+    for (const n of doc.names) {
+      const r = parseReference(n)
+      rows.push({...base, Repository: `${r.domain ? r.domain + '/' : ''}${r.path}`, Tag: r.tag ?? '<none>'})
+    }
+  }
+  return sortRows(rows, opts.sort ?? 'created')
+}
+
+function sortRows(rows: ImageRow[], by: string): ImageRow[] {
+  const cmp: Record<string, (a: ImageRow, b: ImageRow) => number> = {
+    created: (a, b) => b.CreatedTime.getTime() - a.CreatedTime.getTime(),
+    id: (a, b) => a.Id.localeCompare(b.Id),
+    repository: (a, b) => a.Repository.localeCompare(b.Repository),
+    tag: (a, b) => a.Tag.localeCompare(b.Tag),
+    size: (a, b) => a.bytes - b.bytes,
+  }
+  const c = cmp[by]
+  if (!c) throw new InvalidArgument(`"${by}" is not a valid option for --sort: valid options are created, id, repository, size, tag`)
+  return rows.sort((a, b) => c(a, b) || a.Repository.localeCompare(b.Repository) || a.Tag.localeCompare(b.Tag))
+}
+
+/** The JSON form `images --format json` prints (Podman's ImageSummary). */
+export function imageSummaryJson(row: ImageRow): Record<string, unknown> {
+  return {
+    Id: row.Id,
+    ParentId: '',
+    RepoTags: null,
+    RepoDigests: row.RepoDigests,
+    Size: row.bytes,
+    SharedSize: 0,
+    VirtualSize: row.bytes,
+    Labels: row.Labels,
+    Containers: row.Containers,
+    Names: row.Names.length ? row.Names : undefined,
+    Digest: row.Digest,
+    History: row.History.length ? row.History : undefined,
+    Created: Math.floor(row.CreatedTime.getTime() / 1000),
+    CreatedAt: row.CreatedAt,
+  }
+}

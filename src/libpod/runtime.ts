@@ -1,0 +1,41 @@
+// Runtime: the one entry point into the engine. Opens the config and the
+// store; commands call its members and never touch the store's files.
+import {loadConfig, type Config, type GlobalOptions} from './config/config.js'
+import {get, loadLayered} from './config/toml.js'
+import {lookupImage} from './image/lookup.js'
+import type {ImageDoc} from './image/images.js'
+import {Store} from './storage/store.js'
+
+export class Runtime {
+  private registriesCache?: string[]
+
+  private constructor(readonly config: Config, readonly store: Store) {}
+
+  static open(opts: GlobalOptions = {}): Runtime {
+    const config = loadConfig(opts)
+    return new Runtime(config, Store.open(config))
+  }
+
+  /** unqualified-search-registries from registries.conf (docker.io when unset). */
+  get searchRegistries(): string[] {
+    if (!this.registriesCache) {
+      const conf = loadLayered('registries.conf', this.config.configDirs, 'CONTAINERS_REGISTRIES_CONF')
+      const list = get<string[]>(conf, 'unqualified-search-registries')
+      this.registriesCache = list && list.length ? list : ['docker.io']
+    }
+    return this.registriesCache
+  }
+
+  listImages(): ImageDoc[] {
+    return this.store.images.list()
+  }
+
+  lookupImage(nameOrId: string): ImageDoc {
+    return lookupImage(this.store.images.list(), nameOrId, this.searchRegistries)
+  }
+
+  /** Container IDs using an image; containers arrive with the lifecycle work. */
+  imageUsers(_imageId: string): string[] {
+    return []
+  }
+}

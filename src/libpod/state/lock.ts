@@ -1,0 +1,33 @@
+// On-disk locks (proper-lockfile). A lock is a directory `<file>.lock` whose
+// mtime is refreshed while held; a holder killed with SIGKILL stops refreshing
+// and the lock is taken over once stale, so a crash never wedges the store.
+import {mkdirSync} from 'node:fs'
+import path from 'node:path'
+import lockfile from 'proper-lockfile'
+import {LockError} from '../errors.js'
+
+const STALE_MS = 5000
+
+export async function withLock<T>(file: string, fn: () => Promise<T> | T): Promise<T> {
+  mkdirSync(path.dirname(file), {recursive: true})
+  let release: () => Promise<void>
+  try {
+    release = await lockfile.lock(file, {
+      realpath: false,
+      stale: STALE_MS,
+      // Retry long enough to outlast a stale lock left by a killed command.
+      retries: {retries: 400, factor: 1.2, minTimeout: 5, maxTimeout: 60, randomize: true},
+      onCompromised: () => {
+        // Another process took the lock over (we were blocked longer than
+        // `stale`): the work under way finishes; atomic writes keep documents whole.
+      },
+    })
+  } catch (e) {
+    throw new LockError(`acquiring lock ${file}: ${(e as Error).message}`)
+  }
+  try {
+    return await fn()
+  } finally {
+    await release().catch(() => {})
+  }
+}

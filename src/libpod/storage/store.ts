@@ -1,0 +1,70 @@
+// The store: layers + images under one lock, with the driver fixed when the
+// store is first used (as containers/storage does).
+import {existsSync, mkdirSync} from 'node:fs'
+import path from 'node:path'
+import type {Config} from '../config/config.js'
+import {StorageError} from '../errors.js'
+import {ImageIndex} from '../image/images.js'
+import {readJson, writeJsonAtomic} from '../state/atomic.js'
+import {withLock} from '../state/lock.js'
+import {makeDriver, overlayWorks, type LayerDriver} from './driver.js'
+import {LayerStore} from './layers.js'
+
+interface StoreMeta { driver: string }
+
+export class Store {
+  readonly layers: LayerStore
+  readonly images: ImageIndex
+  readonly driver: LayerDriver
+
+  private constructor(readonly config: Config, driver: LayerDriver) {
+    this.driver = driver
+    this.layers = new LayerStore(config.graphRoot, driver, config.rootless)
+    this.images = new ImageIndex(config.graphRoot)
+  }
+
+  /** Opens the store; the driver is chosen (and checked) on first use only. */
+  static open(config: Config): Store {
+    const metaFile = path.join(config.graphRoot, 'storage.json')
+    const meta = readJson<StoreMeta>(metaFile)
+    if (meta) {
+      if (config.storageDriverExplicit && config.storageDriver !== meta.driver) {
+        throw new StorageError(`database storage driver "${meta.driver}" does not match our storage driver "${config.storageDriver}": remove ${config.graphRoot} or use --storage-driver ${meta.driver}`)
+      }
+      return new Store(config, makeDriver(meta.driver, config.graphRoot))
+    }
+    return new Store(config, makeDriver(config.storageDriver, config.graphRoot))
+  }
+
+  /**
+   * Records the driver the first time something is written. Overlay falls
+   * back to vfs when the kernel refuses overlay mounts here.
+   */
+  private fixDriver(): void {
+    const metaFile = path.join(this.config.graphRoot, 'storage.json')
+    if (existsSync(metaFile)) return
+    let name: string = this.driver.name
+    if (name === 'overlay' && !this.config.storageDriverExplicit &&
+        !overlayWorks(path.join(this.config.graphRoot, 'tmp'), this.config.rootless)) {
+      name = 'vfs'
+      ;(this as {driver: LayerDriver}).driver = makeDriver('vfs', this.config.graphRoot)
+      ;(this as {layers: LayerStore}).layers = new LayerStore(this.config.graphRoot, this.driver, this.config.rootless)
+    }
+    writeJsonAtomic(metaFile, {driver: name} satisfies StoreMeta)
+  }
+
+  /** Runs fn under the store lock (names, IDs, the image and layer index). */
+  async locked<T>(fn: () => Promise<T> | T): Promise<T> {
+    mkdirSync(this.config.graphRoot, {recursive: true, mode: 0o700})
+    return withLock(path.join(this.config.graphRoot, 'storage'), async () => {
+      this.fixDriver()
+      this.layers.cleanupOrphans()
+      return fn()
+    })
+  }
+
+  /** Makes sure the driver is fixed before layers are staged outside the lock. */
+  async ready(): Promise<void> {
+    if (!existsSync(path.join(this.config.graphRoot, 'storage.json'))) await this.locked(() => undefined)
+  }
+}

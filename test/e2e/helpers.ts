@@ -1,0 +1,123 @@
+// End-to-end helpers: run the built `peapod` binary as root or as the
+// rootless test user, each test suite with its own --root/--runroot.
+import {execFileSync, spawn, spawnSync} from 'node:child_process'
+import {chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+export const BIN = path.join(REPO, 'bin/run.js')
+export const TEST_USER = process.env.PEAPOD_TEST_USER || 'peapodtest'
+
+export type Mode = 'root' | 'rootless'
+
+export interface Result {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+interface TestUser { uid: number; gid: number; home: string }
+
+function lookupUser(name: string): TestUser | undefined {
+  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find(l => l.startsWith(name + ':'))
+  if (!line) return undefined
+  const f = line.split(':')
+  return {uid: Number(f[2]), gid: Number(f[3]), home: f[5]}
+}
+
+/** Why a mode can't run here, or undefined when it can. */
+export function unavailable(mode: Mode): string | undefined {
+  if (process.getuid!() !== 0) return 'the e2e tests run as root (rootless ones through the test user)'
+  if (mode === 'rootless') {
+    const u = lookupUser(TEST_USER)
+    if (!u) return `no test user "${TEST_USER}" (set PEAPOD_TEST_USER; .ci/run creates one)`
+    if (!readFileSync('/etc/subuid', 'utf8').split('\n').some(l => l.startsWith(TEST_USER + ':'))) return `no /etc/subuid range for ${TEST_USER}`
+  }
+  return undefined
+}
+
+/** A private store for one suite; removed by cleanup(). */
+export class Env {
+  readonly dir: string
+  readonly root: string
+  readonly runroot: string
+  private readonly user?: TestUser
+
+  constructor(readonly mode: Mode) {
+    this.dir = mkdtempSync(path.join(os.tmpdir(), `peapod-e2e-${mode}-`))
+    this.root = path.join(this.dir, 'root')
+    this.runroot = path.join(this.dir, 'run')
+    if (mode === 'rootless') {
+      this.user = lookupUser(TEST_USER)!
+      chownSync(this.dir, this.user.uid, this.user.gid)
+    }
+  }
+
+  private command(args: string[], extraEnv: Record<string, string> = {}): {file: string; argv: string[]; env: NodeJS.ProcessEnv} {
+    const base = [BIN, '--root', this.root, '--runroot', this.runroot, ...args]
+    const env: NodeJS.ProcessEnv = {PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8', ...extraEnv}
+    if (this.mode === 'root') return {file: process.execPath, argv: base, env: {...env, HOME: '/root'}}
+    const u = this.user!
+    return {
+      file: 'setpriv',
+      argv: [`--reuid=${u.uid}`, `--regid=${u.gid}`, '--init-groups', '--', process.execPath, ...base],
+      env: {...env, HOME: u.home, USER: TEST_USER, LOGNAME: TEST_USER, XDG_RUNTIME_DIR: path.join(this.dir, 'xdg')},
+    }
+  }
+
+  /** Runs peapod to completion. */
+  run(args: string[], opts: {input?: string | Buffer; env?: Record<string, string>} = {}): Result {
+    const c = this.command(args, opts.env)
+    if (this.mode === 'rootless') {
+      const xdg = c.env.XDG_RUNTIME_DIR!
+      if (!existsSync(xdg)) {
+        mkdirSync(xdg, {mode: 0o700})
+        chownSync(xdg, this.user!.uid, this.user!.gid)
+      }
+    }
+    const r = spawnSync(c.file, c.argv, {env: c.env, input: opts.input, maxBuffer: 256 * 1024 * 1024, cwd: this.dir})
+    return {code: r.status ?? 128, stdout: r.stdout.toString(), stderr: r.stderr.toString()}
+  }
+
+  /** Runs peapod and returns stdout; throws with stderr when it fails. */
+  ok(args: string[], opts: {input?: string | Buffer} = {}): string {
+    const r = this.run(args, opts)
+    if (r.code !== 0) throw new Error(`peapod ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`)
+    return r.stdout
+  }
+
+  /** Starts peapod without waiting (for kill tests). */
+  spawn(args: string[]) {
+    const c = this.command(args)
+    return spawn(c.file, c.argv, {env: c.env, stdio: ['ignore', 'pipe', 'pipe'], cwd: this.dir})
+  }
+
+  /** A path inside the suite dir that the peapod user can read and write. */
+  file(name: string): string {
+    return path.join(this.dir, name)
+  }
+
+  chown(p: string): void {
+    if (this.user) execFileSync('chown', ['-R', `${this.user.uid}:${this.user.gid}`, p])
+  }
+
+  cleanup(): void {
+    // Unmount anything left below the suite dir, then remove it all (as root).
+    const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map(l => l.split(' ')[1]).filter(m => m?.startsWith(this.dir))
+    for (const m of mounts.reverse()) spawnSync('umount', ['-l', m])
+    if (this.mode === 'rootless') {
+      // Each suite has its own XDG_RUNTIME_DIR, so its own pause process:
+      // stopping it drops its mount namespace and every mount in it.
+      this.run(['system', 'migrate'])
+    }
+    rmSync(this.dir, {recursive: true, force: true})
+  }
+}
+
+/** Lists every file below `dir` (relative), for "nothing left behind" checks. */
+export function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return []
+  return execFileSync('find', [dir, '-mindepth', '1'], {encoding: 'utf8'}).split('\n').filter(Boolean).map(f => path.relative(dir, f)).sort()
+}
