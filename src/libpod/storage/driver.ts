@@ -12,8 +12,8 @@ export interface LayerDriver {
   readonly applyMode: 'overlay' | 'vfs'
   /** Directory holding layer `id`'s content. */
   dir(id: string): string
-  /** Fills a staging dir so that a diff can be applied on it (vfs: a copy of the parent). */
-  prepare(staging: string, parent?: string): void
+  /** Fills a staging dir so that a diff can be applied on it (vfs: a copy of the parent, or of parentDir when the parent is only staged). */
+  prepare(staging: string, parent?: string, parentDir?: string): void
 }
 
 export class OverlayDriver implements LayerDriver {
@@ -35,11 +35,11 @@ export class VfsDriver implements LayerDriver {
   dir(id: string): string {
     return path.join(this.home, 'dir', id)
   }
-  prepare(staging: string, parent?: string): void {
+  prepare(staging: string, parent?: string, parentDir?: string): void {
     mkdirSync(staging, {recursive: true})
     if (parent) {
       // Reflink where the filesystem allows, keeping owners, modes and xattrs.
-      execFileSync('cp', ['-a', '--reflink=auto', `${this.dir(parent)}/.`, staging])
+      execFileSync('cp', ['-a', '--reflink=auto', `${parentDir ?? this.dir(parent)}/.`, staging])
     }
   }
 }

@@ -65,12 +65,13 @@ export class LayerStore {
   /**
    * Unpacks a (possibly compressed) layer tar into a staging dir, then moves it
    * into place. Not under the store lock: the caller commits with `commit`.
+   * `parentStaged`: the parent when it is itself only staged so far.
    */
-  async stage(parent: string | undefined, input: Readable): Promise<StagedLayer> {
+  async stage(parent: string | undefined, input: Readable, parentStaged?: StagedLayer): Promise<StagedLayer> {
     mkdirSync(this.tmp, {recursive: true})
     const staging = path.join(this.tmp, `layer-${process.pid}-${randomBytes(6).toString('hex')}`)
     try {
-      this.driver.prepare(staging, parent)
+      this.driver.prepare(staging, parent, parentStaged?.staging)
       const {stream, compressedDigest} = decompress(input)
       const result = await applyLayer(stream, staging, {
         mode: this.driver.applyMode,

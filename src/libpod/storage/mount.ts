@@ -1,0 +1,78 @@
+// A container's rootfs: overlay of the image's layers plus the container's
+// own upper dir (native overlay; inside the user namespace with userxattr
+// when rootless; fuse-overlayfs when storage.conf names a mount_program),
+// or for vfs a copy of the image's top layer made once at create.
+import {execFile, execFileSync} from 'node:child_process'
+import {existsSync, mkdirSync, readFileSync} from 'node:fs'
+import path from 'node:path'
+import {promisify} from 'node:util'
+import {StorageError} from '../errors.js'
+import type {Store} from './store.js'
+
+const run = promisify(execFile)
+
+export interface RootfsDirs {
+  base: string
+  upper: string
+  work: string
+  merged: string
+}
+
+export function rootfsDirs(containerDir: string): RootfsDirs {
+  const base = path.join(containerDir, 'rootfs')
+  return {base, upper: path.join(base, 'diff'), work: path.join(base, 'work'), merged: path.join(base, 'merged')}
+}
+
+/** Prepares the container's writable layer at create time. */
+export function createRootfs(store: Store, containerDir: string, layers: string[]): void {
+  const d = rootfsDirs(containerDir)
+  mkdirSync(d.merged, {recursive: true})
+  if (store.driver.name === 'vfs') {
+    if (layers.length) execFileSync('cp', ['-a', '--reflink=auto', `${store.driver.dir(layers[layers.length - 1])}/.`, d.merged])
+    return
+  }
+  mkdirSync(d.upper, {recursive: true})
+  mkdirSync(d.work, {recursive: true})
+}
+
+export function isMounted(dir: string): boolean {
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
+  return mounts.split('\n').some(l => l.split(' ')[4] === dir)
+}
+
+/** Mounts the rootfs (idempotent); returns the merged path. */
+export async function mountRootfs(store: Store, containerDir: string, layers: string[]): Promise<string> {
+  const d = rootfsDirs(containerDir)
+  if (store.driver.name === 'vfs' || isMounted(d.merged)) return d.merged
+  if (!existsSync(d.upper)) throw new StorageError(`container rootfs ${d.base} is missing`)
+  // Lower dirs are given relative to the overlay home (cwd) so that many
+  // layers fit in the one page the kernel accepts for mount options.
+  const home = path.dirname(path.dirname(store.driver.dir('x')))
+  const lower = layers.length ? [...layers].reverse().map(l => `${l}/diff`).join(':') : undefined
+  const opts = [
+    lower ? `lowerdir=${lower}` : `lowerdir=${path.relative(home, d.upper)}-empty`,
+    `upperdir=${d.upper}`,
+    `workdir=${d.work}`,
+    ...(store.config.rootless ? ['userxattr'] : []),
+  ].join(',')
+  if (!lower) mkdirSync(`${d.upper}-empty`, {recursive: true})
+  const program = store.config.storageOptions.find(o => o.startsWith('overlay.mount_program='))?.split('=')[1]
+  try {
+    if (program) await run(program, ['-o', opts, d.merged], {cwd: home})
+    else await run('mount', ['-t', 'overlay', 'overlay', '-o', opts, d.merged], {cwd: home})
+  } catch (e) {
+    throw new StorageError(`mounting the container rootfs: ${((e as {stderr?: string}).stderr || (e as Error).message).trim()}`)
+  }
+  return d.merged
+}
+
+export async function unmountRootfs(store: Store, containerDir: string): Promise<void> {
+  const d = rootfsDirs(containerDir)
+  if (store.driver.name === 'vfs' || !isMounted(d.merged)) return
+  try {
+    await run('umount', [d.merged])
+  } catch {
+    // Busy (a process still holds it): detach it so the container can go.
+    await run('umount', ['-l', d.merged]).catch(() => {})
+  }
+}
