@@ -1,7 +1,7 @@
 // Output the way Podman prints it: default tables, `--format json`, Go
 // templates (with the `table` prefix adding a header row).
 import {compileTemplate} from '../libpod/format/template.js'
-import {isTableFormat, renderRows} from '../libpod/format/table.js'
+import {isJSONFormat, renderRows} from '../libpod/format/table.js'
 
 /** Go's json.MarshalIndent(v, "", "    ") as Podman prints JSON. */
 export function toJson(v: unknown): string {
@@ -10,7 +10,7 @@ export function toJson(v: unknown): string {
 
 /** Whether the format asks for JSON of the whole list (Podman: `json` or `{{json .}}`). */
 export function isJsonFormat(format: string | undefined): boolean {
-  return format !== undefined && /^\s*(json|\{\{\s*json\s+\.\s*\}\})\s*$/.test(format)
+  return format !== undefined && isJSONFormat(format)
 }
 
 export interface ListOptions<R> {
@@ -27,9 +27,7 @@ export interface ListOptions<R> {
 /** Renders rows for a list command (images, ps, history, ...). */
 export function renderList<R extends object>(format: string | undefined, rows: R[], opts: ListOptions<R>): string {
   if (isJsonFormat(format)) return toJson(rows.map(r => (opts.json ? opts.json(r) : r))) + '\n'
-  let fmt = format ?? opts.defaultFormat
-  if (opts.noHeading && isTableFormat(fmt)) fmt = fmt.replace(/^\s*table\s?/, '')
-  return renderRows(fmt, rows, opts.headers)
+  return renderRows(format ?? opts.defaultFormat, rows, opts.headers, {noHeading: opts.noHeading})
 }
 
 /** Renders one object (inspect, version): JSON by default, else a template. */

@@ -4,12 +4,17 @@ import {loadConfig, type Config, type GlobalOptions} from './config/config.js'
 import {get, loadLayered} from './config/toml.js'
 import {lookupImage} from './image/lookup.js'
 import type {ImageDoc} from './image/images.js'
+import {ContainerStore} from './container/store.js'
 import {Store} from './storage/store.js'
 
 export class Runtime {
   private registriesCache?: string[]
 
-  private constructor(readonly config: Config, readonly store: Store) {}
+  readonly containers: ContainerStore
+
+  private constructor(readonly config: Config, readonly store: Store) {
+    this.containers = new ContainerStore(config.graphRoot)
+  }
 
   static open(opts: GlobalOptions = {}): Runtime {
     const config = loadConfig(opts)
@@ -34,8 +39,8 @@ export class Runtime {
     return lookupImage(this.store.images.list(), nameOrId, this.searchRegistries)
   }
 
-  /** Container IDs using an image; containers arrive with the lifecycle work. */
-  imageUsers(_imageId: string): string[] {
-    return []
+  /** IDs of the containers using an image. */
+  imageUsers(imageId: string): string[] {
+    return this.containers.list().filter(c => c.config.imageId === imageId).map(c => c.config.id)
   }
 }

@@ -20,6 +20,8 @@ export interface Config extends Paths {
   storageOptions: string[]
   /** OCI runtime name or path; '' = pick the first one that works. */
   runtime: string
+  /** The runtime was named by --runtime. */
+  runtimeExplicit: boolean
   runtimePaths: Record<string, string[]>
   logLevel: string
   cgroupManager: string
@@ -51,6 +53,7 @@ export function loadConfig(opts: GlobalOptions = {}): Config {
     storageDriverExplicit: Boolean(opts.storageDriver || process.env.STORAGE_DRIVER),
     storageOptions,
     runtime: opts.runtime || (get<string>(engine, 'runtime') ?? ''),
+    runtimeExplicit: Boolean(opts.runtime),
     runtimePaths: (get<Record<string, string[]>>(engine, 'runtimes') ?? {}),
     logLevel: opts.logLevel || 'warn',
     cgroupManager: opts.cgroupManager || 'cgroupfs',

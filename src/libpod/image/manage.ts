@@ -11,8 +11,8 @@ export interface NewImage {
   config: string
   manifest: string
   manifestMediaType: string
-  /** Layers staged by LayerStore.stage, bottom to top. */
-  staged: StagedLayer[]
+  /** Layers staged by LayerStore.stage, bottom to top; a string is the ID of a layer already stored. */
+  staged: Array<StagedLayer | string>
   names: string[]
   /** Extra manifest digests to remember (e.g. the registry's). */
   digests?: string[]
@@ -27,7 +27,7 @@ export async function commitImage(store: Store, img: NewImage): Promise<ImageDoc
   const id = sha256(img.config).slice('sha256:'.length)
   const digest = sha256(img.manifest)
   return store.locked(() => {
-    const layers = img.staged.map(s => store.layers.commit(s).id)
+    const layers = img.staged.map(s => typeof s === 'string' ? store.layers.get(s).id : store.layers.commit(s).id)
     const existing = store.images.exists(id) ? store.images.get(id) : undefined
     const doc: ImageDoc = existing ?? {
       id, names: [], digests: [], digest, manifest: img.manifest, manifestMediaType: img.manifestMediaType,

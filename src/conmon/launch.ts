@@ -1,0 +1,122 @@
+// Starting a container's monitor from the engine (`peapod start/run`): write
+// its config, fork it detached so it outlives the command, and learn through
+// the ready channel (fd 3) whether the container runs. Protocol: protocol.ts.
+/// <reference path="./main.cts" />
+import {spawn, type ChildProcess} from 'node:child_process'
+import {existsSync, mkdirSync, writeFileSync, renameSync} from 'node:fs'
+import path from 'node:path'
+import type {Readable} from 'node:stream'
+import {fileURLToPath} from 'node:url'
+import type {MonitorConfig, ReadyMessage} from './protocol.js'
+
+/** V8 flags for the monitor: a hard cap on its heap (a leak fails instead of eating memory). */
+export const MONITOR_NODE_FLAGS = ['--max-old-space-size=16']
+
+/** dist/conmon/main.cjs (also when this module runs from src/ under tsx). */
+export function monitorEntry(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url))
+  const local = path.join(here, 'main.cjs')
+  if (existsSync(local)) return local
+  return path.resolve(here, '../../dist/conmon/main.cjs')
+}
+
+export interface LaunchOptions {
+  config: MonitorConfig
+  /** Where the config JSON is written (in the container's runtime dir). */
+  configPath: string
+  /** Node binary; default process.execPath. */
+  node?: string
+  nodeFlags?: string[]
+  /** Default monitorEntry(). */
+  entry?: string
+  /** Monitor environment; default process.env without NODE_EXTRA_CA_CERTS. */
+  env?: NodeJS.ProcessEnv
+}
+
+export type StartResult =
+  | {running: true; pid: number}
+  | {running: false; message: string; exitCode: number}
+
+export interface LaunchedMonitor {
+  /** The monitor's pid. */
+  pid: number
+  /** Resolves when the attach socket accepts connections (config.attachSocket set). */
+  listening: Promise<void>
+  /** Resolves when the container runs or failed to start. Rejects when the monitor died first. */
+  started: Promise<StartResult>
+  /** The monitor process (detached and unref'd once started settles). */
+  process: ChildProcess
+}
+
+/**
+ * Forks the monitor. With logDriver 'passthrough' it inherits this process's
+ * stdio (the container writes straight to it); otherwise stdio is /dev/null.
+ */
+export function launchMonitor(opts: LaunchOptions): LaunchedMonitor {
+  const config: MonitorConfig = {...opts.config, readyFd: 3}
+  mkdirSync(path.dirname(opts.configPath), {recursive: true})
+  const tmp = `${opts.configPath}.${process.pid}.tmp`
+  writeFileSync(tmp, JSON.stringify(config, null, 1) + '\n', {mode: 0o600})
+  renameSync(tmp, opts.configPath)
+
+  const env = {...(opts.env ?? process.env)}
+  if (!opts.env) delete env.NODE_EXTRA_CA_CERTS
+  const passthrough = config.logDriver === 'passthrough'
+  const child = spawn(opts.node ?? process.execPath, [...(opts.nodeFlags ?? MONITOR_NODE_FLAGS), opts.entry ?? monitorEntry(), opts.configPath], {
+    detached: true,
+    stdio: passthrough ? ['inherit', 'inherit', 'inherit', 'pipe'] : ['ignore', 'ignore', 'ignore', 'pipe'],
+    env,
+    cwd: '/',
+  })
+  const channel = child.stdio[3] as Readable
+
+  let onListening!: () => void
+  let listeningFailed!: (e: Error) => void
+  const listening = new Promise<void>((resolve, reject) => {
+    onListening = resolve
+    listeningFailed = reject
+  })
+  listening.catch(() => {})
+
+  const started = new Promise<StartResult>((resolve, reject) => {
+    let buf = ''
+    let settled = false
+    const settle = (r: StartResult | Error): void => {
+      if (settled) return
+      settled = true
+      channel.destroy()
+      child.unref()
+      if (r instanceof Error) {
+        listeningFailed(r)
+        reject(r)
+      } else {
+        listeningFailed(new Error('the container monitor did not open its attach socket'))
+        resolve(r)
+      }
+    }
+    channel.setEncoding('utf8')
+    channel.on('data', (s: string) => {
+      buf += s
+      let nl
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl)
+        buf = buf.slice(nl + 1)
+        let msg: ReadyMessage
+        try {
+          msg = JSON.parse(line) as ReadyMessage
+        } catch {
+          continue
+        }
+        if (msg.type === 'listening') onListening()
+        else if (msg.type === 'running') settle({running: true, pid: msg.pid})
+        else if (msg.type === 'failed') settle({running: false, message: msg.message, exitCode: msg.exitCode})
+      }
+    })
+    channel.on('error', () => {})
+    channel.on('close', () => settle(new Error('the container monitor exited before the container started')))
+    child.on('error', err => settle(new Error(`cannot start the container monitor: ${err.message}`)))
+  })
+  started.catch(() => {})
+
+  return {pid: child.pid ?? 0, listening, started, process: child}
+}

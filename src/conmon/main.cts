@@ -1,0 +1,581 @@
+// peapod's per-container monitor (the equivalent of Podman's conmon).
+//   node dist/conmon/main.cjs CONFIG_JSON_PATH
+// Interface: protocol.ts. CommonJS and only Node built-ins + wire.cts, to stay
+// small: it lives as long as the container (budget: 12 MiB PSS together with
+// the waiting runtime).
+import cp = require('node:child_process')
+import fs = require('node:fs')
+import net = require('node:net')
+import os = require('node:os')
+import path = require('node:path')
+import wire = require('./wire.cjs')
+import type {Writable} from 'node:stream'
+import type {AttachHello, ExitStatus, MonitorConfig, ReadyMessage} from './protocol.js'
+
+const {FRAME} = wire
+/** Pause the container's output while a client has this much unsent. */
+const CLIENT_HIGH_WATER = 1 << 20
+/** After the runtime exits, how long its output pipes may stay open (a stray process holding them). */
+const DRAIN_GRACE_MS = 2000
+/** How long ended connections get to flush the exit frame. */
+const CLIENT_FLUSH_MS = 5000
+
+type Phase = 'waiting' | 'starting' | 'running' | 'exiting'
+
+const noop = (): void => {}
+for (const sig of ['SIGINT', 'SIGHUP', 'SIGTERM'] as const) process.on(sig, noop)
+
+const cfg = loadConfig(process.argv[2])
+const logDriver = cfg.logDriver ?? 'k8s-file'
+const terminal = cfg.terminal === true
+const stdinOpen = cfg.stdin === true
+const passthrough = logDriver === 'passthrough'
+
+let phase: Phase = 'waiting'
+let child: cp.ChildProcess | undefined
+/** Where attach clients' stdin goes: the container's stdin pipe, or script's. */
+let stdinSink: Writable | undefined
+let containerPid = 0
+let pending: Array<['stdout' | 'stderr', Buffer]> = []
+let runtimeStderr = ''
+let termSize = cfg.consoleSize ?? {rows: 24, cols: 80}
+let readyFd = cfg.readyFd
+let server: net.Server | undefined
+let pidWatcher: fs.FSWatcher | undefined
+const clients = new Set<net.Socket>()
+const outputStreams: NodeJS.ReadableStream[] = []
+
+process.on('uncaughtException', err => {
+  diag(`uncaught: ${err.stack ?? err}`)
+  if (phase === 'waiting' || phase === 'starting') {
+    runtimeStderr += `\nmonitor: ${err.message}`
+    if (!child?.pid) void finish({code: null, signal: null}, `monitor: ${err.message}`)
+  }
+})
+
+main()
+
+function main(): void {
+  process.chdir('/')
+  if (cfg.monitorPidFile) writeFileAtomic(cfg.monitorPidFile, `${process.pid}\n`)
+  rm(cfg.exitFile)
+  rm(cfg.pidFile)
+  openLog()
+  if (cfg.attachSocket && !passthrough) {
+    listen(cfg.attachSocket, () => {
+      ready({type: 'listening'})
+      if (!cfg.waitForAttach) startRuntime()
+      else setTimeout(() => phase === 'waiting' && startRuntime(), cfg.waitForAttachTimeoutMs ?? 60000).unref()
+    })
+  } else {
+    startRuntime()
+  }
+}
+
+function loadConfig(file: string | undefined): MonitorConfig {
+  if (!file) {
+    process.stderr.write('usage: main.cjs CONFIG_JSON_PATH\n')
+    process.exit(125)
+  }
+  const c = JSON.parse(fs.readFileSync(file, 'utf8')) as MonitorConfig
+  // Relative paths are taken from where the monitor was started; it then moves to /.
+  const abs = (p: string | undefined): string | undefined => (p === undefined ? p : path.resolve(p))
+  return {
+    ...c,
+    bundle: abs(c.bundle)!,
+    pidFile: abs(c.pidFile)!,
+    exitFile: abs(c.exitFile)!,
+    logPath: abs(c.logPath),
+    attachSocket: abs(c.attachSocket),
+    monitorPidFile: abs(c.monitorPidFile),
+    monitorLogPath: abs(c.monitorLogPath),
+  }
+}
+
+// ---- ready channel -------------------------------------------------------
+
+function ready(msg: ReadyMessage): void {
+  if (readyFd === undefined) return
+  try {
+    fs.writeSync(readyFd, JSON.stringify(msg) + '\n')
+  } catch {
+    // The launching command has gone; carry on.
+  }
+  if (msg.type !== 'listening') {
+    try {
+      fs.closeSync(readyFd)
+    } catch {}
+    readyFd = undefined
+  }
+}
+
+// ---- the runtime -----------------------------------------------------------
+
+function runtimeArgv(): string[] {
+  return [
+    ...(cfg.runtimeArgs ?? []),
+    'run',
+    '--bundle',
+    cfg.bundle,
+    '--pid-file',
+    cfg.pidFile,
+    ...(cfg.noPivot ? ['--no-pivot'] : []),
+    ...(cfg.runtimeRunArgs ?? []),
+    cfg.containerId,
+  ]
+}
+
+function startRuntime(): void {
+  if (phase !== 'waiting') return
+  phase = 'starting'
+  try {
+    spawnRuntime()
+  } catch (e) {
+    void finish({code: null, signal: null}, `cannot start the runtime: ${(e as Error).message}`)
+  }
+}
+
+function spawnRuntime(): void {
+  const pidDir = path.dirname(cfg.pidFile)
+  try {
+    pidWatcher = fs.watch(pidDir, checkPidFile)
+    pidWatcher.on('error', noop)
+  } catch (e) {
+    diag(`watch ${pidDir}: ${(e as Error).message}`)
+  }
+  const argv = runtimeArgv()
+  if (passthrough) {
+    child = cp.spawn(cfg.runtime, argv, {stdio: ['inherit', 'inherit', 'inherit', ...fd3()]})
+  } else if (terminal) {
+    // A pty without native code: util-linux script. runc's stderr → fd 3.
+    const cmd = `stty rows ${termSize.rows} cols ${termSize.cols} 2>/dev/null; exec ${[cfg.runtime, ...argv].map(shq).join(' ')} 2>&3 3>&-`
+    child = cp.spawn('script', ['-q', '-e', '-E', 'never', '-c', cmd, '/dev/null'], {
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe', ...fd3().slice(1)],
+      env: {...process.env, SHELL: '/bin/sh'},
+    })
+    readOutput(child.stdout!, 'stdout')
+    readDiagnostics(child.stderr!)
+    readDiagnostics(child.stdio[3] as NodeJS.ReadableStream)
+  } else {
+    // Real pipes (FIFOs), not Node's socketpairs: programs that open
+    // /dev/stdout (nginx's log symlinks) get ENXIO on a socket.
+    const io = containerPipes()
+    child = cp.spawn(cfg.runtime, argv, {stdio: [io.stdin?.theirs ?? 'ignore', io.stdout.theirs, io.stderr.theirs, ...fd3()]})
+    for (const p of [io.stdin, io.stdout, io.stderr]) if (p && typeof p.theirs === 'number') fs.closeSync(p.theirs)
+    stdinSink = io.stdin?.mine
+    readOutput(io.stdout.mine, 'stdout')
+    readOutput(io.stderr.mine, 'stderr')
+  }
+  if (terminal && !passthrough) stdinSink = child.stdin ?? undefined
+  stdinSink?.on('error', noop)
+  stdinSink?.on('drain', () => {
+    for (const c of clients) c.resume()
+  })
+  let exited: {code: number | null; signal: NodeJS.Signals | null} | undefined
+  child.on('error', err => {
+    // Spawn failure: no exit event follows.
+    if (child?.pid === undefined) {
+      const what = terminal && !passthrough ? `script (util-linux, needed for a terminal)` : cfg.runtime
+      void finish({code: null, signal: null}, `cannot run ${what}: ${err.message}`)
+    } else diag(`runtime: ${err.message}`)
+  })
+  child.on('exit', (code, signal) => {
+    exited = {code, signal}
+    // Give stray holders of the output pipes a moment, then stop waiting.
+    setTimeout(() => void finish(exited!), DRAIN_GRACE_MS).unref()
+  })
+  child.on('close', () => {
+    if (exited) void finish(exited)
+  })
+}
+
+interface Pipe<T> {
+  mine: T
+  theirs: number
+}
+
+/** FIFOs for the container's stdio (stdin only when attach clients may write). */
+function containerPipes(): {stdin?: Pipe<net.Socket>; stdout: Pipe<net.Socket>; stderr: Pipe<net.Socket>} {
+  const base = `${cfg.exitFile}.${process.pid}`
+  const names = stdinOpen ? ['out', 'err', 'in'] : ['out', 'err']
+  const r = cp.spawnSync('mkfifo', ['-m', '600', ...names.map(n => `${base}.${n}`)], {stdio: ['ignore', 'ignore', 'pipe']})
+  if (r.status !== 0) throw new Error(`mkfifo: ${r.error?.message ?? r.stderr?.toString().trim()}`)
+  return {
+    stdout: fifo(`${base}.out`, false),
+    stderr: fifo(`${base}.err`, false),
+    stdin: stdinOpen ? fifo(`${base}.in`, true) : undefined,
+  }
+}
+
+/**
+ * Opens both ends of a FIFO without blocking (a temporary O_RDWR end stands in
+ * for the missing peer) and removes its name. Each end has its own open file
+ * description, so the monitor's non-blocking mode never reaches the container.
+ */
+function fifo(file: string, childReads: boolean): Pipe<net.Socket> {
+  const {O_RDWR, O_RDONLY, O_WRONLY} = fs.constants
+  const keep = fs.openSync(file, O_RDWR)
+  try {
+    const r = fs.openSync(file, O_RDONLY)
+    const w = fs.openSync(file, O_WRONLY)
+    return childReads
+      ? {mine: new net.Socket({fd: w, readable: false, writable: true}), theirs: r}
+      : {mine: new net.Socket({fd: r, readable: true, writable: false}), theirs: w}
+  } finally {
+    fs.closeSync(keep)
+    rm(file)
+  }
+}
+
+/**
+ * The ready channel is inherited without close-on-exec (Node can't set it):
+ * give the runtime /dev/null in its place so it doesn't hold the channel open.
+ */
+function fd3(): Array<number | 'ignore'> {
+  if (readyFd === undefined || readyFd < 3) return []
+  const out: Array<number | 'ignore'> = []
+  for (let fd = 3; fd < readyFd; fd++) out.push('ignore')
+  out.push(devNull())
+  return out
+}
+
+let devNullFd: number | undefined
+function devNull(): number {
+  return (devNullFd ??= fs.openSync('/dev/null', 'r'))
+}
+
+function checkPidFile(): void {
+  if (phase !== 'starting') return
+  let text: string
+  try {
+    text = fs.readFileSync(cfg.pidFile, 'utf8').trim()
+  } catch {
+    return
+  }
+  const pid = Number.parseInt(text, 10)
+  if (!(pid > 0)) return
+  containerPid = pid
+  phase = 'running'
+  pidWatcher?.close()
+  pidWatcher = undefined
+  const held = pending
+  pending = []
+  for (const [stream, chunk] of held) deliver(stream, chunk)
+  ready({type: 'running', pid})
+}
+
+function readOutput(stream: NodeJS.ReadableStream, name: 'stdout' | 'stderr'): void {
+  outputStreams.push(stream)
+  stream.on('data', (chunk: Buffer) => {
+    if (phase === 'running' || phase === 'exiting') deliver(name, chunk)
+    else {
+      pending.push([name, chunk])
+      if (name === 'stderr') runtimeStderr += chunk.toString()
+    }
+  })
+  stream.on('error', noop)
+}
+
+/** The runtime's (or script's) own messages: kept for a start failure, otherwise dropped. */
+function readDiagnostics(stream: NodeJS.ReadableStream): void {
+  stream.on('data', (chunk: Buffer) => {
+    if (phase !== 'running' && runtimeStderr.length < 65536) runtimeStderr += chunk.toString()
+    else diag(`runtime: ${chunk.toString().trimEnd()}`)
+  })
+  stream.on('error', noop)
+}
+
+function deliver(stream: 'stdout' | 'stderr', chunk: Buffer): void {
+  writeLog(stream, chunk)
+  if (clients.size === 0) return
+  const frame = wire.encodeFrame(stream === 'stdout' ? FRAME.STDOUT : FRAME.STDERR, chunk)
+  let full = false
+  for (const c of clients) {
+    c.write(frame)
+    if (c.writableLength > CLIENT_HIGH_WATER) full = true
+  }
+  if (full) for (const s of outputStreams) s.pause()
+}
+
+function resumeOutput(): void {
+  for (const c of clients) if (c.writableLength > CLIENT_HIGH_WATER) return
+  for (const s of outputStreams) s.resume()
+}
+
+// ---- log -------------------------------------------------------------------
+
+let logFd: number | undefined
+let logBytes = 0
+
+function openLog(): void {
+  if (logDriver !== 'k8s-file' || !cfg.logPath) return
+  fs.mkdirSync(path.dirname(cfg.logPath), {recursive: true})
+  logFd = fs.openSync(cfg.logPath, 'a', 0o600)
+  logBytes = fs.fstatSync(logFd).size
+}
+
+function writeLog(stream: 'stdout' | 'stderr', chunk: Buffer): void {
+  if (logFd === undefined) return
+  const max = cfg.logMaxSize ?? 0
+  const lines = wire.k8sLogLines(stream, chunk)
+  try {
+    if (max <= 0) {
+      const b = lines.length === 1 ? lines[0] : Buffer.concat(lines)
+      writeAll(logFd, b)
+      logBytes += b.length
+      return
+    }
+    for (const line of lines) {
+      if (logBytes > 0 && logBytes + line.length > max) rotateLog()
+      writeAll(logFd, line)
+      logBytes += line.length
+    }
+  } catch (e) {
+    diag(`log: ${(e as Error).message}`)
+  }
+}
+
+function writeAll(fd: number, b: Buffer): void {
+  let off = 0
+  while (off < b.length) off += fs.writeSync(fd, b, off, b.length - off)
+}
+
+/** conmon's log-size-max: start over with an empty file. */
+function rotateLog(): void {
+  const file = cfg.logPath!
+  const tmp = `${file}.tmp`
+  const fd = fs.openSync(tmp, 'w', 0o600)
+  fs.renameSync(tmp, file)
+  fs.closeSync(logFd!)
+  logFd = fd
+  logBytes = 0
+}
+
+// ---- attach socket -----------------------------------------------------------
+
+function listen(socketPath: string, onListening: () => void): void {
+  rm(socketPath)
+  fs.mkdirSync(path.dirname(socketPath), {recursive: true})
+  server = net.createServer(onClient)
+  server.on('error', err => {
+    diag(`attach socket: ${err.message}`)
+    if (phase === 'waiting') void finish({code: null, signal: null}, `cannot listen on ${socketPath}: ${err.message}`)
+  })
+  // sockaddr_un holds 107 bytes: bind long paths from inside their directory.
+  if (Buffer.byteLength(socketPath) > 100) {
+    process.chdir(path.dirname(socketPath))
+    server.listen(path.basename(socketPath), onListening)
+    process.chdir('/')
+  } else {
+    server.listen(socketPath, onListening)
+  }
+}
+
+function onClient(sock: net.Socket): void {
+  if (phase === 'exiting') {
+    sock.destroy()
+    return
+  }
+  clients.add(sock)
+  const hello: AttachHello = {containerId: cfg.containerId, terminal, stdin: stdinOpen}
+  sock.write(wire.encodeFrame(FRAME.HELLO, JSON.stringify(hello)))
+  const decoder = new wire.FrameDecoder()
+  sock.on('data', chunk => {
+    let frames
+    try {
+      frames = decoder.push(chunk)
+    } catch {
+      sock.destroy()
+      return
+    }
+    for (const f of frames) onFrame(sock, f.type, f.payload)
+  })
+  sock.on('drain', resumeOutput)
+  sock.on('error', noop)
+  sock.on('close', () => {
+    clients.delete(sock)
+    resumeOutput()
+  })
+  if (phase === 'waiting') startRuntime()
+}
+
+function onFrame(sock: net.Socket, type: number, payload: Buffer): void {
+  switch (type) {
+    case FRAME.STDIN:
+      if (!stdinOpen || !stdinSink || stdinSink.writableEnded) return
+      if (!stdinSink.write(payload)) sock.pause()
+      return
+    case FRAME.CLOSE_STDIN:
+      if (!stdinOpen || !stdinSink || stdinSink.writableEnded) return
+      if (terminal) stdinSink.write('\x04')
+      else stdinSink.end()
+      return
+    case FRAME.RESIZE: {
+      const size = wire.decodeResize(payload)
+      if (!size || !terminal || size.rows === 0 || size.cols === 0) return
+      termSize = size
+      if (child?.pid && phase !== 'exiting') resizePty()
+      return
+    }
+    default:
+      // Unknown frames are ignored (newer clients).
+      return
+  }
+}
+
+let ttyPath: string | undefined
+let resizing = false
+let resizeAgain = false
+
+/** Sets script's pty to termSize; runc gets SIGWINCH and resizes the container's. */
+function resizePty(): void {
+  if (resizing) {
+    resizeAgain = true
+    return
+  }
+  const tty = findTty()
+  if (!tty) return
+  resizing = true
+  const {rows, cols} = termSize
+  const p = cp.spawn('stty', ['-F', tty, 'rows', String(rows), 'cols', String(cols)], {stdio: 'ignore'})
+  const done = (): void => {
+    resizing = false
+    if (resizeAgain) {
+      resizeAgain = false
+      resizePty()
+    }
+  }
+  p.on('error', err => {
+    diag(`stty: ${err.message}`)
+    done()
+  })
+  p.on('exit', done)
+}
+
+/** The slave side of script's pty: stdin of script's child (the runtime). */
+function findTty(): string | undefined {
+  if (ttyPath) return ttyPath
+  const pid = child?.pid
+  if (!pid) return undefined
+  try {
+    for (const kid of fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)) {
+      if (!kid) continue
+      const t = fs.readlinkSync(`/proc/${kid}/fd/0`)
+      if (t.startsWith('/dev/pts/')) return (ttyPath = t)
+    }
+  } catch (e) {
+    diag(`find tty: ${(e as Error).message}`)
+  }
+  return undefined
+}
+
+// ---- exit ------------------------------------------------------------------
+
+let finished = false
+
+async function finish(exit: {code: number | null; signal: NodeJS.Signals | null}, startError?: string): Promise<void> {
+  if (finished) return
+  finished = true
+  if (phase === 'starting') checkPidFile()
+  const failed = phase !== 'running'
+  phase = 'exiting'
+  pidWatcher?.close()
+  const status: ExitStatus = {exitCode: 0, finishedAt: wire.rfc3339Nano()}
+  if (failed) {
+    let message = startError ?? wire.runtimeErrorMessage(runtimeStderr)
+    if (!message) message = `${path.basename(cfg.runtime)} exited with ${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`} before starting the container`
+    status.exitCode = startError ? 125 : wire.classifyStartError(message)
+    status.error = message
+    ready({type: 'failed', message, exitCode: status.exitCode})
+  } else if (exit.signal) {
+    status.exitCode = 128 + (signalNumber(exit.signal) ?? 0)
+    status.signal = exit.signal
+  } else {
+    status.exitCode = exit.code ?? 0
+  }
+  try {
+    writeFileAtomic(cfg.exitFile, JSON.stringify(status) + '\n')
+  } catch (e) {
+    diag(`exit file: ${(e as Error).message}`)
+  }
+  if (logFd !== undefined) {
+    try {
+      fs.closeSync(logFd)
+    } catch {}
+    logFd = undefined
+  }
+  // Tell the clients, let the frames reach them, then run the exit command.
+  const exitFrame = wire.encodeFrame(FRAME.EXIT, JSON.stringify(status))
+  const flushed = [...clients].map(
+    c =>
+      new Promise<void>(resolve => {
+        if (c.destroyed) return resolve()
+        c.once('close', () => resolve())
+        c.once('finish', () => resolve())
+        c.resume()
+        c.end(exitFrame)
+      }),
+  )
+  server?.close()
+  await Promise.race([Promise.all(flushed), new Promise(r => setTimeout(r, CLIENT_FLUSH_MS).unref())])
+  for (const c of clients) c.destroy()
+  await runExitCommand()
+  if (cfg.attachSocket) rm(cfg.attachSocket)
+  process.exit(0)
+}
+
+function runExitCommand(): Promise<void> {
+  const argv = cfg.exitCommand
+  if (!argv || argv.length === 0) return Promise.resolve()
+  return new Promise(resolve => {
+    const p = cp.spawn(argv[0], argv.slice(1), {
+      detached: true,
+      stdio: 'ignore',
+      env: cfg.exitCommandEnv ?? process.env,
+    })
+    p.on('error', err => {
+      diag(`exit command: ${err.message}`)
+      resolve()
+    })
+    p.on('exit', () => resolve())
+  })
+}
+
+// ---- small helpers -------------------------------------------------------------
+
+function signalNumber(sig: string): number | undefined {
+  return os.constants.signals[sig as NodeJS.Signals]
+}
+
+function shq(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`
+}
+
+function rm(file: string | undefined): void {
+  if (!file) return
+  try {
+    fs.rmSync(file, {force: true})
+  } catch {}
+}
+
+/** Same as libpod/state/atomic.ts (which is ESM, so not loadable here). */
+function writeFileAtomic(file: string, data: string): void {
+  const dir = path.dirname(file)
+  fs.mkdirSync(dir, {recursive: true})
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`)
+  const fd = fs.openSync(tmp, 'w', 0o644)
+  try {
+    fs.writeSync(fd, data)
+    fs.fsyncSync(fd)
+  } finally {
+    fs.closeSync(fd)
+  }
+  fs.renameSync(tmp, file)
+}
+
+function diag(msg: string): void {
+  if (!cfg.monitorLogPath) return
+  try {
+    fs.appendFileSync(cfg.monitorLogPath, `${new Date().toISOString()} ${cfg.containerId}: ${msg}\n`)
+  } catch {}
+}

@@ -1,0 +1,147 @@
+// The container index: containers/<id>/config.json (immutable) and
+// state.json (mutable, under the container's lock). Names are reserved
+// atomically by creating names/<name> with O_EXCL, so two parallel
+// `create --name x` can never both win.
+import {randomBytes} from 'node:crypto'
+import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync} from 'node:fs'
+import path from 'node:path'
+import {InvalidArgument, NameInUse, NoSuchContainer} from '../errors.js'
+import {readJson, writeJsonAtomic} from '../state/atomic.js'
+import {withLock} from '../state/lock.js'
+import type {Container, ContainerConfig, ContainerState} from './types.js'
+
+const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/
+
+export class ContainerStore {
+  readonly dir: string
+  private readonly names: string
+
+  constructor(graphRoot: string) {
+    this.dir = path.join(graphRoot, 'containers')
+    this.names = path.join(graphRoot, 'names')
+  }
+
+  containerDir(id: string): string {
+    return path.join(this.dir, id)
+  }
+
+  static newId(): string {
+    return randomBytes(32).toString('hex')
+  }
+
+  /** Reserves the name; throws NameInUse when another container holds it. */
+  reserveName(name: string, id: string): void {
+    if (!NAME.test(name)) throw new InvalidArgument(`names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument`)
+    mkdirSync(this.names, {recursive: true})
+    const file = path.join(this.names, name)
+    let fd: number
+    try {
+      fd = openSync(file, 'wx')
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+      const holder = readFileSync(file, 'utf8').trim()
+      // A reservation whose container document never got written (crash) is stale.
+      if (holder && !existsSync(path.join(this.containerDir(holder), 'config.json')) && this.reservationIsStale(file)) {
+        rmSync(file, {force: true})
+        return this.reserveName(name, id)
+      }
+      throw new NameInUse(`the container name "${name}" is already in use by ${holder}. You have to remove that container to be able to reuse that name: that name is already in use`)
+    }
+    writeSync(fd, id)
+    closeSync(fd)
+  }
+
+  private reservationIsStale(file: string): boolean {
+    try {
+      return Date.now() - statSync(file).mtimeMs > 30_000
+    } catch {
+      return true
+    }
+  }
+
+  releaseName(name: string, id: string): void {
+    const file = path.join(this.names, name)
+    try {
+      if (readFileSync(file, 'utf8').trim() === id) rmSync(file, {force: true})
+    } catch {
+      // already released
+    }
+  }
+
+  /** Writes a new container's documents (name already reserved). */
+  create(config: ContainerConfig, state: ContainerState): void {
+    const d = this.containerDir(config.id)
+    mkdirSync(d, {recursive: true})
+    writeJsonAtomic(path.join(d, 'state.json'), state)
+    // config.json last: its presence is what makes the container exist.
+    writeJsonAtomic(path.join(d, 'config.json'), config)
+  }
+
+  exists(id: string): boolean {
+    return existsSync(path.join(this.containerDir(id), 'config.json'))
+  }
+
+  read(id: string): Container | undefined {
+    const d = this.containerDir(id)
+    const config = readJson<ContainerConfig>(path.join(d, 'config.json'))
+    const state = readJson<ContainerState>(path.join(d, 'state.json'))
+    if (!config || !state) return undefined
+    return {config, state}
+  }
+
+  list(): Container[] {
+    if (!existsSync(this.dir)) return []
+    const out: Container[] = []
+    for (const id of readdirSync(this.dir)) {
+      const c = this.read(id)
+      if (c) out.push(c)
+    }
+    return out
+  }
+
+  /** By full ID, unique ID prefix, or name. */
+  lookup(nameOrId: string): Container {
+    const c = this.find(nameOrId)
+    if (!c) throw new NoSuchContainer(`no container with name or ID "${nameOrId}" found: no such container`)
+    return c
+  }
+
+  find(nameOrId: string): Container | undefined {
+    if (/^[0-9a-f]{64}$/.test(nameOrId) && this.exists(nameOrId)) return this.read(nameOrId)
+    const nameFile = path.join(this.names, nameOrId)
+    if (NAME.test(nameOrId) && existsSync(nameFile)) {
+      const id = readFileSync(nameFile, 'utf8').trim()
+      const c = this.read(id)
+      if (c) return c
+    }
+    if (/^[0-9a-f]+$/.test(nameOrId) && existsSync(this.dir)) {
+      const ids = readdirSync(this.dir).filter(id => id.startsWith(nameOrId))
+      if (ids.length > 1) throw new InvalidArgument(`more than one result for container ID "${nameOrId}": container ID is ambiguous`)
+      if (ids.length === 1) return this.read(ids[0])
+    }
+    return undefined
+  }
+
+  /** Read-modify-write of a container's state under its lock. */
+  async update(id: string, fn: (state: ContainerState, config: ContainerConfig) => ContainerState | void): Promise<ContainerState> {
+    return withLock(path.join(this.containerDir(id), 'state'), () => {
+      const c = this.read(id)
+      if (!c) throw new NoSuchContainer(`no container with ID "${id}" found: no such container`)
+      const next = fn(c.state, c.config) ?? c.state
+      writeJsonAtomic(path.join(this.containerDir(id), 'state.json'), next)
+      return next
+    })
+  }
+
+  /** Runs fn under the container's lock without writing. */
+  async locked<T>(id: string, fn: () => Promise<T> | T): Promise<T> {
+    return withLock(path.join(this.containerDir(id), 'state'), fn)
+  }
+
+  remove(config: ContainerConfig): void {
+    // config.json first: from then on the container does not exist.
+    rmSync(path.join(this.containerDir(config.id), 'config.json'), {force: true})
+    this.releaseName(config.name, config.id)
+    rmSync(this.containerDir(config.id), {recursive: true, force: true})
+  }
+}
