@@ -25,6 +25,12 @@ export interface VolumeSpec extends BindMount {
 
 const VOLUME_FORMAT = 'incorrect volume format, should be [host-dir:]ctr-dir[:option]'
 
+/** Go's filepath.Clean for container paths: no `.`/`..` parts, no trailing slash. */
+export function cleanPath(p: string): string {
+  const n = path.posix.normalize(p)
+  return n.length > 1 && n.endsWith('/') ? n.slice(0, -1) : n
+}
+
 export function validateContainerPath(p: string): void {
   if (!p.startsWith('/')) throw new InvalidArgument(`invalid container path ${JSON.stringify(p)}, must be an absolute path`)
 }
@@ -66,12 +72,12 @@ export function parseVolumeSpec(spec: string, cwd: string = process.cwd()): Volu
   const options = parts.length > 2 ? validateVolumeOptions(parts[2].split(',')) : []
   if (parts.length === 1) {
     validateContainerPath(parts[0])
-    return {kind: 'anonymous', source: '', destination: path.posix.normalize(parts[0]), options}
+    return {kind: 'anonymous', source: '', destination: cleanPath(parts[0]), options}
   }
   const [src, dest] = parts
   if (src === '') throw new InvalidArgument('host directory cannot be empty')
   validateContainerPath(dest)
-  const destination = path.posix.normalize(dest)
+  const destination = cleanPath(dest)
   if (src.startsWith('/') || src.startsWith('.')) return {kind: 'bind', source: path.resolve(cwd, src), destination, options}
   return {kind: 'named', source: src, destination, options}
 }
@@ -82,14 +88,14 @@ export function parseTmpfsSpec(spec: string): TmpfsMount {
   const dest = colon < 0 ? spec : spec.slice(0, colon)
   validateContainerPath(dest)
   const options = colon < 0 ? [] : spec.slice(colon + 1).split(',').filter(o => o !== '')
-  return {destination: path.posix.normalize(dest), options}
+  return {destination: cleanPath(dest), options}
 }
 
 /** Throws on a destination given twice among the user's mounts. */
 export function checkDuplicateDestinations(destinations: Iterable<string>): void {
   const seen = new Set<string>()
   for (const d of destinations) {
-    const clean = path.posix.normalize(d)
+    const clean = cleanPath(d)
     if (seen.has(clean)) throw new InvalidArgument(`${clean}: duplicate mount destination`)
     seen.add(clean)
   }
@@ -227,6 +233,6 @@ export function processMountOptions(options: readonly string[], input: ProcessOp
 
 /** Mount order for the runtime: parents before children (stable by path depth, as libpod sorts). */
 export function sortMounts(mounts: readonly OciMount[]): OciMount[] {
-  const depth = (m: OciMount) => path.posix.normalize(m.destination).split('/').length - 1
+  const depth = (m: OciMount) => cleanPath(m.destination).split('/').length - 1
   return mounts.map((m, i) => ({m, i, d: depth(m)})).sort((a, b) => a.d - b.d || a.i - b.i).map(x => x.m)
 }
