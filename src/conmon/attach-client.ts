@@ -75,14 +75,15 @@ export function connectSocket(socketPath: string): Promise<net.Socket> {
       if (dirFd !== undefined) fs.closeSync(dirFd)
       dirFd = undefined
     }
-    sock.once('connect', () => {
-      done()
-      sock.off('error', reject)
-      resolve(sock)
-    })
-    sock.once('error', err => {
+    const onError = (err: Error): void => {
       done()
       reject(err)
+    }
+    sock.once('error', onError)
+    sock.once('connect', () => {
+      done()
+      sock.off('error', onError)
+      resolve(sock)
     })
   })
 }
@@ -94,6 +95,7 @@ export class Attachment {
   private resolveDone!: (r: AttachResult) => void
   private rejectDone!: (e: Error) => void
   private finished = false
+  private gotExit = false
   private cleanups: Array<() => void> = []
   private matched = 0
   private readonly keys: Buffer
@@ -252,7 +254,9 @@ export class Attachment {
       }
       case FRAME.EXIT: {
         const status = JSON.parse(payload.toString()) as ExitStatus
-        this.finish({detached: false, exitCode: status.exitCode, status})
+        this.gotExit = true
+        // Let the last output reach the local streams before reporting the exit.
+        void this.flushed().then(() => this.finish({detached: false, exitCode: status.exitCode, status}))
         return
       }
       default:
@@ -260,8 +264,23 @@ export class Attachment {
     }
   }
 
+  private async flushed(): Promise<void> {
+    const outs = [this.opts.stdout === undefined ? process.stdout : this.opts.stdout, this.opts.stderr === undefined ? process.stderr : this.opts.stderr]
+    await Promise.all(
+      outs.map(w => {
+        const ws = w as (NodeJS.WritableStream & {writableNeedDrain?: boolean}) | null
+        if (!ws?.writableNeedDrain) return undefined
+        return new Promise<void>(resolve => {
+          ws.once('drain', resolve)
+          ws.once('close', resolve)
+          ws.once('error', resolve)
+        })
+      }),
+    )
+  }
+
   private fail(err: Error): void {
-    if (this.finished) return
+    if (this.finished || this.gotExit) return
     this.finished = true
     this.cleanup()
     this.rejectDone(err)

@@ -1,6 +1,15 @@
 // Starting a container's monitor from the engine (`peapod start/run`): write
 // its config, fork it detached so it outlives the command, and learn through
 // the ready channel (fd 3) whether the container runs. Protocol: protocol.ts.
+//
+//   start / run -d:   const m = launchMonitor({config, configPath})
+//                     const r = await m.started   // {running, pid} or {message, exitCode}
+//   run (attached):   config.waitForAttach = true; const m = launchMonitor(...)
+//                     await m.listening
+//                     const done = attach({socketPath: config.attachSocket, stdin: i ? process.stdin : null})
+//                     const r = await m.started   // a failed start: print r.message, exit r.exitCode
+//                     const {exitCode, detached} = await done
+//   Signal proxying (--sig-proxy) is the command's job: `runc kill ID SIG`.
 /// <reference path="./main.cts" />
 import {spawn, type ChildProcess} from 'node:child_process'
 import {existsSync, mkdirSync, writeFileSync, renameSync} from 'node:fs'

@@ -35,7 +35,6 @@ let phase: Phase = 'waiting'
 let child: cp.ChildProcess | undefined
 /** Where attach clients' stdin goes: the container's stdin pipe, or script's. */
 let stdinSink: Writable | undefined
-let containerPid = 0
 let pending: Array<['stdout' | 'stderr', Buffer]> = []
 let runtimeStderr = ''
 let termSize = cfg.consoleSize ?? {rows: 24, cols: 80}
@@ -44,19 +43,26 @@ let server: net.Server | undefined
 let pidWatcher: fs.FSWatcher | undefined
 const clients = new Set<net.Socket>()
 const outputStreams: NodeJS.ReadableStream[] = []
+let logFd: number | undefined
+let logBytes = 0
+let devNullFd: number | undefined
+/** script's pty (terminal mode), found on the first resize. */
+let ttyPath: string | undefined
+let resizing = false
+let resizeAgain = false
+let resizeRetries = 0
+let finished = false
 
+let uncaught = 0
 process.on('uncaughtException', err => {
   diag(`uncaught: ${err.stack ?? err}`)
-  if (phase === 'waiting' || phase === 'starting') {
-    runtimeStderr += `\nmonitor: ${err.message}`
-    if (!child?.pid) void finish({code: null, signal: null}, `monitor: ${err.message}`)
-  }
+  if (++uncaught > 20 || finished) process.exit(125)
+  if ((phase === 'waiting' || phase === 'starting') && !child?.pid) void finish({code: null, signal: null}, `monitor: ${err.message}`)
 })
-
-main()
 
 function main(): void {
   process.chdir('/')
+  fs.mkdirSync(path.dirname(cfg.exitFile), {recursive: true})
   if (cfg.monitorPidFile) writeFileAtomic(cfg.monitorPidFile, `${process.pid}\n`)
   rm(cfg.exitFile)
   rm(cfg.pidFile)
@@ -136,12 +142,15 @@ function startRuntime(): void {
 }
 
 function spawnRuntime(): void {
+  // The container runs once the runtime has written the pid file.
   const pidDir = path.dirname(cfg.pidFile)
+  fs.mkdirSync(pidDir, {recursive: true})
   try {
     pidWatcher = fs.watch(pidDir, checkPidFile)
     pidWatcher.on('error', noop)
   } catch (e) {
-    diag(`watch ${pidDir}: ${(e as Error).message}`)
+    diag(`watch ${pidDir}: ${(e as Error).message}; polling`)
+    const t = setInterval(() => (phase === 'starting' ? checkPidFile() : clearInterval(t)), 100)
   }
   const argv = runtimeArgv()
   if (passthrough) {
@@ -239,7 +248,6 @@ function fd3(): Array<number | 'ignore'> {
   return out
 }
 
-let devNullFd: number | undefined
 function devNull(): number {
   return (devNullFd ??= fs.openSync('/dev/null', 'r'))
 }
@@ -254,7 +262,6 @@ function checkPidFile(): void {
   }
   const pid = Number.parseInt(text, 10)
   if (!(pid > 0)) return
-  containerPid = pid
   phase = 'running'
   pidWatcher?.close()
   pidWatcher = undefined
@@ -270,7 +277,7 @@ function readOutput(stream: NodeJS.ReadableStream, name: 'stdout' | 'stderr'): v
     if (phase === 'running' || phase === 'exiting') deliver(name, chunk)
     else {
       pending.push([name, chunk])
-      if (name === 'stderr') runtimeStderr += chunk.toString()
+      if (name === 'stderr' && runtimeStderr.length < 65536) runtimeStderr += chunk.toString()
     }
   })
   stream.on('error', noop)
@@ -303,9 +310,6 @@ function resumeOutput(): void {
 }
 
 // ---- log -------------------------------------------------------------------
-
-let logFd: number | undefined
-let logBytes = 0
 
 function openLog(): void {
   if (logDriver !== 'k8s-file' || !cfg.logPath) return
@@ -423,10 +427,6 @@ function onFrame(sock: net.Socket, type: number, payload: Buffer): void {
   }
 }
 
-let ttyPath: string | undefined
-let resizing = false
-let resizeAgain = false
-
 /** Sets script's pty to termSize; runc gets SIGWINCH and resizes the container's. */
 function resizePty(): void {
   if (resizing) {
@@ -434,7 +434,11 @@ function resizePty(): void {
     return
   }
   const tty = findTty()
-  if (!tty) return
+  if (!tty) {
+    // script has not forked its child yet: try again shortly.
+    if (resizeRetries++ < 50) setTimeout(() => phase !== 'exiting' && resizePty(), 40).unref()
+    return
+  }
   resizing = true
   const {rows, cols} = termSize
   const p = cp.spawn('stty', ['-F', tty, 'rows', String(rows), 'cols', String(cols)], {stdio: 'ignore'})
@@ -471,11 +475,18 @@ function findTty(): string | undefined {
 
 // ---- exit ------------------------------------------------------------------
 
-let finished = false
-
 async function finish(exit: {code: number | null; signal: NodeJS.Signals | null}, startError?: string): Promise<void> {
   if (finished) return
   finished = true
+  try {
+    await exitSequence(exit, startError)
+  } catch (e) {
+    diag(`exit: ${(e as Error).stack ?? e}`)
+  }
+  process.exit(0)
+}
+
+async function exitSequence(exit: {code: number | null; signal: NodeJS.Signals | null}, startError?: string): Promise<void> {
   if (phase === 'starting') checkPidFile()
   const failed = phase !== 'running'
   phase = 'exiting'
@@ -521,7 +532,6 @@ async function finish(exit: {code: number | null; signal: NodeJS.Signals | null}
   for (const c of clients) c.destroy()
   await runExitCommand()
   if (cfg.attachSocket) rm(cfg.attachSocket)
-  process.exit(0)
 }
 
 function runExitCommand(): Promise<void> {
@@ -579,3 +589,5 @@ function diag(msg: string): void {
     fs.appendFileSync(cfg.monitorLogPath, `${new Date().toISOString()} ${cfg.containerId}: ${msg}\n`)
   } catch {}
 }
+
+main()

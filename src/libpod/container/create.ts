@@ -1,11 +1,23 @@
 // `create`: resolve the image, reserve name and ID, prepare the rootfs and
 // write the container's documents. Nothing runs yet.
+import {existsSync} from 'node:fs'
 import {InvalidArgument, NoSuchImage} from '../errors.js'
+import {parseTmpfsSpec, parseVolumeSpec} from '../spec/index.js'
 import type {Runtime} from '../runtime.js'
 import {createRootfs} from '../storage/mount.js'
 import {randomName} from './names.js'
 import {ContainerStore} from './store.js'
 import type {ContainerConfig, MountSpec} from './types.js'
+
+/** -v host binds; named and anonymous volumes arrive with the volumes work. */
+function parseBinds(volumes: string[]): MountSpec[] {
+  return volumes.map(v => {
+    const spec = parseVolumeSpec(v)
+    if (spec.kind !== 'bind') throw new InvalidArgument(`${v}: named and anonymous volumes are not supported yet`)
+    if (!existsSync(spec.source)) throw new InvalidArgument(`statfs ${spec.source}: no such file or directory`)
+    return {type: 'bind', source: spec.source, destination: spec.destination, options: spec.options}
+  })
+}
 
 export interface CreateOptions {
   image: string
@@ -29,7 +41,8 @@ export interface CreateOptions {
   capAdd?: string[]
   capDrop?: string[]
   securityOpt?: string[]
-  mounts?: MountSpec[]
+  /** -v values, parsed and checked here. */
+  volumes?: string[]
   tmpfs?: string[]
   ulimits?: string[]
   network?: string
@@ -55,6 +68,8 @@ const NETWORKS = /^(none|host|private|bridge|slirp4netns(:.*)?|pasta(:.*)?|ns:\/
 
 export async function createContainer(rt: Runtime, opts: CreateOptions): Promise<ContainerConfig> {
   const image = rt.lookupImage(opts.image)
+  const mounts = parseBinds(opts.volumes ?? [])
+  for (const t of opts.tmpfs ?? []) parseTmpfsSpec(t)
   const network = opts.network ?? 'none'
   if (!NETWORKS.test(network)) throw new InvalidArgument(`network "${network}" not found: unable to find network with name or ID ${network}: network not found`)
   const logDriver = opts.logDriver ?? 'k8s-file'
@@ -86,7 +101,7 @@ export async function createContainer(rt: Runtime, opts: CreateOptions): Promise
     capAdd: opts.capAdd ?? [],
     capDrop: opts.capDrop ?? [],
     securityOpt: opts.securityOpt ?? [],
-    mounts: opts.mounts ?? [],
+    mounts,
     tmpfs: opts.tmpfs ?? [],
     ulimits: opts.ulimits ?? [],
     network,

@@ -124,16 +124,19 @@ export class ContainerStore {
 
   /** Read-modify-write of a container's state under its lock. */
   async update(id: string, fn: (state: ContainerState, config: ContainerConfig) => ContainerState | void): Promise<ContainerState> {
-    return withLock(path.join(this.containerDir(id), 'state'), () => {
-      const c = this.read(id)
-      if (!c) throw new NoSuchContainer(`no container with ID "${id}" found: no such container`)
-      const next = fn(c.state, c.config) ?? c.state
-      writeJsonAtomic(path.join(this.containerDir(id), 'state.json'), next)
-      return next
-    })
+    return withLock(path.join(this.containerDir(id), 'state'), () => this.updateHeld(id, fn))
   }
 
-  /** Runs fn under the container's lock without writing. */
+  /** Read-modify-write of the state by a caller that already holds the container's lock. */
+  updateHeld(id: string, fn: (state: ContainerState, config: ContainerConfig) => ContainerState | void): ContainerState {
+    const c = this.read(id)
+    if (!c) throw new NoSuchContainer(`no container with ID "${id}" found: no such container`)
+    const next = fn(c.state, c.config) ?? c.state
+    writeJsonAtomic(path.join(this.containerDir(id), 'state.json'), next)
+    return next
+  }
+
+  /** Runs fn under the container's lock. */
   async locked<T>(id: string, fn: () => Promise<T> | T): Promise<T> {
     return withLock(path.join(this.containerDir(id), 'state'), fn)
   }

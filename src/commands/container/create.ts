@@ -1,0 +1,24 @@
+import {writeFileSync} from 'node:fs'
+import {splitAtPositional, valueFlagNames} from '../../cli/argv.js'
+import {BaseCommand} from '../../cli/base-command.js'
+import {createFlags, toCreateOptions} from '../../cli/container-flags.js'
+import {createContainer} from '../../libpod/container/create.js'
+import {InvalidArgument} from '../../libpod/errors.js'
+
+export default class ContainerCreate extends BaseCommand {
+  static override summary = 'Create but do not start a container'
+  static override usage = 'container create [options] IMAGE [COMMAND [ARG...]]'
+  static override aliases = ['create']
+  static override strict = false
+  static override flags = createFlags
+
+  async run(): Promise<void> {
+    const {flags: flagArgv, rest} = splitAtPositional(this.argv, valueFlagNames({...BaseCommand.baseFlags, ...createFlags} as never))
+    const {flags} = await this.parse(ContainerCreate, flagArgv)
+    if (rest.length === 0) throw new InvalidArgument('requires at least 1 arg(s), only received 0')
+    const rt = await this.runtime(flags)
+    const c = await createContainer(rt, toCreateOptions(flags, rest[0], rest.slice(1)))
+    if (flags.cidfile) writeFileSync(flags.cidfile, c.id)
+    this.log(c.id)
+  }
+}

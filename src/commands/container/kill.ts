@@ -1,0 +1,24 @@
+import {Args, Flags} from '@oclif/core'
+import {BaseCommand} from '../../cli/base-command.js'
+import {eachContainer} from '../../cli/each-container.js'
+import {killContainer} from '../../libpod/container/ops.js'
+import {InvalidArgument} from '../../libpod/errors.js'
+
+export default class ContainerKill extends BaseCommand {
+  static override summary = 'Kill one or more running containers with a specific signal'
+  static override aliases = ['kill']
+  static override strict = false
+  static override args = {container: Args.string({description: 'container name or ID'})}
+  static override flags = {
+    all: Flags.boolean({char: 'a', description: 'Signal all running containers'}),
+    latest: Flags.boolean({char: 'l', description: 'Act on the latest container podman is aware of'}),
+    signal: Flags.string({char: 's', description: 'Signal to send to the container', default: 'KILL'}),
+  }
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(ContainerKill)
+    if (!flags.all && !flags.latest && argv.length === 0) throw new InvalidArgument('you must provide at least one name or id')
+    const rt = await this.runtime(flags)
+    await eachContainer(rt, argv as string[], flags, async id => { await killContainer(rt, id, flags.signal) })
+  }
+}

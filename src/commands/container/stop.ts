@@ -1,0 +1,25 @@
+import {Args, Flags} from '@oclif/core'
+import {BaseCommand} from '../../cli/base-command.js'
+import {eachContainer} from '../../cli/each-container.js'
+import {stopContainer} from '../../libpod/container/ops.js'
+import {InvalidArgument} from '../../libpod/errors.js'
+
+export default class ContainerStop extends BaseCommand {
+  static override summary = 'Stop one or more containers'
+  static override aliases = ['stop']
+  static override strict = false
+  static override args = {container: Args.string({description: 'container name or ID'})}
+  static override flags = {
+    all: Flags.boolean({char: 'a', description: 'Stop all running containers'}),
+    ignore: Flags.boolean({char: 'i', description: 'Ignore errors when a specified container is missing'}),
+    latest: Flags.boolean({char: 'l', description: 'Act on the latest container podman is aware of'}),
+    time: Flags.integer({char: 't', description: 'Seconds to wait for stop before killing the container'}),
+  }
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(ContainerStop)
+    if (!flags.all && !flags.latest && argv.length === 0) throw new InvalidArgument('you must provide at least one name or id')
+    const rt = await this.runtime(flags)
+    await eachContainer(rt, argv as string[], flags, async id => { await stopContainer(rt, id, flags.time) })
+  }
+}

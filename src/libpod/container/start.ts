@@ -1,0 +1,177 @@
+// Starting a container: mount its rootfs, write its files and OCI bundle,
+// fork its monitor and learn from it whether the container runs.
+import {execFile} from 'node:child_process'
+import {existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs'
+import {hostname as osHostname} from 'node:os'
+import {fileURLToPath} from 'node:url'
+import {launchMonitor, type StartResult} from '../../conmon/launch.js'
+import {CommandNotFound, CommandNotInvokable, InvalidArgument, PeapodError, RuntimeFailure} from '../errors.js'
+import {parseConfig} from '../image/inspect.js'
+import {resolveRuntime} from '../oci/runtime.js'
+import type {Runtime} from '../runtime.js'
+import {generateSpec, specToJSON, type NetworkMode} from '../spec/index.js'
+import {mountRootfs} from '../storage/mount.js'
+import {containerHostname, writeContainerFiles} from './files.js'
+import {containerPaths, type ContainerPaths} from './paths.js'
+import type {Container, ContainerConfig} from './types.js'
+
+const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url))
+
+function networkMode(net: string): NetworkMode {
+  if (net === 'host') return 'host'
+  if (net.startsWith('ns:')) return net as NetworkMode
+  return 'none'
+}
+
+/** The OCI runtime binary a container uses and its global args. */
+export function runtimeFor(rt: Runtime, c: ContainerConfig): {path: string; args: string[]} {
+  const wanted = rt.config.runtimeExplicit ? rt.config.runtime : (c.runtime || rt.config.runtime)
+  const r = resolveRuntime(wanted, rt.config.runtimePaths, rt.config.runtimeExplicit)
+  const p = containerPaths(rt, c.id)
+  const args = ['--root', p.runtimeRoot]
+  // In our user namespace runc must not insist on cgroups it cannot create.
+  if (rt.config.rootless && r.name === 'runc') args.push('--rootless', 'true')
+  return {path: r.path, args}
+}
+
+/** Writes config.json of the OCI bundle. */
+async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths): Promise<void> {
+  const image = rt.store.images.get(c.config.imageId)
+  const rootfs = await mountRootfs(rt.store, p.dir, image.layers)
+  mkdirSync(p.run, {recursive: true})
+  const hostname = containerHostname(c.config, osHostname())
+  writeContainerFiles(c.config, p, hostname, rt.config.rootless)
+  const img = parseConfig(image).config ?? {}
+  const spec = generateSpec({
+    rootfs,
+    hostname,
+    image: img,
+    command: c.config.command.length ? c.config.command : undefined,
+    entrypoint: c.config.entrypoint,
+    env: c.config.env,
+    envFiles: c.config.envFiles,
+    envHost: c.config.envHost,
+    workdir: c.config.workdir,
+    user: c.config.user,
+    tty: c.config.tty,
+    stdin: c.config.interactive,
+    readOnly: c.config.readOnly,
+    privileged: c.config.privileged,
+    capAdd: c.config.capAdd,
+    capDrop: c.config.capDrop,
+    securityOpt: c.config.securityOpt,
+    annotations: c.config.annotations,
+    tmpfs: c.config.tmpfs,
+    binds: c.config.mounts.filter(m => m.type === 'bind').map(m => ({source: m.source, destination: m.destination, options: m.options})),
+    init: c.config.init,
+    ulimits: c.config.ulimits,
+    network: networkMode(c.config.network),
+    rootless: rt.config.rootless,
+    files: {hosts: p.hosts, hostname: p.hostname, resolvConf: p.resolvConf, containerEnv: p.containerEnv},
+    stopSignal: c.config.stopSignal,
+  })
+  writeFileSync(`${p.bundle}/config.json`, specToJSON(spec))
+}
+
+/** Maps the monitor's failed start to Podman's exit codes and messages. */
+function startError(r: {message: string; exitCode: number}): PeapodError {
+  if (r.exitCode === 127) return new CommandNotFound(r.message)
+  if (r.exitCode === 126) return new CommandNotInvokable(r.message)
+  return new RuntimeFailure(r.message)
+}
+
+export interface StartOptions {
+  /** Called once the attach socket listens, before the container runs (run/start -a). */
+  beforeStart?: (socket: string) => Promise<void>
+}
+
+/**
+ * Starts a created or exited container. Runs under the container's lock until
+ * the monitor says the container runs, so its exit command (cleanup) only
+ * sees a container whose start was recorded.
+ */
+export async function startContainer(rt: Runtime, id: string, opts: StartOptions = {}): Promise<ContainerConfig> {
+  const p = containerPaths(rt, id)
+  return rt.containers.locked(id, async () => {
+    const c = rt.containers.read(id)!
+    if (c.state.status === 'running' || c.state.status === 'paused') return c.config
+    if (c.state.status === 'removing') throw new InvalidArgument(`container ${id} is being removed`)
+    const runtime = runtimeFor(rt, c.config)
+    rmSync(p.exitFile, {force: true})
+    try {
+      await prepareBundle(rt, c, p)
+    } catch (e) {
+      rt.containers.updateHeld(id, s => ({...s, status: 'exited', error: (e as Error).message}))
+      throw e
+    }
+    const exitCommand = [process.execPath, BIN, '--root', rt.config.graphRoot, '--runroot', rt.config.runRoot,
+      '--storage-driver', rt.store.driver.name, 'container', 'cleanup', id]
+    const monitor = launchMonitor({
+      configPath: p.monitorConfig,
+      config: {
+        containerId: id,
+        runtime: runtime.path,
+        runtimeArgs: runtime.args,
+        bundle: p.bundle,
+        pidFile: p.pidFile,
+        logPath: p.log,
+        logDriver: c.config.logDriver === 'journald' ? 'k8s-file' : c.config.logDriver as 'k8s-file' | 'none' | 'passthrough',
+        logMaxSize: parseSize(c.config.logOptions['max-size']),
+        terminal: c.config.tty,
+        stdin: c.config.interactive,
+        attachSocket: p.attachSocket,
+        waitForAttach: Boolean(opts.beforeStart),
+        exitFile: p.exitFile,
+        exitCommand,
+        monitorPidFile: p.monitorPid,
+      },
+    })
+    if (opts.beforeStart) {
+      await monitor.listening
+      await opts.beforeStart(p.attachSocket)
+    }
+    let res: StartResult
+    try {
+      res = await monitor.started
+    } catch (e) {
+      rt.containers.updateHeld(id, s => ({...s, status: 'exited', exitCode: 125, error: (e as Error).message, finishedAt: new Date().toISOString()}))
+      throw new RuntimeFailure((e as Error).message)
+    }
+    const now = new Date().toISOString()
+    if (!res.running) {
+      const failed = res
+      rt.containers.updateHeld(id, s => ({...s, status: 'exited', exitCode: failed.exitCode, error: failed.message, finishedAt: now, monitorPid: monitor.pid}))
+      throw startError(failed)
+    }
+    const pid = res.pid
+    rt.containers.updateHeld(id, s => ({
+      ...s, status: 'running', pid, monitorPid: monitor.pid, startedAt: now, finishedAt: undefined,
+      exitCode: undefined, error: undefined, stoppedByUser: false, mountPoint: `${p.dir}/rootfs/merged`,
+    }))
+    return c.config
+  })
+}
+
+/** --log-opt max-size: 10mb, 1k, 512 … (bytes). */
+export function parseSize(v: string | undefined): number {
+  if (!v) return 0
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(v.trim())
+  if (!m) throw new InvalidArgument(`invalid max-size "${v}"`)
+  const mult = {'': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4}[m[2].toLowerCase() as ''] ?? 1
+  return Math.floor(Number(m[1]) * mult)
+}
+
+/** Runs the OCI runtime for a verb (kill, delete, state, pause, ...). */
+export function runtimeCommand(rt: Runtime, c: ContainerConfig, verb: string[]): Promise<{stdout: string; stderr: string}> {
+  const r = runtimeFor(rt, c)
+  return new Promise((resolve, reject) => {
+    execFile(r.path, [...r.args, ...verb], (err, stdout, stderr) => {
+      if (err) reject(Object.assign(new RuntimeFailure(`${r.path} ${verb[0]}: ${(stderr || err.message).trim().split('\n').pop()}`), {stderr}))
+      else resolve({stdout, stderr})
+    })
+  })
+}
+
+export function exitFileExists(rt: Runtime, id: string): boolean {
+  return existsSync(containerPaths(rt, id).exitFile)
+}
