@@ -38,7 +38,7 @@ export interface LaunchOptions {
   nodeFlags?: string[]
   /** Default monitorEntry(). */
   entry?: string
-  /** Monitor environment; default process.env without NODE_EXTRA_CA_CERTS. */
+  /** Monitor environment (also the runtime's and, by default, the exit command's); default process.env without NODE_EXTRA_CA_CERTS and NODE_OPTIONS. */
   env?: NodeJS.ProcessEnv
 }
 
@@ -69,7 +69,13 @@ export function launchMonitor(opts: LaunchOptions): LaunchedMonitor {
   renameSync(tmp, opts.configPath)
 
   const env = {...(opts.env ?? process.env)}
-  if (!opts.env) delete env.NODE_EXTRA_CA_CERTS
+  if (!opts.env) {
+    // The monitor makes no TLS connection: the extra certificates would cost
+    // it ~1.8 MiB; and nothing of the caller's NODE_OPTIONS (e.g. a loader)
+    // belongs in it.
+    delete env.NODE_EXTRA_CA_CERTS
+    delete env.NODE_OPTIONS
+  }
   const passthrough = config.logDriver === 'passthrough'
   const child = spawn(opts.node ?? process.execPath, [...(opts.nodeFlags ?? MONITOR_NODE_FLAGS), opts.entry ?? monitorEntry(), opts.configPath], {
     detached: true,

@@ -76,12 +76,20 @@ export async function killContainer(rt: Runtime, nameOrId: string, signal = 'KIL
 
 /** Resolves when the container's state is no longer active, or after timeoutMs (false). */
 export function waitExited(rt: Runtime, id: string, timeoutMs = Infinity): Promise<boolean> {
+  return waitForState(rt, id, s => !ACTIVE.has(s.status), timeoutMs)
+}
+
+/**
+ * Resolves true when `done(state)` holds (or the container is gone), false
+ * after timeoutMs. Woken by changes to the container's documents.
+ */
+export function waitForState(rt: Runtime, id: string, done: (s: ContainerState) => boolean, timeoutMs = Infinity): Promise<boolean> {
   const dir = rt.containers.containerDir(id)
   return new Promise(resolve => {
-    let done = false
+    let finished = false
     const finish = (v: boolean) => {
-      if (done) return
-      done = true
+      if (finished) return
+      finished = true
       watcher?.close()
       clearTimeout(timer)
       clearInterval(liveness)
@@ -89,7 +97,7 @@ export function waitExited(rt: Runtime, id: string, timeoutMs = Infinity): Promi
     }
     const check = () => {
       const c = rt.containers.read(id)
-      if (!c || !ACTIVE.has(c.state.status)) finish(true)
+      if (!c || done(c.state)) finish(true)
     }
     let watcher: ReturnType<typeof watch> | undefined
     try {

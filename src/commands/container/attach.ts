@@ -1,0 +1,27 @@
+import {Args, Flags} from '@oclif/core'
+import {BaseCommand} from '../../cli/base-command.js'
+import {attachRunning} from '../../cli/container-run.js'
+import {containerPaths} from '../../libpod/container/paths.js'
+import {syncContainer} from '../../libpod/container/ops.js'
+import {ExitCode, InvalidArgument} from '../../libpod/errors.js'
+
+export default class ContainerAttach extends BaseCommand {
+  static override summary = 'Attach to a running container'
+  static override aliases = ['attach']
+  static override args = {container: Args.string({description: 'container name or ID', required: true})}
+  static override flags = {
+    'detach-keys': Flags.string({description: 'Select the key sequence for detaching a container. Format is a single character [a-Z] or a comma separated sequence of `ctrl-<value>`, where `<value>` is one of: `a-z`, `@`, `^`, `[`, `\\` or `_`'}),
+    'no-stdin': Flags.boolean({description: 'Do not attach STDIN. The default is false'}),
+    'sig-proxy': Flags.boolean({description: 'Proxy received signals to the process', default: true, allowNo: true}),
+    latest: Flags.boolean({char: 'l', description: 'Act on the latest container podman is aware of'}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(ContainerAttach)
+    const rt = await this.runtime(flags)
+    const c = await syncContainer(rt, rt.containers.lookup(args.container))
+    if (c.state.status !== 'running') throw new InvalidArgument(`you can only attach to running containers: container state improper`)
+    const r = await attachRunning(containerPaths(rt, c.config.id).attachSocket, {stdin: c.config.interactive && !flags['no-stdin'], detachKeys: flags['detach-keys']})
+    if (r.exitCode) throw new ExitCode(r.exitCode)
+  }
+}

@@ -1,0 +1,40 @@
+import {Args, Flags} from '@oclif/core'
+import {BaseCommand} from '../../cli/base-command.js'
+import {renderOne, toJson} from '../../cli/output.js'
+import {inspectContainer} from '../../libpod/container/inspect.js'
+import {syncContainer} from '../../libpod/container/ops.js'
+import {NoSuchContainer} from '../../libpod/errors.js'
+
+export default class ContainerInspect extends BaseCommand {
+  static override summary = 'Display the configuration of a container'
+  static override strict = false
+  static override args = {container: Args.string({description: 'container name or ID'})}
+  static override flags = {
+    format: Flags.string({char: 'f', description: "Format the output to a Go template or json", default: 'json'}),
+    latest: Flags.boolean({char: 'l', description: 'Act on the latest container podman is aware of'}),
+    size: Flags.boolean({char: 's', description: 'Display total file size'}),
+  }
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(ContainerInspect)
+    const rt = await this.runtime(flags)
+    let refs = argv as string[]
+    if (flags.latest) {
+      const latest = rt.containers.list().sort((a, b) => b.config.created.localeCompare(a.config.created))[0]
+      refs = latest ? [latest.config.id] : []
+    }
+    const out: Record<string, unknown>[] = []
+    let missing: string | undefined
+    for (const r of refs) {
+      const c = rt.containers.find(r)
+      if (!c) {
+        missing ??= r
+        continue
+      }
+      out.push(inspectContainer(rt, await syncContainer(rt, c)))
+    }
+    if (flags.format === 'json') this.log(toJson(out))
+    else for (const o of out) this.log(renderOne(flags.format, o))
+    if (missing) throw new NoSuchContainer(`no such container ${missing}`)
+  }
+}

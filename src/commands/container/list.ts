@@ -1,0 +1,42 @@
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../../cli/base-command.js'
+import {renderList} from '../../cli/output.js'
+import {psRows} from '../../libpod/container/list.js'
+
+export default class ContainerList extends BaseCommand {
+  static override summary = 'List containers'
+  static override aliases = ['ps', 'container:ls', 'container:ps']
+  static override flags = {
+    all: Flags.boolean({char: 'a', description: 'Show all the containers, default is only running containers'}),
+    external: Flags.boolean({description: 'Show containers in storage not controlled by Podman'}),
+    filter: Flags.string({char: 'f', multiple: true, multipleNonGreedy: true, description: 'Filter output based on conditions given'}),
+    format: Flags.string({description: 'Pretty-print containers to JSON or using a Go template'}),
+    last: Flags.integer({char: 'n', description: 'Print the n last created containers (all states)'}),
+    latest: Flags.boolean({char: 'l', description: 'Act on the latest container podman is aware of'}),
+    'no-trunc': Flags.boolean({description: 'Display the extended information'}),
+    noheading: Flags.boolean({description: 'Do not print headers'}),
+    ns: Flags.boolean({description: 'Display namespace information'}),
+    pod: Flags.boolean({char: 'p', description: 'Print the ID and name of the pod the containers are associated with'}),
+    quiet: Flags.boolean({char: 'q', description: 'Print the numeric IDs of the containers only'}),
+    size: Flags.boolean({char: 's', description: 'Display the total file sizes'}),
+    sort: Flags.string({description: 'Sort output by: command, created, id, image, names, runningfor, size, status', default: 'created'}),
+    sync: Flags.boolean({description: 'Sync container state with OCI runtime'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(ContainerList)
+    const rt = await this.runtime(flags)
+    const rows = await psRows(rt, {all: flags.all, filters: flags.filter, last: flags.last, latest: flags.latest, noTrunc: flags['no-trunc'], sort: flags.sort})
+    if (flags.quiet) {
+      if (rows.length) this.log(rows.map(r => r.ID).join('\n'))
+      return
+    }
+    const cols = ['{{.ID}}', '{{.Image}}', '{{.Command}}', '{{.CreatedHuman}}', '{{.Status}}', '{{.Ports}}', '{{.Names}}', ...(flags.size ? ['{{.Size}}'] : []), ...(flags.pod ? ['{{.Pod}}', '{{.PodName}}'] : [])]
+    process.stdout.write(renderList(flags.format, rows, {
+      defaultFormat: 'table ' + cols.join('\t'),
+      headers: {ID: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', CreatedHuman: 'CREATED', Created: 'CREATED', Status: 'STATUS', Ports: 'PORTS', Names: 'NAMES', Size: 'SIZE', Pod: 'POD ID', PodName: 'PODNAME', RunningFor: 'CREATED', CreatedAt: 'CREATED AT', State: 'STATE', ImageID: 'IMAGE ID'},
+      json: r => r.json,
+      noHeading: flags.noheading,
+    }))
+  }
+}

@@ -1,0 +1,43 @@
+import {Args, Flags} from '@oclif/core'
+import {BaseCommand} from '../../cli/base-command.js'
+import {parseTime, readLogs} from '../../libpod/container/logs.js'
+import {InvalidArgument} from '../../libpod/errors.js'
+
+export default class ContainerLogs extends BaseCommand {
+  static override summary = 'Fetch the logs of one or more containers'
+  static override aliases = ['logs']
+  static override strict = false
+  static override args = {container: Args.string({description: 'container name or ID'})}
+  static override flags = {
+    follow: Flags.boolean({char: 'f', description: 'Follow log output.  The default is false'}),
+    latest: Flags.boolean({char: 'l', description: 'Act on the latest container podman is aware of'}),
+    names: Flags.boolean({char: 'n', description: 'Output the container name in the log'}),
+    since: Flags.string({description: 'Show logs since TIMESTAMP'}),
+    tail: Flags.integer({description: 'Output the specified number of LINES at the end of the logs.  Defaults to -1, which prints all lines', default: -1}),
+    timestamps: Flags.boolean({char: 't', description: 'Output the timestamps in the log'}),
+    until: Flags.string({description: 'Show logs until TIMESTAMP'}),
+  }
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(ContainerLogs)
+    const rt = await this.runtime(flags)
+    let refs = argv as string[]
+    if (flags.latest) {
+      const latest = rt.containers.list().sort((a, b) => b.config.created.localeCompare(a.config.created))[0]
+      refs = latest ? [latest.config.id] : []
+    }
+    if (refs.length === 0) throw new InvalidArgument('no containers specified')
+    const containers = refs.map(r => rt.containers.lookup(r))
+    const opts = {
+      tail: flags.tail,
+      since: flags.since ? parseTime(flags.since) : undefined,
+      until: flags.until ? parseTime(flags.until) : undefined,
+      follow: flags.follow,
+    }
+    const prefixed = flags.names || containers.length > 1
+    await Promise.all(containers.map(c => readLogs(rt, c.config.id, opts, l => {
+      const prefix = `${prefixed ? (flags.names ? c.config.name : c.config.id.slice(0, 12)) + ' ' : ''}${flags.timestamps ? l.time + ' ' : ''}`
+      ;(l.stream === 'stderr' ? process.stderr : process.stdout).write(`${prefix}${l.text}\n`)
+    })))
+  }
+}

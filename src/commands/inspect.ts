@@ -1,0 +1,41 @@
+import {Args, Flags} from '@oclif/core'
+import {BaseCommand} from '../cli/base-command.js'
+import {renderOne, toJson} from '../cli/output.js'
+import {inspectContainer} from '../libpod/container/inspect.js'
+import {syncContainer} from '../libpod/container/ops.js'
+import {InvalidArgument, PeapodError} from '../libpod/errors.js'
+import {findImage} from '../libpod/image/lookup.js'
+import {inspectImage} from '../libpod/image/inspect.js'
+
+export default class Inspect extends BaseCommand {
+  static override summary = 'Display the configuration of object denoted by ID'
+  static override strict = false
+  static override args = {name: Args.string({description: 'container or image name or ID'})}
+  static override flags = {
+    format: Flags.string({char: 'f', description: 'Format the output to a Go template or json', default: 'json'}),
+    latest: Flags.boolean({char: 'l', description: 'Act on the latest container podman is aware of'}),
+    size: Flags.boolean({char: 's', description: 'Display total file size'}),
+    type: Flags.string({char: 't', description: 'Specify inspect-object type', options: ['all', 'container', 'image'], default: 'all'}),
+  }
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(Inspect)
+    const rt = await this.runtime(flags)
+    if (argv.length === 0 && !flags.latest) throw new InvalidArgument('no names or ids specified')
+    const out: unknown[] = []
+    let missing: string | undefined
+    for (const ref of argv as string[]) {
+      const c = flags.type !== 'image' ? rt.containers.find(ref) : undefined
+      if (c) {
+        out.push(inspectContainer(rt, await syncContainer(rt, c)))
+        continue
+      }
+      const img = flags.type !== 'container' ? findImage(rt.listImages(), ref, rt.searchRegistries) : undefined
+      if (img) out.push(inspectImage(rt.store, img))
+      else missing ??= ref
+    }
+    if (flags.format === 'json') this.log(toJson(out))
+    else for (const o of out) this.log(renderOne(flags.format, o))
+    if (missing) throw new PeapodError(`inspecting object: no such object: "${missing}"`)
+  }
+}

@@ -1,0 +1,151 @@
+// `container inspect`: Podman's JSON shape and keys (InspectContainerData).
+import {readFileSync} from 'node:fs'
+import type {Runtime} from '../runtime.js'
+import {runtimeFor} from './start.js'
+import {stateName} from './list.js'
+import {containerPaths} from './paths.js'
+import type {Container} from './types.js'
+
+const ZERO = '0001-01-01T00:00:00Z'
+
+function specOf(rt: Runtime, c: Container): {process?: {args?: string[]; env?: string[]; cwd?: string; user?: {uid: number; gid: number}; capabilities?: {effective?: string[]; bounding?: string[]}}} {
+  try {
+    return JSON.parse(readFileSync(`${containerPaths(rt, c.config.id).bundle}/config.json`, 'utf8'))
+  } catch {
+    return {}
+  }
+}
+
+export function inspectContainer(rt: Runtime, c: Container): Record<string, unknown> {
+  const p = containerPaths(rt, c.config.id)
+  const image = rt.store.images.exists(c.config.imageId) ? rt.store.images.get(c.config.imageId) : undefined
+  const imgCfg = image ? (JSON.parse(image.config).config ?? {}) : {}
+  const spec = specOf(rt, c)
+  const cmd = c.config.command.length ? c.config.command : (c.config.entrypoint !== undefined ? [] : imgCfg.Cmd ?? [])
+  const entrypoint = c.config.entrypoint ?? imgCfg.Entrypoint ?? []
+  const args = spec.process?.args ?? [...entrypoint, ...cmd]
+  const s = c.state
+  const running = s.status === 'running'
+  let runtimeName = ''
+  try {
+    runtimeName = runtimeFor(rt, c.config).path.split('/').pop() ?? ''
+  } catch {
+    runtimeName = c.config.runtime
+  }
+  return {
+    Id: c.config.id,
+    Created: c.config.created,
+    Path: args[0] ?? '',
+    Args: args.slice(1),
+    State: {
+      OciVersion: '1.0.2-dev',
+      Status: stateName(c),
+      Running: running,
+      Paused: s.status === 'paused',
+      Restarting: false,
+      OOMKilled: s.oomKilled ?? false,
+      Dead: false,
+      Pid: running ? s.pid ?? 0 : 0,
+      ConmonPid: running ? s.monitorPid ?? 0 : 0,
+      ExitCode: s.exitCode ?? 0,
+      Error: s.error ?? '',
+      StartedAt: s.startedAt ?? ZERO,
+      FinishedAt: s.finishedAt ?? ZERO,
+      Health: {Status: '', FailingStreak: 0, Log: null},
+      CheckpointedAt: ZERO,
+      RestoredAt: ZERO,
+    },
+    Image: c.config.imageId,
+    ImageDigest: image?.digest ?? '',
+    ImageName: c.config.imageName,
+    Rootfs: '',
+    Pod: '',
+    ResolvConfPath: p.resolvConf,
+    HostnamePath: p.hostname,
+    HostsPath: p.hosts,
+    StaticDir: p.dir,
+    OCIConfigPath: `${p.bundle}/config.json`,
+    OCIRuntime: runtimeName,
+    ConmonPidFile: p.monitorPid,
+    PidFile: p.pidFile,
+    Name: c.config.name,
+    RestartCount: s.restartCount,
+    Driver: c.config.storageDriver,
+    MountLabel: '',
+    ProcessLabel: '',
+    AppArmorProfile: '',
+    EffectiveCaps: spec.process?.capabilities?.effective ?? [],
+    BoundingCaps: spec.process?.capabilities?.bounding ?? [],
+    ExecIDs: [],
+    GraphDriver: {Name: c.config.storageDriver, Data: s.mountPoint ? {MergedDir: s.mountPoint, UpperDir: `${p.dir}/rootfs/diff`, WorkDir: `${p.dir}/rootfs/work`} : null},
+    Mounts: c.config.mounts.map(m => ({Type: m.type, Source: m.source, Destination: m.destination, Driver: '', Mode: '', Options: m.options.filter(o => o !== 'ro' && o !== 'rw'), RW: !m.options.includes('ro'), Propagation: 'rprivate'})),
+    Dependencies: [],
+    NetworkSettings: {EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, MacAddress: '', Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, Ports: {}, SandboxKey: ''},
+    Namespace: '',
+    IsInfra: false,
+    IsService: false,
+    Config: {
+      Hostname: c.config.hostname ?? c.config.id.slice(0, 12),
+      Domainname: '',
+      User: c.config.user ?? imgCfg.User ?? '',
+      AttachStdin: false,
+      AttachStdout: false,
+      AttachStderr: false,
+      Tty: c.config.tty,
+      OpenStdin: c.config.interactive,
+      StdinOnce: false,
+      Env: spec.process?.env ?? c.config.env,
+      Cmd: cmd,
+      Image: c.config.imageName,
+      Volumes: null,
+      WorkingDir: spec.process?.cwd ?? c.config.workdir ?? imgCfg.WorkingDir ?? '/',
+      Entrypoint: entrypoint.join(' '),
+      OnBuild: null,
+      Labels: Object.keys(c.config.labels).length ? c.config.labels : null,
+      Annotations: c.config.annotations,
+      StopSignal: c.config.stopSignal,
+      Umask: '0022',
+      Timeout: 0,
+      StopTimeout: c.config.stopTimeout,
+      Passwd: true,
+    },
+    HostConfig: {
+      Binds: c.config.mounts.filter(m => m.type === 'bind').map(m => `${m.source}:${m.destination}${m.options.length ? ':' + m.options.join(',') : ''}`),
+      CgroupManager: rt.config.cgroupManager,
+      CgroupMode: 'host',
+      ContainerIDFile: '',
+      LogConfig: {Type: c.config.logDriver, Config: null, Path: p.log, Tag: '', Size: c.config.logOptions['max-size'] ?? '0B'},
+      NetworkMode: c.config.network,
+      PortBindings: {},
+      RestartPolicy: {Name: '', MaximumRetryCount: 0},
+      AutoRemove: c.config.remove,
+      VolumeDriver: '',
+      VolumesFrom: null,
+      CapAdd: c.config.capAdd,
+      CapDrop: c.config.capDrop,
+      Dns: [],
+      DnsOptions: [],
+      DnsSearch: [],
+      ExtraHosts: [],
+      GroupAdd: [],
+      IpcMode: 'shareable',
+      Cgroup: '',
+      Cgroups: 'default',
+      Links: null,
+      OomScoreAdj: 0,
+      PidMode: 'private',
+      Privileged: c.config.privileged,
+      PublishAllPorts: false,
+      ReadonlyRootfs: c.config.readOnly,
+      SecurityOpt: c.config.securityOpt,
+      Tmpfs: Object.fromEntries(c.config.tmpfs.map(t => [t.split(':')[0], t.split(':')[1] ?? ''])),
+      UTSMode: 'private',
+      UsernsMode: '',
+      ShmSize: 65536000,
+      Runtime: 'oci',
+      ConsoleSize: [0, 0],
+      Init: c.config.init,
+      Ulimits: c.config.ulimits,
+    },
+  }
+}

@@ -1,0 +1,201 @@
+// `ps`: container rows as Podman prints them, with its filters and sorts.
+import {InvalidArgument} from '../errors.js'
+import type {Runtime} from '../runtime.js'
+import {humanDuration, timeAgo} from '../util/human.js'
+import {syncContainer} from './ops.js'
+import type {Container} from './types.js'
+
+export interface PsOptions {
+  all?: boolean
+  filters?: string[]
+  last?: number
+  latest?: boolean
+  noTrunc?: boolean
+  sort?: string
+}
+
+const ZERO_TIME = -62135596800
+
+export function statusText(c: Container, now = Date.now()): string {
+  const s = c.state
+  switch (s.status) {
+    case 'running': return `Up ${humanDuration(now - Date.parse(s.startedAt ?? c.config.created))} ago`
+    case 'paused': return 'Paused'
+    case 'exited':
+    case 'stopped': return `Exited (${s.exitCode ?? 0}) ${timeAgo(s.finishedAt ?? c.config.created, now)}`
+    case 'removing': return 'Removing'
+    case 'stopping': return 'Stopping'
+    default: return 'Created'
+  }
+}
+
+/** Podman's state names: created, running, paused, exited (stopped shows as exited). */
+export function stateName(c: Container): string {
+  return c.state.status === 'stopped' ? 'exited' : c.state.status
+}
+
+function commandOf(c: Container, rt: Runtime): string[] {
+  const cmd = c.config.command
+  if (c.config.entrypoint !== undefined) return [...c.config.entrypoint, ...cmd]
+  if (cmd.length) return cmd
+  try {
+    const img = JSON.parse(rt.store.images.get(c.config.imageId).config).config ?? {}
+    return [...(img.Entrypoint ?? []), ...(img.Cmd ?? [])]
+  } catch {
+    return []
+  }
+}
+
+export interface PsRow {
+  ID: string
+  Id: string
+  Image: string
+  ImageID: string
+  Command: string
+  CreatedHuman: string
+  Created: string
+  CreatedAt: string
+  Status: string
+  State: string
+  Ports: string
+  Names: string
+  Labels: Record<string, string>
+  Mounts: string
+  Pid: number
+  ExitCode: number
+  Exited: boolean
+  RunningFor: string
+  AutoRemove: boolean
+  Pod: string
+  PodName: string
+  Networks: string
+  Size: string
+  json: Record<string, unknown>
+  container: Container
+}
+
+function filterFn(rt: Runtime, f: string): (c: Container) => boolean {
+  const eq = f.indexOf('=')
+  if (eq === -1) throw new InvalidArgument(`invalid filter "${f}": must be in the format "filter=value or filter!=value"`)
+  const key = f.slice(0, eq)
+  const value = f.slice(eq + 1)
+  switch (key) {
+    case 'status': {
+      const valid = ['created', 'running', 'paused', 'stopped', 'exited', 'unknown', 'removing', 'configured']
+      if (!valid.includes(value)) throw new InvalidArgument(`${value} is not a valid status`)
+      return c => stateName(c) === value || (value === 'stopped' && stateName(c) === 'exited')
+    }
+    case 'name': return c => new RegExp(value).test(c.config.name)
+    case 'id': return c => c.config.id.startsWith(value)
+    case 'label': {
+      const i = value.indexOf('=')
+      const k = i === -1 ? value : value.slice(0, i)
+      return c => k in c.config.labels && (i === -1 || c.config.labels[k] === value.slice(i + 1))
+    }
+    case 'exited': return c => stateName(c) === 'exited' && c.state.exitCode === Number(value)
+    case 'ancestor': {
+      let imageId: string | undefined
+      try {
+        imageId = rt.lookupImage(value).id
+      } catch {
+        imageId = undefined
+      }
+      return c => c.config.imageId === imageId || c.config.imageName === value || c.config.imageName.split('/').pop()?.split(':')[0] === value
+    }
+    case 'before':
+    case 'since': {
+      const ref = rt.containers.lookup(value)
+      return key === 'before' ? c => c.config.created < ref.config.created : c => c.config.created > ref.config.created
+    }
+    default: throw new InvalidArgument(`${key} is an invalid filter`)
+  }
+}
+
+export async function psRows(rt: Runtime, opts: PsOptions = {}): Promise<PsRow[]> {
+  const filters = (opts.filters ?? []).map(f => filterFn(rt, f))
+  let list = await Promise.all(rt.containers.list().map(c => syncContainer(rt, c)))
+  list = list.filter(c => c.state.status !== 'removing')
+  const showAll = opts.all || opts.last !== undefined || opts.latest || filters.length > 0
+  if (!showAll) list = list.filter(c => c.state.status === 'running' || c.state.status === 'paused')
+  list = list.filter(c => filters.every(f => f(c)))
+  list.sort((a, b) => b.config.created.localeCompare(a.config.created))
+  if (opts.latest) list = list.slice(0, 1)
+  if (opts.last !== undefined && opts.last >= 0) list = list.slice(0, opts.last)
+  const now = Date.now()
+  const rows = list.map(c => row(rt, c, opts.noTrunc ?? false, now))
+  return sortRows(rows, opts.sort ?? 'created')
+}
+
+function row(rt: Runtime, c: Container, noTrunc: boolean, now: number): PsRow {
+  const cmd = commandOf(c, rt).join(' ')
+  const created = new Date(c.config.created)
+  const running = c.state.status === 'running'
+  return {
+    ID: noTrunc ? c.config.id : c.config.id.slice(0, 12),
+    Id: c.config.id,
+    Image: c.config.imageName,
+    ImageID: c.config.imageId,
+    Command: !noTrunc && cmd.length > 20 ? cmd.slice(0, 17) + '...' : cmd,
+    CreatedHuman: timeAgo(created, now),
+    Created: timeAgo(created, now),
+    CreatedAt: created.toString(),
+    Status: statusText(c, now),
+    State: stateName(c),
+    Ports: '',
+    Names: c.config.name,
+    Labels: c.config.labels,
+    Mounts: c.config.mounts.map(m => m.destination).join(','),
+    Pid: running ? c.state.pid ?? 0 : 0,
+    ExitCode: c.state.exitCode ?? 0,
+    Exited: stateName(c) === 'exited',
+    RunningFor: humanDuration(now - created.getTime()),
+    AutoRemove: c.config.remove,
+    Pod: '',
+    PodName: '',
+    Networks: '',
+    Size: '',
+    container: c,
+    json: {
+      AutoRemove: c.config.remove,
+      Command: commandOf(c, rt),
+      CreatedAt: timeAgo(created, now),
+      Exited: stateName(c) === 'exited',
+      ExitedAt: c.state.finishedAt ? Math.floor(Date.parse(c.state.finishedAt) / 1000) : ZERO_TIME,
+      ExitCode: c.state.exitCode ?? 0,
+      Id: c.config.id,
+      Image: c.config.imageName,
+      ImageID: c.config.imageId,
+      IsInfra: false,
+      Labels: Object.keys(c.config.labels).length ? c.config.labels : null,
+      Mounts: c.config.mounts.map(m => m.destination),
+      Names: [c.config.name],
+      Namespaces: {},
+      Networks: [],
+      Pid: running ? c.state.pid ?? 0 : 0,
+      Pod: '',
+      PodName: '',
+      Ports: null,
+      Size: null,
+      StartedAt: c.state.startedAt ? Math.floor(Date.parse(c.state.startedAt) / 1000) : ZERO_TIME,
+      State: stateName(c),
+      Status: statusText(c, now),
+      Created: Math.floor(created.getTime() / 1000),
+    },
+  }
+}
+
+function sortRows(rows: PsRow[], by: string): PsRow[] {
+  const cmp: Record<string, (a: PsRow, b: PsRow) => number> = {
+    created: (a, b) => b.container.config.created.localeCompare(a.container.config.created),
+    id: (a, b) => a.Id.localeCompare(b.Id),
+    image: (a, b) => a.Image.localeCompare(b.Image),
+    names: (a, b) => a.Names.localeCompare(b.Names),
+    command: (a, b) => a.Command.localeCompare(b.Command),
+    status: (a, b) => a.Status.localeCompare(b.Status),
+    runningfor: (a, b) => b.container.config.created.localeCompare(a.container.config.created),
+    size: () => 0,
+  }
+  const c = cmp[by]
+  if (!c) throw new InvalidArgument(`invalid option for --sort, options are: command, created, id, image, names, runningfor, size, or status`)
+  return rows.sort(c)
+}
