@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// peapod's entry point. Before oclif loads (it costs ~75 ms), two things:
+// peapod's entry point. Before oclif loads (it costs ~35 ms), two things:
 // 1. Podman accepts global flags before the command (`peapod --root X images`);
 //    oclif does not, so they are lifted out here and passed on in the env.
 // 2. Rootless: commands that mount, unpack layers or run the runtime re-exec
@@ -11,8 +11,8 @@ const argv = liftGlobalFlags(process.argv.slice(2))
 if (process.getuid() !== 0 && !process.env.PEAPOD_ROOTLESS_UID) {
   const {needsUserNamespace, reexecInUserNamespace} = await import('../dist/libpod/rootless/reexec.js')
   if (needsUserNamespace(argv)) {
+    // The child runs the command; we only pass its exit code on.
     process.exitCode = await reexecInUserNamespace(argv)
-    // The child ran the command; nothing more to do here.
   } else {
     await runCli(argv)
   }
@@ -21,6 +21,6 @@ if (process.getuid() !== 0 && !process.env.PEAPOD_ROOTLESS_UID) {
 }
 
 async function runCli(args) {
-  const {execute} = await import('@oclif/core')
+  const {execute} = await import('../dist/cli/oclif.js')
   await execute({dir: import.meta.url, args})
 }

@@ -1,6 +1,6 @@
 // The base of every command: Podman's global flags, lazy runtime, and error
 // handling (one line on stderr, Podman's exit codes: 125 for engine errors).
-import {Command, Flags, Interfaces} from '@oclif/core'
+import {Command, Flags, Interfaces} from './oclif.js'
 import {GLOBALS_ENV} from './argv.js'
 import type {GlobalOptions} from '../libpod/config/config.js'
 import {PeapodError, ExitCode} from '../libpod/errors.js'

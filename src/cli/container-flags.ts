@@ -1,6 +1,6 @@
 // The flags `create` and `run` share (Podman's names and short forms), and
 // their translation into libpod's CreateOptions.
-import {Flags} from '@oclif/core'
+import {Flags} from './oclif.js'
 import {readFileSync} from 'node:fs'
 import type {CreateOptions} from '../libpod/container/create.js'
 import {InvalidArgument} from '../libpod/errors.js'

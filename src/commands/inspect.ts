@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core'
+import {Args, Flags} from '../cli/oclif.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {renderOne, toJson} from '../cli/output.js'
 import {inspectContainer} from '../libpod/container/inspect.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../cli/oclif.js'
 import {spawn} from 'node:child_process'
 import {splitAtPositional, valueFlagNames} from '../cli/argv.js'
 import {ExitCode, InvalidArgument} from '../libpod/errors.js'

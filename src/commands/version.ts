@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../cli/oclif.js'
 import {createRequire} from 'node:module'
 import {BaseCommand} from '../cli/base-command.js'
 

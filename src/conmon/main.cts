@@ -6,7 +6,6 @@
 import cp = require('node:child_process')
 import fs = require('node:fs')
 import net = require('node:net')
-import os = require('node:os')
 import path = require('node:path')
 import wire = require('./wire.cjs')
 import type {Writable} from 'node:stream'
@@ -19,6 +18,8 @@ const CLIENT_HIGH_WATER = 1 << 20
 const DRAIN_GRACE_MS = 2000
 /** How long ended connections get to flush the exit frame. */
 const CLIENT_FLUSH_MS = 5000
+/** How often the pid file is looked for while the runtime starts the container. */
+const PID_POLL_MS = 5
 
 type Phase = 'waiting' | 'starting' | 'running' | 'exiting'
 
@@ -40,7 +41,7 @@ let runtimeStderr = ''
 let termSize = cfg.consoleSize ?? {rows: 24, cols: 80}
 let readyFd = cfg.readyFd
 let server: net.Server | undefined
-let pidWatcher: fs.FSWatcher | undefined
+let pidPoll: NodeJS.Timeout | undefined
 const clients = new Set<net.Socket>()
 const outputStreams: NodeJS.ReadableStream[] = []
 let logFd: number | undefined
@@ -142,16 +143,10 @@ function startRuntime(): void {
 }
 
 function spawnRuntime(): void {
-  // The container runs once the runtime has written the pid file.
-  const pidDir = path.dirname(cfg.pidFile)
-  fs.mkdirSync(pidDir, {recursive: true})
-  try {
-    pidWatcher = fs.watch(pidDir, checkPidFile)
-    pidWatcher.on('error', noop)
-  } catch (e) {
-    diag(`watch ${pidDir}: ${(e as Error).message}; polling`)
-    const t = setInterval(() => (phase === 'starting' ? checkPidFile() : clearInterval(t)), 100)
-  }
+  // The container runs once the runtime has written the pid file. Polled
+  // (only while starting): fs.watch would cost each monitor ~70 KiB for good.
+  fs.mkdirSync(path.dirname(cfg.pidFile), {recursive: true})
+  pidPoll = setInterval(checkPidFile, PID_POLL_MS)
   const argv = runtimeArgv()
   const env = runtimeEnv()
   if (passthrough) {
@@ -266,6 +261,7 @@ function checkPidFile(): void {
   if (phase !== 'starting') return
   let text: string
   try {
+    if (!fs.existsSync(cfg.pidFile)) return
     text = fs.readFileSync(cfg.pidFile, 'utf8').trim()
   } catch {
     return
@@ -273,8 +269,7 @@ function checkPidFile(): void {
   const pid = Number.parseInt(text, 10)
   if (!(pid > 0)) return
   phase = 'running'
-  pidWatcher?.close()
-  pidWatcher = undefined
+  clearInterval(pidPoll)
   const held = pending
   pending = []
   for (const [stream, chunk] of held) deliver(stream, chunk)
@@ -500,7 +495,7 @@ async function exitSequence(exit: {code: number | null; signal: NodeJS.Signals |
   if (phase === 'starting') checkPidFile()
   const failed = phase !== 'running'
   phase = 'exiting'
-  pidWatcher?.close()
+  clearInterval(pidPoll)
   const status: ExitStatus = {exitCode: 0, finishedAt: wire.rfc3339Nano()}
   if (failed) {
     let message = startError ?? wire.runtimeErrorMessage(runtimeStderr)
@@ -564,7 +559,8 @@ function runExitCommand(): Promise<void> {
 // ---- small helpers -------------------------------------------------------------
 
 function signalNumber(sig: string): number | undefined {
-  return os.constants.signals[sig as NodeJS.Signals]
+  // Loaded only when needed: every module costs each monitor memory.
+  return (require('node:os') as typeof import('node:os')).constants.signals[sig as NodeJS.Signals]
 }
 
 function shq(s: string): string {

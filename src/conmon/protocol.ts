@@ -3,7 +3,7 @@
 // when the container exits, and the attach socket protocol.
 //
 // STARTING
-//   node [--max-old-space-size=16] dist/conmon/main.cjs CONFIG_JSON_PATH
+//   node dist/conmon/main.cjs CONFIG_JSON_PATH
 //   detached (new session), stdin/stdout/stderr on /dev/null (or the caller's
 //   stdio with logDriver 'passthrough'), plus the ready channel as fd 3.
 //   launch.ts (launchMonitor) does all of this. The entry is CommonJS on

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import {Args} from '../../cli/oclif.js'
 import {ExitCode} from '../../libpod/errors.js'
 import {findImage} from '../../libpod/image/lookup.js'
 import {BaseCommand} from '../../cli/base-command.js'

@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core'
+import {Args, Flags} from '../../cli/oclif.js'
 import {renderList} from '../../cli/output.js'
 import {historyRows} from '../../libpod/image/history.js'
 import {BaseCommand} from '../../cli/base-command.js'

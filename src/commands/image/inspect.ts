@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core'
+import {Args, Flags} from '../../cli/oclif.js'
 import {renderOne, toJson} from '../../cli/output.js'
 import {NoSuchImage} from '../../libpod/errors.js'
 import {inspectImage} from '../../libpod/image/inspect.js'

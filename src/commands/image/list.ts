@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../../cli/oclif.js'
 import {renderList} from '../../cli/output.js'
 import {imageRows, imageSummaryJson} from '../../libpod/image/list.js'
 import {BaseCommand} from '../../cli/base-command.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../../cli/oclif.js'
 import {pruneImages} from '../../libpod/image/manage.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {parseConfig} from '../../libpod/image/inspect.js'

@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core'
+import {Args, Flags} from '../../cli/oclif.js'
 import {ExitCode, NoSuchImage} from '../../libpod/errors.js'
 import {removeImages} from '../../libpod/image/manage.js'
 import {BaseCommand} from '../../cli/base-command.js'

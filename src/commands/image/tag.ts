@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import {Args} from '../../cli/oclif.js'
 import {tagImage} from '../../libpod/image/manage.js'
 import {BaseCommand} from '../../cli/base-command.js'
 

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../../cli/oclif.js'
 import {hostUid, isRootless} from '../../libpod/config/paths.js'
 import {stopPauseProcess} from '../../libpod/rootless/pause.js'
 import {BaseCommand} from '../../cli/base-command.js'

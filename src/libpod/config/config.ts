@@ -33,11 +33,13 @@ const DRIVERS = new Set(['overlay', 'vfs'])
 
 export function loadConfig(opts: GlobalOptions = {}): Config {
   const paths = defaultPaths()
-  const containersConf = loadLayered('containers.conf', paths.configDirs, 'CONTAINERS_CONF')
+  // containers.conf is ~30 KB of TOML: parsed only when something asks for it.
+  let containersConf: Table | undefined
+  const conf = () => (containersConf ??= loadLayered('containers.conf', paths.configDirs, 'CONTAINERS_CONF'))
+  const engine = () => (get<Table>(conf(), 'engine') ?? {}) as Table
   // storage.conf: we take the driver and its options, never graphroot/runroot,
   // since peapod's store layout is not containers/storage's.
   const storageConf = loadLayered('storage.conf', paths.configDirs, 'CONTAINERS_STORAGE_CONF')
-  const engine = (get<Table>(containersConf, 'engine') ?? {}) as Table
   const confDriver = get<string>(storageConf, 'storage.driver') || process.env.STORAGE_DRIVER
   const storageDriver = opts.storageDriver || (confDriver && DRIVERS.has(confDriver) ? confDriver : 'overlay')
   const overlayOpts = get<Table>(storageConf, 'storage.options.overlay') ?? {}
@@ -45,19 +47,21 @@ export function loadConfig(opts: GlobalOptions = {}): Config {
     ...(typeof overlayOpts.mount_program === 'string' ? [`overlay.mount_program=${overlayOpts.mount_program}`] : []),
     ...(opts.storageOpts ?? []),
   ]
-  return {
+  const config = {
     ...paths,
     graphRoot: opts.root || paths.graphRoot,
     runRoot: opts.runroot || paths.runRoot,
     storageDriver,
     storageDriverExplicit: Boolean(opts.storageDriver || process.env.STORAGE_DRIVER),
     storageOptions,
-    runtime: opts.runtime || (get<string>(engine, 'runtime') ?? ''),
     runtimeExplicit: Boolean(opts.runtime),
-    runtimePaths: (get<Record<string, string[]>>(engine, 'runtimes') ?? {}),
     logLevel: opts.logLevel || 'warn',
     cgroupManager: opts.cgroupManager || 'cgroupfs',
-    containers: (get<Table>(containersConf, 'containers') ?? {}) as Table,
-    engine,
   }
+  return Object.defineProperties(config, {
+    runtime: {get: () => opts.runtime || (get<string>(engine(), 'runtime') ?? ''), enumerable: true},
+    runtimePaths: {get: () => get<Record<string, string[]>>(engine(), 'runtimes') ?? {}, enumerable: true},
+    containers: {get: () => (get<Table>(conf(), 'containers') ?? {}) as Table, enumerable: true},
+    engine: {get: engine, enumerable: true},
+  }) as Config
 }

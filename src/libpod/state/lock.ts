@@ -3,7 +3,6 @@
 // and the lock is taken over once stale, so a crash never wedges the store.
 import {mkdirSync} from 'node:fs'
 import path from 'node:path'
-import lockfile from 'proper-lockfile'
 import {LockError} from '../errors.js'
 
 const STALE_MS = 5000
@@ -11,6 +10,8 @@ const STALE_MS = 5000
 export async function withLock<T>(file: string, fn: () => Promise<T> | T): Promise<T> {
   mkdirSync(path.dirname(file), {recursive: true})
   let release: () => Promise<void>
+  // Loaded on first use: read-only commands (images, ps) never lock.
+  const {default: lockfile} = await import('proper-lockfile')
   try {
     release = await lockfile.lock(file, {
       realpath: false,

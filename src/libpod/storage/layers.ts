@@ -4,10 +4,9 @@
 import {createHash, randomBytes} from 'node:crypto'
 import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync} from 'node:fs'
 import path from 'node:path'
-import type {Readable} from 'node:stream'
+import {PassThrough, type Readable} from 'node:stream'
 import {InvalidArchive, NoSuchLayer} from '../errors.js'
 import {readJson, writeFileAtomic, writeJsonAtomic} from '../state/atomic.js'
-import {applyLayer, decompress, layerTarStream} from './apply.js'
 import type {LayerDriver} from './driver.js'
 
 export interface LayerDoc {
@@ -72,6 +71,8 @@ export class LayerStore {
     const staging = path.join(this.tmp, `layer-${process.pid}-${randomBytes(6).toString('hex')}`)
     try {
       this.driver.prepare(staging, parent, parentStaged?.staging)
+      // The applier is loaded only by commands that unpack layers.
+      const {applyLayer, decompress} = await import('./apply.js')
       const {stream, compressedDigest} = decompress(input)
       const result = await applyLayer(stream, staging, {
         mode: this.driver.applyMode,
@@ -120,8 +121,16 @@ export class LayerStore {
 
   /** The layer's original uncompressed tar, byte for byte. */
   tarStream(id: string): Readable {
-    return layerTarStream(this.driver.dir(id), readFileSync(this.splitPath(id)))
+    const out = new PassThrough()
+    const split = readFileSync(this.splitPath(id))
+    import('./apply.js').then(m => {
+      const src = m.layerTarStream(this.driver.dir(id), split)
+      src.on('error', e => out.destroy(e))
+      src.pipe(out)
+    }, e => out.destroy(e))
+    return out
   }
+
 
   /** Removes a layer. Call under the store lock. */
   remove(id: string): void {
