@@ -12,7 +12,9 @@ export interface AttachedStart {
 /** Starts a container attached (output from its first byte) and waits for it to exit or for a detach. */
 export async function startAttached(rt: Runtime, id: string, opts: {stdin: boolean; detachKeys?: string}): Promise<AttachedStart> {
   let attachment: Attachment | undefined
+  const tty = process.stdout.isTTY ? {rows: process.stdout.rows, cols: process.stdout.columns} : undefined
   await startContainer(rt, id, {
+    consoleSize: tty,
     beforeStart: async socket => {
       attachment = await Attachment.connect({
         socketPath: socket,

@@ -85,7 +85,6 @@ export function launchMonitor(opts: LaunchOptions): LaunchedMonitor {
     detached: true,
     stdio: passthrough ? ['inherit', 'inherit', 'inherit', 'pipe'] : ['ignore', 'ignore', 'ignore', 'pipe'],
     env,
-    cwd: '/',
   })
   const channel = child.stdio[3] as Readable
 

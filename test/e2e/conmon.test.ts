@@ -84,6 +84,9 @@ describe('conmon: the per-container monitor', function () {
   let dir: string
   let rootfs: string
   let runcRoot: string
+  /** A copy of the built monitor: other builds may replace dist/ while this suite runs. */
+  let entry: string
+  let clientModule: string
   const ids: string[] = []
   const monitors: LaunchedMonitor[] = []
   let seq = 0
@@ -99,6 +102,13 @@ describe('conmon: the per-container monitor', function () {
     chmodSync(path.join(rootfs, 'bin/busybox'), 0o755)
     for (const c of ['sh', 'echo', 'cat', 'sleep', 'stty', 'tty', 'printf', 'true']) symlinkSync('busybox', path.join(rootfs, 'bin', c))
     writeFileSync(path.join(rootfs, 'etc/notexec'), 'not a program\n', {mode: 0o644})
+    const built = path.join(REPO, 'dist/conmon')
+    const copy = path.join(dir, 'conmon')
+    mkdirSync(copy)
+    for (const f of ['main.cjs', 'wire.cjs']) copyFileSync(path.join(built, f), path.join(copy, f))
+    copyFileSync(path.join(built, 'attach-client.js'), path.join(copy, 'attach-client.mjs'))
+    entry = path.join(copy, 'main.cjs')
+    clientModule = path.join(copy, 'attach-client.mjs')
   })
 
   after(function () {
@@ -167,7 +177,7 @@ describe('conmon: the per-container monitor', function () {
       exitCommand: ['/bin/sh', '-c', `echo "cleanup $0" > ${path.join(run, 'cleanup.txt')}`, id],
       ...opts,
     }
-    const m = launchMonitor({config, configPath: path.join(run, 'conmon.json')})
+    const m = launchMonitor({config, configPath: path.join(run, 'conmon.json'), entry})
     monitors.push(m)
     return {id, run, config, m}
   }
@@ -315,10 +325,9 @@ describe('conmon: the per-container monitor', function () {
     expect((await c.m.started).running).to.equal(true)
     const result = path.join(c.run, 'client-result.json')
     const client = path.join(c.run, 'client.mjs')
-    const dist = path.join(REPO, 'dist/conmon/attach-client.js')
     writeFileSync(
       client,
-      `import {attach} from ${JSON.stringify(dist)}\n` +
+      `import {attach} from ${JSON.stringify(clientModule)}\n` +
         `import {writeFileSync} from 'node:fs'\n` +
         `const r = await attach({socketPath: ${JSON.stringify(c.config.attachSocket)}, stdin: process.stdin})\n` +
         `writeFileSync(${JSON.stringify(result)}, JSON.stringify(r))\n`,

@@ -35,7 +35,7 @@ export function runtimeFor(rt: Runtime, c: ContainerConfig): {path: string; args
 }
 
 /** Writes config.json of the OCI bundle. */
-async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths): Promise<void> {
+async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, consoleSize?: {rows: number; cols: number}): Promise<void> {
   const image = rt.store.images.get(c.config.imageId)
   const rootfs = await mountRootfs(rt.store, p.dir, image.layers)
   mkdirSync(p.run, {recursive: true})
@@ -70,6 +70,9 @@ async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths): Prom
     files: {hosts: p.hosts, hostname: p.hostname, resolvConf: p.resolvConf, containerEnv: p.containerEnv},
     stopSignal: c.config.stopSignal,
   })
+  // runc sizes the container's terminal from the spec at start; later
+  // resizes come through the monitor.
+  if (c.config.tty && consoleSize && spec.process) (spec.process as {consoleSize?: unknown}).consoleSize = {height: consoleSize.rows, width: consoleSize.cols}
   writeFileSync(`${p.bundle}/config.json`, specToJSON(spec))
 }
 
@@ -83,6 +86,8 @@ function startError(r: {message: string; exitCode: number}): PeapodError {
 export interface StartOptions {
   /** Called once the attach socket listens, before the container runs (run/start -a). */
   beforeStart?: (socket: string) => Promise<void>
+  /** The attaching terminal's size, for a container with a tty. */
+  consoleSize?: {rows: number; cols: number}
 }
 
 /**
@@ -99,7 +104,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
     const runtime = runtimeFor(rt, c.config)
     rmSync(p.exitFile, {force: true})
     try {
-      await prepareBundle(rt, c, p)
+      await prepareBundle(rt, c, p, opts.consoleSize)
     } catch (e) {
       rt.containers.updateHeld(id, s => ({...s, status: 'exited', error: (e as Error).message}))
       throw e
@@ -118,6 +123,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
         logDriver: c.config.logDriver === 'journald' ? 'k8s-file' : c.config.logDriver as 'k8s-file' | 'none' | 'passthrough',
         logMaxSize: parseSize(c.config.logOptions['max-size']),
         terminal: c.config.tty,
+        consoleSize: opts.consoleSize,
         stdin: c.config.interactive,
         attachSocket: p.attachSocket,
         waitForAttach: Boolean(opts.beforeStart),
