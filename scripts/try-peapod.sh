@@ -26,3 +26,10 @@ peapod images
 peapod image inspect --format '{{.Id}} {{.Architecture}} {{.Config.Cmd}}' busybox
 peapod save -o "$work/busybox-saved.tar" busybox
 echo "saved and reloaded:"; peapod load -i "$work/busybox-saved.tar"
+
+# A container from that image: runs through peapod's monitor and runc.
+peapod run --rm busybox sh -c 'echo "hello from a peapod container: $(uname -s) $(id -u)"'
+peapod run -d --name demo busybox sh -c 'echo logged; sleep 60' >/dev/null
+peapod ps
+peapod logs demo
+peapod rm -f demo >/dev/null
