@@ -1,7 +1,7 @@
 // The flags `create` and `run` share (Podman's names and short forms), and
 // their translation into libpod's CreateOptions.
 import {Flags} from './oclif.js'
-import {readFileSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
 import type {CreateOptions} from '../libpod/container/create.js'
 import {InvalidArgument} from '../libpod/errors.js'
 
@@ -17,14 +17,22 @@ export const createFlags = {
   env: many('Set environment variables in container', 'e'),
   'env-file': many('Read in a file of environment variables'),
   'env-host': Flags.boolean({description: 'Use all current host environment variables in container'}),
+  'health-cmd': Flags.string({description: 'set a healthcheck command for the container (\'none\' disables the existing healthcheck)'}),
+  'health-interval': Flags.string({description: 'set an interval for the healthchecks (a value of disable results in no automatic timer setup)', default: '30s'}),
+  'health-on-failure': Flags.string({description: 'action to take once the container turns unhealthy', default: 'none'}),
+  'health-retries': Flags.integer({description: 'the number of retries allowed before a healthcheck is considered to be unhealthy', default: 3}),
+  'health-start-period': Flags.string({description: 'the initialization time needed for a container to bootstrap', default: '0s'}),
+  'health-timeout': Flags.string({description: 'the maximum time allowed to complete the healthcheck before an interval is considered failed', default: '30s'}),
   hostname: Flags.string({char: 'h', description: 'Set container hostname'}),
   init: Flags.boolean({description: 'Run an init binary inside the container that forwards signals and reaps processes'}),
   interactive: Flags.boolean({char: 'i', description: 'Keep STDIN open even if not attached'}),
   label: many('Set metadata on container', 'l'),
   'log-driver': Flags.string({description: 'Logging driver for the container (k8s-file, none, passthrough)'}),
   'log-opt': many('Logging driver options'),
+  mount: many('Attach a filesystem mount to the container (type=bind|volume|tmpfs|image,src=...,dst=...[,options])'),
   name: Flags.string({description: 'Assign a name to the container'}),
   network: Flags.string({description: 'Connect a container to a network (none, host)', aliases: ['net']}),
+  'no-healthcheck': Flags.boolean({description: 'Disable healthchecks on container'}),
   privileged: Flags.boolean({description: 'Give extended privileges to container'}),
   pull: Flags.string({description: 'Pull image policy', options: ['always', 'missing', 'never', 'newer'], default: 'missing'}),
   'read-only': Flags.boolean({description: "Make containers root filesystem read-only"}),
@@ -32,12 +40,13 @@ export const createFlags = {
   'security-opt': many('Security Options'),
   'sig-proxy': Flags.boolean({description: 'Proxy received signals to the process', default: true, allowNo: true}),
   'stop-signal': Flags.string({description: 'Signal to stop a container. Default is SIGTERM'}),
-  'stop-timeout': Flags.integer({description: 'Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL'}),
+  'stop-timeout': Flags.integer({min: 0, description: 'Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL'}),
   tmpfs: many('Mount a temporary filesystem (tmpfs) into a container'),
   tty: Flags.boolean({char: 't', description: 'Allocate a pseudo-TTY for container'}),
   ulimit: many('Ulimit options'),
   user: Flags.string({char: 'u', description: 'Username or UID (format: <name|uid>[:<group|gid>])'}),
   volume: many('Bind mount a volume into the container', 'v'),
+  'volumes-from': many('Mount volumes from the specified container(s)'),
   workdir: Flags.string({char: 'w', description: 'Working directory inside the container'}),
 }
 
@@ -56,6 +65,11 @@ export function parseEntrypoint(v: string | undefined): string[] | undefined {
     }
   }
   return [v]
+}
+
+/** --cidfile must not exist yet (Podman refuses to overwrite another container's). */
+export function checkCidfile(file: string | undefined): void {
+  if (file && existsSync(file)) throw new InvalidArgument(`container id file exists. Ensure another container is not using it or delete ${file}`)
 }
 
 export function toCreateOptions(f: Record<string, unknown>, image: string, command: string[]): CreateOptions {
@@ -90,6 +104,8 @@ export function toCreateOptions(f: Record<string, unknown>, image: string, comma
     capDrop: list('cap-drop'),
     securityOpt: list('security-opt'),
     volumes: list('volume'),
+    mounts: list('mount'),
+    volumesFrom: list('volumes-from'),
     tmpfs: list('tmpfs'),
     ulimits: list('ulimit'),
     network: f.network as string | undefined,
@@ -98,5 +114,15 @@ export function toCreateOptions(f: Record<string, unknown>, image: string, comma
     logDriver: f['log-driver'] as string | undefined,
     logOptions: list('log-opt'),
     sigProxy: f['sig-proxy'] as boolean,
+    health: {
+      cmd: f['health-cmd'] as string | undefined,
+      interval: f['health-interval'] as string | undefined,
+      retries: f['health-retries'] as number | undefined,
+      timeout: f['health-timeout'] as string | undefined,
+      startPeriod: f['health-start-period'] as string | undefined,
+      onFailure: f['health-on-failure'] as string | undefined,
+      noHealthcheck: f['no-healthcheck'] as boolean | undefined,
+    },
+    createCommand: ['peapod', ...process.argv.slice(2)],
   }
 }

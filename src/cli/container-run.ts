@@ -1,12 +1,27 @@
 // What `run`, `start -a` and `attach` share: attach to a container's
 // monitor with the terminal's stdio and return the container's exit code.
-import {Attachment} from '../conmon/attach-client.js'
+import {Attachment, type AttachResult} from '../conmon/attach-client.js'
 import type {Runtime} from '../libpod/runtime.js'
+import {cleanupContainer} from '../libpod/container/ops.js'
+import {containerPaths} from '../libpod/container/paths.js'
 import {startContainer} from '../libpod/container/start.js'
 
 export interface AttachedStart {
   exitCode: number | undefined
   detached: boolean
+}
+
+/**
+ * After the attachment: let go of our stdin (an open pipe or terminal would
+ * keep the command alive after a detach or the container's exit), and once
+ * the container has exited record it and clean it up before the command
+ * returns, as Podman's run and start -a do (the monitor's exit command may
+ * still be on its way).
+ */
+async function settle(rt: Runtime, id: string, stdin: boolean, r: AttachResult): Promise<AttachedStart> {
+  if (stdin) process.stdin.destroy()
+  if (!r.detached) await cleanupContainer(rt, id).catch(() => {})
+  return {exitCode: r.exitCode, detached: r.detached}
 }
 
 /** Starts a container attached (output from its first byte) and waits for it to exit or for a detach. */
@@ -23,12 +38,11 @@ export async function startAttached(rt: Runtime, id: string, opts: {stdin: boole
       })
     },
   })
-  const r = await attachment!.done
-  return {exitCode: r.exitCode, detached: r.detached}
+  return settle(rt, id, opts.stdin, await attachment!.done)
 }
 
-export async function attachRunning(socket: string, opts: {stdin: boolean; detachKeys?: string}): Promise<AttachedStart> {
-  const a = await Attachment.connect({socketPath: socket, stdin: opts.stdin ? process.stdin : null, detachKeys: opts.detachKeys})
-  const r = await a.done
-  return {exitCode: r.exitCode, detached: r.detached}
+/** Attaches to a running container until it exits or the user detaches. */
+export async function attachRunning(rt: Runtime, id: string, opts: {stdin: boolean; detachKeys?: string}): Promise<AttachedStart> {
+  const a = await Attachment.connect({socketPath: containerPaths(rt, id).attachSocket, stdin: opts.stdin ? process.stdin : null, detachKeys: opts.detachKeys})
+  return settle(rt, id, opts.stdin, await a.done)
 }

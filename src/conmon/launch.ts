@@ -44,6 +44,12 @@ export interface LaunchOptions {
   entry?: string
   /** Monitor environment (also the runtime's and, by default, the exit command's); default process.env without NODE_EXTRA_CA_CERTS and NODE_OPTIONS. */
   env?: NodeJS.ProcessEnv
+  /**
+   * Fds of this process the monitor gets at 3, 4, ... (an exec session's
+   * --preserve-fds; config.exec.preserveFds must match); the ready channel
+   * comes after them.
+   */
+  extraFds?: number[]
 }
 
 export type StartResult =
@@ -66,7 +72,9 @@ export interface LaunchedMonitor {
  * stdio (the container writes straight to it); otherwise stdio is /dev/null.
  */
 export function launchMonitor(opts: LaunchOptions): LaunchedMonitor {
-  const config: MonitorConfig = {...opts.config, readyFd: 3}
+  const extra = opts.extraFds ?? []
+  const readyFd = 3 + extra.length
+  const config: MonitorConfig = {...opts.config, readyFd}
   mkdirSync(path.dirname(opts.configPath), {recursive: true})
   const tmp = `${opts.configPath}.${process.pid}.tmp`
   writeFileSync(tmp, JSON.stringify(config, null, 1) + '\n', {mode: 0o600})
@@ -83,10 +91,10 @@ export function launchMonitor(opts: LaunchOptions): LaunchedMonitor {
   const passthrough = config.logDriver === 'passthrough'
   const child = spawn(opts.node ?? process.execPath, [...(opts.nodeFlags ?? MONITOR_NODE_FLAGS), opts.entry ?? monitorEntry(), opts.configPath], {
     detached: true,
-    stdio: passthrough ? ['inherit', 'inherit', 'inherit', 'pipe'] : ['ignore', 'ignore', 'ignore', 'pipe'],
+    stdio: passthrough ? ['inherit', 'inherit', 'inherit', ...extra, 'pipe'] : ['ignore', 'ignore', 'ignore', ...extra, 'pipe'],
     env,
   })
-  const channel = child.stdio[3] as Readable
+  const channel = child.stdio[readyFd] as Readable
 
   let onListening!: () => void
   let listeningFailed!: (e: Error) => void

@@ -31,6 +31,8 @@ const logDriver = cfg.logDriver ?? 'k8s-file'
 const terminal = cfg.terminal === true
 const stdinOpen = cfg.stdin === true
 const passthrough = logDriver === 'passthrough'
+/** Exec sessions: fds 3 .. 3+preserved-1 go to the process (runtime's --preserve-fds). */
+const preserved = cfg.exec?.preserveFds ?? 0
 
 let phase: Phase = 'waiting'
 let child: cp.ChildProcess | undefined
@@ -119,6 +121,19 @@ function ready(msg: ReadyMessage): void {
 // ---- the runtime -----------------------------------------------------------
 
 function runtimeArgv(): string[] {
+  if (cfg.exec) {
+    // An exec session: the process joins the running container.
+    return [
+      ...(cfg.runtimeArgs ?? []),
+      'exec',
+      '--process',
+      cfg.exec.process,
+      '--pid-file',
+      cfg.pidFile,
+      ...(cfg.exec.preserveFds ? ['--preserve-fds', String(cfg.exec.preserveFds)] : []),
+      cfg.containerId,
+    ]
+  }
   return [
     ...(cfg.runtimeArgs ?? []),
     'run',
@@ -150,22 +165,24 @@ function spawnRuntime(): void {
   const argv = runtimeArgv()
   const env = runtimeEnv()
   if (passthrough) {
-    child = cp.spawn(cfg.runtime, argv, {stdio: ['inherit', 'inherit', 'inherit', ...fd3()], env})
+    child = cp.spawn(cfg.runtime, argv, {stdio: ['inherit', 'inherit', 'inherit', ...extraStdio(false)], env})
   } else if (terminal) {
-    // A pty without native code: util-linux script. runc's stderr → fd 3.
-    const cmd = `stty rows ${termSize.rows} cols ${termSize.cols} 2>/dev/null; exec ${[cfg.runtime, ...argv].map(shq).join(' ')} 2>&3 3>&-`
+    // A pty without native code: util-linux script. runc's stderr → fd D,
+    // the first fd after those an exec session preserves (3 without any).
+    const d = 3 + preserved
+    const cmd = `stty rows ${termSize.rows} cols ${termSize.cols} 2>/dev/null; exec ${[cfg.runtime, ...argv].map(shq).join(' ')} 2>&${d} ${d}>&-`
     child = cp.spawn('script', ['-q', '-e', '-E', 'never', '-c', cmd, '/dev/null'], {
-      stdio: ['pipe', 'pipe', 'pipe', 'pipe', ...fd3().slice(1)],
+      stdio: ['pipe', 'pipe', 'pipe', ...extraStdio(true)],
       env: {...env, SHELL: '/bin/sh'},
     })
     readOutput(child.stdout!, 'stdout')
     readDiagnostics(child.stderr!)
-    readDiagnostics(child.stdio[3] as NodeJS.ReadableStream)
+    readDiagnostics(child.stdio[d] as NodeJS.ReadableStream)
   } else {
     // Real pipes (FIFOs), not Node's socketpairs: programs that open
     // /dev/stdout (nginx's log symlinks) get ENXIO on a socket.
     const io = containerPipes()
-    child = cp.spawn(cfg.runtime, argv, {stdio: [io.stdin?.theirs ?? 'ignore', io.stdout.theirs, io.stderr.theirs, ...fd3()], env})
+    child = cp.spawn(cfg.runtime, argv, {stdio: [io.stdin?.theirs ?? 'ignore', io.stdout.theirs, io.stderr.theirs, ...extraStdio(false)], env})
     for (const p of [io.stdin, io.stdout, io.stderr]) if (p && typeof p.theirs === 'number') fs.closeSync(p.theirs)
     stdinSink = io.stdin?.mine
     readOutput(io.stdout.mine, 'stdout')
@@ -242,13 +259,19 @@ function fifo(file: string, childReads: boolean): Pipe<net.Socket> {
 }
 
 /**
- * The ready channel is inherited without close-on-exec (Node can't set it):
- * give the runtime /dev/null in its place so it doesn't hold the channel open.
+ * The runtime's fds from 3 on: those an exec session preserves (inherited by
+ * the monitor at the same numbers: 3 .. 3+N-1), then with `pipe` a pipe for
+ * the runtime's diagnostics (terminal mode). The ready channel is inherited
+ * without close-on-exec (Node can't set it): the runtime gets /dev/null in its
+ * place (or the diagnostics pipe) so it doesn't hold the channel open.
  */
-function fd3(): Array<number | 'ignore'> {
-  if (readyFd === undefined || readyFd < 3) return []
-  const out: Array<number | 'ignore'> = []
-  for (let fd = 3; fd < readyFd; fd++) out.push('ignore')
+function extraStdio(pipe: boolean): Array<number | 'ignore' | 'pipe'> {
+  const out: Array<number | 'ignore' | 'pipe'> = []
+  for (let fd = 3; fd < 3 + preserved; fd++) out.push(fd)
+  if (pipe) out.push('pipe')
+  const next = 3 + out.length
+  if (readyFd === undefined || readyFd < next) return out
+  for (let fd = next; fd < readyFd; fd++) out.push('ignore')
   out.push(devNull())
   return out
 }
@@ -274,6 +297,42 @@ function checkPidFile(): void {
   pending = []
   for (const [stream, chunk] of held) deliver(stream, chunk)
   ready({type: 'running', pid})
+  scheduleHealthcheck()
+}
+
+// ---- health checks ------------------------------------------------------------
+
+let healthTimer: NodeJS.Timeout | undefined
+
+/**
+ * The container's health check timer (Podman's systemd timer with
+ * --on-unit-inactive): the check command runs `intervalMs` after the monitor
+ * saw the container run, then `intervalMs` after each check finished, so
+ * checks never overlap. The command (`peapod healthcheck run ID`) does the
+ * exec, records the result and takes the on-failure action.
+ */
+function scheduleHealthcheck(): void {
+  const hc = cfg.healthcheck
+  if (!hc || !(hc.intervalMs > 0) || !hc.command.length || phase !== 'running') return
+  healthTimer = setTimeout(runHealthcheck, hc.intervalMs)
+  healthTimer.unref()
+}
+
+function runHealthcheck(): void {
+  const argv = cfg.healthcheck!.command
+  if (phase !== 'running') return
+  let p: cp.ChildProcess
+  try {
+    p = cp.spawn(argv[0], argv.slice(1), {detached: true, stdio: 'ignore', env: cfg.exitCommandEnv ?? process.env})
+  } catch (e) {
+    diag(`healthcheck: ${(e as Error).message}`)
+    scheduleHealthcheck()
+    return
+  }
+  p.on('error', err => diag(`healthcheck: ${err.message}`))
+  // The check may stop or restart this very container: it must outlive us.
+  p.unref()
+  p.on('close', () => scheduleHealthcheck())
 }
 
 function readOutput(stream: NodeJS.ReadableStream, name: 'stdout' | 'stderr'): void {
@@ -483,10 +542,16 @@ function findTty(): string | undefined {
 async function finish(exit: {code: number | null; signal: NodeJS.Signals | null}, startError?: string): Promise<void> {
   if (finished) return
   finished = true
+  clearTimeout(healthTimer)
   try {
     await exitSequence(exit, startError)
   } catch (e) {
     diag(`exit: ${(e as Error).stack ?? e}`)
+  }
+  if (cfg.removeDirOnExit) {
+    try {
+      fs.rmSync(cfg.removeDirOnExit, {recursive: true, force: true})
+    } catch {}
   }
   process.exit(0)
 }

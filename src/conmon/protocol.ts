@@ -89,6 +89,26 @@
 //   cut the container's stdio); stop the container with `runc kill`. The
 //   runtime forwards signals it receives to the container.
 //
+// EXEC SESSIONS (config.exec): the same monitor, short-lived, for `exec -t`
+//   and `exec -d -t`: it runs
+//     RUNTIME [runtimeArgs] exec --process PROCESS --pid-file PIDFILE
+//             [--preserve-fds N] CONTAINER_ID
+//   with the same stdio, terminal (script), ready channel, exit file and
+//   attach socket as a container; the caller sets logDriver 'none' (Podman
+//   keeps exec output out of the container's log) and no exit command.
+//   preserveFds N: the monitor is started with the fds to pass at 3..3+N-1
+//   (launchMonitor extraFds) and the ready channel after them; the runtime
+//   gets them at the same numbers. removeDirOnExit: the session's directory,
+//   removed when the monitor is done (a detached session nobody waits for).
+//
+// HEALTH CHECKS (config.healthcheck, container monitors): once the container
+//   runs, `command` (peapod healthcheck run ID) is spawned detached with
+//   stdio on /dev/null intervalMs later, then intervalMs after each check
+//   finished (never two at once; Podman's systemd timer uses
+//   --on-unit-inactive the same way). The command records the result and
+//   takes the on-failure action; it may stop or restart the container, so it
+//   outlives the monitor. The timer stops when the container exits.
+//
 // EXIT CODES in ExitStatus.exitCode: the container's code as the runtime
 //   reports it (128+N when the container was killed by signal N); 127/126/125
 //   for a failed start (see classifyStartError); when the runtime itself was
@@ -153,6 +173,12 @@ export interface MonitorConfig {
   monitorPidFile?: string
   /** The monitor appends its own diagnostics here (unexpected errors). */
   monitorLogPath?: string
+  /** Exec session: `exec --process` instead of `run` (see EXEC SESSIONS). */
+  exec?: {process: string; preserveFds?: number}
+  /** Removed recursively when the monitor ends. */
+  removeDirOnExit?: string
+  /** Periodic health check (see HEALTH CHECKS). */
+  healthcheck?: {intervalMs: number; command: string[]}
 }
 
 export type ReadyMessage =

@@ -1,7 +1,7 @@
 // End-to-end helpers: run the built `peapod` binary as root or as the
 // rootless test user, each test suite with its own --root/--runroot.
-import {execFileSync, spawn, spawnSync} from 'node:child_process'
-import {chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {execFileSync, spawn, spawnSync, type ChildProcessWithoutNullStreams} from 'node:child_process'
+import {chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -89,9 +89,9 @@ export class Env {
   }
 
   /** Starts peapod without waiting (for kill tests). */
-  spawn(args: string[]) {
-    const c = this.command(args)
-    return spawn(c.file, c.argv, {env: c.env, stdio: ['ignore', 'pipe', 'pipe'], cwd: this.dir})
+  spawn(args: string[], opts: {stdin?: 'pipe' | 'ignore'; env?: Record<string, string>} = {}) {
+    const c = this.command(args, opts.env)
+    return spawn(c.file, c.argv, {env: c.env, stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'], cwd: this.dir})
   }
 
   /** A path inside the suite dir that the peapod user can read and write. */
@@ -120,4 +120,131 @@ export class Env {
 export function listFiles(dir: string): string[] {
   if (!existsSync(dir)) return []
   return execFileSync('find', [dir, '-mindepth', '1'], {encoding: 'utf8'}).split('\n').filter(Boolean).map(f => path.relative(dir, f)).sort()
+}
+
+// ---- containers: waiting on states and "nothing left behind" ---------------
+
+/** Polls a state (bounded) until probe() returns something truthy; never a fixed sleep. */
+export async function waitUntil<T>(what: string, probe: () => T | undefined | false | null, ms = 20000): Promise<T> {
+  const end = Date.now() + ms
+  for (;;) {
+    const v = probe()
+    if (v) return v
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(r => setTimeout(r, 25))
+  }
+}
+
+/** Every process's pid and command line (NUL → space). */
+export function processes(): Array<{pid: number; cmdline: string}> {
+  const out: Array<{pid: number; cmdline: string}> = []
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue
+    try {
+      out.push({pid: Number(d), cmdline: readFileSync(`/proc/${d}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()})
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out
+}
+
+/** Resolves when `pid` has exited (bounded poll of /proc). */
+export function pidGone(pid: number, ms = 20000): Promise<true> {
+  return waitUntil(`process ${pid} to exit`, () => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')
+    } catch {
+      return true
+    }
+  }, ms)
+}
+
+export interface Leftovers {
+  containers: string[]
+  names: string[]
+  mounts: string[]
+  monitors: number[]
+  runtimes: number[]
+  locks: string[]
+  runDirs: string[]
+}
+
+/** True when nothing is left. */
+export function emptyLeftovers(l: Leftovers): boolean {
+  return Object.values(l).every(v => v.length === 0)
+}
+
+/** Container helpers on an Env (kept apart from Env so that existing suites are untouched). */
+export class Containers {
+  constructor(readonly env: Env) {}
+
+  /** The rootless pause process's pid (it holds the mounts), from the suite's runtime dir. */
+  pausePid(): number | undefined {
+    for (const f of [path.join(this.env.dir, 'xdg', 'peapod', 'pause.pid')]) {
+      try {
+        return Number(readFileSync(f, 'utf8').trim()) || undefined
+      } catch {
+        // not started
+      }
+    }
+    return undefined
+  }
+
+  /** Mount points below the suite dir, in the mount namespace that holds them. */
+  mounts(): string[] {
+    const pid = this.env.mode === 'rootless' ? this.pausePid() : undefined
+    const file = pid ? `/proc/${pid}/mountinfo` : '/proc/self/mountinfo'
+    let text = ''
+    try {
+      text = readFileSync(file, 'utf8')
+    } catch {
+      return []
+    }
+    return text.split('\n').map(l => l.split(' ')[4]).filter(m => m?.startsWith(this.env.dir))
+  }
+
+  /** What the suite's containers can leave behind: documents, names, mounts, monitors, runtimes, locks, runtime dirs. */
+  leftovers(): Leftovers {
+    const all = processes()
+    const mine = (p: {cmdline: string}) => p.cmdline.includes(this.env.runroot + '/')
+    const ls = (d: string) => (existsSync(d) ? readdirSync(d) : [])
+    return {
+      containers: ls(path.join(this.env.root, 'containers')),
+      names: ls(path.join(this.env.root, 'names')),
+      mounts: this.mounts(),
+      monitors: all.filter(p => mine(p) && p.cmdline.includes('conmon/main.cjs')).map(p => p.pid),
+      runtimes: all.filter(p => mine(p) && / (run|delete|kill|state) /.test(p.cmdline) && !p.cmdline.includes('conmon/main.cjs') && !p.cmdline.includes('bin/run.js')).map(p => p.pid),
+      locks: listFiles(this.env.root).filter(f => f.endsWith('.lock')),
+      runDirs: ls(path.join(this.env.runroot, 'containers')),
+    }
+  }
+
+  /** Waits until the suite's containers have left nothing behind (monitors finish their exit command after `run` returns). */
+  async settled(ms = 20000): Promise<void> {
+    let last: Leftovers | undefined
+    try {
+      await waitUntil('nothing left behind', () => emptyLeftovers(last = this.leftovers()), ms)
+    } catch {
+      throw new Error(`left behind: ${JSON.stringify(last)}`)
+    }
+  }
+
+  /** A shell command line running peapod as this suite's user (for tmux). */
+  shellCommand(args: string[]): string {
+    const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
+    const base = [process.execPath, BIN, '--root', this.env.root, '--runroot', this.env.runroot, ...args]
+    const vars = {PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8', TERM: 'xterm'}
+    if (this.env.mode === 'root') return ['env', '-i', ...Object.entries({...vars, HOME: '/root'}).map(([k, v]) => q(`${k}=${v}`)), ...base.map(q)].join(' ')
+    const u = lookupUser(TEST_USER)!
+    const xdg = path.join(this.env.dir, 'xdg')
+    const env = {...vars, HOME: u.home, USER: TEST_USER, LOGNAME: TEST_USER, XDG_RUNTIME_DIR: xdg}
+    return ['env', '-i', ...Object.entries(env).map(([k, v]) => q(`${k}=${v}`)), 'setpriv', `--reuid=${u.uid}`, `--regid=${u.gid}`, '--init-groups', '--', ...base.map(q)].join(' ')
+  }
+
+  /** Starts peapod with a stdin pipe (attach, start -i, logs -f). */
+  spawnIo(args: string[]): ChildProcessWithoutNullStreams {
+    return this.env.spawn(args, {stdin: 'pipe'}) as ChildProcessWithoutNullStreams
+  }
 }

@@ -1,7 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {attachRunning} from '../../cli/container-run.js'
-import {containerPaths} from '../../libpod/container/paths.js'
 import {syncContainer} from '../../libpod/container/ops.js'
 import {ExitCode, InvalidArgument} from '../../libpod/errors.js'
 
@@ -21,7 +20,7 @@ export default class ContainerAttach extends BaseCommand {
     const rt = await this.runtime(flags)
     const c = await syncContainer(rt, rt.containers.lookup(args.container))
     if (c.state.status !== 'running') throw new InvalidArgument(`you can only attach to running containers: container state improper`)
-    const r = await attachRunning(containerPaths(rt, c.config.id).attachSocket, {stdin: c.config.interactive && !flags['no-stdin'], detachKeys: flags['detach-keys']})
+    const r = await attachRunning(rt, c.config.id, {stdin: c.config.interactive && !flags['no-stdin'], detachKeys: flags['detach-keys']})
     if (r.exitCode) throw new ExitCode(r.exitCode)
   }
 }

@@ -1,7 +1,7 @@
 import {writeFileSync} from 'node:fs'
 import {splitAtPositional, valueFlagNames} from '../../cli/argv.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {createFlags, toCreateOptions} from '../../cli/container-flags.js'
+import {checkCidfile, createFlags, toCreateOptions} from '../../cli/container-flags.js'
 import {createContainer} from '../../libpod/container/create.js'
 import {InvalidArgument} from '../../libpod/errors.js'
 
@@ -16,6 +16,7 @@ export default class ContainerCreate extends BaseCommand {
     const {flags: flagArgv, rest} = splitAtPositional(this.argv, valueFlagNames({...BaseCommand.baseFlags, ...createFlags} as never))
     const {flags} = await this.parse(ContainerCreate, flagArgv)
     if (rest.length === 0) throw new InvalidArgument('requires at least 1 arg(s), only received 0')
+    checkCidfile(flags.cidfile)
     const rt = await this.runtime(flags)
     const c = await createContainer(rt, toCreateOptions(flags, rest[0], rest.slice(1)))
     if (flags.cidfile) writeFileSync(flags.cidfile, c.id)

@@ -35,6 +35,6 @@ export default class ContainerInspect extends BaseCommand {
     }
     if (flags.format === 'json') this.log(toJson(out))
     else for (const o of out) this.log(renderOne(flags.format, o))
-    if (missing) throw new NoSuchContainer(`no such container ${missing}`)
+    if (missing) throw new NoSuchContainer(`inspecting object: no such container ${missing}`)
   }
 }

@@ -11,14 +11,15 @@ export default class ContainerKill extends BaseCommand {
   static override args = {container: Args.string({description: 'container name or ID'})}
   static override flags = {
     all: Flags.boolean({char: 'a', description: 'Signal all running containers'}),
+    cidfile: Flags.string({multiple: true, multipleNonGreedy: true, description: 'Read the container ID from the file'}),
     latest: Flags.boolean({char: 'l', description: 'Act on the latest container podman is aware of'}),
     signal: Flags.string({char: 's', description: 'Signal to send to the container', default: 'KILL'}),
   }
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(ContainerKill)
-    if (!flags.all && !flags.latest && argv.length === 0) throw new InvalidArgument('you must provide at least one name or id')
+    if (!flags.all && !flags.latest && !flags.cidfile && argv.length === 0) throw new InvalidArgument('you must provide at least one name or id')
     const rt = await this.runtime(flags)
-    await eachContainer(rt, argv as string[], flags, async id => { await killContainer(rt, id, flags.signal) })
+    await eachContainer(rt, argv as string[], {...flags, cidfiles: flags.cidfile, allFilter: c => ['running', 'paused', 'stopping'].includes(c.state.status)}, async id => { await killContainer(rt, id, flags.signal) })
   }
 }

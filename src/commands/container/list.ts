@@ -1,6 +1,6 @@
 import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {renderList} from '../../cli/output.js'
+import {isJsonFormat, renderList} from '../../cli/output.js'
 import {psRows} from '../../libpod/container/list.js'
 
 export default class ContainerList extends BaseCommand {
@@ -32,9 +32,14 @@ export default class ContainerList extends BaseCommand {
       return
     }
     const cols = ['{{.ID}}', '{{.Image}}', '{{.Command}}', '{{.CreatedHuman}}', '{{.Status}}', '{{.Ports}}', '{{.Names}}', ...(flags.size ? ['{{.Size}}'] : []), ...(flags.pod ? ['{{.Pod}}', '{{.PodName}}'] : [])]
+    // Podman's ps prints its JSON with two-space indents (inspect uses four).
+    if (isJsonFormat(flags.format)) {
+      process.stdout.write(JSON.stringify(rows.map(r => r.json), null, 2) + '\n')
+      return
+    }
     process.stdout.write(renderList(flags.format, rows, {
       defaultFormat: 'table ' + cols.join('\t'),
-      headers: {ID: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', CreatedHuman: 'CREATED', Created: 'CREATED', Status: 'STATUS', Ports: 'PORTS', Names: 'NAMES', Size: 'SIZE', Pod: 'POD ID', PodName: 'PODNAME', RunningFor: 'CREATED', CreatedAt: 'CREATED AT', State: 'STATE', ImageID: 'IMAGE ID'},
+      headers: {ID: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', CreatedHuman: 'CREATED', Created: 'CREATED', Status: 'STATUS', Ports: 'PORTS', Names: 'NAMES', Size: 'SIZE', Pod: 'POD ID', PodName: 'PODNAME', RunningFor: 'CREATED', CreatedAt: 'CREATED AT', State: 'STATE', ImageID: 'IMAGE ID', ExitCode: 'EXIT CODE', Pid: 'PID', Mounts: 'MOUNTS', Labels: 'LABELS', Networks: 'NETWORKS', AutoRemove: 'AUTOREMOVE', Exited: 'EXITED', ExitedAt: 'EXITED AT', StartedAt: 'STARTED AT'},
       json: r => r.json,
       noHeading: flags.noheading,
     }))

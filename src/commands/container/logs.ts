@@ -1,6 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {parseTime, readLogs} from '../../libpod/container/logs.js'
+import {goRFC3339Nano, parseTime, readLogs} from '../../libpod/container/logs.js'
 import {InvalidArgument} from '../../libpod/errors.js'
 
 export default class ContainerLogs extends BaseCommand {
@@ -34,9 +34,10 @@ export default class ContainerLogs extends BaseCommand {
       until: flags.until ? parseTime(flags.until) : undefined,
       follow: flags.follow,
     }
-    const prefixed = flags.names || containers.length > 1
+    // Podman prefixes lines only when several containers are shown (--names: their names).
+    const prefixed = containers.length > 1
     await Promise.all(containers.map(c => readLogs(rt, c.config.id, opts, l => {
-      const prefix = `${prefixed ? (flags.names ? c.config.name : c.config.id.slice(0, 12)) + ' ' : ''}${flags.timestamps ? l.time + ' ' : ''}`
+      const prefix = `${prefixed ? (flags.names ? c.config.name : c.config.id.slice(0, 12)) + ' ' : ''}${flags.timestamps ? goRFC3339Nano(l.time) + ' ' : ''}`
       ;(l.stream === 'stderr' ? process.stderr : process.stdout).write(`${prefix}${l.text}\n`)
     })))
   }

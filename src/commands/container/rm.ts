@@ -1,27 +1,48 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {eachContainer} from '../../cli/each-container.js'
-import {removeContainer} from '../../libpod/container/ops.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {targetRefs} from '../../cli/each-container.js'
+import {ContainerStateImproper, removeContainer} from '../../libpod/container/ops.js'
+import {ExitCode, InvalidArgument, NoSuchContainer} from '../../libpod/errors.js'
 
 export default class ContainerRm extends BaseCommand {
   static override summary = 'Remove one or more containers'
+  static override description = 'Exit status: 0 all removed; 1 one of the containers did not exist (and no other failure); 2 one of them is running or paused; 125 any other failure.'
   static override aliases = ['rm', 'container:remove']
   static override strict = false
   static override args = {container: Args.string({description: 'container name or ID'})}
   static override flags = {
     all: Flags.boolean({char: 'a', description: 'Remove all containers'}),
+    cidfile: Flags.string({multiple: true, multipleNonGreedy: true, description: 'Read the container ID from the file'}),
+    depend: Flags.boolean({description: 'Remove container and all containers that depend on the selected container'}),
     force: Flags.boolean({char: 'f', description: 'Force removal of a running or unusable container'}),
     ignore: Flags.boolean({char: 'i', description: 'Ignore errors when a specified container is missing'}),
     latest: Flags.boolean({char: 'l', description: 'Act on the latest container podman is aware of'}),
-    time: Flags.integer({char: 't', description: 'Seconds to wait for stop before killing the container'}),
+    time: Flags.integer({char: 't', min: 0, description: 'Seconds to wait for stop before killing the container'}),
     volumes: Flags.boolean({char: 'v', description: 'Remove anonymous volumes associated with the container'}),
   }
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(ContainerRm)
-    if (!flags.all && !flags.latest && argv.length === 0) throw new InvalidArgument('must provide at least one name or ID')
+    if (!flags.all && !flags.latest && !flags.cidfile && argv.length === 0) throw new InvalidArgument('must provide at least one name or ID')
+    if ((flags.all || flags.latest) && argv.length > 0) throw new InvalidArgument('--all, --latest, and --cidfile cannot be used together with container names')
     const rt = await this.runtime(flags)
-    await eachContainer(rt, argv as string[], flags, async id => removeContainer(rt, id, {force: flags.force, timeout: flags.time}).then(() => flags.all ? id : undefined))
+    const errors: Error[] = []
+    for (const ref of targetRefs(rt, argv as string[], {...flags, cidfiles: flags.cidfile})) {
+      try {
+        const removed = await removeContainer(rt, ref, {force: flags.force, timeout: flags.time, depend: flags.depend, volumes: flags.volumes})
+        // The dependents first (full IDs), then the container as it was named.
+        for (const id of removed.slice(0, -1)) this.log(id)
+        this.log(flags.all ? removed[removed.length - 1] : ref)
+      } catch (e) {
+        // -f and -i: a container that is not there is no failure (Podman).
+        if ((flags.force || flags.ignore) && e instanceof NoSuchContainer) continue
+        errors.push(e as Error)
+      }
+    }
+    if (errors.length === 0) return
+    for (const e of errors) process.stderr.write(`Error: ${e.message}\n`)
+    if (errors.some(e => e instanceof ContainerStateImproper)) throw new ExitCode(2)
+    if (errors.every(e => e instanceof NoSuchContainer)) throw new ExitCode(1)
+    throw new ExitCode(125)
   }
 }

@@ -2,7 +2,7 @@ import {Flags} from '../../cli/oclif.js'
 import {writeFileSync} from 'node:fs'
 import {splitAtPositional, valueFlagNames} from '../../cli/argv.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {createFlags, toCreateOptions} from '../../cli/container-flags.js'
+import {checkCidfile, createFlags, toCreateOptions} from '../../cli/container-flags.js'
 import {startAttached} from '../../cli/container-run.js'
 import {createContainer} from '../../libpod/container/create.js'
 import {cleanupContainer, removeContainer} from '../../libpod/container/ops.js'
@@ -26,6 +26,7 @@ export default class ContainerRun extends BaseCommand {
     const {flags: flagArgv, rest} = splitAtPositional(this.argv, valueFlagNames({...BaseCommand.baseFlags, ...runFlags} as never))
     const {flags} = await this.parse(ContainerRun, flagArgv)
     if (rest.length === 0) throw new InvalidArgument('requires at least 1 arg(s), only received 0')
+    checkCidfile(flags.cidfile)
     const rt = await this.runtime(flags)
     const c = await createContainer(rt, toCreateOptions(flags, rest[0], rest.slice(1)))
     if (flags.cidfile) writeFileSync(flags.cidfile, c.id)

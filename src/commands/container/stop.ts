@@ -12,14 +12,15 @@ export default class ContainerStop extends BaseCommand {
   static override flags = {
     all: Flags.boolean({char: 'a', description: 'Stop all running containers'}),
     ignore: Flags.boolean({char: 'i', description: 'Ignore errors when a specified container is missing'}),
+    cidfile: Flags.string({multiple: true, multipleNonGreedy: true, description: 'Read the container ID from the file'}),
     latest: Flags.boolean({char: 'l', description: 'Act on the latest container podman is aware of'}),
-    time: Flags.integer({char: 't', description: 'Seconds to wait for stop before killing the container'}),
+    time: Flags.integer({char: 't', min: 0, description: 'Seconds to wait for stop before killing the container'}),
   }
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(ContainerStop)
-    if (!flags.all && !flags.latest && argv.length === 0) throw new InvalidArgument('you must provide at least one name or id')
+    if (!flags.all && !flags.latest && !flags.cidfile && argv.length === 0) throw new InvalidArgument('you must provide at least one name or id')
     const rt = await this.runtime(flags)
-    await eachContainer(rt, argv as string[], flags, async id => { await stopContainer(rt, id, flags.time) })
+    await eachContainer(rt, argv as string[], {...flags, cidfiles: flags.cidfile, allFilter: c => ['running', 'paused', 'stopping'].includes(c.state.status)}, async id => { await stopContainer(rt, id, flags.time) })
   }
 }

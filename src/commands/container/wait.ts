@@ -1,10 +1,14 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {latestContainer} from '../../cli/each-container.js'
 import {syncContainer, waitExited, waitForState} from '../../libpod/container/ops.js'
 import {InvalidArgument} from '../../libpod/errors.js'
 
+const CONDITIONS = ['created', 'initialized', 'running', 'paused', 'stopped', 'exited', 'removing', 'stopping', 'unknown']
+
 export default class ContainerWait extends BaseCommand {
   static override summary = 'Block on one or more containers'
+  static override description = 'Waits until each container reaches a condition (by default until it stops) and prints its exit code; for other conditions -1.'
   static override aliases = ['wait']
   static override strict = false
   static override args = {container: Args.string({description: 'container name or ID'})}
@@ -17,11 +21,18 @@ export default class ContainerWait extends BaseCommand {
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(ContainerWait)
-    const rt = await this.runtime(flags)
-    const conds = flags.condition
-    for (const cond of conds) if (!['stopped', 'exited', 'running', 'created', 'paused', 'configured', 'removing', 'stopping'].includes(cond)) throw new InvalidArgument(`unknown condition ${cond}`)
+    const conds = flags.condition.flatMap(c => c.split(','))
+    for (const cond of conds) if (!CONDITIONS.includes(cond)) throw new InvalidArgument(`unknown container state: ${cond}: invalid argument`)
     if (argv.length === 0 && !flags.latest) throw new InvalidArgument('at least one container name or ID must be specified')
-    for (const ref of argv as string[]) {
+    const rt = await this.runtime(flags)
+    let refs = argv as string[]
+    if (flags.latest) {
+      const l = latestContainer(rt)
+      refs = l ? [l.config.id] : []
+    }
+    const exitWait = conds.some(x => x === 'stopped' || x === 'exited')
+    const others = conds.filter(x => x !== 'stopped' && x !== 'exited')
+    for (const ref of refs) {
       const c = rt.containers.find(ref)
       if (!c) {
         if (flags.ignore) {
@@ -29,16 +40,18 @@ export default class ContainerWait extends BaseCommand {
           continue
         }
         rt.containers.lookup(ref)
+        continue
       }
-      const id = c!.config.id
-      if (!conds.some(x => x === 'stopped' || x === 'exited')) {
-        await waitForState(rt, id, st => conds.includes(st.status))
+      const id = c.config.id
+      await syncContainer(rt, c)
+      if (!exitWait) {
+        await waitForState(rt, id, st => others.includes(st.status))
         this.log('-1')
         continue
       }
-      await syncContainer(rt, c!)
-      await waitExited(rt, id)
-      this.log(String(rt.containers.read(id)?.state.exitCode ?? 0))
+      await (others.length ? waitForState(rt, id, st => others.includes(st.status) || !['running', 'paused', 'stopping'].includes(st.status)) : waitExited(rt, id))
+      const after = rt.containers.read(id)
+      this.log(String(after && !['running', 'paused', 'stopping'].includes(after.state.status) ? after.state.exitCode ?? 0 : -1))
     }
   }
 }

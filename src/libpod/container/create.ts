@@ -1,23 +1,16 @@
 // `create`: resolve the image, reserve name and ID, prepare the rootfs and
 // write the container's documents. Nothing runs yet.
-import {existsSync} from 'node:fs'
 import {InvalidArgument, NoSuchImage} from '../errors.js'
-import {parseTmpfsSpec, parseVolumeSpec} from '../spec/index.js'
+import {normalizeCapability, parseEnvFile, parseSecurityOpts, parseSignal, parseTmpfsSpec, parseUlimit} from '../spec/index.js'
+import {addEnvEntry, parseEnvList} from '../spec/env.js'
 import type {Runtime} from '../runtime.js'
 import {createRootfs} from '../storage/mount.js'
+import {parseConfig} from '../image/inspect.js'
+import {createVolumes, resolveMounts} from '../volume/mounts.js'
+import {healthConfigFromFlags, healthConfigFromImage, parseOnFailure, type HealthFlags} from './healthcheck.js'
 import {randomName} from './names.js'
 import {ContainerStore} from './store.js'
 import type {ContainerConfig, MountSpec} from './types.js'
-
-/** -v host binds; named and anonymous volumes arrive with the volumes work. */
-function parseBinds(volumes: string[]): MountSpec[] {
-  return volumes.map(v => {
-    const spec = parseVolumeSpec(v)
-    if (spec.kind !== 'bind') throw new InvalidArgument(`${v}: named and anonymous volumes are not supported yet`)
-    if (!existsSync(spec.source)) throw new InvalidArgument(`statfs ${spec.source}: no such file or directory`)
-    return {type: 'bind', source: spec.source, destination: spec.destination, options: spec.options}
-  })
-}
 
 export interface CreateOptions {
   image: string
@@ -43,6 +36,10 @@ export interface CreateOptions {
   securityOpt?: string[]
   /** -v values, parsed and checked here. */
   volumes?: string[]
+  /** --mount values (type=bind|volume|tmpfs|image,...). */
+  mounts?: string[]
+  /** --volumes-from CTR[:ro|rw|z]. */
+  volumesFrom?: string[]
   tmpfs?: string[]
   ulimits?: string[]
   network?: string
@@ -51,6 +48,31 @@ export interface CreateOptions {
   logDriver?: string
   logOptions?: string[]
   sigProxy?: boolean
+  /** --health-*, --no-healthcheck. */
+  health?: HealthFlags
+  /** The command line, for inspect (Config.CreateCommand). */
+  createCommand?: string[]
+}
+
+const PROXY_VARS = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'ftp_proxy', 'FTP_PROXY', 'no_proxy', 'NO_PROXY']
+/** Our own variables (rootless re-exec, lifted global flags): not the user's environment. */
+const OWN_VARS = /^PEAPOD_(ROOTLESS_UID|PAUSE_PID|GLOBAL_FLAGS)$/
+
+/**
+ * The environment is taken from the host at create, as Podman does: `-e KEY`
+ * and `KEY` lines of env files take the creating shell's value, --env-host
+ * its whole environment; a later `start` from another shell changes nothing.
+ */
+function resolveEnv(opts: CreateOptions, host: NodeJS.ProcessEnv): {env: string[]; envFiles: string[]; hostEnv: Record<string, string>} {
+  const lines = (m: Map<string, string>) => [...m].map(([k, v]) => `${k}=${v}`)
+  const env = lines(parseEnvList(opts.env ?? [], host))
+  const envFiles = (opts.envFiles ?? []).map(text => lines(parseEnvFile(text, host)).join('\n'))
+  const hostEnv: Record<string, string> = {}
+  for (const [k, v] of Object.entries(host)) {
+    if (v === undefined || OWN_VARS.test(k)) continue
+    if (opts.envHost || PROXY_VARS.includes(k)) hostEnv[k] = v
+  }
+  return {env, envFiles, hostEnv}
 }
 
 export function parseKeyValues(list: string[] = [], what: string): Record<string, string> {
@@ -66,9 +88,27 @@ export function parseKeyValues(list: string[] = [], what: string): Record<string
 
 const NETWORKS = /^(none|host|private|bridge|slirp4netns(:.*)?|pasta(:.*)?|ns:\/.+|container:.+)$/
 
+/** What the spec generator would reject at start, checked at create so that a bad flag leaves nothing behind. */
+function validate(opts: CreateOptions): void {
+  for (const e of opts.env ?? []) addEnvEntry(new Map(), e, {})
+  for (const text of opts.envFiles ?? []) parseEnvFile(text, {})
+  for (const c of [...opts.capAdd ?? [], ...opts.capDrop ?? []]) if (c.toLowerCase() !== 'all') normalizeCapability(c)
+  parseSecurityOpts(opts.securityOpt ?? [])
+  for (const u of opts.ulimits ?? []) parseUlimit(u)
+  if (opts.stopSignal !== undefined) parseSignal(opts.stopSignal)
+  if (opts.stopTimeout !== undefined && opts.stopTimeout < 0) throw new InvalidArgument(`invalid argument "${opts.stopTimeout}" for "--stop-timeout" flag: strconv.ParseUint: parsing "${opts.stopTimeout}": invalid syntax`)
+}
+
 export async function createContainer(rt: Runtime, opts: CreateOptions): Promise<ContainerConfig> {
+  validate(opts)
   const image = rt.lookupImage(opts.image)
-  const mounts = parseBinds(opts.volumes ?? [])
+  const imgCfg = parseConfig(image).config ?? {}
+  const entrypoint = opts.entrypoint ?? imgCfg.Entrypoint ?? []
+  const cmd = opts.command.length ? opts.command : (opts.entrypoint !== undefined ? [] : imgCfg.Cmd ?? [])
+  if (entrypoint.length === 0 && cmd.length === 0) throw new InvalidArgument('no command or entrypoint provided, and no CMD or ENTRYPOINT from image')
+  // -v, --mount, --volumes-from and the image's VOLUMEs (volumes are created below, once all else is checked)
+  const resolved = resolveMounts(rt, opts, image)
+  const mounts = resolved.mounts
   for (const t of opts.tmpfs ?? []) parseTmpfsSpec(t)
   const network = opts.network ?? 'none'
   if (!NETWORKS.test(network)) throw new InvalidArgument(`network "${network}" not found: unable to find network with name or ID ${network}: network not found`)
@@ -84,9 +124,9 @@ export async function createContainer(rt: Runtime, opts: CreateOptions): Promise
     created: new Date().toISOString(),
     command: opts.command,
     entrypoint: opts.entrypoint,
-    env: opts.env ?? [],
-    envFiles: opts.envFiles ?? [],
+    ...resolveEnv(opts, process.env),
     envHost: opts.envHost ?? false,
+    createCommand: opts.createCommand,
     workdir: opts.workdir,
     user: opts.user,
     hostname: opts.hostname,
@@ -112,7 +152,9 @@ export async function createContainer(rt: Runtime, opts: CreateOptions): Promise
     runtime: rt.config.runtime,
     sigProxy: opts.sigProxy ?? true,
     storageDriver: rt.store.driver.name,
+    ...health(opts, image.config),
   }
+  await createVolumes(rt, resolved)
   const store = rt.containers
   // Under the store lock so that `rmi` sees the container as a user of its image.
   await rt.store.locked(() => {
@@ -127,4 +169,18 @@ export async function createContainer(rt: Runtime, opts: CreateOptions): Promise
     }
   })
   return config
+}
+
+/** --health-* (validated before anything is written), else the image's HEALTHCHECK. */
+function health(opts: CreateOptions, imageConfig: string): Pick<ContainerConfig, 'healthcheck' | 'healthOnFailure'> {
+  const onFailure = parseOnFailure(opts.health?.onFailure)
+  let hc = healthConfigFromFlags(opts.health ?? {})
+  if (!hc) {
+    try {
+      hc = healthConfigFromImage((JSON.parse(imageConfig) as {config?: Parameters<typeof healthConfigFromImage>[0]}).config)
+    } catch {
+      hc = undefined
+    }
+  }
+  return {...(hc ? {healthcheck: hc} : {}), healthOnFailure: onFailure}
 }

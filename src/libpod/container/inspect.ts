@@ -1,6 +1,9 @@
 // `container inspect`: Podman's JSON shape and keys (InspectContainerData).
-import {readFileSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
+import {parseSignal, parseUlimit} from '../spec/index.js'
+import {finishEnv, mergeEnv} from '../spec/env.js'
 import type {Runtime} from '../runtime.js'
+import {inspectHealth, inspectHealthConfig} from './healthcheck.js'
 import {runtimeFor} from './start.js'
 import {stateName} from './list.js'
 import {containerPaths} from './paths.js'
@@ -13,6 +16,31 @@ function specOf(rt: Runtime, c: Container): {process?: {args?: string[]; env?: s
     return JSON.parse(readFileSync(`${containerPaths(rt, c.config.id).bundle}/config.json`, 'utf8'))
   } catch {
     return {}
+  }
+}
+
+const PROPAGATION = ['rprivate', 'private', 'rshared', 'shared', 'rslave', 'slave']
+
+/** A bind's options as Podman reports them: ro|rw, the propagation, rbind|bind, then the rest. */
+function bindOptions(opts: string[]): string[] {
+  const rest = opts.filter(o => !['ro', 'rw', 'bind', 'rbind'].includes(o) && !PROPAGATION.includes(o))
+  return [opts.includes('ro') ? 'ro' : 'rw', opts.find(o => PROPAGATION.includes(o)) ?? 'rprivate', opts.includes('bind') ? 'bind' : 'rbind', ...rest]
+}
+
+function signalNumber(sig: string): number | string {
+  try {
+    return parseSignal(sig)
+  } catch {
+    return sig
+  }
+}
+
+/** Config.Env of a container not started yet: what its process will get, before HOME and HOSTNAME. */
+function createdEnv(c: Container, imageEnv: string[]): string[] {
+  try {
+    return finishEnv(mergeEnv({imageEnv, envHost: c.config.envHost, envFiles: c.config.envFiles, env: c.config.env, hostEnv: c.config.hostEnv ?? {}}), {})
+  } catch {
+    return c.config.env
   }
 }
 
@@ -46,12 +74,13 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
       OOMKilled: s.oomKilled ?? false,
       Dead: false,
       Pid: running ? s.pid ?? 0 : 0,
-      ConmonPid: running ? s.monitorPid ?? 0 : 0,
+      // omitempty in Podman
+      ...(running && s.monitorPid ? {ConmonPid: s.monitorPid} : {}),
       ExitCode: s.exitCode ?? 0,
       Error: s.error ?? '',
       StartedAt: s.startedAt ?? ZERO,
       FinishedAt: s.finishedAt ?? ZERO,
-      Health: {Status: '', FailingStreak: 0, Log: null},
+      Health: inspectHealth(rt, c),
       CheckpointedAt: ZERO,
       RestoredAt: ZERO,
     },
@@ -64,7 +93,7 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
     HostnamePath: p.hostname,
     HostsPath: p.hosts,
     StaticDir: p.dir,
-    OCIConfigPath: `${p.bundle}/config.json`,
+    ...(existsSync(`${p.bundle}/config.json`) ? {OCIConfigPath: `${p.bundle}/config.json`} : {}),
     OCIRuntime: runtimeName,
     ConmonPidFile: p.monitorPid,
     PidFile: p.pidFile,
@@ -78,7 +107,7 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
     BoundingCaps: spec.process?.capabilities?.bounding ?? [],
     ExecIDs: [],
     GraphDriver: {Name: c.config.storageDriver, Data: s.mountPoint ? {MergedDir: s.mountPoint, UpperDir: `${p.dir}/rootfs/diff`, WorkDir: `${p.dir}/rootfs/work`} : null},
-    Mounts: c.config.mounts.map(m => ({Type: m.type, Source: m.source, Destination: m.destination, Driver: '', Mode: '', Options: m.options.filter(o => o !== 'ro' && o !== 'rw'), RW: !m.options.includes('ro'), Propagation: 'rprivate'})),
+    Mounts: c.config.mounts.map(m => ({Type: m.type, Source: m.source, Destination: m.destination, Driver: '', Mode: '', Options: bindOptions(m.options).filter(o => !['ro', 'rw'].includes(o) && !PROPAGATION.includes(o)), RW: !m.options.includes('ro'), Propagation: m.options.find(o => PROPAGATION.includes(o)) ?? 'rprivate'})),
     Dependencies: [],
     NetworkSettings: {EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, MacAddress: '', Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, Ports: {}, SandboxKey: ''},
     Namespace: '',
@@ -94,7 +123,7 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
       Tty: c.config.tty,
       OpenStdin: c.config.interactive,
       StdinOnce: false,
-      Env: spec.process?.env ?? c.config.env,
+      Env: spec.process?.env ?? createdEnv(c, imgCfg.Env ?? []),
       Cmd: cmd,
       Image: c.config.imageName,
       Volumes: null,
@@ -102,15 +131,27 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
       Entrypoint: entrypoint.join(' '),
       OnBuild: null,
       Labels: Object.keys(c.config.labels).length ? c.config.labels : null,
-      Annotations: c.config.annotations,
-      StopSignal: c.config.stopSignal,
+      Annotations: {
+        'io.kubernetes.cri-o.TTY': String(c.config.tty),
+        'io.podman.annotations.autoremove': c.config.remove ? 'TRUE' : 'FALSE',
+        'io.podman.annotations.init': c.config.init ? 'TRUE' : 'FALSE',
+        'io.podman.annotations.privileged': c.config.privileged ? 'TRUE' : 'FALSE',
+        'io.podman.annotations.publish-all': 'FALSE',
+        ...c.config.annotations,
+      },
+      // Podman 4 prints the signal's number.
+      StopSignal: signalNumber(c.config.stopSignal),
       Umask: '0022',
       Timeout: 0,
       StopTimeout: c.config.stopTimeout,
       Passwd: true,
+      CreateCommand: c.config.createCommand ?? [],
+      ...(c.config.healthcheck ? {Healthcheck: inspectHealthConfig(c.config)} : {}),
+      HealthcheckOnFailureAction: c.config.healthOnFailure ?? 'none',
+      sdNotifyMode: 'container',
     },
     HostConfig: {
-      Binds: c.config.mounts.filter(m => m.type === 'bind').map(m => `${m.source}:${m.destination}${m.options.length ? ':' + m.options.join(',') : ''}`),
+      Binds: c.config.mounts.filter(m => m.type === 'bind').map(m => `${m.source}:${m.destination}:${bindOptions(m.options).join(',')}`),
       CgroupManager: rt.config.cgroupManager,
       CgroupMode: 'host',
       ContainerIDFile: '',
@@ -138,14 +179,54 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
       PublishAllPorts: false,
       ReadonlyRootfs: c.config.readOnly,
       SecurityOpt: c.config.securityOpt,
-      Tmpfs: Object.fromEntries(c.config.tmpfs.map(t => [t.split(':')[0], t.split(':')[1] ?? ''])),
+      Tmpfs: Object.fromEntries(c.config.tmpfs.map(t => {
+        const i = t.indexOf(':')
+        return [i < 0 ? t : t.slice(0, i), `${i < 0 ? 'rw' : t.slice(i + 1)},rprivate,nosuid,nodev,tmpcopyup`]
+      })),
       UTSMode: 'private',
       UsernsMode: '',
       ShmSize: 65536000,
       Runtime: 'oci',
       ConsoleSize: [0, 0],
-      Init: c.config.init,
-      Ulimits: c.config.ulimits,
+      Isolation: '',
+      CpuShares: 0,
+      Memory: 0,
+      NanoCpus: 0,
+      CgroupParent: '',
+      BlkioWeight: 0,
+      BlkioWeightDevice: null,
+      BlkioDeviceReadBps: null,
+      BlkioDeviceWriteBps: null,
+      BlkioDeviceReadIOps: null,
+      BlkioDeviceWriteIOps: null,
+      CpuPeriod: 0,
+      CpuQuota: 0,
+      CpuRealtimePeriod: 0,
+      CpuRealtimeRuntime: 0,
+      CpusetCpus: '',
+      CpusetMems: '',
+      Devices: [],
+      DiskQuota: 0,
+      KernelMemory: 0,
+      MemoryReservation: 0,
+      MemorySwap: 0,
+      MemorySwappiness: 0,
+      OomKillDisable: false,
+      PidsLimit: rt.config.rootless ? 0 : 2048,
+      Ulimits: c.config.ulimits.map(u => {
+        try {
+          const l = parseUlimit(u)
+          return {Name: `RLIMIT_${l.name.toUpperCase()}`, Soft: l.soft, Hard: l.hard}
+        } catch {
+          return {Name: u, Soft: 0, Hard: 0}
+        }
+      }),
+      CpuCount: 0,
+      CpuPercent: 0,
+      IOMaximumIOps: 0,
+      IOMaximumBandwidth: 0,
+      CgroupConf: null,
+      ...(c.config.init ? {Init: true} : {}),
     },
   }
 }

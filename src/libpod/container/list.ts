@@ -2,6 +2,7 @@
 import {InvalidArgument} from '../errors.js'
 import type {Runtime} from '../runtime.js'
 import {humanDuration, timeAgo} from '../util/human.js'
+import {healthStatus} from './healthcheck.js'
 import {syncContainer} from './ops.js'
 import type {Container} from './types.js'
 
@@ -21,6 +22,7 @@ export function statusText(c: Container, now = Date.now()): string {
   switch (s.status) {
     case 'running': return `Up ${humanDuration(now - Date.parse(s.startedAt ?? c.config.created))} ago`
     case 'paused': return 'Paused'
+    case 'initialized': return 'Initialized'
     case 'exited':
     case 'stopped': return `Exited (${s.exitCode ?? 0}) ${timeAgo(s.finishedAt ?? c.config.created, now)}`
     case 'removing': return 'Removing'
@@ -55,12 +57,14 @@ export interface PsRow {
   CreatedHuman: string
   Created: string
   CreatedAt: string
+  StartedAt: number
+  ExitedAt: number
   Status: string
   State: string
   Ports: string
   Names: string
   Labels: Record<string, string>
-  Mounts: string
+  Mounts: string[]
   Pid: number
   ExitCode: number
   Exited: boolean
@@ -68,7 +72,7 @@ export interface PsRow {
   AutoRemove: boolean
   Pod: string
   PodName: string
-  Networks: string
+  Networks: string[]
   Size: string
   json: Record<string, unknown>
   container: Container
@@ -81,8 +85,8 @@ function filterFn(rt: Runtime, f: string): (c: Container) => boolean {
   const value = f.slice(eq + 1)
   switch (key) {
     case 'status': {
-      const valid = ['created', 'running', 'paused', 'stopped', 'exited', 'unknown', 'removing', 'configured']
-      if (!valid.includes(value)) throw new InvalidArgument(`${value} is not a valid status`)
+      const valid = ['created', 'initialized', 'running', 'paused', 'stopped', 'exited', 'unknown', 'removing', 'stopping']
+      if (!valid.includes(value)) throw new InvalidArgument(`unknown container state: ${value}: invalid argument`)
       return c => stateName(c) === value || (value === 'stopped' && stateName(c) === 'exited')
     }
     case 'name': return c => new RegExp(value).test(c.config.name)
@@ -134,17 +138,20 @@ function row(rt: Runtime, c: Container, noTrunc: boolean, now: number): PsRow {
     ID: noTrunc ? c.config.id : c.config.id.slice(0, 12),
     Id: c.config.id,
     Image: c.config.imageName,
-    ImageID: c.config.imageId,
+    ImageID: noTrunc ? c.config.imageId : c.config.imageId.slice(0, 12),
     Command: !noTrunc && cmd.length > 20 ? cmd.slice(0, 17) + '...' : cmd,
     CreatedHuman: timeAgo(created, now),
-    Created: timeAgo(created, now),
-    CreatedAt: created.toString(),
-    Status: statusText(c, now),
-    State: stateName(c),
+    Created: goTime(created),
+    CreatedAt: goTime(created),
+    StartedAt: c.state.startedAt ? Math.floor(Date.parse(c.state.startedAt) / 1000) : ZERO_TIME,
+    ExitedAt: c.state.finishedAt ? Math.floor(Date.parse(c.state.finishedAt) / 1000) : ZERO_TIME,
+    // Podman 4's template .State is the human status, as .Status.
+    Status: statusText(c, now) + healthSuffix(rt, c),
+    State: statusText(c, now),
     Ports: '',
     Names: c.config.name,
     Labels: c.config.labels,
-    Mounts: c.config.mounts.map(m => m.destination).join(','),
+    Mounts: c.config.mounts.map(m => m.destination),
     Pid: running ? c.state.pid ?? 0 : 0,
     ExitCode: c.state.exitCode ?? 0,
     Exited: stateName(c) === 'exited',
@@ -152,7 +159,7 @@ function row(rt: Runtime, c: Container, noTrunc: boolean, now: number): PsRow {
     AutoRemove: c.config.remove,
     Pod: '',
     PodName: '',
-    Networks: '',
+    Networks: [],
     Size: '',
     container: c,
     json: {
@@ -178,10 +185,20 @@ function row(rt: Runtime, c: Container, noTrunc: boolean, now: number): PsRow {
       Size: null,
       StartedAt: c.state.startedAt ? Math.floor(Date.parse(c.state.startedAt) / 1000) : ZERO_TIME,
       State: stateName(c),
-      Status: statusText(c, now),
+      Status: statusText(c, now) + healthSuffix(rt, c),
       Created: Math.floor(created.getTime() / 1000),
     },
   }
+}
+
+/** Go's time.Time.String(): `2006-01-02 15:04:05.999999999 -0700 MST`, local time. */
+export function goTime(d: Date): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0')
+  const off = -d.getTimezoneOffset()
+  const frac = d.getMilliseconds() ? '.' + p(d.getMilliseconds(), 3).replace(/0+$/, '') : ''
+  const zone = off === 0 ? 'UTC' : (new Intl.DateTimeFormat('en-US', {timeZoneName: 'short'}).formatToParts(d).find(x => x.type === 'timeZoneName')?.value ?? '')
+  const sign = off < 0 ? '-' : '+'
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}${frac} ${sign}${p(Math.floor(Math.abs(off) / 60))}${p(Math.abs(off) % 60)} ${zone}`
 }
 
 function sortRows(rows: PsRow[], by: string): PsRow[] {
@@ -198,4 +215,10 @@ function sortRows(rows: PsRow[], by: string): PsRow[] {
   const c = cmp[by]
   if (!c) throw new InvalidArgument(`invalid option for --sort, options are: command, created, id, image, names, runningfor, size, or status`)
   return rows.sort(c)
+}
+
+/** ps: " (healthy)", " (unhealthy)", " (starting)" for a container with a health check. */
+function healthSuffix(rt: Runtime, c: Container): string {
+  const h = healthStatus(rt, c)
+  return h ? ` (${h})` : ''
 }

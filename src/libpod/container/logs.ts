@@ -29,6 +29,25 @@ export function parseTime(v: string, now = Date.now()): Date {
   return d
 }
 
+/**
+ * A log timestamp as Go's RFC3339Nano prints it in local time (Podman's
+ * `logs -t`): trailing zeros of the fraction dropped, `Z` for UTC.
+ */
+export function goRFC3339Nano(stamp: string, offsetMin = -new Date(Date.parse(stamp)).getTimezoneOffset()): string {
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(stamp)
+  if (!m) return stamp
+  const frac = (m[2] ?? '').replace(/0+$/, '')
+  const fileOff = m[3] === 'Z' ? 0 : (m[3][0] === '-' ? -1 : 1) * (Number(m[3].slice(1, 3)) * 60 + Number(m[3].slice(4, 6)))
+  let base = m[1]
+  if (fileOff !== offsetMin) {
+    const t = new Date(Date.parse(`${m[1]}${m[3]}`) + offsetMin * 60_000)
+    base = t.toISOString().slice(0, 19)
+  }
+  const p = (n: number) => String(n).padStart(2, '0')
+  const zone = offsetMin === 0 ? 'Z' : `${offsetMin < 0 ? '-' : '+'}${p(Math.floor(Math.abs(offsetMin) / 60))}:${p(Math.abs(offsetMin) % 60)}`
+  return `${base}${frac ? '.' + frac : ''}${zone}`
+}
+
 /** Parses log text into whole lines (partial records joined). `carry` keeps an unfinished P record across reads. */
 export function parseLog(text: string, carry: {pending?: LogLine} = {}): LogLine[] {
   const out: LogLine[] = []

@@ -4,16 +4,19 @@
 import {existsSync, readFileSync, rmSync, watch} from 'node:fs'
 import {constants} from 'node:os'
 import path from 'node:path'
-import {InvalidArgument, NoSuchContainer, PeapodError} from '../errors.js'
+import {InvalidArgument, NameInUse, NoSuchContainer} from '../errors.js'
 import type {Runtime} from '../runtime.js'
 import {readJson} from '../state/atomic.js'
 import {unmountRootfs} from '../storage/mount.js'
+import {releaseMounts} from '../volume/prepare.js'
+import {removeAnonymousVolumes} from '../volume/usage.js'
 import {pidAlive} from '../storage/layers.js'
 import {containerPaths} from './paths.js'
-import {runtimeCommand} from './start.js'
+import {ContainerStateImproper, DependencyExists} from './errors.js'
+import {releaseBundle, runtimeCommand, startContainer} from './start.js'
 import type {Container, ContainerState} from './types.js'
 
-export class ContainerStateImproper extends PeapodError {}
+export {ContainerStateImproper, DependencyExists}
 
 interface ExitStatus { exitCode: number; finishedAt: string; error?: string; oomKilled?: boolean }
 
@@ -120,17 +123,125 @@ export function waitForState(rt: Runtime, id: string, done: (s: ContainerState) 
 export async function stopContainer(rt: Runtime, nameOrId: string, timeoutSec?: number): Promise<Container> {
   let c = await syncContainer(rt, rt.containers.lookup(nameOrId))
   const id = c.config.id
+  if (c.state.status === 'initialized') return uninitContainer(rt, id)
   if (!ACTIVE.has(c.state.status)) return c
   await rt.containers.update(id, s => ({...s, stoppedByUser: true}))
   const timeout = timeoutSec ?? c.config.stopTimeout
+  let done = false
   if (timeout > 0) {
     await runtimeCommand(rt, c.config, ['kill', id, normalizeSignal(c.config.stopSignal)]).catch(() => {})
-    if (await waitExited(rt, id, timeout * 1000)) return rt.containers.read(id) ?? c
+    done = await waitExited(rt, id, timeout * 1000)
   }
-  await runtimeCommand(rt, c.config, ['kill', id, 'KILL']).catch(() => {})
-  await waitExited(rt, id, 30_000)
+  if (!done) {
+    await runtimeCommand(rt, c.config, ['kill', id, 'KILL']).catch(() => {})
+    await waitExited(rt, id, 30_000)
+  }
+  // As Podman's stop: return once the container is cleaned up (unmounted),
+  // not merely exited; the monitor's exit command may still be at it.
+  if (inNamespace(rt)) await cleanupContainer(rt, id).catch(() => {})
   c = rt.containers.read(id) ?? c
   return c
+}
+
+/** Stopping an initialized container (mounted, never run): release it, as Podman it ends up exited. */
+async function uninitContainer(rt: Runtime, id: string): Promise<Container> {
+  await rt.containers.locked(id, async () => {
+    const c = rt.containers.read(id)
+    if (!c || c.state.status !== 'initialized') return
+    await releaseBundle(rt, containerPaths(rt, id))
+    rt.containers.updateHeld(id, s => ({...s, status: 'exited', exitCode: 0, finishedAt: new Date().toISOString(), mountPoint: undefined}))
+  })
+  return rt.containers.lookup(id)
+}
+
+/** `restart`: stop (when running) then start again. */
+export async function restartContainer(rt: Runtime, nameOrId: string, timeoutSec?: number): Promise<Container> {
+  const c = await syncContainer(rt, rt.containers.lookup(nameOrId))
+  if (ACTIVE.has(c.state.status)) await stopContainer(rt, c.config.id, timeoutSec)
+  await startContainer(rt, c.config.id)
+  return rt.containers.lookup(c.config.id)
+}
+
+/** `rename`: the new name is reserved before the old one is released, under the store lock. */
+export async function renameContainer(rt: Runtime, nameOrId: string, newName: string): Promise<Container> {
+  const c = rt.containers.lookup(nameOrId)
+  const id = c.config.id
+  await rt.store.locked(() => rt.containers.locked(id, () => {
+    const cur = rt.containers.read(id)
+    if (!cur) throw new NoSuchContainer(`no container with name or ID "${nameOrId}" found: no such container`)
+    if (cur.state.status === 'removing') throw new ContainerStateImproper(`container ${id} is being removed: container state improper`)
+    try {
+      rt.containers.reserveName(newName, id)
+    } catch (e) {
+      if (!(e instanceof NameInUse)) throw e
+      throw new NameInUse(`renaming container ${id}: name ${newName} already in use, cannot rename container ${id}: container already exists`)
+    }
+    rt.containers.writeConfig({...cur.config, name: newName})
+    rt.containers.releaseName(cur.config.name, id)
+  }))
+  return rt.containers.lookup(id)
+}
+
+/** Containers that need this one (they joined its network namespace: --network container:X). */
+export function dependentsOf(rt: Runtime, c: Container, all = rt.containers.list()): Container[] {
+  return all.filter(o => {
+    if (o.config.id === c.config.id || !o.config.network.startsWith('container:')) return false
+    const ref = o.config.network.slice('container:'.length)
+    return ref === c.config.name || (ref.length >= 3 && c.config.id.startsWith(ref))
+  })
+}
+
+/**
+ * `container prune`: removes every container that is not running (Podman:
+ * created, initialized, stopped, exited), with the label/until filters.
+ */
+export async function pruneContainers(rt: Runtime, filters: string[] = []): Promise<{removed: string[]; errors: Error[]}> {
+  const preds = filters.map(f => pruneFilter(f))
+  const list = await Promise.all(rt.containers.list().map(c => syncContainer(rt, c)))
+  const removed: string[] = []
+  const errors: Error[] = []
+  for (const c of list) {
+    if (ACTIVE.has(c.state.status) || c.state.status === 'removing') continue
+    if (!preds.every(p => p(c))) continue
+    try {
+      await removeContainer(rt, c.config.id, {force: true})
+      removed.push(c.config.id)
+    } catch (e) {
+      if (!(e instanceof NoSuchContainer)) errors.push(e as Error)
+    }
+  }
+  return {removed, errors}
+}
+
+function pruneFilter(f: string): (c: Container) => boolean {
+  const eq = f.indexOf('=')
+  if (eq === -1) throw new InvalidArgument(`invalid filter "${f}": must be in the format "filter=value"`)
+  let key = f.slice(0, eq)
+  const value = f.slice(eq + 1)
+  const negate = key.endsWith('!')
+  if (negate) key = key.slice(0, -1)
+  let pred: (c: Container) => boolean
+  if (key === 'label') {
+    const i = value.indexOf('=')
+    const k = i === -1 ? value : value.slice(0, i)
+    pred = c => k in c.config.labels && (i === -1 || c.config.labels[k] === value.slice(i + 1))
+  } else if (key === 'until') {
+    const t = untilTime(value)
+    pred = c => Date.parse(c.config.created) < t
+  } else {
+    throw new InvalidArgument(`${key} is an invalid filter`)
+  }
+  return negate ? c => !pred(c) : pred
+}
+
+/** `until=`: RFC3339, Unix seconds, or a Go duration before now (10m, 1h30m). */
+function untilTime(v: string): number {
+  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000
+  const dur = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?$/.exec(v)
+  if (dur && v) return Date.now() - ((Number(dur[1] ?? 0) * 60 + Number(dur[2] ?? 0)) * 60 + Number(dur[3] ?? 0)) * 1000
+  const t = Date.parse(v)
+  if (Number.isNaN(t)) throw new InvalidArgument(`invalid filter "until=${v}": not a timestamp or duration`)
+  return t
 }
 
 /**
@@ -140,7 +251,12 @@ export async function stopContainer(rt: Runtime, nameOrId: string, timeoutSec?: 
  */
 export async function cleanupContainer(rt: Runtime, id: string, opts: {fromSync?: boolean} = {}): Promise<void> {
   const c0 = rt.containers.find(id)
-  if (!c0) return
+  if (!c0) {
+    // Removed meanwhile (run --rm removes it itself): whatever the monitor
+    // wrote since (its exit file) must not outlive it.
+    if (/^[0-9a-f]{64}$/.test(id)) rmSync(containerPaths(rt, id).run, {recursive: true, force: true})
+    return
+  }
   const p = containerPaths(rt, id)
   let remove = false
   await rt.containers.locked(id, async () => {
@@ -155,6 +271,7 @@ export async function cleanupContainer(rt: Runtime, id: string, opts: {fromSync?
     }
     await runtimeCommand(rt, c.config, ['delete', '--force', id]).catch(() => {})
     await unmountRootfs(rt.store, p.dir)
+    await releaseMounts(rt, c.config).catch(() => {})
     rmSync(p.run, {recursive: true, force: true})
     rt.containers.updateHeld(id, s => ({...s, mountPoint: undefined}))
     remove = c.config.remove
@@ -165,12 +282,23 @@ export async function cleanupContainer(rt: Runtime, id: string, opts: {fromSync?
 }
 
 /** `rm`: refuses a running container unless forced (then stops it first). */
-export async function removeContainer(rt: Runtime, nameOrId: string, opts: {force?: boolean; timeout?: number} = {}): Promise<string> {
+export async function removeContainer(rt: Runtime, nameOrId: string, opts: {force?: boolean; timeout?: number; depend?: boolean; volumes?: boolean} = {}): Promise<string[]> {
   let c = await syncContainer(rt, rt.containers.lookup(nameOrId))
   const id = c.config.id
-  if (ACTIVE.has(c.state.status)) {
+  const removed: string[] = []
+  const deps = dependentsOf(rt, c)
+  if (deps.length) {
+    if (!opts.depend) {
+      throw new DependencyExists(`container ${id} has dependent containers which must be removed before it: ${deps.map(d => d.config.id).join(',')}: container already exists`)
+    }
+    for (const d of deps) removed.push(...await removeContainer(rt, d.config.id, opts).catch(e => {
+      if (e instanceof NoSuchContainer) return []
+      throw e
+    }))
+  }
+  if (ACTIVE.has(c.state.status) || c.state.status === 'initialized') {
     if (!opts.force) {
-      throw new ContainerStateImproper(`cannot remove container ${id} as it is ${c.state.status} - running or paused containers cannot be removed without force: container state improper`)
+      throw new ContainerStateImproper(`cannot remove container ${id} as it is ${c.state.status === 'initialized' ? 'running' : c.state.status} - running or paused containers cannot be removed without force: container state improper`)
     }
     c = await stopContainer(rt, id, opts.timeout ?? 0)
   }
@@ -180,15 +308,20 @@ export async function removeContainer(rt: Runtime, nameOrId: string, opts: {forc
     if (!cur) return undefined
     await runtimeCommand(rt, cur.config, ['delete', '--force', id]).catch(() => {})
     await unmountRootfs(rt.store, p.dir)
+    await releaseMounts(rt, cur.config).catch(() => {})
     rmSync(p.run, {recursive: true, force: true})
     // 'removing' keeps a concurrent start away once the lock is released.
     rt.containers.updateHeld(id, s => ({...s, status: 'removing'}))
     return cur.config
   })
+  if (!config) throw new NoSuchContainer(`no container with name or ID "${nameOrId}" found: no such container`)
   // The store lock (never taken while holding a container's): names and image users are store-wide.
-  if (config) await rt.store.locked(() => rt.containers.remove(config))
+  await rt.store.locked(() => rt.containers.remove(config))
   rmSync(path.join(rt.containers.containerDir(id)), {recursive: true, force: true})
-  return id
+  // rm -v, and --rm: the container's anonymous volumes go with it
+  if (opts.volumes || config.remove) await removeAnonymousVolumes(rt, config)
+  removed.push(id)
+  return removed
 }
 
 export type {ContainerState}

@@ -5,13 +5,16 @@ import {existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs'
 import {hostname as osHostname} from 'node:os'
 import {fileURLToPath} from 'node:url'
 import {launchMonitor, type StartResult} from '../../conmon/launch.js'
-import {CommandNotFound, CommandNotInvokable, InvalidArgument, PeapodError, RuntimeFailure} from '../errors.js'
+import {CommandNotFound, CommandNotInvokable, InvalidArgument, NoSuchContainer, PeapodError, RuntimeFailure} from '../errors.js'
+import {ContainerStateImproper} from './errors.js'
 import {parseConfig} from '../image/inspect.js'
 import {resolveRuntime} from '../oci/runtime.js'
 import type {Runtime} from '../runtime.js'
 import {generateSpec, specToJSON, type NetworkMode} from '../spec/index.js'
-import {mountRootfs} from '../storage/mount.js'
+import {mountRootfs, unmountRootfs} from '../storage/mount.js'
+import {prepareMounts} from '../volume/prepare.js'
 import {containerHostname, writeContainerFiles} from './files.js'
+import {healthMonitorConfig, healthOnStart} from './healthcheck.js'
 import {containerPaths, type ContainerPaths} from './paths.js'
 import type {Container, ContainerConfig} from './types.js'
 
@@ -31,6 +34,14 @@ export function runtimeFor(rt: Runtime, c: ContainerConfig): {path: string; args
   const args = ['--root', p.runtimeRoot]
   // In our user namespace runc must not insist on cgroups it cannot create.
   if (rt.config.rootless && r.name === 'runc') args.push('--rootless', 'true')
+  // gVisor builds the sandbox's network from the netns it starts in, and
+  // refuses the host's: a container without a network gets none (loopback
+  // only), as --network none asks; host networking is passed through.
+  if (r.name === 'runsc') {
+    args.push(`--network=${c.network === 'host' ? 'host' : 'none'}`)
+    // In our user namespace there is no cgroup runsc may create (cgroup v1).
+    if (rt.config.rootless) args.push('--ignore-cgroups')
+  }
   return {path: r.path, args}
 }
 
@@ -42,6 +53,8 @@ async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, conso
   const hostname = containerHostname(c.config, osHostname())
   writeContainerFiles(c.config, p, hostname, rt.config.rootless)
   const img = parseConfig(image).config ?? {}
+  // Volumes: mounted, copied up and chowned; they reach the spec as binds
+  const volumes = await prepareMounts(rt, c.config, rootfs, img)
   const spec = generateSpec({
     rootfs,
     hostname,
@@ -51,6 +64,8 @@ async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, conso
     env: c.config.env,
     envFiles: c.config.envFiles,
     envHost: c.config.envHost,
+    // Containers created before the host env was recorded take this process's.
+    hostEnv: c.config.hostEnv ?? process.env,
     workdir: c.config.workdir,
     user: c.config.user,
     tty: c.config.tty,
@@ -61,8 +76,8 @@ async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, conso
     capDrop: c.config.capDrop,
     securityOpt: c.config.securityOpt,
     annotations: c.config.annotations,
-    tmpfs: c.config.tmpfs,
-    binds: c.config.mounts.filter(m => m.type === 'bind').map(m => ({source: m.source, destination: m.destination, options: m.options})),
+    tmpfs: [...c.config.tmpfs, ...volumes.tmpfs],
+    binds: volumes.binds,
     init: c.config.init,
     ulimits: c.config.ulimits,
     network: networkMode(c.config.network),
@@ -98,16 +113,20 @@ export interface StartOptions {
 export async function startContainer(rt: Runtime, id: string, opts: StartOptions = {}): Promise<ContainerConfig> {
   const p = containerPaths(rt, id)
   return rt.containers.locked(id, async () => {
-    const c = rt.containers.read(id)!
+    const c = rt.containers.read(id)
+    if (!c) throw new NoSuchContainer(`no container with ID "${id}" found: no such container`)
     if (c.state.status === 'running' || c.state.status === 'paused') return c.config
-    if (c.state.status === 'removing') throw new InvalidArgument(`container ${id} is being removed`)
+    if (c.state.status === 'removing') throw new ContainerStateImproper(`container ${id} is being removed: container state improper`)
     const runtime = runtimeFor(rt, c.config)
     rmSync(p.exitFile, {force: true})
     try {
       await prepareBundle(rt, c, p, opts.consoleSize)
     } catch (e) {
-      rt.containers.updateHeld(id, s => ({...s, status: 'exited', error: (e as Error).message}))
-      throw e
+      await releaseBundle(rt, p)
+      // Podman: a user the image does not know means the command cannot be invoked (126).
+      const invokable = !/unable to find (user|group)/.test((e as Error).message)
+      rt.containers.updateHeld(id, s => ({...s, status: 'exited', exitCode: invokable ? 125 : 126, error: (e as Error).message, finishedAt: new Date().toISOString(), mountPoint: undefined}))
+      throw invokable ? e : new CommandNotInvokable((e as Error).message)
     }
     const exitCommand = [process.execPath, BIN, '--root', rt.config.graphRoot, '--runroot', rt.config.runRoot,
       '--storage-driver', rt.store.driver.name, 'container', 'cleanup', id]
@@ -130,6 +149,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
         exitFile: p.exitFile,
         exitCommand,
         monitorPidFile: p.monitorPid,
+        healthcheck: healthMonitorConfig(rt, c.config),
       },
     })
     if (opts.beforeStart) {
@@ -140,7 +160,10 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
     try {
       res = await monitor.started
     } catch (e) {
-      rt.containers.updateHeld(id, s => ({...s, status: 'exited', exitCode: 125, error: (e as Error).message, finishedAt: new Date().toISOString()}))
+      // The monitor died before the container ran: its exit command will never come.
+      await runtimeCommand(rt, c.config, ['delete', '--force', id]).catch(() => {})
+      await releaseBundle(rt, p)
+      rt.containers.updateHeld(id, s => ({...s, status: 'exited', exitCode: 125, error: (e as Error).message, finishedAt: new Date().toISOString(), mountPoint: undefined}))
       throw new RuntimeFailure((e as Error).message)
     }
     const now = new Date().toISOString()
@@ -154,6 +177,38 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
       ...s, status: 'running', pid, monitorPid: monitor.pid, startedAt: now, finishedAt: undefined,
       exitCode: undefined, error: undefined, stoppedByUser: false, mountPoint: `${p.dir}/rootfs/merged`,
     }))
+    healthOnStart(rt, c.config)
+    return c.config
+  })
+}
+
+/** Undoes prepareBundle: unmounts the rootfs and removes the runtime dir. */
+export async function releaseBundle(rt: Runtime, p: ContainerPaths): Promise<void> {
+  await unmountRootfs(rt.store, p.dir).catch(() => {})
+  rmSync(p.run, {recursive: true, force: true})
+}
+
+/**
+ * `init`: mount the rootfs and write the OCI bundle without starting
+ * anything; the container is then 'initialized' (Podman's Created state).
+ */
+export async function initContainer(rt: Runtime, id: string): Promise<ContainerConfig> {
+  const p = containerPaths(rt, id)
+  return rt.containers.locked(id, async () => {
+    const c = rt.containers.read(id)
+    if (!c) throw new NoSuchContainer(`no container with ID "${id}" found: no such container`)
+    if (!['created', 'configured', 'exited', 'stopped'].includes(c.state.status)) {
+      throw new ContainerStateImproper(`container ${id} has already been created in runtime: container state improper`)
+    }
+    runtimeFor(rt, c.config)
+    rmSync(p.exitFile, {force: true})
+    try {
+      await prepareBundle(rt, c, p)
+    } catch (e) {
+      await releaseBundle(rt, p)
+      throw e
+    }
+    rt.containers.updateHeld(id, s => ({...s, status: 'initialized', mountPoint: `${p.dir}/rootfs/merged`, error: undefined}))
     return c.config
   })
 }

@@ -15,10 +15,21 @@ const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/
 export class ContainerStore {
   readonly dir: string
   private readonly names: string
+  /**
+   * Containers' locks live apart from their documents: a lock taken (or
+   * waited for) while another command removes the container must neither
+   * recreate its directory nor find its parent gone.
+   */
+  private readonly locks: string
 
   constructor(graphRoot: string) {
     this.dir = path.join(graphRoot, 'containers')
     this.names = path.join(graphRoot, 'names')
+    this.locks = path.join(graphRoot, 'container-locks')
+  }
+
+  private lockFile(id: string): string {
+    return path.join(this.locks, id)
   }
 
   containerDir(id: string): string {
@@ -77,6 +88,11 @@ export class ContainerStore {
     writeJsonAtomic(path.join(d, 'config.json'), config)
   }
 
+  /** Rewrites the config document (rename), by a caller holding the store and container locks. */
+  writeConfig(config: ContainerConfig): void {
+    writeJsonAtomic(path.join(this.containerDir(config.id), 'config.json'), config)
+  }
+
   exists(id: string): boolean {
     return existsSync(path.join(this.containerDir(id), 'config.json'))
   }
@@ -124,7 +140,7 @@ export class ContainerStore {
 
   /** Read-modify-write of a container's state under its lock. */
   async update(id: string, fn: (state: ContainerState, config: ContainerConfig) => ContainerState | void): Promise<ContainerState> {
-    return withLock(path.join(this.containerDir(id), 'state'), () => this.updateHeld(id, fn))
+    return withLock(this.lockFile(id), () => this.updateHeld(id, fn))
   }
 
   /** Read-modify-write of the state by a caller that already holds the container's lock. */
@@ -138,7 +154,7 @@ export class ContainerStore {
 
   /** Runs fn under the container's lock. */
   async locked<T>(id: string, fn: () => Promise<T> | T): Promise<T> {
-    return withLock(path.join(this.containerDir(id), 'state'), fn)
+    return withLock(this.lockFile(id), fn)
   }
 
   remove(config: ContainerConfig): void {
@@ -146,5 +162,11 @@ export class ContainerStore {
     rmSync(path.join(this.containerDir(config.id), 'config.json'), {force: true})
     this.releaseName(config.name, config.id)
     rmSync(this.containerDir(config.id), {recursive: true, force: true})
+    // A lock left by a command killed while holding it would outlive the container.
+    try {
+      if (Date.now() - statSync(`${this.lockFile(config.id)}.lock`).mtimeMs > 10_000) rmSync(`${this.lockFile(config.id)}.lock`, {recursive: true, force: true})
+    } catch {
+      // no lock (the usual case)
+    }
   }
 }

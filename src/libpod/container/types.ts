@@ -1,14 +1,34 @@
 // A container is an immutable config (what was asked for at create) and a
 // mutable state (what happened since), kept in separate documents.
 
-export type ContainerStatus = 'configured' | 'created' | 'running' | 'paused' | 'stopping' | 'stopped' | 'exited' | 'removing'
+// Podman's names as `ps` and `inspect` show them: 'created' (Podman's
+// Configured: documents written, nothing mounted), 'initialized' (Podman's
+// Created: rootfs mounted and OCI bundle written by `init`, no process yet).
+export type ContainerStatus = 'configured' | 'created' | 'initialized' | 'running' | 'paused' | 'stopping' | 'stopped' | 'exited' | 'removing'
 
 export interface MountSpec {
-  type: 'bind' | 'tmpfs'
+  /**
+   * bind: source is a host path; volume: source is the volume's name (named
+   * or anonymous); tmpfs: a --mount type=tmpfs; image: source is an image ID
+   * (--mount type=image).
+   */
+  type: 'bind' | 'tmpfs' | 'volume' | 'image'
   source: string
   destination: string
   options: string[]
 }
+
+/** A health check (Podman's Schema2HealthConfig); durations in nanoseconds, 0 = unset. */
+export interface HealthConfig {
+  /** ["CMD", ...], ["CMD-SHELL", "..."] or ["NONE"]. */
+  test: string[]
+  interval: number
+  timeout: number
+  retries: number
+  startPeriod: number
+}
+
+export type HealthOnFailure = 'none' | 'kill' | 'restart' | 'stop'
 
 export interface ContainerConfig {
   id: string
@@ -20,9 +40,15 @@ export interface ContainerConfig {
   /** Command as the user gave it (after the image). */
   command: string[]
   entrypoint?: string[]
+  /** -e entries, resolved at create (`KEY` alone took the host's value then). */
   env: string[]
+  /** --env-file contents, resolved at create. */
   envFiles: string[]
   envHost: boolean
+  /** The host variables the container takes (all with --env-host, else the proxy ones), as at create. */
+  hostEnv?: Record<string, string>
+  /** The command line that created the container (inspect's Config.CreateCommand). */
+  createCommand?: string[]
   workdir?: string
   user?: string
   hostname?: string
@@ -51,6 +77,10 @@ export interface ContainerConfig {
   sigProxy: boolean
   /** The store driver the rootfs lives on. */
   storageDriver: string
+  /** --health-* (or the image's HEALTHCHECK). */
+  healthcheck?: HealthConfig
+  /** --health-on-failure (default none). */
+  healthOnFailure?: HealthOnFailure
 }
 
 export interface ContainerState {
@@ -67,6 +97,8 @@ export interface ContainerState {
   restartCount: number
   /** Set once a stop was asked for (stop/kill), so exit codes from signals are expected. */
   stoppedByUser?: boolean
+  /** Outstanding `peapod mount`s of the rootfs (unmount drops one). */
+  mountCount?: number
 }
 
 export interface Container {

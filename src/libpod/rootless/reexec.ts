@@ -16,6 +16,9 @@ const OUTSIDE = new Set([
   'history', 'image history', 'tag', 'image tag', 'untag', 'image untag', 'image exists',
   'system migrate', 'info', 'system info', 'ps', 'container ps', 'container ls', 'container list',
   'container inspect', 'container exists', 'login', 'logout', 'search', 'autocomplete', 'commands',
+  // exec enters the namespace itself, for the runtime only (one Node start
+  // instead of two); mount must fail outside `peapod unshare`, as Podman's.
+  'exec', 'container exec', 'mount', 'container mount', 'port', 'container port',
 ])
 
 export function needsUserNamespace(argv: string[]): boolean {

@@ -1,0 +1,24 @@
+// For commands over several containers whose --all skips some of them
+// (pause, unpause, unmount): act on each target, print what act returns
+// (nothing when it returns undefined), report every failure as Podman's
+// PrintErrors does (all but the last on stderr) and throw the last.
+import type {Runtime} from '../libpod/runtime.js'
+import type {Container} from '../libpod/container/types.js'
+
+export function newestContainer(rt: Runtime): Container | undefined {
+  return rt.containers.list().filter(c => c.state.status !== 'removing').sort((a, b) => b.config.created.localeCompare(a.config.created))[0]
+}
+
+export async function forEachRef(targets: string[], act: (ref: string) => Promise<string | undefined>): Promise<void> {
+  let last: Error | undefined
+  for (const ref of targets) {
+    try {
+      const out = await act(ref)
+      if (out !== undefined) process.stdout.write(`${out}\n`)
+    } catch (e) {
+      if (last) process.stderr.write(`Error: ${last.message}\n`)
+      last = e as Error
+    }
+  }
+  if (last) throw last
+}

@@ -1,0 +1,17 @@
+import {Args} from '../../cli/oclif.js'
+import {BaseCommand} from '../../cli/base-command.js'
+
+export default class ManifestRemove extends BaseCommand {
+  static override summary = 'Remove an entry from a manifest list or image index'
+  static override args = {
+    list: Args.string({required: true, description: 'manifest list'}),
+    digest: Args.string({required: true, description: 'digest of the instance to remove'}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(ManifestRemove)
+    const rt = await this.runtime(flags)
+    const {removeFromList} = await import('../../libpod/image/registry/list-ops.js')
+    this.log(await removeFromList(rt, args.list, args.digest))
+  }
+}

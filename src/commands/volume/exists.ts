@@ -1,0 +1,16 @@
+import {Args} from '../../cli/oclif.js'
+import {BaseCommand} from '../../cli/base-command.js'
+import {ExitCode} from '../../libpod/errors.js'
+import {volumeStore} from '../../libpod/volume/store.js'
+
+export default class VolumeExists extends BaseCommand {
+  static override summary = 'Check if the given volume exists'
+  static override args = {volume: Args.string({required: true, description: 'volume name'})}
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(VolumeExists)
+    const rt = await this.runtime(flags)
+    // Podman: 0 when it exists, 1 when it does not, 125 on error.
+    if (!volumeStore(rt).exists(args.volume)) throw new ExitCode(1)
+  }
+}

@@ -1,0 +1,38 @@
+import {Args, Flags} from '../../cli/oclif.js'
+import {BaseCommand} from '../../cli/base-command.js'
+import {renderOne, toJson} from '../../cli/output.js'
+import {InvalidArgument} from '../../libpod/errors.js'
+import {inspectVolume, volumeTemplateData} from '../../libpod/volume/inspect.js'
+import {volumeStore} from '../../libpod/volume/store.js'
+import type {VolumeDoc} from '../../libpod/volume/types.js'
+
+export default class VolumeInspect extends BaseCommand {
+  static override summary = 'Display detailed information on one or more volumes'
+  static override usage = 'volume inspect [options] VOLUME [VOLUME...]'
+  static override strict = false
+  static override args = {volume: Args.string({description: 'volume name'})}
+  static override flags = {
+    all: Flags.boolean({char: 'a', description: 'Inspect all volumes'}),
+    format: Flags.string({char: 'f', description: 'Format volume output using Go template', default: 'json'}),
+  }
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(VolumeInspect)
+    const names = argv as string[]
+    if (flags.all && names.length) throw new InvalidArgument('when using the --all switch, you may not pass any volume names')
+    if (!flags.all && names.length === 0) throw new InvalidArgument('provide one or more volume names or use --all')
+    const rt = await this.runtime(flags)
+    const store = volumeStore(rt)
+    const found: VolumeDoc[] = []
+    let missing: string | undefined
+    if (flags.all) found.push(...store.list())
+    for (const n of names) {
+      const v = store.find(n)
+      if (v) found.push(v)
+      else missing ??= n
+    }
+    if (flags.format === 'json' || flags.format === '{{json .}}') this.log(toJson(found.map(v => inspectVolume(store, v))))
+    else for (const v of found) this.log(renderOne(flags.format, volumeTemplateData(store, v)))
+    if (missing) throw new InvalidArgument(`inspecting object: no such volume ${missing}`)
+  }
+}

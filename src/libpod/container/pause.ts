@@ -1,0 +1,54 @@
+// `pause`/`unpause`: the OCI runtime's pause/resume (the cgroup freezer).
+// Rootless on cgroup v1 there is no cgroup of the container's own to freeze:
+// Podman's errors then.
+import {statfsSync} from 'node:fs'
+import {PeapodError} from '../errors.js'
+import type {Runtime} from '../runtime.js'
+import {ContainerStateImproper} from './errors.js'
+import {stateName} from './list.js'
+import {runtimeCommand} from './start.js'
+import {syncContainer} from './ops.js'
+
+const CGROUP2_MAGIC = 0x63677270
+
+/** Podman's define.ErrNoCgroups and friends. */
+export class NoCgroups extends PeapodError {}
+
+export function cgroupV2(): boolean {
+  try {
+    return statfsSync('/sys/fs/cgroup').type === CGROUP2_MAGIC
+  } catch {
+    return false
+  }
+}
+
+/** Podman checks this in the CLI, before looking the containers up. */
+export function checkUnpauseSupported(rt: Runtime): void {
+  if (rt.config.rootless && !cgroupV2()) throw new NoCgroups('unpause is not supported for cgroupv1 rootless containers')
+}
+
+export async function pauseContainer(rt: Runtime, nameOrId: string): Promise<void> {
+  const c0 = await syncContainer(rt, rt.containers.lookup(nameOrId))
+  const id = c0.config.id
+  await rt.containers.locked(id, async () => {
+    const c = rt.containers.read(id)
+    if (!c) return
+    if (c.state.status === 'paused') throw new ContainerStateImproper(`"${id}" is already paused: container state improper`)
+    if (c.state.status !== 'running') throw new ContainerStateImproper(`"${stateName(c)}" is not running, can't pause: container state improper`)
+    if (rt.config.rootless && !cgroupV2()) throw new NoCgroups('can not pause containers on rootless containers with cgroup V1: this container does not have a cgroup')
+    await runtimeCommand(rt, c.config, ['pause', id])
+    rt.containers.updateHeld(id, s => ({...s, status: 'paused'}))
+  })
+}
+
+export async function unpauseContainer(rt: Runtime, nameOrId: string): Promise<void> {
+  const c0 = await syncContainer(rt, rt.containers.lookup(nameOrId))
+  const id = c0.config.id
+  await rt.containers.locked(id, async () => {
+    const c = rt.containers.read(id)
+    if (!c) return
+    if (c.state.status !== 'paused') throw new ContainerStateImproper(`"${id}" is not paused, can't unpause: container state improper`)
+    await runtimeCommand(rt, c.config, ['resume', id])
+    rt.containers.updateHeld(id, s => ({...s, status: 'running'}))
+  })
+}

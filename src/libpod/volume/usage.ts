@@ -1,0 +1,57 @@
+// Which containers use a volume, and removing volumes nobody uses any more
+// (a container's anonymous volumes on `rm -v` / `--rm`). Kept apart from
+// remove.ts: container removal calls in here, and remove.ts calls container
+// removal (volume rm -f).
+import type {ContainerConfig} from '../container/types.js'
+import type {Runtime} from '../runtime.js'
+import {needsMount, volumeStore} from './store.js'
+import {isMounted} from '../storage/mount.js'
+
+/** IDs of the containers (in any state) whose mounts name the volume. */
+export function volumeUsers(rt: Runtime, name: string, except?: string): string[] {
+  return rt.containers.list()
+    .filter(c => c.config.id !== except && (c.config.mounts ?? []).some(m => m.type === 'volume' && m.source === name))
+    .map(c => c.config.id)
+}
+
+/** Names of all volumes some container uses. */
+export function usedVolumes(rt: Runtime): Set<string> {
+  const out = new Set<string>()
+  for (const c of rt.containers.list()) for (const m of c.config.mounts ?? []) if (m.type === 'volume') out.add(m.source)
+  return out
+}
+
+/**
+ * Removes one volume if nobody uses it (checked under the store lock, where
+ * containers are created). Returns false when it is in use or gone.
+ */
+export async function removeUnusedVolume(rt: Runtime, name: string, except?: string): Promise<boolean> {
+  const store = volumeStore(rt)
+  return rt.store.locked(() => store.locked(name, async () => {
+    const doc = store.read(name)
+    if (!doc) return false
+    if (volumeUsers(rt, name, except).length) return false
+    const data = store.dataDir(name)
+    if (needsMount(doc) && isMounted(data)) {
+      const {execFileSync} = await import('node:child_process')
+      try {
+        execFileSync('umount', [data], {stdio: 'ignore'})
+      } catch {
+        execFileSync('umount', ['-l', data], {stdio: 'ignore'})
+      }
+    }
+    store.deleteHeld(name)
+    return true
+  }))
+}
+
+/** `rm -v` and `--rm`: the container's anonymous volumes go with it, unless another container uses them. */
+export async function removeAnonymousVolumes(rt: Runtime, c: ContainerConfig): Promise<void> {
+  const store = volumeStore(rt)
+  for (const m of c.mounts ?? []) {
+    if (m.type !== 'volume') continue
+    const doc = store.read(m.source)
+    if (!doc?.anonymous) continue
+    await removeUnusedVolume(rt, m.source, c.id).catch(() => {})
+  }
+}
