@@ -72,12 +72,13 @@ export function splitAtPositional(argv: string[], valueFlags: Set<string>, keep 
 }
 
 /** Option flags (`--name`, `-n`) of an oclif flag table that take a value. */
-export function valueFlagNames(flags: Record<string, {type: string; char?: string}>): Set<string> {
+export function valueFlagNames(flags: Record<string, {type: string; char?: string; aliases?: string[]}>): Set<string> {
   const out = new Set<string>()
   for (const [name, f] of Object.entries(flags)) {
     if (f.type !== 'option') continue
     out.add(`--${name}`)
     if (f.char) out.add(`-${f.char}`)
+    for (const a of f.aliases ?? []) out.add(`--${a}`) // --net for --network
   }
   return out
 }

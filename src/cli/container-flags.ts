@@ -4,6 +4,7 @@ import {Flags} from './oclif.js'
 import {existsSync, readFileSync} from 'node:fs'
 import type {CreateOptions} from '../libpod/container/create.js'
 import {InvalidArgument} from '../libpod/errors.js'
+import {networkFlags, toNetworkFlags} from './network-flags.js'
 
 const many = (description: string, char?: string) =>
   Flags.string({description, multiple: true, multipleNonGreedy: true, ...(char ? {char: char as 'e'} : {})})
@@ -31,7 +32,7 @@ export const createFlags = {
   'log-opt': many('Logging driver options'),
   mount: many('Attach a filesystem mount to the container (type=bind|volume|tmpfs|image,src=...,dst=...[,options])'),
   name: Flags.string({description: 'Assign a name to the container'}),
-  network: Flags.string({description: 'Connect a container to a network (none, host)', aliases: ['net']}),
+  ...networkFlags, // NETWORK: --network/--net, -p, -P, --dns*, --add-host, --no-hosts, --network-alias, --ip, --mac-address
   'no-healthcheck': Flags.boolean({description: 'Disable healthchecks on container'}),
   privileged: Flags.boolean({description: 'Give extended privileges to container'}),
   pull: Flags.string({description: 'Pull image policy', options: ['always', 'missing', 'never', 'newer'], default: 'missing'}),
@@ -108,7 +109,7 @@ export function toCreateOptions(f: Record<string, unknown>, image: string, comma
     volumesFrom: list('volumes-from'),
     tmpfs: list('tmpfs'),
     ulimits: list('ulimit'),
-    network: f.network as string | undefined,
+    net: toNetworkFlags(f), // NETWORK
     stopSignal: f['stop-signal'] as string | undefined,
     stopTimeout: f['stop-timeout'] as number | undefined,
     logDriver: f['log-driver'] as string | undefined,

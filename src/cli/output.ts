@@ -3,9 +3,14 @@
 import {compileTemplate} from '../libpod/format/template.js'
 import {isJSONFormat, renderRows} from '../libpod/format/table.js'
 
-/** Go's json.MarshalIndent(v, "", "    ") as Podman prints JSON. */
-export function toJson(v: unknown): string {
-  return JSON.stringify(v, null, 4)
+/** Go's json.MarshalIndent(v, "", "    ") as Podman prints lists (images). */
+export function toJson(v: unknown, indent = 4): string {
+  return JSON.stringify(v, null, indent)
+}
+
+/** `inspect` output: Podman indents it by 5 spaces. */
+export function toInspectJson(v: unknown): string {
+  return toJson(v, 5)
 }
 
 /** Whether the format asks for JSON of the whole list (Podman: `json` or `{{json .}}`). */
@@ -22,11 +27,13 @@ export interface ListOptions<R> {
   json?: (row: R) => unknown
   /** Suppress the header (--noheading). */
   noHeading?: boolean
+  /** Indent of --format json (Podman: 4 for images, 2 for ps). */
+  jsonIndent?: number
 }
 
 /** Renders rows for a list command (images, ps, history, ...). */
 export function renderList<R extends object>(format: string | undefined, rows: R[], opts: ListOptions<R>): string {
-  if (isJsonFormat(format)) return toJson(rows.map(r => (opts.json ? opts.json(r) : r))) + '\n'
+  if (isJsonFormat(format)) return toJson(rows.map(r => (opts.json ? opts.json(r) : r)), opts.jsonIndent) + '\n'
   return renderRows(format ?? opts.defaultFormat, rows, opts.headers, {noHeading: opts.noHeading})
 }
 

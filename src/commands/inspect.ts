@@ -1,6 +1,6 @@
 import {Args, Flags} from '../cli/oclif.js'
 import {BaseCommand} from '../cli/base-command.js'
-import {renderOne, toJson} from '../cli/output.js'
+import {renderOne, toInspectJson} from '../cli/output.js'
 import {inspectContainer} from '../libpod/container/inspect.js'
 import {syncContainer} from '../libpod/container/ops.js'
 import {InvalidArgument, PeapodError} from '../libpod/errors.js'
@@ -34,7 +34,7 @@ export default class Inspect extends BaseCommand {
       if (img) out.push(inspectImage(rt.store, img))
       else missing ??= ref
     }
-    if (flags.format === 'json') this.log(toJson(out))
+    if (flags.format === 'json') this.log(toInspectJson(out))
     else for (const o of out) this.log(renderOne(flags.format, o))
     if (missing) throw new PeapodError(`inspecting object: no such object: "${missing}"`)
   }

@@ -68,15 +68,20 @@ describe('container reliability', function () {
         env = e!.env
         ct = e!.ct
       })
+      // a failed test must not take the next ones with it
+      afterEach(() => env && env.run(['rm', '-a', '-f', '-t', '0']))
 
       it('ps never errors or shows a half-written container while others are created and removed', async () => {
         let churning = true
         const churn = async (w: number) => {
           for (let i = 0; i < 3; i++) {
-            const id = (await finished(env.spawn(['create', '--name', `churn${w}-${i}`, '-l', `w=${w}`, 'bb', 'true']))).stdout.trim()
-            expect(id).to.match(/^[0-9a-f]{64}$/)
-            expect((await finished(env.spawn(['start', id]))).code).to.equal(0)
-            expect((await finished(env.spawn(['rm', '-f', id]))).code).to.equal(0)
+            const c = await finished(env.spawn(['create', '--name', `churn${w}-${i}`, '-l', `w=${w}`, 'bb', 'true']))
+            const id = c.stdout.trim()
+            expect(id, c.stderr).to.match(/^[0-9a-f]{64}$/)
+            const s = await finished(env.spawn(['start', id]))
+            expect(s.code, s.stderr).to.equal(0)
+            const r = await finished(env.spawn(['rm', '-f', id]))
+            expect(r.code, r.stderr).to.equal(0)
           }
         }
         const observed: number[] = []
@@ -130,15 +135,15 @@ describe('container reliability', function () {
         for (const [args, code, re] of cases) {
           const r = env.run(args)
           expect(r.code, `${args.join(' ')}: ${r.stderr}`).to.equal(code)
-          expect(r.stderr, args.join(' ')).to.match(re)
+          expect(r.stderr.trimEnd(), args.join(' ')).to.match(re)
           expect(r.stderr.trimEnd().split('\n'), args.join(' ')).to.have.length(1)
           expect(r.stdout, args.join(' ')).to.equal('')
         }
         // only the name holder, and the one container run without --rm (Podman keeps it too, exited 127)
-        const left = env.ok(['ps', '-a', '--format', '{{.Names}} {{.Status}}']).trim().split('\n').sort()
+        const left = env.ok(['ps', '-a', '--format', '{{.Names}} {{.Status}}']).trim().split('\n')
         expect(left).to.have.length(2)
-        expect(left[0]).to.equal('dup Created')
-        expect(left[1]).to.match(/ Exited \(127\) /)
+        expect(left).to.include('dup Created')
+        expect(left.find(l => !l.startsWith('dup '))).to.match(/ Exited \(127\) /)
         env.ok(['rm', '-a'])
         await ct.settled()
       })
@@ -183,7 +188,7 @@ describe('container reliability', function () {
         const shows = (what: string, re: RegExp) => waitUntil(what, () => re.test(screen()), 30000)
         try {
           tmux('-f', conf, 'new-session', '-d', '-s', 'tty', '-x', '80', '-y', '24', ct.shellCommand(['run', '-it', '--rm', '--name', 'tty', 'bb', 'sh']))
-          await shows('the shell prompt', /# $/m)
+          await shows('the shell prompt', /^\/ #\s*$/m)
           tmux('send-keys', '-t', 'tty', 'echo hello-$((6*7)); tty', 'Enter')
           await shows('the command\'s output', /^hello-42\n\/dev\/pts\/0$/m)
           tmux('send-keys', '-t', 'tty', 'stty size', 'Enter')
@@ -208,7 +213,7 @@ describe('container reliability', function () {
         const r = env.run(['--runtime', 'runsc', 'run', '--rm', 'bb', 'sh', '-c', 'dmesg | head -1; echo out; echo err >&2; exit 3'])
         expect(r.code, r.stderr).to.equal(3)
         // gVisor's own kernel log proves which runtime ran it
-        expect(r.stdout).to.match(/^Starting gVisor\.\.\.\nout\n$/)
+        expect(r.stdout).to.match(/^\[ *0\.0+\] Starting gVisor\.\.\.\nout\n$/)
         expect(r.stderr).to.equal('err\n')
         const id = env.ok(['--runtime', 'runsc', 'run', '-d', 'bb', 'sleep', '1000']).trim()
         expect(env.ok(['inspect', '--format', '{{.OCIRuntime}} {{.State.Status}}', id]).trim()).to.equal('runsc running')

@@ -34,6 +34,15 @@ function outputOf(stream: NodeJS.ReadableStream): {text: () => string; waitFor: 
   }
 }
 
+/** Runs a spawned peapod to completion. */
+function finished(p: import('node:child_process').ChildProcess): Promise<{code: number; stdout: string; stderr: string}> {
+  let stdout = ''
+  let stderr = ''
+  p.stdout?.on('data', d => { stdout += d })
+  p.stderr?.on('data', d => { stderr += d })
+  return new Promise(resolve => p.on('close', code => resolve({code: code ?? 128, stdout, stderr})))
+}
+
 function exited(p: import('node:child_process').ChildProcess): Promise<number> {
   if (p.exitCode !== null) return Promise.resolve(p.exitCode)
   return new Promise(resolve => p.once('exit', code => resolve(code ?? 128)))
@@ -59,6 +68,14 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       return r.stdout
     }
     const inspect = (ref: string, fmt: string) => env.ok(['inspect', '--format', fmt, ref]).trim()
+    /** Several `run --rm` at once (they are independent; this also keeps the suite fast). */
+    const runs = (list: Array<string[] | {args: string[]; env?: Record<string, string>}>) =>
+      Promise.all(list.map(r => Array.isArray(r) ? {args: r} : r).map(r => finished(env.spawn(['run', '--rm', ...r.args], {env: r.env}))))
+    /** Their stdout; each must succeed. */
+    const outs = async (list: Parameters<typeof runs>[0]) => (await runs(list)).map((r, i) => {
+      if (r.code !== 0) throw new Error(`run ${JSON.stringify(list[i])} exited ${r.code}: ${r.stderr}`)
+      return r.stdout
+    })
 
     describe('run', () => {
       it('passes the container\'s exit code and output through, as Podman', () => {
@@ -88,20 +105,24 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
         expect(env.ok(['ps', '-a', '-q'])).to.equal('')
       })
 
-      it('sets the environment: -e, --env-file, --env-host, image defaults', () => {
+      it('sets the environment: -e, --env-file, --env-host, image defaults', async () => {
         const file = env.file('env.list')
         writeFileSync(file, 'A=1\n# comment\n\nFROMHOST\nB=two words\n')
         env.chown(file)
-        const lines = out(['-e', 'X=1', '-e', 'FROMHOST', '-e', 'UNSET_ON_HOST', '--env-file', file, 'bb', 'env'], {env: {FROMHOST: 'hostval'}}).trim().split('\n').sort()
+        const [plain, host, order] = await outs([
+          {args: ['-e', 'X=1', '-e', 'FROMHOST', '-e', 'UNSET_ON_HOST', '--env-file', file, 'bb', 'env'], env: {FROMHOST: 'hostval'}},
+          {args: ['--env-host', 'bb', 'env'], env: {ONLY_ON_HOST: 'yes'}},
+          // -e wins over --env-file, which wins over the host
+          {args: ['--env-host', '--env-file', file, '-e', 'A=3', 'bb', 'sh', '-c', 'echo $A $FROMHOST'], env: {A: 'host', FROMHOST: 'h'}},
+        ])
+        const lines = plain.trim().split('\n').sort()
         // Podman 4.3.1's output for the same run
         expect(lines.filter(l => !l.startsWith('HOSTNAME='))).to.deep.equal(
           ['A=1', 'B=two words', 'FROMHOST=hostval', 'HOME=/root', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'TERM=xterm', 'X=1', 'container=podman'])
         expect(lines.find(l => l.startsWith('HOSTNAME='))).to.match(/^HOSTNAME=[0-9a-f]{12}$/)
-        const host = out(['--env-host', 'bb', 'env'], {env: {ONLY_ON_HOST: 'yes'}})
         expect(host).to.match(/^ONLY_ON_HOST=yes$/m)
         expect(host).not.to.match(/^PEAPOD_/m)
-        // -e wins over --env-file, which wins over the host
-        expect(out(['--env-host', '--env-file', file, '-e', 'A=3', 'bb', 'sh', '-c', 'echo $A $FROMHOST'], {env: {A: 'host', FROMHOST: 'h'}})).to.equal('3 h\n')
+        expect(order).to.equal('3 h\n')
       })
 
       it('takes the environment from the shell that created the container, not the one that starts it', () => {
@@ -110,67 +131,79 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
         env.ok(['rm', id])
       })
 
-      it('sets the working dir, user, hostname and entrypoint', () => {
-        expect(out(['-w', '/tmp', 'bb', 'pwd'])).to.equal('/tmp\n')
-        expect(out(['-w', '/new/dir', 'bb', 'pwd'])).to.equal('/new/dir\n')
-        expect(out(['-u', '65534:65534', 'bb', 'id'])).to.equal('uid=65534(nobody) gid=65534(nobody) groups=65534(nobody)\n')
-        expect(out(['--user', 'nobody', 'bb', 'sh', '-c', 'id -u; echo $HOME'])).to.equal('65534\n/\n')
-        expect(out(['-h', 'myhost', 'bb', 'sh', '-c', 'hostname; cat /etc/hostname; grep myhost /etc/hosts'])).to.match(/^myhost\nmyhost\n.*myhost/)
-        expect(out(['--hostname', 'h2', 'bb', 'sh', '-c', 'echo $HOSTNAME'])).to.equal('h2\n')
-        expect(out(['--entrypoint', 'echo', 'bb', 'a', 'b'])).to.equal('a b\n')
-        expect(out(['--entrypoint', '["echo","ep"]', 'bb', 'x'])).to.equal('ep x\n')
-        expect(out(['--entrypoint', '', 'bb', 'echo', 'cleared'])).to.equal('cleared\n')
+      it('sets the working dir, user, hostname and entrypoint', async () => {
+        expect(await outs([
+          ['-w', '/tmp', 'bb', 'pwd'],
+          ['-w', '/new/dir', 'bb', 'pwd'],
+          ['-u', '65534:65534', 'bb', 'id'],
+          ['--user', 'nobody', 'bb', 'sh', '-c', 'id -u; echo $HOME'],
+          ['-h', 'myhost', 'bb', 'sh', '-c', 'hostname; cat /etc/hostname; grep -c myhost /etc/hosts'],
+          ['--hostname', 'h2', 'bb', 'sh', '-c', 'echo $HOSTNAME'],
+          ['--entrypoint', 'echo', 'bb', 'a', 'b'],
+          ['--entrypoint', '["echo","ep"]', 'bb', 'x'],
+          ['--entrypoint', '', 'bb', 'echo', 'cleared'],
+        ])).to.deep.equal([
+          '/tmp\n',
+          '/new/dir\n',
+          'uid=65534(nobody) gid=65534(nobody) groups=65534(nobody)\n',
+          '65534\n/\n',
+          'myhost\nmyhost\n1\n',
+          'h2\n',
+          'a b\n',
+          'ep x\n',
+          'cleared\n',
+        ])
       })
 
-      it('mounts binds (ro and rw), --tmpfs, and a --read-only root', () => {
+      it('mounts binds (ro and rw), --tmpfs, and a --read-only root', async () => {
         const dir = env.file('bind')
         mkdirSync(dir)
         writeFileSync(path.join(dir, 'f'), 'data\n')
         env.chown(dir)
-        expect(out(['-v', `${dir}:/d`, 'bb', 'sh', '-c', 'cat /d/f; echo new > /d/g'])).to.equal('data\n')
+        const [rw, ro, tmpfs, tmpfsRo, rdonly] = await runs([
+          ['-v', `${dir}:/d`, 'bb', 'sh', '-c', 'cat /d/f; echo new > /d/g'],
+          ['-v', `${dir}:/d:ro`, 'bb', 'sh', '-c', 'cat /d/f; echo x > /d/h'],
+          ['--tmpfs', '/t', 'bb', 'sh', '-c', 'grep " /t " /proc/mounts'],
+          ['--tmpfs', '/t:ro,size=1m', 'bb', 'sh', '-c', 'grep " /t " /proc/mounts'],
+          ['--read-only', 'bb', 'sh', '-c', 'touch /tmp/ok && touch /x'],
+        ])
+        expect(rw).to.include({code: 0, stdout: 'data\n'})
         expect(readFileSync(path.join(dir, 'g'), 'utf8')).to.equal('new\n')
-        const ro = env.run(['run', '--rm', '-v', `${dir}:/d:ro`, 'bb', 'sh', '-c', 'cat /d/f; echo x > /d/h'])
-        expect(ro.code).to.equal(1)
-        expect(ro.stdout).to.equal('data\n')
+        expect(ro).to.include({code: 1, stdout: 'data\n'})
         expect(ro.stderr).to.match(/Read-only file system/)
-        expect(out(['--tmpfs', '/t', 'bb', 'sh', '-c', 'grep " /t " /proc/mounts'])).to.match(/^tmpfs \/t tmpfs rw,nosuid,nodev/)
-        expect(out(['--tmpfs', '/t:ro,size=1m', 'bb', 'sh', '-c', 'grep " /t " /proc/mounts'])).to.match(/^tmpfs \/t tmpfs ro,.*size=1024k/)
-        const rdonly = env.run(['run', '--rm', '--read-only', 'bb', 'sh', '-c', 'touch /tmp/ok && touch /x'])
-        expect(rdonly.code).to.equal(1)
-        expect(rdonly.stderr).to.equal('touch: /x: Read-only file system\n')
+        expect(tmpfs.stdout).to.match(/^tmpfs \/t tmpfs rw,nosuid,nodev/)
+        expect(tmpfsRo.stdout).to.match(/^tmpfs \/t tmpfs ro,.*size=1024k/)
+        expect(rdonly).to.include({code: 1, stderr: 'touch: /x: Read-only file system\n'})
       })
 
-      it('runs catatonit as PID 1 with --init', () => {
-        expect(out(['--init', 'bb', 'cat', '/proc/1/cmdline']).split('\0')).to.deep.equal(['/run/podman-init', '--', 'cat', '/proc/1/cmdline', ''])
-        expect(out(['bb', 'cat', '/proc/1/cmdline'])).to.equal('cat\0/proc/1/cmdline\0')
-        expect(inspect(env.ok(['create', '--init', 'bb']).trim(), '{{.HostConfig.Init}}')).to.equal('true')
-        env.ok(['rm', '-a'])
+      it('runs catatonit as PID 1 with --init', async () => {
+        const [init, plain] = await outs([['--init', 'bb', 'cat', '/proc/1/cmdline'], ['bb', 'cat', '/proc/1/cmdline']])
+        expect(init.split('\0')).to.deep.equal(['/run/podman-init', '--', 'cat', '/proc/1/cmdline', ''])
+        expect(plain).to.equal('cat\0/proc/1/cmdline\0')
+        const id = env.ok(['create', '--init', 'bb', 'true']).trim()
+        expect(inspect(id, '{{.HostConfig.Init}}')).to.equal('true')
+        env.ok(['rm', id])
       })
 
-      it('sets capabilities: default, --cap-add, --cap-drop, --privileged', () => {
-        const capEff = (args: string[]) => /^CapEff:\s+(\w+)$/m.exec(out([...args, 'bb', 'cat', '/proc/self/status']))![1]
-        expect(capEff([])).to.equal(DEFAULT_CAPS)
-        expect(capEff(['--cap-add', 'NET_ADMIN'])).to.equal('00000000800415fb')
-        expect(capEff(['--cap-add', 'cap_net_admin', '--cap-drop', 'CHOWN'])).to.equal('00000000800415fa')
-        expect(capEff(['--cap-drop', 'all'])).to.equal('0000000000000000')
-        expect(capEff(['--cap-drop', 'all', '--cap-add', 'KILL'])).to.equal('0000000000000020')
+      it('sets capabilities: default, --cap-add, --cap-drop, --privileged', async () => {
+        const sets = [[], ['--cap-add', 'NET_ADMIN'], ['--cap-add', 'cap_net_admin', '--cap-drop', 'CHOWN'], ['--cap-drop', 'all'], ['--cap-drop', 'all', '--cap-add', 'KILL'], ['--privileged']]
+        const effective = (await outs(sets.map(a => [...a, 'bb', 'cat', '/proc/self/status']))).map(o => /^CapEff:\s+(\w+)$/m.exec(o)![1])
         // --privileged: every capability peapod has (the bounding set of the test process, or rootless of the user namespace)
         const holder = mode === 'rootless' ? ct.pausePid() : undefined
         const bnd = /^CapBnd:\s+(\w+)$/m.exec(readFileSync(holder ? `/proc/${holder}/status` : '/proc/self/status', 'utf8'))![1]
-        expect(capEff(['--privileged'])).to.equal(bnd)
-        const id = env.ok(['create', '--cap-add', 'net_admin', '--cap-drop', 'chown', 'bb']).trim()
+        expect(effective).to.deep.equal([DEFAULT_CAPS, '00000000800415fb', '00000000800415fa', '0000000000000000', '0000000000000020', bnd])
+        const id = env.ok(['create', '--cap-add', 'net_admin', '--cap-drop', 'chown', 'bb', 'true']).trim()
         expect(inspect(id, '{{.HostConfig.CapAdd}} {{.HostConfig.CapDrop}}')).to.equal('[net_admin] [chown]')
         env.ok(['rm', id])
       })
 
-      it('applies --security-opt no-new-privileges and seccomp', () => {
-        const status = (args: string[]) => out([...args, 'bb', 'cat', '/proc/self/status'])
-        const def = status([])
+      it('applies --security-opt no-new-privileges and seccomp', async () => {
+        const [def, nnp, unconfined, privileged] = await outs([[], ['--security-opt', 'no-new-privileges'], ['--security-opt', 'seccomp=unconfined'], ['--privileged']].map(a => [...a, 'bb', 'cat', '/proc/self/status']))
         expect(def).to.match(/^NoNewPrivs:\s+0$/m)
         expect(def).to.match(/^Seccomp:\s+2$/m)
-        expect(status(['--security-opt', 'no-new-privileges'])).to.match(/^NoNewPrivs:\s+1$/m)
-        expect(status(['--security-opt', 'seccomp=unconfined'])).to.match(/^Seccomp:\s+0$/m)
-        expect(status(['--privileged'])).to.match(/^Seccomp:\s+0$/m)
+        expect(nnp).to.match(/^NoNewPrivs:\s+1$/m)
+        expect(unconfined).to.match(/^Seccomp:\s+0$/m)
+        expect(privileged).to.match(/^Seccomp:\s+0$/m)
       })
 
       it('writes --cidfile and refuses one that exists', () => {
@@ -180,7 +213,7 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
         const again = env.run(['run', '--cidfile', cid, 'bb', 'true'])
         expect(again.code).to.equal(125)
         expect(again.stderr).to.equal(`Error: container id file exists. Ensure another container is not using it or delete ${cid}\n`)
-        expect(env.run(['create', '--cidfile', cid, 'bb']).code).to.equal(125)
+        expect(env.run(['create', '--cidfile', cid, 'bb', 'true']).code).to.equal(125)
         expect(env.ok(['ps', '-a', '-q', '--no-trunc']).trim()).to.equal(id)
         env.ok(['wait', id])
         env.ok(['rm', '--cidfile', cid])
@@ -317,14 +350,14 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
         expect(env.run(['rm', '--ignore', 'nosuch']).code).to.equal(0)
         expect(env.ok(['rm', '-f', '-t', '0', 'up'])).to.equal('up\n')
         // dependencies: a container in another's network namespace
-        const a = env.ok(['create', '--name', 'base', 'bb']).trim()
-        const b = env.ok(['create', '--name', 'dep', '--network', 'container:base', 'bb']).trim()
+        const a = env.ok(['create', '--name', 'base', 'bb', 'true']).trim()
+        const b = env.ok(['create', '--name', 'dep', '--network', 'container:base', 'bb', 'true']).trim()
         const refused = env.run(['rm', 'base'])
         expect(refused.code).to.equal(125)
         expect(refused.stderr).to.equal(`Error: container ${a} has dependent containers which must be removed before it: ${b}: container already exists\n`)
         expect(env.ok(['rm', '--depend', 'base'])).to.equal(`${b}\nbase\n`)
         // -a removes everything (running too with -f), printing full IDs; -v is accepted
-        const ids = [env.ok(['create', 'bb']).trim(), env.ok(['run', '-d', 'bb', 'sleep', '1000']).trim()]
+        const ids = [env.ok(['create', 'bb', 'true']).trim(), env.ok(['run', '-d', 'bb', 'sleep', '1000']).trim()]
         const rmAll = env.run(['rm', '-a'])
         expect(rmAll.code).to.equal(2)
         expect(env.ok(['rm', '-a', '-f', '-v']).trim().split('\n')).to.deep.equal([ids[1]])
@@ -354,7 +387,7 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       })
 
       it('checks existence with container exists', () => {
-        const id = env.ok(['create', '--name', 'here', 'bb']).trim()
+        const id = env.ok(['create', '--name', 'here', 'bb', 'true']).trim()
         expect(env.run(['container', 'exists', 'here'])).to.include({code: 0, stdout: '', stderr: ''})
         expect(env.run(['container', 'exists', id.slice(0, 8)]).code).to.equal(0)
         expect(env.run(['container', 'exists', 'nothere'])).to.include({code: 1, stdout: '', stderr: ''})
@@ -364,7 +397,7 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
 
       it('prunes containers that do not run', async () => {
         const exitedId = env.ok(['run', '-d', '-l', 'keep=no', 'bb', 'true']).trim()
-        const createdId = env.ok(['create', '-l', 'keep=yes', 'bb']).trim()
+        const createdId = env.ok(['create', '-l', 'keep=yes', 'bb', 'true']).trim()
         const runningId = env.ok(['run', '-d', 'bb', 'sleep', '1000']).trim()
         env.ok(['wait', exitedId])
         // the prompt: anything but y keeps everything
@@ -614,8 +647,8 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       })
 
       it('inspects several containers and reports a missing one like Podman', () => {
-        const a = env.ok(['create', 'bb']).trim()
-        const b = env.ok(['create', 'bb']).trim()
+        const a = env.ok(['create', 'bb', 'true']).trim()
+        const b = env.ok(['create', 'bb', 'true']).trim()
         expect(JSON.parse(env.ok(['container', 'inspect', a, b])).map((x: {Id: string}) => x.Id)).to.deep.equal([a, b])
         const miss = env.run(['container', 'inspect', a, 'nosuch'])
         expect(miss.code).to.equal(125)

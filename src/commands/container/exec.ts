@@ -19,11 +19,6 @@ const execFlags = {
   workdir: Flags.string({char: 'w', description: 'Working directory inside the container'}),
 }
 
-/** Whether the flags before the first positional ask for --latest (then every positional is the command). */
-function wantsLatest(flagPart: string[]): boolean {
-  return flagPart.some(a => a === '--latest' || (/^-[a-zA-Z]+$/.test(a) && a.includes('l')))
-}
-
 export default class ContainerExec extends BaseCommand {
   static override summary = 'Run a process in a running container'
   static override description = 'Execute the specified command inside a running container.'
@@ -33,19 +28,21 @@ export default class ContainerExec extends BaseCommand {
   static override flags = execFlags
 
   async run(): Promise<void> {
-    const valueFlags = valueFlagNames({...BaseCommand.baseFlags, ...execFlags} as never)
-    const latest = wantsLatest(splitAtPositional(this.argv, valueFlags, 0).flags)
-    const {flags: flagArgv, rest} = splitAtPositional(this.argv, valueFlags, latest ? 0 : 1)
-    const {flags, argv} = await this.parse(ContainerExec, flagArgv)
+    // As Podman, flags end at the container (or, with --latest, at the command).
+    const {flags: flagArgv, rest: positionals} = splitAtPositional(this.argv, valueFlagNames({...BaseCommand.baseFlags, ...execFlags} as never), 0)
+    const {flags} = await this.parse(ContainerExec, flagArgv)
     const rt = await this.runtime(flags)
     let ref: string
+    let rest: string[]
     if (flags.latest) {
       const newest = rt.containers.list().filter(c => c.state.status !== 'removing').sort((a, b) => b.config.created.localeCompare(a.config.created))[0]
       if (!newest) throw new InvalidArgument('no containers to exec into: no such container')
       ref = newest.config.id
+      rest = positionals
     } else {
-      if (argv.length === 0) throw new InvalidArgument('exec requires the name or ID of a container or the --latest flag')
-      ref = argv[0] as string
+      if (positionals.length === 0) throw new InvalidArgument('exec requires the name or ID of a container or the --latest flag')
+      ref = positionals[0]
+      rest = positionals.slice(1)
     }
     const envFiles = (flags['env-file'] ?? []).map(f => {
       try {

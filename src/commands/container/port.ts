@@ -2,8 +2,7 @@ import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {InvalidArgument} from '../../libpod/errors.js'
 
-// No port publishing exists yet: every container has no mappings, so `port`
-// prints nothing, as Podman does for a container without any.
+// Ports of running containers (a stopped one prints nothing, as in Podman).
 export default class ContainerPort extends BaseCommand {
   static override summary = 'List port mappings or a specific mapping for the container'
   static override usage = 'container port [options] CONTAINER [PRIVATE_PORT[/PROTO]]'
@@ -30,5 +29,9 @@ export default class ContainerPort extends BaseCommand {
     }
     const rt = await this.runtime(flags)
     if (!flags.all && !flags.latest) rt.containers.lookup(args[0])
+    // NETWORK: the mappings (src/libpod/network)
+    const {containerPortLines} = await import('../../libpod/network/port.js')
+    const out = await containerPortLines(rt, {all: flags.all, latest: flags.latest, container: flags.latest ? undefined : args[0], port: portArg})
+    if (out.length) this.log(out.join('\n'))
   }
 }

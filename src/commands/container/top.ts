@@ -17,11 +17,9 @@ export default class ContainerTop extends BaseCommand {
   static override flags = topFlags
 
   async run(): Promise<void> {
-    const valueFlags = valueFlagNames({...BaseCommand.baseFlags, ...topFlags} as never)
-    const head = splitAtPositional(this.argv, valueFlags, 0).flags
-    const latest = head.some(a => a === '--latest' || a === '-l')
-    const {flags: flagArgv, rest} = splitAtPositional(this.argv, valueFlags, latest ? 0 : 1)
-    const {flags, argv} = await this.parse(ContainerTop, flagArgv)
+    // As Podman, flags end at the container: `top CTR -ef` passes -ef to ps(1).
+    const {flags: flagArgv, rest: positionals} = splitAtPositional(this.argv, valueFlagNames({...BaseCommand.baseFlags, ...topFlags} as never), 0)
+    const {flags} = await this.parse(ContainerTop, flagArgv)
     const {listDescriptors, topContainer} = await import('../../libpod/container/top.js')
     if (flags['list-descriptors']) {
       this.log(listDescriptors().join('\n'))
@@ -29,13 +27,16 @@ export default class ContainerTop extends BaseCommand {
     }
     const rt = await this.runtime(flags)
     let ref: string
+    let rest: string[]
     if (flags.latest) {
       const newest = rt.containers.list().filter(c => c.state.status !== 'removing').sort((a, b) => b.config.created.localeCompare(a.config.created))[0]
       if (!newest) throw new NoSuchContainer('unable to look up requested container: no containers to top: no such container')
       ref = newest.config.id
+      rest = positionals
     } else {
-      if (argv.length === 0) throw new InvalidArgument('you must provide the name or id of a running container')
-      ref = argv[0] as string
+      if (positionals.length === 0) throw new InvalidArgument('you must provide the name or id of a running container')
+      ref = positionals[0]
+      rest = positionals.slice(1)
     }
     let lines: string[]
     try {

@@ -1,5 +1,5 @@
 import {Args, Flags} from '../../cli/oclif.js'
-import {renderOne, toJson} from '../../cli/output.js'
+import {renderOne, toInspectJson} from '../../cli/output.js'
 import {NoSuchImage} from '../../libpod/errors.js'
 import {inspectImage} from '../../libpod/image/inspect.js'
 import {BaseCommand} from '../../cli/base-command.js'
@@ -25,7 +25,7 @@ export default class ImageInspect extends BaseCommand {
         missing.push(name)
       }
     }
-    if (flags.format === 'json') this.log(toJson(found))
+    if (flags.format === 'json') this.log(toInspectJson(found))
     else for (const o of found) this.log(renderOne(flags.format, o))
     if (missing.length) throw new NoSuchImage(`${missing[0]}: image not known`)
   }

@@ -1,6 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {renderOne, toJson} from '../../cli/output.js'
+import {renderOne, toInspectJson} from '../../cli/output.js'
 import {InvalidArgument} from '../../libpod/errors.js'
 import {inspectVolume, volumeTemplateData} from '../../libpod/volume/inspect.js'
 import {volumeStore} from '../../libpod/volume/store.js'
@@ -31,7 +31,7 @@ export default class VolumeInspect extends BaseCommand {
       if (v) found.push(v)
       else missing ??= n
     }
-    if (flags.format === 'json' || flags.format === '{{json .}}') this.log(toJson(found.map(v => inspectVolume(store, v))))
+    if (flags.format === 'json' || flags.format === '{{json .}}') this.log(toInspectJson(found.map(v => inspectVolume(store, v))))
     else for (const v of found) this.log(renderOne(flags.format, volumeTemplateData(store, v)))
     if (missing) throw new InvalidArgument(`inspecting object: no such volume ${missing}`)
   }

@@ -6,6 +6,7 @@ import {addEnvEntry, parseEnvList} from '../spec/env.js'
 import type {Runtime} from '../runtime.js'
 import {createRootfs} from '../storage/mount.js'
 import {parseConfig} from '../image/inspect.js'
+import {resolveNetworkOptions, type NetworkFlags} from '../network/index.js'
 import {createVolumes, resolveMounts} from '../volume/mounts.js'
 import {healthConfigFromFlags, healthConfigFromImage, parseOnFailure, type HealthFlags} from './healthcheck.js'
 import {randomName} from './names.js'
@@ -43,6 +44,8 @@ export interface CreateOptions {
   tmpfs?: string[]
   ulimits?: string[]
   network?: string
+  /** NETWORK: all network flags (--network, -p, -P, --dns…); `network` alone when absent. */
+  net?: NetworkFlags
   stopSignal?: string
   stopTimeout?: number
   logDriver?: string
@@ -86,7 +89,6 @@ export function parseKeyValues(list: string[] = [], what: string): Record<string
   return out
 }
 
-const NETWORKS = /^(none|host|private|bridge|slirp4netns(:.*)?|pasta(:.*)?|ns:\/.+|container:.+)$/
 
 /** What the spec generator would reject at start, checked at create so that a bad flag leaves nothing behind. */
 function validate(opts: CreateOptions): void {
@@ -110,8 +112,9 @@ export async function createContainer(rt: Runtime, opts: CreateOptions): Promise
   const resolved = resolveMounts(rt, opts, image)
   const mounts = resolved.mounts
   for (const t of opts.tmpfs ?? []) parseTmpfsSpec(t)
-  const network = opts.network ?? 'none'
-  if (!NETWORKS.test(network)) throw new InvalidArgument(`network "${network}" not found: unable to find network with name or ID ${network}: network not found`)
+  // NETWORK (src/libpod/network): mode, named networks, ports (-P: the image's EXPOSE), DNS, hosts
+  const {network, options: networkOptions} = await resolveNetworkOptions(rt, opts.net ?? {network: opts.network ? [opts.network] : []},
+    (imgCfg as {ExposedPorts?: Record<string, unknown>}).ExposedPorts, ref => rt.containers.lookup(ref).config.id)
   const logDriver = opts.logDriver ?? 'k8s-file'
   if (!['k8s-file', 'none', 'passthrough', 'journald'].includes(logDriver)) throw new InvalidArgument(`invalid log driver: ${logDriver}`)
   const id = ContainerStore.newId()
@@ -145,6 +148,7 @@ export async function createContainer(rt: Runtime, opts: CreateOptions): Promise
     tmpfs: opts.tmpfs ?? [],
     ulimits: opts.ulimits ?? [],
     network,
+    networkOptions,
     stopSignal: opts.stopSignal ?? 'SIGTERM',
     stopTimeout: opts.stopTimeout ?? 10,
     logDriver,

@@ -420,16 +420,16 @@ export async function execDetached(rt: Runtime, c: Container, execId: string, op
     const logFile = path.join(dir, 'runtime.log')
     const cmd = [...prefix, runtime.path, ...runtime.args, '--log', logFile, '--log-format', 'json', 'exec', '-d', '--process', processFile,
       '--pid-file', path.join(dir, 'pid'), ...(opts.preserveFds?.length ? ['--preserve-fds', String(opts.preserveFds.length)] : []), c.config.id]
-    const child = spawn(cmd[0], cmd.slice(1), {stdio: ['ignore', 'ignore', 'pipe', ...(opts.preserveFds ?? [])]})
-    let stderr = ''
-    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()))
+    // No pipes: the detached process would inherit them (the runtime gives it
+    // its own stdio) and hold them open. The runtime's error is in its log.
+    const child = spawn(cmd[0], cmd.slice(1), {stdio: ['ignore', 'ignore', 'ignore', ...(opts.preserveFds ?? [])]})
     const code = await new Promise<number>((resolve, reject) => {
       child.on('error', e => reject(new RuntimeFailure(`cannot run ${cmd[0]}: ${e.message}`)))
-      child.on('close', c => resolve(c ?? 125))
+      child.on('exit', c => resolve(c ?? 125))
     })
     if (code !== 0) {
       // Podman: a detached exec that cannot start is an engine error (125).
-      const e = await execStartError(runtime.name, await runtimeError(logFile, stderr))
+      const e = await execStartError(runtime.name, await runtimeError(logFile, ''))
       throw new RuntimeFailure(e.message)
     }
   } finally {

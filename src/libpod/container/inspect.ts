@@ -7,6 +7,7 @@ import {inspectHealth, inspectHealthConfig} from './healthcheck.js'
 import {runtimeFor} from './start.js'
 import {stateName} from './list.js'
 import {containerPaths} from './paths.js'
+import {containerNetworkInfo} from '../network/info.js'
 import type {Container} from './types.js'
 
 const ZERO = '0001-01-01T00:00:00Z'
@@ -46,6 +47,7 @@ function createdEnv(c: Container, imageEnv: string[]): string[] {
 
 export function inspectContainer(rt: Runtime, c: Container): Record<string, unknown> {
   const p = containerPaths(rt, c.config.id)
+  const net = containerNetworkInfo(rt, c) // NETWORK
   const image = rt.store.images.exists(c.config.imageId) ? rt.store.images.get(c.config.imageId) : undefined
   const imgCfg = image ? (JSON.parse(image.config).config ?? {}) : {}
   const spec = specOf(rt, c)
@@ -109,7 +111,7 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
     GraphDriver: {Name: c.config.storageDriver, Data: s.mountPoint ? {MergedDir: s.mountPoint, UpperDir: `${p.dir}/rootfs/diff`, WorkDir: `${p.dir}/rootfs/work`} : null},
     Mounts: c.config.mounts.map(m => ({Type: m.type, Source: m.source, Destination: m.destination, Driver: '', Mode: '', Options: bindOptions(m.options).filter(o => !['ro', 'rw'].includes(o) && !PROPAGATION.includes(o)), RW: !m.options.includes('ro'), Propagation: m.options.find(o => PROPAGATION.includes(o)) ?? 'rprivate'})),
     Dependencies: [],
-    NetworkSettings: {EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, MacAddress: '', Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, Ports: {}, SandboxKey: ''},
+    NetworkSettings: net.NetworkSettings, // NETWORK
     Namespace: '',
     IsInfra: false,
     IsService: false,
@@ -156,8 +158,8 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
       CgroupMode: 'host',
       ContainerIDFile: '',
       LogConfig: {Type: c.config.logDriver, Config: null, Path: p.log, Tag: '', Size: c.config.logOptions['max-size'] ?? '0B'},
-      NetworkMode: c.config.network,
-      PortBindings: {},
+      NetworkMode: net.NetworkMode,
+      PortBindings: net.PortBindings,
       RestartPolicy: {Name: '', MaximumRetryCount: 0},
       AutoRemove: c.config.remove,
       VolumeDriver: '',
@@ -176,7 +178,7 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
       OomScoreAdj: 0,
       PidMode: 'private',
       Privileged: c.config.privileged,
-      PublishAllPorts: false,
+      PublishAllPorts: net.PublishAllPorts,
       ReadonlyRootfs: c.config.readOnly,
       SecurityOpt: c.config.securityOpt,
       Tmpfs: Object.fromEntries(c.config.tmpfs.map(t => {

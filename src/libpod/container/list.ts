@@ -5,6 +5,7 @@ import {humanDuration, timeAgo} from '../util/human.js'
 import {healthStatus} from './healthcheck.js'
 import {syncContainer} from './ops.js'
 import type {Container} from './types.js'
+import {containerNetworkInfo} from '../network/info.js'
 
 export interface PsOptions {
   all?: boolean
@@ -72,7 +73,8 @@ export interface PsRow {
   AutoRemove: boolean
   Pod: string
   PodName: string
-  Networks: string[]
+  /** Joined with ',' as Podman's ps template prints them. */
+  Networks: string
   Size: string
   json: Record<string, unknown>
   container: Container
@@ -134,6 +136,7 @@ function row(rt: Runtime, c: Container, noTrunc: boolean, now: number): PsRow {
   const cmd = commandOf(c, rt).join(' ')
   const created = new Date(c.config.created)
   const running = c.state.status === 'running'
+  const net = containerNetworkInfo(rt, c) // NETWORK
   return {
     ID: noTrunc ? c.config.id : c.config.id.slice(0, 12),
     Id: c.config.id,
@@ -148,7 +151,7 @@ function row(rt: Runtime, c: Container, noTrunc: boolean, now: number): PsRow {
     // Podman 4's template .State is the human status, as .Status.
     Status: statusText(c, now) + healthSuffix(rt, c),
     State: statusText(c, now),
-    Ports: '',
+    Ports: net.psPorts,
     Names: c.config.name,
     Labels: c.config.labels,
     Mounts: c.config.mounts.map(m => m.destination),
@@ -159,7 +162,7 @@ function row(rt: Runtime, c: Container, noTrunc: boolean, now: number): PsRow {
     AutoRemove: c.config.remove,
     Pod: '',
     PodName: '',
-    Networks: [],
+    Networks: net.networks.join(','),
     Size: '',
     container: c,
     json: {
@@ -177,11 +180,11 @@ function row(rt: Runtime, c: Container, noTrunc: boolean, now: number): PsRow {
       Mounts: c.config.mounts.map(m => m.destination),
       Names: [c.config.name],
       Namespaces: {},
-      Networks: [],
+      Networks: net.networks,
       Pid: running ? c.state.pid ?? 0 : 0,
       Pod: '',
       PodName: '',
-      Ports: null,
+      Ports: net.ports,
       Size: null,
       StartedAt: c.state.startedAt ? Math.floor(Date.parse(c.state.startedAt) / 1000) : ZERO_TIME,
       State: stateName(c),

@@ -14,6 +14,7 @@ import {pidAlive} from '../storage/layers.js'
 import {containerPaths} from './paths.js'
 import {ContainerStateImproper, DependencyExists} from './errors.js'
 import {releaseBundle, runtimeCommand, startContainer} from './start.js'
+import {teardownContainerNetwork} from '../network/setup.js'
 import type {Container, ContainerState} from './types.js'
 
 export {ContainerStateImproper, DependencyExists}
@@ -270,6 +271,7 @@ export async function cleanupContainer(rt: Runtime, id: string, opts: {fromSync?
         : s)
     }
     await runtimeCommand(rt, c.config, ['delete', '--force', id]).catch(() => {})
+    await teardownContainerNetwork(rt, id).catch(() => {}) // NETWORK
     await unmountRootfs(rt.store, p.dir)
     await releaseMounts(rt, c.config).catch(() => {})
     rmSync(p.run, {recursive: true, force: true})
@@ -307,6 +309,7 @@ export async function removeContainer(rt: Runtime, nameOrId: string, opts: {forc
     const cur = rt.containers.read(id)
     if (!cur) return undefined
     await runtimeCommand(rt, cur.config, ['delete', '--force', id]).catch(() => {})
+    await teardownContainerNetwork(rt, id).catch(() => {}) // NETWORK
     await unmountRootfs(rt.store, p.dir)
     await releaseMounts(rt, cur.config).catch(() => {})
     rmSync(p.run, {recursive: true, force: true})

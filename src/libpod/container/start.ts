@@ -13,6 +13,7 @@ import type {Runtime} from '../runtime.js'
 import {generateSpec, specToJSON, type NetworkMode} from '../spec/index.js'
 import {mountRootfs, unmountRootfs} from '../storage/mount.js'
 import {prepareMounts} from '../volume/prepare.js'
+import {prepareContainerNetwork, teardownByRunDir} from '../network/index.js'
 import {containerHostname, writeContainerFiles} from './files.js'
 import {healthMonitorConfig, healthOnStart} from './healthcheck.js'
 import {containerPaths, type ContainerPaths} from './paths.js'
@@ -36,9 +37,10 @@ export function runtimeFor(rt: Runtime, c: ContainerConfig): {path: string; args
   if (rt.config.rootless && r.name === 'runc') args.push('--rootless', 'true')
   // gVisor builds the sandbox's network from the netns it starts in, and
   // refuses the host's: a container without a network gets none (loopback
-  // only), as --network none asks; host networking is passed through.
+  // only), as --network none asks; host networking is passed through
   if (r.name === 'runsc') {
-    args.push(`--network=${c.network === 'host' ? 'host' : 'none'}`)
+    // (a netns peapod set up, for bridge/slirp4netns/pasta, gVisor uses as it is)
+    if (c.network === 'none' || c.network === 'host') args.push(`--network=${c.network}`)
     // In our user namespace there is no cgroup runsc may create (cgroup v1).
     if (rt.config.rootless) args.push('--ignore-cgroups')
   }
@@ -55,6 +57,8 @@ async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, conso
   const img = parseConfig(image).config ?? {}
   // Volumes: mounted, copied up and chowned; they reach the spec as binds
   const volumes = await prepareMounts(rt, c.config, rootfs, img)
+  // NETWORK (src/libpod/network): netns + slirp4netns/pasta/netavark and ports, hosts/resolv.conf for them
+  const net = await prepareContainerNetwork(rt, c.config, {hosts: p.hosts, resolvConf: p.resolvConf}, hostname)
   const spec = generateSpec({
     rootfs,
     hostname,
@@ -80,9 +84,9 @@ async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, conso
     binds: volumes.binds,
     init: c.config.init,
     ulimits: c.config.ulimits,
-    network: networkMode(c.config.network),
+    network: net.mode,
     rootless: rt.config.rootless,
-    files: {hosts: p.hosts, hostname: p.hostname, resolvConf: p.resolvConf, containerEnv: p.containerEnv},
+    files: {hosts: net.hosts, hostname: p.hostname, resolvConf: net.resolvConf, containerEnv: p.containerEnv},
     stopSignal: c.config.stopSignal,
   })
   // runc sizes the container's terminal from the spec at start; later
@@ -184,6 +188,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
 
 /** Undoes prepareBundle: unmounts the rootfs and removes the runtime dir. */
 export async function releaseBundle(rt: Runtime, p: ContainerPaths): Promise<void> {
+  await teardownByRunDir(rt, p.run).catch(() => {}) // NETWORK
   await unmountRootfs(rt.store, p.dir).catch(() => {})
   rmSync(p.run, {recursive: true, force: true})
 }

@@ -67,6 +67,8 @@ export interface ContainerConfig {
   tmpfs: string[]
   ulimits: string[]
   network: string
+  /** NETWORK: named networks, ports, DNS and hosts options (src/libpod/network). */
+  networkOptions?: import('../network/types.js').ContainerNetworkOptions
   stopSignal: string
   stopTimeout: number
   logDriver: string

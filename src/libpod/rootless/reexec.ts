@@ -16,6 +16,8 @@ const OUTSIDE = new Set([
   'history', 'image history', 'tag', 'image tag', 'untag', 'image untag', 'image exists',
   'system migrate', 'info', 'system info', 'ps', 'container ps', 'container ls', 'container list',
   'container inspect', 'container exists', 'login', 'logout', 'search', 'autocomplete', 'commands',
+  'network ls', 'network list', 'network inspect', 'network exists', // NETWORK: read-only
+  'volume ls', 'volume list', 'volume inspect', 'volume exists',
   // exec enters the namespace itself, for the runtime only (one Node start
   // instead of two); mount must fail outside `peapod unshare`, as Podman's.
   'exec', 'container exec', 'mount', 'container mount', 'port', 'container port',

@@ -12,7 +12,7 @@ import {InvalidArchive, InvalidArgument, PeapodError, StorageError} from '../err
 import type {Runtime} from '../runtime.js'
 import {applyLayer} from '../storage/apply.js'
 import {isMounted} from '../storage/mount.js'
-import {needsMount, volumeStore} from './store.js'
+import {needsMount, volumeMountArgs, volumeStore} from './store.js'
 import type {VolumeDoc} from './types.js'
 
 const run = promisify(execFile)
@@ -28,10 +28,7 @@ async function withVolume<T>(rt: Runtime, doc: VolumeDoc, lock: boolean, fn: () 
   return store.locked(doc.name, async () => {
     const data = store.dataDir(doc.name)
     if (isMounted(data)) return fn()
-    const type = doc.options.type ?? ''
-    const device = doc.options.device || (type.toLowerCase() === 'tmpfs' ? 'tmpfs' : '')
-    const args = [...(doc.options.o ? ['-o', doc.options.o] : []), ...(type === 'bind' ? ['-o', 'bind'] : type ? ['-t', type] : []), device, data]
-    await run('mount', args).catch(e => {
+    await run('mount', volumeMountArgs(doc, data)).catch(e => {
       throw new StorageError(`mounting volume ${doc.name}: ${((e as {stderr?: string}).stderr || (e as Error).message).trim()}`)
     })
     try {

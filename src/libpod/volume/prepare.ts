@@ -16,7 +16,7 @@ import type {BindMount} from '../spec/mounts.js'
 import {secureJoin} from '../spec/paths.js'
 import {processUser, readUserFiles} from '../spec/user.js'
 import {isMounted} from '../storage/mount.js'
-import {needsMount, volumeStore} from './store.js'
+import {needsMount, volumeMountArgs, volumeStore} from './store.js'
 import type {VolumeDoc} from './types.js'
 
 const run = promisify(execFile)
@@ -58,17 +58,8 @@ function isEmptyDir(dir: string): boolean {
   }
 }
 
-/** Podman's volume mount: `mount [-t TYPE] [-o O] DEVICE _data` (tmpfs needs no device). */
 async function mountVolume(doc: VolumeDoc, data: string, ctrId: string): Promise<void> {
-  const type = doc.options.type ?? ''
-  let device = doc.options.device ?? ''
-  if (!device && type.toLowerCase() === 'tmpfs') device = 'tmpfs'
-  const args: string[] = []
-  if (doc.options.o) args.push('-o', doc.options.o)
-  if (type === 'bind') args.push('-o', 'bind')
-  else if (type) args.push('-t', type)
-  args.push(device, data)
-  await sh('mount', args, `mounting volume ${doc.name} for container ${ctrId}`)
+  await sh('mount', volumeMountArgs(doc, data), `mounting volume ${doc.name} for container ${ctrId}`)
 }
 
 async function unmount(dir: string): Promise<void> {

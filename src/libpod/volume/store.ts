@@ -76,6 +76,17 @@ export function needsMount(doc: VolumeDoc): boolean {
   return Boolean(doc.options.type || doc.options.device || doc.options.o?.split(',').some(o => !/^(uid|gid)=/i.test(o)))
 }
 
+/** Podman's volume mount: `mount [-t TYPE | -o bind] [-o O] DEVICE _data` (tmpfs needs no device). */
+export function volumeMountArgs(doc: VolumeDoc, data: string): string[] {
+  const type = doc.options.type ?? ''
+  const device = doc.options.device || (type.toLowerCase() === 'tmpfs' ? 'tmpfs' : '')
+  const args: string[] = []
+  if (doc.options.o) args.push('-o', doc.options.o)
+  if (type === 'bind') args.push('-o', 'bind')
+  else if (type) args.push('-t', type)
+  return [...args, device, data]
+}
+
 export class VolumeStore {
   readonly dir: string
   private readonly locks: string

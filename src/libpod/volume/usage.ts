@@ -2,10 +2,12 @@
 // (a container's anonymous volumes on `rm -v` / `--rm`). Kept apart from
 // remove.ts: container removal calls in here, and remove.ts calls container
 // removal (volume rm -f).
+import {execFileSync} from 'node:child_process'
 import type {ContainerConfig} from '../container/types.js'
+import {StorageError} from '../errors.js'
 import type {Runtime} from '../runtime.js'
-import {needsMount, volumeStore} from './store.js'
 import {isMounted} from '../storage/mount.js'
+import {needsMount, volumeStore} from './store.js'
 
 /** IDs of the containers (in any state) whose mounts name the volume. */
 export function volumeUsers(rt: Runtime, name: string, except?: string): string[] {
@@ -27,18 +29,19 @@ export function usedVolumes(rt: Runtime): Set<string> {
  */
 export async function removeUnusedVolume(rt: Runtime, name: string, except?: string): Promise<boolean> {
   const store = volumeStore(rt)
-  return rt.store.locked(() => store.locked(name, async () => {
+  return rt.store.locked(() => store.locked(name, () => {
     const doc = store.read(name)
     if (!doc) return false
     if (volumeUsers(rt, name, except).length) return false
     const data = store.dataDir(name)
     if (needsMount(doc) && isMounted(data)) {
-      const {execFileSync} = await import('node:child_process')
       try {
         execFileSync('umount', [data], {stdio: 'ignore'})
       } catch {
         execFileSync('umount', ['-l', data], {stdio: 'ignore'})
       }
+      // never delete through a mount into what it shows (a bind's source, say)
+      if (isMounted(data)) throw new StorageError(`volume ${name} is still mounted at ${data}`)
     }
     store.deleteHeld(name)
     return true

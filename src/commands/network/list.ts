@@ -1,0 +1,38 @@
+import {Flags} from '../../cli/oclif.js'
+import {BaseCommand} from '../../cli/base-command.js'
+import {isJsonFormat} from '../../cli/output.js'
+import {renderRows} from '../../libpod/format/table.js'
+import {networkTemplateData} from '../../libpod/network/inspect.js'
+import {filterNetworks} from '../../libpod/network/manage.js'
+import {NetworkStore} from '../../libpod/network/store.js'
+
+const HEADERS = {ID: 'NETWORK ID', Name: 'NAME', Driver: 'DRIVER', Labels: 'LABELS', NetworkInterface: 'NETWORK INTERFACE', Created: 'CREATED', IPv6Enabled: 'IPV6 ENABLED', DNSEnabled: 'DNS ENABLED', Internal: 'INTERNAL'}
+
+export default class NetworkList extends BaseCommand {
+  static override summary = 'List networks'
+  static override aliases = ['network:ls']
+  static override flags = {
+    filter: Flags.string({char: 'f', multiple: true, multipleNonGreedy: true, description: "Provide filter values (e.g. 'name=podman'): name, id, driver, label, label!, until, dangling"}),
+    format: Flags.string({description: 'Pretty-print networks to JSON or using a Go template'}),
+    'no-trunc': Flags.boolean({description: 'Do not truncate the network ID'}),
+    noheading: Flags.boolean({description: 'Do not print headers'}),
+    quiet: Flags.boolean({char: 'q', description: 'display only names'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(NetworkList)
+    const rt = await this.runtime(flags)
+    const list = filterNetworks(rt, new NetworkStore(rt).list(), flags.filter ?? [])
+    if (isJsonFormat(flags.format)) {
+      // Podman's ls JSON: the networks as stored, two-space indented.
+      this.log(JSON.stringify(list, null, 2))
+      return
+    }
+    if (flags.quiet) {
+      if (list.length) this.log(list.map(n => n.name).join('\n'))
+      return
+    }
+    const rows = list.map(n => networkTemplateData(n, {list: true, noTrunc: flags['no-trunc']}))
+    process.stdout.write(renderRows(flags.format ?? 'table {{.ID}}\t{{.Name}}\t{{.Driver}}', rows, HEADERS, {noHeading: flags.noheading}))
+  }
+}

@@ -1,0 +1,216 @@
+// The network side of a container's lifecycle, called by start and cleanup:
+// setupContainerNetwork creates the network namespace before the OCI runtime
+// starts (the spec then joins it by path) and attaches it — slirp4netns or
+// pasta rootless, netavark rootful (and rootless inside the shared rootless
+// netns) — publishing ports; teardownContainerNetwork undoes all of it.
+// What was set up is kept in <runRoot>/networks/containers/ID.json until
+// teardown, so that a cleanup from another process (the monitor's exit
+// command) can undo it.
+import {existsSync, mkdirSync, rmSync} from 'node:fs'
+import {networkInterfaces} from 'node:os'
+import path from 'node:path'
+import {InvalidArgument} from '../errors.js'
+import type {Runtime} from '../runtime.js'
+import {writeJsonAtomic} from '../state/atomic.js'
+import {findBinary, networkSettings} from './config.js'
+import {NetworkFailure} from './errors.js'
+import {parseSlirpOptions, slirpForward, slirpGuestIp, slirpUnforward, startPasta, startSlirp, stopHelper} from './helpers.js'
+import {Ipam} from './ipam.js'
+import {netavarkSetup, netavarkTeardown, type NetavarkInput} from './netavark.js'
+import {allNetworkStates, readNetworkState, stateDir, stateFile, type FullNetworkState, type NetConfig} from './state.js'
+import {createNetns, removeNetns} from './netns.js'
+import {expandPorts, portFree} from './ports.js'
+import {acquireRootlessNetns, releaseRootlessNetns, rootlessNetnsPath} from './rootless-netns.js'
+import {NetworkStore} from './store.js'
+import type {ContainerNetworkOptions, PortMapping} from './types.js'
+
+export {readNetworkState, type FullNetworkState, type NetConfig}
+
+function helperBase(rt: Runtime, id: string): string {
+  // Unix socket paths are limited to 108 bytes: short names.
+  return path.join(networkSettings(rt).runDir, 'h', id.slice(0, 12))
+}
+
+export function netnsFile(rt: Runtime, id: string): string {
+  return path.join(rt.config.runRoot, 'netns', `netns-${id}`)
+}
+
+/** The host's first non-loopback IPv4 address (host.containers.internal, pasta's container address). */
+export function hostIpv4(): string | undefined {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address
+  }
+  return undefined
+}
+
+/** Ports published by other containers of this store that are up. */
+function portsTaken(rt: Runtime, id: string): PortMapping[] {
+  return allNetworkStates(rt).filter(s => s.containerId !== id && rt.containers.read(s.containerId)).flatMap(s => s.ports)
+}
+
+async function checkPorts(rt: Runtime, id: string, ports: PortMapping[]): Promise<void> {
+  const busy = new Set(expandPorts(portsTaken(rt, id)).map(p => `${p.protocol}:${p.host_port}`))
+  for (const p of expandPorts(ports)) {
+    for (const proto of p.protocol.split(',')) {
+      if (busy.has(`${proto}:${p.host_port}`) || !await portFree({...p, protocol: proto})) {
+        throw new InvalidArgument(`${rt.config.rootless ? 'rootlessport ' : ''}listen ${proto} ${p.host_ip || '0.0.0.0'}:${p.host_port}: bind: address already in use`)
+      }
+    }
+  }
+}
+
+/** The namespace of a running container whose network another one joins (container:ID). */
+function joinedNamespace(rt: Runtime, ref: string): {nsPath?: string; host?: boolean} {
+  const other = rt.containers.read(ref)
+  if (!other) throw new InvalidArgument(`container ${ref} not found: no such container`)
+  if (other.config.network === 'host') return {host: true}
+  const st = readNetworkState(rt, other.config.id)
+  if (st?.nsPath) return {nsPath: st.nsPath}
+  if (other.state.status !== 'running' && other.state.status !== 'paused' || !other.state.pid) {
+    throw new InvalidArgument(`cannot join network namespace of container ${other.config.id}: container is not running: container state improper`)
+  }
+  return {nsPath: `/proc/${other.state.pid}/ns/net`}
+}
+
+/**
+ * Sets up the container's network before its runtime starts. Returns the
+ * namespace the spec must join (`ns:PATH`), or host. On failure nothing is
+ * left behind (no netns, helper, rule or address).
+ */
+export async function setupContainerNetwork(rt: Runtime, c: NetConfig): Promise<FullNetworkState> {
+  const mode = c.network
+  const o = c.networkOptions ?? {}
+  const st: FullNetworkState = {containerId: c.id, mode, ports: [], hostIp: hostIpv4()}
+  if (mode === 'host') return {...st, host: true}
+  if (mode === 'none' || mode === '' || mode === 'private') return {...st, address: '127.0.0.1'}
+  if (mode.startsWith('ns:')) return {...st, nsPath: mode.slice(3)}
+  if (mode.startsWith('container:')) return {...st, ...joinedNamespace(rt, mode.slice('container:'.length))}
+  if (!['slirp4netns', 'pasta', 'bridge'].includes(mode)) throw new InvalidArgument(`unknown network mode ${mode}`)
+
+  // Leftovers of a setup that never got torn down (a crash): undo them first.
+  if (existsSync(stateFile(rt, c.id))) await teardownContainerNetwork(rt, c.id)
+  const ports = o.ports ?? []
+  await checkPorts(rt, c.id, ports)
+  mkdirSync(stateDir(rt), {recursive: true})
+  const netns = netnsFile(rt, c.id)
+  st.netns = netns
+  st.nsPath = netns
+  st.ports = ports
+  // Written before anything is set up, so that teardown finds whatever gets done.
+  writeJsonAtomic(stateFile(rt, c.id), st)
+  try {
+    await createNetns(netns)
+    if (mode === 'slirp4netns') await setupSlirp(rt, c, st, o)
+    else if (mode === 'pasta') await setupPasta(rt, c, st, o)
+    else await setupBridge(rt, c, st, o)
+    writeJsonAtomic(stateFile(rt, c.id), st)
+    return st
+  } catch (e) {
+    writeJsonAtomic(stateFile(rt, c.id), st)
+    await teardownContainerNetwork(rt, c.id).catch(() => {})
+    throw e
+  }
+}
+
+async function setupSlirp(rt: Runtime, c: NetConfig, st: FullNetworkState, o: ContainerNetworkOptions): Promise<void> {
+  const bin = findBinary(rt, 'slirp4netns')
+  if (!bin) throw new NetworkFailure('could not find slirp4netns, the network namespace can\'t be configured: no such file or directory')
+  const opts = parseSlirpOptions(o.modeOptions ?? [])
+  const base = helperBase(rt, c.id)
+  mkdirSync(path.dirname(base), {recursive: true})
+  st.helperApiSocket = `${base}.sock`
+  st.helperPid = await startSlirp(bin, st.netns!, st.helperApiSocket, `${base}.log`, opts)
+  writeJsonAtomic(stateFile(rt, c.id), st)
+  if (st.ports.length) await slirpForward(st.helperApiSocket, st.ports)
+  st.address = slirpGuestIp(opts)
+  st.dnsServers = [opts.cidr ? `${opts.cidr.split('/')[0].replace(/\.\d+$/, '.3')}` : '10.0.2.3']
+  if (opts.allowHostLoopback) st.hostIp = opts.cidr ? opts.cidr.split('/')[0].replace(/\.\d+$/, '.2') : '10.0.2.2'
+}
+
+async function setupPasta(rt: Runtime, c: NetConfig, st: FullNetworkState, o: ContainerNetworkOptions): Promise<void> {
+  const bin = findBinary(rt, 'pasta')
+  if (!bin) throw new NetworkFailure('could not find pasta, the network namespace can\'t be configured: no such file or directory')
+  const base = helperBase(rt, c.id)
+  mkdirSync(path.dirname(base), {recursive: true})
+  st.helperPid = await startPasta(bin, st.netns!, `${base}.pid`, `${base}.log`, st.ports, o.modeOptions ?? [])
+  rmSync(`${base}.pid`, {force: true})
+  // pasta gives the namespace the host's own address.
+  st.address = hostIpv4()
+}
+
+async function setupBridge(rt: Runtime, c: NetConfig, st: FullNetworkState, o: ContainerNetworkOptions): Promise<void> {
+  const store = new NetworkStore(rt)
+  const ipam = new Ipam(networkSettings(rt).runDir)
+  const input: NetavarkInput = {container_id: c.id, container_name: c.name, networks: {}, network_info: {}}
+  st.netavark = input
+  st.ips = {}
+  const wanted = o.networks ?? {[networkSettings(rt).defaultNetwork]: {interface_name: 'eth0'}}
+  for (const [name, per] of Object.entries(wanted)) {
+    const doc = store.get(name)
+    // Static addresses must be inside the network; otherwise IPAM picks.
+    const ips = doc.subnets?.length ? await ipam.allocate(doc, c.id, per.static_ips ?? []) : []
+    st.ips[doc.name] = ips
+    writeJsonAtomic(stateFile(rt, c.id), st)
+    input.networks[doc.name] = {
+      ...per,
+      // Resolvable by its name (netavark adds it), its aliases and its short ID, as in Podman.
+      aliases: [...new Set([...per.aliases ?? [], c.id.slice(0, 12)])],
+      ...(ips.length ? {static_ips: ips} : {}),
+    }
+    input.network_info[doc.name] = doc
+  }
+  if (st.ports.length) {
+    // Rootless: slirp4netns brings host ports to the same port in the rootless netns, DNAT does the rest.
+    input.port_mappings = rt.config.rootless ? st.ports.map(p => ({...p, host_ip: ''})) : st.ports
+  }
+  if (o.dns?.length && o.dns[0] !== 'none') input.dns_servers = o.dns
+  if (rt.config.rootless) {
+    const rl = await acquireRootlessNetns(rt, c.id)
+    st.rootlessNs = rl.netns
+    st.rootlessNetns = true
+    writeJsonAtomic(stateFile(rt, c.id), st)
+    if (st.ports.length) {
+      st.hostfwdIds = []
+      writeJsonAtomic(stateFile(rt, c.id), st)
+      const ids = await slirpForward(rl.apiSocket, st.ports, undefined, true)
+      st.hostfwdIds = ids
+    }
+  }
+  st.status = await netavarkSetup(rt, st.netns!, input, st.rootlessNs)
+  writeJsonAtomic(stateFile(rt, c.id), st)
+  const first = Object.values(st.status)[0]
+  const iface = first && Object.values(first.interfaces ?? {})[0]
+  st.address = iface?.subnets?.[0]?.ipnet.split('/')[0]
+  st.dnsServers = Object.values(st.status).flatMap(s => s.dns_server_ips ?? [])
+  st.dnsSearch = [...new Set(Object.values(st.status).flatMap(s => s.dns_search_domains ?? []))]
+  // Rootful, the host is reachable at the bridge's gateway.
+  if (!rt.config.rootless && iface?.subnets?.[0]?.gateway) st.hostIp = iface.subnets[0].gateway
+}
+
+/**
+ * Undoes setupContainerNetwork: stops the helper, tears netavark's setup
+ * down, frees addresses and forwarded ports, removes the netns. Idempotent;
+ * each step is tried even when one fails.
+ */
+export async function teardownContainerNetwork(rt: Runtime, id: string): Promise<void> {
+  const file = stateFile(rt, id)
+  const st = readNetworkState(rt, id)
+  if (!st) return
+  // Best effort, step by step: one failing step must not keep the others from running.
+  const step = (fn: () => Promise<unknown>) => fn().catch(() => {})
+  if (st.helperPid) await step(() => stopHelper(st.helperPid, st.netns ?? ''))
+  if (st.netavark && st.status && st.netns) {
+    const rlns = st.rootlessNs
+    if (!rlns || rootlessNetnsPath(rt) === rlns) await step(() => netavarkTeardown(rt, st.netns!, st.netavark!, rlns))
+  }
+  if (st.hostfwdIds?.length) {
+    const sock = path.join(networkSettings(rt).runDir, 'rootless-netns', 'slirp.sock')
+    await step(() => slirpUnforward(sock, st.hostfwdIds!))
+  }
+  if (st.ips) await step(() => new Ipam(networkSettings(rt).runDir).release(id))
+  if (st.rootlessNetns) await step(() => releaseRootlessNetns(rt, id))
+  if (st.netns) await step(() => removeNetns(st.netns!))
+  const base = helperBase(rt, id)
+  for (const ext of ['.sock', '.log', '.pid']) rmSync(base + ext, {force: true})
+  rmSync(file, {force: true})
+}
