@@ -17,9 +17,15 @@ export default class Unshare extends BaseCommand {
     const {flags: flagArgv, rest} = splitAtPositional(this.argv, valueFlagNames(all as never))
     const {flags} = await this.parse(Unshare, flagArgv)
     if (!process.env.PEAPOD_ROOTLESS_UID) throw new InvalidArgument('please use unshare with rootless')
-    if (flags['rootless-netns']) throw new InvalidArgument('--rootless-netns: no rootless network namespace exists yet')
     const rt = await this.runtime(flags)
-    const cmd = rest.length ? rest : [process.env.SHELL || '/bin/sh']
+    let cmd = rest.length ? rest : [process.env.SHELL || '/bin/sh']
+    // NETWORK: the shared netns of rootless user-defined networks (while a container uses one)
+    if (flags['rootless-netns']) {
+      const {rootlessNetnsPath} = await import('../libpod/network/rootless-netns.js')
+      const ns = rootlessNetnsPath(rt)
+      if (!ns) throw new InvalidArgument('--rootless-netns: no rootless network namespace exists: no container uses a network')
+      cmd = ['nsenter', `--net=${ns}`, '--', ...cmd]
+    }
     const code = await new Promise<number>(resolve => {
       const child = spawn(cmd[0], cmd.slice(1), {
         stdio: 'inherit',

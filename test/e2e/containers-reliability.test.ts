@@ -215,6 +215,8 @@ describe('container reliability', function () {
         // gVisor's own kernel log proves which runtime ran it
         expect(r.stdout).to.match(/^\[ *0\.0+\] Starting gVisor\.\.\.\nout\n$/)
         expect(r.stderr).to.equal('err\n')
+        // --network none: gVisor's sandbox has loopback only
+        expect(env.ok(['--runtime', 'runsc', 'run', '--rm', '--network', 'none', 'bb', 'sh', '-c', 'tail -n +3 /proc/net/dev | cut -d: -f1'])).to.match(/^\s*lo\n$/)
         const id = env.ok(['--runtime', 'runsc', 'run', '-d', 'bb', 'sleep', '1000']).trim()
         expect(env.ok(['inspect', '--format', '{{.OCIRuntime}} {{.State.Status}}', id]).trim()).to.equal('runsc running')
         env.ok(['--runtime', 'runsc', 'stop', '-t', '0', id])

@@ -68,7 +68,7 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
     })
 
     const runDir = () => path.join(env.runroot, 'networks')
-    /** The netns files and helper processes (slirp4netns, pasta, aardvark-dns) of this suite. */
+    /** The netns files and helper processes (slirp4netns, pasta, aardvark-dns, the port forwarder) of this suite. */
     const netLeftovers = () => {
       const nsDir = path.join(env.runroot, 'netns')
       const stateDir = path.join(runDir(), 'containers')
@@ -76,7 +76,7 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
         netns: existsSync(nsDir) ? readdirSync(nsDir) : [],
         states: existsSync(stateDir) ? readdirSync(stateDir) : [],
         nsMounts: ct.mounts().filter(m => m.includes('/netns')),
-        helpers: processes().filter(p => p.cmdline.includes(env.dir) && /slirp4netns|pasta|aardvark-dns/.test(p.cmdline)).map(p => p.cmdline),
+        helpers: processes().filter(p => p.cmdline.includes(env.dir) && /slirp4netns|pasta|aardvark-dns|portfwd-child/.test(p.cmdline)).map(p => p.cmdline),
         rootlessNetns: existsSync(path.join(runDir(), 'rootless-netns', 'netns')),
       }
     }
@@ -189,7 +189,7 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       const bridge = env.ok(['network', 'inspect', '--format', '{{.NetworkInterface}}', 'pnet']).trim()
       if (mode === 'root') expect(hostLinks()).to.include(`: ${bridge}:`)
       expectError(env.run(['network', 'rm', 'pnet']), 2, /"pnet" has associated containers with it\. Use -f to forcibly delete containers and pods: network is being used/)
-      expect(env.ok(['network', 'rm', '-f', 'pnet'])).to.equal('pnet\n')
+      expect(env.ok(['network', 'rm', '-f', '-t', '0', 'pnet'])).to.equal('pnet\n')
       expect(env.ok(['ps', '-a', '-q'])).to.equal('')
       await expectNoLeftovers()
       // netavark removes the bridge with its last container

@@ -253,7 +253,8 @@ export class FaultProxy {
     const up = http.request({host: '127.0.0.1', port: this.upstream, method: req.method, path: req.url, headers: {...req.headers, host: `127.0.0.1:${this.upstream}`}}, upRes => {
       res.writeHead(upRes.statusCode ?? 502, upRes.headers)
       const total = Number(upRes.headers['content-length'] ?? 0)
-      if (!cut || total < 2) {
+      // Only layer-sized blobs (configs pass: they are read whole and retried whole).
+      if (!cut || total < 64 * 1024) {
         upRes.pipe(res)
         return
       }

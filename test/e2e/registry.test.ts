@@ -6,7 +6,7 @@
 // redirects; and bad input that must fail in one line with exit 125 and
 // leave nothing in the store.
 import {expect} from 'chai'
-import {execFileSync, spawnSync} from 'node:child_process'
+import {execFile, execFileSync, spawnSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, openSync, writeSync, closeSync, readSync} from 'node:fs'
 import os from 'node:os'
@@ -24,6 +24,29 @@ const HAVE_HTPASSWD = spawnSync('htpasswd', ['-h']).status !== null && spawnSync
 
 const TLS_OFF = '--tls-verify=false'
 
+/**
+ * Runs peapod without blocking this process: the proxy and the token server
+ * live here, and a synchronous spawn would stop them from answering.
+ */
+async function runAsync(env: Env, args: string[]): Promise<Result> {
+  const p = env.spawn(args)
+  let stdout = ''
+  let stderr = ''
+  p.stdout!.on('data', d => {
+    stdout += d
+  })
+  p.stderr!.on('data', d => {
+    stderr += d
+  })
+  const code = await new Promise<number>(resolve => p.on('close', c => resolve(c ?? 128)))
+  return {code, stdout, stderr}
+}
+
+async function skopeoDigestAsync(ref: string, extra: string[] = []): Promise<string> {
+  const raw = await new Promise<Buffer>((resolve, reject) => execFile('skopeo', ['inspect', '--raw', '--tls-verify=false', ...extra, `docker://${ref}`], {encoding: 'buffer'}, (e, out) => e ? reject(e) : resolve(out)))
+  return 'sha256:' + (await import('node:crypto')).createHash('sha256').update(raw).digest('hex')
+}
+
 /** What the store holds (images, layers, layer dirs, lists), to check that failures leave nothing. */
 function snapshot(env: Env): string[] {
   return ['images', 'layers', 'overlay', 'vfs', 'manifests'].flatMap(d => listFiles(path.join(env.root, d)).map(f => `${d}/${f}`))
@@ -34,7 +57,7 @@ function expectCleanFailure(env: Env, r: Result, pattern: RegExp, before: string
   const errors = r.stderr.split('\n').filter(l => l.startsWith('Error:'))
   expect(errors, r.stderr).to.have.length(1)
   expect(r.stderr.trim().split('\n').pop()).to.match(/^Error: /)
-  expect(errors[0]).to.match(pattern)
+  expect(errors[0], r.stderr).to.match(pattern)
   expect(snapshot(env)).to.deep.equal(before)
   expect(listFiles(path.join(env.root, 'tmp')), 'staging left in tmp/').to.deep.equal([])
 }
@@ -425,28 +448,29 @@ describe('registries (root)', function () {
       await proxy?.stop()
     })
 
-    it('resumes a blob download the connection dropped (Range) and gets the same image', () => {
+    it('resumes a blob download the connection dropped (Range) and gets the same image', async () => {
       const e = new Env('root')
       try {
         proxy.mode = 'cut-once'
         proxy.cuts = 0
         proxy.rangeRequests = 0
-        const r = e.run(['pull', '-q', TLS_OFF, `${proxy.host}/test/multi:v1`])
+        const r = await runAsync(e, ['pull', '-q', TLS_OFF, `${proxy.host}/test/multi:v1`])
         expect(r.code, r.stderr).to.equal(0)
         expect(r.stdout.trim()).to.equal(multiId)
-        expect(proxy.cuts).to.equal(1)
-        expect(proxy.rangeRequests).to.be.at.least(1)
+        // Layers download side by side: the first few may all be cut once.
+        expect(proxy.cuts).to.be.at.least(1)
+        expect(proxy.rangeRequests).to.be.at.least(proxy.cuts)
       } finally {
         e.cleanup()
       }
     })
 
-    it('follows redirects to blob storage', () => {
+    it('follows redirects to blob storage', async () => {
       const e = new Env('root')
       try {
         proxy.mode = 'redirect'
         proxy.redirects = 0
-        const r = e.run(['pull', '-q', TLS_OFF, `${proxy.host}/test/multi:v1`])
+        const r = await runAsync(e, ['pull', '-q', TLS_OFF, `${proxy.host}/test/multi:v1`])
         expect(r.code, r.stderr).to.equal(0)
         expect(r.stdout.trim()).to.equal(multiId)
         expect(proxy.redirects).to.be.at.least(4)
@@ -455,12 +479,12 @@ describe('registries (root)', function () {
       }
     })
 
-    it('gives up on a connection that keeps breaking, leaving nothing behind', () => {
+    it('gives up on a connection that keeps breaking, leaving nothing behind', async () => {
       const e = new Env('root')
       try {
         proxy.mode = 'cut-always'
         const before = snapshot(e)
-        const r = e.run(['pull', '-q', TLS_OFF, `${proxy.host}/test/multi:v1`])
+        const r = await runAsync(e, ['pull', '-q', TLS_OFF, `${proxy.host}/test/multi:v1`])
         expectCleanFailure(e, r, /reading blob sha256:[0-9a-f]{64}: the connection broke \d+ times/, before)
       } finally {
         proxy.mode = 'pass'
@@ -557,24 +581,25 @@ describe('registries with authentication and TLS (root)', function () {
     expect(JSON.parse(readFileSync(path.join(xdg, 'containers/auth.json'), 'utf8')).auths).to.deep.equal({})
   })
 
-  it('token (Bearer) auth: login, push and pull with scoped tokens; wrong password is a clear error', () => {
+  it('token (Bearer) auth: login, push and pull with scoped tokens; wrong password is a clear error', async () => {
     const authfile = env.file('token-auth.json')
     const before = snapshot(env)
-    const anon = env.run(['pull', '-q', TLS_OFF, '--authfile', authfile, `${token.host}/bb:1`])
+    const anon = await runAsync(env, ['pull', '-q', TLS_OFF, '--authfile', authfile, `${token.host}/bb:1`])
     expectCleanFailure(env, anon, /unauthorized/, before)
-    const wrong = env.run(['login', TLS_OFF, '--authfile', authfile, '-u', 'bob', '-p', 'nope', token.host])
+    const wrong = await runAsync(env, ['login', TLS_OFF, '--authfile', authfile, '-u', 'bob', '-p', 'nope', token.host])
     expect(wrong.code).to.equal(125)
     expect(wrong.stderr.trim()).to.equal(`Error: logging into "${token.host}": invalid username/password`)
-    expect(env.run(['login', TLS_OFF, '--authfile', authfile, '-u', 'bob', '-p', 'builder', token.host]).code).to.equal(0)
+    const login = await runAsync(env, ['login', TLS_OFF, '--authfile', authfile, '-u', 'bob', '-p', 'builder', token.host])
+    expect(login.code, login.stderr).to.equal(0)
     const requests = issuer.requests
-    const push = env.run(['push', '-q', TLS_OFF, '--authfile', authfile, 'localhost/bb:1', `${token.host}/team/bb:1`])
+    const push = await runAsync(env, ['push', '-q', TLS_OFF, '--authfile', authfile, 'localhost/bb:1', `${token.host}/team/bb:1`])
     expect(push.code, push.stderr).to.equal(0)
     expect(issuer.requests).to.be.above(requests)
     const e = new Env('root')
     try {
-      const pull = e.run(['pull', '-q', TLS_OFF, '--authfile', authfile, `${token.host}/team/bb:1`])
+      const pull = await runAsync(e, ['pull', '-q', TLS_OFF, '--authfile', authfile, `${token.host}/team/bb:1`])
       expect(pull.code, pull.stderr).to.equal(0)
-      const digest = skopeoDigest(`${token.host}/team/bb:1`, ['--authfile', authfile])
+      const digest = await skopeoDigestAsync(`${token.host}/team/bb:1`, ['--authfile', authfile])
       expect(storedImage(e, pull.stdout.trim()).digests).to.include(digest)
     } finally {
       e.cleanup()

@@ -1,4 +1,5 @@
 import {Args, Flags} from '../../cli/oclif.js'
+import {commandWords, liftGlobalFlags} from '../../cli/argv.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {forEachRef, newestContainer} from '../../cli/each-ref.js'
 import {checkMountNamespace, mountContainer, mountedContainers} from '../../libpod/container/mount.js'
@@ -23,7 +24,8 @@ export default class ContainerMount extends BaseCommand {
     const {argv, flags} = await this.parse(ContainerMount)
     const refs = argv as string[]
     const rt = await this.runtime(flags)
-    checkMountNamespace(rt, this.id === 'mount' ? 'mount' : 'container mount')
+    // Podman names the command as it was typed: "podman mount" or "podman container mount".
+    checkMountNamespace(rt, commandWords(liftGlobalFlags(process.argv.slice(2)))[0] === 'container' ? 'container mount' : 'mount')
     if (refs.length && flags.latest) throw new InvalidArgument('--latest and containers cannot be used together')
     if (refs.length && flags.all) throw new InvalidArgument('--all and containers cannot be used together')
     if (refs.length || flags.all || flags.latest) {

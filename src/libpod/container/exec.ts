@@ -343,17 +343,54 @@ export interface ForegroundResult {
   output?: string
 }
 
-/** Runs the exec in the foreground (see the file comment); throws a start failure with Podman's code. */
+/** How often the foreground exec looks for its process's end while the runtime still runs. */
+const MAIN_EXIT_POLL_MS = 100
+/** After the process ended, how long the runtime gets to pass on the last output. */
+const DRAIN_GRACE_MS = 250
+
+/** The runtime's debug log line for the process's end: `process exited` with its status (runc). */
+function exitStatusFromLog(logFile: string, pid: number): number | undefined {
+  let text: string
+  try {
+    text = readFileSync(logFile, 'utf8')
+  } catch {
+    return undefined
+  }
+  for (const line of text.split('\n')) {
+    if (!line.includes('"process exited"')) continue
+    try {
+      const m = JSON.parse(line) as {msg?: string; pid?: number; status?: number}
+      if (m.msg === 'process exited' && m.pid === pid && typeof m.status === 'number') return m.status
+    } catch {
+      // not JSON
+    }
+  }
+  return undefined
+}
+
+/**
+ * Runs the exec in the foreground (see the file comment); throws a start
+ * failure with Podman's code.
+ *
+ * runc copies a foreground process's stdio through pipes of its own and only
+ * exits once nothing holds them: a process that leaves a background child
+ * behind (`sh -c 'daemon &'`) would keep us waiting, where Podman (whose
+ * conmon waits for the process itself) returns. So runc runs with --debug,
+ * which logs `process exited` with the status as soon as the process ends;
+ * once the process is gone (polled) and runc has not finished within a short
+ * grace, we take that status and stop runc.
+ */
 export async function execForeground(rt: Runtime, c: Container, execId: string, opts: ExecOptions & ForegroundOptions): Promise<ForegroundResult> {
   const proc = execProcess(rt, c, {...opts, tty: false})
   const runtime = ociRuntime(rt, c.config)
   const prefix = namespacePrefix(rt)
   const dir = execSessionDir(rt, c, execId)
+  const isRunc = runtime.name.startsWith('runc')
   try {
     const processFile = writeProcessJson(dir, proc)
     const pidFile = path.join(dir, 'pid')
     const logFile = path.join(dir, 'runtime.log')
-    const argv = [...runtime.args, '--log', logFile, '--log-format', 'json', 'exec', '--process', processFile, '--pid-file', pidFile,
+    const argv = [...runtime.args, ...(isRunc ? ['--debug'] : []), '--log', logFile, '--log-format', 'json', 'exec', '--process', processFile, '--pid-file', pidFile,
       ...(opts.preserveFds?.length ? ['--preserve-fds', String(opts.preserveFds.length)] : []), c.config.id]
     const cmd = [...prefix, runtime.path, ...argv]
     const stdio: StdioOptions = [opts.stdin ? 'inherit' : 'ignore', opts.capture ? 'pipe' : 'inherit', 'pipe', ...(opts.preserveFds ?? [])]
@@ -361,41 +398,59 @@ export async function execForeground(rt: Runtime, c: Container, execId: string, 
     return await new Promise<ForegroundResult>((resolve, reject) => {
       const captured: Buffer[] = []
       const held: Buffer[] = []
-      let started = false
-      let poll: NodeJS.Timeout | undefined
+      let mainPid = 0
+      let statusOverride: number | undefined
       const flush = () => {
         for (const b of held.splice(0)) (opts.capture ? captured.push(b) : process.stderr.write(b))
       }
-      const checkStarted = () => {
-        if (!started && existsSync(pidFile)) {
-          started = true
-          clearInterval(poll)
-          poll = undefined
-          flush()
+      const readPid = (): boolean => {
+        if (mainPid) return true
+        let text: string
+        try {
+          text = readFileSync(pidFile, 'utf8')
+        } catch {
+          return false
         }
-        return started
+        const pid = Number.parseInt(text.trim(), 10)
+        if (!(pid > 0)) return false
+        mainPid = pid
+        flush()
+        return true
       }
-      child.stderr!.on('data', (b: Buffer) => {
-        if (checkStarted()) {
-          if (opts.capture) captured.push(b)
-          else process.stderr.write(b)
+      // Until the pid file exists: is it there yet (then stderr is the
+      // process's); after: is the process still there.
+      const timer = setInterval(() => {
+        if (!mainPid) {
+          readPid()
           return
         }
-        held.push(b)
-        poll ??= setInterval(checkStarted, 5)
+        if (!isRunc || existsSync(`/proc/${mainPid}`)) return
+        clearInterval(timer)
+        setTimeout(() => {
+          const status = exitStatusFromLog(logFile, mainPid)
+          if (status === undefined || child.exitCode !== null || child.signalCode !== null) return
+          statusOverride = status
+          child.kill('SIGKILL')
+        }, DRAIN_GRACE_MS).unref()
+      }, MAIN_EXIT_POLL_MS)
+      child.stderr!.on('data', (b: Buffer) => {
+        if (mainPid || readPid()) {
+          if (opts.capture) captured.push(b)
+          else process.stderr.write(b)
+        } else held.push(b)
       })
       child.stdout?.on('data', (b: Buffer) => captured.push(b))
       const signals = forwardSignals(child)
       child.on('error', e => {
         signals()
-        clearInterval(poll)
+        clearInterval(timer)
         reject(new RuntimeFailure(`cannot run ${cmd[0]}: ${e.message}`))
       })
-      child.on('close', (code, signal) => {
+      child.on('close', (code: number | null, signal: NodeJS.Signals | null) => {
         signals()
-        clearInterval(poll)
-        const ran = checkStarted()
-        const exitCode = code ?? 128 + (signal ? constants.signals[signal] : 0)
+        clearInterval(timer)
+        const ran = readPid()
+        const exitCode = statusOverride ?? code ?? 128 + (signal ? constants.signals[signal] : 0)
         if (!ran && exitCode !== 0) {
           void runtimeError(logFile, Buffer.concat(held).toString()).then(msg => execStartError(runtime.name, msg)).then(reject, reject)
           return

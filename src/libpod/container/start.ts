@@ -35,12 +35,15 @@ export function runtimeFor(rt: Runtime, c: ContainerConfig): {path: string; args
   const args = ['--root', p.runtimeRoot]
   // In our user namespace runc must not insist on cgroups it cannot create.
   if (rt.config.rootless && r.name === 'runc') args.push('--rootless', 'true')
-  // gVisor builds the sandbox's network from the netns it starts in, and
-  // refuses the host's: a container without a network gets none (loopback
-  // only), as --network none asks; host networking is passed through
   if (r.name === 'runsc') {
-    // (a netns peapod set up, for bridge/slirp4netns/pasta, gVisor uses as it is)
-    if (c.network === 'none' || c.network === 'host') args.push(`--network=${c.network}`)
+    // gVisor: --network none gets a sandbox with loopback only. Otherwise
+    // runsc's own network stack would copy the interfaces of the netns we
+    // prepared, but this runsc (2022) takes every netns for the host's on
+    // kernels that give each netns /proc/sys/net/core/rmem_default (6.x):
+    // "cannot run with network enabled in root network namespace". So it
+    // uses the stack of the netns it joins (--network=host: the container's
+    // own netns from the spec, or the host's with --network host).
+    args.push(`--network=${c.network === 'none' ? 'none' : 'host'}`)
     // In our user namespace there is no cgroup runsc may create (cgroup v1).
     if (rt.config.rootless) args.push('--ignore-cgroups')
   }

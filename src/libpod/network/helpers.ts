@@ -21,11 +21,13 @@ export interface SlirpOptions {
   mtu: number
   outboundAddr?: string
   outboundAddr6?: string
+  /** rootlessport (default): peapod's forwarder for TCP; slirp4netns: slirp's own hostfwd. */
+  portHandler: 'rootlessport' | 'slirp4netns'
 }
 
 /** `--network slirp4netns:allow_host_loopback=true,mtu=1500,...` (Podman's option names). */
 export function parseSlirpOptions(list: string[]): SlirpOptions {
-  const o: SlirpOptions = {allowHostLoopback: false, enableIpv6: false, mtu: 65520}
+  const o: SlirpOptions = {allowHostLoopback: false, enableIpv6: false, mtu: 65520, portHandler: 'rootlessport'}
   const bool = (k: string, v: string) => {
     if (v !== 'true' && v !== 'false') throw new InvalidArgument(`invalid value of ${k} for slirp4netns: ${v}`)
     return v === 'true'
@@ -44,9 +46,9 @@ export function parseSlirpOptions(list: string[]): SlirpOptions {
         break
       case 'outbound_addr': o.outboundAddr = v; break
       case 'outbound_addr6': o.outboundAddr6 = v; break
-      // Podman's rootlessport is its own Go helper: slirp4netns forwards the ports here.
       case 'port_handler':
         if (v !== 'rootlessport' && v !== 'slirp4netns') throw new InvalidArgument(`unknown port_handler for slirp4netns: ${JSON.stringify(v)}`)
+        o.portHandler = v
         break
       default: throw new InvalidArgument(`unknown option for slirp4netns: ${JSON.stringify(item)}`)
     }

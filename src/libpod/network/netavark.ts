@@ -2,7 +2,10 @@
 // [--rootless BOOL] [--aardvark-binary PATH] setup|teardown NETNS_PATH`
 // with the network options JSON on stdin; setup prints a StatusBlock per
 // network. Rootless, it runs inside the shared rootless netns.
+import {existsSync} from 'node:fs'
+import path from 'node:path'
 import type {Runtime} from '../runtime.js'
+import {withLock} from '../state/lock.js'
 import {findBinary, networkSettings} from './config.js'
 import {NetworkFailure} from './errors.js'
 import {run} from './netns.js'
@@ -41,21 +44,37 @@ function failure(verb: string, e: unknown): NetworkFailure {
   return new NetworkFailure(`netavark (exit code 1): ${msg || err.message}`.replace(/^netavark \(exit code 1\): netavark/, 'netavark'))
 }
 
+/**
+ * netavark does not lock the firewall: two at once race on iptables chains
+ * ("Chain already exists"). Podman serializes them with a lock in
+ * /etc/containers/networks; peapod's stores each have their own network
+ * dir, so rootful calls take one lock for the whole host (its firewall is
+ * shared), rootless ones a lock per rootless netns (its firewall is its own).
+ */
+function netavarkLock(rt: Runtime): string {
+  if (rt.config.rootless) return path.join(networkSettings(rt).runDir, 'netavark')
+  return existsSync('/run/lock') ? '/run/lock/peapod-netavark' : '/tmp/peapod-netavark'
+}
+
 export async function netavarkSetup(rt: Runtime, netns: string, input: NetavarkInput, rootlessNetns?: string): Promise<Record<string, NetworkStatusBlock>> {
   const [file, args] = netavarkCommand(rt, 'setup', netns, rootlessNetns)
-  try {
-    const {stdout} = await run(file, args, {input: JSON.stringify(input)})
-    return JSON.parse(stdout) as Record<string, NetworkStatusBlock>
-  } catch (e) {
-    throw failure('setup', e)
-  }
+  return withLock(netavarkLock(rt), async () => {
+    try {
+      const {stdout} = await run(file, args, {input: JSON.stringify(input)})
+      return JSON.parse(stdout) as Record<string, NetworkStatusBlock>
+    } catch (e) {
+      throw failure('setup', e)
+    }
+  })
 }
 
 export async function netavarkTeardown(rt: Runtime, netns: string, input: NetavarkInput, rootlessNetns?: string): Promise<void> {
   const [file, args] = netavarkCommand(rt, 'teardown', netns, rootlessNetns)
-  try {
-    await run(file, args, {input: JSON.stringify(input)})
-  } catch (e) {
-    throw failure('teardown', e)
-  }
+  await withLock(netavarkLock(rt), async () => {
+    try {
+      await run(file, args, {input: JSON.stringify(input)})
+    } catch (e) {
+      throw failure('teardown', e)
+    }
+  })
 }

@@ -20,6 +20,7 @@ import {netavarkSetup, netavarkTeardown, type NetavarkInput} from './netavark.js
 import {allNetworkStates, readNetworkState, stateDir, stateFile, type FullNetworkState, type NetConfig} from './state.js'
 import {createNetns, removeNetns} from './netns.js'
 import {expandPorts, portFree} from './ports.js'
+import {startPortForwarder} from './portfwd.js'
 import {acquireRootlessNetns, releaseRootlessNetns, rootlessNetnsPath} from './rootless-netns.js'
 import {NetworkStore} from './store.js'
 import type {ContainerNetworkOptions, PortMapping} from './types.js'
@@ -121,8 +122,16 @@ async function setupSlirp(rt: Runtime, c: NetConfig, st: FullNetworkState, o: Co
   st.helperApiSocket = `${base}.sock`
   st.helperPid = await startSlirp(bin, st.netns!, st.helperApiSocket, `${base}.log`, opts)
   writeJsonAtomic(stateFile(rt, c.id), st)
-  if (st.ports.length) await slirpForward(st.helperApiSocket, st.ports)
   st.address = slirpGuestIp(opts)
+  if (st.ports.length) {
+    // TCP through the forwarder (as Podman's rootlessport), unless port_handler=slirp4netns; UDP through slirp4netns.
+    const viaSlirp = opts.portHandler === 'slirp4netns' ? st.ports : st.ports.filter(p => p.protocol !== 'tcp')
+    if (viaSlirp.length) await slirpForward(st.helperApiSocket, viaSlirp)
+    if (opts.portHandler === 'rootlessport') {
+      st.forwarderPid = await startPortForwarder(st.netns!, c.id, st.ports, st.address, `${base}.log`)
+      writeJsonAtomic(stateFile(rt, c.id), st)
+    }
+  }
   st.dnsServers = [opts.cidr ? `${opts.cidr.split('/')[0].replace(/\.\d+$/, '.3')}` : '10.0.2.3']
   if (opts.allowHostLoopback) st.hostIp = opts.cidr ? opts.cidr.split('/')[0].replace(/\.\d+$/, '.2') : '10.0.2.2'
 }
@@ -160,8 +169,10 @@ async function setupBridge(rt: Runtime, c: NetConfig, st: FullNetworkState, o: C
     input.network_info[doc.name] = doc
   }
   if (st.ports.length) {
-    // Rootless: slirp4netns brings host ports to the same port in the rootless netns, DNAT does the rest.
-    input.port_mappings = rt.config.rootless ? st.ports.map(p => ({...p, host_ip: ''})) : st.ports
+    // Rootless: TCP goes through the forwarder straight to the container; UDP is brought by
+    // slirp4netns to the same port in the rootless netns, where netavark's DNAT does the rest.
+    const mapped = rt.config.rootless ? st.ports.filter(p => p.protocol !== 'tcp').map(p => ({...p, host_ip: ''})) : st.ports
+    if (mapped.length) input.port_mappings = mapped
   }
   if (o.dns?.length && o.dns[0] !== 'none') input.dns_servers = o.dns
   if (rt.config.rootless) {
@@ -169,11 +180,11 @@ async function setupBridge(rt: Runtime, c: NetConfig, st: FullNetworkState, o: C
     st.rootlessNs = rl.netns
     st.rootlessNetns = true
     writeJsonAtomic(stateFile(rt, c.id), st)
-    if (st.ports.length) {
+    const udp = st.ports.filter(p => p.protocol !== 'tcp')
+    if (udp.length) {
       st.hostfwdIds = []
       writeJsonAtomic(stateFile(rt, c.id), st)
-      const ids = await slirpForward(rl.apiSocket, st.ports, undefined, true)
-      st.hostfwdIds = ids
+      st.hostfwdIds = await slirpForward(rl.apiSocket, udp, undefined, true)
     }
   }
   st.status = await netavarkSetup(rt, st.netns!, input, st.rootlessNs)
@@ -181,6 +192,10 @@ async function setupBridge(rt: Runtime, c: NetConfig, st: FullNetworkState, o: C
   const first = Object.values(st.status)[0]
   const iface = first && Object.values(first.interfaces ?? {})[0]
   st.address = iface?.subnets?.[0]?.ipnet.split('/')[0]
+  if (st.rootlessNs && st.address && st.ports.length) {
+    st.forwarderPid = await startPortForwarder(st.rootlessNs, c.id, st.ports, st.address, `${helperBase(rt, c.id)}.log`)
+    writeJsonAtomic(stateFile(rt, c.id), st)
+  }
   st.dnsServers = Object.values(st.status).flatMap(s => s.dns_server_ips ?? [])
   st.dnsSearch = [...new Set(Object.values(st.status).flatMap(s => s.dns_search_domains ?? []))]
   // Rootful, the host is reachable at the bridge's gateway.
@@ -198,6 +213,7 @@ export async function teardownContainerNetwork(rt: Runtime, id: string): Promise
   if (!st) return
   // Best effort, step by step: one failing step must not keep the others from running.
   const step = (fn: () => Promise<unknown>) => fn().catch(() => {})
+  if (st.forwarderPid) await step(() => stopHelper(st.forwarderPid, id))
   if (st.helperPid) await step(() => stopHelper(st.helperPid, st.netns ?? ''))
   if (st.netavark && st.status && st.netns) {
     const rlns = st.rootlessNs

@@ -266,8 +266,6 @@ async function subnetsFor(rt: Runtime, opts: NetworkCreateOptions, all: NetworkD
       if (!g) throw new InvalidArgument(`invalid gateway ${gateways[i]}`)
       if (!contains(c, g.addr, g.v6)) throw new InvalidArgument(`gateway ${gateways[i]} not in subnet ${formatCidr(c)}`)
       sub.gateway = gateways[i]
-    } else if (driver === 'bridge' && !opts.internal) {
-      sub.gateway = formatIp(c.addr + 1n, c.v6)
     } else if (driver === 'bridge') {
       sub.gateway = formatIp(c.addr + 1n, c.v6)
     }
@@ -280,16 +278,29 @@ async function subnetsFor(rt: Runtime, opts: NetworkCreateOptions, all: NetworkD
     }
     out.push(sub)
   }
-  if (out.length || driver !== 'bridge') return out
-  // No --subnet: the first free /24 of the pools, as Podman picks them.
-  const s = networkSettings(rt)
-  for (const pool of s.subnetPools) {
+  const v6 = out.some(s => parseCidr(s.subnet).v6)
+  if (!out.filter(s => !parseCidr(s.subnet).v6).length && driver === 'bridge' && !(v6 && opts.subnets?.length)) out.unshift(poolSubnet(rt, used, host))
+  // --ipv6 without an IPv6 subnet: a random unique local /64, as Podman does.
+  if (opts.ipv6 && !v6) {
+    for (let i = 0; i < 100; i++) {
+      const c: Cidr = {addr: BigInt('0x' + 'fd' + randomBytes(7).toString('hex')) << 64n, prefix: 64, v6: true}
+      if ([...used, ...host].some(u => overlaps(u, c))) continue
+      out.push({subnet: formatCidr(c), gateway: formatIp(c.addr + 1n, true)})
+      break
+    }
+  }
+  return out
+}
+
+/** No --subnet: the first free /24 of the pools, as Podman picks them. */
+function poolSubnet(rt: Runtime, used: Cidr[], host: Cidr[]): NetworkSubnet {
+  for (const pool of networkSettings(rt).subnetPools) {
     const base = parseCidr(pool.base)
     const step = 1n << BigInt(32 - pool.size)
     for (let a = base.addr; a + step - 1n <= lastAddr(base); a += step) {
       const c: Cidr = {addr: a, prefix: pool.size, v6: false}
       if ([...used, ...host].some(u => overlaps(u, c))) continue
-      return [{subnet: formatCidr(c), gateway: formatIp(a + 1n, false)}]
+      return {subnet: formatCidr(c), gateway: formatIp(a + 1n, false)}
     }
   }
   throw new InvalidArgument('could not find free subnet from subnet pools')

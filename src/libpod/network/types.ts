@@ -86,6 +86,8 @@ export interface NetworkState {
   /** slirp4netns or pasta helper. */
   helperPid?: number
   helperApiSocket?: string
+  /** The rootless TCP port forwarder (portfwd-child). */
+  forwarderPid?: number
   /** The ports actually published (-P ones resolved). */
   ports: PortMapping[]
   /** netavark results per network. */

@@ -1,0 +1,15 @@
+import ContainerDiff from './container/diff.js'
+import type {Runtime} from '../libpod/runtime.js'
+import type {Change} from '../libpod/container/diff.js'
+
+export default class Diff extends ContainerDiff {
+  static override summary = 'Display the changes to the object\'s file system'
+  static override description = 'Displays changes on a container or image\'s filesystem.  The container or image will be compared to its parent layer.'
+  static override usage = 'diff [options] {CONTAINER|IMAGE}'
+  static override aliases = []
+
+  protected override async changes(rt: Runtime, ref: string): Promise<Change[]> {
+    const {anyChanges} = await import('../libpod/container/diff.js')
+    return anyChanges(rt, ref)
+  }
+}
