@@ -4,7 +4,8 @@ import {Attachment, type AttachResult} from '../conmon/attach-client.js'
 import type {Runtime} from '../libpod/runtime.js'
 import {cleanupContainer} from '../libpod/container/ops.js'
 import {containerPaths} from '../libpod/container/paths.js'
-import {startContainer} from '../libpod/container/start.js'
+import {runtimeCommand, startContainer} from '../libpod/container/start.js'
+import type {ContainerConfig} from '../libpod/container/types.js'
 
 export interface AttachedStart {
   exitCode: number | undefined
@@ -24,21 +25,57 @@ async function settle(rt: Runtime, id: string, stdin: boolean, r: AttachResult):
   return {exitCode: r.exitCode, detached: r.detached}
 }
 
+/** Signals `run` and `start -a` pass on to the container (--sig-proxy, Podman's default when attached). */
+const PROXIED: NodeJS.Signals[] = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGTERM', 'SIGUSR1', 'SIGUSR2', 'SIGALRM', 'SIGCONT', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU', 'SIGVTALRM', 'SIGPROF', 'SIGXCPU', 'SIGXFSZ', 'SIGIO', 'SIGPWR', 'SIGSYS', 'SIGTRAP', 'SIGABRT']
+
+/**
+ * Forwards the signals this command gets to the container's process (through
+ * the runtime). Installed before the start so that no signal finds the
+ * command undefended (Node would exit); those that come before the
+ * container runs are passed on once it does (`running()`).
+ */
+export function proxySignals(rt: Runtime): {running: (config: ContainerConfig) => void; stop: () => void} {
+  let config: ContainerConfig | undefined
+  const early: NodeJS.Signals[] = []
+  const forward = (sig: NodeJS.Signals) => {
+    if (!config) return void early.push(sig)
+    void runtimeCommand(rt, config, ['kill', config.id, sig.replace(/^SIG/, '')]).catch(() => {})
+  }
+  const handlers = PROXIED.map(sig => {
+    const h = () => forward(sig)
+    process.on(sig, h)
+    return [sig, h] as const
+  })
+  return {
+    running: c => {
+      config = c
+      for (const sig of early.splice(0)) forward(sig)
+    },
+    stop: () => { for (const [sig, h] of handlers) process.off(sig, h) },
+  }
+}
+
 /** Starts a container attached (output from its first byte) and waits for it to exit or for a detach. */
-export async function startAttached(rt: Runtime, id: string, opts: {stdin: boolean; detachKeys?: string}): Promise<AttachedStart> {
+export async function startAttached(rt: Runtime, id: string, opts: {stdin: boolean; detachKeys?: string; sigProxy?: boolean}): Promise<AttachedStart> {
   let attachment: Attachment | undefined
   const tty = process.stdout.isTTY ? {rows: process.stdout.rows, cols: process.stdout.columns} : undefined
-  await startContainer(rt, id, {
-    consoleSize: tty,
-    beforeStart: async socket => {
-      attachment = await Attachment.connect({
-        socketPath: socket,
-        stdin: opts.stdin ? process.stdin : null,
-        detachKeys: opts.detachKeys,
-      })
-    },
-  })
-  return settle(rt, id, opts.stdin, await attachment!.done)
+  const proxy = opts.sigProxy ?? true ? proxySignals(rt) : undefined
+  try {
+    const config = await startContainer(rt, id, {
+      consoleSize: tty,
+      beforeStart: async socket => {
+        attachment = await Attachment.connect({
+          socketPath: socket,
+          stdin: opts.stdin ? process.stdin : null,
+          detachKeys: opts.detachKeys,
+        })
+      },
+    })
+    proxy?.running(config)
+    return await settle(rt, id, opts.stdin, await attachment!.done)
+  } finally {
+    proxy?.stop()
+  }
 }
 
 /** Attaches to a running container until it exits or the user detaches. */

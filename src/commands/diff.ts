@@ -7,6 +7,8 @@ export default class Diff extends ContainerDiff {
   static override description = 'Displays changes on a container or image\'s filesystem.  The container or image will be compared to its parent layer.'
   static override usage = 'diff [options] {CONTAINER|IMAGE}'
   static override aliases = []
+  static override strict = false
+  static override args = {...ContainerDiff.args}
 
   protected override async changes(rt: Runtime, ref: string): Promise<Change[]> {
     const {anyChanges} = await import('../libpod/container/diff.js')

@@ -452,6 +452,26 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
         await ct.settled()
       })
 
+      it('passes signals it gets on to the container (--sig-proxy), unless --sig-proxy=false', async () => {
+        const script = 'trap "echo got-term; exit 5" TERM; echo ready; sleep 1000 & wait'
+        const p = env.spawn(['run', '--name', 'sp', 'bb', 'sh', '-c', script])
+        const o = outputOf(p.stdout!)
+        await o.waitFor(/^ready\n/)
+        p.kill('SIGTERM')
+        expect(await exited(p)).to.equal(5)
+        expect(o.text()).to.equal('ready\ngot-term\n')
+        // without the proxy the signal ends only the command; the container runs on
+        const q = env.spawn(['run', '--sig-proxy=false', '--name', 'nosp', 'bb', 'sh', '-c', script])
+        await outputOf(q.stdout!).waitFor(/^ready\n/)
+        q.kill('SIGTERM')
+        expect(await exited(q)).to.not.equal(0)
+        expect(inspect('nosp', '{{.State.Status}}')).to.equal('running')
+        expect(env.ok(['stop', 'nosp'])).to.equal('nosp\n')
+        expect(inspect('nosp', '{{.State.ExitCode}}')).to.equal('5')
+        env.ok(['rm', 'sp', 'nosp'])
+        await ct.settled()
+      })
+
       it('attaches to a running container and detaches with --detach-keys', async () => {
         env.ok(['run', '-d', '-i', '--name', 'att', 'bb', 'sh', '-c', 'while read l; do echo "got:$l"; done'])
         const a = ct.spawnIo(['attach', '--detach-keys', 'ctrl-x', 'att'])
@@ -576,6 +596,19 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
         const noTrunc = env.ok(['ps', '-a', '--no-trunc', '--filter', 'name=c1']).trimEnd().split('\n')[1]
         expect(noTrunc).to.include(ids.c1)
         expect(noTrunc).to.include('echo a very long command line here')
+      })
+
+      it('shows sizes with -s', () => {
+        const id = env.ok(['run', '-d', '--name', 'sized', 'bb', 'sh', '-c', 'head -c 123456 /dev/zero > /blob']).trim()
+        env.ok(['wait', id])
+        const table = env.ok(['ps', '-a', '-s', '--filter', 'name=sized']).trimEnd().split('\n')
+        expect(table[0]).to.match(/\s+NAMES\s+SIZE$/)
+        expect(table[1]).to.match(/ sized\s+12\dkB \(virtual [\d.]+MB\)$/)
+        const [j] = JSON.parse(env.ok(['ps', '-a', '-s', '--format', 'json', '--filter', 'name=sized']))
+        expect(j.Size.rwSize).to.be.within(123456, 140000)
+        expect(j.Size.rootFsSize).to.be.greaterThan(j.Size.rwSize + 1_000_000)
+        expect(JSON.parse(env.ok(['ps', '-a', '--format', 'json', '--filter', 'name=sized']))[0].Size).to.equal(null)
+        env.ok(['rm', id])
       })
 
       it('filters by status, name, id, label, exited and ancestor', () => {

@@ -152,7 +152,7 @@ describe('registries (root)', function () {
     expect(img.digest).to.equal(fx.multiDigest)
     expect(img.digest).to.equal(skopeoDigest(`${reg.host}/test/multi:v1`))
     expect(img.names).to.deep.equal([`${reg.host}/test/multi:v1`])
-    const out = env.ok(['run', '--rm', `${reg.host}/test/multi:v1`, 'cat', '/etc/hello'])
+    const out = env.ok(['run', '--rm', '--network', 'none', `${reg.host}/test/multi:v1`, 'cat', '/etc/hello'])
     expect(out).to.equal('hello from layer 2\n')
   })
 
@@ -228,6 +228,29 @@ describe('registries (root)', function () {
     }
   })
 
+  it('pulls into a vfs store (layers unpacked in order while the later ones download) and honours --policy', () => {
+    const e = new Env('root')
+    try {
+      const r = e.run(['--storage-driver', 'vfs', 'pull', '-q', TLS_OFF, `${reg.host}/test/multi:v1`])
+      expect(r.code, r.stderr).to.equal(0)
+      expect(r.stdout.trim()).to.equal(multiId)
+      expect(listFiles(path.join(e.root, 'tmp'))).to.deep.equal([])
+      expect(e.ok(['--storage-driver', 'vfs', 'run', '--rm', '--network', 'none', `${reg.host}/test/multi:v1`, 'cat', '/etc/hello'])).to.equal('hello from layer 2\n')
+      // --policy: missing and newer use the stored image; never fails for an absent one.
+      const missing = e.run(['--storage-driver', 'vfs', 'pull', '--policy', 'missing', TLS_OFF, `${reg.host}/test/multi:v1`])
+      expect(missing.stdout.trim()).to.equal(multiId)
+      expect(missing.stderr).to.equal('')
+      const newer = e.run(['--storage-driver', 'vfs', 'pull', '--policy', 'newer', TLS_OFF, `${reg.host}/test/multi:v1`])
+      expect(newer.stdout.trim()).to.equal(multiId)
+      expect(newer.stderr).to.equal('')
+      const never = e.run(['--storage-driver', 'vfs', 'pull', '-q', '--policy', 'never', `${reg.host}/test/arm`])
+      expect(never.code).to.equal(125)
+      expect(never.stderr.trim()).to.equal(`Error: ${reg.host}/test/arm: image not known`)
+    } finally {
+      e.cleanup()
+    }
+  })
+
   it('pushes to oci:, oci-archive:, docker-archive: and dir:, which skopeo reads and peapod pulls back', () => {
     const ref = `${reg.host}/test/multi:v1`
     const oci = env.file('layout')
@@ -273,6 +296,17 @@ describe('registries (root)', function () {
     const rm = env.ok(['manifest', 'rm', list])
     expect(rm).to.contain(`Deleted: ${id}`)
     expect(env.run(['manifest', 'exists', list]).code).to.equal(1)
+
+    // A list with a local image: pushed by digest along with the list.
+    const local = env.ok(['manifest', 'create', 'localhost/locallist']).trim()
+    env.ok(['manifest', 'add', '--arch', 'arm', '--variant', 'v7', 'localhost/locallist', 'containers-storage:localhost/imported:1'])
+    const lp = env.run(['manifest', 'push', '-q', TLS_OFF, '--rm', 'localhost/locallist', `${reg.host}/locallist:1`])
+    expect(lp.code, lp.stderr).to.equal(0)
+    expect(env.run(['manifest', 'exists', local]).code).to.equal(1)
+    const pushedList = JSON.parse(execFileSync('skopeo', ['inspect', '--raw', TLS_OFF, `docker://${reg.host}/locallist:1`], {encoding: 'utf8'}))
+    expect(pushedList.mediaType).to.equal('application/vnd.oci.image.index.v1+json')
+    expect(pushedList.manifests[0].platform).to.deep.equal({architecture: 'arm', os: 'linux', variant: 'v7'})
+    expect(skopeoDigest(`${reg.host}/locallist@${pushedList.manifests[0].digest}`)).to.equal(pushedList.manifests[0].digest)
 
     const e = new Env('root')
     try {
@@ -423,19 +457,10 @@ describe('registries (root)', function () {
       expect(existsSync(path.join(e.dir, 'evil.txt'))).to.equal(false)
     })
 
-    it('no matching platform in a list, and a manifest list pulled for a missing tag', () => {
+    it('a malformed --platform, conflicting platform flags', () => {
       const before = snapshot(e)
-      // test/arm is a single arm64 image: pulled as it is (no list to choose from).
-      const r = e.run(['pull', '-q', TLS_OFF, '--platform', 'linux/arm64', `${reg.host}/test/arm`])
-      expect(r.code, r.stderr).to.equal(0)
-      const e2 = new Env('root')
-      try {
-        const b2 = snapshot(e2)
-        expectCleanFailure(e2, e2.run(['pull', '-q', TLS_OFF, '--platform', 'linux', `${reg.host}/test/arm`]), /invalid platform syntax for --platform="linux"/, b2)
-      } finally {
-        e2.cleanup()
-      }
-      void before
+      expectCleanFailure(e, e.run(['pull', '-q', TLS_OFF, '--platform', 'linux', `${reg.host}/test/arm`]), /invalid platform syntax for --platform="linux"/, before)
+      expectCleanFailure(e, e.run(['pull', '-q', TLS_OFF, '--platform', 'linux/arm64', '--arch', 'arm64', `${reg.host}/test/arm`]), /--platform option can not be specified with --arch or --os/, before)
     })
   })
 

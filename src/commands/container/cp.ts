@@ -25,11 +25,17 @@ export default class ContainerCp extends BaseCommand {
     if (args.length !== 2) throw new InvalidArgument(`accepts 2 arg(s), received ${args.length}`)
     const rt = await this.runtime(flags)
     const {copy} = await import('../../libpod/container/cp.js')
-    await copy(rt, args[0], args[1], {
-      archive: boolValue(flags.archive, true),
-      overwrite: boolValue(flags.overwrite, false),
-      stdin: process.stdin,
-      stdout: process.stdout,
-    })
+    try {
+      await copy(rt, args[0], args[1], {
+        archive: boolValue(flags.archive, true),
+        overwrite: boolValue(flags.overwrite, false),
+        stdin: process.stdin,
+        stdout: process.stdout,
+      })
+    } catch (e) {
+      // a reader that went away (`| head`): end quietly, as a pipe's writer does
+      if ((e as NodeJS.ErrnoException).code === 'EPIPE' || /EPIPE/.test((e as Error).message)) return
+      throw e
+    }
   }
 }

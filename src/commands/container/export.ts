@@ -20,6 +20,12 @@ export default class ContainerExport extends BaseCommand {
     if (flags.output === undefined && process.stdout.isTTY) throw new InvalidArgument('refusing to export to terminal. Use -o flag or redirect')
     const rt = await this.runtime(flags)
     const {exportContainer} = await import('../../libpod/container/export.js')
-    await exportContainer(rt, args[0], {output: flags.output, stream: process.stdout})
+    try {
+      await exportContainer(rt, args[0], {output: flags.output, stream: process.stdout})
+    } catch (e) {
+      // a reader that went away (`| head`): end quietly, as a pipe's writer does
+      if ((e as NodeJS.ErrnoException).code === 'EPIPE') return
+      throw e
+    }
   }
 }

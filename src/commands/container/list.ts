@@ -26,7 +26,7 @@ export default class ContainerList extends BaseCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(ContainerList)
     const rt = await this.runtime(flags)
-    const rows = await psRows(rt, {all: flags.all, filters: flags.filter, last: flags.last, latest: flags.latest, noTrunc: flags['no-trunc'], sort: flags.sort})
+    const rows = await psRows(rt, {all: flags.all, filters: flags.filter, last: flags.last, latest: flags.latest, noTrunc: flags['no-trunc'], sort: flags.sort, size: flags.size})
     if (flags.quiet) {
       if (rows.length) this.log(rows.map(r => r.ID).join('\n'))
       return

@@ -43,7 +43,7 @@ export default class ContainerRun extends BaseCommand {
     let code: number | undefined
     let detached = false
     try {
-      const r = await startAttached(rt, c.id, {stdin: Boolean(flags.interactive), detachKeys: flags['detach-keys']})
+      const r = await startAttached(rt, c.id, {stdin: Boolean(flags.interactive), detachKeys: flags['detach-keys'], sigProxy: flags['sig-proxy']})
       code = r.exitCode
       detached = r.detached
     } finally {

@@ -24,7 +24,7 @@ export default class ContainerStart extends BaseCommand {
     if (flags.attach) {
       if (names.length > 1) throw new InvalidArgument('you cannot start and attach multiple containers at once')
       const c = rt.containers.lookup(names[0])
-      const r = await startAttached(rt, c.config.id, {stdin: flags.interactive, detachKeys: flags['detach-keys']})
+      const r = await startAttached(rt, c.config.id, {stdin: flags.interactive, detachKeys: flags['detach-keys'], sigProxy: flags['sig-proxy'] ?? true})
       if (r.exitCode) throw new ExitCode(r.exitCode)
       return
     }

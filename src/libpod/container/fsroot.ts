@@ -177,7 +177,8 @@ export class FsRoot {
         cur.pop()
         continue
       }
-      const last = isLast()
+      // with create, every component is a directory to have (the caller's parent dirs)
+      const last = opts.create ? false : isLast()
       const rel = cur.length ? `${cur.join('/')}/${c}` : c
       if (this.mounts.has(rel)) {
         cur.push(c)
@@ -304,7 +305,8 @@ export async function* walkTree(root: FsRoot, rel: string, name: string, opts: W
       if (type === 'symlink') e.linkname = readlinkSync(at)
       const kv = opts.xattrs?.get(rel)
       if (kv?.size) e.xattrs = kv
-      if (!isDir && st.nlink > 1) {
+      // (overlay whiteouts share one inode: they are no hard links of the tree's files)
+      if ((type === 'file' || type === 'symlink') && st.nlink > 1) {
         const key = `${st.dev}:${st.ino}`
         const first = links.get(key)
         if (first !== undefined) e = {...e, type: 'link', linkname: first, size: 0}

@@ -1,7 +1,10 @@
 // `ps`: container rows as Podman prints them, with its filters and sorts.
 import {InvalidArgument} from '../errors.js'
 import type {Runtime} from '../runtime.js'
-import {humanDuration, timeAgo} from '../util/human.js'
+import {humanDuration, humanSize, timeAgo} from '../util/human.js'
+import {imageSize} from '../image/inspect.js'
+import {lstatSync, readdirSync, type Dirent} from 'node:fs'
+import path from 'node:path'
 import {healthStatus} from './healthcheck.js'
 import {syncContainer} from './ops.js'
 import type {Container} from './types.js'
@@ -14,6 +17,8 @@ export interface PsOptions {
   latest?: boolean
   noTrunc?: boolean
   sort?: string
+  /** -s: the container's writable layer and total sizes. */
+  size?: boolean
 }
 
 const ZERO_TIME = -62135596800
@@ -128,11 +133,53 @@ export async function psRows(rt: Runtime, opts: PsOptions = {}): Promise<PsRow[]
   if (opts.latest) list = list.slice(0, 1)
   if (opts.last !== undefined && opts.last >= 0) list = list.slice(0, opts.last)
   const now = Date.now()
-  const rows = list.map(c => row(rt, c, opts.noTrunc ?? false, now))
+  const rows = list.map(c => row(rt, c, opts.noTrunc ?? false, now, opts.size ? containerSize(rt, c) : undefined))
   return sortRows(rows, opts.sort ?? 'created')
 }
 
-function row(rt: Runtime, c: Container, noTrunc: boolean, now: number): PsRow {
+/** Bytes below a directory (lstat sizes, not following links); unreadable parts count 0. */
+function dirSize(dir: string): number {
+  let total = 0
+  const walk = (d: string) => {
+    let entries: Dirent[]
+    try {
+      entries = readdirSync(d, {withFileTypes: true})
+    } catch {
+      return
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name)
+      try {
+        if (e.isDirectory()) walk(p)
+        else total += lstatSync(p).size
+      } catch {
+        // gone or unreadable
+      }
+    }
+  }
+  walk(dir)
+  return total
+}
+
+/** Podman's Size of ps -s: the writable layer (rwSize) and it plus the image (rootFsSize). */
+export function containerSize(rt: Runtime, c: Container): {rootFsSize: number; rwSize: number} {
+  let image = 0
+  try {
+    image = imageSize(rt.store, rt.store.images.get(c.config.imageId))
+  } catch {
+    // image gone
+  }
+  const base = path.join(rt.containers.containerDir(c.config.id), 'rootfs')
+  const rw = c.config.storageDriver === 'vfs' ? Math.max(0, dirSize(path.join(base, 'merged')) - image) : dirSize(path.join(base, 'diff'))
+  return {rootFsSize: image + rw, rwSize: rw}
+}
+
+/** go-units HumanSizeWithPrecision(n, 3) as ps -s prints it: "0B", "1.98MB". */
+function psSize(bytes: number): string {
+  return humanSize(bytes).replace(' ', '')
+}
+
+function row(rt: Runtime, c: Container, noTrunc: boolean, now: number, size?: {rootFsSize: number; rwSize: number}): PsRow {
   const cmd = commandOf(c, rt).join(' ')
   const created = new Date(c.config.created)
   const running = c.state.status === 'running'
@@ -163,7 +210,7 @@ function row(rt: Runtime, c: Container, noTrunc: boolean, now: number): PsRow {
     Pod: '',
     PodName: '',
     Networks: net.networks.join(','),
-    Size: '',
+    Size: size ? `${psSize(size.rwSize)} (virtual ${psSize(size.rootFsSize)})` : '',
     container: c,
     json: {
       AutoRemove: c.config.remove,
@@ -185,7 +232,7 @@ function row(rt: Runtime, c: Container, noTrunc: boolean, now: number): PsRow {
       Pod: '',
       PodName: '',
       Ports: net.ports,
-      Size: null,
+      Size: size ?? null,
       StartedAt: c.state.startedAt ? Math.floor(Date.parse(c.state.startedAt) / 1000) : ZERO_TIME,
       State: stateName(c),
       Status: statusText(c, now) + healthSuffix(rt, c),

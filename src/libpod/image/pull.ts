@@ -5,9 +5,6 @@
 import path from 'node:path'
 import {InvalidArgument, NoSuchImage, PeapodError, errorMessage} from '../errors.js'
 import type {Runtime} from '../runtime.js'
-import {ingestImage} from './archive/ingest.js'
-import {openArchive} from './archive/input.js'
-import {readArchive} from './load.js'
 import type {ImageDoc} from './images.js'
 import {findImage} from './lookup.js'
 import {formatReference, parseReference, type Reference} from './reference.js'
@@ -17,7 +14,6 @@ import {Registry, type ClientOptions} from './registry/client.js'
 import {RegistriesConf, checkPolicy, refString, resolvePullName} from './registry/config.js'
 import {NotFound, RegistryError} from './registry/errors.js'
 import {fetchImage, resolveManifest} from './registry/fetch.js'
-import {readDirLayout, readOciLayout} from './registry/layout.js'
 import {hostPlatform, wantedPlatform, type PlatformWanted} from './registry/manifest.js'
 import {quietReporter, type Reporter} from './registry/progress.js'
 import {parseTransport, transportOf} from './transports.js'
@@ -157,6 +153,9 @@ function nameFromPath(p: string): string[] {
 /** Images from a transport reference (oci:, oci-archive:, docker-archive:, dir:). */
 async function pullFromTransport(rt: Runtime, input: string, reporter: Reporter): Promise<ImageDoc[]> {
   const t = parseTransport(input)
+  const [{ingestImage}, {openArchive}, {readArchive}, {readDirLayout, readOciLayout}] = await Promise.all([
+    import('./archive/ingest.js'), import('./archive/input.js'), import('./load.js'), import('./registry/layout.js'),
+  ])
   const store = rt.store
   reporter.line('Getting image source signatures')
   const done = (docs: ImageDoc[]) => {

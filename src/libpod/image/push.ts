@@ -21,6 +21,7 @@ import {sha256, type ImageDoc} from './images.js'
 import {Registries} from './pull.js'
 import {parseReference, type Reference} from './reference.js'
 import type {Credentials} from './registry/auth.js'
+import {BlobInfoCache} from './registry/blob-cache.js'
 import {writeDirLayout, writeOciLayout} from './registry/layout.js'
 import type {Descriptor, ImageManifest} from './registry/manifest.js'
 import {quietReporter, type Reporter} from './registry/progress.js'
@@ -111,22 +112,28 @@ export async function pushToRegistry(rt: Runtime, regs: Registries, doc: ImageDo
   const layerType = format === 'docker' ? MEDIA.dockerLayerGzip : MEDIA.ociLayerGzip
 
   reporter.line('Getting image source signatures')
+  const cache = new BlobInfoCache(store.config.graphRoot)
   const descs: Descriptor[] = new Array(layers.length)
   const reused: boolean[] = new Array(layers.length).fill(false)
 
   const pushLayer = async (i: number) => {
     const layer = layers[i]
-    const known = stored?.layers[i]
+    const inManifest = stored?.layers[i]
     // The blob this layer was pulled as (its digest recorded when it was unpacked).
-    const candidate = known && (known.digest === layer.compressedDigest || known.digest === layer.diffId) && known.digest !== layer.diffId ? known : undefined
+    const candidate = inManifest && inManifest.digest === layer.compressedDigest && inManifest.digest !== layer.diffId ? inManifest : undefined
     let session: string | undefined
-    if (candidate) {
-      if (await reg.hasBlob(repo, candidate.digest) !== undefined) {
-        reporter.blob('blob', candidate.digest, candidate.size).done('skipped: already exists')
-        descs[i] = {mediaType: candidate.mediaType, digest: candidate.digest, size: candidate.size}
-        reused[i] = true
+    // Blobs this layer is known as (pulled or pushed before) that the registry may have already.
+    const known: Descriptor[] = [...(candidate ? [candidate] : []), ...cache.candidates(layer.diffId).filter(b => b.digest !== candidate?.digest)]
+      .filter(b => b.mediaType === MEDIA.dockerLayerGzip || b.mediaType === MEDIA.ociLayerGzip)
+    for (const k of known.slice(0, 3)) {
+      if (await reg.hasBlob(repo, k.digest) !== undefined) {
+        reporter.blob('blob', k.digest, k.size).done('skipped: already exists')
+        descs[i] = {mediaType: k.mediaType, digest: k.digest, size: k.size}
+        reused[i] = k.digest === candidate?.digest
         return
       }
+    }
+    if (candidate) {
       for (const from of mountFrom) {
         const r = await reg.mountBlob(repo, candidate.digest, from)
         if (r === true) {
@@ -161,6 +168,7 @@ export async function pushToRegistry(rt: Runtime, regs: Registries, doc: ImageDo
     }
     bar.done()
     descs[i] = {mediaType: layerType, digest: digester.digest, size: digester.size}
+    cache.record(layer.diffId, descs[i])
   }
 
   const parallel = Math.max(1, opts.parallel ?? 4)
@@ -177,6 +185,7 @@ export async function pushToRegistry(rt: Runtime, regs: Registries, doc: ImageDo
     }
   }
   await Promise.all(Array.from({length: Math.min(parallel, layers.length)}, worker))
+  cache.save()
   if (failure) throw failure.e
 
   const configDigest = `sha256:${doc.id}`

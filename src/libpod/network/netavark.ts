@@ -2,10 +2,9 @@
 // [--rootless BOOL] [--aardvark-binary PATH] setup|teardown NETNS_PATH`
 // with the network options JSON on stdin; setup prints a StatusBlock per
 // network. Rootless, it runs inside the shared rootless netns.
-import {existsSync} from 'node:fs'
+import {existsSync, mkdirSync} from 'node:fs'
 import path from 'node:path'
 import type {Runtime} from '../runtime.js'
-import {withLock} from '../state/lock.js'
 import {findBinary, networkSettings} from './config.js'
 import {NetworkFailure} from './errors.js'
 import {run} from './netns.js'
@@ -50,31 +49,29 @@ function failure(verb: string, e: unknown): NetworkFailure {
  * /etc/containers/networks; peapod's stores each have their own network
  * dir, so rootful calls take one lock for the whole host (its firewall is
  * shared), rootless ones a lock per rootless netns (its firewall is its own).
+ * flock(1): blocking, woken at once, released by the kernel if we die.
  */
 function netavarkLock(rt: Runtime): string {
-  if (rt.config.rootless) return path.join(networkSettings(rt).runDir, 'netavark')
-  return existsSync('/run/lock') ? '/run/lock/peapod-netavark' : '/tmp/peapod-netavark'
+  if (rt.config.rootless) return path.join(networkSettings(rt).runDir, 'netavark.lock')
+  return existsSync('/run/lock') ? '/run/lock/peapod-netavark.flock' : '/tmp/peapod-netavark.flock'
+}
+
+async function netavark(rt: Runtime, verb: 'setup' | 'teardown', netns: string, input: NetavarkInput, rootlessNetns?: string): Promise<string> {
+  const [file, args] = netavarkCommand(rt, verb, netns, rootlessNetns)
+  const lock = netavarkLock(rt)
+  mkdirSync(path.dirname(lock), {recursive: true})
+  try {
+    const {stdout} = await run('flock', [lock, file, ...args], {input: JSON.stringify(input)})
+    return stdout
+  } catch (e) {
+    throw failure(verb, e)
+  }
 }
 
 export async function netavarkSetup(rt: Runtime, netns: string, input: NetavarkInput, rootlessNetns?: string): Promise<Record<string, NetworkStatusBlock>> {
-  const [file, args] = netavarkCommand(rt, 'setup', netns, rootlessNetns)
-  return withLock(netavarkLock(rt), async () => {
-    try {
-      const {stdout} = await run(file, args, {input: JSON.stringify(input)})
-      return JSON.parse(stdout) as Record<string, NetworkStatusBlock>
-    } catch (e) {
-      throw failure('setup', e)
-    }
-  })
+  return JSON.parse(await netavark(rt, 'setup', netns, input, rootlessNetns)) as Record<string, NetworkStatusBlock>
 }
 
 export async function netavarkTeardown(rt: Runtime, netns: string, input: NetavarkInput, rootlessNetns?: string): Promise<void> {
-  const [file, args] = netavarkCommand(rt, 'teardown', netns, rootlessNetns)
-  await withLock(netavarkLock(rt), async () => {
-    try {
-      await run(file, args, {input: JSON.stringify(input)})
-    } catch (e) {
-      throw failure('teardown', e)
-    }
-  })
+  await netavark(rt, 'teardown', netns, input, rootlessNetns)
 }

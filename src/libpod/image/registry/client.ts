@@ -144,7 +144,8 @@ export class Registry {
         const transient = (e instanceof Unreachable && e.transient) || (e instanceof RegistryError && [429, 500, 502, 503, 504].includes(e.status ?? 0))
         if (!transient || attempt >= this.retries) throw e
         const delay = 200 * 2 ** attempt
-        this.opts.onRetry?.(`Failed, retrying in ${delay}ms ... (${attempt + 1}/${this.retries}). Error: ${what}: ${(e as Error).message}`)
+        const msg = (e as Error).message
+        this.opts.onRetry?.(`Failed, retrying in ${delay}ms ... (${attempt + 1}/${this.retries}). Error: ${msg.startsWith(what) ? msg : `${what}: ${msg}`}`)
         await sleep(delay)
       }
     }
@@ -152,7 +153,7 @@ export class Registry {
 
   /** GET /v2/: the scheme to use and the auth challenge. */
   async ping(): Promise<void> {
-    this.pinging ??= this.withRetry(`pinging container registry ${this.domain}`, () => this.pingOnce()).catch(e => {
+    this.pinging ??= this.withRetry(`pinging container registry ${this.apiHost}`, () => this.pingOnce()).catch(e => {
       this.pinging = undefined
       throw e
     })
@@ -165,7 +166,7 @@ export class Registry {
       const res = await this.transport.send({method: 'GET', url})
       res.discard()
       if (res.status !== 200 && res.status !== 401) {
-        throw new RegistryError(`pinging container registry ${this.domain}: StatusCode: ${res.status}, ${url.href}`, res.status)
+        throw new RegistryError(`pinging container registry ${this.apiHost}: StatusCode: ${res.status}, ${url.href}`, res.status)
       }
       this.base = new URL(`${scheme}://${this.apiHost}`)
       const challenges = parseChallenges(res.header('www-authenticate'))
@@ -181,11 +182,11 @@ export class Registry {
           await tryScheme('http')
           return
         } catch (e2) {
-          if (e2 instanceof Unreachable) e2.message = `pinging container registry ${this.domain}: ${e2.message}`
+          if (e2 instanceof Unreachable) e2.message = `pinging container registry ${this.apiHost}: ${e2.message}`
           throw e2
         }
       }
-      if (e instanceof Unreachable) e.message = `pinging container registry ${this.domain}: ${e.message}`
+      if (e instanceof Unreachable) e.message = `pinging container registry ${this.apiHost}: ${e.message}`
       throw e
     }
   }

@@ -14,6 +14,7 @@ import {chainId, type StagedLayer} from '../../storage/layers.js'
 import {parseConfig} from '../archive/ingest.js'
 import type {ImageDoc} from '../images.js'
 import {commitImage} from '../manage.js'
+import {BlobInfoCache} from './blob-cache.js'
 import {blobStream, type BlobStream} from './blob.js'
 import type {Registry} from './client.js'
 import {DigestMismatch, InvalidResponse} from './errors.js'
@@ -91,6 +92,9 @@ export async function fetchImage(store: Store, reg: Registry, repo: string, reso
       reporter.blob('config', configDigest, manifest.config.size).done()
       reporter.line('Writing manifest to image destination')
       reporter.line('Storing signatures')
+      const digests = [resolved.digest, ...(resolved.listDigest ? [resolved.listDigest] : [])]
+      // Nothing new (the usual re-pull): no lock, no write.
+      if (opts.names.every(n => existing.names.includes(n)) && digests.every(d => existing.digests.includes(d))) return existing
       return commitImage(store, {
         config: existing.config,
         manifest: resolved.raw.toString('utf8'),
@@ -234,6 +238,9 @@ export async function fetchImage(store: Store, reg: Registry, repo: string, reso
       digests: [resolved.digest, ...(resolved.listDigest ? [resolved.listDigest] : [])],
     })
     reporter.line('Storing signatures')
+    const cache = new BlobInfoCache(store.config.graphRoot)
+    manifest.layers.forEach((l, i) => cache.record(diffIds[i], {digest: l.digest, size: l.size, mediaType: l.mediaType}))
+    cache.save()
     return doc
   } catch (e) {
     fail(e)

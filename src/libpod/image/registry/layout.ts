@@ -5,13 +5,12 @@
 // transport (manifest.json, version, blobs named by their hex digest).
 import {createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync} from 'node:fs'
 import path from 'node:path'
-import {Readable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 import {InvalidArchive} from '../../errors.js'
 import {writeFileAtomic} from '../../state/atomic.js'
 import type {Store} from '../../storage/store.js'
 import type {ArchiveImage} from '../archive/ingest.js'
-import {MEDIA, parseConfig} from '../archive/ingest.js'
+import {MEDIA} from '../archive/ingest.js'
 import {REF_NAME, ociArchiveEntries, readOciArchive} from '../archive/oci.js'
 import type {TarIndex, TarMember} from '../archive/tar-index.js'
 import type {TarEntry} from '../archive/tar-writer.js'
@@ -155,10 +154,3 @@ export async function writeDirLayout(store: Store, doc: ImageDoc, dir: string): 
   writeFileAtomic(path.join(dir, 'version'), 'Directory Transport Version: 1.1\n')
   return manifestDigest
 }
-
-/** Checks an image's layers against its config before writing it somewhere. */
-export function configDiffIds(doc: ImageDoc): string[] {
-  return parseConfig(Buffer.from(doc.config), `config of image ${doc.id}`).diffIds
-}
-
-export {Readable}

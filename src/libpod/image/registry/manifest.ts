@@ -2,11 +2,27 @@
 // manifests, Docker manifest lists and OCI indexes; and choosing the
 // instance of a list for a platform the way containers/image does.
 import {InvalidArgument} from '../../errors.js'
-import {MEDIA} from '../archive/ingest.js'
-import {goArch} from '../archive/oci.js'
 import {InvalidResponse, NoMatchingPlatform} from './errors.js'
 
-export {MEDIA}
+/** The media types (the same table as archive/ingest.ts, kept here so that a pull loads less). */
+export const MEDIA = {
+  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+  ociIndex: 'application/vnd.oci.image.index.v1+json',
+  ociConfig: 'application/vnd.oci.image.config.v1+json',
+  ociLayer: 'application/vnd.oci.image.layer.v1.tar',
+  ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
+  ociLayerZstd: 'application/vnd.oci.image.layer.v1.tar+zstd',
+  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+  dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+  dockerConfig: 'application/vnd.docker.container.image.v1+json',
+  dockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+} as const
+
+/** Go's runtime.GOARCH for this machine (what platforms are matched with). */
+export function goArch(): string {
+  const map: Record<string, string> = {x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', mips: 'mips', mipsel: 'mipsle', loong64: 'loong64'}
+  return map[process.arch] ?? process.arch
+}
 
 export const DOCKER_V1 = 'application/vnd.docker.distribution.manifest.v1+json'
 export const DOCKER_V1_SIGNED = 'application/vnd.docker.distribution.manifest.v1+prettyjws'
