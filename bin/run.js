@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --
 // peapod's entry point. Before oclif loads (it costs ~35 ms), two things:
 // 1. Podman accepts global flags before the command (`peapod --root X images`);
 //    oclif does not, so they are lifted out here and passed on in the env.

@@ -82,3 +82,38 @@ export function valueFlagNames(flags: Record<string, {type: string; char?: strin
   }
   return out
 }
+
+type FlagTable = Record<string, {type: string; char?: string; aliases?: string[]; allowNo?: boolean}>
+
+/**
+ * Go's bool flags take a value (`--sig-proxy=false`, `-d=true`); oclif's
+ * booleans don't (it would read `--x=false` as `--x` plus an argument).
+ * Rewrites those before oclif parses, up to the first positional argument
+ * (after it, in run/create, the words are the container's command).
+ */
+export function boolFlagValues(argv: string[], flags: FlagTable): string[] {
+  const bools = new Map<string, [string, boolean]>()
+  for (const [name, f] of Object.entries(flags)) {
+    if (f.type !== 'boolean') continue
+    for (const k of [`--${name}`, ...(f.char ? [`-${f.char}`] : []), ...(f.aliases ?? []).map(a => `--${a}`)]) bools.set(k, [name, Boolean(f.allowNo)])
+  }
+  const values = valueFlagNames(flags)
+  const out = [...argv]
+  for (let i = 0; i < out.length; i++) {
+    const a = out[i]
+    if (a === '--' || !a.startsWith('-') || a === '-') break
+    const eq = a.indexOf('=')
+    if (eq < 0) {
+      if (values.has(a)) i++
+      continue
+    }
+    const b = bools.get(a.slice(0, eq))
+    const v = a.slice(eq + 1).toLowerCase()
+    if (!b || !['true', 'false'].includes(v)) continue
+    const [name, allowNo] = b
+    if (v === 'true') out[i] = `--${name}`
+    else if (allowNo) out[i] = `--no-${name}`
+    else out.splice(i--, 1) // false is every such flag's default
+  }
+  return out
+}

@@ -1,7 +1,7 @@
 // The base of every command: Podman's global flags, lazy runtime, and error
 // handling (one line on stderr, Podman's exit codes: 125 for engine errors).
 import {Command, Flags, Interfaces} from './oclif.js'
-import {GLOBALS_ENV} from './argv.js'
+import {boolFlagValues, GLOBALS_ENV} from './argv.js'
 import type {GlobalOptions} from '../libpod/config/config.js'
 import {PeapodError, ExitCode} from '../libpod/errors.js'
 import type {Runtime} from '../libpod/runtime.js'
@@ -19,6 +19,12 @@ export abstract class BaseCommand extends Command {
     runtime: Flags.string({helpGroup: G, description: 'Path to the OCI-compatible binary used to run containers'}),
     'log-level': Flags.string({helpGroup: G, options: ['trace', 'debug', 'info', 'warn', 'warning', 'error', 'fatal', 'panic'], description: 'Log messages above specified level'}),
     'cgroup-manager': Flags.string({helpGroup: G, options: ['cgroupfs', 'systemd'], description: 'Cgroup manager to use'}),
+  }
+
+  override async init(): Promise<void> {
+    const ctor = this.constructor as typeof BaseCommand
+    this.argv = boolFlagValues(this.argv, {...ctor.baseFlags, ...ctor.flags} as never)
+    await super.init()
   }
 
   // Podman's exit codes for flag errors too (oclif would exit 2).

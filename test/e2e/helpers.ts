@@ -56,7 +56,8 @@ export class Env {
   }
 
   private command(args: string[], extraEnv: Record<string, string> = {}): {file: string; argv: string[]; env: NodeJS.ProcessEnv} {
-    const base = [BIN, '--root', this.root, '--runroot', this.runroot, ...args]
+    // (`node -- script`: Node 20 would take a --env-file among peapod's args as its own)
+    const base = ['--', BIN, '--root', this.root, '--runroot', this.runroot, ...args]
     const env: NodeJS.ProcessEnv = {PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8', ...extraEnv}
     if (this.mode === 'root') return {file: process.execPath, argv: base, env: {...env, HOME: '/root'}}
     const u = this.user!
@@ -234,7 +235,7 @@ export class Containers {
   /** A shell command line running peapod as this suite's user (for tmux). */
   shellCommand(args: string[]): string {
     const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
-    const base = [process.execPath, BIN, '--root', this.env.root, '--runroot', this.env.runroot, ...args]
+    const base = [process.execPath, '--', BIN, '--root', this.env.root, '--runroot', this.env.runroot, ...args]
     const vars = {PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8', TERM: 'xterm'}
     if (this.env.mode === 'root') return ['env', '-i', ...Object.entries({...vars, HOME: '/root'}).map(([k, v]) => q(`${k}=${v}`)), ...base.map(q)].join(' ')
     const u = lookupUser(TEST_USER)!

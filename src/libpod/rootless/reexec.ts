@@ -43,7 +43,7 @@ export async function reexecInUserNamespace(argv: string[]): Promise<number> {
   }
   const entry = fileURLToPath(new URL('../../../bin/run.js', import.meta.url))
   const child = spawn('nsenter', ['--user', '--mount', `--target=${pid}`, `--wd=${process.cwd()}`, '--',
-    process.execPath, ...process.execArgv, entry, ...argv], {
+    process.execPath, ...process.execArgv, '--', entry, ...argv], {
     stdio: 'inherit',
     env: {...process.env, PEAPOD_ROOTLESS_UID: String(uid), PEAPOD_PAUSE_PID: String(pid)},
   })

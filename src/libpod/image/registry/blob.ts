@@ -45,6 +45,8 @@ export function blobStream(reg: Registry, repo: string, digest: string, size: nu
 
   const mismatch = (actual: string) => new DigestMismatch(`reading blob ${digest}: digest did not match, expected ${digest}, got ${actual}`)
 
+  const brokeTooOften = (e: unknown) => new Unreachable(`reading blob ${digest}: the connection broke ${resumes + 1} times (${got} of ${size} bytes): ${(e as Error).message}`)
+
   /** The blob's bytes from `got` on, hashed and counted, resuming broken transfers. */
   async function* raw(): AsyncGenerator<Buffer> {
     for (;;) {
@@ -55,7 +57,8 @@ export function blobStream(reg: Registry, repo: string, digest: string, size: nu
         if (got > 0 && e instanceof RegistryError && e.status === 416) {
           throw new DigestMismatch(`reading blob ${digest}: unexpected EOF: the registry has only ${got} of the ${size} bytes the manifest declares`)
         }
-        if (got > 0 && e instanceof Unreachable && e.transient && resumes < maxResumes) {
+        if (got > 0 && e instanceof Unreachable && e.transient) {
+          if (resumes >= maxResumes) throw brokeTooOften(e)
           resumes++
           await sleep(200 * resumes)
           continue
@@ -97,9 +100,7 @@ export function blobStream(reg: Registry, repo: string, digest: string, size: nu
       } catch (e) {
         if (e instanceof DigestMismatch) throw e
         // A broken connection: resume from `got`.
-        if (resumes >= maxResumes) {
-          throw new Unreachable(`reading blob ${digest}: the connection broke ${resumes + 1} times (${got} of ${size} bytes): ${(e as Error).message}`)
-        }
+        if (resumes >= maxResumes) throw brokeTooOften(e)
         resumes++
         opts.onResume?.(`reading blob ${digest}: connection broke at ${got} of ${size} bytes, resuming`)
         await sleep(100 * resumes)
