@@ -4,26 +4,8 @@
 # errors) and crun refuses hybrid cgroups, so Podman runs rootless with
 # --runtime runc. Usage: BENCH_USER=peapodtest bash bench/containers.sh
 source "$(dirname "$0")/lib.sh"
-BENCH_USER=${BENCH_USER:-peapodtest}
-id "$BENCH_USER" >/dev/null 2>&1 || { echo "no user $BENCH_USER: skipping container benches"; exit 0; }
 RUNS=${RUNS:-10}
-chown "$BENCH_USER" "$WORK"
-as() { su "$BENCH_USER" -s /bin/bash -c "cd $WORK && $*"; }
-node --import tsx -e "import {busyboxTar} from '$REPO/test/e2e/fixtures.ts'; console.log(busyboxTar())" > "$WORK/tar"
-TAR=$(cat "$WORK/tar"); cp "$TAR" "$WORK/bb.tar"; chmod 644 "$WORK/bb.tar"
-PP="node $REPO/bin/run.js --root $WORK/pp --runroot $WORK/pp-run"
-PM="podman --root $WORK/pm --runroot $WORK/pm-run --runtime runc"
-as "$PP import bb.tar bb >/dev/null"
-have_podman && as "$PM import bb.tar bb >/dev/null 2>&1"
-
-# hyperfine as the bench user
-ucompare() {
-  local name=$1 pp=$2 pm=$3; shift 3
-  local args=(--style none --runs "$RUNS" --export-json "$WORK/$name.json" "$@" "$pp")
-  have_podman && [ -n "$pm" ] && args+=("$pm")
-  as "hyperfine $(printf '%q ' "${args[@]}")" >/dev/null
-  node "$BENCH_DIR/report.js" "$name" "$WORK/$name.json"
-}
+user_bench_setup container || exit 0
 
 ucompare run-rm-true "$PP run --rm --network=none bb true" "$PM run --rm --network=none bb true 2>/dev/null" --warmup 2
 ucompare create-start-rm "$PP create --name c bb true >/dev/null && $PP start c >/dev/null && $PP rm -f c >/dev/null" \

@@ -4,31 +4,15 @@
 # Rootless Podman 4.3.1 falls back to vfs on this host; peapod uses native
 # overlay in its user namespace. Usage: BENCH_USER=ptest bash bench/cp-commit.sh
 source "$(dirname "$0")/lib.sh"
-BENCH_USER=${BENCH_USER:-peapodtest}
-id "$BENCH_USER" >/dev/null 2>&1 || { echo "no user $BENCH_USER: skipping cp/commit benches"; exit 0; }
 RUNS=${RUNS:-5}
-chown "$BENCH_USER" "$WORK"
-as() { su "$BENCH_USER" -s /bin/bash -c "cd $WORK && $*"; }
-node --import tsx -e "import {busyboxTar} from '$REPO/test/e2e/fixtures.ts'; console.log(busyboxTar())" > "$WORK/tar"
-cp "$(cat "$WORK/tar")" "$WORK/bb.tar"; chmod 644 "$WORK/bb.tar"
-PP="node $REPO/bin/run.js --root $WORK/pp --runroot $WORK/pp-run"
-PM="podman --root $WORK/pm --runroot $WORK/pm-run --runtime runc"
+user_bench_setup cp/commit || exit 0
 # 100 MB: 50 files of 1 MiB, 20 of 2.5 MiB, 2000 small files in 20 directories
 as "mkdir -p data/big data/mid && for i in \$(seq 50); do head -c 1048576 /dev/urandom > data/big/\$i; done &&
     for i in \$(seq 20); do head -c 2621440 /dev/urandom > data/mid/\$i; done &&
     for d in \$(seq 20); do mkdir -p data/small/\$d; for f in \$(seq 100); do echo \$d-\$f > data/small/\$d/\$f; done; done"
 echo "data: $(du -sh "$WORK/data" | cut -f1)"
-as "$PP import bb.tar bb >/dev/null && $PP create --network none --name c bb true >/dev/null"
-have_podman && as "$PM import bb.tar bb >/dev/null 2>&1 && $PM create --network none --name c bb true >/dev/null 2>&1"
-
-# hyperfine as the bench user
-ucompare() {
-  local name=$1 pp=$2 pm=$3; shift 3
-  local args=(--style none --runs "$RUNS" --export-json "$WORK/$name.json" "$@" "$pp")
-  have_podman && [ -n "$pm" ] && args+=("$pm")
-  as "hyperfine $(printf '%q ' "${args[@]}")" >/dev/null
-  node "$BENCH_DIR/report.js" "$name" "$WORK/$name.json"
-}
+as "$PP create --network none --name c bb true >/dev/null"
+have_podman && as "$PM create --network none --name c bb true >/dev/null 2>&1"
 
 ucompare cp-100mb-in "$PP cp data c:/tmp/" "$PM cp data c:/tmp/ 2>/dev/null" --warmup 1
 ucompare cp-100mb-out "$PP cp c:/tmp/data out-pp" "$PM cp c:/tmp/data out-pm 2>/dev/null" --warmup 1 --prepare "rm -rf out-pp out-pm"

@@ -20,3 +20,31 @@ compare() {
     hyperfine --style none --runs "$RUNS" --export-json "$WORK/$name.json" "$@" "${cmds[@]}" >/dev/null
   node "$BENCH_DIR/report.js" "$name" "$WORK/$name.json"
 }
+
+# Rootless side-by-side setup (containers, exec, cp-commit, network):
+# `as CMD` runs CMD as BENCH_USER in $WORK with its own XDG_RUNTIME_DIR;
+# PP/PM are peapod and Podman (--runtime runc: crun refuses hybrid cgroups
+# here) on stores in $WORK, both with the busybox image `bb` imported.
+# Returns 1 (the caller exits) when there is no such user.
+user_bench_setup() { # WHAT
+  BENCH_USER=${BENCH_USER:-peapodtest}
+  id "$BENCH_USER" >/dev/null 2>&1 || { echo "no user $BENCH_USER: skipping $1 benches"; return 1; }
+  chown "$BENCH_USER" "$WORK"
+  mkdir -p -m 700 "$WORK/xdg" && chown "$BENCH_USER" "$WORK/xdg"
+  node --import tsx -e "import {busyboxTar} from '$REPO/test/e2e/fixtures.ts'; console.log(busyboxTar())" > "$WORK/tar"
+  cp "$(cat "$WORK/tar")" "$WORK/bb.tar"; chmod 644 "$WORK/bb.tar"
+  PP="node $REPO/bin/run.js --root $WORK/pp --runroot $WORK/pp-run"
+  PM="podman --root $WORK/pm --runroot $WORK/pm-run --runtime runc"
+  as "$PP import bb.tar bb >/dev/null"
+  if have_podman; then as "$PM import bb.tar bb >/dev/null 2>&1"; fi
+}
+as() { su "$BENCH_USER" -s /bin/bash -c "unset NODE_EXTRA_CA_CERTS; export XDG_RUNTIME_DIR=$WORK/xdg; cd $WORK && $*"; }
+
+# ucompare NAME PEAPOD_CMD PODMAN_CMD [hyperfine options...]: compare, as BENCH_USER
+ucompare() {
+  local name=$1 pp=$2 pm=$3; shift 3
+  local args=(--style none --runs "$RUNS" --export-json "$WORK/$name.json" "$@" "$pp")
+  have_podman && [ -n "$pm" ] && args+=("$pm")
+  as "hyperfine $(printf '%q ' "${args[@]}")" >/dev/null
+  node "$BENCH_DIR/report.js" "$name" "$WORK/$name.json"
+}
