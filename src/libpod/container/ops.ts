@@ -281,12 +281,18 @@ export async function cleanupContainer(rt: Runtime, id: string, opts: {fromSync?
   if (remove) await removeContainer(rt, id, {force: true}).catch(e => {
     if (!(e instanceof NoSuchContainer)) throw e
   })
+  // POD: exit policy `stop` stops the infra once the last member has exited
+  if (c0.config.pod && !c0.config.isInfra) await (await import('../pod/member.js')).afterMemberExit(rt, c0.config).catch(() => {})
 }
 
 /** `rm`: refuses a running container unless forced (then stops it first). */
 export async function removeContainer(rt: Runtime, nameOrId: string, opts: {force?: boolean; timeout?: number; depend?: boolean; volumes?: boolean} = {}): Promise<string[]> {
   let c = await syncContainer(rt, rt.containers.lookup(nameOrId))
   const id = c.config.id
+  // POD: the infra container goes with its pod only (pod rm removes the pod's document first)
+  if (c.config.isInfra && c.config.pod && existsSync(path.join(rt.config.graphRoot, 'pods', c.config.pod, 'pod.json'))) {
+    throw new ContainerStateImproper(`container ${id} is the infra container of pod ${c.config.pod} and cannot be removed without removing the pod: container state improper`)
+  }
   const removed: string[] = []
   const deps = dependentsOf(rt, c)
   if (deps.length) {
