@@ -2,6 +2,7 @@ import {Args, Flags} from '../../cli/oclif.js'
 import {existsSync, writeFileSync} from 'node:fs'
 import {BaseCommand} from '../../cli/base-command.js'
 import {parseEntrypoint} from '../../cli/container-flags.js'
+import {boolValue, goBool, goBoolArgv} from '../../cli/go-bool.js'
 import {InvalidArgument} from '../../libpod/errors.js'
 
 const many = (description: string, char?: string) =>
@@ -18,7 +19,7 @@ export default class PodCreate extends BaseCommand {
     'dns-search': many('Set custom DNS search domains'),
     'exit-policy': Flags.string({description: 'Behaviour when the last container exits', options: ['continue', 'stop'], default: 'continue'}),
     hostname: Flags.string({description: 'Set container hostname'}),
-    infra: Flags.boolean({description: 'Create an infra container associated with the pod to share namespaces with', default: true, allowNo: true}),
+    infra: goBool('Create an infra container associated with the pod to share namespaces with (--infra=false or --no-infra: none)'),
     'infra-command': Flags.string({description: 'The command to run on the infra container when the pod is started'}),
     'infra-image': Flags.string({description: 'The image of the infra container to associate with the pod'}),
     'infra-name': Flags.string({description: 'The name used as infra container name'}),
@@ -32,7 +33,9 @@ export default class PodCreate extends BaseCommand {
   }
 
   async run(): Promise<void> {
-    const {args, flags} = await this.parse(PodCreate)
+    // Podman's Go bool: --infra, --infra=false; --no-infra as well
+    const argv = goBoolArgv(this.argv.map(a => (a === '--no-infra' ? '--infra=false' : a)), {infra: undefined})
+    const {args, flags} = await this.parse(PodCreate, argv)
     if (args.name && flags.name) throw new InvalidArgument('cannot specify --name and give a name as an argument')
     const idFile = flags['pod-id-file']
     if (idFile && existsSync(idFile)) throw new InvalidArgument(`pod id file exists. Ensure another pod is not using it or delete ${idFile}`)
@@ -40,7 +43,7 @@ export default class PodCreate extends BaseCommand {
     const {createPod} = await import('../../libpod/pod/create.js')
     const pod = await createPod(rt, {
       name: args.name ?? flags.name,
-      infra: flags.infra,
+      infra: boolValue(flags.infra, true),
       infraImage: flags['infra-image'],
       infraCommand: parseEntrypoint(flags['infra-command']),
       infraName: flags['infra-name'],

@@ -13,6 +13,7 @@ import {removeAnonymousVolumes} from '../volume/usage.js'
 import {pidAlive} from '../storage/layers.js'
 import {containerPaths} from './paths.js'
 import {ContainerStateImproper, DependencyExists} from './errors.js'
+import {InfraContainerRemoval} from '../pod/errors.js'
 import {releaseBundle, runtimeCommand, startContainer} from './start.js'
 import {teardownContainerNetwork} from '../network/setup.js'
 import type {Container, ContainerState} from './types.js'
@@ -291,7 +292,7 @@ export async function removeContainer(rt: Runtime, nameOrId: string, opts: {forc
   const id = c.config.id
   // POD: the infra container goes with its pod only (pod rm removes the pod's document first)
   if (c.config.isInfra && c.config.pod && existsSync(path.join(rt.config.graphRoot, 'pods', c.config.pod, 'pod.json'))) {
-    throw new ContainerStateImproper(`container ${id} is the infra container of pod ${c.config.pod} and cannot be removed without removing the pod: container state improper`)
+    throw new InfraContainerRemoval(`container ${id} is the infra container of pod ${c.config.pod} and cannot be removed without removing the pod`)
   }
   const removed: string[] = []
   const deps = dependentsOf(rt, c)

@@ -61,7 +61,7 @@ async function netavark(rt: Runtime, verb: 'setup' | 'teardown', netns: string, 
   const lock = netavarkLock(rt)
   mkdirSync(path.dirname(lock), {recursive: true})
   try {
-    const {stdout} = await run('flock', [lock, file, ...args], {input: JSON.stringify(input)})
+    const {stdout} = await run('flock', ['-o', lock, file, ...args], {input: JSON.stringify(input)})
     return stdout
   } catch (e) {
     throw failure(verb, e)
