@@ -88,7 +88,7 @@ export function waitExited(rt: Runtime, id: string, timeoutMs = Infinity): Promi
  * Resolves true when `done(state)` holds (or the container is gone), false
  * after timeoutMs. Woken by changes to the container's documents.
  */
-export function waitForState(rt: Runtime, id: string, done: (s: ContainerState) => boolean, timeoutMs = Infinity): Promise<boolean> {
+export function waitForState(rt: Runtime, id: string, done: (s: ContainerState) => boolean, timeoutMs = Infinity, orFile?: string): Promise<boolean> {
   const dir = rt.containers.containerDir(id)
   return new Promise(resolve => {
     let finished = false
@@ -96,15 +96,27 @@ export function waitForState(rt: Runtime, id: string, done: (s: ContainerState) 
       if (finished) return
       finished = true
       watcher?.close()
+      fileWatcher?.close()
       clearTimeout(timer)
       clearInterval(liveness)
       resolve(v)
     }
     const check = () => {
+      if (orFile && existsSync(orFile)) return finish(true)
       const c = rt.containers.read(id)
       if (!c || done(c.state)) finish(true)
     }
     let watcher: ReturnType<typeof watch> | undefined
+    let fileWatcher: ReturnType<typeof watch> | undefined
+    // orFile (the monitor's exit file) comes before the exit command records the exit.
+    if (orFile) {
+      try {
+        fileWatcher = watch(path.dirname(orFile), () => check())
+        fileWatcher.on('error', () => {})
+      } catch {
+        // no run dir: the state document decides
+      }
+    }
     try {
       watcher = watch(dir, () => check())
       watcher.on('error', () => finish(true))
@@ -130,13 +142,16 @@ export async function stopContainer(rt: Runtime, nameOrId: string, timeoutSec?: 
   await rt.containers.update(id, s => ({...s, stoppedByUser: true}))
   const timeout = timeoutSec ?? c.config.stopTimeout
   let done = false
+  // In the namespace the cleanup below records the exit: the monitor's exit file is enough to go on.
+  const exitFile = inNamespace(rt) ? containerPaths(rt, id).exitFile : undefined
+  const exited = (ms: number) => waitForState(rt, id, s => !ACTIVE.has(s.status), ms, exitFile)
   if (timeout > 0) {
     await runtimeCommand(rt, c.config, ['kill', id, normalizeSignal(c.config.stopSignal)]).catch(() => {})
-    done = await waitExited(rt, id, timeout * 1000)
+    done = await exited(timeout * 1000)
   }
   if (!done) {
     await runtimeCommand(rt, c.config, ['kill', id, 'KILL']).catch(() => {})
-    await waitExited(rt, id, 30_000)
+    await exited(30_000)
   }
   // As Podman's stop: return once the container is cleaned up (unmounted),
   // not merely exited; the monitor's exit command may still be at it.

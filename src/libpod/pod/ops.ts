@@ -88,6 +88,8 @@ export async function removePod(rt: Runtime, ref: string, opts: {force?: boolean
     throw new PodNotReady(`removing container ${c.config.id} from pod ${pod.id}: cannot remove container ${c.config.id} as it is ${c.state.status} - running or paused containers cannot be removed without force: container state improper`)
   }
   const timeout = opts.timeout ?? 10
+  // Forced: everything is going, so the infra is stopped together with its members.
+  if (busy.length) await each(busy, c => stopContainer(rt, c.config.id, timeout))
   await each(members(list), c => removeContainer(rt, c.config.id, {force: true, timeout}))
   await store.locked(pod.id, async () => {
     if (!store.read(pod.id)) throw new NoSuchPod(`no pod with name or ID ${ref} found: no such pod`)
