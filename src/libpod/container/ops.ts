@@ -302,12 +302,16 @@ export async function cleanupContainer(rt: Runtime, id: string, opts: {fromSync?
 }
 
 /** `rm`: refuses a running container unless forced (then stops it first). */
-export async function removeContainer(rt: Runtime, nameOrId: string, opts: {force?: boolean; timeout?: number; depend?: boolean; volumes?: boolean} = {}): Promise<string[]> {
+export async function removeContainer(rt: Runtime, nameOrId: string, opts: {force?: boolean; timeout?: number; depend?: boolean; volumes?: boolean; withPod?: boolean} = {}): Promise<string[]> {
   let c = await syncContainer(rt, rt.containers.lookup(nameOrId))
   const id = c.config.id
-  // POD: the infra container goes with its pod only (pod rm removes the pod's document first)
+  // POD: the infra container goes with its pod only (pod rm removes the pod's document first);
+  // withPod (rm -a): the last container of a pod takes the pod with it, as Podman's.
   if (c.config.isInfra && c.config.pod && existsSync(path.join(rt.config.graphRoot, 'pods', c.config.pod, 'pod.json'))) {
-    throw new InfraContainerRemoval(`container ${id} is the infra container of pod ${c.config.pod} and cannot be removed without removing the pod`)
+    const others = rt.containers.list().some(o => o.config.pod === c.config.pod && o.config.id !== id)
+    if (!opts.withPod || others) throw new InfraContainerRemoval(`container ${id} is the infra container of pod ${c.config.pod} and cannot be removed without removing the pod`)
+    await (await import('../pod/ops.js')).removePod(rt, c.config.pod, {force: opts.force, timeout: opts.timeout})
+    return [id]
   }
   const removed: string[] = []
   const deps = dependentsOf(rt, c)

@@ -83,12 +83,13 @@ export async function removePod(rt: Runtime, ref: string, opts: {force?: boolean
   const pod = store.lookup(ref)
   const list = await podContainers(rt, pod)
   const busy = list.filter(c => ACTIVE.has(c.state.status) || c.state.status === 'initialized')
-  if (busy.length && !opts.force) {
-    const c = busy.find(x => !x.config.isInfra) ?? busy[0]
+  // As Podman: a running infra alone does not keep the pod (it is stopped); running members do.
+  const c = busy.find(x => !x.config.isInfra)
+  if (c && !opts.force) {
     throw new PodNotReady(`removing container ${c.config.id} from pod ${pod.id}: cannot remove container ${c.config.id} as it is ${c.state.status} - running or paused containers cannot be removed without force: container state improper`)
   }
   const timeout = opts.timeout ?? 10
-  // Forced: everything is going, so the infra is stopped together with its members.
+  // Everything is going, so the infra is stopped together with its members.
   if (busy.length) await each(busy, c => stopContainer(rt, c.config.id, timeout))
   await each(members(list), c => removeContainer(rt, c.config.id, {force: true, timeout}))
   await store.locked(pod.id, async () => {
