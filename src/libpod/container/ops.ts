@@ -1,7 +1,7 @@
 // The rest of the lifecycle: kill, stop, wait, cleanup (the monitor's exit
 // command), remove, and noticing a monitor that died (SIGKILL) so that a
 // container is never reported running forever.
-import {existsSync, readFileSync, rmSync, watch} from 'node:fs'
+import {existsSync, readFileSync, rmSync, watch, writeFileSync} from 'node:fs'
 import {constants} from 'node:os'
 import path from 'node:path'
 import {InvalidArgument, NameInUse, NoSuchContainer} from '../errors.js'
@@ -142,8 +142,16 @@ export async function stopContainer(rt: Runtime, nameOrId: string, timeoutSec?: 
   await rt.containers.update(id, s => ({...s, stoppedByUser: true}))
   const timeout = timeoutSec ?? c.config.stopTimeout
   let done = false
-  // In the namespace the cleanup below records the exit: the monitor's exit file is enough to go on.
+  // In the namespace the cleanup below records the exit: the monitor's exit file is enough to go
+  // on, and the monitor need not run its exit command (conmon/protocol.ts, CLEANUP CLAIMED).
   const exitFile = inNamespace(rt) ? containerPaths(rt, id).exitFile : undefined
+  if (exitFile) {
+    try {
+      writeFileSync(path.join(path.dirname(exitFile), 'cleanup-claimed'), '')
+    } catch {
+      // no run dir: nothing is running
+    }
+  }
   const exited = (ms: number) => waitForState(rt, id, s => !ACTIVE.has(s.status), ms, exitFile)
   if (timeout > 0) {
     await runtimeCommand(rt, c.config, ['kill', id, normalizeSignal(c.config.stopSignal)]).catch(() => {})
