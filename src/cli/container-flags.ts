@@ -34,6 +34,7 @@ export const createFlags = {
   name: Flags.string({description: 'Assign a name to the container'}),
   ...networkFlags, // NETWORK: --network/--net, -p, -P, --dns*, --add-host, --no-hosts, --network-alias, --ip, --mac-address
   'no-healthcheck': Flags.boolean({description: 'Disable healthchecks on container'}),
+  pod: Flags.string({description: 'Run container in an existing pod (new:NAME creates the pod)'}),
   privileged: Flags.boolean({description: 'Give extended privileges to container'}),
   pull: Flags.string({description: 'Pull image policy', options: ['always', 'missing', 'never', 'newer'], default: 'missing'}),
   'read-only': Flags.boolean({description: "Make containers root filesystem read-only"}),
@@ -125,5 +126,6 @@ export function toCreateOptions(f: Record<string, unknown>, image: string, comma
       noHealthcheck: f['no-healthcheck'] as boolean | undefined,
     },
     createCommand: ['peapod', ...process.argv.slice(2)],
+    pod: f.pod as string | undefined,
   }
 }

@@ -8,6 +8,9 @@ import fs = require('node:fs')
 import net = require('node:net')
 import path = require('node:path')
 import wire = require('./wire.cjs')
+
+/** protocol.ts CLEANUP_CLAIMED (this file cannot import the ESM module). */
+const CLEANUP_CLAIMED = 'cleanup-claimed'
 import type {Writable} from 'node:stream'
 import type {AttachHello, ExitStatus, MonitorConfig, ReadyMessage} from './protocol.js'
 
@@ -68,6 +71,7 @@ function main(): void {
   fs.mkdirSync(path.dirname(cfg.exitFile), {recursive: true})
   if (cfg.monitorPidFile) writeFileAtomic(cfg.monitorPidFile, `${process.pid}\n`)
   rm(cfg.exitFile)
+  rm(path.join(path.dirname(cfg.exitFile), CLEANUP_CLAIMED))
   rm(cfg.pidFile)
   openLog()
   if (cfg.attachSocket && !passthrough) {
@@ -607,6 +611,8 @@ async function exitSequence(exit: {code: number | null; signal: NodeJS.Signals |
 function runExitCommand(): Promise<void> {
   const argv = cfg.exitCommand
   if (!argv || argv.length === 0) return Promise.resolve()
+  // A stopper that cleans up itself (stop, rm -f) claimed the cleanup: no second process for it.
+  if (fs.existsSync(path.join(path.dirname(cfg.exitFile), CLEANUP_CLAIMED))) return Promise.resolve()
   return new Promise(resolve => {
     const p = cp.spawn(argv[0], argv.slice(1), {
       detached: true,

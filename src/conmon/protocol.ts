@@ -53,6 +53,11 @@
 //   127/126/125 code and `error`. The monitor removes a stale exit file and
 //   pid file when it starts.
 //
+// CLEANUP CLAIMED (<dir of exitFile>/cleanup-claimed): written by a command
+//   that stops the container and cleans it up itself (stop, rm -f, pod rm -f);
+//   when it exists once the container has exited, the monitor skips the exit
+//   command (one Node process less per container).
+//
 // LOG (logDriver 'k8s-file'): conmon's format, one line per output line:
 //   <RFC3339Nano local time, 9 digits, ±hh:mm> <stdout|stderr> <F|P> <bytes>\n
 //   P = partial: the chunk read did not end with a newline. With a terminal

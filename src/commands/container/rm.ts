@@ -27,9 +27,12 @@ export default class ContainerRm extends BaseCommand {
     if ((flags.all || flags.latest) && argv.length > 0) throw new InvalidArgument('--all, --latest, and --cidfile cannot be used together with container names')
     const rt = await this.runtime(flags)
     const errors: Error[] = []
-    for (const ref of targetRefs(rt, argv as string[], {...flags, cidfiles: flags.cidfile})) {
+    let refs = targetRefs(rt, argv as string[], {...flags, cidfiles: flags.cidfile})
+    // POD: with --all, pods' infra containers go last, and their pods with them
+    if (flags.all) refs = [...refs.filter(r => !rt.containers.find(r)?.config.isInfra), ...refs.filter(r => rt.containers.find(r)?.config.isInfra)]
+    for (const ref of refs) {
       try {
-        const removed = await removeContainer(rt, ref, {force: flags.force, timeout: flags.time, depend: flags.depend, volumes: flags.volumes})
+        const removed = await removeContainer(rt, ref, {force: flags.force, timeout: flags.time, depend: flags.depend, volumes: flags.volumes, withPod: flags.all})
         // The dependents first (full IDs), then the container as it was named.
         for (const id of removed.slice(0, -1)) this.log(id)
         this.log(flags.all ? removed[removed.length - 1] : ref)

@@ -11,6 +11,7 @@ import {createVolumes, resolveMounts} from '../volume/mounts.js'
 import {healthConfigFromFlags, healthConfigFromImage, parseOnFailure, type HealthFlags} from './healthcheck.js'
 import {randomName} from './names.js'
 import {ContainerStore} from './store.js'
+import {podMembership} from '../pod/member.js'
 import type {ContainerConfig, MountSpec} from './types.js'
 
 export interface CreateOptions {
@@ -55,6 +56,10 @@ export interface CreateOptions {
   health?: HealthFlags
   /** The command line, for inspect (Config.CreateCommand). */
   createCommand?: string[]
+  /** POD: --pod NAME|ID (the pod must exist). */
+  pod?: string
+  /** POD: the ID of the pod whose infra container this is. */
+  infraOf?: string
 }
 
 const PROXY_VARS = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'ftp_proxy', 'FTP_PROXY', 'no_proxy', 'NO_PROXY']
@@ -102,6 +107,8 @@ function validate(opts: CreateOptions): void {
 }
 
 export async function createContainer(rt: Runtime, opts: CreateOptions): Promise<ContainerConfig> {
+  // POD: --pod new:NAME creates the pod (with the ports) first
+  if (opts.pod?.startsWith('new:')) return (await import('../pod/new.js')).createInNewPod(rt, opts)
   validate(opts)
   const image = rt.lookupImage(opts.image)
   const imgCfg = parseConfig(image).config ?? {}
@@ -113,7 +120,9 @@ export async function createContainer(rt: Runtime, opts: CreateOptions): Promise
   const mounts = resolved.mounts
   for (const t of opts.tmpfs ?? []) parseTmpfsSpec(t)
   // NETWORK (src/libpod/network): mode, named networks, ports (-P: the image's EXPOSE), DNS, hosts
-  const {network, options: networkOptions} = await resolveNetworkOptions(rt, opts.net ?? {network: opts.network ? [opts.network] : []},
+  // POD: a member joins the infra's namespaces (its network, hostname, IPC)
+  const member = opts.pod ? podMembership(rt, opts.pod, opts) : undefined
+  const {network, options: networkOptions} = await resolveNetworkOptions(rt, member?.net ?? opts.net ?? {network: opts.network ? [opts.network] : []},
     (imgCfg as {ExposedPorts?: Record<string, unknown>}).ExposedPorts, ref => rt.containers.lookup(ref).config.id)
   const logDriver = opts.logDriver ?? 'k8s-file'
   if (!['k8s-file', 'none', 'passthrough', 'journald'].includes(logDriver)) throw new InvalidArgument(`invalid log driver: ${logDriver}`)
@@ -157,6 +166,8 @@ export async function createContainer(rt: Runtime, opts: CreateOptions): Promise
     sigProxy: opts.sigProxy ?? true,
     storageDriver: rt.store.driver.name,
     ...health(opts, image.config),
+    ...member?.config,
+    ...opts.infraOf ? {pod: opts.infraOf, isInfra: true} : {},
   }
   await createVolumes(rt, resolved)
   const store = rt.containers

@@ -90,7 +90,7 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
     ImageDigest: image?.digest ?? '',
     ImageName: c.config.imageName,
     Rootfs: '',
-    Pod: '',
+    Pod: c.config.pod ?? '', // POD
     ResolvConfPath: p.resolvConf,
     HostnamePath: p.hostname,
     HostsPath: p.hosts,
@@ -113,7 +113,7 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
     Dependencies: [],
     NetworkSettings: net.NetworkSettings, // NETWORK
     Namespace: '',
-    IsInfra: false,
+    IsInfra: c.config.isInfra ?? false, // POD
     IsService: false,
     Config: {
       Hostname: c.config.hostname ?? c.config.id.slice(0, 12),

@@ -9,6 +9,7 @@ import {healthStatus} from './healthcheck.js'
 import {syncContainer} from './ops.js'
 import type {Container} from './types.js'
 import {containerNetworkInfo} from '../network/info.js'
+import {podStore} from '../pod/store.js'
 
 export interface PsOptions {
   all?: boolean
@@ -104,6 +105,10 @@ function filterFn(rt: Runtime, f: string): (c: Container) => boolean {
       return c => k in c.config.labels && (i === -1 || c.config.labels[k] === value.slice(i + 1))
     }
     case 'exited': return c => stateName(c) === 'exited' && c.state.exitCode === Number(value)
+    case 'pod': {
+      const pod = podStore(rt).find(value)
+      return c => Boolean(c.config.pod) && c.config.pod === pod?.id
+    }
     case 'ancestor': {
       let imageId: string | undefined
       try {
@@ -184,6 +189,8 @@ function row(rt: Runtime, c: Container, noTrunc: boolean, now: number, size?: {r
   const created = new Date(c.config.created)
   const running = c.state.status === 'running'
   const net = containerNetworkInfo(rt, c) // NETWORK
+  const pod = c.config.pod ? podStore(rt).read(c.config.pod) : undefined // POD
+  const podId = c.config.pod ? (noTrunc ? c.config.pod : c.config.pod.slice(0, 12)) : ''
   return {
     ID: noTrunc ? c.config.id : c.config.id.slice(0, 12),
     Id: c.config.id,
@@ -207,8 +214,8 @@ function row(rt: Runtime, c: Container, noTrunc: boolean, now: number, size?: {r
     Exited: stateName(c) === 'exited',
     RunningFor: humanDuration(now - created.getTime()),
     AutoRemove: c.config.remove,
-    Pod: '',
-    PodName: '',
+    Pod: podId,
+    PodName: pod?.name ?? '',
     Networks: net.networks.join(','),
     Size: size ? `${psSize(size.rwSize)} (virtual ${psSize(size.rootFsSize)})` : '',
     container: c,
@@ -222,15 +229,15 @@ function row(rt: Runtime, c: Container, noTrunc: boolean, now: number, size?: {r
       Id: c.config.id,
       Image: c.config.imageName,
       ImageID: c.config.imageId,
-      IsInfra: false,
+      IsInfra: c.config.isInfra ?? false,
       Labels: Object.keys(c.config.labels).length ? c.config.labels : null,
       Mounts: c.config.mounts.map(m => m.destination),
       Names: [c.config.name],
       Namespaces: {},
       Networks: net.networks,
       Pid: running ? c.state.pid ?? 0 : 0,
-      Pod: '',
-      PodName: '',
+      Pod: c.config.pod ?? '',
+      PodName: pod?.name ?? '',
       Ports: net.ports,
       Size: size ?? null,
       StartedAt: c.state.startedAt ? Math.floor(Date.parse(c.state.startedAt) / 1000) : ZERO_TIME,

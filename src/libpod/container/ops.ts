@@ -1,7 +1,7 @@
 // The rest of the lifecycle: kill, stop, wait, cleanup (the monitor's exit
 // command), remove, and noticing a monitor that died (SIGKILL) so that a
 // container is never reported running forever.
-import {existsSync, readFileSync, rmSync, watch} from 'node:fs'
+import {existsSync, readFileSync, rmSync, watch, writeFileSync} from 'node:fs'
 import {constants} from 'node:os'
 import path from 'node:path'
 import {InvalidArgument, NameInUse, NoSuchContainer} from '../errors.js'
@@ -13,6 +13,7 @@ import {removeAnonymousVolumes} from '../volume/usage.js'
 import {pidAlive} from '../storage/layers.js'
 import {containerPaths} from './paths.js'
 import {ContainerStateImproper, DependencyExists} from './errors.js'
+import {InfraContainerRemoval} from '../pod/errors.js'
 import {releaseBundle, runtimeCommand, startContainer} from './start.js'
 import {teardownContainerNetwork} from '../network/setup.js'
 import type {Container, ContainerState} from './types.js'
@@ -87,7 +88,7 @@ export function waitExited(rt: Runtime, id: string, timeoutMs = Infinity): Promi
  * Resolves true when `done(state)` holds (or the container is gone), false
  * after timeoutMs. Woken by changes to the container's documents.
  */
-export function waitForState(rt: Runtime, id: string, done: (s: ContainerState) => boolean, timeoutMs = Infinity): Promise<boolean> {
+export function waitForState(rt: Runtime, id: string, done: (s: ContainerState) => boolean, timeoutMs = Infinity, orFile?: string): Promise<boolean> {
   const dir = rt.containers.containerDir(id)
   return new Promise(resolve => {
     let finished = false
@@ -95,15 +96,27 @@ export function waitForState(rt: Runtime, id: string, done: (s: ContainerState) 
       if (finished) return
       finished = true
       watcher?.close()
+      fileWatcher?.close()
       clearTimeout(timer)
       clearInterval(liveness)
       resolve(v)
     }
     const check = () => {
+      if (orFile && existsSync(orFile)) return finish(true)
       const c = rt.containers.read(id)
       if (!c || done(c.state)) finish(true)
     }
     let watcher: ReturnType<typeof watch> | undefined
+    let fileWatcher: ReturnType<typeof watch> | undefined
+    // orFile (the monitor's exit file) comes before the exit command records the exit.
+    if (orFile) {
+      try {
+        fileWatcher = watch(path.dirname(orFile), () => check())
+        fileWatcher.on('error', () => {})
+      } catch {
+        // no run dir: the state document decides
+      }
+    }
     try {
       watcher = watch(dir, () => check())
       watcher.on('error', () => finish(true))
@@ -129,13 +142,24 @@ export async function stopContainer(rt: Runtime, nameOrId: string, timeoutSec?: 
   await rt.containers.update(id, s => ({...s, stoppedByUser: true}))
   const timeout = timeoutSec ?? c.config.stopTimeout
   let done = false
+  // In the namespace the cleanup below records the exit: the monitor's exit file is enough to go
+  // on, and the monitor need not run its exit command (conmon/protocol.ts, CLEANUP CLAIMED).
+  const exitFile = inNamespace(rt) ? containerPaths(rt, id).exitFile : undefined
+  if (exitFile) {
+    try {
+      writeFileSync(path.join(path.dirname(exitFile), 'cleanup-claimed'), '')
+    } catch {
+      // no run dir: nothing is running
+    }
+  }
+  const exited = (ms: number) => waitForState(rt, id, s => !ACTIVE.has(s.status), ms, exitFile)
   if (timeout > 0) {
     await runtimeCommand(rt, c.config, ['kill', id, normalizeSignal(c.config.stopSignal)]).catch(() => {})
-    done = await waitExited(rt, id, timeout * 1000)
+    done = await exited(timeout * 1000)
   }
   if (!done) {
     await runtimeCommand(rt, c.config, ['kill', id, 'KILL']).catch(() => {})
-    await waitExited(rt, id, 30_000)
+    await exited(30_000)
   }
   // As Podman's stop: return once the container is cleaned up (unmounted),
   // not merely exited; the monitor's exit command may still be at it.
@@ -281,12 +305,22 @@ export async function cleanupContainer(rt: Runtime, id: string, opts: {fromSync?
   if (remove) await removeContainer(rt, id, {force: true}).catch(e => {
     if (!(e instanceof NoSuchContainer)) throw e
   })
+  // POD: exit policy `stop` stops the infra once the last member has exited
+  if (c0.config.pod && !c0.config.isInfra) await (await import('../pod/member.js')).afterMemberExit(rt, c0.config).catch(() => {})
 }
 
 /** `rm`: refuses a running container unless forced (then stops it first). */
-export async function removeContainer(rt: Runtime, nameOrId: string, opts: {force?: boolean; timeout?: number; depend?: boolean; volumes?: boolean} = {}): Promise<string[]> {
+export async function removeContainer(rt: Runtime, nameOrId: string, opts: {force?: boolean; timeout?: number; depend?: boolean; volumes?: boolean; withPod?: boolean} = {}): Promise<string[]> {
   let c = await syncContainer(rt, rt.containers.lookup(nameOrId))
   const id = c.config.id
+  // POD: the infra container goes with its pod only (pod rm removes the pod's document first);
+  // withPod (rm -a): the last container of a pod takes the pod with it, as Podman's.
+  if (c.config.isInfra && c.config.pod && existsSync(path.join(rt.config.graphRoot, 'pods', c.config.pod, 'pod.json'))) {
+    const others = rt.containers.list().some(o => o.config.pod === c.config.pod && o.config.id !== id)
+    if (!opts.withPod || others) throw new InfraContainerRemoval(`container ${id} is the infra container of pod ${c.config.pod} and cannot be removed without removing the pod`)
+    await (await import('../pod/ops.js')).removePod(rt, c.config.pod, {force: opts.force, timeout: opts.timeout})
+    return [id]
+  }
   const removed: string[] = []
   const deps = dependentsOf(rt, c)
   if (deps.length) {

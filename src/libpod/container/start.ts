@@ -16,6 +16,7 @@ import {prepareMounts} from '../volume/prepare.js'
 import {prepareContainerNetwork, teardownByRunDir} from '../network/index.js'
 import {containerHostname, writeContainerFiles} from './files.js'
 import {healthMonitorConfig, healthOnStart} from './healthcheck.js'
+import {joinedNamespaces} from './namespaces.js'
 import {containerPaths, type ContainerPaths} from './paths.js'
 import type {Container, ContainerConfig} from './types.js'
 
@@ -62,7 +63,10 @@ async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, conso
   const volumes = await prepareMounts(rt, c.config, rootfs, img)
   // NETWORK (src/libpod/network): netns + slirp4netns/pasta/netavark and ports, hosts/resolv.conf for them
   const net = await prepareContainerNetwork(rt, c.config, {hosts: p.hosts, resolvConf: p.resolvConf}, hostname)
+  // POD: IPC, UTS, PID joined from the pod's infra container
+  const joined = joinedNamespaces(rt, c.config)
   const spec = generateSpec({
+    ...joined,
     rootfs,
     hostname,
     image: img,
@@ -119,6 +123,9 @@ export interface StartOptions {
  */
 export async function startContainer(rt: Runtime, id: string, opts: StartOptions = {}): Promise<ContainerConfig> {
   const p = containerPaths(rt, id)
+  // POD: a member starts after its pod's infra container
+  const pre = rt.containers.read(id)
+  if (pre?.config.pod && !pre.config.isInfra) await (await import('../pod/member.js')).beforeMemberStart(rt, pre.config)
   return rt.containers.locked(id, async () => {
     const c = rt.containers.read(id)
     if (!c) throw new NoSuchContainer(`no container with ID "${id}" found: no such container`)

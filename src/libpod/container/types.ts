@@ -83,6 +83,12 @@ export interface ContainerConfig {
   healthcheck?: HealthConfig
   /** --health-on-failure (default none). */
   healthOnFailure?: HealthOnFailure
+  /** POD: the ID of the pod the container belongs to. */
+  pod?: string
+  /** POD: the pod's infra container (holds the shared namespaces). */
+  isInfra?: boolean
+  /** Namespaces joined from another container (`container:ID`), e.g. a pod's infra. */
+  namespaces?: {ipc?: string; uts?: string; pid?: string}
 }
 
 export interface ContainerState {

@@ -18,6 +18,7 @@ const OUTSIDE = new Set([
   'container inspect', 'container exists', 'login', 'logout', 'search', 'autocomplete', 'commands',
   'network ls', 'network list', 'network inspect', 'network exists', // NETWORK: read-only
   'volume ls', 'volume list', 'volume inspect', 'volume exists',
+  'pod ps', 'pod ls', 'pod list', 'pod inspect', 'pod exists', // POD: read-only
   // exec enters the namespace itself, for the runtime only (one Node start
   // instead of two); mount must fail outside `peapod unshare`, as Podman's.
   'exec', 'container exec', 'mount', 'container mount', 'port', 'container port',

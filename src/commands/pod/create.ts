@@ -1,0 +1,68 @@
+import {Args, Flags} from '../../cli/oclif.js'
+import {existsSync, writeFileSync} from 'node:fs'
+import {BaseCommand} from '../../cli/base-command.js'
+import {parseEntrypoint} from '../../cli/container-flags.js'
+import {boolValue, goBool, goBoolArgv} from '../../cli/go-bool.js'
+import {InvalidArgument} from '../../libpod/errors.js'
+
+const many = (description: string, char?: string) =>
+  Flags.string({description, multiple: true, multipleNonGreedy: true, ...(char ? {char: char as 'p'} : {})})
+
+export default class PodCreate extends BaseCommand {
+  static override summary = 'Create a new empty pod'
+  static override usage = 'pod create [options] [NAME]'
+  static override args = {name: Args.string({description: 'pod name'})}
+  static override flags = {
+    'add-host': many('Add a custom host-to-IP mapping (host:ip)'),
+    dns: many('Set custom DNS servers'),
+    'dns-option': many('Set custom DNS options'),
+    'dns-search': many('Set custom DNS search domains'),
+    'exit-policy': Flags.string({description: 'Behaviour when the last container exits', options: ['continue', 'stop'], default: 'continue'}),
+    hostname: Flags.string({description: 'Set container hostname'}),
+    infra: goBool('Create an infra container associated with the pod to share namespaces with (--infra=false or --no-infra: none)'),
+    'infra-command': Flags.string({description: 'The command to run on the infra container when the pod is started'}),
+    'infra-image': Flags.string({description: 'The image of the infra container to associate with the pod'}),
+    'infra-name': Flags.string({description: 'The name used as infra container name'}),
+    label: many('Set metadata on pod (default [])', 'l'),
+    name: Flags.string({char: 'n', description: 'Assign a name to the pod'}),
+    network: Flags.string({description: 'Connect a container to a network', aliases: ['net'], multiple: true, multipleNonGreedy: true}),
+    'no-hosts': Flags.boolean({description: 'Do not create /etc/hosts within the pod\'s containers, instead use the version from the image'}),
+    'pod-id-file': Flags.string({description: 'Write the pod ID to the file'}),
+    publish: many('Publish a container\'s port, or a range of ports, to the host (default [])', 'p'),
+    share: Flags.string({description: 'A comma delimited list of kernel namespaces the pod will share (default ipc,net,uts)'}),
+  }
+
+  async run(): Promise<void> {
+    // Podman's Go bool: --infra, --infra=false; --no-infra as well
+    const argv = goBoolArgv(this.argv.map(a => (a === '--no-infra' ? '--infra=false' : a)), {infra: undefined})
+    const {args, flags} = await this.parse(PodCreate, argv)
+    if (args.name && flags.name) throw new InvalidArgument('cannot specify --name and give a name as an argument')
+    const idFile = flags['pod-id-file']
+    if (idFile && existsSync(idFile)) throw new InvalidArgument(`pod id file exists. Ensure another pod is not using it or delete ${idFile}`)
+    const rt = await this.runtime(flags)
+    const {createPod} = await import('../../libpod/pod/create.js')
+    const pod = await createPod(rt, {
+      name: args.name ?? flags.name,
+      infra: boolValue(flags.infra, true),
+      infraImage: flags['infra-image'],
+      infraCommand: parseEntrypoint(flags['infra-command']),
+      infraName: flags['infra-name'],
+      net: {
+        network: flags.network ?? [],
+        publish: flags.publish ?? [],
+        dns: (flags.dns ?? []).flatMap(d => d.split(',')).filter(Boolean),
+        dnsSearch: flags['dns-search'] ?? [],
+        dnsOption: flags['dns-option'] ?? [],
+        addHost: flags['add-host'] ?? [],
+        noHosts: flags['no-hosts'],
+      },
+      share: flags.share,
+      hostname: flags.hostname,
+      labels: flags.label,
+      exitPolicy: flags['exit-policy'],
+      createCommand: ['peapod', ...process.argv.slice(2)],
+    })
+    if (idFile) writeFileSync(idFile, pod.id)
+    this.log(pod.id)
+  }
+}

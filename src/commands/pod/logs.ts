@@ -1,0 +1,45 @@
+import {Args, Flags} from '../../cli/oclif.js'
+import {BaseCommand} from '../../cli/base-command.js'
+import {goRFC3339Nano, parseTime, readLogs} from '../../libpod/container/logs.js'
+import {InvalidArgument} from '../../libpod/errors.js'
+import {podContainers} from '../../libpod/pod/ops.js'
+import {podStore} from '../../libpod/pod/store.js'
+
+export default class PodLogs extends BaseCommand {
+  static override summary = 'Fetch logs for pod with one or more containers'
+  static override args = {pod: Args.string({description: 'pod name or ID'})}
+  static override flags = {
+    container: Flags.string({char: 'c', description: 'Filter logs by container name or id which belongs to pod'}),
+    follow: Flags.boolean({char: 'f', description: 'Follow log output.'}),
+    latest: Flags.boolean({char: 'l', description: 'Act on the latest pod podman is aware of'}),
+    names: Flags.boolean({char: 'n', description: 'Output container names instead of container IDs in the log'}),
+    since: Flags.string({description: 'Show logs since TIMESTAMP'}),
+    tail: Flags.integer({description: 'Output the specified number of LINES at the end of the logs.', default: -1}),
+    timestamps: Flags.boolean({char: 't', description: 'Output the timestamps in the log'}),
+    until: Flags.string({description: 'Show logs until TIMESTAMP'}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(PodLogs)
+    const rt = await this.runtime(flags)
+    const store = podStore(rt)
+    const pod = flags.latest ? store.list().sort((a, b) => b.created.localeCompare(a.created))[0] : args.pod ? store.lookup(args.pod) : undefined
+    if (!pod) throw new InvalidArgument('specify a pod name or ID, or use --latest')
+    let list = (await podContainers(rt, pod)).filter(c => !c.config.isInfra)
+    if (flags.container) {
+      const want = rt.containers.lookup(flags.container).config.id
+      list = list.filter(c => c.config.id === want)
+      if (list.length === 0) throw new InvalidArgument(`container ${flags.container} is not part of pod ${pod.id}`)
+    }
+    const opts = {
+      tail: flags.tail,
+      since: flags.since ? parseTime(flags.since) : undefined,
+      until: flags.until ? parseTime(flags.until) : undefined,
+      follow: flags.follow,
+    }
+    await Promise.all(list.map(c => readLogs(rt, c.config.id, opts, l => {
+      const prefix = `${flags.names ? c.config.name : c.config.id.slice(0, 12)} ${flags.timestamps ? goRFC3339Nano(l.time) + ' ' : ''}`
+      ;(l.stream === 'stderr' ? process.stderr : process.stdout).write(`${prefix}${l.text}\n`)
+    })))
+  }
+}

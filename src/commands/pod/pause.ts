@@ -1,0 +1,20 @@
+import {Args, Flags} from '../../cli/oclif.js'
+import {BaseCommand} from '../../cli/base-command.js'
+import {eachPod} from '../../cli/each-pod.js'
+import {pausePod} from '../../libpod/pod/ops.js'
+
+export default class PodPause extends BaseCommand {
+  static override summary = 'Pause one or more pods'
+  static override strict = false
+  static override args = {pod: Args.string({description: 'pod name or ID'})}
+  static override flags = {
+    all: Flags.boolean({char: 'a', description: 'Pause all running pods'}),
+    latest: Flags.boolean({char: 'l', description: 'Act on the latest pod podman is aware of'}),
+  }
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(PodPause)
+    const rt = await this.runtime(flags)
+    await eachPod(rt, argv as string[], flags, id => pausePod(rt, id))
+  }
+}

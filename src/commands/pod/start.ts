@@ -1,0 +1,20 @@
+import {Args, Flags} from '../../cli/oclif.js'
+import {BaseCommand} from '../../cli/base-command.js'
+import {eachPod} from '../../cli/each-pod.js'
+import {startPod} from '../../libpod/pod/ops.js'
+
+export default class PodStart extends BaseCommand {
+  static override summary = 'Start one or more pods'
+  static override strict = false
+  static override args = {pod: Args.string({description: 'pod name or ID'})}
+  static override flags = {
+    all: Flags.boolean({char: 'a', description: 'Start all pods'}),
+    latest: Flags.boolean({char: 'l', description: 'Act on the latest pod podman is aware of'}),
+  }
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(PodStart)
+    const rt = await this.runtime(flags)
+    await eachPod(rt, argv as string[], flags, id => startPod(rt, id))
+  }
+}

@@ -1,0 +1,172 @@
+// `pod ps`: pod rows as Podman prints them, with its filters and sorts.
+import {InvalidArgument} from '../errors.js'
+import type {Runtime} from '../runtime.js'
+import {stateName} from '../container/list.js'
+import {containerNetworkInfo} from '../network/info.js'
+import type {Container} from '../container/types.js'
+import {timeAgo} from '../util/human.js'
+import {podContainers} from './ops.js'
+import {podStatus} from './status.js'
+import {podStore} from './store.js'
+import type {PodConfig} from './types.js'
+
+export interface PodPsOptions {
+  filters?: string[]
+  noTrunc?: boolean
+  latest?: boolean
+  sort?: string
+}
+
+export interface PodRow {
+  ID: string
+  Id: string
+  Name: string
+  Status: string
+  Created: string
+  InfraID: string
+  NumberOfContainers: number
+  ContainerNames: string
+  ContainerIds: string
+  ContainerStatuses: string
+  Labels: Record<string, string>
+  Networks: string
+  Cgroup: string
+  Namespace: string
+  json: Record<string, unknown>
+  created: string
+}
+
+function filterFn(rt: Runtime, f: string): (p: PodConfig, list: Container[]) => boolean {
+  const eq = f.indexOf('=')
+  if (eq === -1) throw new InvalidArgument(`invalid filter "${f}": must be in the format "filter=value"`)
+  const key = f.slice(0, eq)
+  const value = f.slice(eq + 1)
+  switch (key) {
+    case 'id': return p => p.id.startsWith(value)
+    case 'name': return p => new RegExp(value).test(p.name)
+    case 'label': {
+      const i = value.indexOf('=')
+      const k = i === -1 ? value : value.slice(0, i)
+      return p => k in p.labels && (i === -1 || p.labels[k] === value.slice(i + 1))
+    }
+    case 'status': {
+      const valid = ['stopped', 'running', 'paused', 'exited', 'dead', 'created', 'degraded']
+      if (!valid.includes(value)) throw new InvalidArgument(`${value} is not a valid status`)
+      return (_p, list) => podStatus(list).toLowerCase() === value
+    }
+    case 'ctr-names': return (_p, list) => list.some(c => new RegExp(value).test(c.config.name))
+    case 'ctr-ids': return (_p, list) => list.some(c => c.config.id.startsWith(value))
+    case 'ctr-number': return (_p, list) => list.length === Number(value)
+    case 'ctr-status': return (_p, list) => list.some(c => stateName(c) === value)
+    case 'network': return (_p, list) => list.some(c => c.config.isInfra && containerNetworkInfo(rt, c).networks.includes(value))
+    default: throw new InvalidArgument(`${key} is an invalid filter`)
+  }
+}
+
+export async function podRows(rt: Runtime, opts: PodPsOptions = {}): Promise<PodRow[]> {
+  const filters = (opts.filters ?? []).map(f => filterFn(rt, f))
+  const all = rt.containers.list()
+  const now = Date.now()
+  const rows: PodRow[] = []
+  for (const pod of podStore(rt).list()) {
+    const list = await podContainers(rt, pod, all)
+    if (!filters.every(f => f(pod, list))) continue
+    rows.push(row(rt, pod, list, opts.noTrunc ?? false, now))
+  }
+  const by = opts.sort ?? 'created'
+  const cmp: Record<string, (a: PodRow, b: PodRow) => number> = {
+    created: (a, b) => b.created.localeCompare(a.created),
+    id: (a, b) => a.Id.localeCompare(b.Id),
+    name: (a, b) => a.Name.localeCompare(b.Name),
+    number: (a, b) => a.NumberOfContainers - b.NumberOfContainers,
+    status: (a, b) => a.Status.localeCompare(b.Status),
+  }
+  if (!cmp[by]) throw new InvalidArgument(`invalid option for --sort, options are: id, names, created, number, or status`)
+  rows.sort(cmp[by])
+  return opts.latest ? rows.slice(0, 1) : rows
+}
+
+function row(rt: Runtime, pod: PodConfig, list: Container[], noTrunc: boolean, now: number): PodRow {
+  const short = (id: string) => (noTrunc ? id : id.slice(0, 12))
+  const status = podStatus(list)
+  const infra = list.find(c => c.config.isInfra)
+  const networks = infra ? containerNetworkInfo(rt, infra).networks : []
+  return {
+    ID: short(pod.id),
+    Id: pod.id,
+    Name: pod.name,
+    Status: status,
+    Created: timeAgo(pod.created, now),
+    InfraID: pod.infraId ? short(pod.infraId) : '',
+    NumberOfContainers: list.length,
+    ContainerNames: list.map(c => c.config.name).join(','),
+    ContainerIds: list.map(c => short(c.config.id)).join(','),
+    ContainerStatuses: list.map(c => stateName(c)).join(','),
+    Labels: pod.labels,
+    Networks: networks.join(','),
+    Cgroup: '',
+    Namespace: '',
+    created: pod.created,
+    json: {
+      Cgroup: '',
+      Containers: list.map(c => ({Id: c.config.id, Names: c.config.name, Status: stateName(c)})),
+      Created: pod.created,
+      Id: pod.id,
+      InfraId: pod.infraId ?? '',
+      Name: pod.name,
+      Namespace: '',
+      Networks: networks,
+      Status: status,
+      Labels: pod.labels,
+    },
+  }
+}
+
+/** `pod inspect`: Podman's InspectPodData. */
+export async function inspectPod(rt: Runtime, ref: string): Promise<Record<string, unknown>> {
+  const pod = podStore(rt).lookup(ref)
+  const list = await podContainers(rt, pod)
+  const infra = list.find(c => c.config.isInfra)
+  const o = infra?.config.networkOptions ?? {}
+  const ports: Record<string, Array<{HostIp: string; HostPort: string}>> = {}
+  for (const p of o.ports ?? []) {
+    for (let i = 0; i < (p.range || 1); i++) {
+      for (const proto of p.protocol.split(',')) (ports[`${p.container_port + i}/${proto}`] ??= []).push({HostIp: p.host_ip, HostPort: String(p.host_port + i)})
+    }
+  }
+  return {
+    Id: pod.id,
+    Name: pod.name,
+    Created: pod.created,
+    CreateCommand: pod.createCommand ?? [],
+    ExitPolicy: pod.exitPolicy,
+    State: podStatus(list),
+    Hostname: pod.hostname ?? '',
+    Labels: pod.labels,
+    CreateCgroup: false,
+    CreateInfra: Boolean(pod.infraId),
+    ...pod.infraId ? {
+      InfraContainerID: pod.infraId,
+      InfraConfig: {
+        PortBindings: ports,
+        HostNetwork: infra?.config.network === 'host',
+        StaticIP: o.ip ?? '',
+        StaticMAC: o.mac ?? '',
+        NoManageResolvConf: false,
+        DNSServer: o.dns ?? null,
+        DNSSearch: o.dnsSearch ?? null,
+        DNSOption: o.dnsOptions ?? null,
+        NoManageHosts: o.noHosts ?? false,
+        HostAdd: o.addHosts ?? null,
+        Networks: o.networks ? Object.keys(o.networks) : null,
+        NetworkOptions: null,
+        pid_ns: 'private',
+        userns: 'host',
+        uts_ns: 'private',
+      },
+    } : {},
+    SharedNamespaces: pod.share,
+    NumContainers: list.length,
+    Containers: list.map(c => ({Id: c.config.id, Name: c.config.name, State: stateName(c)})),
+  }
+}

@@ -1,0 +1,117 @@
+// The pod index: pods/<id>/pod.json, one document per pod written
+// atomically, a lock per pod, and names reserved with O_EXCL (as containers').
+import {randomBytes} from 'node:crypto'
+import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync} from 'node:fs'
+import path from 'node:path'
+import {InvalidArgument} from '../errors.js'
+import type {Runtime} from '../runtime.js'
+import {readJson, writeJsonAtomic} from '../state/atomic.js'
+import {withLock} from '../state/lock.js'
+import {NoSuchPod, PodExists} from './errors.js'
+import type {PodConfig} from './types.js'
+
+const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/
+
+export class PodStore {
+  readonly dir: string
+  private readonly names: string
+  private readonly locks: string
+
+  constructor(graphRoot: string) {
+    this.dir = path.join(graphRoot, 'pods')
+    this.names = path.join(graphRoot, 'pod-names')
+    this.locks = path.join(graphRoot, 'pod-locks')
+  }
+
+  static newId(): string {
+    return randomBytes(32).toString('hex')
+  }
+
+  private docFile(id: string): string {
+    return path.join(this.dir, id, 'pod.json')
+  }
+
+  /** Reserves the name; throws PodExists when another pod holds it. */
+  reserveName(name: string, id: string): void {
+    if (!NAME.test(name)) throw new InvalidArgument('names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument')
+    mkdirSync(this.names, {recursive: true})
+    const file = path.join(this.names, name)
+    let fd: number
+    try {
+      fd = openSync(file, 'wx')
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+      const holder = readFileSync(file, 'utf8').trim()
+      // A reservation whose pod never got written (a crash) is stale after a while.
+      if (holder && !existsSync(this.docFile(holder)) && Date.now() - statSync(file).mtimeMs > 30_000) {
+        rmSync(file, {force: true})
+        return this.reserveName(name, id)
+      }
+      throw new PodExists(`adding pod to state: name "${name}" is in use: pod already exists`)
+    }
+    writeSync(fd, id)
+    closeSync(fd)
+  }
+
+  releaseName(name: string, id: string): void {
+    const file = path.join(this.names, name)
+    try {
+      if (readFileSync(file, 'utf8').trim() === id) rmSync(file, {force: true})
+    } catch {
+      // already released
+    }
+  }
+
+  write(config: PodConfig): void {
+    mkdirSync(path.dirname(this.docFile(config.id)), {recursive: true})
+    writeJsonAtomic(this.docFile(config.id), config)
+  }
+
+  read(id: string): PodConfig | undefined {
+    return readJson<PodConfig>(this.docFile(id))
+  }
+
+  list(): PodConfig[] {
+    if (!existsSync(this.dir)) return []
+    return readdirSync(this.dir).map(id => this.read(id)).filter((p): p is PodConfig => Boolean(p))
+  }
+
+  find(nameOrId: string): PodConfig | undefined {
+    if (/^[0-9a-f]{64}$/.test(nameOrId)) {
+      const p = this.read(nameOrId)
+      if (p) return p
+    }
+    const nameFile = path.join(this.names, nameOrId)
+    if (NAME.test(nameOrId) && existsSync(nameFile)) {
+      const p = this.read(readFileSync(nameFile, 'utf8').trim())
+      if (p) return p
+    }
+    if (/^[0-9a-f]+$/.test(nameOrId) && existsSync(this.dir)) {
+      const ids = readdirSync(this.dir).filter(id => id.startsWith(nameOrId) && existsSync(this.docFile(id)))
+      if (ids.length > 1) throw new InvalidArgument(`more than one result for pod ID "${nameOrId}": pod ID is ambiguous`)
+      if (ids.length === 1) return this.read(ids[0])
+    }
+    return undefined
+  }
+
+  lookup(nameOrId: string): PodConfig {
+    const p = this.find(nameOrId)
+    if (!p) throw new NoSuchPod(`no pod with name or ID ${nameOrId} found: no such pod`)
+    return p
+  }
+
+  locked<T>(id: string, fn: () => Promise<T> | T): Promise<T> {
+    return withLock(path.join(this.locks, id), fn)
+  }
+
+  remove(config: PodConfig): void {
+    rmSync(this.docFile(config.id), {force: true})
+    this.releaseName(config.name, config.id)
+    rmSync(path.join(this.dir, config.id), {recursive: true, force: true})
+  }
+}
+
+/** The pod store of a runtime. */
+export function podStore(rt: Runtime): PodStore {
+  return new PodStore(rt.config.graphRoot)
+}

@@ -1,0 +1,28 @@
+// A pod: a group of containers that share namespaces held by an infra
+// container. Its document is its immutable config; its status is derived
+// from its containers (which record the pod's ID in their own config).
+
+export type ExitPolicy = 'continue' | 'stop'
+
+/** The namespaces a pod's members may share with its infra container. */
+export const SHAREABLE = ['cgroup', 'ipc', 'net', 'pid', 'uts'] as const
+export type SharedNamespace = typeof SHAREABLE[number]
+
+export interface PodConfig {
+  id: string
+  name: string
+  created: string
+  /** The command line that created the pod (inspect's CreateCommand). */
+  createCommand?: string[]
+  labels: Record<string, string>
+  /** --hostname (members sharing UTS see it; default the pod's name). */
+  hostname?: string
+  /** Namespaces the members join (Podman's default: ipc, net, uts). */
+  share: SharedNamespace[]
+  exitPolicy: ExitPolicy
+  /** The infra container's ID (absent with --no-infra). */
+  infraId?: string
+}
+
+/** Podman's pod states. */
+export type PodStatus = 'Created' | 'Running' | 'Degraded' | 'Paused' | 'Exited' | 'Stopped' | 'Error'
