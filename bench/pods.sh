@@ -4,25 +4,8 @@
 # `pod rm -f`. Podman runs rootless with --runtime runc (crun refuses this
 # host's hybrid cgroups). Usage: BENCH_USER=peapodtest bash bench/pods.sh
 source "$(dirname "$0")/lib.sh"
-BENCH_USER=${BENCH_USER:-peapodtest}
-id "$BENCH_USER" >/dev/null 2>&1 || { echo "no user $BENCH_USER: skipping pod benches"; exit 0; }
 RUNS=${RUNS:-5}
-chown "$BENCH_USER" "$WORK"
-as() { su "$BENCH_USER" -s /bin/bash -c "cd $WORK && $*"; }
-node --import tsx -e "import {busyboxTar} from '$REPO/test/e2e/fixtures.ts'; console.log(busyboxTar())" > "$WORK/tar"
-TAR=$(cat "$WORK/tar"); cp "$TAR" "$WORK/bb.tar"; chmod 644 "$WORK/bb.tar"
-PP="node $REPO/bin/run.js --root $WORK/pp --runroot $WORK/pp-run"
-PM="podman --root $WORK/pm --runroot $WORK/pm-run --runtime runc"
-as "$PP import bb.tar bb >/dev/null"
-have_podman && as "$PM import bb.tar bb >/dev/null 2>&1"
-
-ucompare() {
-  local name=$1 pp=$2 pm=$3; shift 3
-  local args=(--style none --runs "$RUNS" --export-json "$WORK/$name.json" "$@" "$pp")
-  have_podman && [ -n "$pm" ] && args+=("$pm")
-  as "hyperfine $(printf '%q ' "${args[@]}")" >/dev/null
-  node "$BENCH_DIR/report.js" "$name" "$WORK/$name.json"
-}
+user_bench_setup pod || exit 0
 
 # one round: pod create, 3 members, pod start, pod rm -f
 round() { # CLI [stderr redirect]

@@ -10,16 +10,8 @@ import {execFileSync, spawnSync} from 'node:child_process'
 import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {Env, unavailable, type Mode, type Result} from './helpers.js'
+import {Env, unavailable, type Mode, type Result, expectError} from './helpers.js'
 import {busyboxRootfs, tarOf} from './fixtures.js'
-
-function expectError(r: Result, code: number, message: RegExp): void {
-  expect(r.code, r.stderr).to.equal(code)
-  const lines = r.stderr.trim().split('\n')
-  expect(lines, r.stderr).to.have.length(1)
-  expect(lines[0]).to.match(/^Error: /)
-  expect(lines[0]).to.match(message)
-}
 
 const podman = spawnSync('podman', ['--version']).status === 0
 

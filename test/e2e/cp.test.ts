@@ -9,17 +9,9 @@ import {expect} from 'chai'
 import {execFileSync, spawnSync} from 'node:child_process'
 import {chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
-import {Env, TEST_USER, unavailable, type Mode, type Result} from './helpers.js'
+import {Env, TEST_USER, unavailable, type Mode, type Result, expectError} from './helpers.js'
 import {busyboxTar} from './fixtures.js'
 import {padding, tarEnd, tarHeader} from '../../src/libpod/container/tar-out.js'
-
-function expectError(r: Result, code: number, message: RegExp): void {
-  expect(r.code, r.stderr).to.equal(code)
-  const lines = r.stderr.trim().split('\n')
-  expect(lines, r.stderr).to.have.length(1)
-  expect(lines[0]).to.match(/^Error: /)
-  expect(lines[0]).to.match(message)
-}
 
 /** `tar -tv --numeric-owner` of an (ASCII) tar stream: "mode uid/gid name[ -> target]" per entry. */
 function listTar(data: string | Buffer): string[] {

@@ -5,6 +5,7 @@ import {chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {expect} from 'chai'
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const BIN = path.join(REPO, 'bin/run.js')
@@ -248,4 +249,13 @@ export class Containers {
   spawnIo(args: string[]): ChildProcessWithoutNullStreams {
     return this.env.spawn(args, {stdin: 'pipe'}) as ChildProcessWithoutNullStreams
   }
+}
+
+/** A failure Podman's way: its exit code and one line `Error: ...` matching `message`. */
+export function expectError(r: Result, code: number, message: RegExp): void {
+  expect(r.code, r.stderr).to.equal(code)
+  const lines = r.stderr.trim().split('\n')
+  expect(lines, r.stderr).to.have.length(1)
+  expect(lines[0]).to.match(/^Error: /)
+  expect(lines[0]).to.match(message)
 }

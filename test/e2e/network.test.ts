@@ -7,7 +7,7 @@ import {execFileSync} from 'node:child_process'
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:net'
 import path from 'node:path'
-import {Containers, Env, processes, unavailable, waitUntil, type Mode, type Result} from './helpers.js'
+import {Containers, Env, processes, unavailable, waitUntil, type Mode, type Result, expectError} from './helpers.js'
 import {busyboxTar} from './fixtures.js'
 
 /** A port the kernel says is free now. */
@@ -37,12 +37,6 @@ async function fetchUntil(url: string, ms = 20000): Promise<string> {
     if (Date.now() > end) throw new Error(`${url} did not answer: ${last}`)
     await new Promise(r => setTimeout(r, 50))
   }
-}
-
-function expectError(r: Result, code: number, re: RegExp): void {
-  expect(r.code, r.stderr).to.equal(code)
-  expect(r.stderr.trim().split('\n'), r.stderr).to.have.length(1)
-  expect(r.stderr).to.match(re)
 }
 
 const HTTPD = (text: string) => ['sh', '-c', `mkdir -p /www && echo ${text} > /www/index.html && exec httpd -f -p 8080 -h /www`]

@@ -9,22 +9,13 @@ import {expect} from 'chai'
 import {execFileSync} from 'node:child_process'
 import {existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
-import {Env, TEST_USER, unavailable, type Mode, type Result} from './helpers.js'
+import {Env, TEST_USER, unavailable, type Mode, type Result, expectError} from './helpers.js'
 import {busyboxRootfs, tarOf} from './fixtures.js'
 
 /** Exit code of a spawned peapod. */
 function exited(p: import('node:child_process').ChildProcess): Promise<number> {
   if (p.exitCode !== null) return Promise.resolve(p.exitCode)
   return new Promise(resolve => p.once('exit', code => resolve(code ?? 128)))
-}
-
-/** A failure Podman's way: exit code and a single `Error: ...` line. */
-function expectError(r: Result, code: number, message: RegExp): void {
-  expect(r.code, r.stderr).to.equal(code)
-  const lines = r.stderr.trim().split('\n')
-  expect(lines, r.stderr).to.have.length(1)
-  expect(lines[0]).to.match(/^Error: /)
-  expect(lines[0]).to.match(message)
 }
 
 function subuidStart(user: string): number {

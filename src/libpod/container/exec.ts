@@ -46,8 +46,8 @@ import {hostBoundingSet} from '../spec/caps.js'
 import {parseEnvFile, parseEnvList} from '../spec/env.js'
 import type {OciCapabilities, OciProcess} from '../spec/oci.js'
 import {getExecUser, readUserFiles} from '../spec/user.js'
-import {pidAlive} from '../storage/layers.js'
 import {ContainerStateImproper} from './errors.js'
+import {ACTIVE, monitorAlive} from './liveness.js'
 import {containerPaths} from './paths.js'
 import type {Container, ContainerConfig} from './types.js'
 
@@ -79,17 +79,6 @@ export function newExecId(): string {
   return b.toString('hex')
 }
 
-const ACTIVE = new Set(['running', 'paused', 'stopping'])
-
-function monitorAlive(c: Container): boolean {
-  const pid = c.state.monitorPid
-  if (!pid || !pidAlive(pid)) return false
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('conmon')
-  } catch {
-    return false
-  }
-}
 
 /** The container, checked to be running (its state synced if its monitor died). */
 export async function execTarget(rt: Runtime, nameOrId: string): Promise<Container> {

@@ -1,7 +1,7 @@
 // The rest of the lifecycle: kill, stop, wait, cleanup (the monitor's exit
 // command), remove, and noticing a monitor that died (SIGKILL) so that a
 // container is never reported running forever.
-import {existsSync, readFileSync, rmSync, watch, writeFileSync} from 'node:fs'
+import {existsSync, rmSync, watch, writeFileSync} from 'node:fs'
 import {constants} from 'node:os'
 import path from 'node:path'
 import {InvalidArgument, NameInUse, NoSuchContainer} from '../errors.js'
@@ -10,7 +10,7 @@ import {readJson} from '../state/atomic.js'
 import {unmountRootfs} from '../storage/mount.js'
 import {releaseMounts} from '../volume/prepare.js'
 import {removeAnonymousVolumes} from '../volume/usage.js'
-import {pidAlive} from '../storage/layers.js'
+import {ACTIVE, monitorAlive} from './liveness.js'
 import {containerPaths} from './paths.js'
 import {ContainerStateImproper, DependencyExists} from './errors.js'
 import {InfraContainerRemoval} from '../pod/errors.js'
@@ -22,7 +22,6 @@ export {ContainerStateImproper, DependencyExists}
 
 interface ExitStatus { exitCode: number; finishedAt: string; error?: string; oomKilled?: boolean }
 
-const ACTIVE = new Set(['running', 'paused', 'stopping'])
 
 /** Signal name or number → the name runc takes (KILL, TERM, 9 …). */
 export function normalizeSignal(sig: string): string {
@@ -35,15 +34,6 @@ export function normalizeSignal(sig: string): string {
   return s
 }
 
-function monitorAlive(rt: Runtime, c: Container): boolean {
-  const pid = c.state.monitorPid
-  if (!pid || !pidAlive(pid)) return false
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('conmon')
-  } catch {
-    return false
-  }
-}
 
 /** True when this process can run the OCI runtime and unmount (root, or inside our user namespace). */
 function inNamespace(rt: Runtime): boolean {
@@ -56,7 +46,7 @@ function inNamespace(rt: Runtime): boolean {
  * monitor wrote one). Cheap when nothing is wrong: one kill(pid, 0).
  */
 export async function syncContainer(rt: Runtime, c: Container): Promise<Container> {
-  if (!ACTIVE.has(c.state.status) || monitorAlive(rt, c)) return c
+  if (!ACTIVE.has(c.state.status) || monitorAlive(c)) return c
   const p = containerPaths(rt, c.config.id)
   const state = await rt.containers.update(c.config.id, s => {
     if (!ACTIVE.has(s.status)) return s
@@ -127,7 +117,7 @@ export function waitForState(rt: Runtime, id: string, done: (s: ContainerState) 
     // A monitor killed outright writes nothing: notice it on this slow tick.
     const liveness = setInterval(() => {
       const c = rt.containers.read(id)
-      if (c && ACTIVE.has(c.state.status) && !monitorAlive(rt, c)) void syncContainer(rt, c).then(check)
+      if (c && ACTIVE.has(c.state.status) && !monitorAlive(c)) void syncContainer(rt, c).then(check)
     }, 500)
     check()
   })
@@ -287,7 +277,7 @@ export async function cleanupContainer(rt: Runtime, id: string, opts: {fromSync?
   await rt.containers.locked(id, async () => {
     const c = rt.containers.read(id)
     if (!c) return
-    if (ACTIVE.has(c.state.status) && !opts.fromSync && monitorAlive(rt, c) && !existsSync(p.exitFile)) return
+    if (ACTIVE.has(c.state.status) && !opts.fromSync && monitorAlive(c) && !existsSync(p.exitFile)) return
     const exit = readJson<ExitStatus>(p.exitFile)
     if (exit || ACTIVE.has(c.state.status)) {
       rt.containers.updateHeld(id, s => ACTIVE.has(s.status) || exit

@@ -10,13 +10,13 @@ import {parseConfig} from '../image/inspect.js'
 import type {Runtime} from '../runtime.js'
 import {getExecUser} from '../spec/user.js'
 import {isMounted, mountRootfs, rootfsDirs, unmountRootfs} from '../storage/mount.js'
+import {ACTIVE} from './liveness.js'
 import {ContainerStateImproper} from './errors.js'
 import {FsRoot, type RootMount, fdPath, split} from './fsroot.js'
 import {syncContainer} from './ops.js'
 import {containerPaths} from './paths.js'
 import type {Container} from './types.js'
 
-const ACTIVE = new Set(['running', 'paused', 'stopping'])
 
 export interface ContainerFs {
   container: Container

@@ -1,9 +1,9 @@
 // Network settings: containers.conf [network] (default network and subnet,
 // subnet pools, config dir) and where the helper binaries live.
-import {accessSync, constants} from 'node:fs'
 import path from 'node:path'
 import {get, loadLayered, type Table} from '../config/toml.js'
 import type {Runtime} from '../runtime.js'
+import {executable} from '../util/executable.js'
 
 export interface NetworkSettings {
   defaultNetwork: string
@@ -49,14 +49,6 @@ export function networkSettings(rt: Runtime): NetworkSettings {
   return s
 }
 
-function executable(p: string): boolean {
-  try {
-    accessSync(p, constants.X_OK)
-    return true
-  } catch {
-    return false
-  }
-}
 
 /** A helper (netavark, aardvark-dns) from helper_binaries_dir, or a program (slirp4netns, pasta) from PATH. */
 export function findBinary(rt: Runtime | undefined, name: string): string | undefined {

@@ -1,9 +1,10 @@
 // Choosing the OCI runtime: --runtime / containers.conf, else the first of
 // crun and runc that can run here. crun refuses hybrid cgroup v1/v2 hosts
 // ("cgroups in hybrid mode not supported"), so it is skipped on them.
-import {accessSync, constants, existsSync, statfsSync} from 'node:fs'
+import {existsSync, statfsSync} from 'node:fs'
 import path from 'node:path'
 import {RuntimeFailure} from '../errors.js'
+import {executable} from '../util/executable.js'
 
 const SEARCH = ['/usr/local/bin', '/usr/local/sbin', '/usr/bin', '/usr/sbin', '/bin', '/sbin', '/usr/libexec/podman', '/usr/lib/cri-o-runc/sbin']
 const CGROUP2_MAGIC = 0x63677270
@@ -13,14 +14,6 @@ export interface OciRuntime {
   path: string
 }
 
-function executable(p: string): boolean {
-  try {
-    accessSync(p, constants.X_OK)
-    return true
-  } catch {
-    return false
-  }
-}
 
 function findBinary(name: string, configured: Record<string, string[]>): string | undefined {
   const candidates = [...(configured[name] ?? []), ...SEARCH.map(d => path.join(d, name))]

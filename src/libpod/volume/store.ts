@@ -186,10 +186,11 @@ export class VolumeStore {
       rmSync(dir, {recursive: true, force: true})
       mkdirSync(dir, {recursive: true, mode: 0o700})
       mkdirSync(this.dataDir(name), {mode: 0o755})
-      if (uid !== undefined || gid !== undefined) {
-        chownSync(dir, uid ?? 0, gid ?? 0)
-        chownSync(this.dataDir(name), uid ?? 0, gid ?? 0)
-      }
+      // Only _data (what containers see) gets the owner: Podman chowns the
+      // volume's own dir too, but then its document (0700 dir of a mapped ID)
+      // could not be read by the read-only commands that run outside the
+      // user namespace (volume ls/inspect).
+      if (uid !== undefined || gid !== undefined) chownSync(this.dataDir(name), uid ?? 0, gid ?? 0)
       writeJsonAtomic(this.docPath(name), doc)
       return {doc, created: true}
     })

@@ -10,18 +10,8 @@ import {sha256, type ImageDoc} from '../images.js'
 import {commitImage} from '../manage.js'
 import {goMarshal} from './gojson.js'
 
-export const MEDIA = {
-  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-  ociIndex: 'application/vnd.oci.image.index.v1+json',
-  ociConfig: 'application/vnd.oci.image.config.v1+json',
-  ociLayer: 'application/vnd.oci.image.layer.v1.tar',
-  ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
-  ociLayerZstd: 'application/vnd.oci.image.layer.v1.tar+zstd',
-  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
-  dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-  dockerConfig: 'application/vnd.docker.container.image.v1+json',
-  dockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
-} as const
+import {MEDIA} from '../media-types.js'
+export {MEDIA}
 
 export interface ArchiveLayer {
   /** Opens the layer blob (plain or compressed). */
