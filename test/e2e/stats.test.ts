@@ -53,6 +53,7 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
         expectError(env.run(['stats', '--no-stream']), 125, ROOTLESS_V1)
         expectError(env.run(['container', 'stats', '--no-stream', 'mem']), 125, ROOTLESS_V1)
         expectError(env.run(['stats', '--no-stream', 'nosuch']), 125, ROOTLESS_V1)
+        expectError(env.run(['pod', 'stats', '--no-stream']), 125, /^Error: pod stats is not supported in rootless mode without cgroups v2$/)
       })
       return
     }
@@ -130,6 +131,29 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
         /^Error: unable to get list of containers: unable to look up container nosuch: no container with name or ID "nosuch" found: no such container$/)
       expectError(env.run(['stats', '--no-stream', '-a', 'mem']), 125, /^Error: --all, --latest and containers cannot be used together$/)
       expectError(env.run(['stats', '--no-stream', '-i', '0']), 125, /^Error: invalid interval, must be a positive number greater zero$/)
+    })
+
+    it('pod stats: a row per container, "--" for a stopped pod, header before any format', () => {
+      env.ok(['pod', 'create', '--name', 'p1'])
+      env.ok(['run', '-d', '--pod', 'p1', '--name', 'p1c', 'bb', 'sleep', '100000'])
+      env.ok(['pod', 'create', '--name', 'p2'])
+      const podId = env.ok(['pod', 'inspect', '-f', '{{.Id}}', 'p1']).trim()
+      const lines = env.ok(['pod', 'stats', '--no-stream', 'p1']).trimEnd().split('\n')
+      expect(lines[0]).to.match(/^POD\s+CID\s+NAME\s+CPU %\s+MEM USAGE\/ LIMIT\s+MEM %\s+NET IO\s+BLOCK IO\s+PIDS$/)
+      expect(lines).to.have.length(3)
+      const row = lines.find(l => /\sp1c\s/.test(l))!.split(/\s{2,}/)
+      expect(row[0]).to.equal(podId.slice(0, 12))
+      expect(row[4]).to.match(/^\S+B \/ \S+GB$/)
+      expect(row[8]).to.equal('1')
+      // Not running: Podman's pod stats prints "--" for zeros.
+      const json = JSON.parse(env.ok(['pod', 'stats', '--no-stream', '--format', 'json', 'p2']))
+      expect(json).to.have.length(1)
+      expect(json[0]).to.include({CPU: '--', MemUsage: '-- / --', MemUsageBytes: '-- / --', Mem: '--', NetIO: '-- / --', BlockIO: '-- / --', PIDS: '--'})
+      expect(Object.keys(json[0])).to.deep.equal(['CPU', 'MemUsage', 'MemUsageBytes', 'Mem', 'NetIO', 'BlockIO', 'PIDS', 'Pod', 'CID', 'Name'])
+      expect(env.ok(['pod', 'stats', '--no-stream', '--format', '{{.Name}} {{.PIDS}}', 'p1']).split('\n')[0]).to.equal('NAME PIDS')
+      expectError(env.run(['pod', 'stats', '--no-stream', 'nosuch']), 125, /^Error: unable to get list of pods: no pod with name or ID nosuch found: no such pod$/)
+      expectError(env.run(['pod', 'stats', '-a', 'p1']), 125, /^Error: --all, --latest and arguments cannot be used together$/)
+      env.ok(['pod', 'rm', '-f', '-t', '0', 'p1', 'p2'])
     })
 
     it('-l reports the latest container', () => {
