@@ -77,10 +77,15 @@ export async function podStatsReport(rt: Runtime, names: string[], opts: PodStat
 export const POD_STATS_ROW = '{{.Pod}}\t{{.CID}}\t{{.Name}}\t{{.CPU}}\t{{.MemUsage}}\t{{.Mem}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDS}}'
 const HEADERS = {CPU: 'CPU %', MemUsage: 'MEM USAGE/ LIMIT', MemUsageBytes: 'MEM USAGE/ LIMIT', Mem: 'MEM %', PIDS: 'PIDS'}
 
-/** Podman prints JSON with a five-space indent here, and nothing at all for no rows otherwise. */
+/** Podman prints JSON with a five-space indent here. */
 export function renderPodStats(rows: PodStatsReport[], format?: string): string {
   if (format !== undefined && isJSONFormat(format)) return JSON.stringify(rows, null, 5) + '\n'
-  if (!rows.length) return ''
+  // Podman's default table shows a row of "--" when there is nothing to show; a --format shows nothing.
+  if (!rows.length && format !== undefined) return ''
   const tmpl = compileFormat(format ?? POD_STATS_ROW, 'stats')
+  if (!rows.length) {
+    const dashes = {CPU: '--', MemUsage: '--', MemUsageBytes: '--', Mem: '--', NetIO: '--', BlockIO: '--', PIDS: '--', Pod: '--', CID: '--', Name: '--'}
+    return tabwriteText(tmpl.execute([headerRow(dashes, HEADERS), dashes]))
+  }
   return tabwriteText(tmpl.execute([headerRow(rows[0], HEADERS)]) + tmpl.execute(rows))
 }
