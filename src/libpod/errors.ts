@@ -21,6 +21,8 @@ export class ConfigError extends PeapodError {}
 export class LockError extends PeapodError {}
 export class RootlessSetupError extends PeapodError {}
 export class StorageError extends PeapodError {}
+/** The host can't do what was asked (e.g. rootless stats on cgroup v1). */
+export class Unsupported extends PeapodError {}
 
 /** The OCI runtime failed. */
 export class RuntimeFailure extends PeapodError {}

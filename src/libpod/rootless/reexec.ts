@@ -22,6 +22,8 @@ const OUTSIDE = new Set([
   // exec enters the namespace itself, for the runtime only (one Node start
   // instead of two); mount must fail outside `peapod unshare`, as Podman's.
   'exec', 'container exec', 'mount', 'container mount', 'port', 'container port',
+  // stats reads cgroup and /proc files; rootless on cgroup v1 it only refuses.
+  'stats', 'container stats', 'pod stats',
 ])
 
 export function needsUserNamespace(argv: string[]): boolean {
