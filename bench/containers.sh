@@ -26,8 +26,8 @@ as "$PP run --name lg bb sh -c 'seq 1 100000' >/dev/null"; have_podman && as "$P
 ucompare logs-100k "$PP logs lg" "$PM logs lg 2>/dev/null" --warmup 1
 
 # 20 parallel run --rm
-ucompare parallel-20 "bash -c 'for i in \$(seq 20); do $PP run --rm bb true & done; wait'" \
-  "bash -c 'for i in \$(seq 20); do $PM run --rm --network=none bb true 2>/dev/null & done; wait'" --runs 3
+RUNS=3 ucompare parallel-20 "bash -c 'for i in \$(seq 20); do $PP run --rm --network=none bb true & done; wait'" \
+  "bash -c 'for i in \$(seq 20); do $PM run --rm --network=none bb true 2>/dev/null & done; wait'"
 
 # memory per running container: PSS of the monitor and the runtime waiting on it
 as "for i in \$(seq 10); do $PP run -d bb sleep 1000 >/dev/null; done"

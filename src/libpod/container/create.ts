@@ -1,6 +1,6 @@
 // `create`: resolve the image, reserve name and ID, prepare the rootfs and
 // write the container's documents. Nothing runs yet.
-import {InvalidArgument, NoSuchImage} from '../errors.js'
+import {InvalidArgument, NameInUse, NoSuchImage} from '../errors.js'
 import {normalizeCapability, parseEnvFile, parseSecurityOpts, parseSignal, parseTmpfsSpec, parseUlimit} from '../spec/index.js'
 import {addEnvEntry, parseEnvList} from '../spec/env.js'
 import type {Runtime} from '../runtime.js'
@@ -174,7 +174,7 @@ export async function createContainer(rt: Runtime, opts: CreateOptions): Promise
   // Under the store lock so that `rmi` sees the container as a user of its image.
   await rt.store.locked(() => {
     if (!rt.store.images.exists(image.id)) throw new NoSuchImage(`${opts.image}: image not known`)
-    store.reserveName(name, id)
+    reserveGivenOrRandom(store, config, opts.name === undefined)
     try {
       createRootfs(rt.store, store.containerDir(id), image.layers)
       store.create(config, {status: 'created', restartCount: 0})
@@ -184,6 +184,19 @@ export async function createContainer(rt: Runtime, opts: CreateOptions): Promise
     }
   })
   return config
+}
+
+/** Reserves the container's name; a generated one that is taken is drawn again, as Podman does. */
+function reserveGivenOrRandom(store: ContainerStore, config: ContainerConfig, generated: boolean): void {
+  for (let tries = 0; ; tries++) {
+    try {
+      store.reserveName(config.name, config.id)
+      return
+    } catch (e) {
+      if (!generated || !(e instanceof NameInUse) || tries >= 100) throw e
+      config.name = randomName()
+    }
+  }
 }
 
 /** --health-* (validated before anything is written), else the image's HEALTHCHECK. */
