@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-$SUDO apt-get install -y -qq runc uidmap catatonit busybox-static attr >/dev/null
+$SUDO apt-get install -y -qq --no-install-recommends runc uidmap catatonit busybox-static attr \
+  slirp4netns netavark aardvark-dns iptables golang-github-containers-common >/dev/null
 # A user needs subordinate IDs for rootless use (Debian's useradd adds them).
 if [ "$(id -u)" -ne 0 ] && ! grep -q "^$(id -un):" /etc/subuid; then
   $SUDO usermod --add-subuids 100000-165535 --add-subgids 100000-165535 "$(id -un)"
