@@ -187,7 +187,9 @@ describe('container reliability', function () {
         const screen = () => tmux('capture-pane', '-p', '-t', 'tty')
         const shows = (what: string, re: RegExp) => waitUntil(what, () => re.test(screen()), 30000)
         try {
-          tmux('-f', conf, 'new-session', '-d', '-s', 'tty', '-x', '80', '-y', '24', ct.shellCommand(['run', '-it', '--rm', '--name', 'tty', 'bb', 'sh']))
+          // (the pane's shell reports run's exit code: tmux 3.3 can miss the
+          // SIGCHLD of a pane process whose terminal closed first, leaving a zombie)
+          tmux('-f', conf, 'new-session', '-d', '-s', 'tty', '-x', '80', '-y', '24', `${ct.shellCommand(['run', '-it', '--rm', '--name', 'tty', 'bb', 'sh'])}; echo EXIT=$?`)
           await shows('the shell prompt', /^\/ #\s*$/m)
           tmux('send-keys', '-t', 'tty', 'echo hello-$((6*7)); tty', 'Enter')
           await shows('the command\'s output', /^hello-42\n\/dev\/pts\/0$/m)
@@ -198,9 +200,7 @@ describe('container reliability', function () {
           await shows('the new size', /^30 100$/m)
           // Ctrl-D ends the shell; run exits 0 and removes the container (--rm)
           tmux('send-keys', '-t', 'tty', 'C-d')
-          // (tmux marks the pane dead when its terminal closes, and has the exit status a moment later)
-          const status = await waitUntil('the pane\'s exit status', () => tmux('display', '-p', '-t', 'tty', '#{pane_dead}:#{pane_dead_status}').trim().match(/^1:(\d+)$/), 30000)
-          expect(status[1]).to.equal('0')
+          await shows('run\'s exit code', /^EXIT=0$/m)
         } finally {
           spawnSync('tmux', ['-L', sock, 'kill-server'])
           rmSync(path.dirname(conf), {recursive: true, force: true})
