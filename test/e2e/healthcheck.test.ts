@@ -107,14 +107,14 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
     })
 
     it('rejects bad --health-* values with Podman\'s messages, creating nothing', () => {
-      const bad = (args: string[], msg: string) => expect(env.run(['create', '--name', 'bad', ...args, 'bb', 'true'])).to.deep.include({code: 125, stderr: `Error: ${msg}\n`})
+      const bad = (args: string[], msg: string) => expect(env.run(['create', '--name', 'broken', ...args, 'bb', 'true'])).to.deep.include({code: 125, stderr: `Error: ${msg}\n`})
       bad(['--health-cmd', 'true', '--health-retries', '0'], 'healthcheck-retries must be greater than 0')
       bad(['--health-cmd', 'true', '--health-interval', 'bogus'], 'invalid healthcheck-interval: time: invalid duration "bogus"')
       bad(['--health-cmd', 'true', '--health-interval', '1'], 'invalid healthcheck-interval: time: missing unit in duration "1"')
       bad(['--health-cmd', 'true', '--health-timeout', 'bogus'], 'invalid healthcheck-timeout: time: invalid duration "bogus"')
       bad(['--health-cmd', 'true', '--health-start-period', '-1s'], 'healthcheck-start-period must be 0 seconds or greater')
       bad(['--health-cmd', 'true', '--health-on-failure', 'bogus'], 'invalid on-failure action "bogus" for health check: supported actions are none,kill,restart,stop')
-      expect(env.run(['container', 'exists', 'bad']).code).to.equal(1)
+      expect(env.run(['container', 'exists', 'broken']).code).to.equal(1)
       // interval options without a command are ignored, as Podman
       env.ok(['create', '--name', 'nocmd', '--health-interval', '5s', 'bb', 'true'])
       expect(env.ok(['inspect', '--format', '{{json .State.Health}}', 'nocmd'])).to.equal('{"Status":"","FailingStreak":0,"Log":null}\n')
