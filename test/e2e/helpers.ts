@@ -4,6 +4,7 @@ import {execFileSync, spawn, spawnSync, type ChildProcessWithoutNullStreams} fro
 import {chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import {createServer} from 'node:net'
 import {fileURLToPath} from 'node:url'
 import {expect} from 'chai'
 
@@ -258,4 +259,33 @@ export function expectError(r: Result, code: number, message: RegExp): void {
   expect(lines, r.stderr).to.have.length(1)
   expect(lines[0]).to.match(/^Error: /)
   expect(lines[0]).to.match(message)
+}
+
+/** A port the kernel says is free now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as {port: number}).port
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+/** GETs a URL until it answers 200 (the server in the container needs a moment), bounded. */
+export async function fetchUntil(url: string, ms = 20000): Promise<string> {
+  const end = Date.now() + ms
+  let last = ''
+  for (;;) {
+    try {
+      const r = await fetch(url, {signal: AbortSignal.timeout(2000)})
+      if (r.ok) return await r.text()
+      last = `HTTP ${r.status}`
+    } catch (e) {
+      last = (e as Error).message
+    }
+    if (Date.now() > end) throw new Error(`${url} did not answer: ${last}`)
+    await new Promise(r => setTimeout(r, 50))
+  }
 }

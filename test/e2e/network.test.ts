@@ -7,37 +7,8 @@ import {execFileSync} from 'node:child_process'
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:net'
 import path from 'node:path'
-import {Containers, Env, processes, unavailable, waitUntil, type Mode, type Result, expectError} from './helpers.js'
+import {Containers, Env, processes, unavailable, waitUntil, type Mode, expectError, fetchUntil, freePort} from './helpers.js'
 import {busyboxTar} from './fixtures.js'
-
-/** A port the kernel says is free now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as {port: number}).port
-      s.close(() => resolve(port))
-    })
-  })
-}
-
-/** GETs a URL until it answers 200 (the server in the container needs a moment), bounded. */
-async function fetchUntil(url: string, ms = 20000): Promise<string> {
-  const end = Date.now() + ms
-  let last = ''
-  for (;;) {
-    try {
-      const r = await fetch(url, {signal: AbortSignal.timeout(2000)})
-      if (r.ok) return await r.text()
-      last = `HTTP ${r.status}`
-    } catch (e) {
-      last = (e as Error).message
-    }
-    if (Date.now() > end) throw new Error(`${url} did not answer: ${last}`)
-    await new Promise(r => setTimeout(r, 50))
-  }
-}
 
 const HTTPD = (text: string) => ['sh', '-c', `mkdir -p /www && echo ${text} > /www/index.html && exec httpd -f -p 8080 -h /www`]
 

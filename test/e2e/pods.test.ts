@@ -5,39 +5,9 @@
 import {expect} from 'chai'
 import {spawnSync} from 'node:child_process'
 import {existsSync, readdirSync} from 'node:fs'
-import {createServer} from 'node:net'
 import path from 'node:path'
-import {Containers, Env, processes, unavailable, waitUntil, type Mode, type Result, expectError} from './helpers.js'
-
-const expectError125 = (r: Result, re: RegExp) => expectError(r, 125, re)
+import {Containers, Env, processes, unavailable, waitUntil, type Mode, expectError, fetchUntil, freePort} from './helpers.js'
 import {busyboxTar} from './fixtures.js'
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as {port: number}).port
-      s.close(() => resolve(port))
-    })
-  })
-}
-
-async function fetchUntil(url: string, ms = 20000): Promise<string> {
-  const end = Date.now() + ms
-  let last = ''
-  for (;;) {
-    try {
-      const r = await fetch(url, {signal: AbortSignal.timeout(2000)})
-      if (r.ok) return await r.text()
-      last = `HTTP ${r.status}`
-    } catch (e) {
-      last = (e as Error).message
-    }
-    if (Date.now() > end) throw new Error(`${url} did not answer: ${last}`)
-    await new Promise(r => setTimeout(r, 50))
-  }
-}
 
 const NETAVARK_LOCK = existsSync('/run/lock') ? '/run/lock/peapod-netavark.flock' : '/tmp/peapod-netavark.flock'
 
@@ -167,23 +137,23 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
 
     it('bad input: one line, exit 125, nothing half created', async () => {
       const count = () => env.ok(['ps', '-a', '-q']).split('\n').filter(Boolean).length
-      expectError125(env.run(['run', '--pod', 'nosuch', 'bb', 'true']), /no pod with name or ID nosuch found: no such pod/)
+      expectError(env.run(['run', '--pod', 'nosuch', 'bb', 'true']), 125, /no pod with name or ID nosuch found: no such pod/)
       expect(count()).to.equal(0)
       env.ok(['pod', 'create', '--name', 'bad'])
-      expectError125(env.run(['run', '--pod', 'bad', '-p', '9999:80', 'bb', 'true']),
+      expectError(env.run(['run', '--pod', 'bad', '-p', '9999:80', 'bb', 'true']), 125,
         /^Error: invalid config provided: published or exposed ports must be defined when the pod is created: network cannot be configured when it is shared with a pod$/m)
       expect(count()).to.equal(1)
-      expectError125(env.run(['pod', 'create', '--name', 'bad']), /name "bad" is in use: pod already exists/)
+      expectError(env.run(['pod', 'create', '--name', 'bad']), 125, /name "bad" is in use: pod already exists/)
       expect(env.ok(['pod', 'ps', '-q']).trim().split('\n')).to.have.length(1)
       expect(count()).to.equal(1)
       env.ok(['run', '-d', '--pod', 'bad', 'bb', 'sleep', '1000'])
-      expectError125(env.run(['pod', 'rm', 'bad']), /cannot remove container [0-9a-f]+ as it is running/)
+      expectError(env.run(['pod', 'rm', 'bad']), 125, /cannot remove container [0-9a-f]+ as it is running/)
       expect(podStatus('bad')).to.equal('Running 2')
-      expectError125(env.run(['rm', '-f', JSON.parse(env.ok(['pod', 'inspect', 'bad'])).InfraContainerID]), /infra container of pod/)
-      expectError125(env.run(['create', '--pod', 'new:half', 'nosuchimage']), /nosuchimage/)
+      expectError(env.run(['rm', '-f', JSON.parse(env.ok(['pod', 'inspect', 'bad'])).InfraContainerID]), 125, /infra container of pod/)
+      expectError(env.run(['create', '--pod', 'new:half', 'nosuchimage']), 125, /nosuchimage/)
       expect(env.run(['pod', 'exists', 'half']).code).to.equal(1)
-      expectError125(env.run(['pod', 'create', '--share', 'bogus']), /invalid kernel namespace to share: bogus/)
-      expectError125(env.run(['pod', 'stop', 'nosuch']), /no pod with name or ID nosuch found: no such pod/)
+      expectError(env.run(['pod', 'create', '--share', 'bogus']), 125, /invalid kernel namespace to share: bogus/)
+      expectError(env.run(['pod', 'stop', 'nosuch']), 125, /no pod with name or ID nosuch found: no such pod/)
       expect(env.ok(['pod', 'ps', '-q']).trim().split('\n')).to.have.length(1)
       env.ok(['pod', 'rm', '-f', '-t', '0', 'bad'])
       await expectNothingLeft()

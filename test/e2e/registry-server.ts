@@ -11,22 +11,13 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import {gzipSync} from 'node:zlib'
+import {freePort} from './helpers.js'
 
 const live = new Set<ChildProcess>()
 process.on('exit', () => {
   for (const p of live) p.kill('SIGKILL')
 })
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer()
-    s.on('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 /** Resolves once something accepts connections on the port (polls connect, no fixed sleeps). */
 export async function waitForPort(port: number, proc?: ChildProcess, timeoutMs = 15000): Promise<void> {

@@ -12,7 +12,7 @@ import {healthConfigFromFlags, healthConfigFromImage, parseOnFailure, type Healt
 import {randomName} from './names.js'
 import {ContainerStore} from './store.js'
 import {podMembership} from '../pod/member.js'
-import type {ContainerConfig, MountSpec} from './types.js'
+import type {ContainerConfig} from './types.js'
 
 export interface CreateOptions {
   image: string

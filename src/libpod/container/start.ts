@@ -10,7 +10,7 @@ import {ContainerStateImproper} from './errors.js'
 import {parseConfig} from '../image/inspect.js'
 import {resolveRuntime} from '../oci/runtime.js'
 import type {Runtime} from '../runtime.js'
-import {generateSpec, specToJSON, type NetworkMode} from '../spec/index.js'
+import {generateSpec, specToJSON} from '../spec/index.js'
 import {mountRootfs, unmountRootfs} from '../storage/mount.js'
 import {prepareMounts} from '../volume/prepare.js'
 import {prepareContainerNetwork, teardownByRunDir} from '../network/index.js'
@@ -21,12 +21,6 @@ import {containerPaths, type ContainerPaths} from './paths.js'
 import type {Container, ContainerConfig} from './types.js'
 
 const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url))
-
-function networkMode(net: string): NetworkMode {
-  if (net === 'host') return 'host'
-  if (net.startsWith('ns:')) return net as NetworkMode
-  return 'none'
-}
 
 /** The OCI runtime binary a container uses and its global args. */
 export function runtimeFor(rt: Runtime, c: ContainerConfig): {path: string; args: string[]} {

@@ -3,18 +3,17 @@
 // atomically by creating names/<name> with O_EXCL, so two parallel
 // `create --name x` can never both win.
 import {randomBytes} from 'node:crypto'
-import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync, rmSync, statSync} from 'node:fs'
 import path from 'node:path'
 import {InvalidArgument, NameInUse, NoSuchContainer} from '../errors.js'
 import {readJson, writeJsonAtomic} from '../state/atomic.js'
 import {withLock} from '../state/lock.js'
+import {NameReservations} from '../state/names.js'
 import type {Container, ContainerConfig, ContainerState} from './types.js'
-
-const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/
 
 export class ContainerStore {
   readonly dir: string
-  private readonly names: string
+  private readonly names: NameReservations
   /**
    * Containers' locks live apart from their documents: a lock taken (or
    * waited for) while another command removes the container must neither
@@ -24,7 +23,8 @@ export class ContainerStore {
 
   constructor(graphRoot: string) {
     this.dir = path.join(graphRoot, 'containers')
-    this.names = path.join(graphRoot, 'names')
+    this.names = new NameReservations(path.join(graphRoot, 'names'), id => existsSync(path.join(this.containerDir(id), 'config.json')),
+      (name, holder) => new NameInUse(`the container name "${name}" is already in use by ${holder}. You have to remove that container to be able to reuse that name: that name is already in use`))
     this.locks = path.join(graphRoot, 'container-locks')
   }
 
@@ -42,42 +42,13 @@ export class ContainerStore {
 
   /** Reserves the name; throws NameInUse when another container holds it. */
   reserveName(name: string, id: string): void {
-    if (!NAME.test(name)) throw new InvalidArgument(`names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument`)
-    mkdirSync(this.names, {recursive: true})
-    const file = path.join(this.names, name)
-    let fd: number
-    try {
-      fd = openSync(file, 'wx')
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
-      const holder = readFileSync(file, 'utf8').trim()
-      // A reservation whose container document never got written (crash) is stale.
-      if (holder && !existsSync(path.join(this.containerDir(holder), 'config.json')) && this.reservationIsStale(file)) {
-        rmSync(file, {force: true})
-        return this.reserveName(name, id)
-      }
-      throw new NameInUse(`the container name "${name}" is already in use by ${holder}. You have to remove that container to be able to reuse that name: that name is already in use`)
-    }
-    writeSync(fd, id)
-    closeSync(fd)
-  }
-
-  private reservationIsStale(file: string): boolean {
-    try {
-      return Date.now() - statSync(file).mtimeMs > 30_000
-    } catch {
-      return true
-    }
+    this.names.reserve(name, id)
   }
 
   releaseName(name: string, id: string): void {
-    const file = path.join(this.names, name)
-    try {
-      if (readFileSync(file, 'utf8').trim() === id) rmSync(file, {force: true})
-    } catch {
-      // already released
-    }
+    this.names.release(name, id)
   }
+
 
   /** Writes a new container's documents (name already reserved). */
   create(config: ContainerConfig, state: ContainerState): void {
@@ -124,10 +95,9 @@ export class ContainerStore {
 
   find(nameOrId: string): Container | undefined {
     if (/^[0-9a-f]{64}$/.test(nameOrId) && this.exists(nameOrId)) return this.read(nameOrId)
-    const nameFile = path.join(this.names, nameOrId)
-    if (NAME.test(nameOrId) && existsSync(nameFile)) {
-      const id = readFileSync(nameFile, 'utf8').trim()
-      const c = this.read(id)
+    const holder = this.names.holder(nameOrId)
+    if (holder) {
+      const c = this.read(holder)
       if (c) return c
     }
     if (/^[0-9a-f]+$/.test(nameOrId) && existsSync(this.dir)) {

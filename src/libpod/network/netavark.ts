@@ -29,7 +29,7 @@ function netavarkCommand(rt: Runtime, verb: 'setup' | 'teardown', netns: string,
   return [netavark, args]
 }
 
-function failure(verb: string, e: unknown): NetworkFailure {
+function failure(e: unknown): NetworkFailure {
   const err = e as {stdout?: string; stderr?: string; message: string}
   let msg = ''
   for (const text of [err.stdout, err.stderr]) {
@@ -64,7 +64,7 @@ async function netavark(rt: Runtime, verb: 'setup' | 'teardown', netns: string, 
     const {stdout} = await run('flock', ['-o', lock, file, ...args], {input: JSON.stringify(input)})
     return stdout
   } catch (e) {
-    throw failure(verb, e)
+    throw failure(e)
   }
 }
 

@@ -1,25 +1,25 @@
 // The pod index: pods/<id>/pod.json, one document per pod written
 // atomically, a lock per pod, and names reserved with O_EXCL (as containers').
 import {randomBytes} from 'node:crypto'
-import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync, rmSync} from 'node:fs'
 import path from 'node:path'
 import {InvalidArgument} from '../errors.js'
 import type {Runtime} from '../runtime.js'
 import {readJson, writeJsonAtomic} from '../state/atomic.js'
 import {withLock} from '../state/lock.js'
+import {NameReservations} from '../state/names.js'
 import {NoSuchPod, PodExists} from './errors.js'
 import type {PodConfig} from './types.js'
 
-const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/
-
 export class PodStore {
   readonly dir: string
-  private readonly names: string
+  private readonly names: NameReservations
   private readonly locks: string
 
   constructor(graphRoot: string) {
     this.dir = path.join(graphRoot, 'pods')
-    this.names = path.join(graphRoot, 'pod-names')
+    this.names = new NameReservations(path.join(graphRoot, 'pod-names'), id => existsSync(this.docFile(id)),
+      name => new PodExists(`adding pod to state: name "${name}" is in use: pod already exists`))
     this.locks = path.join(graphRoot, 'pod-locks')
   }
 
@@ -33,33 +33,11 @@ export class PodStore {
 
   /** Reserves the name; throws PodExists when another pod holds it. */
   reserveName(name: string, id: string): void {
-    if (!NAME.test(name)) throw new InvalidArgument('names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument')
-    mkdirSync(this.names, {recursive: true})
-    const file = path.join(this.names, name)
-    let fd: number
-    try {
-      fd = openSync(file, 'wx')
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
-      const holder = readFileSync(file, 'utf8').trim()
-      // A reservation whose pod never got written (a crash) is stale after a while.
-      if (holder && !existsSync(this.docFile(holder)) && Date.now() - statSync(file).mtimeMs > 30_000) {
-        rmSync(file, {force: true})
-        return this.reserveName(name, id)
-      }
-      throw new PodExists(`adding pod to state: name "${name}" is in use: pod already exists`)
-    }
-    writeSync(fd, id)
-    closeSync(fd)
+    this.names.reserve(name, id)
   }
 
   releaseName(name: string, id: string): void {
-    const file = path.join(this.names, name)
-    try {
-      if (readFileSync(file, 'utf8').trim() === id) rmSync(file, {force: true})
-    } catch {
-      // already released
-    }
+    this.names.release(name, id)
   }
 
   write(config: PodConfig): void {
@@ -81,9 +59,9 @@ export class PodStore {
       const p = this.read(nameOrId)
       if (p) return p
     }
-    const nameFile = path.join(this.names, nameOrId)
-    if (NAME.test(nameOrId) && existsSync(nameFile)) {
-      const p = this.read(readFileSync(nameFile, 'utf8').trim())
+    const holder = this.names.holder(nameOrId)
+    if (holder) {
+      const p = this.read(holder)
       if (p) return p
     }
     if (/^[0-9a-f]+$/.test(nameOrId) && existsSync(this.dir)) {

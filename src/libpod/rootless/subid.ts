@@ -25,7 +25,7 @@ export function readSubIds(file: string, user: string, uid: number): IdRange[] {
 /** Throws a clear, actionable error when the user has no subordinate ID range. */
 export function checkSubIds(uid: number): void {
   const user = userInfo().username
-  for (const [file, kind] of [['/etc/subuid', 'subuids'], ['/etc/subgid', 'subgids']] as const) {
+  for (const file of ['/etc/subuid', '/etc/subgid']) {
     if (readSubIds(file, user, uid).length === 0) {
       throw new RootlessSetupError(
         `no subordinate ID range for user "${user}" in ${file}: add one, e.g. as root ` +

@@ -73,7 +73,7 @@ export class LayerWriter {
 
   /** dest: the layer directory, an absolute path without symlinks. */
   constructor(
-    private readonly dest: string,
+    dest: string,
     private readonly opts: ApplyOptions,
     private readonly split: TarSplitWriter,
   ) {

@@ -30,7 +30,7 @@ export class LayerStore {
   private readonly tmp: string
 
   constructor(
-    private readonly graphRoot: string,
+    graphRoot: string,
     readonly driver: LayerDriver,
     private readonly rootless: boolean,
   ) {
