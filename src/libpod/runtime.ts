@@ -6,17 +6,21 @@ import {lookupImage} from './image/lookup.js'
 import type {ImageDoc} from './image/images.js'
 import {ContainerStore} from './container/store.js'
 import {Store} from './storage/store.js'
+import {log, type Logger} from './util/log.js'
 
 export class Runtime {
   private registriesCache?: string[]
 
   readonly containers: ContainerStore
+  /** The process's logger, at the level --log-level asked for. */
+  readonly logger: Logger = log
 
   private constructor(readonly config: Config, readonly store: Store) {
     this.containers = new ContainerStore(config.graphRoot)
   }
 
   static open(opts: GlobalOptions = {}): Runtime {
+    log.setLevel(opts.logLevel)
     const config = loadConfig(opts)
     return new Runtime(config, Store.open(config))
   }
