@@ -14,7 +14,7 @@ import {
   rmSync, symlinkSync, unlinkSync, utimesSync, writeSync, writevSync, type Stats,
 } from 'node:fs'
 import path from 'node:path'
-import {PeapodError} from '../errors.js'
+import {FsError} from '../define/errors.js'
 import {makeNodes} from '../storage/special-files.js'
 import type {TarEntry as InEntry, TarReader} from '../storage/tar-reader.js'
 import type {FsEntryType, TarHeaderFields} from './tar-out.js'
@@ -39,12 +39,6 @@ export function cleanParts(p: string): string[] {
     else out.push(c)
   }
   return out
-}
-
-export class FsError extends PeapodError {
-  constructor(message: string, readonly code?: string) {
-    super(message)
-  }
 }
 
 function errno(e: unknown): string | undefined {

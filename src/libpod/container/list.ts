@@ -1,5 +1,5 @@
 // `ps`: container rows as Podman prints them, with its filters and sorts.
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {humanDuration, humanSize, timeAgo} from '../util/human.js'
 import {imageSize} from '../image/inspect.js'

@@ -1,7 +1,7 @@
 // Reading a container's k8s-file log: `<RFC3339Nano> stdout|stderr F|P <msg>`
 // lines, with partial (P) lines joined, --tail/--since/--until, and follow.
 import {closeSync, existsSync, openSync, readFileSync, readSync, statSync, watch} from 'node:fs'
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {waitExited} from './ops.js'
 import {containerPaths} from './paths.js'

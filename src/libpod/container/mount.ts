@@ -2,10 +2,9 @@
 // the mounts live in peapod's mount namespace, so, as Podman, `mount` only
 // works inside `peapod unshare`. User mounts are counted (state.mountCount):
 // a running container's rootfs is never unmounted under it.
-import {InvalidArgument, PeapodError} from '../errors.js'
+import {containerBeingRemoved, ContainerStateImproper, InvalidArgument, UnmountFailed} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {isMounted, mountRootfs, rootfsDirs, unmountRootfs} from '../storage/mount.js'
-import {ContainerStateImproper} from './errors.js'
 import {syncContainer} from './ops.js'
 import {containerPaths} from './paths.js'
 import type {Container} from './types.js'
@@ -26,7 +25,7 @@ export async function mountContainer(rt: Runtime, nameOrId: string): Promise<str
   const p = containerPaths(rt, id)
   return rt.containers.locked(id, async () => {
     const cur = rt.containers.read(id)
-    if (!cur || cur.state.status === 'removing') throw new ContainerStateImproper(`container ${id} is being removed: container state improper`)
+    if (!cur || cur.state.status === 'removing') throw containerBeingRemoved(id)
     const image = rt.store.images.get(cur.config.imageId)
     const merged = await mountRootfs(rt.store, p.dir, image.layers)
     rt.containers.updateHeld(id, s => ({...s, mountPoint: merged, mountCount: (s.mountCount ?? 0) + 1}))
@@ -55,7 +54,6 @@ export function mountedContainers(rt: Runtime): MountedContainer[] {
     .map(c => ({id: c.config.id, name: c.config.name, path: c.state.mountPoint ?? rootfsDirs(containerPaths(rt, c.config.id).dir).merged}))
 }
 
-export class UnmountFailed extends PeapodError {}
 
 /**
  * Drops one user mount (all with force); the rootfs is unmounted once no

@@ -1,6 +1,6 @@
 // Namespaces a container joins from another one (`container:ID`, as a pod's
 // members join its infra): the paths of that container's process.
-import {ContainerStateImproper} from './errors.js'
+import {ContainerStateImproper} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import type {NamespaceMode} from '../spec/index.js'
 import type {ContainerConfig} from './types.js'

@@ -4,7 +4,7 @@
 import {existsSync, rmSync, watch, writeFileSync} from 'node:fs'
 import {constants} from 'node:os'
 import path from 'node:path'
-import {InvalidArgument, NameInUse, NoSuchContainer} from '../errors.js'
+import {containerBeingRemoved, ContainerStateImproper, DependencyExists, InfraContainerRemoval, InvalidArgument, NameInUse, NoSuchContainer, noSuchContainer} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {readJson} from '../state/atomic.js'
 import {unmountRootfs} from '../storage/mount.js'
@@ -12,8 +12,6 @@ import {releaseMounts} from '../volume/prepare.js'
 import {removeAnonymousVolumes} from '../volume/usage.js'
 import {ACTIVE, monitorAlive} from './liveness.js'
 import {containerPaths} from './paths.js'
-import {ContainerStateImproper, DependencyExists} from './errors.js'
-import {InfraContainerRemoval} from '../pod/errors.js'
 import {releaseBundle, runtimeCommand, startContainer} from './start.js'
 import {teardownContainerNetwork} from '../network/setup.js'
 import type {Container, ContainerState} from './types.js'
@@ -183,8 +181,8 @@ export async function renameContainer(rt: Runtime, nameOrId: string, newName: st
   const id = c.config.id
   await rt.store.locked(() => rt.containers.locked(id, () => {
     const cur = rt.containers.read(id)
-    if (!cur) throw new NoSuchContainer(`no container with name or ID "${nameOrId}" found: no such container`)
-    if (cur.state.status === 'removing') throw new ContainerStateImproper(`container ${id} is being removed: container state improper`)
+    if (!cur) throw noSuchContainer(nameOrId)
+    if (cur.state.status === 'removing') throw containerBeingRemoved(id)
     try {
       rt.containers.reserveName(newName, id)
     } catch (e) {
@@ -341,7 +339,7 @@ export async function removeContainer(rt: Runtime, nameOrId: string, opts: {forc
     rt.containers.updateHeld(id, s => ({...s, status: 'removing'}))
     return cur.config
   })
-  if (!config) throw new NoSuchContainer(`no container with name or ID "${nameOrId}" found: no such container`)
+  if (!config) throw noSuchContainer(nameOrId)
   // The store lock (never taken while holding a container's): names and image users are store-wide.
   await rt.store.locked(() => rt.containers.remove(config))
   rmSync(path.join(rt.containers.containerDir(id)), {recursive: true, force: true})

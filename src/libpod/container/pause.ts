@@ -2,17 +2,14 @@
 // Rootless on cgroup v1 there is no cgroup of the container's own to freeze:
 // Podman's errors then.
 import {statfsSync} from 'node:fs'
-import {PeapodError} from '../errors.js'
+import {ContainerStateImproper, NoCgroups} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
-import {ContainerStateImproper} from './errors.js'
 import {stateName} from './list.js'
 import {runtimeCommand} from './start.js'
 import {syncContainer} from './ops.js'
 
 const CGROUP2_MAGIC = 0x63677270
 
-/** Podman's define.ErrNoCgroups and friends. */
-export class NoCgroups extends PeapodError {}
 
 export function cgroupV2(): boolean {
   try {

@@ -1,6 +1,6 @@
 // `images`: one row per name (a nameless image is one <none> row), filtered
 // and sorted as Podman does.
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {humanSize, timeAgo} from '../util/human.js'
 import type {ImageDoc} from './images.js'

@@ -3,7 +3,7 @@
 import {closeSync, constants, fstatSync, ftruncateSync, openSync, createWriteStream, unlinkSync} from 'node:fs'
 import {Readable, type Writable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
-import {InvalidArgument, PeapodError} from '../errors.js'
+import {InvalidArgument, PeapodError} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {dockerArchiveEntries, type SaveItem} from './archive/docker.js'
 import {normalizeName} from './archive/names.js'

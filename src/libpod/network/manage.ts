@@ -1,13 +1,12 @@
 // Network commands' engine side: list with filters, remove (-f removes the
 // containers using it), prune, connect/disconnect (live for running
 // containers through netavark), reload (re-applies netavark's setup).
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument, NetworkInUse, noSuchNetwork} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {writeJsonAtomic} from '../state/atomic.js'
 import type {Container} from '../container/types.js'
 import {parseUntil} from '../volume/list.js'
 import {networkSettings} from './config.js'
-import {NetworkInUse, noSuchNetwork} from './errors.js'
 import {Ipam} from './ipam.js'
 import {netavarkSetup, netavarkTeardown, type NetavarkInput} from './netavark.js'
 import {MAC} from './options.js'

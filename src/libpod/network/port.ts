@@ -1,6 +1,6 @@
 // `port`: a running container's published ports ("80/tcp -> 0.0.0.0:8080"),
 // one of them ("0.0.0.0:8080"), or every container's (--all, ID-prefixed).
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {syncContainer} from '../container/ops.js'
 import type {Container} from '../container/types.js'

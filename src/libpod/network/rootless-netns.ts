@@ -11,7 +11,7 @@ import type {Runtime} from '../runtime.js'
 import {readJson, writeJsonAtomic} from '../state/atomic.js'
 import {withLock} from '../state/lock.js'
 import {findBinary, networkSettings} from './config.js'
-import {NetworkFailure} from './errors.js'
+import {NetworkFailure} from '../define/errors.js'
 import {parseSlirpOptions, startSlirp, stopHelper} from './helpers.js'
 import {createNetns, isNsMount, removeNetns} from './netns.js'
 

@@ -1,5 +1,5 @@
 // `pod ps`: pod rows as Podman prints them, with its filters and sorts.
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {stateName} from '../container/list.js'
 import {containerNetworkInfo} from '../network/info.js'

@@ -2,7 +2,7 @@
 // config (the namespaces it joins, its hostname) and the hooks of its
 // lifecycle (starting a member starts the infra first; exit policy `stop`
 // stops the infra once the last member has exited).
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import type {NetworkFlags} from '../network/options.js'
 import type {ContainerConfig} from '../container/types.js'

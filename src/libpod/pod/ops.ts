@@ -1,13 +1,12 @@
 // A pod's lifecycle over its containers: the infra starts first and stops
 // last; members start (and stop) together. `rm` refuses running members
 // unless forced, then removes members, the pod's document and its infra.
-import {InvalidArgument, NoSuchContainer} from '../errors.js'
+import {InvalidArgument, NoSuchContainer, NoSuchPod, noSuchPod, PodNotReady} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {killContainer, removeContainer, stopContainer, syncContainer} from '../container/ops.js'
 import {pauseContainer, unpauseContainer} from '../container/pause.js'
 import {startContainer} from '../container/start.js'
 import type {Container} from '../container/types.js'
-import {NoSuchPod, PodNotReady} from './errors.js'
 import {podStatus} from './status.js'
 import {podStore} from './store.js'
 import type {PodConfig} from './types.js'
@@ -93,7 +92,7 @@ export async function removePod(rt: Runtime, ref: string, opts: {force?: boolean
   if (busy.length) await each(busy, c => stopContainer(rt, c.config.id, timeout))
   await each(members(list), c => removeContainer(rt, c.config.id, {force: true, timeout}))
   await store.locked(pod.id, async () => {
-    if (!store.read(pod.id)) throw new NoSuchPod(`no pod with name or ID ${ref} found: no such pod`)
+    if (!store.read(pod.id)) throw noSuchPod(ref)
     // The document goes first: from then on the infra may be removed.
     store.remove(pod)
   })

@@ -1,7 +1,7 @@
 // Paths inside a container's rootfs, resolved without leaving it.
 import {lstatSync, readlinkSync} from 'node:fs'
 import path from 'node:path'
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 
 /**
  * `root` + `unsafe`, following symlinks as if `root` were `/` (like

@@ -3,7 +3,7 @@
 // the previous sample (or since the container started, for the first one),
 // the average over the samples so far, memory capped at the host's RAM.
 import {totalmem} from 'node:os'
-import {InvalidArgument, NoSuchContainer, PeapodError, Unsupported} from '../errors.js'
+import {InvalidArgument, NoSuchContainer, PeapodError, Unsupported} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {syncContainer} from '../container/ops.js'
 import type {Container} from '../container/types.js'

@@ -4,7 +4,7 @@
 // never lead outside it (`x -> ../../..` or `x -> /` both mean the layer root),
 // so a hostile layer cannot make us write to the host.
 import {chmodSync, lstatSync, mkdirSync, readlinkSync} from 'node:fs'
-import {InvalidArchive} from '../errors.js'
+import {InvalidArchive} from '../define/errors.js'
 
 const MAX_SYMLINK_HOPS = 40
 

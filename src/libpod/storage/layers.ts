@@ -5,7 +5,7 @@ import {createHash, randomBytes} from 'node:crypto'
 import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync} from 'node:fs'
 import path from 'node:path'
 import {PassThrough, type Readable} from 'node:stream'
-import {InvalidArchive, NoSuchLayer} from '../errors.js'
+import {InvalidArchive, NoSuchLayer} from '../define/errors.js'
 import {readJson, writeFileAtomic, writeJsonAtomic} from '../state/atomic.js'
 import type {LayerDriver} from './driver.js'
 

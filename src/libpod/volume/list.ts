@@ -1,6 +1,6 @@
 // `volume ls --filter` (and prune's): values of one key are alternatives,
 // different keys must all match, as in Podman.
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {volumeStore} from './store.js'
 import type {VolumeDoc} from './types.js'

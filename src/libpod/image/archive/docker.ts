@@ -3,7 +3,7 @@
 // per-layer directories and `repositories` are written for old readers but
 // ignored when reading, as Podman does.
 import {createHash} from 'node:crypto'
-import {InvalidArchive} from '../../errors.js'
+import {InvalidArchive} from '../../define/errors.js'
 import type {Store} from '../../storage/store.js'
 import type {ImageDoc} from '../images.js'
 import {goCompact, goMarshal, rawMembers, sortedMap} from './gojson.js'

@@ -1,7 +1,7 @@
 // oci-archive: a tarred OCI image layout (oci-layout, index.json,
 // blobs/sha256/...). index.json points at manifests (or nested indexes);
 // the `org.opencontainers.image.ref.name` annotation names the image.
-import {InvalidArchive} from '../../errors.js'
+import {InvalidArchive} from '../../define/errors.js'
 import type {Store} from '../../storage/store.js'
 import {sha256, type ImageDoc} from '../images.js'
 import {byteOrder, goMarshal} from './gojson.js'

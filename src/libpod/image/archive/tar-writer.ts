@@ -2,7 +2,7 @@
 // image archives hold (ustar headers, uid/gid 0, no user names, mtime 0 by
 // default), so archives are deterministic and match Podman's.
 import type {Readable} from 'node:stream'
-import {InvalidArchive} from '../../errors.js'
+import {InvalidArchive} from '../../define/errors.js'
 
 const BLOCK = 512
 const ZERO = Buffer.alloc(BLOCK * 2)

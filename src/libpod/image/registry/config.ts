@@ -4,10 +4,9 @@
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {ConfigError, InvalidArgument} from '../../errors.js'
+import {ConfigError, InvalidArgument, PolicyRejected} from '../../define/errors.js'
 import {readToml, type Table} from '../../config/toml.js'
 import {formatReference, parseReference, type Reference} from '../reference.js'
-import {PolicyRejected} from './errors.js'
 import type {TlsSettings} from './http.js'
 
 export interface Mirror {

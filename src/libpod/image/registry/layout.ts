@@ -6,7 +6,7 @@
 import {createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync} from 'node:fs'
 import path from 'node:path'
 import {pipeline} from 'node:stream/promises'
-import {InvalidArchive} from '../../errors.js'
+import {InvalidArchive} from '../../define/errors.js'
 import {writeFileAtomic} from '../../state/atomic.js'
 import type {Store} from '../../storage/store.js'
 import type {ArchiveImage} from '../archive/ingest.js'
