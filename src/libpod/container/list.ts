@@ -10,6 +10,7 @@ import {syncContainer} from './ops.js'
 import type {Container} from './types.js'
 import {containerNetworkInfo} from '../network/info.js'
 import {podStore} from '../pod/store.js'
+import {displayState, isRunningOrPaused} from '../define/state.js'
 
 export interface PsOptions {
   all?: boolean
@@ -40,7 +41,7 @@ export function statusText(c: Container, now = Date.now()): string {
 
 /** Podman's state names: created, running, paused, exited (stopped shows as exited). */
 export function stateName(c: Container): string {
-  return c.state.status === 'stopped' ? 'exited' : c.state.status
+  return displayState(c.state.status)
 }
 
 function commandOf(c: Container, rt: Runtime): string[] {
@@ -132,7 +133,7 @@ export async function psRows(rt: Runtime, opts: PsOptions = {}): Promise<PsRow[]
   let list = await Promise.all(rt.containers.list().map(c => syncContainer(rt, c)))
   list = list.filter(c => c.state.status !== 'removing')
   const showAll = opts.all || opts.last !== undefined || opts.latest || filters.length > 0
-  if (!showAll) list = list.filter(c => c.state.status === 'running' || c.state.status === 'paused')
+  if (!showAll) list = list.filter(c => isRunningOrPaused(c.state.status))
   list = list.filter(c => filters.every(f => f(c)))
   list.sort((a, b) => b.config.created.localeCompare(a.config.created))
   if (opts.latest) list = list.slice(0, 1)

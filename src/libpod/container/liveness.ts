@@ -4,9 +4,6 @@ import {readFileSync} from 'node:fs'
 import {pidAlive} from '../storage/layers.js'
 import type {Container} from './types.js'
 
-/** States in which the container's monitor is alive. */
-export const ACTIVE = new Set(['running', 'paused', 'stopping'])
-
 export function monitorAlive(c: Container): boolean {
   const pid = c.state.monitorPid
   if (!pid || !pidAlive(pid)) return false

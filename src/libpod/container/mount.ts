@@ -8,8 +8,8 @@ import {isMounted, mountRootfs, rootfsDirs, unmountRootfs} from '../storage/moun
 import {syncContainer} from './ops.js'
 import {containerPaths} from './paths.js'
 import type {Container} from './types.js'
+import {isActive} from '../define/state.js'
 
-const RUNNING = new Set(['running', 'paused', 'stopping'])
 
 /** Podman's ParentNSRequired check: rootless, mount needs `unshare`. */
 export function checkMountNamespace(rt: Runtime, commandPath: string): void {
@@ -34,7 +34,7 @@ export async function mountContainer(rt: Runtime, nameOrId: string): Promise<str
 }
 
 export function isContainerMounted(rt: Runtime, c: Container): boolean {
-  if (RUNNING.has(c.state.status) && c.state.mountPoint) return true
+  if (isActive(c.state.status) && c.state.mountPoint) return true
   if ((c.state.mountCount ?? 0) > 0) return true
   const merged = rootfsDirs(containerPaths(rt, c.config.id).dir).merged
   return rt.store.driver.name !== 'vfs' && isMounted(merged)
@@ -67,7 +67,7 @@ export async function unmountContainer(rt: Runtime, nameOrId: string, force = fa
   await rt.containers.locked(id, async () => {
     const cur = rt.containers.read(id)
     if (!cur) return
-    const running = RUNNING.has(cur.state.status)
+    const running = isActive(cur.state.status)
     let count = cur.state.mountCount ?? 0
     if (force) count = 0
     else if (count > 0) count--

@@ -10,11 +10,11 @@ import {parseConfig} from '../image/inspect.js'
 import type {Runtime} from '../runtime.js'
 import {getExecUser} from '../spec/user.js'
 import {isMounted, mountRootfs, rootfsDirs, unmountRootfs} from '../storage/mount.js'
-import {ACTIVE} from './liveness.js'
 import {FsRoot, type RootMount, fdPath, split} from './fsroot.js'
 import {syncContainer} from './ops.js'
 import {containerPaths} from './paths.js'
 import type {Container} from './types.js'
+import {isActive} from '../define/state.js'
 
 
 export interface ContainerFs {
@@ -56,7 +56,7 @@ export async function withContainerFs<T>(rt: Runtime, ref: string, notFound: (re
   if (!found) throw notFound(ref)
   const c0 = await syncContainer(rt, found)
   const id = c0.config.id
-  if (ACTIVE.has(c0.state.status)) {
+  if (isActive(c0.state.status)) {
     // rootfsOnly (export): the mounted rootfs of the running container, without its mounts
     const merged = rootfsDirs(containerPaths(rt, id).dir).merged
     const root = opts.rootfsOnly ? (rt.store.driver.name === 'vfs' || isMounted(merged) ? new FsRoot(merged) : undefined) : liveRoot(c0)

@@ -5,7 +5,7 @@ import {existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs'
 import {hostname as osHostname} from 'node:os'
 import {fileURLToPath} from 'node:url'
 import {launchMonitor, type StartResult} from '../../conmon/launch.js'
-import {CommandNotFound, CommandNotInvokable, containerBeingRemoved, ContainerStateImproper, InvalidArgument, noContainerWithId, PeapodError, RuntimeFailure} from '../define/errors.js'
+import {CommandNotFound, CommandNotInvokable, containerBeingRemoved, InvalidArgument, noContainerWithId, PeapodError, RuntimeFailure} from '../define/errors.js'
 import {parseConfig} from '../image/inspect.js'
 import {resolveRuntime} from '../oci/runtime.js'
 import type {Runtime} from '../runtime.js'
@@ -18,6 +18,7 @@ import {healthMonitorConfig, healthOnStart} from './healthcheck.js'
 import {joinedNamespaces} from './namespaces.js'
 import {containerPaths, type ContainerPaths} from './paths.js'
 import type {Container, ContainerConfig} from './types.js'
+import {checkTransition, isRunningOrPaused} from '../define/state.js'
 
 const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url))
 
@@ -122,7 +123,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
   return rt.containers.locked(id, async () => {
     const c = rt.containers.read(id)
     if (!c) throw noContainerWithId(id)
-    if (c.state.status === 'running' || c.state.status === 'paused') return c.config
+    if (isRunningOrPaused(c.state.status)) return c.config
     if (c.state.status === 'removing') throw containerBeingRemoved(id)
     const runtime = runtimeFor(rt, c.config)
     rmSync(p.exitFile, {force: true})
@@ -205,9 +206,7 @@ export async function initContainer(rt: Runtime, id: string): Promise<ContainerC
   return rt.containers.locked(id, async () => {
     const c = rt.containers.read(id)
     if (!c) throw noContainerWithId(id)
-    if (!['created', 'configured', 'exited', 'stopped'].includes(c.state.status)) {
-      throw new ContainerStateImproper(`container ${id} has already been created in runtime: container state improper`)
-    }
+    checkTransition('init', id, c.state.status)
     runtimeFor(rt, c.config)
     rmSync(p.exitFile, {force: true})
     try {

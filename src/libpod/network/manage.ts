@@ -14,8 +14,8 @@ import {readNetworkState, type NetConfig} from './state.js'
 import {NetworkStore} from './store.js'
 import type {NetworkDoc, PerNetworkOptions} from './types.js'
 import path from 'node:path'
+import {isActive} from '../define/state.js'
 
-const ACTIVE = new Set(['running', 'paused', 'stopping'])
 
 /** Containers whose config names the network. */
 export function networkUsers(rt: Runtime, name: string, all: Container[] = rt.containers.list()): Container[] {
@@ -178,7 +178,7 @@ export async function connectNetwork(rt: Runtime, network: string, container: st
     const ips = [opts.ip, opts.ip6].filter((x): x is string => Boolean(x))
     if (ips.length) per.static_ips = ips
     if (opts.mac) per.static_mac = opts.mac.toLowerCase()
-    if (ACTIVE.has(cur.state.status)) await attachLive(rt, cfg, doc, per)
+    if (isActive(cur.state.status)) await attachLive(rt, cfg, doc, per)
     networks[doc.name] = per
     rt.containers.writeConfig({...cfg, networkOptions: {...cfg.networkOptions, networks}} as NetConfig)
   })
@@ -195,7 +195,7 @@ export async function disconnectNetwork(rt: Runtime, network: string, container:
     bridgeOnly(cfg)
     const networks = {...cfg.networkOptions?.networks ?? {}}
     if (!networks[doc.name]) throw new InvalidArgument(`container ${id} is not connected to network ${doc.name}: network is not connected`)
-    if (ACTIVE.has(cur.state.status)) await detachLive(rt, cfg, doc.name)
+    if (isActive(cur.state.status)) await detachLive(rt, cfg, doc.name)
     delete networks[doc.name]
     rt.containers.writeConfig({...cfg, networkOptions: {...cfg.networkOptions, networks}} as NetConfig)
   })
@@ -214,7 +214,7 @@ export async function reloadNetworks(rt: Runtime, containers: string[], all: boo
       await rt.containers.locked(id, async () => {
         const cur = rt.containers.read(id)
         if (!cur) return
-        if (!ACTIVE.has(cur.state.status)) {
+        if (!isActive(cur.state.status)) {
           if (all) return
           throw new InvalidArgument(`container ${id} is not running: container state improper`)
         }

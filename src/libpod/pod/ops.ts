@@ -10,8 +10,8 @@ import type {Container} from '../container/types.js'
 import {podStatus} from './status.js'
 import {podStore} from './store.js'
 import type {PodConfig} from './types.js'
+import {isActive, isRunningOrPaused} from '../define/state.js'
 
-const ACTIVE = new Set(['running', 'paused', 'stopping'])
 
 /** The pod's containers (infra included), synced with reality, oldest first. */
 export async function podContainers(rt: Runtime, pod: PodConfig, all = rt.containers.list()): Promise<Container[]> {
@@ -32,7 +32,7 @@ export async function startPod(rt: Runtime, ref: string): Promise<PodConfig> {
   const pod = podStore(rt).lookup(ref)
   const list = await podContainers(rt, pod)
   if (pod.infraId) await startContainer(rt, pod.infraId)
-  await each(members(list).filter(c => !ACTIVE.has(c.state.status)), c => startContainer(rt, c.config.id))
+  await each(members(list).filter(c => !isActive(c.state.status)), c => startContainer(rt, c.config.id))
   return pod
 }
 
@@ -51,7 +51,7 @@ export async function restartPod(rt: Runtime, ref: string): Promise<PodConfig> {
 
 export async function killPod(rt: Runtime, ref: string, signal = 'KILL'): Promise<PodConfig> {
   const pod = podStore(rt).lookup(ref)
-  const running = (await podContainers(rt, pod)).filter(c => c.state.status === 'running' || c.state.status === 'paused')
+  const running = (await podContainers(rt, pod)).filter(c => isRunningOrPaused(c.state.status))
   if (running.length === 0) throw new InvalidArgument(`no containers in pod ${pod.id} are running: pod has no containers`)
   // Members first, the infra last.
   await each(members(running), c => killContainer(rt, c.config.id, signal))
@@ -81,7 +81,7 @@ export async function removePod(rt: Runtime, ref: string, opts: {force?: boolean
   const store = podStore(rt)
   const pod = store.lookup(ref)
   const list = await podContainers(rt, pod)
-  const busy = list.filter(c => ACTIVE.has(c.state.status) || c.state.status === 'initialized')
+  const busy = list.filter(c => isActive(c.state.status) || c.state.status === 'initialized')
   // As Podman: a running infra alone does not keep the pod (it is stopped); running members do.
   const c = busy.find(x => !x.config.isInfra)
   if (c && !opts.force) {
