@@ -11,6 +11,7 @@ import type {Container} from './types.js'
 import {containerNetworkInfo} from '../network/info.js'
 import {podStore} from '../pod/store.js'
 import {displayState, isRunningOrPaused} from '../define/state.js'
+import {labelMatches} from '../util/filters.js'
 
 export interface PsOptions {
   all?: boolean
@@ -100,11 +101,7 @@ function filterFn(rt: Runtime, f: string): (c: Container) => boolean {
     }
     case 'name': return c => new RegExp(value).test(c.config.name)
     case 'id': return c => c.config.id.startsWith(value)
-    case 'label': {
-      const i = value.indexOf('=')
-      const k = i === -1 ? value : value.slice(0, i)
-      return c => k in c.config.labels && (i === -1 || c.config.labels[k] === value.slice(i + 1))
-    }
+    case 'label': return c => labelMatches(c.config.labels, value)
     case 'exited': return c => stateName(c) === 'exited' && c.state.exitCode === Number(value)
     case 'pod': {
       const pod = podStore(rt).find(value)

@@ -16,6 +16,8 @@ import {releaseBundle, runtimeCommand, startContainer} from './start.js'
 import {teardownContainerNetwork} from '../network/setup.js'
 import type {Container, ContainerState} from './types.js'
 import {checkTransition, isActive} from '../define/state.js'
+import {labelMatches} from '../util/filters.js'
+import {parseTime} from '../util/time.js'
 
 export {ContainerStateImproper, DependencyExists}
 
@@ -234,26 +236,14 @@ function pruneFilter(f: string): (c: Container) => boolean {
   if (negate) key = key.slice(0, -1)
   let pred: (c: Container) => boolean
   if (key === 'label') {
-    const i = value.indexOf('=')
-    const k = i === -1 ? value : value.slice(0, i)
-    pred = c => k in c.config.labels && (i === -1 || c.config.labels[k] === value.slice(i + 1))
+    pred = c => labelMatches(c.config.labels, value)
   } else if (key === 'until') {
-    const t = untilTime(value)
+    const t = parseTime(value)
     pred = c => Date.parse(c.config.created) < t
   } else {
     throw new InvalidArgument(`${key} is an invalid filter`)
   }
   return negate ? c => !pred(c) : pred
-}
-
-/** `until=`: RFC3339, Unix seconds, or a Go duration before now (10m, 1h30m). */
-function untilTime(v: string): number {
-  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000
-  const dur = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?$/.exec(v)
-  if (dur && v) return Date.now() - ((Number(dur[1] ?? 0) * 60 + Number(dur[2] ?? 0)) * 60 + Number(dur[3] ?? 0)) * 1000
-  const t = Date.parse(v)
-  if (Number.isNaN(t)) throw new InvalidArgument(`invalid filter "until=${v}": not a timestamp or duration`)
-  return t
 }
 
 /**

@@ -5,7 +5,8 @@ import {InvalidArgument, NetworkInUse, noSuchNetwork} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {writeJsonAtomic} from '../state/atomic.js'
 import type {Container} from '../container/types.js'
-import {parseUntil} from '../volume/list.js'
+import {labelMatches} from '../util/filters.js'
+import {parseTime} from '../util/time.js'
 import {networkSettings} from './config.js'
 import {Ipam} from './ipam.js'
 import {netavarkSetup, netavarkTeardown, type NetavarkInput} from './netavark.js'
@@ -37,11 +38,6 @@ export function filterNetworks(rt: Runtime, list: NetworkDoc[], filters: readonl
   }
   if (!parsed.size) return list
   const containers = rt.containers.list()
-  const kv = (map: Record<string, string> | undefined, want: string) => {
-    const eq = want.indexOf('=')
-    if (eq === -1) return want in (map ?? {})
-    return (map ?? {})[want.slice(0, eq)] === want.slice(eq + 1)
-  }
   return list.filter(n => {
     for (const [key, values] of parsed) {
       const ok = (() => {
@@ -49,9 +45,9 @@ export function filterNetworks(rt: Runtime, list: NetworkDoc[], filters: readonl
           case 'name': return values.some(v => new RegExp(v).test(n.name))
           case 'id': return values.some(v => n.id.startsWith(v))
           case 'driver': return values.includes(n.driver)
-          case 'label': return values.every(v => kv(n.labels, v))
-          case 'label!': return values.every(v => !kv(n.labels, v))
-          case 'until': return values.every(v => Date.parse(n.created) < parseUntil(v))
+          case 'label': return values.every(v => labelMatches(n.labels, v))
+          case 'label!': return values.every(v => !labelMatches(n.labels, v))
+          case 'until': return values.every(v => Date.parse(n.created) < parseTime(v))
           case 'dangling': {
             const used = networkUsers(rt, n.name, containers).length > 0
             return values.some(v => (['true', '1'].includes(v.toLowerCase()) ? !used : used))

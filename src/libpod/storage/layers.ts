@@ -8,6 +8,7 @@ import {PassThrough, type Readable} from 'node:stream'
 import {InvalidArchive, NoSuchLayer} from '../define/errors.js'
 import {readJson, writeFileAtomic, writeJsonAtomic} from '../state/atomic.js'
 import type {LayerDriver} from './driver.js'
+import {pidAlive} from '../util/liveness.js'
 
 export interface LayerDoc {
   id: string
@@ -168,11 +169,3 @@ export interface StagedLayer {
   tarSplit: Buffer
 }
 
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
