@@ -14,7 +14,7 @@ import {CopyError, FsError, InvalidArchive, InvalidArgument, PeapodError} from '
 import type {Runtime} from '../runtime.js'
 import {FsRoot, TreeSink, cleanParts, readChunks, walkTree, type FsEntry, type SinkOptions} from './fsroot.js'
 import {containerUser, notFoundError, withContainerFs, type ContainerFs} from './rootfs-access.js'
-import {padding, tarEnd, tarHeader} from './tar-out.js'
+import {padding, tarEnd, tarHeader} from '../util/tar-writer.js'
 
 
 export interface CpOptions {

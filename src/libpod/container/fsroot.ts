@@ -18,7 +18,7 @@ import {FsError} from '../define/errors.js'
 import {walkInRoot} from '../util/safepath.js'
 import {makeNodes} from '../storage/special-files.js'
 import type {TarEntry as InEntry, TarReader} from '../storage/tar-reader.js'
-import type {FsEntryType, TarHeaderFields} from './tar-out.js'
+import type {FsEntryType, TarHeaderFields} from '../util/tar-writer.js'
 
 /** O_PATH (Linux): a descriptor that names a file without opening it for I/O. */
 const O_PATH = 0o10000000

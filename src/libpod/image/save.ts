@@ -8,7 +8,7 @@ import type {Runtime} from '../runtime.js'
 import {dockerArchiveEntries, type SaveItem} from './archive/docker.js'
 import {normalizeName} from './archive/names.js'
 import {ociArchiveEntries} from './archive/oci.js'
-import {tarBytes, type TarEntry} from './archive/tar-writer.js'
+import {tarBytes, type TarEntry} from '../util/tar-writer.js'
 import type {ImageDoc} from './images.js'
 import {formatReference, parseReference} from './reference.js'
 

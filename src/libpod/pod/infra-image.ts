@@ -7,7 +7,7 @@ import {Readable} from 'node:stream'
 import {InvalidArgument} from '../define/errors.js'
 import {importImage} from '../image/import.js'
 import type {Runtime} from '../runtime.js'
-import {padding, tarEnd, tarHeader} from '../container/tar-out.js'
+import {padding, tarEnd, tarHeader} from '../util/tar-writer.js'
 
 export const INFRA_COMMAND = ['/catatonit', '-P']
 

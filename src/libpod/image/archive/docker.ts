@@ -10,7 +10,7 @@ import {goCompact, goMarshal, rawMembers, sortedMap} from './gojson.js'
 import {parseConfig, type ArchiveImage} from './ingest.js'
 import {normalizeRepoTag, repoAndTag} from './names.js'
 import type {TarIndex} from './tar-index.js'
-import type {TarEntry} from './tar-writer.js'
+import type {TarEntry} from '../../util/tar-writer.js'
 
 interface ManifestItem {
   Config: string

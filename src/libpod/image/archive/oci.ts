@@ -8,7 +8,7 @@ import {byteOrder, goMarshal} from './gojson.js'
 import {MEDIA, parseConfig, type ArchiveImage} from './ingest.js'
 import {normalizeName} from './names.js'
 import type {TarIndex} from './tar-index.js'
-import type {TarEntry} from './tar-writer.js'
+import type {TarEntry} from '../../util/tar-writer.js'
 
 export const REF_NAME = 'org.opencontainers.image.ref.name'
 const CONTAINERD_NAME = 'io.containerd.image.name'
