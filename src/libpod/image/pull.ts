@@ -41,7 +41,7 @@ export class Registries {
   readonly conf: RegistriesConf
 
   constructor(readonly rt: Runtime, readonly opts: Omit<ClientOptions, 'conf'>) {
-    this.conf = RegistriesConf.load(rt.config.configDirs)
+    this.conf = RegistriesConf.load(rt.config.configDirs, rt.config.rootless)
   }
 
   get(domain: string, insecure?: boolean): Registry {
