@@ -71,7 +71,7 @@ export async function unmountContainer(rt: Runtime, nameOrId: string, force = fa
     let count = cur.state.mountCount ?? 0
     if (force) count = 0
     else if (count > 0) count--
-    else if (running) throw new ContainerStateImproper(`cannot unmount storage for container ${id} as it is running or paused: container state improper`)
+    else if (running) throw ContainerStateImproper.because(`cannot unmount storage for container ${id} as it is running or paused`)
     if (!running && count === 0) {
       try {
         await unmountRootfs(rt.store, p.dir)
