@@ -1,7 +1,7 @@
 // Runtime: the one entry point into the engine. Opens the config and the
 // store; commands call its members and never touch the store's files.
 import {loadConfig, type Config, type GlobalOptions} from './config/config.js'
-import {get, loadLayered} from './config/toml.js'
+import {loadRegistriesConf, searchRegistriesOf} from './config/registries.js'
 import {lookupImage} from './image/lookup.js'
 import type {ImageDoc} from './image/images.js'
 import {ContainerStore} from './container/store.js'
@@ -28,9 +28,8 @@ export class Runtime {
   /** unqualified-search-registries from registries.conf (docker.io when unset). */
   get searchRegistries(): string[] {
     if (!this.registriesCache) {
-      const conf = loadLayered('registries.conf', this.config.configDirs, 'CONTAINERS_REGISTRIES_CONF')
-      const list = get<string[]>(conf, 'unqualified-search-registries')
-      this.registriesCache = list && list.length ? list : ['docker.io']
+      const {registries} = searchRegistriesOf(loadRegistriesConf(this.config.configDirs, {rootless: this.config.rootless}).tables)
+      this.registriesCache = registries.length ? registries : ['docker.io']
     }
     return this.registriesCache
   }

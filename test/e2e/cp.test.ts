@@ -11,7 +11,7 @@ import {chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, 
 import path from 'node:path'
 import {Env, TEST_USER, unavailable, type Mode, type Result, expectError} from './helpers.js'
 import {busyboxTar} from './fixtures.js'
-import {padding, tarEnd, tarHeader} from '../../src/libpod/container/tar-out.js'
+import {padding, tarEnd, tarHeader} from '../../src/libpod/util/tar-writer.js'
 
 /** `tar -tv --numeric-owner` of an (ASCII) tar stream: "mode uid/gid name[ -> target]" per entry. */
 function listTar(data: string | Buffer): string[] {

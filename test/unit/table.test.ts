@@ -5,7 +5,7 @@ import {
   compileFormat, enforceRange, headerRow, isJSONFormat, isTableFormat, normalizeFormat, renderRows, splitCamelCase,
   tabwrite, tabwriteText,
 } from '../../src/libpod/format/table.js'
-import {TemplateError} from '../../src/libpod/format/template.js'
+import {TemplateError} from '../../src/libpod/define/errors.js'
 
 const images = [
   {Repository: 'localhost/alpha', Tag: '1.0', ID: '59e39614f2de', Created: 'Less than a second ago', Size: '11.3 kB', Labels: {}},

@@ -1,7 +1,8 @@
 // Go text/template behaviour. Expected strings (output and error messages)
 // were checked against Podman 4.3.1 (Go 1.19) where Go's behaviour is observable.
 import {expect} from 'chai'
-import {compileTemplate, fmtValue, goJSON, goMap, TemplateError} from '../../src/libpod/format/template.js'
+import {compileTemplate, fmtValue, goJSON, goMap} from '../../src/libpod/format/template.js'
+import {TemplateError} from '../../src/libpod/define/errors.js'
 
 const run = (src: string, data?: unknown, name?: string): string => compileTemplate(src, {name}).execute(data)
 

@@ -3,7 +3,7 @@
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 import {parse} from 'smol-toml'
-import {ConfigError} from '../errors.js'
+import {ConfigError} from '../define/errors.js'
 
 export type Table = Record<string, unknown>
 

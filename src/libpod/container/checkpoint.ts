@@ -3,10 +3,9 @@
 // can't be read), so nothing can be checkpointed here: the commands check
 // and say why, with Podman's exit code for engine errors (125).
 import {execFile} from 'node:child_process'
-import {PeapodError} from '../errors.js'
+import {CheckpointUnsupported} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 
-export class CheckpointUnsupported extends PeapodError {}
 
 /** Why checkpoint/restore cannot work here (always throws). */
 export async function checkpointSupport(rt: Runtime, verb: 'checkpointing' | 'restoring'): Promise<never> {

@@ -11,7 +11,7 @@
 // image's top layer. It is unpacked with LayerStore.stage as any layer.
 import {constants, lstatSync, openSync, readlinkSync, writeFileSync, type Stats} from 'node:fs'
 import {Readable} from 'node:stream'
-import {InvalidArgument, NoSuchContainer} from '../errors.js'
+import {InvalidArgument, noSuchContainer} from '../define/errors.js'
 import {goMarshal, goNow, sortedMap} from '../image/archive/gojson.js'
 import {dockerManifest, MEDIA} from '../image/archive/ingest.js'
 import {normalizeName} from '../image/archive/names.js'
@@ -233,7 +233,7 @@ export async function commitContainer(rt: Runtime, ref: string, opts: CommitOpti
   if (format === 'oci') delete changes.OnBuild
   const names = opts.reference ? [normalizeName(opts.reference)] : []
   const found = rt.containers.find(ref)
-  if (!found) throw new NoSuchContainer(`no container with name or ID "${ref}" found: no such container`)
+  if (!found) throw noSuchContainer(ref)
   const c = await syncContainer(rt, found)
   const id = c.config.id
   const image = rt.store.images.get(c.config.imageId)
@@ -247,7 +247,7 @@ export async function commitContainer(rt: Runtime, ref: string, opts: CommitOpti
     const top = image.layers[image.layers.length - 1]
     const caps = '^(security\\.capability|trusted\\.overlay\\.opaque|user\\.overlay\\.opaque)$'
     if (opts.squash) {
-      staged = await withContainerFs(rt, id, r => new NoSuchContainer(`no container with name or ID "${r}" found: no such container`), async cfs => {
+      staged = await withContainerFs(rt, id, r => noSuchContainer(r), async cfs => {
         const xattrs = await treeXattrs(cfs.root.root, '^security\\.capability$')
         return stageFrom(rt, undefined, walkTree(cfs.root, '', '', {xattrs}))
       }, {rootfsOnly: true})

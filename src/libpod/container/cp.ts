@@ -10,13 +10,12 @@
 import {closeSync, realpathSync, statSync, type Stats} from 'node:fs'
 import path from 'node:path'
 import type {Readable, Writable} from 'node:stream'
-import {InvalidArgument, InvalidArchive, PeapodError} from '../errors.js'
+import {CopyError, FsError, InvalidArchive, InvalidArgument, PeapodError} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
-import {FsError, FsRoot, TreeSink, cleanParts, readChunks, walkTree, type FsEntry, type SinkOptions} from './fsroot.js'
+import {FsRoot, TreeSink, cleanParts, readChunks, walkTree, type FsEntry, type SinkOptions} from './fsroot.js'
 import {containerUser, notFoundError, withContainerFs, type ContainerFs} from './rootfs-access.js'
-import {padding, tarEnd, tarHeader} from './tar-out.js'
+import {padding, tarEnd, tarHeader} from '../util/tar-writer.js'
 
-export class CopyError extends PeapodError {}
 
 export interface CpOptions {
   /** -a/--archive (default true): chown what is copied into a container to its user. */

@@ -1,6 +1,6 @@
 // `create`: resolve the image, reserve name and ID, prepare the rootfs and
 // write the container's documents. Nothing runs yet.
-import {InvalidArgument, NameInUse, NoSuchImage} from '../errors.js'
+import {InvalidArgument, NameInUse, NoSuchImage} from '../define/errors.js'
 import {normalizeCapability, parseEnvFile, parseSecurityOpts, parseSignal, parseTmpfsSpec, parseUlimit} from '../spec/index.js'
 import {addEnvEntry, parseEnvList} from '../spec/env.js'
 import type {Runtime} from '../runtime.js'

@@ -8,7 +8,7 @@
 // are left out, as Podman's GetDiff does.
 import {lstatSync, readdirSync, readlinkSync, type Stats} from 'node:fs'
 import path from 'node:path'
-import {NoSuchContainer, NoSuchImage, NoSuchLayer} from '../errors.js'
+import {NoSuchContainer, NoSuchImage, NoSuchLayer} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {rootfsDirs} from '../storage/mount.js'
 import {FsRoot, walkTree} from './fsroot.js'

@@ -1,8 +1,2 @@
-// Container errors that carry Podman's wording (`container state improper`).
-import {PeapodError} from '../errors.js'
-
-/** The container is in the wrong state for the operation (Podman's ErrCtrStateInvalid). */
-export class ContainerStateImproper extends PeapodError {}
-
-/** Other containers depend on this one (Podman's ErrDepExists). */
-export class DependencyExists extends PeapodError {}
+// shim until commands import libpod/index
+export * from '../define/errors.js'

@@ -38,7 +38,7 @@ import {closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, read
 import {constants} from 'node:os'
 import path from 'node:path'
 import {hostUid} from '../config/paths.js'
-import {CommandNotFound, CommandNotInvokable, InvalidArgument, PeapodError, RuntimeFailure} from '../errors.js'
+import {CommandNotFound, CommandNotInvokable, ContainerStateImproper, InvalidArgument, PeapodError, RuntimeFailure} from '../define/errors.js'
 import {resolveRuntime} from '../oci/runtime.js'
 import {livePausePid} from '../rootless/pause.js'
 import type {Runtime} from '../runtime.js'
@@ -46,10 +46,10 @@ import {hostBoundingSet} from '../spec/caps.js'
 import {parseEnvFile, parseEnvList} from '../spec/env.js'
 import type {OciCapabilities, OciProcess} from '../spec/oci.js'
 import {getExecUser, readUserFiles} from '../spec/user.js'
-import {ContainerStateImproper} from './errors.js'
-import {ACTIVE, monitorAlive} from './liveness.js'
+import {monitorAlive} from './liveness.js'
 import {containerPaths} from './paths.js'
 import type {Container, ContainerConfig} from './types.js'
+import {isActive} from '../define/state.js'
 
 export const NOT_RUNNING = 'can only create exec sessions on running containers: container state improper'
 
@@ -83,7 +83,7 @@ export function newExecId(): string {
 /** The container, checked to be running (its state synced if its monitor died). */
 export async function execTarget(rt: Runtime, nameOrId: string): Promise<Container> {
   let c = rt.containers.lookup(nameOrId)
-  if (ACTIVE.has(c.state.status) && !monitorAlive(c)) {
+  if (isActive(c.state.status) && !monitorAlive(c)) {
     const {syncContainer} = await import('./ops.js')
     c = await syncContainer(rt, c)
   }

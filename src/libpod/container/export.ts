@@ -4,7 +4,7 @@
 import {closeSync, constants, createWriteStream, fstatSync, openSync, unlinkSync} from 'node:fs'
 import {Readable, type Writable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
-import {NoSuchContainer, PeapodError} from '../errors.js'
+import {noSuchContainer, PeapodError} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {tarOf} from './cp.js'
 import {walkTree} from './fsroot.js'
@@ -18,7 +18,7 @@ export interface ExportOptions {
 }
 
 export async function exportContainer(rt: Runtime, ref: string, opts: ExportOptions): Promise<void> {
-  const notFound = (r: string) => new NoSuchContainer(`no container with name or ID "${r}" found: no such container`)
+  const notFound = (r: string) => noSuchContainer(r)
   await withContainerFs(rt, ref, notFound, async cfs => {
     const xattrs = await treeXattrs(cfs.root.root, '^security\\.capability$')
     const bytes = Readable.from(tarOf(walkTree(cfs.root, '', '', {xattrs})), {objectMode: false})

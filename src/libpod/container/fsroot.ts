@@ -14,10 +14,11 @@ import {
   rmSync, symlinkSync, unlinkSync, utimesSync, writeSync, writevSync, type Stats,
 } from 'node:fs'
 import path from 'node:path'
-import {PeapodError} from '../errors.js'
+import {FsError} from '../define/errors.js'
+import {walkInRoot} from '../util/safepath.js'
 import {makeNodes} from '../storage/special-files.js'
 import type {TarEntry as InEntry, TarReader} from '../storage/tar-reader.js'
-import type {FsEntryType, TarHeaderFields} from './tar-out.js'
+import type {FsEntryType, TarHeaderFields} from '../util/tar-writer.js'
 
 /** O_PATH (Linux): a descriptor that names a file without opening it for I/O. */
 const O_PATH = 0o10000000
@@ -39,12 +40,6 @@ export function cleanParts(p: string): string[] {
     else out.push(c)
   }
   return out
-}
-
-export class FsError extends PeapodError {
-  constructor(message: string, readonly code?: string) {
-    super(message)
-  }
 }
 
 function errno(e: unknown): string | undefined {
@@ -166,53 +161,28 @@ export class FsRoot {
    * followed when it is a symlink only with `followLast`.
    */
   resolve(p: string | string[], opts: {followLast: boolean; create?: boolean; created?: (rel: string) => void}): Resolved {
-    const queue = typeof p === 'string' ? p.split('/') : [...p]
-    const cur: string[] = []
-    let hops = 0
-    const isLast = () => queue.every(q => q === '' || q === '.')
-    while (queue.length > 0) {
-      const c = queue.shift() as string
-      if (c === '' || c === '.') continue
-      if (c === '..') {
-        cur.pop()
-        continue
-      }
-      // with create, every component is a directory to have (the caller's parent dirs)
-      const last = opts.create ? false : isLast()
-      const rel = cur.length ? `${cur.join('/')}/${c}` : c
-      if (this.mounts.has(rel)) {
-        cur.push(c)
-        continue
-      }
-      const parentRel = cur.join('/')
-      const at = this.at(parentRel, c)
-      const st = lstatSync(at, {throwIfNoEntry: false})
-      if (!st) {
-        if (last) return {rel, exists: false}
-        if (!opts.create) return {rel: [...cur, c, ...queue].filter(x => x && x !== '.').join('/'), exists: false, missingParent: true}
+    const r = walkInRoot<Stats>({
+      lstat: (parent, name) => lstatSync(this.at(parent, name), {throwIfNoEntry: false}),
+      readlink: (parent, name) => readlinkSync(this.at(parent, name)),
+      missing: (parent, name, rel, last) => {
+        if (last || !opts.create) return 'stop'
         try {
-          mkdirSync(at, 0o755)
+          mkdirSync(this.at(parent, name), 0o755)
           chmodSync(fdPath(this.dirFd(rel)), 0o755)
         } catch (e) {
           throw new FsError(`creating /${rel}: ${reason(errno(e))}`, errno(e))
         }
         opts.created?.(rel)
-        cur.push(c)
-        continue
-      }
-      if (st.isSymbolicLink() && (!last || opts.followLast)) {
-        if (++hops > MAX_HOPS) throw new FsError(`/${rel}: too many levels of symbolic links`, 'ELOOP')
-        const target = readlinkSync(at)
-        if (target.startsWith('/')) cur.length = 0
-        queue.unshift(...target.split('/'))
-        continue
-      }
-      if (last) return {rel, exists: true, st}
-      if (!st.isDirectory()) throw new FsError(`/${rel}: not a directory`, 'ENOTDIR')
-      cur.push(c)
-    }
-    const rel = cur.join('/')
-    return {rel, exists: true, st: this.lstat(rel)}
+        return 'create'
+      },
+      maxHops: MAX_HOPS,
+      tooManyLinks: rel => new FsError(`/${rel}: too many levels of symbolic links`, 'ELOOP'),
+      notADirectory: rel => new FsError(`/${rel}: not a directory`, 'ENOTDIR'),
+      opaque: rel => this.mounts.has(rel),
+    }, p, {followLast: opts.followLast, allDirs: opts.create}) // with create, every component is a directory to have
+    const rel = r.parts.join('/')
+    if (!r.exists) return r.missingParent ? {rel, exists: false, missingParent: true} : {rel, exists: false}
+    return {rel, exists: true, st: r.st ?? this.lstat(rel)}
   }
 }
 

@@ -5,12 +5,12 @@
 // the start period do not count), then the on-failure action once the
 // container is unhealthy. A check that took longer than the timeout failed
 // (it is not killed, as in Podman).
-import {NoSuchContainer, PeapodError} from '../errors.js'
+import {HealthcheckError, NoSuchContainer, PeapodError} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {writeJsonAtomic} from '../state/atomic.js'
 import {formatGoDuration} from '../util/duration.js'
 import {execForeground, newExecId} from './exec.js'
-import {HealthcheckError, MAX_LOG_LENGTH, MAX_LOGS, hasHealthcheck, healthLogPath, readHealth, type HealthLogEntry, type HealthResults} from './healthcheck.js'
+import {MAX_LOG_LENGTH, MAX_LOGS, hasHealthcheck, healthLogPath, readHealth, type HealthLogEntry, type HealthResults} from './healthcheck.js'
 import type {Container} from './types.js'
 
 function checkCommand(test: string[]): string[] | undefined {

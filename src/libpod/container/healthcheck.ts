@@ -7,7 +7,7 @@
 // `peapod healthcheck run ID` every interval. The run itself: healthcheck-run.ts.
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {InvalidArgument, PeapodError} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {readJson, writeJsonAtomic} from '../state/atomic.js'
 import {parseGoDuration} from '../util/duration.js'
@@ -39,7 +39,6 @@ export interface HealthResults {
   Log: HealthLogEntry[] | null
 }
 
-export class HealthcheckError extends PeapodError {}
 
 export interface HealthFlags {
   cmd?: string

@@ -1,5 +1,5 @@
 // `ps`: container rows as Podman prints them, with its filters and sorts.
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {humanDuration, humanSize, timeAgo} from '../util/human.js'
 import {imageSize} from '../image/inspect.js'
@@ -10,6 +10,8 @@ import {syncContainer} from './ops.js'
 import type {Container} from './types.js'
 import {containerNetworkInfo} from '../network/info.js'
 import {podStore} from '../pod/store.js'
+import {displayState, isRunningOrPaused} from '../define/state.js'
+import {labelMatches} from '../util/filters.js'
 
 export interface PsOptions {
   all?: boolean
@@ -40,7 +42,7 @@ export function statusText(c: Container, now = Date.now()): string {
 
 /** Podman's state names: created, running, paused, exited (stopped shows as exited). */
 export function stateName(c: Container): string {
-  return c.state.status === 'stopped' ? 'exited' : c.state.status
+  return displayState(c.state.status)
 }
 
 function commandOf(c: Container, rt: Runtime): string[] {
@@ -99,11 +101,7 @@ function filterFn(rt: Runtime, f: string): (c: Container) => boolean {
     }
     case 'name': return c => new RegExp(value).test(c.config.name)
     case 'id': return c => c.config.id.startsWith(value)
-    case 'label': {
-      const i = value.indexOf('=')
-      const k = i === -1 ? value : value.slice(0, i)
-      return c => k in c.config.labels && (i === -1 || c.config.labels[k] === value.slice(i + 1))
-    }
+    case 'label': return c => labelMatches(c.config.labels, value)
     case 'exited': return c => stateName(c) === 'exited' && c.state.exitCode === Number(value)
     case 'pod': {
       const pod = podStore(rt).find(value)
@@ -132,7 +130,7 @@ export async function psRows(rt: Runtime, opts: PsOptions = {}): Promise<PsRow[]
   let list = await Promise.all(rt.containers.list().map(c => syncContainer(rt, c)))
   list = list.filter(c => c.state.status !== 'removing')
   const showAll = opts.all || opts.last !== undefined || opts.latest || filters.length > 0
-  if (!showAll) list = list.filter(c => c.state.status === 'running' || c.state.status === 'paused')
+  if (!showAll) list = list.filter(c => isRunningOrPaused(c.state.status))
   list = list.filter(c => filters.every(f => f(c)))
   list.sort((a, b) => b.config.created.localeCompare(a.config.created))
   if (opts.latest) list = list.slice(0, 1)

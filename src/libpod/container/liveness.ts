@@ -1,18 +1,8 @@
-// Whether a container's monitor still runs: the states in which it must, and
-// the check (a live pid that is still our monitor, not a reused pid).
-import {readFileSync} from 'node:fs'
-import {pidAlive} from '../storage/layers.js'
+// Whether a container's monitor still runs: a live pid that is still our
+// monitor (its command line names conmon), not a reused pid.
+import {processAlive} from '../util/liveness.js'
 import type {Container} from './types.js'
 
-/** States in which the container's monitor is alive. */
-export const ACTIVE = new Set(['running', 'paused', 'stopping'])
-
 export function monitorAlive(c: Container): boolean {
-  const pid = c.state.monitorPid
-  if (!pid || !pidAlive(pid)) return false
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('conmon')
-  } catch {
-    return false
-  }
+  return processAlive(c.state.monitorPid, 'conmon')
 }

@@ -1,10 +1,11 @@
 // Reading a container's k8s-file log: `<RFC3339Nano> stdout|stderr F|P <msg>`
 // lines, with partial (P) lines joined, --tail/--since/--until, and follow.
 import {closeSync, existsSync, openSync, readFileSync, readSync, statSync, watch} from 'node:fs'
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {waitExited} from './ops.js'
 import {containerPaths} from './paths.js'
+import {parseTime as parseTimeValue} from '../util/time.js'
 
 export interface LogLine {
   time: string
@@ -21,12 +22,11 @@ export interface LogOptions {
 
 /** Podman's --since/--until: RFC3339 timestamps, Unix seconds, or durations before now (10m, 1h30m). */
 export function parseTime(v: string, now = Date.now()): Date {
-  if (/^\d+(\.\d+)?$/.test(v)) return new Date(Number(v) * 1000)
-  const dur = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?$/.exec(v)
-  if (dur && v) return new Date(now - ((Number(dur[1] ?? 0) * 60 + Number(dur[2] ?? 0)) * 60 + Number(dur[3] ?? 0)) * 1000)
-  const d = new Date(v)
-  if (Number.isNaN(d.getTime())) throw new InvalidArgument(`invalid time "${v}"`)
-  return d
+  try {
+    return new Date(parseTimeValue(v, now))
+  } catch {
+    throw new InvalidArgument(`invalid time "${v}"`)
+  }
 }
 
 /**

@@ -2,15 +2,14 @@
 // the mounts live in peapod's mount namespace, so, as Podman, `mount` only
 // works inside `peapod unshare`. User mounts are counted (state.mountCount):
 // a running container's rootfs is never unmounted under it.
-import {InvalidArgument, PeapodError} from '../errors.js'
+import {containerBeingRemoved, ContainerStateImproper, InvalidArgument, UnmountFailed} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {isMounted, mountRootfs, rootfsDirs, unmountRootfs} from '../storage/mount.js'
-import {ContainerStateImproper} from './errors.js'
 import {syncContainer} from './ops.js'
 import {containerPaths} from './paths.js'
 import type {Container} from './types.js'
+import {isActive} from '../define/state.js'
 
-const RUNNING = new Set(['running', 'paused', 'stopping'])
 
 /** Podman's ParentNSRequired check: rootless, mount needs `unshare`. */
 export function checkMountNamespace(rt: Runtime, commandPath: string): void {
@@ -26,7 +25,7 @@ export async function mountContainer(rt: Runtime, nameOrId: string): Promise<str
   const p = containerPaths(rt, id)
   return rt.containers.locked(id, async () => {
     const cur = rt.containers.read(id)
-    if (!cur || cur.state.status === 'removing') throw new ContainerStateImproper(`container ${id} is being removed: container state improper`)
+    if (!cur || cur.state.status === 'removing') throw containerBeingRemoved(id)
     const image = rt.store.images.get(cur.config.imageId)
     const merged = await mountRootfs(rt.store, p.dir, image.layers)
     rt.containers.updateHeld(id, s => ({...s, mountPoint: merged, mountCount: (s.mountCount ?? 0) + 1}))
@@ -35,7 +34,7 @@ export async function mountContainer(rt: Runtime, nameOrId: string): Promise<str
 }
 
 export function isContainerMounted(rt: Runtime, c: Container): boolean {
-  if (RUNNING.has(c.state.status) && c.state.mountPoint) return true
+  if (isActive(c.state.status) && c.state.mountPoint) return true
   if ((c.state.mountCount ?? 0) > 0) return true
   const merged = rootfsDirs(containerPaths(rt, c.config.id).dir).merged
   return rt.store.driver.name !== 'vfs' && isMounted(merged)
@@ -55,7 +54,6 @@ export function mountedContainers(rt: Runtime): MountedContainer[] {
     .map(c => ({id: c.config.id, name: c.config.name, path: c.state.mountPoint ?? rootfsDirs(containerPaths(rt, c.config.id).dir).merged}))
 }
 
-export class UnmountFailed extends PeapodError {}
 
 /**
  * Drops one user mount (all with force); the rootfs is unmounted once no
@@ -69,11 +67,11 @@ export async function unmountContainer(rt: Runtime, nameOrId: string, force = fa
   await rt.containers.locked(id, async () => {
     const cur = rt.containers.read(id)
     if (!cur) return
-    const running = RUNNING.has(cur.state.status)
+    const running = isActive(cur.state.status)
     let count = cur.state.mountCount ?? 0
     if (force) count = 0
     else if (count > 0) count--
-    else if (running) throw new ContainerStateImproper(`cannot unmount storage for container ${id} as it is running or paused: container state improper`)
+    else if (running) throw ContainerStateImproper.because(`cannot unmount storage for container ${id} as it is running or paused`)
     if (!running && count === 0) {
       try {
         await unmountRootfs(rt.store, p.dir)

@@ -1,6 +1,6 @@
 // Namespaces a container joins from another one (`container:ID`, as a pod's
 // members join its infra): the paths of that container's process.
-import {ContainerStateImproper} from './errors.js'
+import {ContainerStateImproper} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import type {NamespaceMode} from '../spec/index.js'
 import type {ContainerConfig} from './types.js'
@@ -19,7 +19,7 @@ export function joinedNamespaces(rt: Runtime, c: ContainerConfig): JoinedNamespa
     const ref = mode.slice('container:'.length)
     const other = rt.containers.read(ref)
     if (!other || (other.state.status !== 'running' && other.state.status !== 'paused') || !other.state.pid) {
-      throw new ContainerStateImproper(`cannot join ${type} namespace of container ${ref}: container is not running: container state improper`)
+      throw ContainerStateImproper.because(`cannot join ${type} namespace of container ${ref}: container is not running`)
     }
     out[type] = `ns:/proc/${other.state.pid}/ns/${type}`
   }

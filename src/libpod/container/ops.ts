@@ -4,19 +4,20 @@
 import {existsSync, rmSync, watch, writeFileSync} from 'node:fs'
 import {constants} from 'node:os'
 import path from 'node:path'
-import {InvalidArgument, NameInUse, NoSuchContainer} from '../errors.js'
+import {containerBeingRemoved, ContainerStateImproper, DependencyExists, InfraContainerRemoval, InvalidArgument, NameInUse, NoSuchContainer, noSuchContainer} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {readJson} from '../state/atomic.js'
 import {unmountRootfs} from '../storage/mount.js'
 import {releaseMounts} from '../volume/prepare.js'
 import {removeAnonymousVolumes} from '../volume/usage.js'
-import {ACTIVE, monitorAlive} from './liveness.js'
+import {monitorAlive} from './liveness.js'
 import {containerPaths} from './paths.js'
-import {ContainerStateImproper, DependencyExists} from './errors.js'
-import {InfraContainerRemoval} from '../pod/errors.js'
 import {releaseBundle, runtimeCommand, startContainer} from './start.js'
 import {teardownContainerNetwork} from '../network/setup.js'
 import type {Container, ContainerState} from './types.js'
+import {checkTransition, isActive} from '../define/state.js'
+import {labelMatches} from '../util/filters.js'
+import {parseTime} from '../util/time.js'
 
 export {ContainerStateImproper, DependencyExists}
 
@@ -46,10 +47,10 @@ function inNamespace(rt: Runtime): boolean {
  * monitor wrote one). Cheap when nothing is wrong: one kill(pid, 0).
  */
 export async function syncContainer(rt: Runtime, c: Container): Promise<Container> {
-  if (!ACTIVE.has(c.state.status) || monitorAlive(c)) return c
+  if (!isActive(c.state.status) || monitorAlive(c)) return c
   const p = containerPaths(rt, c.config.id)
   const state = await rt.containers.update(c.config.id, s => {
-    if (!ACTIVE.has(s.status)) return s
+    if (!isActive(s.status)) return s
     const exit = readJson<ExitStatus>(p.exitFile)
     return {...s, status: 'exited', exitCode: exit?.exitCode ?? 137, finishedAt: exit?.finishedAt ?? new Date().toISOString(),
       error: exit ? s.error : 'container monitor died', pid: undefined}
@@ -62,16 +63,14 @@ export async function syncContainer(rt: Runtime, c: Container): Promise<Containe
 export async function killContainer(rt: Runtime, nameOrId: string, signal = 'KILL'): Promise<Container> {
   const sig = normalizeSignal(signal)
   const c = await syncContainer(rt, rt.containers.lookup(nameOrId))
-  if (c.state.status !== 'running' && c.state.status !== 'paused') {
-    throw new ContainerStateImproper(`can only kill running containers. ${c.config.id} is in state ${c.state.status}: container state improper`)
-  }
+  checkTransition('kill', c.config.id, c.state.status)
   await runtimeCommand(rt, c.config, ['kill', c.config.id, sig])
   return c
 }
 
 /** Resolves when the container's state is no longer active, or after timeoutMs (false). */
 export function waitExited(rt: Runtime, id: string, timeoutMs = Infinity): Promise<boolean> {
-  return waitForState(rt, id, s => !ACTIVE.has(s.status), timeoutMs)
+  return waitForState(rt, id, s => !isActive(s.status), timeoutMs)
 }
 
 /**
@@ -117,7 +116,7 @@ export function waitForState(rt: Runtime, id: string, done: (s: ContainerState) 
     // A monitor killed outright writes nothing: notice it on this slow tick.
     const liveness = setInterval(() => {
       const c = rt.containers.read(id)
-      if (c && ACTIVE.has(c.state.status) && !monitorAlive(c)) void syncContainer(rt, c).then(check)
+      if (c && isActive(c.state.status) && !monitorAlive(c)) void syncContainer(rt, c).then(check)
     }, 500)
     check()
   })
@@ -128,7 +127,7 @@ export async function stopContainer(rt: Runtime, nameOrId: string, timeoutSec?: 
   let c = await syncContainer(rt, rt.containers.lookup(nameOrId))
   const id = c.config.id
   if (c.state.status === 'initialized') return uninitContainer(rt, id)
-  if (!ACTIVE.has(c.state.status)) return c
+  if (!isActive(c.state.status)) return c
   await rt.containers.update(id, s => ({...s, stoppedByUser: true}))
   const timeout = timeoutSec ?? c.config.stopTimeout
   let done = false
@@ -142,7 +141,7 @@ export async function stopContainer(rt: Runtime, nameOrId: string, timeoutSec?: 
       // no run dir: nothing is running
     }
   }
-  const exited = (ms: number) => waitForState(rt, id, s => !ACTIVE.has(s.status), ms, exitFile)
+  const exited = (ms: number) => waitForState(rt, id, s => !isActive(s.status), ms, exitFile)
   if (timeout > 0) {
     await runtimeCommand(rt, c.config, ['kill', id, normalizeSignal(c.config.stopSignal)]).catch(() => {})
     done = await exited(timeout * 1000)
@@ -172,7 +171,7 @@ async function uninitContainer(rt: Runtime, id: string): Promise<Container> {
 /** `restart`: stop (when running) then start again. */
 export async function restartContainer(rt: Runtime, nameOrId: string, timeoutSec?: number): Promise<Container> {
   const c = await syncContainer(rt, rt.containers.lookup(nameOrId))
-  if (ACTIVE.has(c.state.status)) await stopContainer(rt, c.config.id, timeoutSec)
+  if (isActive(c.state.status)) await stopContainer(rt, c.config.id, timeoutSec)
   await startContainer(rt, c.config.id)
   return rt.containers.lookup(c.config.id)
 }
@@ -183,8 +182,8 @@ export async function renameContainer(rt: Runtime, nameOrId: string, newName: st
   const id = c.config.id
   await rt.store.locked(() => rt.containers.locked(id, () => {
     const cur = rt.containers.read(id)
-    if (!cur) throw new NoSuchContainer(`no container with name or ID "${nameOrId}" found: no such container`)
-    if (cur.state.status === 'removing') throw new ContainerStateImproper(`container ${id} is being removed: container state improper`)
+    if (!cur) throw noSuchContainer(nameOrId)
+    if (cur.state.status === 'removing') throw containerBeingRemoved(id)
     try {
       rt.containers.reserveName(newName, id)
     } catch (e) {
@@ -216,7 +215,7 @@ export async function pruneContainers(rt: Runtime, filters: string[] = []): Prom
   const removed: string[] = []
   const errors: Error[] = []
   for (const c of list) {
-    if (ACTIVE.has(c.state.status) || c.state.status === 'removing') continue
+    if (isActive(c.state.status) || c.state.status === 'removing') continue
     if (!preds.every(p => p(c))) continue
     try {
       await removeContainer(rt, c.config.id, {force: true})
@@ -237,26 +236,14 @@ function pruneFilter(f: string): (c: Container) => boolean {
   if (negate) key = key.slice(0, -1)
   let pred: (c: Container) => boolean
   if (key === 'label') {
-    const i = value.indexOf('=')
-    const k = i === -1 ? value : value.slice(0, i)
-    pred = c => k in c.config.labels && (i === -1 || c.config.labels[k] === value.slice(i + 1))
+    pred = c => labelMatches(c.config.labels, value)
   } else if (key === 'until') {
-    const t = untilTime(value)
+    const t = parseTime(value)
     pred = c => Date.parse(c.config.created) < t
   } else {
     throw new InvalidArgument(`${key} is an invalid filter`)
   }
   return negate ? c => !pred(c) : pred
-}
-
-/** `until=`: RFC3339, Unix seconds, or a Go duration before now (10m, 1h30m). */
-function untilTime(v: string): number {
-  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000
-  const dur = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?$/.exec(v)
-  if (dur && v) return Date.now() - ((Number(dur[1] ?? 0) * 60 + Number(dur[2] ?? 0)) * 60 + Number(dur[3] ?? 0)) * 1000
-  const t = Date.parse(v)
-  if (Number.isNaN(t)) throw new InvalidArgument(`invalid filter "until=${v}": not a timestamp or duration`)
-  return t
 }
 
 /**
@@ -277,10 +264,10 @@ export async function cleanupContainer(rt: Runtime, id: string, opts: {fromSync?
   await rt.containers.locked(id, async () => {
     const c = rt.containers.read(id)
     if (!c) return
-    if (ACTIVE.has(c.state.status) && !opts.fromSync && monitorAlive(c) && !existsSync(p.exitFile)) return
+    if (isActive(c.state.status) && !opts.fromSync && monitorAlive(c) && !existsSync(p.exitFile)) return
     const exit = readJson<ExitStatus>(p.exitFile)
-    if (exit || ACTIVE.has(c.state.status)) {
-      rt.containers.updateHeld(id, s => ACTIVE.has(s.status) || exit
+    if (exit || isActive(c.state.status)) {
+      rt.containers.updateHeld(id, s => isActive(s.status) || exit
         ? {...s, status: 'exited', exitCode: exit?.exitCode ?? s.exitCode, finishedAt: exit?.finishedAt ?? s.finishedAt ?? new Date().toISOString(), oomKilled: exit?.oomKilled, pid: undefined}
         : s)
     }
@@ -322,10 +309,8 @@ export async function removeContainer(rt: Runtime, nameOrId: string, opts: {forc
       throw e
     }))
   }
-  if (ACTIVE.has(c.state.status) || c.state.status === 'initialized') {
-    if (!opts.force) {
-      throw new ContainerStateImproper(`cannot remove container ${id} as it is ${c.state.status === 'initialized' ? 'running' : c.state.status} - running or paused containers cannot be removed without force: container state improper`)
-    }
+  if (isActive(c.state.status) || c.state.status === 'initialized') {
+    if (!opts.force) checkTransition('remove', id, c.state.status)
     c = await stopContainer(rt, id, opts.timeout ?? 0)
   }
   const p = containerPaths(rt, id)
@@ -341,7 +326,7 @@ export async function removeContainer(rt: Runtime, nameOrId: string, opts: {forc
     rt.containers.updateHeld(id, s => ({...s, status: 'removing'}))
     return cur.config
   })
-  if (!config) throw new NoSuchContainer(`no container with name or ID "${nameOrId}" found: no such container`)
+  if (!config) throw noSuchContainer(nameOrId)
   // The store lock (never taken while holding a container's): names and image users are store-wide.
   await rt.store.locked(() => rt.containers.remove(config))
   rmSync(path.join(rt.containers.containerDir(id)), {recursive: true, force: true})

@@ -5,17 +5,16 @@
 // it was not mounted before), its binds and volumes honoured as mounts, all
 // under the container's lock so that a `start` waits for us.
 import {closeSync, constants, openSync, readFileSync} from 'node:fs'
-import {NoSuchContainer, PeapodError} from '../errors.js'
+import {containerBeingRemoved, NoSuchContainer, PeapodError} from '../define/errors.js'
 import {parseConfig} from '../image/inspect.js'
 import type {Runtime} from '../runtime.js'
 import {getExecUser} from '../spec/user.js'
 import {isMounted, mountRootfs, rootfsDirs, unmountRootfs} from '../storage/mount.js'
-import {ACTIVE} from './liveness.js'
-import {ContainerStateImproper} from './errors.js'
 import {FsRoot, type RootMount, fdPath, split} from './fsroot.js'
 import {syncContainer} from './ops.js'
 import {containerPaths} from './paths.js'
 import type {Container} from './types.js'
+import {isActive} from '../define/state.js'
 
 
 export interface ContainerFs {
@@ -57,7 +56,7 @@ export async function withContainerFs<T>(rt: Runtime, ref: string, notFound: (re
   if (!found) throw notFound(ref)
   const c0 = await syncContainer(rt, found)
   const id = c0.config.id
-  if (ACTIVE.has(c0.state.status)) {
+  if (isActive(c0.state.status)) {
     // rootfsOnly (export): the mounted rootfs of the running container, without its mounts
     const merged = rootfsDirs(containerPaths(rt, id).dir).merged
     const root = opts.rootfsOnly ? (rt.store.driver.name === 'vfs' || isMounted(merged) ? new FsRoot(merged) : undefined) : liveRoot(c0)
@@ -73,7 +72,7 @@ export async function withContainerFs<T>(rt: Runtime, ref: string, notFound: (re
   return rt.containers.locked(id, async () => {
     const c = rt.containers.read(id)
     if (!c) throw notFound(ref)
-    if (c.state.status === 'removing') throw new ContainerStateImproper(`container ${id} is being removed: container state improper`)
+    if (c.state.status === 'removing') throw containerBeingRemoved(id)
     const merged = rootfsDirs(p.dir).merged
     const wasMounted = rt.store.driver.name === 'vfs' || isMounted(merged)
     const image = rt.store.images.get(c.config.imageId)

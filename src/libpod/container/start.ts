@@ -5,8 +5,7 @@ import {existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs'
 import {hostname as osHostname} from 'node:os'
 import {fileURLToPath} from 'node:url'
 import {launchMonitor, type StartResult} from '../../conmon/launch.js'
-import {CommandNotFound, CommandNotInvokable, InvalidArgument, NoSuchContainer, PeapodError, RuntimeFailure} from '../errors.js'
-import {ContainerStateImproper} from './errors.js'
+import {CommandNotFound, CommandNotInvokable, containerBeingRemoved, InvalidArgument, noContainerWithId, PeapodError, RuntimeFailure} from '../define/errors.js'
 import {parseConfig} from '../image/inspect.js'
 import {resolveRuntime} from '../oci/runtime.js'
 import type {Runtime} from '../runtime.js'
@@ -19,6 +18,7 @@ import {healthMonitorConfig, healthOnStart} from './healthcheck.js'
 import {joinedNamespaces} from './namespaces.js'
 import {containerPaths, type ContainerPaths} from './paths.js'
 import type {Container, ContainerConfig} from './types.js'
+import {checkTransition, isRunningOrPaused} from '../define/state.js'
 
 const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url))
 
@@ -122,9 +122,9 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
   if (pre?.config.pod && !pre.config.isInfra) await (await import('../pod/member.js')).beforeMemberStart(rt, pre.config)
   return rt.containers.locked(id, async () => {
     const c = rt.containers.read(id)
-    if (!c) throw new NoSuchContainer(`no container with ID "${id}" found: no such container`)
-    if (c.state.status === 'running' || c.state.status === 'paused') return c.config
-    if (c.state.status === 'removing') throw new ContainerStateImproper(`container ${id} is being removed: container state improper`)
+    if (!c) throw noContainerWithId(id)
+    if (isRunningOrPaused(c.state.status)) return c.config
+    if (c.state.status === 'removing') throw containerBeingRemoved(id)
     const runtime = runtimeFor(rt, c.config)
     rmSync(p.exitFile, {force: true})
     try {
@@ -205,10 +205,8 @@ export async function initContainer(rt: Runtime, id: string): Promise<ContainerC
   const p = containerPaths(rt, id)
   return rt.containers.locked(id, async () => {
     const c = rt.containers.read(id)
-    if (!c) throw new NoSuchContainer(`no container with ID "${id}" found: no such container`)
-    if (!['created', 'configured', 'exited', 'stopped'].includes(c.state.status)) {
-      throw new ContainerStateImproper(`container ${id} has already been created in runtime: container state improper`)
-    }
+    if (!c) throw noContainerWithId(id)
+    checkTransition('init', id, c.state.status)
     runtimeFor(rt, c.config)
     rmSync(p.exitFile, {force: true})
     try {

@@ -5,7 +5,7 @@
 import {randomBytes} from 'node:crypto'
 import {existsSync, mkdirSync, readdirSync, rmSync, statSync} from 'node:fs'
 import path from 'node:path'
-import {InvalidArgument, NameInUse, NoSuchContainer} from '../errors.js'
+import {InvalidArgument, NameInUse, noContainerWithId, noSuchContainer} from '../define/errors.js'
 import {readJson, writeJsonAtomic} from '../state/atomic.js'
 import {withLock} from '../state/lock.js'
 import {NameReservations} from '../state/names.js'
@@ -89,7 +89,7 @@ export class ContainerStore {
   /** By full ID, unique ID prefix, or name. */
   lookup(nameOrId: string): Container {
     const c = this.find(nameOrId)
-    if (!c) throw new NoSuchContainer(`no container with name or ID "${nameOrId}" found: no such container`)
+    if (!c) throw noSuchContainer(nameOrId)
     return c
   }
 
@@ -116,7 +116,7 @@ export class ContainerStore {
   /** Read-modify-write of the state by a caller that already holds the container's lock. */
   updateHeld(id: string, fn: (state: ContainerState, config: ContainerConfig) => ContainerState | void): ContainerState {
     const c = this.read(id)
-    if (!c) throw new NoSuchContainer(`no container with ID "${id}" found: no such container`)
+    if (!c) throw noContainerWithId(id)
     const next = fn(c.state, c.config) ?? c.state
     writeJsonAtomic(path.join(this.containerDir(id), 'state.json'), next)
     return next

@@ -6,7 +6,7 @@
 // hgroups) comes from the host's /proc. Descriptors psgo does not know make
 // Podman run ps(1) inside the container with the arguments as given; so do we.
 import {readFileSync, readdirSync, readlinkSync} from 'node:fs'
-import {InvalidArgument, PeapodError} from '../errors.js'
+import {InvalidArgument, TopFailed} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {ALL_CAPABILITIES} from '../spec/caps.js'
 import {secureJoin} from '../spec/paths.js'
@@ -16,7 +16,6 @@ import {execForeground, newExecId} from './exec.js'
 import {syncContainer} from './ops.js'
 import type {Container} from './types.js'
 
-export class TopFailed extends PeapodError {}
 
 /** psgo's default: `ps -ef` compatible. */
 export const DEFAULT_DESCRIPTORS = ['user', 'pid', 'ppid', 'pcpu', 'etime', 'tty', 'time', 'args']

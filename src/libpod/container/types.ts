@@ -1,10 +1,9 @@
 // A container is an immutable config (what was asked for at create) and a
 // mutable state (what happened since), kept in separate documents.
 
-// Podman's names as `ps` and `inspect` show them: 'created' (Podman's
-// Configured: documents written, nothing mounted), 'initialized' (Podman's
-// Created: rootfs mounted and OCI bundle written by `init`, no process yet).
-export type ContainerStatus = 'configured' | 'created' | 'initialized' | 'running' | 'paused' | 'stopping' | 'stopped' | 'exited' | 'removing'
+import type {ContainerStatus} from '../define/state.js'
+// The status enum lives in define/state.ts with its transitions.
+export type {ContainerStatus}
 
 export interface MountSpec {
   /**

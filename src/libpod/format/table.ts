@@ -1,7 +1,8 @@
 // Podman's --format output (containers/common/pkg/report): the `table`
 // keyword, CLI escape sequences, header rows and text/tabwriter alignment.
 
-import {compileTemplate, TemplateError, type Template} from './template.js'
+import {compileTemplate, type Template} from './template.js'
+import {TemplateError} from '../define/errors.js'
 
 export interface TabwriterOptions {
   /** Minimal cell width including any padding. */

@@ -7,10 +7,8 @@
 // and they print as {v1 v2}. Other plain objects and Maps behave as Go maps:
 // missing keys are <no value> and they print as map[k:v] with sorted keys.
 
-import {PeapodError} from '../errors.js'
+import {TemplateError} from '../define/errors.js'
 
-/** A template failed to parse or execute; the message starts with "template:". */
-export class TemplateError extends PeapodError {}
 
 export type TemplateFunc = (...args: any[]) => unknown
 

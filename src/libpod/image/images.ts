@@ -4,7 +4,7 @@
 import {createHash} from 'node:crypto'
 import {existsSync, readdirSync, rmSync} from 'node:fs'
 import path from 'node:path'
-import {NoSuchImage} from '../errors.js'
+import {NoSuchImage} from '../define/errors.js'
 import {readJson, writeJsonAtomic} from '../state/atomic.js'
 
 export interface ImageDoc {

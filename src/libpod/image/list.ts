@@ -1,11 +1,12 @@
 // `images`: one row per name (a nameless image is one <none> row), filtered
 // and sorted as Podman does.
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {humanSize, timeAgo} from '../util/human.js'
 import type {ImageDoc} from './images.js'
 import {createdOf, imageSize, parseConfig, repoDigests, type ImageRow} from './inspect.js'
 import {parseReference} from './reference.js'
+import {labelMatches} from '../util/filters.js'
 
 export interface ListOptions {
   filters?: string[]
@@ -23,13 +24,7 @@ function parseFilter(rt: Runtime, f: string): Filter {
   switch (key) {
     case 'reference': return doc => doc.names.some(n => referenceMatches(n, value))
     case 'dangling': return doc => (doc.names.length === 0) === (value === 'true')
-    case 'label': {
-      const [k, v] = splitOnce(value, '=')
-      return doc => {
-        const labels = parseConfig(doc).config?.Labels ?? {}
-        return k in labels && (v === undefined || labels[k] === v)
-      }
-    }
+    case 'label': return doc => labelMatches(parseConfig(doc).config?.Labels ?? {}, value)
     case 'id': return doc => doc.id.startsWith(value.replace(/^sha256:/, ''))
     case 'digest': return doc => doc.digests.includes(value)
     case 'readonly': return () => value === 'false'
@@ -43,11 +38,6 @@ function parseFilter(rt: Runtime, f: string): Filter {
     case 'containers': return doc => (rt.imageUsers(doc.id).length > 0) === (value === 'true')
     default: throw new InvalidArgument(`unsupported image filter "${key}"`)
   }
-}
-
-function splitOnce(s: string, sep: string): [string, string | undefined] {
-  const i = s.indexOf(sep)
-  return i === -1 ? [s, undefined] : [s.slice(0, i), s.slice(i + 1)]
 }
 
 /** Podman's reference filter: a glob over the name, matched against full and short forms. */

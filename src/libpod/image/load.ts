@@ -2,7 +2,7 @@
 // compressed, from a file or a pipe) into the store.
 import path from 'node:path'
 import type {Readable} from 'node:stream'
-import {InvalidArchive, InvalidArgument, errorMessage} from '../errors.js'
+import {errorMessage, InvalidArchive, InvalidArgument} from '../define/errors.js'
 import type {Store} from '../storage/store.js'
 import {readDockerArchive} from './archive/docker.js'
 import {ingestImage, type ArchiveImage} from './archive/ingest.js'

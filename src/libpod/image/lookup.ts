@@ -1,6 +1,6 @@
 // Finding a local image by ID, ID prefix, full name, short name or digest,
 // the way Podman's libimage does.
-import {InvalidArgument, NoSuchImage} from '../errors.js'
+import {InvalidArgument, NoSuchImage} from '../define/errors.js'
 import type {ImageDoc} from './images.js'
 import {formatReference, parseReference} from './reference.js'
 

@@ -1,6 +1,6 @@
 // Image operations that change the index: create, tag, untag, remove, prune.
 // Each runs under the store lock; layers no image uses any more are removed.
-import {ImageInUse, InvalidArgument, NoSuchImage} from '../errors.js'
+import {ImageInUse, InvalidArgument, NoSuchImage} from '../define/errors.js'
 import type {Store} from '../storage/store.js'
 import type {StagedLayer} from '../storage/layers.js'
 import {sha256, type ImageDoc} from './images.js'

@@ -3,7 +3,7 @@
 // from the other transports (oci:, oci-archive:, docker-archive:, dir:).
 // Also the pull policy of `run`/`create` (pullImageIfNeeded).
 import path from 'node:path'
-import {InvalidArgument, NoSuchImage, PeapodError, errorMessage} from '../errors.js'
+import {errorMessage, InvalidArgument, NoSuchImage, NotFound, PeapodError, RegistryError} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import type {ImageDoc} from './images.js'
 import {findImage} from './lookup.js'
@@ -12,7 +12,6 @@ import {normalizeName} from './archive/names.js'
 import type {Credentials} from './registry/auth.js'
 import {Registry, type ClientOptions} from './registry/client.js'
 import {RegistriesConf, checkPolicy, refString, resolvePullName} from './registry/config.js'
-import {NotFound, RegistryError} from './registry/errors.js'
 import {fetchImage, resolveManifest} from './registry/fetch.js'
 import {hostPlatform, wantedPlatform, type PlatformWanted} from './registry/manifest.js'
 import {quietReporter, type Reporter} from './registry/progress.js'
@@ -42,7 +41,7 @@ export class Registries {
   readonly conf: RegistriesConf
 
   constructor(readonly rt: Runtime, readonly opts: Omit<ClientOptions, 'conf'>) {
-    this.conf = RegistriesConf.load(rt.config.configDirs)
+    this.conf = RegistriesConf.load(rt.config.configDirs, rt.config.rootless)
   }
 
   get(domain: string, insecure?: boolean): Registry {

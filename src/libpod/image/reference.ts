@@ -1,6 +1,6 @@
 // Docker image references: [domain/]path[:tag][@digest], normalised the way
 // Podman names local images (an unqualified name gets `localhost/`).
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 
 export interface Reference {
   domain: string

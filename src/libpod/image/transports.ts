@@ -2,7 +2,7 @@
 // them: docker://NAME, oci:DIR[:REF], oci-archive:FILE[:REF],
 // docker-archive:FILE[:REF], dir:DIR, containers-storage:NAME. A name with
 // no known transport is a registry (docker) reference.
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 
 export type TransportRef =
   | {transport: 'docker'; name: string}

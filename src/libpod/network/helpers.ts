@@ -4,11 +4,11 @@
 import {spawn} from 'node:child_process'
 import {closeSync, openSync, readFileSync, rmSync} from 'node:fs'
 import {connect} from 'node:net'
-import {InvalidArgument} from '../errors.js'
-import {NetworkFailure} from './errors.js'
+import {InvalidArgument, NetworkFailure} from '../define/errors.js'
 import {run} from './netns.js'
 import {expandPorts} from './ports.js'
 import type {PortMapping} from './types.js'
+import {pidRunning, processAlive} from '../util/liveness.js'
 
 export const SLIRP_GUEST_IP = '10.0.2.100'
 export const SLIRP_DNS = '10.0.2.3'
@@ -198,14 +198,7 @@ export async function startPasta(bin: string, netns: string, pidFile: string, lo
 
 /** Kills a helper if it is still the process we started (its command line names the netns). */
 export async function stopHelper(pid: number | undefined, marker: string): Promise<void> {
-  if (!pid) return
-  let cmd = ''
-  try {
-    cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-  } catch {
-    return
-  }
-  if (!cmd.includes(marker)) return
+  if (!pid || !processAlive(pid, marker)) return
   try {
     process.kill(pid, 'SIGTERM')
   } catch {
@@ -213,12 +206,7 @@ export async function stopHelper(pid: number | undefined, marker: string): Promi
   }
   // Bounded wait, so that "nothing left" holds once teardown returns.
   for (let i = 0; i < 200; i++) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return
-    } catch {
-      return
-    }
+    if (!pidRunning(pid)) return
     await new Promise(r => setTimeout(r, 5))
   }
   try {

@@ -7,8 +7,8 @@ import {networkSettings} from './config.js'
 import {formatPortsPs, portBindings} from './ports.js'
 import {readNetworkState, type NetConfig} from './state.js'
 import type {PortMapping} from './types.js'
+import {isActive} from '../define/state.js'
 
-const ACTIVE = new Set(['running', 'paused', 'stopping'])
 
 export interface ContainerNetworkInfo {
   NetworkSettings: Record<string, unknown>
@@ -31,7 +31,7 @@ export function containerNetworkInfo(rt: Runtime, c: Container): ContainerNetwor
   const cfg = c.config as NetConfig
   const o = cfg.networkOptions ?? {}
   const ports = o.ports ?? []
-  const up = ACTIVE.has(c.state.status)
+  const up = isActive(c.state.status)
   const st = up ? readNetworkState(rt, cfg.id) : undefined
   const settings: Record<string, unknown> = {
     ...emptyEndpoint(), Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,

@@ -1,7 +1,7 @@
 // IP addresses and subnets for IPAM and validation: IPv4 and IPv6 as
 // bigints, CIDR parsing, containment and overlap.
 import {isIPv4, isIPv6} from 'node:net'
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 
 export interface Cidr {
   /** The network address (host bits cleared). */

@@ -4,7 +4,7 @@
 // host-local allocator, each network goes on from the last address it gave.
 import {mkdirSync} from 'node:fs'
 import path from 'node:path'
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 import {readJson, writeJsonAtomic} from '../state/atomic.js'
 import {withLock} from '../state/lock.js'
 import {contains, formatIp, lastAddr, parseCidr, parseIp} from './ip.js'

@@ -1,13 +1,13 @@
 // Network commands' engine side: list with filters, remove (-f removes the
 // containers using it), prune, connect/disconnect (live for running
 // containers through netavark), reload (re-applies netavark's setup).
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument, NetworkInUse, noSuchNetwork} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {writeJsonAtomic} from '../state/atomic.js'
 import type {Container} from '../container/types.js'
-import {parseUntil} from '../volume/list.js'
+import {labelMatches} from '../util/filters.js'
+import {parseTime} from '../util/time.js'
 import {networkSettings} from './config.js'
-import {NetworkInUse, noSuchNetwork} from './errors.js'
 import {Ipam} from './ipam.js'
 import {netavarkSetup, netavarkTeardown, type NetavarkInput} from './netavark.js'
 import {MAC} from './options.js'
@@ -15,8 +15,8 @@ import {readNetworkState, type NetConfig} from './state.js'
 import {NetworkStore} from './store.js'
 import type {NetworkDoc, PerNetworkOptions} from './types.js'
 import path from 'node:path'
+import {isActive} from '../define/state.js'
 
-const ACTIVE = new Set(['running', 'paused', 'stopping'])
 
 /** Containers whose config names the network. */
 export function networkUsers(rt: Runtime, name: string, all: Container[] = rt.containers.list()): Container[] {
@@ -38,11 +38,6 @@ export function filterNetworks(rt: Runtime, list: NetworkDoc[], filters: readonl
   }
   if (!parsed.size) return list
   const containers = rt.containers.list()
-  const kv = (map: Record<string, string> | undefined, want: string) => {
-    const eq = want.indexOf('=')
-    if (eq === -1) return want in (map ?? {})
-    return (map ?? {})[want.slice(0, eq)] === want.slice(eq + 1)
-  }
   return list.filter(n => {
     for (const [key, values] of parsed) {
       const ok = (() => {
@@ -50,9 +45,9 @@ export function filterNetworks(rt: Runtime, list: NetworkDoc[], filters: readonl
           case 'name': return values.some(v => new RegExp(v).test(n.name))
           case 'id': return values.some(v => n.id.startsWith(v))
           case 'driver': return values.includes(n.driver)
-          case 'label': return values.every(v => kv(n.labels, v))
-          case 'label!': return values.every(v => !kv(n.labels, v))
-          case 'until': return values.every(v => Date.parse(n.created) < parseUntil(v))
+          case 'label': return values.every(v => labelMatches(n.labels, v))
+          case 'label!': return values.every(v => !labelMatches(n.labels, v))
+          case 'until': return values.every(v => Date.parse(n.created) < parseTime(v))
           case 'dangling': {
             const used = networkUsers(rt, n.name, containers).length > 0
             return values.some(v => (['true', '1'].includes(v.toLowerCase()) ? !used : used))
@@ -179,7 +174,7 @@ export async function connectNetwork(rt: Runtime, network: string, container: st
     const ips = [opts.ip, opts.ip6].filter((x): x is string => Boolean(x))
     if (ips.length) per.static_ips = ips
     if (opts.mac) per.static_mac = opts.mac.toLowerCase()
-    if (ACTIVE.has(cur.state.status)) await attachLive(rt, cfg, doc, per)
+    if (isActive(cur.state.status)) await attachLive(rt, cfg, doc, per)
     networks[doc.name] = per
     rt.containers.writeConfig({...cfg, networkOptions: {...cfg.networkOptions, networks}} as NetConfig)
   })
@@ -196,7 +191,7 @@ export async function disconnectNetwork(rt: Runtime, network: string, container:
     bridgeOnly(cfg)
     const networks = {...cfg.networkOptions?.networks ?? {}}
     if (!networks[doc.name]) throw new InvalidArgument(`container ${id} is not connected to network ${doc.name}: network is not connected`)
-    if (ACTIVE.has(cur.state.status)) await detachLive(rt, cfg, doc.name)
+    if (isActive(cur.state.status)) await detachLive(rt, cfg, doc.name)
     delete networks[doc.name]
     rt.containers.writeConfig({...cfg, networkOptions: {...cfg.networkOptions, networks}} as NetConfig)
   })
@@ -215,7 +210,7 @@ export async function reloadNetworks(rt: Runtime, containers: string[], all: boo
       await rt.containers.locked(id, async () => {
         const cur = rt.containers.read(id)
         if (!cur) return
-        if (!ACTIVE.has(cur.state.status)) {
+        if (!isActive(cur.state.status)) {
           if (all) return
           throw new InvalidArgument(`container ${id} is not running: container state improper`)
         }

@@ -6,7 +6,7 @@ import {existsSync, mkdirSync} from 'node:fs'
 import path from 'node:path'
 import type {Runtime} from '../runtime.js'
 import {findBinary, networkSettings} from './config.js'
-import {NetworkFailure} from './errors.js'
+import {NetworkFailure} from '../define/errors.js'
 import {run} from './netns.js'
 import type {NetworkDoc, NetworkStatusBlock, PerNetworkOptions, PortMapping} from './types.js'
 

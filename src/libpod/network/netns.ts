@@ -5,7 +5,7 @@
 import {execFile} from 'node:child_process'
 import {closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync} from 'node:fs'
 import path from 'node:path'
-import {NetworkFailure} from './errors.js'
+import {NetworkFailure} from '../define/errors.js'
 
 export function run(file: string, args: string[], opts: {input?: string; timeout?: number} = {}): Promise<{stdout: string; stderr: string}> {
   return new Promise((resolve, reject) => {

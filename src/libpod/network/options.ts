@@ -3,10 +3,9 @@
 // aliases and static addresses, published ports (random host ports picked
 // now, as Podman does), DNS and /etc/hosts options.
 import {isIP} from 'node:net'
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument, NoSuchNetwork} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {networkSettings} from './config.js'
-import {NoSuchNetwork} from './errors.js'
 import {parseSlirpOptions} from './helpers.js'
 import {compactPorts, expandPorts, exposedPorts, parsePortSpec, randomPort} from './ports.js'
 import {NetworkStore} from './store.js'

@@ -1,13 +1,13 @@
 // `port`: a running container's published ports ("80/tcp -> 0.0.0.0:8080"),
 // one of them ("0.0.0.0:8080"), or every container's (--all, ID-prefixed).
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {syncContainer} from '../container/ops.js'
 import type {Container} from '../container/types.js'
 import {expandPorts} from './ports.js'
 import type {NetConfig} from './state.js'
+import {isRunningOrPaused} from '../define/state.js'
 
-const ACTIVE = new Set(['running', 'paused'])
 
 function mappings(c: Container) {
   return expandPorts((c.config as NetConfig).networkOptions?.ports ?? [])
@@ -21,7 +21,7 @@ export async function containerPortLines(rt: Runtime, o: {all?: boolean; latest?
   list = await Promise.all(list.map(c => syncContainer(rt, c)))
   const out: string[] = []
   for (const c of list) {
-    if (!ACTIVE.has(c.state.status)) continue
+    if (!isRunningOrPaused(c.state.status)) continue
     const ports = mappings(c)
     if (o.port !== undefined) {
       const [num, proto = 'tcp'] = o.port.split('/')

@@ -3,7 +3,7 @@
 // forms ps, port and inspect print (Podman's).
 import {createSocket as createUdpSocket} from 'node:dgram'
 import {createServer, isIP} from 'node:net'
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 import type {PortMapping} from './types.js'
 
 const PROTOCOLS = new Set(['tcp', 'udp', 'sctp'])

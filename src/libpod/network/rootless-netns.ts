@@ -11,9 +11,10 @@ import type {Runtime} from '../runtime.js'
 import {readJson, writeJsonAtomic} from '../state/atomic.js'
 import {withLock} from '../state/lock.js'
 import {findBinary, networkSettings} from './config.js'
-import {NetworkFailure} from './errors.js'
+import {NetworkFailure} from '../define/errors.js'
 import {parseSlirpOptions, startSlirp, stopHelper} from './helpers.js'
 import {createNetns, isNsMount, removeNetns} from './netns.js'
+import {processAlive} from '../util/liveness.js'
 
 export interface RootlessNetns {
   dir: string
@@ -34,16 +35,6 @@ function paths(rt: Runtime): RootlessNetns & {pidFile: string; users: string; lo
   }
 }
 
-function alive(pid: number | undefined, marker: string): boolean {
-  if (!pid) return false
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return false
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker)
-  } catch {
-    return false
-  }
-}
 
 /** Joins the rootless netns for a container, creating it (and its slirp4netns) when needed. */
 export async function acquireRootlessNetns(rt: Runtime, containerId: string): Promise<RootlessNetns> {
@@ -51,7 +42,7 @@ export async function acquireRootlessNetns(rt: Runtime, containerId: string): Pr
   return withLock(p.lock, async () => {
     const users = readJson<string[]>(p.users) ?? []
     const pid = Number(existsSync(p.pidFile) ? readFileSync(p.pidFile, 'utf8') : 0)
-    if (!isNsMount(p.netns) || !alive(pid, p.netns)) {
+    if (!isNsMount(p.netns) || !processAlive(pid, p.netns)) {
       await stopHelper(pid, p.netns)
       await createNetns(p.netns)
       const slirp = findBinary(rt, 'slirp4netns')

@@ -3,7 +3,7 @@
 // ("cgroups in hybrid mode not supported"), so it is skipped on them.
 import {existsSync, statfsSync} from 'node:fs'
 import path from 'node:path'
-import {RuntimeFailure} from '../errors.js'
+import {RuntimeFailure} from '../define/errors.js'
 import {executable} from '../util/executable.js'
 
 const SEARCH = ['/usr/local/bin', '/usr/local/sbin', '/usr/bin', '/usr/sbin', '/bin', '/sbin', '/usr/libexec/podman', '/usr/lib/cri-o-runc/sbin']

@@ -1,7 +1,7 @@
 // `pod create`: reserve the name, create the infra container (which holds
 // the shared namespaces and the pod's network and ports), write the pod's
 // document. On any failure nothing is left behind.
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import type {NetworkFlags} from '../network/options.js'
 import {createContainer, parseKeyValues} from '../container/create.js'

@@ -1,14 +1,2 @@
-// Pod errors with Podman's wording.
-import {PeapodError} from '../errors.js'
-
-/** Podman's ErrNoSuchPod. */
-export class NoSuchPod extends PeapodError {}
-
-/** Podman's ErrPodExists (a pod of that name). */
-export class PodExists extends PeapodError {}
-
-/** The pod has containers that stop an operation (rm without -f). */
-export class PodNotReady extends PeapodError {}
-
-/** An infra container removed on its own (Podman: only with its pod). */
-export class InfraContainerRemoval extends PeapodError {}
+// shim until commands import libpod/index
+export * from '../define/errors.js'

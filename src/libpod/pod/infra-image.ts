@@ -4,10 +4,10 @@
 import {readFileSync, statSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {Readable} from 'node:stream'
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 import {importImage} from '../image/import.js'
 import type {Runtime} from '../runtime.js'
-import {padding, tarEnd, tarHeader} from '../container/tar-out.js'
+import {padding, tarEnd, tarHeader} from '../util/tar-writer.js'
 
 export const INFRA_COMMAND = ['/catatonit', '-P']
 

@@ -1,5 +1,5 @@
 // `pod ps`: pod rows as Podman prints them, with its filters and sorts.
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {stateName} from '../container/list.js'
 import {containerNetworkInfo} from '../network/info.js'
@@ -9,6 +9,7 @@ import {podContainers} from './ops.js'
 import {podStatus} from './status.js'
 import {podStore} from './store.js'
 import type {PodConfig} from './types.js'
+import {labelMatches} from '../util/filters.js'
 
 export interface PodPsOptions {
   filters?: string[]
@@ -44,11 +45,7 @@ function filterFn(rt: Runtime, f: string): (p: PodConfig, list: Container[]) => 
   switch (key) {
     case 'id': return p => p.id.startsWith(value)
     case 'name': return p => new RegExp(value).test(p.name)
-    case 'label': {
-      const i = value.indexOf('=')
-      const k = i === -1 ? value : value.slice(0, i)
-      return p => k in p.labels && (i === -1 || p.labels[k] === value.slice(i + 1))
-    }
+    case 'label': return p => labelMatches(p.labels, value)
     case 'status': {
       const valid = ['stopped', 'running', 'paused', 'exited', 'dead', 'created', 'degraded']
       if (!valid.includes(value)) throw new InvalidArgument(`${value} is not a valid status`)

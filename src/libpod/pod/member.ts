@@ -2,13 +2,13 @@
 // config (the namespaces it joins, its hostname) and the hooks of its
 // lifecycle (starting a member starts the infra first; exit policy `stop`
 // stops the infra once the last member has exited).
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import type {NetworkFlags} from '../network/options.js'
 import type {ContainerConfig} from '../container/types.js'
 import {podStore} from './store.js'
+import {isActive, isRunningOrPaused} from '../define/state.js'
 
-const ACTIVE = new Set(['running', 'paused', 'stopping'])
 
 export interface Membership {
   /** What the member's config records. */
@@ -48,7 +48,7 @@ export async function beforeMemberStart(rt: Runtime, c: ContainerConfig): Promis
   if (!infraId) return
   const infra = rt.containers.read(infraId)
   if (!infra) throw new InvalidArgument(`the infra container ${infraId} of pod ${c.pod} is gone`)
-  if (infra.state.status === 'running' || infra.state.status === 'paused') return
+  if (isRunningOrPaused(infra.state.status)) return
   const {startContainer} = await import('../container/start.js')
   await startContainer(rt, infraId)
 }
@@ -59,9 +59,9 @@ export async function afterMemberExit(rt: Runtime, c: ContainerConfig): Promise<
   const pod = podStore(rt).read(c.pod)
   if (!pod?.infraId || pod.exitPolicy !== 'stop') return
   const others = rt.containers.list().filter(o => o.config.pod === pod.id && !o.config.isInfra)
-  if (others.some(o => ACTIVE.has(o.state.status))) return
+  if (others.some(o => isActive(o.state.status))) return
   const infra = rt.containers.read(pod.infraId)
-  if (!infra || !ACTIVE.has(infra.state.status)) return
+  if (!infra || !isActive(infra.state.status)) return
   const {stopContainer} = await import('../container/ops.js')
   await stopContainer(rt, pod.infraId)
 }

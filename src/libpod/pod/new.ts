@@ -4,7 +4,7 @@
 import type {Runtime} from '../runtime.js'
 import {createContainer, type CreateOptions} from '../container/create.js'
 import type {ContainerConfig} from '../container/types.js'
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 import {createPod} from './create.js'
 import {removePod} from './ops.js'
 

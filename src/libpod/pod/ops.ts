@@ -1,18 +1,17 @@
 // A pod's lifecycle over its containers: the infra starts first and stops
 // last; members start (and stop) together. `rm` refuses running members
 // unless forced, then removes members, the pod's document and its infra.
-import {InvalidArgument, NoSuchContainer} from '../errors.js'
+import {InvalidArgument, NoSuchContainer, NoSuchPod, noSuchPod, PodNotReady} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {killContainer, removeContainer, stopContainer, syncContainer} from '../container/ops.js'
 import {pauseContainer, unpauseContainer} from '../container/pause.js'
 import {startContainer} from '../container/start.js'
 import type {Container} from '../container/types.js'
-import {NoSuchPod, PodNotReady} from './errors.js'
 import {podStatus} from './status.js'
 import {podStore} from './store.js'
 import type {PodConfig} from './types.js'
+import {isActive, isRunningOrPaused} from '../define/state.js'
 
-const ACTIVE = new Set(['running', 'paused', 'stopping'])
 
 /** The pod's containers (infra included), synced with reality, oldest first. */
 export async function podContainers(rt: Runtime, pod: PodConfig, all = rt.containers.list()): Promise<Container[]> {
@@ -33,7 +32,7 @@ export async function startPod(rt: Runtime, ref: string): Promise<PodConfig> {
   const pod = podStore(rt).lookup(ref)
   const list = await podContainers(rt, pod)
   if (pod.infraId) await startContainer(rt, pod.infraId)
-  await each(members(list).filter(c => !ACTIVE.has(c.state.status)), c => startContainer(rt, c.config.id))
+  await each(members(list).filter(c => !isActive(c.state.status)), c => startContainer(rt, c.config.id))
   return pod
 }
 
@@ -52,7 +51,7 @@ export async function restartPod(rt: Runtime, ref: string): Promise<PodConfig> {
 
 export async function killPod(rt: Runtime, ref: string, signal = 'KILL'): Promise<PodConfig> {
   const pod = podStore(rt).lookup(ref)
-  const running = (await podContainers(rt, pod)).filter(c => c.state.status === 'running' || c.state.status === 'paused')
+  const running = (await podContainers(rt, pod)).filter(c => isRunningOrPaused(c.state.status))
   if (running.length === 0) throw new InvalidArgument(`no containers in pod ${pod.id} are running: pod has no containers`)
   // Members first, the infra last.
   await each(members(running), c => killContainer(rt, c.config.id, signal))
@@ -82,7 +81,7 @@ export async function removePod(rt: Runtime, ref: string, opts: {force?: boolean
   const store = podStore(rt)
   const pod = store.lookup(ref)
   const list = await podContainers(rt, pod)
-  const busy = list.filter(c => ACTIVE.has(c.state.status) || c.state.status === 'initialized')
+  const busy = list.filter(c => isActive(c.state.status) || c.state.status === 'initialized')
   // As Podman: a running infra alone does not keep the pod (it is stopped); running members do.
   const c = busy.find(x => !x.config.isInfra)
   if (c && !opts.force) {
@@ -93,7 +92,7 @@ export async function removePod(rt: Runtime, ref: string, opts: {force?: boolean
   if (busy.length) await each(busy, c => stopContainer(rt, c.config.id, timeout))
   await each(members(list), c => removeContainer(rt, c.config.id, {force: true, timeout}))
   await store.locked(pod.id, async () => {
-    if (!store.read(pod.id)) throw new NoSuchPod(`no pod with name or ID ${ref} found: no such pod`)
+    if (!store.read(pod.id)) throw noSuchPod(ref)
     // The document goes first: from then on the infra may be removed.
     store.remove(pod)
   })

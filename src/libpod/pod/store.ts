@@ -3,12 +3,11 @@
 import {randomBytes} from 'node:crypto'
 import {existsSync, mkdirSync, readdirSync, rmSync} from 'node:fs'
 import path from 'node:path'
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument, noSuchPod, PodExists} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {readJson, writeJsonAtomic} from '../state/atomic.js'
 import {withLock} from '../state/lock.js'
 import {NameReservations} from '../state/names.js'
-import {NoSuchPod, PodExists} from './errors.js'
 import type {PodConfig} from './types.js'
 
 export class PodStore {
@@ -74,7 +73,7 @@ export class PodStore {
 
   lookup(nameOrId: string): PodConfig {
     const p = this.find(nameOrId)
-    if (!p) throw new NoSuchPod(`no pod with name or ID ${nameOrId} found: no such pod`)
+    if (!p) throw noSuchPod(nameOrId)
     return p
   }
 

@@ -24,5 +24,5 @@ export interface PodConfig {
   infraId?: string
 }
 
-/** Podman's pod states. */
-export type PodStatus = 'Created' | 'Running' | 'Degraded' | 'Paused' | 'Exited' | 'Stopped' | 'Error'
+// Podman's pod states: in define/state.ts with the container states.
+export type {PodStatus} from '../define/state.js'

@@ -4,7 +4,7 @@ import {spawn} from 'node:child_process'
 import {constants} from 'node:os'
 import {fileURLToPath} from 'node:url'
 import {commandWords} from '../../cli/argv.js'
-import {errorMessage} from '../errors.js'
+import {errorMessage} from '../define/errors.js'
 import {ensurePauseProcess} from './pause.js'
 
 /**

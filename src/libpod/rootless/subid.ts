@@ -1,7 +1,7 @@
 // /etc/subuid and /etc/subgid: the ID ranges newuidmap/newgidmap may map.
 import {readFileSync} from 'node:fs'
 import {userInfo} from 'node:os'
-import {RootlessSetupError} from '../errors.js'
+import {RootlessSetupError} from '../define/errors.js'
 
 export interface IdRange { start: number; count: number }
 

@@ -1,7 +1,7 @@
 // Capability names and --cap-add/--cap-drop merging, as containers/common's
 // pkg/capabilities does it (MergeCapabilities, NormalizeCapabilities).
 import {readFileSync} from 'node:fs'
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 
 /** Every capability the kernel knows, indexed by number (CAP_CHOWN = 0). */
 export const ALL_CAPABILITIES: readonly string[] = [

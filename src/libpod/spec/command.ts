@@ -1,6 +1,6 @@
 // The container's argv from the image's ENTRYPOINT/CMD and the user's
 // --entrypoint and command, by Podman's rules (specgen makeCommand).
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 import {CONTAINER_INIT_PATH} from './defaults.js'
 
 /** --entrypoint: a JSON array of strings, else the string itself ('' included). */

@@ -2,7 +2,7 @@
 // containers.conf env (+ the host's with --env-host, or its proxy variables)
 // < image Env < --env-file < -e; then container=podman, HOME and HOSTNAME
 // when still unset.
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 

@@ -1,6 +1,6 @@
 // generateSpec: SpecOptions → the OCI config.json Podman 4.3.1 would write.
 import {readFileSync} from 'node:fs'
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 import {DEFAULT_CAPABILITIES, hostBoundingSet, mergeCapabilities} from './caps.js'
 import {resolveCommand} from './command.js'
 import {

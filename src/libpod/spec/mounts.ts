@@ -3,7 +3,7 @@
 // (containers/common parse.ValidateVolumeOpts, podman util.ProcessOptions).
 import {readFileSync, realpathSync} from 'node:fs'
 import path from 'node:path'
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 import type {OciMount} from './oci.js'
 
 /** A bind mount as the caller hands it in (what parseVolumeSpec returns for host paths). */

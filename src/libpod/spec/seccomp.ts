@@ -4,7 +4,7 @@
 // native architecture (and by kernel version for Moby's `minKernel`).
 import {existsSync, readFileSync} from 'node:fs'
 import os from 'node:os'
-import {ConfigError, InvalidArgument} from '../errors.js'
+import {ConfigError, InvalidArgument} from '../define/errors.js'
 import {ERRNO} from './errno.js'
 import type {OciSeccomp, OciSeccompArg, OciSyscall} from './oci.js'
 

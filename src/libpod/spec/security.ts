@@ -1,6 +1,6 @@
 // --security-opt parsing and the masked/read-only /proc and /sys paths.
 import path from 'node:path'
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 import {MASKED_PATHS, READONLY_PATHS} from './defaults.js'
 
 export interface SecurityOptions {

@@ -1,7 +1,7 @@
 // Signal names → numbers as Podman parses them (--stop-signal, STOPSIGNAL):
 // a number, or a name with or without SIG in any case, RTMIN+n / RTMAX-n.
 import {constants} from 'node:os'
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 
 const SIGRTMIN = 34
 const SIGRTMAX = 64

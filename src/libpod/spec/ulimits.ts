@@ -3,7 +3,7 @@
 // this process may set are clamped to the host's hard limit, and a rootless
 // soft limit above it is an error rather than a runtime failure.
 import {readFileSync} from 'node:fs'
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 import type {OciRlimit} from './oci.js'
 
 /** RLIM_INFINITY as the runtime-spec's uint64. */

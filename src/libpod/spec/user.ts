@@ -2,7 +2,7 @@
 // /etc/group, with runc's rules (libcontainer/user.GetExecUser) that Podman
 // uses: names must exist, numeric IDs need not.
 import {readFileSync} from 'node:fs'
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 import {secureJoin} from './paths.js'
 
 const MAX_ID = 2147483647

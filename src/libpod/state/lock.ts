@@ -3,7 +3,7 @@
 // and the lock is taken over once stale, so a crash never wedges the store.
 import {mkdirSync} from 'node:fs'
 import path from 'node:path'
-import {LockError} from '../errors.js'
+import {LockError} from '../define/errors.js'
 
 const STALE_MS = 5000
 

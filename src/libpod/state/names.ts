@@ -4,7 +4,7 @@
 // crash between the two) is taken over once it is 30 s old.
 import {closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync} from 'node:fs'
 import path from 'node:path'
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 
 export const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/
 

@@ -2,7 +2,7 @@
 // (all pods by default), each sampled against nothing (CPU % since it
 // started), printed as entities.PodStatsReport: all strings, with "--" for
 // zero values, and a header row before every report, whatever the format.
-import {InvalidArgument, PeapodError, Unsupported} from '../errors.js'
+import {InvalidArgument, PeapodError, Unsupported} from '../define/errors.js'
 import {compileFormat, isJSONFormat, headerRow, tabwriteText} from '../format/table.js'
 import type {Runtime} from '../runtime.js'
 import {podContainers} from '../pod/ops.js'

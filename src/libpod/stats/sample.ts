@@ -3,11 +3,12 @@
 // the previous sample (or since the container started, for the first one),
 // the average over the samples so far, memory capped at the host's RAM.
 import {totalmem} from 'node:os'
-import {InvalidArgument, NoSuchContainer, PeapodError, Unsupported} from '../errors.js'
+import {InvalidArgument, NoSuchContainer, PeapodError, Unsupported} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {syncContainer} from '../container/ops.js'
 import type {Container} from '../container/types.js'
 import {cgroupV2Unified, readCgroupCounters, readNetIO} from './cgroup.js'
+import {isRunningOrPaused} from '../define/state.js'
 
 /** Podman's define.ContainerStats (numbers in bytes and nanoseconds). */
 export interface ContainerStats {
@@ -80,7 +81,7 @@ export async function statsTargets(rt: Runtime, names: string[], opts: StatsOpti
   return opts.all ? synced : synced.filter(c => c.state.status === 'running')
 }
 
-const live = (c: Container) => (c.state.status === 'running' || c.state.status === 'paused') && Boolean(c.state.pid)
+const live = (c: Container) => isRunningOrPaused(c.state.status) && Boolean(c.state.pid)
 
 /** Zero values with the container's ID and name: what Podman reports for one not running. */
 export function emptyStats(c: Container): ContainerStats {

@@ -4,7 +4,7 @@
 // between peapod and Podman).
 import {mkdirSync, realpathSync} from 'node:fs'
 import {Readable} from 'node:stream'
-import {InvalidArchive, PeapodError, StorageError} from '../errors.js'
+import {InvalidArchive, PeapodError, StorageError} from '../define/errors.js'
 import {ByteSource} from './byte-source.js'
 import {decompress} from './decompress.js'
 import {LayerWriter} from './layer-writer.js'

@@ -4,7 +4,8 @@
 // never lead outside it (`x -> ../../..` or `x -> /` both mean the layer root),
 // so a hostile layer cannot make us write to the host.
 import {chmodSync, lstatSync, mkdirSync, readlinkSync} from 'node:fs'
-import {InvalidArchive} from '../errors.js'
+import {InvalidArchive} from '../define/errors.js'
+import {walkInRoot} from '../util/safepath.js'
 
 const MAX_SYMLINK_HOPS = 40
 
@@ -78,40 +79,22 @@ export class ChrootResolver {
   }
 
   private walk(start: string, component: string, entry: string, create: boolean): string | undefined {
-    const cur = start === '' ? [] : start.split('/')
-    const queue = [component]
-    let hops = 0
-    while (queue.length > 0) {
-      const c = queue.shift() as string
-      if (c === '' || c === '.') continue
-      if (c === '..') {
-        cur.pop() // the root's parent is the root
-        continue
-      }
-      const rel = cur.length === 0 ? c : `${cur.join('/')}/${c}`
-      const abs = this.abs(rel)
-      const st = lstatSync(abs, {throwIfNoEntry: false})
-      if (!st) {
-        if (!create) return undefined
-        if (this.hooks.occupied(rel)) throw new InvalidArchive(`invalid tar entry ${JSON.stringify(entry)}: /${rel} is not a directory`)
-        mkdirSync(abs)
-        chmodSync(abs, 0o755) // not subject to the umask
+    const bad = (what: string) => new InvalidArchive(`invalid tar entry ${JSON.stringify(entry)}: ${what}`)
+    const r = walkInRoot({
+      lstat: (_p, _n, rel) => lstatSync(this.abs(rel), {throwIfNoEntry: false}),
+      readlink: (_p, _n, rel) => readlinkSync(this.abs(rel)),
+      missing: (_p, _n, rel) => {
+        if (!create) return 'stop'
+        if (this.hooks.occupied(rel)) throw bad(`/${rel} is not a directory`)
+        mkdirSync(this.abs(rel))
+        chmodSync(this.abs(rel), 0o755) // not subject to the umask
         this.hooks.created(rel)
-        cur.push(c)
-        continue
-      }
-      if (st.isSymbolicLink()) {
-        if (++hops > MAX_SYMLINK_HOPS) {
-          throw new InvalidArchive(`invalid tar entry ${JSON.stringify(entry)}: too many levels of symbolic links`)
-        }
-        const target = readlinkSync(abs)
-        if (target.startsWith('/')) cur.length = 0
-        queue.unshift(...target.split('/'))
-        continue
-      }
-      if (!st.isDirectory()) throw new InvalidArchive(`invalid tar entry ${JSON.stringify(entry)}: /${rel} is not a directory`)
-      cur.push(c)
-    }
-    return cur.join('/')
+        return 'create'
+      },
+      maxHops: MAX_SYMLINK_HOPS,
+      tooManyLinks: () => bad('too many levels of symbolic links'),
+      notADirectory: rel => bad(`/${rel} is not a directory`),
+    }, [component], {followLast: true, allDirs: true, start: start === '' ? [] : start.split('/')})
+    return r.exists ? r.parts.join('/') : undefined
   }
 }

@@ -5,7 +5,7 @@ import {createHash} from 'node:crypto'
 import {Readable, type Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 import * as zlib from 'node:zlib'
-import {InvalidArchive, PeapodError} from '../errors.js'
+import {InvalidArchive, PeapodError} from '../define/errors.js'
 
 type Kind = 'plain' | 'gzip' | 'zstd' | 'xz' | 'bzip2'
 

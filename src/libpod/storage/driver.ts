@@ -4,7 +4,7 @@
 import {execFileSync} from 'node:child_process'
 import {existsSync, mkdirSync, mkdtempSync, rmSync} from 'node:fs'
 import path from 'node:path'
-import {StorageError} from '../errors.js'
+import {StorageError} from '../define/errors.js'
 
 export interface LayerDriver {
   readonly name: 'overlay' | 'vfs'

@@ -1,7 +1,7 @@
 // Which uids/gids exist in our user namespace. Checking up front turns the
 // kernel's bare EINVAL from lchown into containers/storage's actionable message.
 import {readFileSync} from 'node:fs'
-import {StorageError} from '../errors.js'
+import {StorageError} from '../define/errors.js'
 
 type Range = [start: number, length: number]
 

@@ -28,7 +28,7 @@ import {
   type Stats,
 } from 'node:fs'
 import path from 'node:path'
-import {InvalidArchive, StorageError} from '../errors.js'
+import {InvalidArchive, StorageError} from '../define/errors.js'
 import type {ApplyOptions} from './apply.js'
 import {ChrootResolver, cleanEntryPath} from './chroot-resolver.js'
 import {IdMapCheck} from './idmap-check.js'

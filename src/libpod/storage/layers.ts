@@ -5,9 +5,10 @@ import {createHash, randomBytes} from 'node:crypto'
 import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync} from 'node:fs'
 import path from 'node:path'
 import {PassThrough, type Readable} from 'node:stream'
-import {InvalidArchive, NoSuchLayer} from '../errors.js'
+import {InvalidArchive, NoSuchLayer} from '../define/errors.js'
 import {readJson, writeFileAtomic, writeJsonAtomic} from '../state/atomic.js'
 import type {LayerDriver} from './driver.js'
+import {pidAlive} from '../util/liveness.js'
 
 export interface LayerDoc {
   id: string
@@ -168,11 +169,3 @@ export interface StagedLayer {
   tarSplit: Buffer
 }
 
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}

@@ -6,7 +6,7 @@ import {execFile, execFileSync} from 'node:child_process'
 import {existsSync, mkdirSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 import {promisify} from 'node:util'
-import {StorageError} from '../errors.js'
+import {StorageError} from '../define/errors.js'
 import type {Store} from './store.js'
 
 const run = promisify(execFile)

@@ -4,7 +4,7 @@
 // only ever passed as arguments or escaped data, never put into a script.
 import {spawn} from 'node:child_process'
 import {lchownSync, linkSync} from 'node:fs'
-import {StorageError} from '../errors.js'
+import {StorageError} from '../define/errors.js'
 
 export interface NodeSpec {
   /** Absolute path; its parent is a real directory inside the layer. */

@@ -3,7 +3,7 @@
 import {existsSync, mkdirSync} from 'node:fs'
 import path from 'node:path'
 import type {Config} from '../config/config.js'
-import {StorageError} from '../errors.js'
+import {StorageError} from '../define/errors.js'
 import {ImageIndex} from '../image/images.js'
 import {readJson, writeJsonAtomic} from '../state/atomic.js'
 import {withLock} from '../state/lock.js'

@@ -4,7 +4,7 @@
 // v7, ustar, star, GNU (long names 'L'/'K', base-256 numbers) and PAX ('x'
 // and 'g' headers). Follows Go's archive/tar on the edge cases, since that is
 // what produced most image layers.
-import {InvalidArchive} from '../errors.js'
+import {InvalidArchive} from '../define/errors.js'
 import type {ByteSource} from './byte-source.js'
 
 export const BLOCK = 512

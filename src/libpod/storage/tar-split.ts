@@ -13,7 +13,7 @@ import {closeSync, constants, fstatSync, openSync, readSync} from 'node:fs'
 import path from 'node:path'
 import {Readable} from 'node:stream'
 import {createGunzip, createGzip, gzipSync} from 'node:zlib'
-import {StorageError} from '../errors.js'
+import {StorageError} from '../define/errors.js'
 import {padLength} from './tar-reader.js'
 
 const VERSION = 1

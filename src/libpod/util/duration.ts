@@ -3,7 +3,7 @@
 // Duration.String() ("1m30s", "550.94659ms", "0s"). Nanoseconds as numbers
 // (exact up to ~104 days, which is plenty for intervals and elapsed times).
 
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 
 const UNITS: Record<string, number> = {
   ns: 1,

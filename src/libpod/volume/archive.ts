@@ -8,7 +8,7 @@ import {cpSync, existsSync, lstatSync, readdirSync, renameSync, rmSync} from 'no
 import path from 'node:path'
 import type {Readable, Writable} from 'node:stream'
 import {promisify} from 'node:util'
-import {InvalidArchive, InvalidArgument, PeapodError, StorageError} from '../errors.js'
+import {InvalidArchive, InvalidArgument, PeapodError, StorageError} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {applyLayer} from '../storage/apply.js'
 import {isMounted} from '../storage/mount.js'

@@ -1,10 +1,12 @@
 // `volume ls --filter` (and prune's): values of one key are alternatives,
 // different keys must all match, as in Podman.
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {volumeStore} from './store.js'
 import type {VolumeDoc} from './types.js'
 import {usedVolumes} from './usage.js'
+import {labelMatches} from '../util/filters.js'
+import {parseTime} from '../util/time.js'
 
 export type VolumeFilters = Map<string, string[]>
 
@@ -21,7 +23,7 @@ export function parseVolumeFilters(filters: readonly string[], allowed: readonly
     if (key === 'dangling' && !['true', 'false', '1', '0'].includes(value.toLowerCase())) {
       throw new InvalidArgument(`${JSON.stringify(value)} is not a valid value for the "dangling" filter - must be true or false`)
     }
-    if (key === 'until') parseUntil(value)
+    if (key === 'until') parseTime(value)
     if (key === 'name') {
       try {
         new RegExp(value)
@@ -34,27 +36,6 @@ export function parseVolumeFilters(filters: readonly string[], allowed: readonly
   return out
 }
 
-const UNITS: Record<string, number> = {ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000}
-
-/** `until=`: a Go duration (24h, 1h30m) before now, Unix seconds, or a date. Returns epoch ms. */
-export function parseUntil(v: string, now = Date.now()): number {
-  if (/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(v)) {
-    let ms = 0
-    for (const [, n, , u] of v.matchAll(/(\d+(\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) ms += Number(n) * UNITS[u]
-    return now - ms
-  }
-  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000
-  const t = Date.parse(v)
-  if (Number.isNaN(t)) throw new InvalidArgument(`failed to parse time ${JSON.stringify(v)}: not a valid time or duration`)
-  return t
-}
-
-function keyValueMatch(map: Record<string, string>, want: string): boolean {
-  const eq = want.indexOf('=')
-  if (eq === -1) return want in map
-  return map[want.slice(0, eq)] === want.slice(eq + 1)
-}
-
 export function matchVolumeFilters(v: VolumeDoc, filters: VolumeFilters, used: Set<string>): boolean {
   for (const [key, values] of filters) {
     const any = (pred: (x: string) => boolean) => values.some(pred)
@@ -63,11 +44,11 @@ export function matchVolumeFilters(v: VolumeDoc, filters: VolumeFilters, used: S
       case 'name': ok = any(x => new RegExp(x).test(v.name)); break
       case 'driver': ok = any(x => x === v.driver); break
       case 'scope': ok = any(x => x === 'local'); break
-      case 'label': ok = any(x => keyValueMatch(v.labels, x)); break
-      case 'label!': ok = !any(x => keyValueMatch(v.labels, x)); break
-      case 'opt': ok = any(x => keyValueMatch(v.options, x)); break
+      case 'label': ok = any(x => labelMatches(v.labels, x)); break
+      case 'label!': ok = !any(x => labelMatches(v.labels, x)); break
+      case 'opt': ok = any(x => labelMatches(v.options, x)); break
       case 'dangling': ok = any(x => (['true', '1'].includes(x.toLowerCase()) ? !used.has(v.name) : used.has(v.name))); break
-      case 'until': ok = any(x => Date.parse(v.createdAt) < parseUntil(x)); break
+      case 'until': ok = any(x => Date.parse(v.createdAt) < parseTime(x)); break
       default: ok = false
     }
     if (!ok) return false

@@ -10,7 +10,7 @@ import {chmodSync, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, rm
 import path from 'node:path'
 import {promisify} from 'node:util'
 import type {ContainerConfig, MountSpec} from '../container/types.js'
-import {StorageError} from '../errors.js'
+import {StorageError} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import type {BindMount} from '../spec/mounts.js'
 import {secureJoin} from '../spec/paths.js'

@@ -1,7 +1,7 @@
 // `volume rm` and `volume prune`.
 import {removeContainer} from '../container/ops.js'
 import type {Runtime} from '../runtime.js'
-import {VolumeInUse} from './errors.js'
+import {VolumeInUse} from '../define/errors.js'
 import {matchVolumeFilters, parseVolumeFilters} from './list.js'
 import {volumeStore} from './store.js'
 import {removeUnusedVolume, usedVolumes, volumeUsers} from './usage.js'

@@ -8,13 +8,12 @@
 import {randomBytes} from 'node:crypto'
 import {chownSync, existsSync, mkdirSync, readdirSync, rmSync} from 'node:fs'
 import path from 'node:path'
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument, NoSuchVolume, noSuchVolume, VolumeExists} from '../define/errors.js'
 import {goNow} from '../image/archive/gojson.js'
 import type {Runtime} from '../runtime.js'
 import {readJson, writeJsonAtomic} from '../state/atomic.js'
 import {withLock} from '../state/lock.js'
 import type {Store} from '../storage/store.js'
-import {NoSuchVolume, noSuchVolume, VolumeExists} from './errors.js'
 import type {VolumeCreateOptions, VolumeDoc} from './types.js'
 
 export const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/

@@ -4,7 +4,7 @@
 // removal (volume rm -f).
 import {execFileSync} from 'node:child_process'
 import type {ContainerConfig} from '../container/types.js'
-import {StorageError} from '../errors.js'
+import {StorageError} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {isMounted} from '../storage/mount.js'
 import {needsMount, volumeStore} from './store.js'

@@ -3,14 +3,14 @@
 // per-layer directories and `repositories` are written for old readers but
 // ignored when reading, as Podman does.
 import {createHash} from 'node:crypto'
-import {InvalidArchive} from '../../errors.js'
+import {InvalidArchive} from '../../define/errors.js'
 import type {Store} from '../../storage/store.js'
 import type {ImageDoc} from '../images.js'
 import {goCompact, goMarshal, rawMembers, sortedMap} from './gojson.js'
 import {parseConfig, type ArchiveImage} from './ingest.js'
 import {normalizeRepoTag, repoAndTag} from './names.js'
 import type {TarIndex} from './tar-index.js'
-import type {TarEntry} from './tar-writer.js'
+import type {TarEntry} from '../../util/tar-writer.js'
 
 interface ManifestItem {
   Config: string

@@ -3,7 +3,7 @@
 // diff ID against the config, then commit layers + image under the lock.
 // On any failure the staged layers are discarded: nothing is left behind.
 import type {Readable} from 'node:stream'
-import {InvalidArchive} from '../../errors.js'
+import {InvalidArchive} from '../../define/errors.js'
 import {chainId, type StagedLayer} from '../../storage/layers.js'
 import type {Store} from '../../storage/store.js'
 import {sha256, type ImageDoc} from '../images.js'

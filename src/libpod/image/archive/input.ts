@@ -8,7 +8,7 @@ import path from 'node:path'
 import {Readable, type Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 import * as zlib from 'node:zlib'
-import {InvalidArchive, InvalidArgument} from '../../errors.js'
+import {InvalidArchive, InvalidArgument} from '../../define/errors.js'
 import {TarIndex} from './tar-index.js'
 
 export type Compression = 'plain' | 'gzip' | 'zstd' | 'xz' | 'bzip2'

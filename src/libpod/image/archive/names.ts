@@ -1,5 +1,5 @@
 // Image names as the archive formats carry them.
-import {InvalidArchive, InvalidArgument, errorMessage} from '../../errors.js'
+import {errorMessage, InvalidArchive, InvalidArgument} from '../../define/errors.js'
 import {formatReference, parseReference, type Reference} from '../reference.js'
 
 function dockerHub(r: Reference): Reference {

@@ -1,14 +1,14 @@
 // oci-archive: a tarred OCI image layout (oci-layout, index.json,
 // blobs/sha256/...). index.json points at manifests (or nested indexes);
 // the `org.opencontainers.image.ref.name` annotation names the image.
-import {InvalidArchive} from '../../errors.js'
+import {InvalidArchive} from '../../define/errors.js'
 import type {Store} from '../../storage/store.js'
 import {sha256, type ImageDoc} from '../images.js'
 import {byteOrder, goMarshal} from './gojson.js'
 import {MEDIA, parseConfig, type ArchiveImage} from './ingest.js'
 import {normalizeName} from './names.js'
 import type {TarIndex} from './tar-index.js'
-import type {TarEntry} from './tar-writer.js'
+import type {TarEntry} from '../../util/tar-writer.js'
 
 export const REF_NAME = 'org.opencontainers.image.ref.name'
 const CONTAINERD_NAME = 'io.containerd.image.name'

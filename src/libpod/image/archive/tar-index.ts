@@ -4,7 +4,7 @@
 import {closeSync, createReadStream, fstatSync, openSync, readSync} from 'node:fs'
 import path from 'node:path'
 import {Readable} from 'node:stream'
-import {InvalidArchive} from '../../errors.js'
+import {InvalidArchive} from '../../define/errors.js'
 
 const BLOCK = 512
 /** Largest member read into memory (manifests, configs, indexes). */

@@ -7,7 +7,7 @@
 import {existsSync, mkdirSync, readFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {ConfigError, InvalidArgument} from '../../errors.js'
+import {ConfigError, InvalidArgument} from '../../define/errors.js'
 import {hostUid} from '../../config/paths.js'
 import {writeFileAtomic} from '../../state/atomic.js'
 

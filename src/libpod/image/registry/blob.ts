@@ -5,7 +5,7 @@
 // sees the end of a blob that is not the one the manifest names.
 import {createHash} from 'node:crypto'
 import {Readable} from 'node:stream'
-import {DigestMismatch, RegistryError, Unreachable} from './errors.js'
+import {DigestMismatch, RegistryError, Unreachable} from '../../define/errors.js'
 import type {Registry} from './client.js'
 import {sleep} from './client.js'
 

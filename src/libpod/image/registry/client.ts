@@ -6,7 +6,7 @@
 import {Readable} from 'node:stream'
 import {getCredentials, type Credentials} from './auth.js'
 import {tlsFor, type RegistriesConf} from './config.js'
-import {DigestMismatch as DigestMismatchError, InvalidResponse, NotFound, RegistryError, Unauthorized, Unreachable} from './errors.js'
+import {DigestMismatch as DigestMismatchError, InvalidResponse, NotFound, RegistryError, Unauthorized, Unreachable} from '../../define/errors.js'
 import {HttpResponse, HttpTransport, MAX_DOCUMENT, type HttpRequest, type Method} from './http.js'
 import {MANIFEST_ACCEPT, manifestType} from './manifest.js'
 import {sha256} from '../images.js'

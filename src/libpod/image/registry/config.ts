@@ -4,10 +4,10 @@
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {ConfigError, InvalidArgument} from '../../errors.js'
+import {ConfigError, InvalidArgument, PolicyRejected} from '../../define/errors.js'
+import {loadRegistriesConf, searchRegistriesOf} from '../../config/registries.js'
 import {readToml, type Table} from '../../config/toml.js'
 import {formatReference, parseReference, type Reference} from '../reference.js'
-import {PolicyRejected} from './errors.js'
 import type {TlsSettings} from './http.js'
 
 export interface Mirror {
@@ -52,41 +52,23 @@ export class RegistriesConf {
   mainFile = '/etc/containers/registries.conf'
 
   /**
-   * Reads the configuration: one main registries.conf (the first of the
-   * config dirs that has one, or $CONTAINERS_REGISTRIES_CONF), then every
-   * registries.conf.d/*.conf drop-in (least specific dir first, by name);
+   * Reads the configuration: the main registries.conf and the
+   * registries.conf.d drop-ins in Podman's order (config/registries.ts);
    * later files win per key, alias and registry prefix.
    */
-  static load(configDirs: string[]): RegistriesConf {
+  static load(configDirs: string[], rootless?: boolean): RegistriesConf {
     const conf = new RegistriesConf()
-    const env = process.env.CONTAINERS_REGISTRIES_CONF
-    const main = env || configDirs.map(d => path.join(d, 'registries.conf')).find(f => existsSync(f))
-    const files: string[] = []
-    if (main) {
-      conf.mainFile = main
-      files.push(main)
-    } else if (configDirs.length) {
-      conf.mainFile = path.join(configDirs[configDirs.length > 1 ? configDirs.length - 2 : 0], 'registries.conf')
-    }
-    for (const dir of [...configDirs].reverse()) {
-      const d = path.join(dir, 'registries.conf.d')
-      if (!existsSync(d)) continue
-      for (const f of readdirSync(d).filter(f => f.endsWith('.conf')).sort()) files.push(path.join(d, f))
-    }
-    for (const f of files) {
-      const t = readToml(f)
-      if (t) conf.merge(t, f)
-    }
+    const {mainFile, tables} = loadRegistriesConf(configDirs, {rootless})
+    conf.mainFile = mainFile
+    for (const {file, table} of tables) conf.merge(table, file)
+    const search = searchRegistriesOf(tables)
+    conf.searchRegistries = search.registries
+    conf.searchOrigin = search.origin
     conf.loadAliasCache()
     return conf
   }
 
   private merge(t: Table, file: string): void {
-    const usr = t['unqualified-search-registries']
-    if (Array.isArray(usr)) {
-      this.searchRegistries = usr.map(String)
-      this.searchOrigin = file
-    }
     const mode = t['short-name-mode']
     if (typeof mode === 'string' && mode !== '') {
       if (!['enforcing', 'permissive', 'disabled'].includes(mode)) throw new ConfigError(`invalid short-name mode: "${mode}" in ${file}`)
@@ -104,10 +86,6 @@ export class RegistriesConf {
     const v1 = t.registries as Table | undefined
     if (v1 && typeof v1 === 'object' && !Array.isArray(v1)) {
       const list = (k: string) => ((v1[k] as Table | undefined)?.registries as string[] | undefined) ?? []
-      if (list('search').length) {
-        this.searchRegistries = list('search')
-        this.searchOrigin = file
-      }
       for (const r of list('insecure')) this.upsert({...this.entryFor(r), insecure: true})
       for (const r of list('block')) this.upsert({...this.entryFor(r), blocked: true})
     }

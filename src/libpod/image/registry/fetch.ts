@@ -8,7 +8,7 @@ import {randomBytes} from 'node:crypto'
 import path from 'node:path'
 import type {Readable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
-import {InvalidArchive, PeapodError, errorMessage} from '../../errors.js'
+import {DigestMismatch, errorMessage, InvalidArchive, InvalidResponse, PeapodError} from '../../define/errors.js'
 import type {Store} from '../../storage/store.js'
 import {chainId, type StagedLayer} from '../../storage/layers.js'
 import {parseConfig} from '../archive/ingest.js'
@@ -17,7 +17,6 @@ import {commitImage} from '../manage.js'
 import {BlobInfoCache} from './blob-cache.js'
 import {blobStream, type BlobStream} from './blob.js'
 import type {Registry} from './client.js'
-import {DigestMismatch, InvalidResponse} from './errors.js'
 import {
   DOCKER_V1, DOCKER_V1_SIGNED, checkLayerType, choosePlatform, isListType, parseImageManifest, parseManifestList,
   type ImageManifest, type PlatformWanted,

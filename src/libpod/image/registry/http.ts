@@ -6,7 +6,7 @@ import http, {type IncomingHttpHeaders, type IncomingMessage} from 'node:http'
 import https from 'node:https'
 import {Readable} from 'node:stream'
 import tls from 'node:tls'
-import {InvalidResponse, Unreachable} from './errors.js'
+import {InvalidResponse, Unreachable} from '../../define/errors.js'
 
 export interface TlsSettings {
   /** Verify the server's certificate (--tls-verify). */

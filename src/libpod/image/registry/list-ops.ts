@@ -2,7 +2,7 @@
 // list, inspecting lists (local or remote), and pushing a list with its
 // instances (copied registry to registry by blob mounts or streams, or
 // pushed from the store).
-import {InvalidArgument} from '../../errors.js'
+import {InvalidArgument, InvalidResponse} from '../../define/errors.js'
 import type {Runtime} from '../../runtime.js'
 import {parseConfig} from '../archive/ingest.js'
 import {sha256} from '../images.js'
@@ -13,7 +13,6 @@ import {parseTransport, transportOf} from '../transports.js'
 import {blobStream} from './blob.js'
 import type {Registry} from './client.js'
 import {refString, resolvePullName} from './config.js'
-import {InvalidResponse} from './errors.js'
 import {ListStore, putEntry, renderList, type ListDoc, type ListEntry} from './lists.js'
 import {
   MEDIA, choosePlatform, hostPlatform, isImageType, isListType, parseImageManifest, parseManifestList, prettyJson,

@@ -5,7 +5,7 @@
 import {randomBytes} from 'node:crypto'
 import {existsSync, readdirSync, rmSync} from 'node:fs'
 import path from 'node:path'
-import {InvalidArgument, NoSuchImage} from '../../errors.js'
+import {InvalidArgument, NoSuchImage} from '../../define/errors.js'
 import {readJson, writeJsonAtomic} from '../../state/atomic.js'
 import type {Store} from '../../storage/store.js'
 import {normalizeName} from '../archive/names.js'

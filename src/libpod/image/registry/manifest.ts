@@ -1,8 +1,7 @@
 // Image manifests as registries serve them: Docker v2 schema 2, OCI image
 // manifests, Docker manifest lists and OCI indexes; and choosing the
 // instance of a list for a platform the way containers/image does.
-import {InvalidArgument} from '../../errors.js'
-import {InvalidResponse, NoMatchingPlatform} from './errors.js'
+import {InvalidArgument, InvalidResponse, NoMatchingPlatform} from '../../define/errors.js'
 
 import {MEDIA} from '../media-types.js'
 export {MEDIA}

@@ -1,8 +1,12 @@
-// Tar headers for filesystem entries (cp to stdout, export, commit layers),
-// laid out as Go's archive/tar writes them for containers/storage: USTAR
-// when the entry fits (a long name split into prefix/name), PAX records for
-// what USTAR cannot hold (long or non-ASCII names, big IDs or sizes, xattrs),
-// type bits in the mode field, no user or group names.
+// The one tar writer: headers laid out as Go's archive/tar writes them (USTAR
+// when the entry fits, a long name split into prefix/name; PAX records for
+// what USTAR cannot hold: long or non-ASCII names, big IDs or sizes, xattrs;
+// no user or group names). Used for filesystem entries (cp to stdout, export,
+// commit layers: type bits in the mode field, as containers/storage writes
+// them) and for image archives (save, push to a dir/archive: tarBytes, with
+// uid/gid/mtime 0 and the bare mode, as containers/image writes them).
+import type {Readable} from 'node:stream'
+import {InvalidArchive} from '../define/errors.js'
 
 const BLOCK = 512
 const ZERO = Buffer.alloc(BLOCK * 2)
@@ -26,6 +30,8 @@ export interface TarHeaderFields {
   devmajor?: number
   devminor?: number
   xattrs?: Map<string, Buffer>
+  /** Write `mode` as it is, without the file-type bits (containers/image's archive entries). */
+  bareMode?: boolean
 }
 
 const TYPEFLAG: Record<FsEntryType, string> = {file: '0', link: '1', symlink: '2', char: '3', block: '4', dir: '5', fifo: '6'}
@@ -120,7 +126,7 @@ export function tarHeader(e: TarHeaderFields): Buffer {
   if (mtime < 0 || mtime > MAX_OCTAL_12) recs.push(paxRecord('mtime', String(mtime)))
   if (e.xattrs) for (const [k, v] of [...e.xattrs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) recs.push(paxRecord(`SCHILY.xattr.${k}`, v))
   const block = ustarBlock({
-    name, prefix, mode: (e.mode & 0o7777) | TYPEBITS[e.type], uid, gid, size: sz,
+    name, prefix, mode: e.bareMode ? e.mode : (e.mode & 0o7777) | TYPEBITS[e.type], uid, gid, size: sz,
     mtime: mtime < 0 || mtime > MAX_OCTAL_12 ? 0 : mtime, typeflag: TYPEFLAG[e.type], linkname: link,
     devmajor: e.devmajor ?? 0, devminor: e.devminor ?? 0,
   })
@@ -141,4 +147,50 @@ export function padding(size: number): Buffer {
 /** Go's end of archive: two zero blocks. */
 export function tarEnd(): Buffer {
   return ZERO
+}
+
+// --- image archives ----------------------------------------------------------
+
+/** An image archive's entry (owner root, mtime 0). */
+export type TarEntry =
+  | {type: 'file'; name: string; mode?: number; data: Buffer}
+  | {type: 'stream'; name: string; mode?: number; size: number; open: () => Readable}
+  | {type: 'symlink'; name: string; target: string}
+  | {type: 'dir'; name: string; mode?: number}
+
+function archiveHeader(name: string, type: FsEntryType, mode: number, size: number, linkname?: string): Buffer {
+  return tarHeader({name, type, mode, uid: 0, gid: 0, mtime: 0, size, linkname, bareMode: true})
+}
+
+/** The archive's bytes, entry by entry, then Go's end marker (two zero blocks). */
+export async function* tarBytes(entries: Iterable<TarEntry> | AsyncIterable<TarEntry>): AsyncGenerator<Buffer> {
+  for await (const e of entries) {
+    switch (e.type) {
+      case 'file':
+        yield archiveHeader(e.name, 'file', e.mode ?? 0o444, e.data.length)
+        yield e.data
+        yield padding(e.data.length)
+        break
+      case 'stream': {
+        yield archiveHeader(e.name, 'file', e.mode ?? 0o444, e.size)
+        let n = 0
+        for await (const chunk of e.open()) {
+          const b = chunk as Buffer
+          n += b.length
+          if (n > e.size) throw new InvalidArchive(`${e.name}: content is longer than its recorded size ${e.size}`)
+          yield b
+        }
+        if (n !== e.size) throw new InvalidArchive(`${e.name}: content is ${n} bytes, expected ${e.size}`)
+        yield padding(e.size)
+        break
+      }
+      case 'symlink':
+        yield archiveHeader(e.name, 'symlink', 0, 0, e.target)
+        break
+      case 'dir':
+        yield archiveHeader(e.name.endsWith('/') ? e.name : e.name + '/', 'dir', e.mode ?? 0o755, 0)
+        break
+    }
+  }
+  yield ZERO
 }
