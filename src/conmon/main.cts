@@ -125,6 +125,7 @@ function ready(msg: ReadyMessage): void {
 // ---- the runtime -----------------------------------------------------------
 
 function runtimeArgv(): string[] {
+  if (cfg.runtimeArgv) return cfg.runtimeArgv
   if (cfg.exec) {
     // An exec session: the process joins the running container.
     return [

@@ -14,7 +14,7 @@ import {ACTIVE, monitorAlive} from './liveness.js'
 import {containerPaths} from './paths.js'
 import {ContainerStateImproper, DependencyExists} from './errors.js'
 import {InfraContainerRemoval} from '../pod/errors.js'
-import {releaseBundle, runtimeCommand, startContainer} from './start.js'
+import {releaseBundle, startContainer} from './start.js'
 import {teardownContainerNetwork} from '../network/setup.js'
 import type {Container, ContainerState} from './types.js'
 
@@ -65,7 +65,7 @@ export async function killContainer(rt: Runtime, nameOrId: string, signal = 'KIL
   if (c.state.status !== 'running' && c.state.status !== 'paused') {
     throw new ContainerStateImproper(`can only kill running containers. ${c.config.id} is in state ${c.state.status}: container state improper`)
   }
-  await runtimeCommand(rt, c.config, ['kill', c.config.id, sig])
+  await rt.oci(c.config).kill(c.config.id, sig)
   return c
 }
 
@@ -144,11 +144,11 @@ export async function stopContainer(rt: Runtime, nameOrId: string, timeoutSec?: 
   }
   const exited = (ms: number) => waitForState(rt, id, s => !ACTIVE.has(s.status), ms, exitFile)
   if (timeout > 0) {
-    await runtimeCommand(rt, c.config, ['kill', id, normalizeSignal(c.config.stopSignal)]).catch(() => {})
+    await rt.oci(c.config).kill(id, normalizeSignal(c.config.stopSignal)).catch(() => {})
     done = await exited(timeout * 1000)
   }
   if (!done) {
-    await runtimeCommand(rt, c.config, ['kill', id, 'KILL']).catch(() => {})
+    await rt.oci(c.config).kill(id, 'KILL').catch(() => {})
     await exited(30_000)
   }
   // As Podman's stop: return once the container is cleaned up (unmounted),
@@ -284,7 +284,7 @@ export async function cleanupContainer(rt: Runtime, id: string, opts: {fromSync?
         ? {...s, status: 'exited', exitCode: exit?.exitCode ?? s.exitCode, finishedAt: exit?.finishedAt ?? s.finishedAt ?? new Date().toISOString(), oomKilled: exit?.oomKilled, pid: undefined}
         : s)
     }
-    await runtimeCommand(rt, c.config, ['delete', '--force', id]).catch(() => {})
+    await rt.oci(c.config).delete(id, {force: true}).catch(() => {})
     await teardownContainerNetwork(rt, id).catch(() => {}) // NETWORK
     await unmountRootfs(rt.store, p.dir)
     await releaseMounts(rt, c.config).catch(() => {})
@@ -332,7 +332,7 @@ export async function removeContainer(rt: Runtime, nameOrId: string, opts: {forc
   const config = await rt.containers.locked(id, async () => {
     const cur = rt.containers.read(id)
     if (!cur) return undefined
-    await runtimeCommand(rt, cur.config, ['delete', '--force', id]).catch(() => {})
+    await rt.oci(cur.config).delete(id, {force: true}).catch(() => {})
     await teardownContainerNetwork(rt, id).catch(() => {}) // NETWORK
     await unmountRootfs(rt.store, p.dir)
     await releaseMounts(rt, cur.config).catch(() => {})

@@ -6,7 +6,6 @@ import {PeapodError} from '../errors.js'
 import type {Runtime} from '../runtime.js'
 import {ContainerStateImproper} from './errors.js'
 import {stateName} from './list.js'
-import {runtimeCommand} from './start.js'
 import {syncContainer} from './ops.js'
 
 const CGROUP2_MAGIC = 0x63677270
@@ -36,7 +35,7 @@ export async function pauseContainer(rt: Runtime, nameOrId: string): Promise<voi
     if (c.state.status === 'paused') throw new ContainerStateImproper(`"${id}" is already paused: container state improper`)
     if (c.state.status !== 'running') throw new ContainerStateImproper(`"${stateName(c)}" is not running, can't pause: container state improper`)
     if (rt.config.rootless && !cgroupV2()) throw new NoCgroups('can not pause containers on rootless containers with cgroup V1: this container does not have a cgroup')
-    await runtimeCommand(rt, c.config, ['pause', id])
+    await rt.oci(c.config).pause(id)
     rt.containers.updateHeld(id, s => ({...s, status: 'paused'}))
   })
 }
@@ -48,7 +47,7 @@ export async function unpauseContainer(rt: Runtime, nameOrId: string): Promise<v
     const c = rt.containers.read(id)
     if (!c) return
     if (c.state.status !== 'paused') throw new ContainerStateImproper(`"${id}" is not paused, can't unpause: container state improper`)
-    await runtimeCommand(rt, c.config, ['resume', id])
+    await rt.oci(c.config).resume(id)
     rt.containers.updateHeld(id, s => ({...s, status: 'running'}))
   })
 }
