@@ -33,6 +33,7 @@
 //
 // This module stays light on purpose (no spec generator, no ops.ts on the
 // hot path): `exec CTR true` latency is benchmarked against Podman.
+// Raw spawn, not util/process.ts: the exec's stdio is ours (inherited, held-back stderr, preserved fds), and exec latency is benchmarked.
 import {spawn, type ChildProcess, type StdioOptions} from 'node:child_process'
 import {closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, readlinkSync, rmSync, rmdirSync, writeFileSync} from 'node:fs'
 import {constants} from 'node:os'
