@@ -367,6 +367,7 @@ export async function execForeground(rt: Runtime, c: Container, execId: string, 
     const argv = oci.exec(c.config.id, {process: processFile, pidFile, log: logFile, logFormat: 'json', debug: true, preserveFds: opts.preserveFds?.length})
     const cmd = [...prefix, ...argv]
     const stdio: StdioOptions = [opts.stdin ? 'inherit' : 'ignore', opts.capture ? 'pipe' : 'inherit', 'pipe', ...(opts.preserveFds ?? [])]
+    rt.logger.debug(`running ${cmd.join(' ')}`)
     const child = spawn(cmd[0], cmd.slice(1), {stdio})
     return await new Promise<ForegroundResult>((resolve, reject) => {
       const captured: Buffer[] = []
@@ -449,6 +450,7 @@ export async function execDetached(rt: Runtime, c: Container, execId: string, op
     const cmd = [...prefix, ...oci.exec(c.config.id, {detach: true, process: processFile, pidFile: path.join(dir, 'pid'), log: logFile, logFormat: 'json', preserveFds: opts.preserveFds?.length})]
     // No pipes: the detached process would inherit them (the runtime gives it
     // its own stdio) and hold them open. The runtime's error is in its log.
+    rt.logger.debug(`running ${cmd.join(' ')}`)
     const child = spawn(cmd[0], cmd.slice(1), {stdio: ['ignore', 'ignore', 'ignore', ...(opts.preserveFds ?? [])]})
     const code = await new Promise<number>((resolve, reject) => {
       child.on('error', e => reject(new RuntimeFailure(`cannot run ${cmd[0]}: ${e.message}`)))

@@ -111,6 +111,8 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
       rt.containers.updateHeld(id, s => ({...s, status: 'exited', exitCode: invokable ? 125 : 126, error: (e as Error).message, finishedAt: new Date().toISOString(), mountPoint: undefined}))
       throw invokable ? e : new CommandNotInvokable((e as Error).message)
     }
+    const runtimeArgv = oci.run(id, {bundle: p.bundle, pidFile: p.pidFile})
+    rt.logger.debug(`running ${runtimeArgv.join(' ')} under the container monitor`)
     const exitCommand = [process.execPath, BIN, '--root', rt.config.graphRoot, '--runroot', rt.config.runRoot,
       '--storage-driver', rt.store.driver.name, 'container', 'cleanup', id]
     const monitor = launchMonitor({
@@ -119,7 +121,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
         containerId: id,
         runtime: oci.path,
         runtimeArgs: oci.globalArgs(),
-        runtimeArgv: oci.run(id, {bundle: p.bundle, pidFile: p.pidFile}).slice(1),
+        runtimeArgv: runtimeArgv.slice(1),
         bundle: p.bundle,
         pidFile: p.pidFile,
         logPath: p.log,
