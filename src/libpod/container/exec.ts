@@ -508,13 +508,15 @@ export async function execMonitored(rt: Runtime, c: Container, execId: string, o
     const processFile = writeProcessJson(dir, proc)
     const pidFile = path.join(dir, 'pid')
     const socket = path.join(dir, 'attach')
+    const argv = oci.exec(c.config.id, {process: processFile, pidFile, preserveFds: opts.preserveFds?.length})
+    rt.logger.debug(`running ${argv.join(' ')} under an exec monitor`)
     const m = launchMonitor({
       configPath: path.join(dir, 'monitor.json'),
       config: {
         containerId: c.config.id,
         runtime: oci.path,
         runtimeArgs: oci.globalArgs(),
-        runtimeArgv: oci.exec(c.config.id, {process: processFile, pidFile, preserveFds: opts.preserveFds?.length}).slice(1),
+        runtimeArgv: argv.slice(1),
         bundle: dir,
         pidFile,
         logDriver: 'none',
