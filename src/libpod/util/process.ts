@@ -3,8 +3,9 @@
 // each call is logged at debug level, and a failure is a ProcessFailure whose
 // message folds in the helper's own complaint (its stderr's last line).
 //
-// Built on execa, loaded lazily on the first call: importing it costs ~70 ms,
-// which the read-only commands (version, ps, inspect) must not pay. Paths
+// Built on execa, loaded lazily on the first call (and bundled into one file
+// by the build): the read-only commands (version, ps, inspect) never pay
+// for it. Paths
 // where start-up counts keep a raw spawn and say so (the monitor in
 // src/conmon, the rootless re-exec).
 import {spawnSync} from 'node:child_process'
@@ -68,8 +69,12 @@ function describe(status: number | undefined, signal: string | undefined, messag
 
 let execaModule: Promise<typeof import('execa')> | undefined
 
+/**
+ * The build's single-file bundle of execa (scripts/build-vendor.js: ~20 ms
+ * to import instead of ~85), else the package itself (running from src/).
+ */
 function loadExeca(): Promise<typeof import('execa')> {
-  execaModule ??= import('execa')
+  execaModule ??= (import(new URL('../../vendor/execa.mjs', import.meta.url).href) as Promise<typeof import('execa')>).catch(() => import('execa'))
   return execaModule
 }
 
