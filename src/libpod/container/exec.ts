@@ -515,7 +515,6 @@ export async function execMonitored(rt: Runtime, c: Container, execId: string, o
       config: {
         containerId: c.config.id,
         runtime: oci.path,
-        runtimeArgs: oci.globalArgs(),
         runtimeArgv: argv.slice(1),
         bundle: dir,
         pidFile,

@@ -120,7 +120,6 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
       config: {
         containerId: id,
         runtime: oci.path,
-        runtimeArgs: oci.globalArgs(),
         runtimeArgv: runtimeArgv.slice(1),
         bundle: p.bundle,
         pidFile: p.pidFile,
