@@ -19,3 +19,19 @@ await build({
   external: ['typescript', 'ts-node', 'tsx'],
   logLevel: 'warning',
 })
+
+// execa (~80 ESM files) into dist/vendor/execa.mjs for util/process.ts, which
+// loads it on the first helper call: one file costs ~20 ms of CPU to import
+// instead of ~85 ms, and `run` pays it on every start. ESM (execa is
+// ESM-only); its CommonJS dependencies get a require of their own.
+await build({
+  entryPoints: [path.join(repo, 'node_modules/execa/index.js')],
+  outfile: path.join(repo, 'dist/vendor/execa.mjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  minify: true,
+  banner: {js: "import {createRequire as __peapodRequire} from 'node:module'; const require = __peapodRequire(import.meta.url);"},
+  logLevel: 'warning',
+})

@@ -4,7 +4,7 @@ import {Attachment, type AttachResult} from '../conmon/attach-client.js'
 import type {Runtime} from '../libpod/runtime.js'
 import {cleanupContainer} from '../libpod/container/ops.js'
 import {containerPaths} from '../libpod/container/paths.js'
-import {runtimeCommand, startContainer} from '../libpod/container/start.js'
+import {startContainer} from '../libpod/container/start.js'
 import type {ContainerConfig} from '../libpod/container/types.js'
 
 export interface AttachedStart {
@@ -39,7 +39,7 @@ export function proxySignals(rt: Runtime): {running: (config: ContainerConfig) =
   const early: NodeJS.Signals[] = []
   const forward = (sig: NodeJS.Signals) => {
     if (!config) return void early.push(sig)
-    void runtimeCommand(rt, config, ['kill', config.id, sig.replace(/^SIG/, '')]).catch(() => {})
+    void rt.oci(config).kill(config.id, sig.replace(/^SIG/, '')).catch(() => {})
   }
   const handlers = PROXIED.map(sig => {
     const h = () => forward(sig)

@@ -11,6 +11,7 @@
 //                     const {exitCode, detached} = await done
 //   Signal proxying (--sig-proxy) is the command's job: `runc kill ID SIG`.
 /// <reference path="./main.cts" />
+// Raw spawn, not util/process.ts: the monitor is detached with a ready channel on an extra fd, and every start pays for it.
 import {spawn, type ChildProcess} from 'node:child_process'
 import {existsSync, mkdirSync, writeFileSync, renameSync} from 'node:fs'
 import path from 'node:path'

@@ -3,6 +3,7 @@
 // Interface: protocol.ts. CommonJS and only Node built-ins + wire.cts, to stay
 // small: it lives as long as the container (budget: 12 MiB PSS together with
 // the waiting runtime).
+// Raw spawns: the monitor's start-up and memory count (no execa), and it owns the runtime's stdio.
 import cp = require('node:child_process')
 import fs = require('node:fs')
 import net = require('node:net')
@@ -125,6 +126,7 @@ function ready(msg: ReadyMessage): void {
 // ---- the runtime -----------------------------------------------------------
 
 function runtimeArgv(): string[] {
+  if (cfg.runtimeArgv) return cfg.runtimeArgv
   if (cfg.exec) {
     // An exec session: the process joins the running container.
     return [

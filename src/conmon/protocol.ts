@@ -143,6 +143,14 @@ export interface MonitorConfig {
   runtime: string
   /** Global runtime arguments, before the verb (e.g. ["--root", "/run/peapod/runc"]). */
   runtimeArgs?: string[]
+  /**
+   * The runtime's whole argument list after the binary (`run …` or `exec …`),
+   * as the engine's OciRuntime (src/libpod/oci) built it. When set, the
+   * monitor runs exactly this and ignores runtimeArgs, runtimeRunArgs,
+   * noPivot and exec.process; without it (a standalone monitor) it builds the
+   * list from those fields.
+   */
+  runtimeArgv?: string[]
   /** Extra arguments of `run`, after the verb (e.g. ["--no-new-keyring"]). */
   runtimeRunArgs?: string[]
   noPivot?: boolean

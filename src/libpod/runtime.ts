@@ -5,6 +5,7 @@ import {loadRegistriesConf, searchRegistriesOf} from './config/registries.js'
 import {lookupImage} from './image/lookup.js'
 import type {ImageDoc} from './image/images.js'
 import {ContainerStore} from './container/store.js'
+import {containerRuntime, type OciRuntime} from './oci/runtime.js'
 import {Store} from './storage/store.js'
 import {log, type Logger} from './util/log.js'
 
@@ -15,6 +16,9 @@ export class Runtime {
   /** The process's logger, at the level --log-level asked for. */
   readonly logger: Logger = log
 
+  /** One OCI runtime for every container (unit tests: oci/fake.ts); unset, each container's is chosen. */
+  fixedOci?: OciRuntime
+
   private constructor(readonly config: Config, readonly store: Store) {
     this.containers = new ContainerStore(config.graphRoot)
   }
@@ -23,6 +27,11 @@ export class Runtime {
     log.setLevel(opts.logLevel)
     const config = loadConfig(opts)
     return new Runtime(config, Store.open(config))
+  }
+
+  /** The OCI runtime a container runs with (--runtime wins over its own choice); no container: the default. */
+  oci(c?: {runtime?: string; network?: string}): OciRuntime {
+    return this.fixedOci ?? containerRuntime(this.config, c)
   }
 
   /** unqualified-search-registries from registries.conf (docker.io when unset). */

@@ -2,19 +2,17 @@
 // installs, but `criu check` fails on this kernel (its vdso symbol table
 // can't be read), so nothing can be checkpointed here: the commands check
 // and say why, with Podman's exit code for engine errors (125).
-import {execFile} from 'node:child_process'
 import {CheckpointUnsupported} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
+import {ProcessFailure, run} from '../util/process.js'
 
 
 /** Why checkpoint/restore cannot work here (always throws). */
 export async function checkpointSupport(rt: Runtime, verb: 'checkpointing' | 'restoring'): Promise<never> {
   if (rt.config.rootless) throw new CheckpointUnsupported(`${verb} a container requires root`)
-  const r = await new Promise<{code: number; out: string}>(resolve => {
-    execFile('criu', ['check'], (err, stdout, stderr) => {
-      const code = err ? (typeof (err as {code?: unknown}).code === 'number' ? (err as {code: number}).code : 127) : 0
-      resolve({code, out: `${stdout}${stderr}`})
-    })
+  const r = await run(['criu', 'check']).then(o => ({code: 0, out: `${o.stdout}${o.stderr}`}), (e: unknown) => {
+    if (!(e instanceof ProcessFailure)) throw e
+    return {code: e.status ?? 127, out: `${e.stdout}${e.stderr}`}
   })
   if (r.code === 127) throw new CheckpointUnsupported(`${verb} needs CRIU: criu is not installed (apt-get install criu)`)
   if (r.code !== 0) {

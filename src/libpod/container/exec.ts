@@ -33,13 +33,13 @@
 //
 // This module stays light on purpose (no spec generator, no ops.ts on the
 // hot path): `exec CTR true` latency is benchmarked against Podman.
+// Raw spawn, not util/process.ts: the exec's stdio is ours (inherited, held-back stderr, preserved fds), and exec latency is benchmarked.
 import {spawn, type ChildProcess, type StdioOptions} from 'node:child_process'
 import {closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, readlinkSync, rmSync, rmdirSync, writeFileSync} from 'node:fs'
 import {constants} from 'node:os'
 import path from 'node:path'
 import {hostUid} from '../config/paths.js'
 import {CommandNotFound, CommandNotInvokable, ContainerStateImproper, InvalidArgument, PeapodError, RuntimeFailure} from '../define/errors.js'
-import {resolveRuntime} from '../oci/runtime.js'
 import {livePausePid} from '../rootless/pause.js'
 import type {Runtime} from '../runtime.js'
 import {hostBoundingSet} from '../spec/caps.js'
@@ -110,22 +110,6 @@ export function hostView(rt: Runtime, p: string): string {
   if (!outsideUserNamespace(rt)) return p
   const pid = livePausePid(hostUid())
   return pid ? `/proc/${pid}/root${p}` : p
-}
-
-export interface OciRuntimeCall {
-  name: string
-  path: string
-  /** Global args (--root, --rootless). */
-  args: string[]
-}
-
-/** The container's OCI runtime (the same choice as start.ts's runtimeFor, without loading the start path). */
-export function ociRuntime(rt: Runtime, c: ContainerConfig): OciRuntimeCall {
-  const wanted = rt.config.runtimeExplicit ? rt.config.runtime : (c.runtime || rt.config.runtime)
-  const r = resolveRuntime(wanted, rt.config.runtimePaths, rt.config.runtimeExplicit)
-  const args = ['--root', containerPaths(rt, c.id).runtimeRoot]
-  if (rt.config.rootless && r.name === 'runc') args.push('--rootless', 'true')
-  return {name: r.name, path: r.path, args}
 }
 
 interface BundleProcess {
@@ -371,18 +355,19 @@ function exitStatusFromLog(logFile: string, pid: number): number | undefined {
  */
 export async function execForeground(rt: Runtime, c: Container, execId: string, opts: ExecOptions & ForegroundOptions): Promise<ForegroundResult> {
   const proc = execProcess(rt, c, {...opts, tty: false})
-  const runtime = ociRuntime(rt, c.config)
+  const oci = rt.oci(c.config)
   const prefix = namespacePrefix(rt)
   const dir = execSessionDir(rt, c, execId)
-  const isRunc = runtime.name.startsWith('runc')
+  const isRunc = oci.name.startsWith('runc')
   try {
     const processFile = writeProcessJson(dir, proc)
     const pidFile = path.join(dir, 'pid')
     const logFile = path.join(dir, 'runtime.log')
-    const argv = [...runtime.args, ...(isRunc ? ['--debug'] : []), '--log', logFile, '--log-format', 'json', 'exec', '--process', processFile, '--pid-file', pidFile,
-      ...(opts.preserveFds?.length ? ['--preserve-fds', String(opts.preserveFds.length)] : []), c.config.id]
-    const cmd = [...prefix, runtime.path, ...argv]
+    // --debug: runc logs `process exited` with the status (see above).
+    const argv = oci.exec(c.config.id, {process: processFile, pidFile, log: logFile, logFormat: 'json', debug: true, preserveFds: opts.preserveFds?.length})
+    const cmd = [...prefix, ...argv]
     const stdio: StdioOptions = [opts.stdin ? 'inherit' : 'ignore', opts.capture ? 'pipe' : 'inherit', 'pipe', ...(opts.preserveFds ?? [])]
+    rt.logger.debug(`running ${cmd.join(' ')}`)
     const child = spawn(cmd[0], cmd.slice(1), {stdio})
     return await new Promise<ForegroundResult>((resolve, reject) => {
       const captured: Buffer[] = []
@@ -441,7 +426,7 @@ export async function execForeground(rt: Runtime, c: Container, execId: string, 
         const ran = readPid()
         const exitCode = statusOverride ?? code ?? 128 + (signal ? constants.signals[signal] : 0)
         if (!ran && exitCode !== 0) {
-          void runtimeError(logFile, Buffer.concat(held).toString()).then(msg => execStartError(runtime.name, msg)).then(reject, reject)
+          void runtimeError(logFile, Buffer.concat(held).toString()).then(msg => execStartError(oci.name, msg)).then(reject, reject)
           return
         }
         flush()
@@ -456,16 +441,16 @@ export async function execForeground(rt: Runtime, c: Container, execId: string, 
 /** `exec -d` without a terminal: the runtime starts the process and returns. */
 export async function execDetached(rt: Runtime, c: Container, execId: string, opts: ExecOptions & {preserveFds?: number[]}): Promise<void> {
   const proc = execProcess(rt, c, {...opts, tty: false})
-  const runtime = ociRuntime(rt, c.config)
+  const oci = rt.oci(c.config)
   const prefix = namespacePrefix(rt)
   const dir = execSessionDir(rt, c, execId)
   try {
     const processFile = writeProcessJson(dir, proc)
     const logFile = path.join(dir, 'runtime.log')
-    const cmd = [...prefix, runtime.path, ...runtime.args, '--log', logFile, '--log-format', 'json', 'exec', '-d', '--process', processFile,
-      '--pid-file', path.join(dir, 'pid'), ...(opts.preserveFds?.length ? ['--preserve-fds', String(opts.preserveFds.length)] : []), c.config.id]
+    const cmd = [...prefix, ...oci.exec(c.config.id, {detach: true, process: processFile, pidFile: path.join(dir, 'pid'), log: logFile, logFormat: 'json', preserveFds: opts.preserveFds?.length})]
     // No pipes: the detached process would inherit them (the runtime gives it
     // its own stdio) and hold them open. The runtime's error is in its log.
+    rt.logger.debug(`running ${cmd.join(' ')}`)
     const child = spawn(cmd[0], cmd.slice(1), {stdio: ['ignore', 'ignore', 'ignore', ...(opts.preserveFds ?? [])]})
     const code = await new Promise<number>((resolve, reject) => {
       child.on('error', e => reject(new RuntimeFailure(`cannot run ${cmd[0]}: ${e.message}`)))
@@ -473,7 +458,7 @@ export async function execDetached(rt: Runtime, c: Container, execId: string, op
     })
     if (code !== 0) {
       // Podman: a detached exec that cannot start is an engine error (125).
-      const e = await execStartError(runtime.name, await runtimeError(logFile, ''))
+      const e = await execStartError(oci.name, await runtimeError(logFile, ''))
       throw new RuntimeFailure(e.message)
     }
   } finally {
@@ -516,20 +501,23 @@ export interface MonitoredExec {
 export async function execMonitored(rt: Runtime, c: Container, execId: string, opts: ExecOptions & {interactive: boolean; detach: boolean; preserveFds?: number[]}): Promise<MonitoredExec> {
   const {launchMonitor, MONITOR_NODE_FLAGS} = await import('../../conmon/launch.js')
   const proc = execProcess(rt, c, {...opts, tty: true})
-  const runtime = ociRuntime(rt, c.config)
+  const oci = rt.oci(c.config)
   const prefix = namespacePrefix(rt)
   const dir = execSessionDir(rt, c, execId)
   try {
     const processFile = writeProcessJson(dir, proc)
+    const pidFile = path.join(dir, 'pid')
     const socket = path.join(dir, 'attach')
+    const argv = oci.exec(c.config.id, {process: processFile, pidFile, preserveFds: opts.preserveFds?.length})
+    rt.logger.debug(`running ${argv.join(' ')} under an exec monitor`)
     const m = launchMonitor({
       configPath: path.join(dir, 'monitor.json'),
       config: {
         containerId: c.config.id,
-        runtime: runtime.path,
-        runtimeArgs: runtime.args,
+        runtime: oci.path,
+        runtimeArgv: argv.slice(1),
         bundle: dir,
-        pidFile: path.join(dir, 'pid'),
+        pidFile,
         logDriver: 'none',
         terminal: true,
         consoleSize: opts.consoleSize,
@@ -545,7 +533,7 @@ export async function execMonitored(rt: Runtime, c: Container, execId: string, o
       extraFds: opts.preserveFds,
     })
     m.started.catch(() => removeExecSession(dir))
-    return {socket, listening: m.listening, started: m.started, runtimeName: runtime.name}
+    return {socket, listening: m.listening, started: m.started, runtimeName: oci.name}
   } catch (e) {
     removeExecSession(dir)
     throw e

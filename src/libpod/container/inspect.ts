@@ -4,7 +4,6 @@ import {parseSignal, parseUlimit} from '../spec/index.js'
 import {finishEnv, mergeEnv} from '../spec/env.js'
 import type {Runtime} from '../runtime.js'
 import {inspectHealth, inspectHealthConfig} from './healthcheck.js'
-import {runtimeFor} from './start.js'
 import {stateName} from './list.js'
 import {containerPaths} from './paths.js'
 import {containerNetworkInfo} from '../network/info.js'
@@ -58,7 +57,7 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
   const running = s.status === 'running'
   let runtimeName = ''
   try {
-    runtimeName = runtimeFor(rt, c.config).path.split('/').pop() ?? ''
+    runtimeName = rt.oci(c.config).path.split('/').pop() ?? ''
   } catch {
     runtimeName = c.config.runtime
   }

@@ -12,7 +12,7 @@ import {releaseMounts} from '../volume/prepare.js'
 import {removeAnonymousVolumes} from '../volume/usage.js'
 import {monitorAlive} from './liveness.js'
 import {containerPaths} from './paths.js'
-import {releaseBundle, runtimeCommand, startContainer} from './start.js'
+import {releaseBundle, startContainer} from './start.js'
 import {teardownContainerNetwork} from '../network/setup.js'
 import type {Container, ContainerState} from './types.js'
 import {checkTransition, isActive} from '../define/state.js'
@@ -64,7 +64,7 @@ export async function killContainer(rt: Runtime, nameOrId: string, signal = 'KIL
   const sig = normalizeSignal(signal)
   const c = await syncContainer(rt, rt.containers.lookup(nameOrId))
   checkTransition('kill', c.config.id, c.state.status)
-  await runtimeCommand(rt, c.config, ['kill', c.config.id, sig])
+  await rt.oci(c.config).kill(c.config.id, sig)
   return c
 }
 
@@ -143,11 +143,11 @@ export async function stopContainer(rt: Runtime, nameOrId: string, timeoutSec?: 
   }
   const exited = (ms: number) => waitForState(rt, id, s => !isActive(s.status), ms, exitFile)
   if (timeout > 0) {
-    await runtimeCommand(rt, c.config, ['kill', id, normalizeSignal(c.config.stopSignal)]).catch(() => {})
+    await rt.oci(c.config).kill(id, normalizeSignal(c.config.stopSignal)).catch(() => {})
     done = await exited(timeout * 1000)
   }
   if (!done) {
-    await runtimeCommand(rt, c.config, ['kill', id, 'KILL']).catch(() => {})
+    await rt.oci(c.config).kill(id, 'KILL').catch(() => {})
     await exited(30_000)
   }
   // As Podman's stop: return once the container is cleaned up (unmounted),
@@ -271,7 +271,7 @@ export async function cleanupContainer(rt: Runtime, id: string, opts: {fromSync?
         ? {...s, status: 'exited', exitCode: exit?.exitCode ?? s.exitCode, finishedAt: exit?.finishedAt ?? s.finishedAt ?? new Date().toISOString(), oomKilled: exit?.oomKilled, pid: undefined}
         : s)
     }
-    await runtimeCommand(rt, c.config, ['delete', '--force', id]).catch(() => {})
+    await rt.oci(c.config).delete(id, {force: true}).catch(() => {})
     await teardownContainerNetwork(rt, id).catch(() => {}) // NETWORK
     await unmountRootfs(rt.store, p.dir)
     await releaseMounts(rt, c.config).catch(() => {})
@@ -317,7 +317,7 @@ export async function removeContainer(rt: Runtime, nameOrId: string, opts: {forc
   const config = await rt.containers.locked(id, async () => {
     const cur = rt.containers.read(id)
     if (!cur) return undefined
-    await runtimeCommand(rt, cur.config, ['delete', '--force', id]).catch(() => {})
+    await rt.oci(cur.config).delete(id, {force: true}).catch(() => {})
     await teardownContainerNetwork(rt, id).catch(() => {}) // NETWORK
     await unmountRootfs(rt.store, p.dir)
     await releaseMounts(rt, cur.config).catch(() => {})

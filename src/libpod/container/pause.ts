@@ -5,7 +5,6 @@ import {statfsSync} from 'node:fs'
 import {NoCgroups} from '../define/errors.js'
 import {checkTransition} from '../define/state.js'
 import type {Runtime} from '../runtime.js'
-import {runtimeCommand} from './start.js'
 import {syncContainer} from './ops.js'
 
 const CGROUP2_MAGIC = 0x63677270
@@ -32,7 +31,7 @@ export async function pauseContainer(rt: Runtime, nameOrId: string): Promise<voi
     if (!c) return
     checkTransition('pause', id, c.state.status)
     if (rt.config.rootless && !cgroupV2()) throw new NoCgroups('can not pause containers on rootless containers with cgroup V1: this container does not have a cgroup')
-    await runtimeCommand(rt, c.config, ['pause', id])
+    await rt.oci(c.config).pause(id)
     rt.containers.updateHeld(id, s => ({...s, status: 'paused'}))
   })
 }
@@ -44,7 +43,7 @@ export async function unpauseContainer(rt: Runtime, nameOrId: string): Promise<v
     const c = rt.containers.read(id)
     if (!c) return
     checkTransition('unpause', id, c.state.status)
-    await runtimeCommand(rt, c.config, ['resume', id])
+    await rt.oci(c.config).resume(id)
     rt.containers.updateHeld(id, s => ({...s, status: 'running'}))
   })
 }

@@ -1,13 +1,11 @@
 // Starting a container: mount its rootfs, write its files and OCI bundle,
 // fork its monitor and learn from it whether the container runs.
-import {execFile} from 'node:child_process'
 import {existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs'
 import {hostname as osHostname} from 'node:os'
 import {fileURLToPath} from 'node:url'
 import {launchMonitor, type StartResult} from '../../conmon/launch.js'
 import {CommandNotFound, CommandNotInvokable, containerBeingRemoved, InvalidArgument, noContainerWithId, PeapodError, RuntimeFailure} from '../define/errors.js'
 import {parseConfig} from '../image/inspect.js'
-import {resolveRuntime} from '../oci/runtime.js'
 import type {Runtime} from '../runtime.js'
 import {generateSpec, specToJSON} from '../spec/index.js'
 import {mountRootfs, unmountRootfs} from '../storage/mount.js'
@@ -21,29 +19,6 @@ import type {Container, ContainerConfig} from './types.js'
 import {checkTransition, isRunningOrPaused} from '../define/state.js'
 
 const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url))
-
-/** The OCI runtime binary a container uses and its global args. */
-export function runtimeFor(rt: Runtime, c: ContainerConfig): {path: string; args: string[]} {
-  const wanted = rt.config.runtimeExplicit ? rt.config.runtime : (c.runtime || rt.config.runtime)
-  const r = resolveRuntime(wanted, rt.config.runtimePaths, rt.config.runtimeExplicit)
-  const p = containerPaths(rt, c.id)
-  const args = ['--root', p.runtimeRoot]
-  // In our user namespace runc must not insist on cgroups it cannot create.
-  if (rt.config.rootless && r.name === 'runc') args.push('--rootless', 'true')
-  if (r.name === 'runsc') {
-    // gVisor: --network none gets a sandbox with loopback only. Otherwise
-    // runsc's own network stack would copy the interfaces of the netns we
-    // prepared, but this runsc (2022) takes every netns for the host's on
-    // kernels that give each netns /proc/sys/net/core/rmem_default (6.x):
-    // "cannot run with network enabled in root network namespace". So it
-    // uses the stack of the netns it joins (--network=host: the container's
-    // own netns from the spec, or the host's with --network host).
-    args.push(`--network=${c.network === 'none' ? 'none' : 'host'}`)
-    // In our user namespace there is no cgroup runsc may create (cgroup v1).
-    if (rt.config.rootless) args.push('--ignore-cgroups')
-  }
-  return {path: r.path, args}
-}
 
 /** Writes config.json of the OCI bundle. */
 async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, consoleSize?: {rows: number; cols: number}): Promise<void> {
@@ -125,7 +100,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
     if (!c) throw noContainerWithId(id)
     if (isRunningOrPaused(c.state.status)) return c.config
     if (c.state.status === 'removing') throw containerBeingRemoved(id)
-    const runtime = runtimeFor(rt, c.config)
+    const oci = rt.oci(c.config)
     rmSync(p.exitFile, {force: true})
     try {
       await prepareBundle(rt, c, p, opts.consoleSize)
@@ -136,14 +111,16 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
       rt.containers.updateHeld(id, s => ({...s, status: 'exited', exitCode: invokable ? 125 : 126, error: (e as Error).message, finishedAt: new Date().toISOString(), mountPoint: undefined}))
       throw invokable ? e : new CommandNotInvokable((e as Error).message)
     }
+    const runtimeArgv = oci.run(id, {bundle: p.bundle, pidFile: p.pidFile})
+    rt.logger.debug(`running ${runtimeArgv.join(' ')} under the container monitor`)
     const exitCommand = [process.execPath, BIN, '--root', rt.config.graphRoot, '--runroot', rt.config.runRoot,
       '--storage-driver', rt.store.driver.name, 'container', 'cleanup', id]
     const monitor = launchMonitor({
       configPath: p.monitorConfig,
       config: {
         containerId: id,
-        runtime: runtime.path,
-        runtimeArgs: runtime.args,
+        runtime: oci.path,
+        runtimeArgv: runtimeArgv.slice(1),
         bundle: p.bundle,
         pidFile: p.pidFile,
         logPath: p.log,
@@ -169,7 +146,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
       res = await monitor.started
     } catch (e) {
       // The monitor died before the container ran: its exit command will never come.
-      await runtimeCommand(rt, c.config, ['delete', '--force', id]).catch(() => {})
+      await oci.delete(id, {force: true}).catch(() => {})
       await releaseBundle(rt, p)
       rt.containers.updateHeld(id, s => ({...s, status: 'exited', exitCode: 125, error: (e as Error).message, finishedAt: new Date().toISOString(), mountPoint: undefined}))
       throw new RuntimeFailure((e as Error).message)
@@ -207,7 +184,7 @@ export async function initContainer(rt: Runtime, id: string): Promise<ContainerC
     const c = rt.containers.read(id)
     if (!c) throw noContainerWithId(id)
     checkTransition('init', id, c.state.status)
-    runtimeFor(rt, c.config)
+    rt.oci(c.config) // fails early when the runtime is missing
     rmSync(p.exitFile, {force: true})
     try {
       await prepareBundle(rt, c, p)
@@ -227,17 +204,6 @@ export function parseSize(v: string | undefined): number {
   if (!m) throw new InvalidArgument(`invalid max-size "${v}"`)
   const mult = {'': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4}[m[2].toLowerCase() as ''] ?? 1
   return Math.floor(Number(m[1]) * mult)
-}
-
-/** Runs the OCI runtime for a verb (kill, delete, state, pause, ...). */
-export function runtimeCommand(rt: Runtime, c: ContainerConfig, verb: string[]): Promise<{stdout: string; stderr: string}> {
-  const r = runtimeFor(rt, c)
-  return new Promise((resolve, reject) => {
-    execFile(r.path, [...r.args, ...verb], (err, stdout, stderr) => {
-      if (err) reject(Object.assign(new RuntimeFailure(`${r.path} ${verb[0]}: ${(stderr || err.message).trim().split('\n').pop()}`), {stderr}))
-      else resolve({stdout, stderr})
-    })
-  })
 }
 
 export function exitFileExists(rt: Runtime, id: string): boolean {

@@ -1,11 +1,13 @@
 // Rootless user-mode networking helpers attached to a network namespace:
 // slirp4netns (Podman 4's default, with its API socket for port forwarding)
 // and pasta (passt). Each runs detached until teardown kills it.
+// Raw spawn for slirp4netns: it is detached and long-lived, with a ready pipe on fd 3 (short calls use util/process.ts).
 import {spawn} from 'node:child_process'
 import {closeSync, openSync, readFileSync, rmSync} from 'node:fs'
 import {connect} from 'node:net'
 import {InvalidArgument, NetworkFailure} from '../define/errors.js'
-import {run} from './netns.js'
+import {run} from '../util/process.js'
+import {HELPER_TIMEOUT} from './netns.js'
 import {expandPorts} from './ports.js'
 import type {PortMapping} from './types.js'
 import {pidRunning, processAlive} from '../util/liveness.js'
@@ -186,7 +188,7 @@ export async function startPasta(bin: string, netns: string, pidFile: string, lo
   args.push('--config-net', '--quiet', '--pid', pidFile, '--log-file', logFile, '--netns', netns)
   rmSync(pidFile, {force: true})
   try {
-    await run(bin, args)
+    await run([bin, ...args], {timeout: HELPER_TIMEOUT})
   } catch (e) {
     const text = ((e as {stderr?: string}).stderr ?? '').split('\n').filter(l => l && !/syslog/.test(l)).pop()
     throw new NetworkFailure(`pasta failed: ${text || (e as Error).message}`)

@@ -7,7 +7,8 @@ import path from 'node:path'
 import type {Runtime} from '../runtime.js'
 import {findBinary, networkSettings} from './config.js'
 import {NetworkFailure} from '../define/errors.js'
-import {run} from './netns.js'
+import {run} from '../util/process.js'
+import {HELPER_TIMEOUT} from './netns.js'
 import type {NetworkDoc, NetworkStatusBlock, PerNetworkOptions, PortMapping} from './types.js'
 
 export interface NetavarkInput {
@@ -61,7 +62,7 @@ async function netavark(rt: Runtime, verb: 'setup' | 'teardown', netns: string, 
   const lock = netavarkLock(rt)
   mkdirSync(path.dirname(lock), {recursive: true})
   try {
-    const {stdout} = await run('flock', ['-o', lock, file, ...args], {input: JSON.stringify(input)})
+    const {stdout} = await run(['flock', '-o', lock, file, ...args], {input: JSON.stringify(input), timeout: HELPER_TIMEOUT})
     return stdout
   } catch (e) {
     throw failure(e)

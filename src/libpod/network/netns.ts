@@ -2,20 +2,13 @@
 // netns` and Podman do), so that one exists before the OCI runtime starts
 // and the spec can point at it. Rootless, this runs inside peapod's user
 // and mount namespace, which then owns the netns and holds the mount.
-import {execFile} from 'node:child_process'
 import {closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync} from 'node:fs'
 import path from 'node:path'
+import {run} from '../util/process.js'
 import {NetworkFailure} from '../define/errors.js'
 
-export function run(file: string, args: string[], opts: {input?: string; timeout?: number} = {}): Promise<{stdout: string; stderr: string}> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(file, args, {timeout: opts.timeout ?? 60_000, maxBuffer: 16 * 1024 * 1024}, (err, stdout, stderr) => {
-      if (err) reject(Object.assign(err, {stdout, stderr}))
-      else resolve({stdout, stderr})
-    })
-    if (opts.input !== undefined) child.stdin!.end(opts.input)
-  })
-}
+/** Network helpers get a minute: a wedged one must not hang a start for good. */
+export const HELPER_TIMEOUT = 60_000
 
 /** Whether `file` is a mount point of a namespace (in our mount namespace). */
 export function isNsMount(file: string): boolean {
@@ -36,7 +29,7 @@ export async function createNetns(file: string): Promise<void> {
   closeSync(openSync(file, 'w', 0o644))
   try {
     // util-linux binds /proc/PID/ns/net of the child onto the file.
-    await run('unshare', [`--net=${file}`, 'true'])
+    await run(['unshare', `--net=${file}`, 'true'], {timeout: HELPER_TIMEOUT})
   } catch (e) {
     rmSync(file, {force: true})
     throw new NetworkFailure(`creating network namespace: ${((e as {stderr?: string}).stderr || (e as Error).message).trim()}`)
@@ -47,7 +40,7 @@ export async function createNetns(file: string): Promise<void> {
 export async function removeNetns(file: string): Promise<void> {
   if (!existsSync(file)) return
   // Lazy: a helper still closing its handle must not keep the file around.
-  if (isNsMount(file)) await run('umount', ['-l', file]).catch(() => {})
+  if (isNsMount(file)) await run(['umount', '-l', file], {timeout: HELPER_TIMEOUT}).catch(() => {})
   rmSync(file, {force: true})
 }
 

@@ -3,6 +3,7 @@
 // use" is found at once, race-free), and handed over Node's IPC channel to a
 // small forwarder started inside the container's namespace, which connects
 // each client to the container. See portfwd-child.cts.
+// Raw spawn, not util/process.ts: a long-lived forwarder with an IPC channel that outlives the call.
 import {spawn} from 'node:child_process'
 import {closeSync, existsSync, mkdirSync, openSync} from 'node:fs'
 import {createServer, type Server} from 'node:net'

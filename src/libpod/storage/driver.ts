@@ -1,10 +1,10 @@
 // Layer storage drivers. A layer is a directory; overlay keeps each layer's
 // own diff (whiteouts as 0:0 devices) and stacks them at mount time; vfs
 // keeps a full copy of the rootfs per layer (slow, works everywhere).
-import {execFileSync} from 'node:child_process'
 import {existsSync, mkdirSync, mkdtempSync, rmSync} from 'node:fs'
 import path from 'node:path'
 import {StorageError} from '../define/errors.js'
+import {runSync} from '../util/process.js'
 
 export interface LayerDriver {
   readonly name: 'overlay' | 'vfs'
@@ -39,7 +39,8 @@ export class VfsDriver implements LayerDriver {
     mkdirSync(staging, {recursive: true})
     if (parent) {
       // Reflink where the filesystem allows, keeping owners, modes and xattrs.
-      execFileSync('cp', ['-a', '--reflink=auto', `${parentDir ?? this.dir(parent)}/.`, staging])
+      // Synchronous: LayerDriver.prepare is (the layer applier calls it inline).
+      runSync(['cp', '-a', '--reflink=auto', `${parentDir ?? this.dir(parent)}/.`, staging])
     }
   }
 }
@@ -54,8 +55,9 @@ export function overlayWorks(scratchParent: string, rootless: boolean): boolean 
   try {
     for (const d of ['l', 'u', 'w', 'm']) mkdirSync(path.join(t, d))
     const opts = `lowerdir=${t}/l,upperdir=${t}/u,workdir=${t}/w${rootless ? ',userxattr' : ''}`
-    execFileSync('mount', ['-t', 'overlay', 'overlay', '-o', opts, `${t}/m`], {stdio: 'ignore'})
-    execFileSync('umount', [`${t}/m`], {stdio: 'ignore'})
+    // Synchronous: the store picks its driver while it opens (Store.open is sync).
+    runSync(['mount', '-t', 'overlay', 'overlay', '-o', opts, `${t}/m`])
+    runSync(['umount', `${t}/m`])
     return true
   } catch {
     return false

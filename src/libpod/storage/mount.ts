@@ -2,14 +2,11 @@
 // own upper dir (native overlay; inside the user namespace with userxattr
 // when rootless; fuse-overlayfs when storage.conf names a mount_program),
 // or for vfs a copy of the image's top layer made once at create.
-import {execFile, execFileSync} from 'node:child_process'
 import {existsSync, mkdirSync, readFileSync} from 'node:fs'
 import path from 'node:path'
-import {promisify} from 'node:util'
 import {StorageError} from '../define/errors.js'
+import {run, runSync} from '../util/process.js'
 import type {Store} from './store.js'
-
-const run = promisify(execFile)
 
 export interface RootfsDirs {
   base: string
@@ -28,7 +25,8 @@ export function createRootfs(store: Store, containerDir: string, layers: string[
   const d = rootfsDirs(containerDir)
   mkdirSync(d.merged, {recursive: true})
   if (store.driver.name === 'vfs') {
-    if (layers.length) execFileSync('cp', ['-a', '--reflink=auto', `${store.driver.dir(layers[layers.length - 1])}/.`, d.merged])
+    // Synchronous: create calls this inside the store's critical section.
+    if (layers.length) runSync(['cp', '-a', '--reflink=auto', `${store.driver.dir(layers[layers.length - 1])}/.`, d.merged])
     return
   }
   mkdirSync(d.upper, {recursive: true})
@@ -58,8 +56,8 @@ export async function mountRootfs(store: Store, containerDir: string, layers: st
   if (!lower) mkdirSync(`${d.upper}-empty`, {recursive: true})
   const program = store.config.storageOptions.find(o => o.startsWith('overlay.mount_program='))?.split('=')[1]
   try {
-    if (program) await run(program, ['-o', opts, d.merged], {cwd: home})
-    else await run('mount', ['-t', 'overlay', 'overlay', '-o', opts, d.merged], {cwd: home})
+    if (program) await run([program, '-o', opts, d.merged], {cwd: home})
+    else await run(['mount', '-t', 'overlay', 'overlay', '-o', opts, d.merged], {cwd: home})
   } catch (e) {
     throw new StorageError(`mounting the container rootfs: ${((e as {stderr?: string}).stderr || (e as Error).message).trim()}`)
   }
@@ -70,9 +68,9 @@ export async function unmountRootfs(store: Store, containerDir: string): Promise
   const d = rootfsDirs(containerDir)
   if (store.driver.name === 'vfs' || !isMounted(d.merged)) return
   try {
-    await run('umount', [d.merged])
+    await run(['umount', d.merged])
   } catch {
     // Busy (a process still holds it): detach it so the container can go.
-    await run('umount', ['-l', d.merged]).catch(() => {})
+    await run(['umount', '-l', d.merged]).catch(() => {})
   }
 }

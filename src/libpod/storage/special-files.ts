@@ -2,9 +2,9 @@
 // so they are created by the mknod and setfattr binaries, batched so that a
 // layer costs a couple of spawns rather than one per file. File names are
 // only ever passed as arguments or escaped data, never put into a script.
-import {spawn} from 'node:child_process'
 import {lchownSync, linkSync} from 'node:fs'
 import {StorageError} from '../define/errors.js'
+import {ProcessFailure, run as runHelper} from '../util/process.js'
 
 export interface NodeSpec {
   /** Absolute path; its parent is a real directory inside the layer. */
@@ -131,19 +131,13 @@ function firstLine(s: string): string {
   return s.trim().split('\n')[0] ?? ''
 }
 
-function run(cmd: string, args: string[], stdin?: string): Promise<{code: number; stderr: string}> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, {stdio: [stdin === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe']})
-    let stderr = ''
-    child.stderr?.setEncoding('utf8')
-    child.stderr?.on('data', (s: string) => {
-      if (stderr.length < 64 * 1024) stderr += s
-    })
-    child.on('error', (e) => reject(new StorageError(`running ${cmd}: ${e.message}`)))
-    child.on('close', (code, signal) => resolve({code: code ?? (signal ? 128 : 1), stderr}))
-    if (stdin !== undefined && child.stdin) {
-      child.stdin.on('error', () => {}) // EPIPE if it died early: the exit code reports it
-      child.stdin.end(stdin)
-    }
-  })
+/** The helper's exit code and stderr (the callers read its complaints line by line). */
+async function run(cmd: string, args: string[], stdin?: string): Promise<{code: number; stderr: string}> {
+  try {
+    const r = await runHelper([cmd, ...args], stdin === undefined ? {} : {input: stdin})
+    return {code: 0, stderr: r.stderr}
+  } catch (e) {
+    if (e instanceof ProcessFailure && !e.errno) return {code: e.status ?? 128, stderr: e.stderr}
+    throw new StorageError(`running ${cmd}: ${(e as ProcessFailure).errno ? (e as ProcessFailure).detail : (e as Error).message}`)
+  }
 }

@@ -3,19 +3,16 @@
 // compressed, unpacked into a staging directory with the layer applier, so
 // every path stays inside it, then moved into the volume: a broken tar
 // leaves the volume as it was).
-import {execFile, spawn} from 'node:child_process'
 import {cpSync, existsSync, lstatSync, readdirSync, renameSync, rmSync} from 'node:fs'
 import path from 'node:path'
 import type {Readable, Writable} from 'node:stream'
-import {promisify} from 'node:util'
 import {InvalidArchive, InvalidArgument, PeapodError, StorageError} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {applyLayer} from '../storage/apply.js'
 import {isMounted} from '../storage/mount.js'
+import {ProcessFailure, run, runTo} from '../util/process.js'
 import {needsMount, volumeMountArgs, volumeStore} from './store.js'
 import type {VolumeDoc} from './types.js'
-
-const run = promisify(execFile)
 
 /**
  * Runs fn with the volume's own mount in place when it has one (mounted just
@@ -28,13 +25,13 @@ async function withVolume<T>(rt: Runtime, doc: VolumeDoc, lock: boolean, fn: () 
   return store.locked(doc.name, async () => {
     const data = store.dataDir(doc.name)
     if (isMounted(data)) return fn()
-    await run('mount', volumeMountArgs(doc, data)).catch(e => {
+    await run(['mount', ...volumeMountArgs(doc, data)]).catch(e => {
       throw new StorageError(`mounting volume ${doc.name}: ${((e as {stderr?: string}).stderr || (e as Error).message).trim()}`)
     })
     try {
       return await fn()
     } finally {
-      await run('umount', [data]).catch(() => run('umount', ['-l', data]).catch(() => {}))
+      await run(['umount', data]).catch(() => run(['umount', '-l', data]).catch(() => {}))
     }
   })
 }
@@ -48,19 +45,14 @@ export async function exportVolume(rt: Runtime, name: string, out: number | Writ
     const data = store.dataDir(doc.name)
     const entries = readdirSync(data).sort()
     // -b 1: no padding past the two end blocks (an empty volume is 1024 bytes, as Podman writes it)
-    const child = spawn('tar', ['--numeric-owner', '-b', '1', '-C', data, '-c', '-f', '-', '--null', '-T', '-'], {
-      stdio: ['pipe', typeof out === 'number' ? out : 'pipe', 'pipe'],
-    })
-    let stderr = ''
-    child.stderr!.on('data', d => { stderr += d })
-    if (typeof out !== 'number') child.stdout!.pipe(out, {end: false})
-    child.stdin!.end(entries.map(e => e + '\0').join(''))
-    const code: number = await new Promise((resolve, reject) => {
-      child.on('error', reject)
-      child.on('close', c => resolve(c ?? 1))
-    })
-    // tar exits 1 when a file changed while it was read: the archive is still whole
-    if (code > 1) throw new StorageError(`exporting volume ${doc.name}: ${stderr.trim().split('\n').pop() || `tar exited ${code}`}`)
+    const argv = ['tar', '--numeric-owner', '-b', '1', '-C', data, '-c', '-f', '-', '--null', '-T', '-']
+    try {
+      // tar exits 1 when a file changed while it was read: the archive is still whole
+      await runTo(argv, out, {input: entries.map(e => e + '\0').join(''), okStatus: [1]})
+    } catch (e) {
+      if (!(e instanceof ProcessFailure) || e.errno) throw e
+      throw new StorageError(`exporting volume ${doc.name}: ${e.stderr.trim().split('\n').pop() || `tar exited ${e.status}`}`)
+    }
   })
 }
 

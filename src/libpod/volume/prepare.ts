@@ -5,10 +5,8 @@
 // mount --mount type=image sources; and release all that when the container
 // stops. Rootless, this runs as root inside our user namespace, so the
 // volume's files belong to IDs mapped from the user's subordinate ranges.
-import {execFile} from 'node:child_process'
 import {chmodSync, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, rmdirSync, type Stats} from 'node:fs'
 import path from 'node:path'
-import {promisify} from 'node:util'
 import type {ContainerConfig, MountSpec} from '../container/types.js'
 import {StorageError} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
@@ -16,10 +14,9 @@ import type {BindMount} from '../spec/mounts.js'
 import {secureJoin} from '../spec/paths.js'
 import {processUser, readUserFiles} from '../spec/user.js'
 import {isMounted} from '../storage/mount.js'
+import {run} from '../util/process.js'
 import {needsMount, volumeMountArgs, volumeStore} from './store.js'
 import type {VolumeDoc} from './types.js'
-
-const run = promisify(execFile)
 
 export interface PreparedMounts {
   /** Host paths bound into the container: bind mounts, volumes' _data, image mounts. */
@@ -30,7 +27,7 @@ export interface PreparedMounts {
 
 async function sh(cmd: string, args: string[], what: string): Promise<void> {
   try {
-    await run(cmd, args, {maxBuffer: 16 * 1024 * 1024})
+    await run([cmd, ...args])
   } catch (e) {
     const msg = ((e as {stderr?: string}).stderr || (e as Error).message).trim().split('\n').pop()
     throw new StorageError(`${what}: ${msg}`)
@@ -65,9 +62,9 @@ async function mountVolume(doc: VolumeDoc, data: string, ctrId: string): Promise
 async function unmount(dir: string): Promise<void> {
   if (!isMounted(dir)) return
   try {
-    await run('umount', [dir])
+    await run(['umount', dir])
   } catch {
-    await run('umount', ['-l', dir]).catch(() => {})
+    await run(['umount', '-l', dir]).catch(() => {})
   }
 }
 

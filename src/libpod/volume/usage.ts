@@ -2,11 +2,11 @@
 // (a container's anonymous volumes on `rm -v` / `--rm`). Kept apart from
 // remove.ts: container removal calls in here, and remove.ts calls container
 // removal (volume rm -f).
-import {execFileSync} from 'node:child_process'
 import type {ContainerConfig} from '../container/types.js'
 import {StorageError} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {isMounted} from '../storage/mount.js'
+import {runSync} from '../util/process.js'
 import {needsMount, volumeStore} from './store.js'
 
 /** IDs of the containers (in any state) whose mounts name the volume. */
@@ -36,9 +36,10 @@ export async function removeUnusedVolume(rt: Runtime, name: string, except?: str
     const data = store.dataDir(name)
     if (needsMount(doc) && isMounted(data)) {
       try {
-        execFileSync('umount', [data], {stdio: 'ignore'})
+        // Synchronous: inside the store's and the volume's locks.
+        runSync(['umount', data])
       } catch {
-        execFileSync('umount', ['-l', data], {stdio: 'ignore'})
+        runSync(['umount', '-l', data])
       }
       // never delete through a mount into what it shows (a bind's source, say)
       if (isMounted(data)) throw new StorageError(`volume ${name} is still mounted at ${data}`)
