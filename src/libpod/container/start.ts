@@ -3,7 +3,6 @@
 import {execFile} from 'node:child_process'
 import {existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs'
 import {hostname as osHostname} from 'node:os'
-import {fileURLToPath} from 'node:url'
 import {launchMonitor, type StartResult} from '../../conmon/launch.js'
 import {CommandNotFound, CommandNotInvokable, InvalidArgument, NoSuchContainer, PeapodError, RuntimeFailure} from '../errors.js'
 import {ContainerStateImproper} from './errors.js'
@@ -19,8 +18,6 @@ import {healthMonitorConfig, healthOnStart} from './healthcheck.js'
 import {joinedNamespaces} from './namespaces.js'
 import {containerPaths, type ContainerPaths} from './paths.js'
 import type {Container, ContainerConfig} from './types.js'
-
-const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url))
 
 /** The OCI runtime binary a container uses and its global args. */
 export function runtimeFor(rt: Runtime, c: ContainerConfig): {path: string; args: string[]} {
@@ -136,7 +133,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
       rt.containers.updateHeld(id, s => ({...s, status: 'exited', exitCode: invokable ? 125 : 126, error: (e as Error).message, finishedAt: new Date().toISOString(), mountPoint: undefined}))
       throw invokable ? e : new CommandNotInvokable((e as Error).message)
     }
-    const exitCommand = [process.execPath, BIN, '--root', rt.config.graphRoot, '--runroot', rt.config.runRoot,
+    const exitCommand = [...rt.config.peapodCommand, '--root', rt.config.graphRoot, '--runroot', rt.config.runRoot,
       '--storage-driver', rt.store.driver.name, 'container', 'cleanup', id]
     const monitor = launchMonitor({
       configPath: p.monitorConfig,

@@ -14,9 +14,10 @@ export class Logger {
 
   constructor(private write: (line: string) => void = line => process.stderr.write(line)) {}
 
-  /** 'warning' is accepted as Podman does; unknown names leave the level as it is. */
+  /** Case-insensitive, 'warning' too, as logrus.ParseLevel; unknown names leave the level as it is. */
   setLevel(level: string | undefined): void {
-    if (level && level in RANK) this.rank = RANK[level]
+    const l = level?.toLowerCase()
+    if (l && l in RANK) this.rank = RANK[l]
   }
 
   enabled(level: LogLevel): boolean {
