@@ -5,6 +5,7 @@ import {spawn} from 'node:child_process'
 import {closeSync, openSync, readFileSync, rmSync} from 'node:fs'
 import {connect} from 'node:net'
 import {InvalidArgument} from '../errors.js'
+import {log as logger} from '../util/log.js'
 import {NetworkFailure} from './errors.js'
 import {run} from './netns.js'
 import {expandPorts} from './ports.js'
@@ -83,6 +84,7 @@ export async function startSlirp(bin: string, netns: string, apiSocket: string, 
   if (o.outboundAddr6) args.push(`--outbound-addr6=${o.outboundAddr6}`)
   rmSync(apiSocket, {force: true})
   args.push('-r', '3', '--api-socket', apiSocket, '--netns-type=path', netns, 'tap0')
+  logger.debug(`slirp4netns command: ${bin} ${args.join(' ')}`)
   const log = openSync(logFile, 'a')
   const child = spawn(bin, args, {detached: true, stdio: ['ignore', log, log, 'pipe']})
   closeSync(log)
@@ -184,6 +186,7 @@ export async function startPasta(bin: string, netns: string, pidFile: string, lo
   if (!own.has('-U') && !own.has('--udp-ns')) args.push('-U', 'none')
   if (!own.has('--map-gw') && !own.has('--no-map-gw')) args.push('--no-map-gw')
   args.push('--config-net', '--quiet', '--pid', pidFile, '--log-file', logFile, '--netns', netns)
+  logger.debug(`pasta arguments: ${args.join(' ')}`)
   rmSync(pidFile, {force: true})
   try {
     await run(bin, args)

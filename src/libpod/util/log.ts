@@ -33,7 +33,8 @@ export class Logger {
   log(level: LogLevel, msg: string): void {
     if (!this.enabled(level)) return
     const name = level === 'warn' ? 'warning' : level
-    this.write(`time="${new Date().toISOString()}" level=${name} msg=${quote(msg)}\n`)
+    // logrus's text format off a terminal: RFC 3339 to the second, UTC here.
+    this.write(`time="${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}" level=${name} msg=${quote(msg)}\n`)
   }
 }
 
