@@ -1,26 +1,37 @@
 #!/usr/bin/env -S node --
-// peapod's entry point. Before oclif loads (it costs ~35 ms), two things:
+// peapod's entry point. Before oclif loads (it costs ~35 ms), three things:
 // 1. Podman accepts global flags before the command (`peapod --root X images`);
 //    oclif does not, so they are lifted out here and passed on in the env.
-// 2. Rootless: commands that mount, unpack layers or run the runtime re-exec
-//    inside peapod's user namespace (see src/libpod/rootless/).
+// 2. A bad --log-level fails as in Podman, before any work.
+// 3. Rootless: a command whose class says `static userNamespace = true` (the
+//    default; read-only ones say false) re-execs inside peapod's user
+//    namespace. The command is found in the manifest's index, not by oclif.
+import {fileURLToPath} from 'node:url'
 import {liftGlobalFlags} from '../dist/cli/argv.js'
+import {loadCommandIndex, logLevelError, logLevelOf, needsUserNamespace} from '../dist/cli/launcher.js'
 
 const argv = liftGlobalFlags(process.argv.slice(2))
+const rootless = process.getuid() !== 0 && !process.env.PEAPOD_ROOTLESS_UID
+// Root needs the index only to place a --log-level given after the command.
+const index = rootless || argv.some(a => a.startsWith('--log-level')) ? loadCommandIndex() : {}
+const level = argv.includes('--help') ? undefined : logLevelOf(argv, index)
+const bad = level === undefined ? undefined : logLevelError(level)
 
-if (process.getuid() !== 0 && !process.env.PEAPOD_ROOTLESS_UID) {
-  const {needsUserNamespace, reexecInUserNamespace} = await import('../dist/libpod/rootless/reexec.js')
-  if (needsUserNamespace(argv)) {
+if (bad) {
+  process.stderr.write(bad + '\n')
+  process.exitCode = 1
+} else if (rootless && needsUserNamespace(argv, index)) {
+  const [{reexecInUserNamespace}, {log}] = await Promise.all([
+    import('../dist/libpod/rootless/reexec.js'), import('../dist/libpod/util/log.js')])
+  log.setLevel(level)
+  try {
     // The child runs the command; we only pass its exit code on.
-    process.exitCode = await reexecInUserNamespace(argv)
-  } else {
-    await runCli(argv)
+    process.exitCode = await reexecInUserNamespace(fileURLToPath(import.meta.url), argv)
+  } catch (e) {
+    process.stderr.write(`Error: ${e.message}\n`)
+    process.exitCode = 125
   }
 } else {
-  await runCli(argv)
-}
-
-async function runCli(args) {
   const {execute} = await import('../dist/cli/oclif.js')
-  await execute({dir: import.meta.url, args})
+  await execute({dir: import.meta.url, args: argv})
 }

@@ -36,7 +36,7 @@ export function renderPage(cmd) {
     if (!list.length) continue
     lines.push(`.SH ${title}`)
     for (const [fname, f] of list.sort(([a], [b]) => a.localeCompare(b))) {
-      const sig = `${f.char ? `\\fB\\-${f.char}\\fR, ` : ''}\\fB\\-\\-${esc(fname)}\\fR${f.type === 'option' ? ` \\fI${(f.options ? f.options.join('|') : 'value')}\\fR` : ''}`
+      const sig = `${f.char ? `\\fB\\-${f.char}\\fR, ` : ''}\\fB\\-\\-${esc(fname)}\\fR${f.type === 'option' ? ` \\fI${(f.options ? f.options.join('|') : f.helpValue ?? 'value')}\\fR` : ''}`
       lines.push('.TP', sig, esc(f.description ?? '') + (f.default !== undefined && f.default !== false ? ` (default: ${esc(JSON.stringify(f.default))})` : ''))
     }
   }

@@ -1,7 +1,9 @@
 // The base of every command: Podman's global flags, lazy runtime, and error
 // handling (one line on stderr, Podman's exit codes: 125 for engine errors).
+import path from 'node:path'
 import {Command, Flags, Interfaces} from './oclif.js'
 import {boolFlagValues, GLOBALS_ENV} from './argv.js'
+import {LOG_LEVELS, logLevelError} from './launcher.js'
 import type {GlobalOptions} from '../libpod/config/config.js'
 import {PeapodError, ExitCode} from '../libpod/errors.js'
 import type {Runtime} from '../libpod/runtime.js'
@@ -11,13 +13,21 @@ export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(type
 const G = 'GLOBAL'
 
 export abstract class BaseCommand extends Command {
+  /**
+   * Rootless, the command runs inside peapod's user namespace (bin/run.js
+   * re-execs it there, reading this from the manifest). Commands that only
+   * read state documents say false: they spare a second Node start-up.
+   */
+  static userNamespace = true
+
   static override baseFlags = {
     root: Flags.string({helpGroup: G, description: 'Path to the root directory in which data, including images, is stored'}),
     runroot: Flags.string({helpGroup: G, description: 'Path to the "run directory" where all state information is stored'}),
     'storage-driver': Flags.string({helpGroup: G, description: 'Select which storage driver is used to manage storage of images and containers (overlay, vfs)'}),
     'storage-opt': Flags.string({helpGroup: G, multiple: true, multipleNonGreedy: true, description: 'Used to pass an option to the storage driver'}),
     runtime: Flags.string({helpGroup: G, description: 'Path to the OCI-compatible binary used to run containers'}),
-    'log-level': Flags.string({helpGroup: G, options: ['trace', 'debug', 'info', 'warn', 'warning', 'error', 'fatal', 'panic'], description: 'Log messages above specified level'}),
+    // Checked by us, not by oclif's `options`: Podman's message and exit code, any case.
+    'log-level': Flags.string({helpGroup: G, helpValue: LOG_LEVELS.join('|'), description: 'Log messages above specified level'}),
     'cgroup-manager': Flags.string({helpGroup: G, options: ['cgroupfs', 'systemd'], description: 'Cgroup manager to use'}),
   }
 
@@ -35,7 +45,7 @@ export abstract class BaseCommand extends Command {
     if (err.oclif?.exit === 0) throw err // --help, --version, this.exit(0)
     if (err.message?.startsWith('EEXIT:')) throw err
     const code = err instanceof PeapodError ? err.exitCode : 125
-    if (this.globalOptions().logLevel === 'debug' && err.stack) process.stderr.write(err.stack + '\n')
+    if (['debug', 'trace'].includes(this.globalOptions().logLevel?.toLowerCase() ?? '') && err.stack) process.stderr.write(err.stack + '\n')
     const msg = err.message.replace(/\s*See more help with --help\s*$/, '').trim()
     process.stderr.write(`Error: ${msg.split('\n')[0]}\n`)
     this.exit(code)
@@ -60,7 +70,16 @@ export abstract class BaseCommand extends Command {
 
   /** Opens the engine (config + store) once per command. */
   protected async runtime(flags: Record<string, unknown>): Promise<Runtime> {
-    this.runtimePromise ??= import('../libpod/runtime.js').then(m => m.Runtime.open(this.globalOptions(flags)))
+    const opts = this.globalOptions(flags)
+    // A --log-level after a positional argument escapes bin/run.js's check.
+    const bad = opts.logLevel === undefined ? undefined : logLevelError(opts.logLevel)
+    if (bad) {
+      process.stderr.write(bad + '\n')
+      this.exit(1)
+    }
+    // The monitor's exit command and healthcheck timers run this same CLI.
+    opts.peapodCommand = [process.execPath, path.join(this.config.root, 'bin/run.js')]
+    this.runtimePromise ??= import('../libpod/runtime.js').then(m => m.Runtime.open(opts))
     return this.runtimePromise
   }
 }

@@ -8,6 +8,7 @@ import {findImage} from '../libpod/image/lookup.js'
 import {inspectImage} from '../libpod/image/inspect.js'
 
 export default class Inspect extends BaseCommand {
+  static override userNamespace = false
   static override summary = 'Display the configuration of object denoted by ID'
   static override strict = false
   static override args = {name: Args.string({description: 'container or image name or ID'})}

@@ -4,6 +4,7 @@ import {boolArgv, readLine, readSecret, tlsFlags, tlsVerify} from '../cli/regist
 import {InvalidArgument} from '../libpod/errors.js'
 
 export default class Login extends BaseCommand {
+  static override userNamespace = false
   static override summary = 'Log in to a container registry'
   static override description = 'Log in to a container registry on a specified server.'
   static override usage = '[options] [REGISTRY]'

@@ -3,6 +3,7 @@ import {BaseCommand} from '../cli/base-command.js'
 import {InvalidArgument} from '../libpod/errors.js'
 
 export default class Logout extends BaseCommand {
+  static override userNamespace = false
   static override summary = 'Log out of a container registry'
   static override description = 'Remove the cached username and password for the registry.'
   static override usage = '[options] [REGISTRY]'

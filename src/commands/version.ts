@@ -3,6 +3,7 @@ import {createRequire} from 'node:module'
 import {BaseCommand} from '../cli/base-command.js'
 
 export default class Version extends BaseCommand {
+  static override userNamespace = false
   static override summary = 'Display the Podman-compatible version information'
   static override flags = {
     format: Flags.string({char: 'f', description: 'Change the output format to JSON or a Go template'}),

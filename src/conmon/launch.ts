@@ -17,6 +17,7 @@ import {existsSync, mkdirSync, writeFileSync, renameSync} from 'node:fs'
 import path from 'node:path'
 import type {Readable} from 'node:stream'
 import {fileURLToPath} from 'node:url'
+import {log} from '../libpod/util/log.js'
 import type {MonitorConfig, ReadyMessage} from './protocol.js'
 
 /**
@@ -90,7 +91,10 @@ export function launchMonitor(opts: LaunchOptions): LaunchedMonitor {
     delete env.NODE_OPTIONS
   }
   const passthrough = config.logDriver === 'passthrough'
-  const child = spawn(opts.node ?? process.execPath, [...(opts.nodeFlags ?? MONITOR_NODE_FLAGS), opts.entry ?? monitorEntry(), opts.configPath], {
+  const argv = [...(opts.nodeFlags ?? MONITOR_NODE_FLAGS), opts.entry ?? monitorEntry(), opts.configPath]
+  log.debug(`Using OCI runtime ${JSON.stringify(config.runtime)}${config.runtimeArgs?.length ? ` with ${config.runtimeArgs.join(' ')}` : ''}`)
+  log.debug(`Starting the monitor of container ${config.containerId}: ${opts.node ?? process.execPath} ${argv.join(' ')}`)
+  const child = spawn(opts.node ?? process.execPath, argv, {
     detached: true,
     stdio: passthrough ? ['inherit', 'inherit', 'inherit', ...extra, 'pipe'] : ['ignore', 'ignore', 'ignore', ...extra, 'pipe'],
     env,
@@ -135,7 +139,10 @@ export function launchMonitor(opts: LaunchOptions): LaunchedMonitor {
           continue
         }
         if (msg.type === 'listening') onListening()
-        else if (msg.type === 'running') settle({running: true, pid: msg.pid})
+        else if (msg.type === 'running') {
+          log.debug(`The monitor of container ${config.containerId} reports its process running: pid ${msg.pid}`)
+          settle({running: true, pid: msg.pid})
+        }
         else if (msg.type === 'failed') settle({running: false, message: msg.message, exitCode: msg.exitCode})
       }
     })

@@ -1,6 +1,5 @@
 import {expect} from 'chai'
 import {GLOBALS_ENV, liftGlobalFlags, splitAtPositional} from '../../src/cli/argv.js'
-import {needsUserNamespace} from '../../src/libpod/rootless/reexec.js'
 
 describe('argv pre-processing', () => {
   afterEach(() => { delete process.env[GLOBALS_ENV] })
@@ -21,15 +20,5 @@ describe('argv pre-processing', () => {
     expect(splitAtPositional(['-e', 'A=1', '--rm', 'img', 'ls', '-la'], vf, 1)).to.deep.equal({flags: ['-e', 'A=1', '--rm', 'img'], rest: ['ls', '-la']})
     expect(splitAtPositional(['ls', '-la'], vf)).to.deep.equal({flags: [], rest: ['ls', '-la']})
     expect(splitAtPositional(['--', 'echo', '--rm'], vf)).to.deep.equal({flags: [], rest: ['echo', '--rm']})
-  })
-
-  it('joins the user namespace only for commands that need it', () => {
-    expect(needsUserNamespace(['images'])).to.equal(false)
-    expect(needsUserNamespace(['image', 'ls'])).to.equal(false)
-    expect(needsUserNamespace(['version'])).to.equal(false)
-    expect(needsUserNamespace(['load', '-i', 'x'])).to.equal(true)
-    expect(needsUserNamespace(['image', 'rm', 'x'])).to.equal(true)
-    expect(needsUserNamespace(['unshare'])).to.equal(true)
-    expect(needsUserNamespace(['load', '--help'])).to.equal(false)
   })
 })

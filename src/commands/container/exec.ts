@@ -20,6 +20,7 @@ const execFlags = {
 }
 
 export default class ContainerExec extends BaseCommand {
+  static override userNamespace = false // enters the namespace itself, for the runtime only: one Node start, not two
   static override summary = 'Run a process in a running container'
   static override description = 'Execute the specified command inside a running container.'
   static override usage = 'container exec [options] CONTAINER [COMMAND [ARG...]]'

@@ -3,6 +3,7 @@ import {BaseCommand} from '../../cli/base-command.js'
 import {ExitCode} from '../../libpod/errors.js'
 
 export default class ContainerExists extends BaseCommand {
+  static override userNamespace = false
   static override summary = 'Check if a container exists in local storage'
   static override args = {container: Args.string({description: 'container name or ID', required: true})}
 

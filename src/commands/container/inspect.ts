@@ -6,6 +6,7 @@ import {syncContainer} from '../../libpod/container/ops.js'
 import {NoSuchContainer} from '../../libpod/errors.js'
 
 export default class ContainerInspect extends BaseCommand {
+  static override userNamespace = false
   static override summary = 'Display the configuration of a container'
   static override strict = false
   static override args = {container: Args.string({description: 'container name or ID'})}

@@ -4,6 +4,7 @@ import {isJsonFormat, renderList} from '../../cli/output.js'
 import {psRows} from '../../libpod/container/list.js'
 
 export default class ContainerList extends BaseCommand {
+  static override userNamespace = false
   static override summary = 'List containers'
   static override aliases = ['ps', 'container:ls', 'container:ps']
   static override flags = {

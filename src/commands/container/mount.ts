@@ -7,6 +7,7 @@ import {InvalidArgument} from '../../libpod/errors.js'
 import {isJSONFormat, tabwrite} from '../../libpod/format/table.js'
 
 export default class ContainerMount extends BaseCommand {
+  static override userNamespace = false // must fail outside `peapod unshare`, as Podman's does
   static override summary = "Mount a working container's root filesystem"
   static override description = 'Lists all mounted containers mount points if no container is specified; mounts the specified containers and outputs the mountpoints otherwise. Rootless, only inside `peapod unshare`.'
   static override usage = 'container mount [options] [CONTAINER...]'

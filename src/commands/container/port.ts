@@ -4,6 +4,7 @@ import {InvalidArgument} from '../../libpod/errors.js'
 
 // Ports of running containers (a stopped one prints nothing, as in Podman).
 export default class ContainerPort extends BaseCommand {
+  static override userNamespace = false
   static override summary = 'List port mappings or a specific mapping for the container'
   static override usage = 'container port [options] CONTAINER [PRIVATE_PORT[/PROTO]]'
   static override aliases = ['port']

@@ -2,6 +2,7 @@ import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 
 export default class ContainerStats extends BaseCommand {
+  static override userNamespace = false // reads cgroup and /proc files; rootless on cgroup v1 it only refuses
   static override summary = 'Display a live stream of container resource usage statistics'
   static override description = 'Display percentage of CPU, memory, network I/O, block I/O and PIDs for one or more containers.'
   static override usage = 'container stats [options] [CONTAINER...]'

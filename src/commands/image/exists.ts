@@ -4,6 +4,7 @@ import {findImage} from '../../libpod/image/lookup.js'
 import {BaseCommand} from '../../cli/base-command.js'
 
 export default class ImageExists extends BaseCommand {
+  static override userNamespace = false
   static override summary = 'Check if an image exists in local storage'
   static override args = {image: Args.string({required: true, description: 'image name or ID'})}
 

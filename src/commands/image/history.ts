@@ -4,6 +4,7 @@ import {historyRows} from '../../libpod/image/history.js'
 import {BaseCommand} from '../../cli/base-command.js'
 
 export default class ImageHistory extends BaseCommand {
+  static override userNamespace = false
   static override summary = 'Show history of a specified image'
   static override aliases = ['history']
   static override args = {image: Args.string({required: true, description: 'image name or ID'})}

@@ -5,6 +5,7 @@ import {inspectImage} from '../../libpod/image/inspect.js'
 import {BaseCommand} from '../../cli/base-command.js'
 
 export default class ImageInspect extends BaseCommand {
+  static override userNamespace = false
   static override summary = 'Display the configuration of an image'
   static override strict = false
   static override args = {image: Args.string({required: true, description: 'image to inspect'})}

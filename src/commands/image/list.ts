@@ -4,6 +4,7 @@ import {imageRows, imageSummaryJson} from '../../libpod/image/list.js'
 import {BaseCommand} from '../../cli/base-command.js'
 
 export default class ImageList extends BaseCommand {
+  static override userNamespace = false
   static override summary = 'List images in local storage'
   static override aliases = ['images', 'image:ls']
   static override flags = {

@@ -15,6 +15,7 @@ interface Row {
 }
 
 export default class ImageSearch extends BaseCommand {
+  static override userNamespace = false
   static override summary = 'Search registry for image'
   static override description = 'Search registries for a given image. Can search all the default registries or a specific registry.\n\nUsers can limit the number of results, and filter the output based on certain conditions.'
   static override aliases = ['search']

@@ -3,6 +3,7 @@ import {tagImage} from '../../libpod/image/manage.js'
 import {BaseCommand} from '../../cli/base-command.js'
 
 export default class ImageTag extends BaseCommand {
+  static override userNamespace = false
   static override summary = 'Add an additional name to a local image'
   static override aliases = ['tag']
   static override strict = false

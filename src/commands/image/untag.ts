@@ -3,6 +3,7 @@ import {untagImage} from '../../libpod/image/manage.js'
 import {BaseCommand} from '../../cli/base-command.js'
 
 export default class ImageUntag extends BaseCommand {
+  static override userNamespace = false
   static override summary = 'Remove a name from a local image'
   static override aliases = ['untag']
   static override strict = false

@@ -4,6 +4,7 @@ import {ExitCode} from '../../libpod/errors.js'
 import {NetworkStore} from '../../libpod/network/store.js'
 
 export default class NetworkExists extends BaseCommand {
+  static override userNamespace = false
   static override summary = 'network exists'
   static override description = 'If the named network exists, exit 0; otherwise 1.'
   static override args = {network: Args.string({required: true, description: 'network name or ID'})}

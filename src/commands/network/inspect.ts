@@ -7,6 +7,7 @@ import {NetworkStore, networkJson} from '../../libpod/network/store.js'
 import type {NetworkDoc} from '../../libpod/network/types.js'
 
 export default class NetworkInspect extends BaseCommand {
+  static override userNamespace = false
   static override summary = 'Displays the raw network configuration for one or more networks'
   static override usage = 'network inspect [options] NETWORK [NETWORK...]'
   static override strict = false

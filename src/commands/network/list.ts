@@ -9,6 +9,7 @@ import {NetworkStore} from '../../libpod/network/store.js'
 const HEADERS = {ID: 'NETWORK ID', Name: 'NAME', Driver: 'DRIVER', Labels: 'LABELS', NetworkInterface: 'NETWORK INTERFACE', Created: 'CREATED', IPv6Enabled: 'IPV6 ENABLED', DNSEnabled: 'DNS ENABLED', Internal: 'INTERNAL'}
 
 export default class NetworkList extends BaseCommand {
+  static override userNamespace = false
   static override summary = 'List networks'
   static override aliases = ['network:ls']
   static override flags = {

@@ -4,6 +4,7 @@ import {ExitCode} from '../../libpod/errors.js'
 import {podStore} from '../../libpod/pod/store.js'
 
 export default class PodExists extends BaseCommand {
+  static override userNamespace = false
   static override summary = 'Check if a pod exists in local storage'
   static override args = {pod: Args.string({required: true, description: 'pod name or ID'})}
 

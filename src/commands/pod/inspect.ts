@@ -7,6 +7,7 @@ import {NoSuchPod} from '../../libpod/pod/errors.js'
 import {podStore} from '../../libpod/pod/store.js'
 
 export default class PodInspect extends BaseCommand {
+  static override userNamespace = false
   static override summary = 'Displays a pod configuration'
   static override strict = false
   static override args = {pod: Args.string({description: 'pod name or ID'})}

@@ -4,6 +4,7 @@ import {isJsonFormat, renderList} from '../../cli/output.js'
 import {podRows} from '../../libpod/pod/list.js'
 
 export default class PodPs extends BaseCommand {
+  static override userNamespace = false
   static override summary = 'List pods'
   static override aliases = ['pod:ls', 'pod:list']
   static override flags = {

@@ -2,6 +2,7 @@ import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 
 export default class PodStats extends BaseCommand {
+  static override userNamespace = false // reads cgroup and /proc files; rootless on cgroup v1 it only refuses
   static override summary = 'Display a live stream of resource usage statistics for the containers in one or more pods'
   static override description = "Display the containers' resource-usage statistics of one or more running pod"
   static override usage = 'pod stats [options] [POD...]'

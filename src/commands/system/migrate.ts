@@ -4,6 +4,7 @@ import {stopPauseProcess} from '../../libpod/rootless/pause.js'
 import {BaseCommand} from '../../cli/base-command.js'
 
 export default class SystemMigrate extends BaseCommand {
+  static override userNamespace = false
   static override summary = 'Migrate containers'
   static override description = 'Restarts the rootless pause process that holds the user namespace, so that changed /etc/subuid and /etc/subgid ranges take effect.'
   static override flags = {

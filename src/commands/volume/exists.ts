@@ -4,6 +4,7 @@ import {ExitCode} from '../../libpod/errors.js'
 import {volumeStore} from '../../libpod/volume/store.js'
 
 export default class VolumeExists extends BaseCommand {
+  static override userNamespace = false
   static override summary = 'Check if the given volume exists'
   static override args = {volume: Args.string({required: true, description: 'volume name'})}
 

@@ -7,6 +7,7 @@ import {volumeStore} from '../../libpod/volume/store.js'
 import type {VolumeDoc} from '../../libpod/volume/types.js'
 
 export default class VolumeInspect extends BaseCommand {
+  static override userNamespace = false
   static override summary = 'Display detailed information on one or more volumes'
   static override usage = 'volume inspect [options] VOLUME [VOLUME...]'
   static override strict = false

@@ -9,6 +9,7 @@ import {volumeStore} from '../../libpod/volume/store.js'
 const HEADERS = {Driver: 'DRIVER', Name: 'VOLUME NAME', Mountpoint: 'MOUNTPOINT', CreatedAt: 'CREATED AT', MountCount: 'MOUNT COUNT', NeedsCopyUp: 'NEEDS COPY UP', NeedsChown: 'NEEDS CHOWN'}
 
 export default class VolumeList extends BaseCommand {
+  static override userNamespace = false
   static override summary = 'List volumes'
   static override aliases = ['volume:ls']
   static override flags = {

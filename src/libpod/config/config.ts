@@ -1,5 +1,6 @@
 // The engine's configuration: paths, storage driver and OCI runtime, from
 // containers.conf / storage.conf and the global flags (flags win).
+import {fileURLToPath} from 'node:url'
 import {defaultPaths, type Paths} from './paths.js'
 import {get, loadLayered, type Table} from './toml.js'
 
@@ -11,6 +12,12 @@ export interface GlobalOptions {
   runtime?: string
   logLevel?: string
   cgroupManager?: string
+  /**
+   * How to run peapod itself: the monitor's exit command (`... container
+   * cleanup ID`) and healthcheck timers run it. The CLI passes its own entry
+   * point; library users get defaultPeapodCommand().
+   */
+  peapodCommand?: string[]
 }
 
 export interface Config extends Paths {
@@ -25,11 +32,18 @@ export interface Config extends Paths {
   runtimePaths: Record<string, string[]>
   logLevel: string
   cgroupManager: string
+  /** argv prefix that runs peapod (see GlobalOptions.peapodCommand). */
+  peapodCommand: string[]
   containers: Table
   engine: Table
 }
 
 const DRIVERS = new Set(['overlay', 'vfs'])
+
+/** This package's bin/run.js under the running Node: the default peapodCommand. */
+export function defaultPeapodCommand(): string[] {
+  return [process.execPath, fileURLToPath(new URL('../../../bin/run.js', import.meta.url))]
+}
 
 export function loadConfig(opts: GlobalOptions = {}): Config {
   const paths = defaultPaths()
@@ -57,6 +71,7 @@ export function loadConfig(opts: GlobalOptions = {}): Config {
     runtimeExplicit: Boolean(opts.runtime),
     logLevel: opts.logLevel || 'warn',
     cgroupManager: opts.cgroupManager || 'cgroupfs',
+    peapodCommand: opts.peapodCommand ?? defaultPeapodCommand(),
   }
   return Object.defineProperties(config, {
     runtime: {get: () => opts.runtime || (get<string>(engine(), 'runtime') ?? ''), enumerable: true},

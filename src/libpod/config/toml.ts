@@ -4,11 +4,13 @@ import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 import {parse} from 'smol-toml'
 import {ConfigError} from '../define/errors.js'
+import {log} from '../util/log.js'
 
 export type Table = Record<string, unknown>
 
 export function readToml(file: string): Table | undefined {
   if (!existsSync(file)) return undefined
+  log.debug(`Reading configuration file ${JSON.stringify(file)}`)
   try {
     return parse(readFileSync(file, 'utf8')) as Table
   } catch (e) {

@@ -6,14 +6,11 @@
 // the container's monitor's (src/conmon: config.healthcheck): it spawns
 // `peapod healthcheck run ID` every interval. The run itself: healthcheck-run.ts.
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
-import {InvalidArgument} from '../define/errors.js'
+import {InvalidArgument, PeapodError} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {readJson, writeJsonAtomic} from '../state/atomic.js'
 import {parseGoDuration} from '../util/duration.js'
 import type {Container, ContainerConfig, HealthConfig, HealthOnFailure} from './types.js'
-
-const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url))
 
 export const HEALTH_ON_FAILURE: readonly HealthOnFailure[] = ['none', 'kill', 'restart', 'stop']
 const DEFAULT_INTERVAL = '30s'
@@ -178,7 +175,7 @@ export function healthMonitorConfig(rt: Runtime, c: ContainerConfig): {intervalM
   if (!hasHealthcheck(c) || !c.healthcheck!.interval) return undefined
   return {
     intervalMs: Math.max(1, Math.round(c.healthcheck!.interval / 1e6)),
-    command: [process.execPath, BIN, '--root', rt.config.graphRoot, '--runroot', rt.config.runRoot,
+    command: [...rt.config.peapodCommand, '--root', rt.config.graphRoot, '--runroot', rt.config.runRoot,
       '--storage-driver', rt.store.driver.name, 'healthcheck', 'run', c.id],
   }
 }

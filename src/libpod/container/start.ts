@@ -2,7 +2,6 @@
 // fork its monitor and learn from it whether the container runs.
 import {existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs'
 import {hostname as osHostname} from 'node:os'
-import {fileURLToPath} from 'node:url'
 import {launchMonitor, type StartResult} from '../../conmon/launch.js'
 import {CommandNotFound, CommandNotInvokable, containerBeingRemoved, InvalidArgument, noContainerWithId, PeapodError, RuntimeFailure} from '../define/errors.js'
 import {parseConfig} from '../image/inspect.js'
@@ -18,7 +17,6 @@ import {containerPaths, type ContainerPaths} from './paths.js'
 import type {Container, ContainerConfig} from './types.js'
 import {checkTransition, isRunningOrPaused} from '../define/state.js'
 
-const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url))
 
 /** Writes config.json of the OCI bundle. */
 async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, consoleSize?: {rows: number; cols: number}): Promise<void> {
@@ -113,7 +111,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
     }
     const runtimeArgv = oci.run(id, {bundle: p.bundle, pidFile: p.pidFile})
     rt.logger.debug(`running ${runtimeArgv.join(' ')} under the container monitor`)
-    const exitCommand = [process.execPath, BIN, '--root', rt.config.graphRoot, '--runroot', rt.config.runRoot,
+    const exitCommand = [...rt.config.peapodCommand, '--root', rt.config.graphRoot, '--runroot', rt.config.runRoot,
       '--storage-driver', rt.store.driver.name, 'container', 'cleanup', id]
     const monitor = launchMonitor({
       configPath: p.monitorConfig,

@@ -6,6 +6,7 @@ import {spawn} from 'node:child_process'
 import {closeSync, openSync, readFileSync, rmSync} from 'node:fs'
 import {connect} from 'node:net'
 import {InvalidArgument, NetworkFailure} from '../define/errors.js'
+import {log as logger} from '../util/log.js'
 import {run} from '../util/process.js'
 import {HELPER_TIMEOUT} from './netns.js'
 import {expandPorts} from './ports.js'
@@ -85,6 +86,7 @@ export async function startSlirp(bin: string, netns: string, apiSocket: string, 
   if (o.outboundAddr6) args.push(`--outbound-addr6=${o.outboundAddr6}`)
   rmSync(apiSocket, {force: true})
   args.push('-r', '3', '--api-socket', apiSocket, '--netns-type=path', netns, 'tap0')
+  logger.debug(`slirp4netns command: ${bin} ${args.join(' ')}`)
   const log = openSync(logFile, 'a')
   const child = spawn(bin, args, {detached: true, stdio: ['ignore', log, log, 'pipe']})
   closeSync(log)
@@ -186,6 +188,7 @@ export async function startPasta(bin: string, netns: string, pidFile: string, lo
   if (!own.has('-U') && !own.has('--udp-ns')) args.push('-U', 'none')
   if (!own.has('--map-gw') && !own.has('--no-map-gw')) args.push('--no-map-gw')
   args.push('--config-net', '--quiet', '--pid', pidFile, '--log-file', logFile, '--netns', netns)
+  logger.debug(`pasta arguments: ${args.join(' ')}`)
   rmSync(pidFile, {force: true})
   try {
     await run([bin, ...args], {timeout: HELPER_TIMEOUT})

@@ -12,6 +12,7 @@ import path from 'node:path'
 import {InvalidArgument, NetworkFailure} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {writeJsonAtomic} from '../state/atomic.js'
+import {log} from '../util/log.js'
 import {findBinary, networkSettings} from './config.js'
 import {parseSlirpOptions, slirpForward, slirpGuestIp, slirpUnforward, startPasta, startSlirp, stopHelper} from './helpers.js'
 import {Ipam} from './ipam.js'
@@ -86,6 +87,7 @@ export async function setupContainerNetwork(rt: Runtime, c: NetConfig): Promise<
   if (mode.startsWith('ns:')) return {...st, nsPath: mode.slice(3)}
   if (mode.startsWith('container:')) return {...st, ...joinedNamespace(rt, mode.slice('container:'.length))}
   if (!['slirp4netns', 'pasta', 'bridge'].includes(mode)) throw new InvalidArgument(`unknown network mode ${mode}`)
+  log.debug(`Setting up ${mode} network for container ${c.id}`)
 
   // Leftovers of a setup that never got torn down (a crash): undo them first.
   if (existsSync(stateFile(rt, c.id))) await teardownContainerNetwork(rt, c.id)
@@ -100,6 +102,7 @@ export async function setupContainerNetwork(rt: Runtime, c: NetConfig): Promise<
   writeJsonAtomic(stateFile(rt, c.id), st)
   try {
     await createNetns(netns)
+    log.debug(`Made network namespace at ${netns} for container ${c.id}`)
     if (mode === 'slirp4netns') await setupSlirp(rt, c, st, o)
     else if (mode === 'pasta') await setupPasta(rt, c, st, o)
     else await setupBridge(rt, c, st, o)
@@ -186,6 +189,7 @@ async function setupBridge(rt: Runtime, c: NetConfig, st: FullNetworkState, o: C
       st.hostfwdIds = await slirpForward(rl.apiSocket, udp, undefined, true)
     }
   }
+  log.debug(`netavark setup ${st.netns} for networks ${Object.keys(input.networks).join(', ')}${st.rootlessNs ? ` (in the rootless netns ${st.rootlessNs})` : ''}: ${JSON.stringify(input)}`)
   st.status = await netavarkSetup(rt, st.netns!, input, st.rootlessNs)
   writeJsonAtomic(stateFile(rt, c.id), st)
   const first = Object.values(st.status)[0]
@@ -210,6 +214,7 @@ export async function teardownContainerNetwork(rt: Runtime, id: string): Promise
   const file = stateFile(rt, id)
   const st = readNetworkState(rt, id)
   if (!st) return
+  log.debug(`Tearing down ${st.mode} network of container ${id}`)
   // Best effort, step by step: one failing step must not keep the others from running.
   const step = (fn: () => Promise<unknown>) => fn().catch(() => {})
   if (st.forwarderPid) await step(() => stopHelper(st.forwarderPid, id))

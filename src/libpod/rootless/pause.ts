@@ -9,6 +9,7 @@ import {rootlessRunRoot} from '../config/paths.js'
 import {RootlessSetupError} from '../define/errors.js'
 import {writeFileAtomic} from '../state/atomic.js'
 import {withLock} from '../state/lock.js'
+import {log} from '../util/log.js'
 import {checkSubIds} from './subid.js'
 
 export function pausePidFile(uid: number): string {
@@ -45,6 +46,7 @@ export async function ensurePauseProcess(uid: number): Promise<number> {
     if (again) return again
     checkSubIds(uid)
     const pid = await startPauseProcess()
+    log.debug(`Started the pause process ${pid}, holding the rootless user namespace`)
     writeFileAtomic(pausePidFile(uid), `${pid}\n`)
     return pid
   })

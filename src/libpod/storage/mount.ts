@@ -5,6 +5,7 @@
 import {existsSync, mkdirSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 import {StorageError} from '../define/errors.js'
+import {log} from '../util/log.js'
 import {run, runSync} from '../util/process.js'
 import type {Store} from './store.js'
 
@@ -26,6 +27,7 @@ export function createRootfs(store: Store, containerDir: string, layers: string[
   mkdirSync(d.merged, {recursive: true})
   if (store.driver.name === 'vfs') {
     // Synchronous: create calls this inside the store's critical section.
+    log.debug(`vfs: copying the image's top layer to ${d.merged}`)
     if (layers.length) runSync(['cp', '-a', '--reflink=auto', `${store.driver.dir(layers[layers.length - 1])}/.`, d.merged])
     return
   }
@@ -41,7 +43,10 @@ export function isMounted(dir: string): boolean {
 /** Mounts the rootfs (idempotent); returns the merged path. */
 export async function mountRootfs(store: Store, containerDir: string, layers: string[]): Promise<string> {
   const d = rootfsDirs(containerDir)
-  if (store.driver.name === 'vfs' || isMounted(d.merged)) return d.merged
+  if (store.driver.name === 'vfs' || isMounted(d.merged)) {
+    log.debug(`${store.driver.name}: rootfs ${d.merged} ${store.driver.name === 'vfs' ? 'is a copy' : 'is already mounted'}`)
+    return d.merged
+  }
   if (!existsSync(d.upper)) throw new StorageError(`container rootfs ${d.base} is missing`)
   // Lower dirs are given relative to the overlay home (cwd) so that many
   // layers fit in the one page the kernel accepts for mount options.
@@ -55,6 +60,7 @@ export async function mountRootfs(store: Store, containerDir: string, layers: st
   ].join(',')
   if (!lower) mkdirSync(`${d.upper}-empty`, {recursive: true})
   const program = store.config.storageOptions.find(o => o.startsWith('overlay.mount_program='))?.split('=')[1]
+  log.debug(`overlay: mounting ${d.merged}${program ? ` with ${program}` : ''} (in ${home}): mount_data=${opts}`)
   try {
     if (program) await run([program, '-o', opts, d.merged], {cwd: home})
     else await run(['mount', '-t', 'overlay', 'overlay', '-o', opts, d.merged], {cwd: home})
@@ -67,6 +73,7 @@ export async function mountRootfs(store: Store, containerDir: string, layers: st
 export async function unmountRootfs(store: Store, containerDir: string): Promise<void> {
   const d = rootfsDirs(containerDir)
   if (store.driver.name === 'vfs' || !isMounted(d.merged)) return
+  log.debug(`overlay: unmounting ${d.merged}`)
   try {
     await run(['umount', d.merged])
   } catch {

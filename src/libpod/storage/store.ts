@@ -7,6 +7,7 @@ import {StorageError} from '../define/errors.js'
 import {ImageIndex} from '../image/images.js'
 import {readJson, writeJsonAtomic} from '../state/atomic.js'
 import {withLock} from '../state/lock.js'
+import {log} from '../util/log.js'
 import {makeDriver, overlayWorks, type LayerDriver} from './driver.js'
 import {LayerStore} from './layers.js'
 
@@ -27,6 +28,9 @@ export class Store {
   static open(config: Config): Store {
     const metaFile = path.join(config.graphRoot, 'storage.json')
     const meta = readJson<StoreMeta>(metaFile)
+    log.debug(`Using graph driver ${meta?.driver ?? config.storageDriver}${meta ? '' : ' (the store is new)'}`)
+    log.debug(`Using graph root ${config.graphRoot}`)
+    log.debug(`Using run root ${config.runRoot}`)
     if (meta) {
       if (config.storageDriverExplicit && config.storageDriver !== meta.driver) {
         throw new StorageError(`database storage driver "${meta.driver}" does not match our storage driver "${config.storageDriver}": remove ${config.graphRoot} or use --storage-driver ${meta.driver}`)
@@ -47,6 +51,7 @@ export class Store {
     if (name === 'overlay' && !this.config.storageDriverExplicit &&
         !overlayWorks(path.join(this.config.graphRoot, 'tmp'), this.config.rootless)) {
       name = 'vfs'
+      log.debug('overlay mounts do not work here: using graph driver vfs')
       ;(this as {driver: LayerDriver}).driver = makeDriver('vfs', this.config.graphRoot)
       ;(this as {layers: LayerStore}).layers = new LayerStore(this.config.graphRoot, this.driver, this.config.rootless)
     }

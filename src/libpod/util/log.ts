@@ -14,9 +14,10 @@ export class Logger {
 
   constructor(private write: (line: string) => void = line => process.stderr.write(line)) {}
 
-  /** 'warning' is accepted as Podman does; unknown names leave the level as it is. */
+  /** Case-insensitive, 'warning' too, as logrus.ParseLevel; unknown names leave the level as it is. */
   setLevel(level: string | undefined): void {
-    if (level && level in RANK) this.rank = RANK[level]
+    const l = level?.toLowerCase()
+    if (l && l in RANK) this.rank = RANK[l]
   }
 
   enabled(level: LogLevel): boolean {
@@ -32,7 +33,8 @@ export class Logger {
   log(level: LogLevel, msg: string): void {
     if (!this.enabled(level)) return
     const name = level === 'warn' ? 'warning' : level
-    this.write(`time="${new Date().toISOString()}" level=${name} msg=${quote(msg)}\n`)
+    // logrus's text format off a terminal: RFC 3339 to the second, UTC here.
+    this.write(`time="${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}" level=${name} msg=${quote(msg)}\n`)
   }
 }
 
