@@ -5,7 +5,7 @@
 // (--memory, --userns, --device, --restart …) land as typed fields in the
 // right group.
 import type {HealthConfig, HealthOnFailure} from '../container/types.js'
-import type {Mount} from './mounts.js'
+import type {Mount, TmpfsMount} from './mounts.js'
 import type {ContainerNetworkSpec} from './network.js'
 import type {SecurityConfig, Ulimit} from './security.js'
 
@@ -50,7 +50,10 @@ export interface ContainerBasicConfig {
 export interface ContainerStorageConfig {
   /** The image's name or ID, as the user named it. */
   image: string
+  /** -v and --mount mounts, in order. */
   mounts?: Mount[]
+  /** --tmpfs mounts: kept apart from `mounts` because inspect lists them apart (HostConfig.Tmpfs). */
+  tmpfs?: TmpfsMount[]
   /** --volumes-from: the containers whose volumes and binds to mount. */
   volumesFrom?: Array<{container: string; readonly?: boolean; relabel?: boolean}>
   workdir?: string

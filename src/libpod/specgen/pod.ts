@@ -20,3 +20,6 @@ export interface PodSpec {
   exitPolicy?: ExitPolicy
   createCommand?: string[]
 }
+
+/** Podman's default --share. */
+export const DEFAULT_SHARE: readonly SharedNamespace[] = ['ipc', 'net', 'uts']

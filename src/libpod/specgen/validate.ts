@@ -43,7 +43,7 @@ export function validateContainerSpec(s: ContainerSpec): void {
   if (s.logDriver !== undefined && !LOG_DRIVERS.includes(s.logDriver)) throw new InvalidArgument(`invalid log driver: ${s.logDriver}`)
   if (s.workdir !== undefined && s.workdir !== '' && !s.workdir.startsWith('/')) throw new InvalidArgument(`workdir ${JSON.stringify(s.workdir)} must be an absolute path`)
   const seen = new Set<string>()
-  for (const m of s.mounts ?? []) {
+  for (const m of [...s.mounts ?? [], ...s.tmpfs ?? []]) {
     validatePath(m.destination)
     if (m.type === 'bind' && !m.source.startsWith('/')) throw new InvalidArgument(`invalid host path ${JSON.stringify(m.source)}, must be an absolute path`)
     if (m.type === 'tmpfs' && m.mode !== undefined && !(Number.isInteger(m.mode) && m.mode >= 0 && m.mode <= 0o7777)) throw new InvalidArgument(`invalid tmpfs mode ${m.mode}`)
