@@ -5,6 +5,8 @@ import {existsSync} from 'node:fs'
 import {InvalidArgument} from '../libpod/errors.js'
 import {networkFlags} from './network-flags.js'
 
+export {parseEntrypoint} from './container-spec.js'
+
 const many = (description: string, char?: string) =>
   Flags.string({description, multiple: true, multipleNonGreedy: true, ...(char ? {char: char as 'e'} : {})})
 
@@ -52,21 +54,6 @@ export const createFlags = {
 }
 
 export type CreateFlagValues = {[K in keyof typeof createFlags]?: unknown}
-
-/** The entrypoint flag: a JSON array or a plain string; '' clears the image's. */
-export function parseEntrypoint(v: string | undefined): string[] | undefined {
-  if (v === undefined) return undefined
-  if (v === '') return []
-  if (v.trim().startsWith('[')) {
-    try {
-      const arr = JSON.parse(v)
-      if (Array.isArray(arr) && arr.every(x => typeof x === 'string')) return arr
-    } catch {
-      // not JSON: taken as a plain command below
-    }
-  }
-  return [v]
-}
 
 /** --cidfile must not exist yet (Podman refuses to overwrite another container's). */
 export function checkCidfile(file: string | undefined): void {

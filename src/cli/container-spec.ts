@@ -9,8 +9,7 @@ import {parseSignal} from '../libpod/spec/signals.js'
 import type {ContainerSpec} from '../libpod/specgen/container.js'
 import type {Mount, TmpfsMount} from '../libpod/specgen/mounts.js'
 import type {PodSpec} from '../libpod/specgen/pod.js'
-import {parseEntrypoint} from './container-flags.js'
-import {toNetworkSpec} from './network-flags.js'
+import {toNetworkSpec} from './network-spec.js'
 import {parseMountFlag, parseTmpfsFlag, parseVolumeFlag, parseVolumesFromFlag} from './spec-mounts.js'
 import {parseSecurityOpts, parseUlimitFlag} from './spec-security.js'
 
@@ -43,6 +42,21 @@ export function resolveEnvFlags(envFiles: readonly string[], env: readonly strin
   }
   for (const [k, v] of parseEnvList(env, host)) merged.set(k, v)
   return Object.fromEntries(merged)
+}
+
+/** The entrypoint flag: a JSON array or a plain string; '' clears the image's. */
+export function parseEntrypoint(v: string | undefined): string[] | undefined {
+  if (v === undefined) return undefined
+  if (v === '') return []
+  if (v.trim().startsWith('[')) {
+    try {
+      const arr = JSON.parse(v)
+      if (Array.isArray(arr) && arr.every(x => typeof x === 'string')) return arr
+    } catch {
+      // not JSON: taken as a plain command below
+    }
+  }
+  return [v]
 }
 
 export interface CreateInput {

@@ -4,7 +4,7 @@ import {BaseCommand} from '../../cli/base-command.js'
 import {parseEntrypoint} from '../../cli/container-flags.js'
 import {parseKeyValues} from '../../cli/container-spec.js'
 import {parseExitPolicy, parseShare} from '../../cli/pod-spec.js'
-import {toNetworkSpec} from '../../cli/network-flags.js'
+import {toNetworkSpec} from '../../cli/network-spec.js'
 import {boolValue, goBool, goBoolArgv} from '../../cli/go-bool.js'
 import {InvalidArgument} from '../../libpod/errors.js'
 
