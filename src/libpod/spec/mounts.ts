@@ -6,7 +6,7 @@ import path from 'node:path'
 import {InvalidArgument} from '../errors.js'
 import type {OciMount} from './oci.js'
 
-/** A bind mount as the caller hands it in (what parseVolumeSpec returns for host paths). */
+/** A bind mount as the engine hands it to the spec generator (options unprocessed). */
 export interface BindMount {
   source: string
   destination: string

@@ -85,7 +85,7 @@ export interface SpecOptions {
 
   /** tmpfs mounts, options unprocessed. */
   tmpfs?: TmpfsSpec[]
-  /** Bind mounts, options unprocessed (as from parseVolumeSpec). */
+  /** Bind mounts, options unprocessed (volume/prepare.ts prepareMounts). */
   binds?: BindMount[]
 
   init?: boolean
