@@ -1,10 +1,11 @@
-// The flags `create` and `run` share (Podman's names and short forms), and
-// their translation into libpod's CreateOptions.
+// The flags `create` and `run` share (Podman's names and short forms);
+// container-spec.ts turns their values into a ContainerSpec.
 import {Flags} from './oclif.js'
-import {existsSync, readFileSync} from 'node:fs'
-import type {CreateOptions} from '../libpod/container/create.js'
+import {existsSync} from 'node:fs'
 import {InvalidArgument} from '../libpod/errors.js'
-import {networkFlags, toNetworkFlags} from './network-flags.js'
+import {networkFlags} from './network-flags.js'
+
+export {parseEntrypoint} from './container-spec.js'
 
 const many = (description: string, char?: string) =>
   Flags.string({description, multiple: true, multipleNonGreedy: true, ...(char ? {char: char as 'e'} : {})})
@@ -54,78 +55,7 @@ export const createFlags = {
 
 export type CreateFlagValues = {[K in keyof typeof createFlags]?: unknown}
 
-/** The entrypoint flag: a JSON array or a plain string; '' clears the image's. */
-export function parseEntrypoint(v: string | undefined): string[] | undefined {
-  if (v === undefined) return undefined
-  if (v === '') return []
-  if (v.trim().startsWith('[')) {
-    try {
-      const arr = JSON.parse(v)
-      if (Array.isArray(arr) && arr.every(x => typeof x === 'string')) return arr
-    } catch {
-      // not JSON: taken as a plain command below
-    }
-  }
-  return [v]
-}
-
 /** --cidfile must not exist yet (Podman refuses to overwrite another container's). */
 export function checkCidfile(file: string | undefined): void {
   if (file && existsSync(file)) throw new InvalidArgument(`container id file exists. Ensure another container is not using it or delete ${file}`)
-}
-
-export function toCreateOptions(f: Record<string, unknown>, image: string, command: string[]): CreateOptions {
-  const list = (k: string) => (f[k] as string[] | undefined) ?? []
-  const envFiles = list('env-file').map(file => {
-    try {
-      return readFileSync(file, 'utf8')
-    } catch {
-      throw new InvalidArgument(`open ${file}: no such file or directory`)
-    }
-  })
-  return {
-    image,
-    command,
-    name: f.name as string | undefined,
-    entrypoint: parseEntrypoint(f.entrypoint as string | undefined),
-    env: list('env'),
-    envFiles,
-    envHost: f['env-host'] as boolean,
-    workdir: f.workdir as string | undefined,
-    user: f.user as string | undefined,
-    hostname: f.hostname as string | undefined,
-    labels: list('label'),
-    annotations: list('annotation'),
-    tty: f.tty as boolean,
-    interactive: f.interactive as boolean,
-    remove: f.rm as boolean,
-    readOnly: f['read-only'] as boolean,
-    privileged: f.privileged as boolean,
-    init: f.init as boolean,
-    capAdd: list('cap-add'),
-    capDrop: list('cap-drop'),
-    securityOpt: list('security-opt'),
-    volumes: list('volume'),
-    mounts: list('mount'),
-    volumesFrom: list('volumes-from'),
-    tmpfs: list('tmpfs'),
-    ulimits: list('ulimit'),
-    net: toNetworkFlags(f), // NETWORK
-    stopSignal: f['stop-signal'] as string | undefined,
-    stopTimeout: f['stop-timeout'] as number | undefined,
-    logDriver: f['log-driver'] as string | undefined,
-    logOptions: list('log-opt'),
-    sigProxy: f['sig-proxy'] as boolean,
-    health: {
-      cmd: f['health-cmd'] as string | undefined,
-      interval: f['health-interval'] as string | undefined,
-      retries: f['health-retries'] as number | undefined,
-      timeout: f['health-timeout'] as string | undefined,
-      startPeriod: f['health-start-period'] as string | undefined,
-      onFailure: f['health-on-failure'] as string | undefined,
-      noHealthcheck: f['no-healthcheck'] as boolean | undefined,
-    },
-    createCommand: ['peapod', ...process.argv.slice(2)],
-    pod: f.pod as string | undefined,
-  }
 }

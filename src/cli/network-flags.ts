@@ -1,7 +1,6 @@
-// The network flags of create and run (Podman's names), and their
-// translation into libpod's NetworkFlags.
+// The network flags of create, run and pod create (Podman's names);
+// network-spec.ts turns their values into the spec's ContainerNetworkSpec.
 import {Flags} from './oclif.js'
-import type {NetworkFlags} from '../libpod/network/options.js'
 
 const many = (description: string, char?: string) =>
   Flags.string({description, multiple: true, multipleNonGreedy: true, ...(char ? {char: char as 'p'} : {})})
@@ -23,23 +22,4 @@ export const networkFlags = {
   ip: Flags.string({description: 'Specify a static IPv4 address for the container'}),
   ip6: Flags.string({description: 'Specify a static IPv6 address for the container'}),
   'mac-address': Flags.string({description: 'Container MAC address (e.g. 92:d0:c6:0a:29:33)'}),
-}
-
-export function toNetworkFlags(f: Record<string, unknown>): NetworkFlags {
-  const list = (k: string) => (f[k] as string[] | undefined) ?? []
-  return {
-    network: list('network'),
-    publish: list('publish'),
-    publishAll: f['publish-all'] as boolean | undefined,
-    expose: list('expose'),
-    dns: list('dns').flatMap(d => d.split(',')).filter(Boolean),
-    dnsSearch: list('dns-search'),
-    dnsOption: list('dns-option'),
-    addHost: list('add-host'),
-    noHosts: f['no-hosts'] as boolean | undefined,
-    networkAlias: list('network-alias'),
-    ip: f.ip as string | undefined,
-    ip6: f.ip6 as string | undefined,
-    mac: f['mac-address'] as string | undefined,
-  }
 }

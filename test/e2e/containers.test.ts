@@ -682,6 +682,31 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
         env.ok(['rm', '-f', '-t', '0', 'insp'])
       })
 
+      it('opens a container whose config was written by the previous format (flag strings), and starts it', () => {
+        const id = env.ok(['create', '--name', 'oldfmt', '--tmpfs', '/t:size=1m', '--ulimit', 'nofile=1000:1000', '--security-opt', 'no-new-privileges',
+          '--security-opt', 'seccomp=unconfined', 'bb', 'sh', '-c', 'ulimit -n; grep " /t " /proc/mounts; grep NoNewPrivs /proc/self/status']).trim()
+        const [before] = JSON.parse(env.ok(['container', 'inspect', 'oldfmt']))
+        // what today's main wrote: no version, securityOpt/tmpfs/ulimits as the flags' strings
+        const file = path.join(env.root, 'containers', id, 'config.json')
+        const cur = JSON.parse(readFileSync(file, 'utf8'))
+        expect(cur.version).to.equal(2)
+        const {version: _v, security: _s, ...rest} = cur
+        const old = {...rest, securityOpt: ['no-new-privileges', 'seccomp=unconfined'], tmpfs: ['/t:size=1m'], ulimits: ['nofile=1000:1000']}
+        writeFileSync(file, JSON.stringify(old))
+        env.chown(file)
+        const [after] = JSON.parse(env.ok(['container', 'inspect', 'oldfmt']))
+        expect(after).to.deep.equal(before)
+        expect(after.HostConfig.SecurityOpt).to.deep.equal(['no-new-privileges', 'seccomp=unconfined'])
+        expect(after.HostConfig.Tmpfs).to.deep.equal({'/t': 'size=1m,rprivate,nosuid,nodev,tmpcopyup'})
+        expect(after.HostConfig.Ulimits).to.deep.equal([{Name: 'RLIMIT_NOFILE', Soft: 1000, Hard: 1000}])
+        const r = env.run(['start', '-a', 'oldfmt'])
+        expect(r.code, r.stderr).to.equal(0)
+        expect(r.stdout).to.match(/^1000\ntmpfs \/t tmpfs rw,nosuid,nodev,relatime,size=1024k.*\nNoNewPrivs:\s+1\n$/)
+        // the document on disk is left as it was (an older peapod still reads it)
+        expect(JSON.parse(readFileSync(file, 'utf8'))).to.not.have.property('version')
+        env.ok(['rm', 'oldfmt'])
+      })
+
       it('inspects several containers and reports a missing one like Podman', () => {
         const a = env.ok(['create', 'bb', 'true']).trim()
         const b = env.ok(['create', 'bb', 'true']).trim()

@@ -7,16 +7,19 @@ import {ALL_CAPABILITIES, DEFAULT_CAPABILITIES, hostBoundingSet, mergeCapabiliti
 import {parseEntrypoint, resolveCommand} from '../../src/libpod/spec/command.js'
 import {finishEnv, mergeEnv, parseEnvFile} from '../../src/libpod/spec/env.js'
 import {generateSpec} from '../../src/libpod/spec/generate.js'
-import {hostMountFlags, parseTmpfsSpec, parseVolumeSpec, processMountOptions, sortMounts} from '../../src/libpod/spec/mounts.js'
+import {hostMountFlags, processMountOptions, sortMounts} from '../../src/libpod/spec/mounts.js'
+import {parseTmpfsFlag, parseVolumeFlag} from '../../src/cli/spec-mounts.js'
+import {parseSecurityOpts, parseUlimitFlag as parseUlimit} from '../../src/cli/spec-security.js'
+import type {TmpfsSpec} from '../../src/libpod/container/types.js'
 import {specToJSON} from '../../src/libpod/spec/oci.js'
 import type {OciMount, OciSpec} from '../../src/libpod/spec/oci.js'
 import type {SpecOptions} from '../../src/libpod/spec/options.js'
 import {secureJoin} from '../../src/libpod/spec/paths.js'
 import {containerSeccomp, convertSeccompProfile, DEFAULT_SECCOMP_PATHS, parseSeccompProfile} from '../../src/libpod/spec/seccomp.js'
 import type {SeccompProfile} from '../../src/libpod/spec/seccomp.js'
-import {globMatch, parseSecurityOpts} from '../../src/libpod/spec/security.js'
+import {globMatch} from '../../src/libpod/spec/security.js'
 import {parseSignal} from '../../src/libpod/spec/signals.js'
-import {parseUlimit, readHostLimits, RLIM_INFINITY, toOciRlimits} from '../../src/libpod/spec/ulimits.js'
+import {readHostLimits, RLIM_INFINITY, toOciRlimits} from '../../src/libpod/spec/ulimits.js'
 import {additionalGroups, getExecUser} from '../../src/libpod/spec/user.js'
 
 const PASSWD = 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\nalice:x:1000:1000::/home/alice:/bin/sh\n'
@@ -44,6 +47,14 @@ const MOBY_PROFILE: SeccompProfile = {
 }
 
 const NO_FLAGS = () => ({nosuid: false, nodev: false, noexec: false})
+
+/** 'DEST[:opts]' → a stored tmpfs mount. */
+function tmpfsList(list: string[]): TmpfsSpec[] {
+  return list.map(t => {
+    const i = t.indexOf(':')
+    return i < 0 ? {destination: t, options: []} : {destination: t.slice(0, i), options: t.slice(i + 1).split(',')}
+  })
+}
 
 describe('spec generation', () => {
   let tmp: string
@@ -227,7 +238,7 @@ describe('spec generation', () => {
     })
 
     it('keeps a seccomp profile the user names, and masks the user asks for', () => {
-      const s = generateSpec(base({privileged: true, securityOpt: [`seccomp=${profilePath}`, 'mask=/proc/x'], seccompDefaultPaths: ['/nonexistent']}))
+      const s = generateSpec(base({privileged: true, security: parseSecurityOpts([`seccomp=${profilePath}`, 'mask=/proc/x']), seccompDefaultPaths: ['/nonexistent']}))
       expect(s.linux.seccomp).to.be.an('object')
       expect(s.linux.maskedPaths).to.deep.equal(['/proc/x'])
     })
@@ -235,26 +246,27 @@ describe('spec generation', () => {
 
   describe('security options', () => {
     it('parses Podman forms and rejects others', () => {
-      const ann: Record<string, string> = {}
-      const s = parseSecurityOpts(['no-new-privileges', 'seccomp=unconfined', 'label=disable', 'apparmor=unconfined', 'mask=/a:/b', 'unmask=/proc/*'], ann)
-      expect(s).to.deep.include({noNewPrivileges: true, seccomp: 'unconfined', labels: ['disable'], apparmor: 'unconfined', mask: ['/a', '/b'], unmask: ['/proc/*']})
-      expect(ann['io.podman.annotations.seccomp']).to.equal('unconfined')
+      const s = parseSecurityOpts(['no-new-privileges', 'seccomp=unconfined', 'label=disable', 'apparmor=unconfined', 'mask=/a:/b', 'unmask=/proc/*'])
+      expect(s).to.deep.equal({noNewPrivileges: true, seccompProfile: 'unconfined', labelOpts: ['disable'], apparmorProfile: 'unconfined', mask: ['/a', '/b'], unmask: ['/proc/*']})
+      expect(parseSecurityOpts(['systempaths=unconfined', 'no-new-privileges=false', 'proc-opts=a,b'])).to.deep.equal({unmask: ['ALL'], noNewPrivileges: false, procOpts: ['a', 'b']})
+      expect(() => parseSecurityOpts(['systempaths=x'])).to.throw(InvalidArgument, 'invalid systempaths option "x", only `unconfined` is supported')
+      expect(() => parseSecurityOpts(['no-new-privileges=maybe'])).to.throw(InvalidArgument, 'invalid --security-opt 2: "no-new-privileges=maybe"')
       expect(() => parseSecurityOpts(['bogus'])).to.throw(InvalidArgument, 'invalid --security-opt 1: "bogus"')
       expect(() => parseSecurityOpts(['foo=bar'])).to.throw(InvalidArgument, 'invalid --security-opt 2: "foo=bar"')
     })
 
     it('applies no-new-privileges, seccomp=unconfined, label=disable, apparmor=unconfined', () => {
-      const s = generateSpec(base({securityOpt: ['no-new-privileges', 'seccomp=unconfined', 'label=disable', 'apparmor=unconfined']}))
+      const s = generateSpec(base({security: parseSecurityOpts(['no-new-privileges', 'seccomp=unconfined', 'label=disable', 'apparmor=unconfined'])}))
       expect(s.process.noNewPrivileges).to.equal(true)
       expect(s.linux).to.not.have.property('seccomp')
       expect(s.process).to.not.have.property('apparmorProfile')
-      expect(() => generateSpec(base({securityOpt: ['apparmor=foo']}))).to.throw(InvalidArgument, /Apparmor is not enabled/)
+      expect(() => generateSpec(base({security: parseSecurityOpts(['apparmor=foo'])}))).to.throw(InvalidArgument, /Apparmor is not enabled/)
     })
 
     it('masks and unmasks paths with globs', () => {
-      const s = generateSpec(base({securityOpt: ['mask=/proc/foo:/sys/bar', 'unmask=/proc/kcore:/sys/f*']}))
+      const s = generateSpec(base({security: parseSecurityOpts(['mask=/proc/foo:/sys/bar', 'unmask=/proc/kcore:/sys/f*'])}))
       expect(s.linux.maskedPaths).to.include.members(['/proc/foo', '/sys/bar', '/sys/dev/block']).and.not.include.members(['/proc/kcore', '/sys/firmware', '/sys/fs/selinux'])
-      const all = generateSpec(base({securityOpt: ['unmask=ALL']}))
+      const all = generateSpec(base({security: parseSecurityOpts(['unmask=ALL'])}))
       expect(all.linux).to.not.have.any.keys('maskedPaths', 'readonlyPaths')
       expect(globMatch('/proc/*', '/proc/kcore')).to.equal(true)
       expect(globMatch('/proc/*', '/proc/a/b')).to.equal(false)
@@ -499,25 +511,30 @@ describe('spec generation', () => {
 
   describe('volumes and tmpfs', () => {
     it('parses -v like Podman', () => {
-      expect(parseVolumeSpec('/src:/dst:ro,z')).to.deep.equal({kind: 'bind', source: '/src', destination: '/dst', options: ['ro', 'z']})
-      expect(parseVolumeSpec('/src:/dst/')).to.deep.include({source: '/src', destination: '/dst', options: []})
-      expect(parseVolumeSpec('./rel:/d', '/home/u')).to.deep.include({kind: 'bind', source: '/home/u/rel'})
-      expect(parseVolumeSpec('vol:/d')).to.deep.include({kind: 'named', source: 'vol'})
-      expect(parseVolumeSpec('/d')).to.deep.include({kind: 'anonymous', source: '', destination: '/d'})
+      expect(parseVolumeFlag('/src:/dst:ro,z')).to.deep.equal({type: 'bind', source: '/src', destination: '/dst', readonly: true, relabel: 'shared'})
+      expect(parseVolumeFlag('/src:/dst/')).to.deep.equal({type: 'bind', source: '/src', destination: '/dst'})
+      expect(parseVolumeFlag('./rel:/d', '/home/u')).to.deep.include({type: 'bind', source: '/home/u/rel'})
+      expect(parseVolumeFlag('vol:/d:nocopy,U,rshared,noexec')).to.deep.equal({type: 'volume', name: 'vol', destination: '/d', copy: false, chown: true, propagation: 'rshared', noexec: true})
+      expect(parseVolumeFlag('/d')).to.deep.equal({type: 'volume', destination: '/d'})
+      expect(parseVolumeFlag('/a:/b:bind,Z,idmap')).to.deep.equal({type: 'bind', source: '/a', destination: '/b', recursive: false, relabel: 'private', idmap: ''})
     })
 
     it('rejects bad -v values with Podman messages', () => {
-      expect(() => parseVolumeSpec('/tmp:x')).to.throw(InvalidArgument, 'invalid container path "x", must be an absolute path')
-      expect(() => parseVolumeSpec('/tmp:/x:foo')).to.throw(InvalidArgument, 'invalid option type "foo"')
-      expect(() => parseVolumeSpec('/tmp:/x:ro,rw')).to.throw(InvalidArgument, `invalid options "ro, rw", can only specify 1 'rw' or 'ro' option`)
-      expect(() => parseVolumeSpec('/tmp:/x:/y:z')).to.throw(InvalidArgument, 'incorrect volume format')
-      expect(() => parseVolumeSpec(':/x')).to.throw(InvalidArgument, 'host directory cannot be empty')
+      expect(() => parseVolumeFlag('/tmp:x')).to.throw(InvalidArgument, 'invalid container path "x", must be an absolute path')
+      expect(() => parseVolumeFlag('/tmp:/x:foo')).to.throw(InvalidArgument, 'invalid option type "foo"')
+      expect(() => parseVolumeFlag('/tmp:/x:ro,rw')).to.throw(InvalidArgument, `invalid options "ro, rw", can only specify 1 'rw' or 'ro' option`)
+      expect(() => parseVolumeFlag('/tmp:/x:/y:z')).to.throw(InvalidArgument, 'incorrect volume format')
+      expect(() => parseVolumeFlag(':/x')).to.throw(InvalidArgument, 'host directory cannot be empty')
     })
 
     it('parses --tmpfs', () => {
-      expect(parseTmpfsSpec('/tmp:rw,size=64m,mode=1777')).to.deep.equal({destination: '/tmp', options: ['rw', 'size=64m', 'mode=1777']})
-      expect(parseTmpfsSpec('/run')).to.deep.equal({destination: '/run', options: []})
-      expect(() => parseTmpfsSpec('tmp')).to.throw(InvalidArgument, 'invalid container path "tmp", must be an absolute path')
+      expect(parseTmpfsFlag('/tmp:rw,size=64m,mode=1777')).to.deep.equal({type: 'tmpfs', destination: '/tmp', readonly: false, size: '64m', mode: 0o1777})
+      expect(parseTmpfsFlag('/run/')).to.deep.equal({type: 'tmpfs', destination: '/run'})
+      expect(parseTmpfsFlag('/x:U,notmpcopyup,uid=1,gid=2,noexec')).to.deep.equal({type: 'tmpfs', destination: '/x', chown: true, tmpcopyup: false, uid: 1, gid: 2, noexec: true})
+      expect(() => parseTmpfsFlag('tmp')).to.throw(InvalidArgument, 'invalid container path "tmp", must be an absolute path')
+      expect(() => parseTmpfsFlag('/x:size=1m,foo')).to.throw(InvalidArgument, 'unknown mount option "foo": invalid mount option')
+      expect(() => parseTmpfsFlag('/x:ro,rw')).to.throw(InvalidArgument, /duplicate mount option/)
+      expect(() => parseTmpfsFlag('/x:z')).to.throw(InvalidArgument, "the 'z' and 'Z' options are not allowed with tmpfs mounts")
     })
 
     it('processes mount options like Podman', () => {
@@ -534,7 +551,7 @@ describe('spec generation', () => {
     it('puts binds and tmpfs in the spec, superseding defaults', () => {
       const s = generateSpec(base({
         binds: [{source: '/tmp/x', destination: '/data', options: ['ro', 'z']}, {source: '/etc', destination: '/etc/hosts', options: ['U']}],
-        tmpfs: ['/run:U', '/dev/shm:size=1m'],
+        tmpfs: tmpfsList(['/run:U', '/dev/shm:size=1m']),
         user: 'nobody',
       }))
       expect(mount(s, '/data')).to.deep.equal({destination: '/data', type: 'bind', source: '/tmp/x', options: ['ro', 'rprivate', 'rbind']})
@@ -543,16 +560,16 @@ describe('spec generation', () => {
       expect(mount(s, '/dev/shm')).to.deep.equal({destination: '/dev/shm', type: 'tmpfs', source: 'tmpfs', options: ['size=1m', 'rw', 'rprivate', 'nosuid', 'nodev', 'tmpcopyup']})
       // a mount on /run hides /run/.containerenv: Podman does not bind it then
       expect(mount(s, '/run/.containerenv')).to.equal(undefined)
-      expect(() => generateSpec(base({tmpfs: ['/x', '/x/']}))).to.throw(InvalidArgument, '/x: duplicate mount destination')
+      expect(() => generateSpec(base({tmpfs: tmpfsList(['/x', '/x/'])}))).to.throw(InvalidArgument, '/x: duplicate mount destination')
       expect(() => generateSpec(base({binds: [{source: 'rel', destination: '/x', options: []}]}))).to.throw(InvalidArgument)
     })
 
     it('resolves tmpfs destinations through symlinks in the rootfs', () => {
-      expect(mount(generateSpec(base({tmpfs: ['/tmp']})), '/var/tmp')?.type).to.equal('tmpfs')
+      expect(mount(generateSpec(base({tmpfs: tmpfsList(['/tmp'])})), '/var/tmp')?.type).to.equal('tmpfs')
     })
 
     it('gives a read-only container tmpfs on /tmp, /var/tmp and /run, and read-only libpod files', () => {
-      const s = generateSpec(base({readOnly: true, tmpfs: ['/var/tmp:size=1m']}))
+      const s = generateSpec(base({readOnly: true, tmpfs: tmpfsList(['/var/tmp:size=1m'])}))
       expect(s.root.readonly).to.equal(true)
       expect(mount(s, '/run')).to.deep.equal({destination: '/run', type: 'tmpfs', source: 'tmpfs', options: ['rw', 'rprivate', 'nosuid', 'nodev', 'tmpcopyup']})
       expect(mount(s, '/var/tmp')?.options?.[0]).to.equal('size=1m')
@@ -599,13 +616,13 @@ describe('spec generation', () => {
       expect(toOciRlimits([parseUlimit('nofile=8192')], {rootless: false, canRaise: false, hostLimits: host})).to.deep.equal([{type: 'RLIMIT_NOFILE', hard: 4096, soft: 4096}])
       expect(toOciRlimits([parseUlimit('nofile=8192')], {rootless: false, canRaise: true, hostLimits: host})).to.deep.equal([{type: 'RLIMIT_NOFILE', hard: 8192, soft: 8192}])
       expect(() => toOciRlimits([parseUlimit('nofile=8192')], {rootless: true, canRaise: false, hostLimits: host})).to.throw(InvalidArgument, /soft limit 8192 exceeds the host's hard limit 4096/)
-      expect(generateSpec(base({ulimits: ['nofile=1024:2048']})).process.rlimits).to.deep.equal([{type: 'RLIMIT_NOFILE', hard: 2048, soft: 1024}])
+      expect(generateSpec(base({ulimits: ['nofile=1024:2048'].map(parseUlimit)})).process.rlimits).to.deep.equal([{type: 'RLIMIT_NOFILE', hard: 2048, soft: 1024}])
     })
 
     it('writes unlimited as uint64 max', () => {
       const r = toOciRlimits([parseUlimit('core=-1')], {rootless: false, canRaise: true, hostLimits: new Map()})
       expect(r[0].hard).to.equal(RLIM_INFINITY)
-      const spec = generateSpec(base({ulimits: ['core=-1'], canRaiseRlimits: true}))
+      const spec = generateSpec(base({ulimits: ['core=-1'].map(parseUlimit), canRaiseRlimits: true}))
       expect(specToJSON(spec)).to.contain('"hard":18446744073709551615')
     })
 

@@ -1,8 +1,9 @@
 import {writeFileSync} from 'node:fs'
 import {splitAtPositional, valueFlagNames} from '../../cli/argv.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {checkCidfile, createFlags, toCreateOptions} from '../../cli/container-flags.js'
-import {createContainer} from '../../libpod/container/create.js'
+import {checkCidfile, createFlags} from '../../cli/container-flags.js'
+import {toContainerSpec} from '../../cli/container-spec.js'
+import {newContainer} from '../../libpod/create.js'
 import {InvalidArgument} from '../../libpod/errors.js'
 
 export default class ContainerCreate extends BaseCommand {
@@ -17,8 +18,9 @@ export default class ContainerCreate extends BaseCommand {
     const {flags} = await this.parse(ContainerCreate, flagArgv)
     if (rest.length === 0) throw new InvalidArgument('requires at least 1 arg(s), only received 0')
     checkCidfile(flags.cidfile)
+    const {spec, newPod} = toContainerSpec(flags, rest[0], rest.slice(1))
     const rt = await this.runtime(flags)
-    const c = await createContainer(rt, toCreateOptions(flags, rest[0], rest.slice(1)))
+    const c = await newContainer(rt, spec, newPod)
     if (flags.cidfile) writeFileSync(flags.cidfile, c.id)
     this.log(c.id)
   }

@@ -2,9 +2,10 @@ import {Flags} from '../../cli/oclif.js'
 import {writeFileSync} from 'node:fs'
 import {splitAtPositional, valueFlagNames} from '../../cli/argv.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {checkCidfile, createFlags, toCreateOptions} from '../../cli/container-flags.js'
+import {checkCidfile, createFlags} from '../../cli/container-flags.js'
+import {toContainerSpec} from '../../cli/container-spec.js'
 import {startAttached} from '../../cli/container-run.js'
-import {createContainer} from '../../libpod/container/create.js'
+import {newContainer} from '../../libpod/create.js'
 import {cleanupContainer, removeContainer} from '../../libpod/container/ops.js'
 import {startContainer} from '../../libpod/container/start.js'
 import {ExitCode, InvalidArgument} from '../../libpod/errors.js'
@@ -27,8 +28,9 @@ export default class ContainerRun extends BaseCommand {
     const {flags} = await this.parse(ContainerRun, flagArgv)
     if (rest.length === 0) throw new InvalidArgument('requires at least 1 arg(s), only received 0')
     checkCidfile(flags.cidfile)
+    const {spec, newPod} = toContainerSpec(flags, rest[0], rest.slice(1))
     const rt = await this.runtime(flags)
-    const c = await createContainer(rt, toCreateOptions(flags, rest[0], rest.slice(1)))
+    const c = await newContainer(rt, spec, newPod)
     if (flags.cidfile) writeFileSync(flags.cidfile, c.id)
     if (flags.detach) {
       try {

@@ -1,6 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {parseKeyValues} from '../../libpod/container/create.js'
+import {parseKeyValues} from '../../cli/container-spec.js'
 import {InvalidArgument} from '../../libpod/errors.js'
 import {NetworkStore} from '../../libpod/network/store.js'
 

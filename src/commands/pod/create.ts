@@ -2,6 +2,9 @@ import {Args, Flags} from '../../cli/oclif.js'
 import {existsSync, writeFileSync} from 'node:fs'
 import {BaseCommand} from '../../cli/base-command.js'
 import {parseEntrypoint} from '../../cli/container-flags.js'
+import {parseKeyValues} from '../../cli/container-spec.js'
+import {parseExitPolicy, parseShare} from '../../cli/pod-spec.js'
+import {toNetworkSpec} from '../../cli/network-spec.js'
 import {boolValue, goBool, goBoolArgv} from '../../cli/go-bool.js'
 import {InvalidArgument} from '../../libpod/errors.js'
 
@@ -39,29 +42,22 @@ export default class PodCreate extends BaseCommand {
     if (args.name && flags.name) throw new InvalidArgument('cannot specify --name and give a name as an argument')
     const idFile = flags['pod-id-file']
     if (idFile && existsSync(idFile)) throw new InvalidArgument(`pod id file exists. Ensure another pod is not using it or delete ${idFile}`)
-    const rt = await this.runtime(flags)
-    const {createPod} = await import('../../libpod/pod/create.js')
-    const pod = await createPod(rt, {
+    const spec = {
       name: args.name ?? flags.name,
       infra: boolValue(flags.infra, true),
       infraImage: flags['infra-image'],
       infraCommand: parseEntrypoint(flags['infra-command']),
       infraName: flags['infra-name'],
-      net: {
-        network: flags.network ?? [],
-        publish: flags.publish ?? [],
-        dns: (flags.dns ?? []).flatMap(d => d.split(',')).filter(Boolean),
-        dnsSearch: flags['dns-search'] ?? [],
-        dnsOption: flags['dns-option'] ?? [],
-        addHost: flags['add-host'] ?? [],
-        noHosts: flags['no-hosts'],
-      },
-      share: flags.share,
+      network: toNetworkSpec(flags),
+      share: parseShare(flags.share),
       hostname: flags.hostname,
-      labels: flags.label,
-      exitPolicy: flags['exit-policy'],
+      labels: parseKeyValues(flags.label, 'label'),
+      exitPolicy: parseExitPolicy(flags['exit-policy']),
       createCommand: ['peapod', ...process.argv.slice(2)],
-    })
+    }
+    const rt = await this.runtime(flags)
+    const {createPod} = await import('../../libpod/pod/create.js')
+    const pod = await createPod(rt, spec)
     if (idFile) writeFileSync(idFile, pod.id)
     this.log(pod.id)
   }

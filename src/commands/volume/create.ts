@@ -1,6 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {parseKeyValues} from '../../libpod/container/create.js'
+import {parseKeyValues} from '../../cli/container-spec.js'
 import {volumeStore} from '../../libpod/volume/store.js'
 
 export default class VolumeCreate extends BaseCommand {

@@ -1,6 +1,7 @@
 // `container inspect`: Podman's JSON shape and keys (InspectContainerData).
 import {existsSync, readFileSync} from 'node:fs'
-import {parseSignal, parseUlimit} from '../spec/index.js'
+import {parseSignal} from '../spec/index.js'
+import {securityOptStrings} from '../specgen/security.js'
 import {finishEnv, mergeEnv} from '../spec/env.js'
 import type {Runtime} from '../runtime.js'
 import {inspectHealth, inspectHealthConfig} from './healthcheck.js'
@@ -179,11 +180,8 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
       Privileged: c.config.privileged,
       PublishAllPorts: net.PublishAllPorts,
       ReadonlyRootfs: c.config.readOnly,
-      SecurityOpt: c.config.securityOpt,
-      Tmpfs: Object.fromEntries(c.config.tmpfs.map(t => {
-        const i = t.indexOf(':')
-        return [i < 0 ? t : t.slice(0, i), `${i < 0 ? 'rw' : t.slice(i + 1)},rprivate,nosuid,nodev,tmpcopyup`]
-      })),
+      SecurityOpt: securityOptStrings(c.config.security),
+      Tmpfs: Object.fromEntries(c.config.tmpfs.map(t => [t.destination, `${t.options.length ? t.options.join(',') : 'rw'},rprivate,nosuid,nodev,tmpcopyup`])),
       UTSMode: 'private',
       UsernsMode: '',
       ShmSize: 65536000,
@@ -214,14 +212,7 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
       MemorySwappiness: 0,
       OomKillDisable: false,
       PidsLimit: rt.config.rootless ? 0 : 2048,
-      Ulimits: c.config.ulimits.map(u => {
-        try {
-          const l = parseUlimit(u)
-          return {Name: `RLIMIT_${l.name.toUpperCase()}`, Soft: l.soft, Hard: l.hard}
-        } catch {
-          return {Name: u, Soft: 0, Hard: 0}
-        }
-      }),
+      Ulimits: c.config.ulimits.map(u => ({Name: `RLIMIT_${u.name.toUpperCase()}`, Soft: u.soft, Hard: u.hard})),
       CpuCount: 0,
       CpuPercent: 0,
       IOMaximumIOps: 0,

@@ -52,7 +52,7 @@ async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, conso
     privileged: c.config.privileged,
     capAdd: c.config.capAdd,
     capDrop: c.config.capDrop,
-    securityOpt: c.config.securityOpt,
+    security: c.config.security,
     annotations: c.config.annotations,
     tmpfs: [...c.config.tmpfs, ...volumes.tmpfs],
     binds: volumes.binds,

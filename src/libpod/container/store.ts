@@ -9,7 +9,8 @@ import {InvalidArgument, NameInUse, noContainerWithId, noSuchContainer} from '..
 import {readJson, writeJsonAtomic} from '../state/atomic.js'
 import {withLock} from '../state/lock.js'
 import {NameReservations} from '../state/names.js'
-import type {Container, ContainerConfig, ContainerState} from './types.js'
+import {upgradeConfig} from './legacy.js'
+import {CONFIG_VERSION, type Container, type ContainerConfig, type ContainerState} from './types.js'
 
 export class ContainerStore {
   readonly dir: string
@@ -56,12 +57,12 @@ export class ContainerStore {
     mkdirSync(d, {recursive: true})
     writeJsonAtomic(path.join(d, 'state.json'), state)
     // config.json last: its presence is what makes the container exist.
-    writeJsonAtomic(path.join(d, 'config.json'), config)
+    writeJsonAtomic(path.join(d, 'config.json'), {version: CONFIG_VERSION, ...config})
   }
 
   /** Rewrites the config document (rename), by a caller holding the store and container locks. */
   writeConfig(config: ContainerConfig): void {
-    writeJsonAtomic(path.join(this.containerDir(config.id), 'config.json'), config)
+    writeJsonAtomic(path.join(this.containerDir(config.id), 'config.json'), {version: CONFIG_VERSION, ...config})
   }
 
   exists(id: string): boolean {
@@ -73,7 +74,8 @@ export class ContainerStore {
     const config = readJson<ContainerConfig>(path.join(d, 'config.json'))
     const state = readJson<ContainerState>(path.join(d, 'state.json'))
     if (!config || !state) return undefined
-    return {config, state}
+    // Documents of older versions are upgraded here, the one place configs are read.
+    return {config: upgradeConfig(config), state}
   }
 
   list(): Container[] {

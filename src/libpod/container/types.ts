@@ -1,10 +1,18 @@
 // A container is an immutable config (what was asked for at create) and a
 // mutable state (what happened since), kept in separate documents.
+import type {SecurityConfig, Ulimit} from '../specgen/security.js'
+
 
 import type {ContainerStatus} from '../define/state.js'
 // The status enum lives in define/state.ts with its transitions.
 export type {ContainerStatus}
 
+/**
+ * A mount as the container keeps it: `options` are mount(8)-style options
+ * (ro, nosuid, rprivate, z, U, nocopy, size=… — what specgen's
+ * mountOptions() makes of the typed spec), completed with Podman's defaults
+ * at start.
+ */
 export interface MountSpec {
   /**
    * bind: source is a host path; volume: source is the volume's name (named
@@ -27,9 +35,20 @@ export interface HealthConfig {
   startPeriod: number
 }
 
+/** A --tmpfs mount: destination and mount(8)-style options. */
+export interface TmpfsSpec {
+  destination: string
+  options: string[]
+}
+
 export type HealthOnFailure = 'none' | 'kill' | 'restart' | 'stop'
 
+/** The config document's format; absent in documents written before typed specs (see legacy.ts). */
+export const CONFIG_VERSION = 2
+
 export interface ContainerConfig {
+  /** CONFIG_VERSION when written. */
+  version?: number
   id: string
   name: string
   imageId: string
@@ -61,13 +80,15 @@ export interface ContainerConfig {
   init: boolean
   capAdd: string[]
   capDrop: string[]
-  securityOpt: string[]
+  /** --security-opt, typed (documents before version 2: the flag strings). */
+  security: SecurityConfig
   mounts: MountSpec[]
-  tmpfs: string[]
-  ulimits: string[]
+  tmpfs: TmpfsSpec[]
+  ulimits: Ulimit[]
   network: string
   /** NETWORK: named networks, ports, DNS and hosts options (src/libpod/network). */
   networkOptions?: import('../network/types.js').ContainerNetworkOptions
+  /** The stop signal's name (SIGTERM), or its number for one without a name. */
   stopSignal: string
   stopTimeout: number
   logDriver: string

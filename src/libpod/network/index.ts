@@ -9,7 +9,7 @@ import {setupContainerNetwork, teardownContainerNetwork, type NetConfig} from '.
 
 export {containerNetworkInfo} from './info.js'
 export {setupContainerNetwork, teardownContainerNetwork, readNetworkState} from './setup.js'
-export {resolveNetworkOptions, type NetworkFlags} from './options.js'
+export {parseNetworkMode, resolveNetworkOptions} from './options.js'
 export type {ContainerNetworkOptions} from './types.js'
 
 export interface PreparedNetwork {

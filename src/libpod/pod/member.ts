@@ -4,7 +4,7 @@
 // stops the infra once the last member has exited).
 import {InvalidArgument} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
-import type {NetworkFlags} from '../network/options.js'
+import type {ContainerNetworkSpec} from '../specgen/network.js'
 import type {ContainerConfig} from '../container/types.js'
 import {podStore} from './store.js'
 import {isActive, isRunningOrPaused} from '../define/state.js'
@@ -13,23 +13,23 @@ import {isActive, isRunningOrPaused} from '../define/state.js'
 export interface Membership {
   /** What the member's config records. */
   config: Pick<ContainerConfig, 'pod' | 'hostname' | 'namespaces'>
-  /** The network flags to create the member with (the infra's network when shared). */
-  net?: NetworkFlags
+  /** The network to create the member with (the infra's network when shared). */
+  net?: ContainerNetworkSpec
 }
 
 /** `create --pod NAME`: checks the member's flags against the pod and returns what it joins. */
-export function podMembership(rt: Runtime, ref: string, opts: {net?: NetworkFlags; hostname?: string}): Membership {
+export function podMembership(rt: Runtime, ref: string, opts: {network?: ContainerNetworkSpec; hostname?: string}): Membership {
   const pod = podStore(rt).lookup(ref)
   const infra = pod.infraId
-  if (!infra) return {config: {pod: pod.id}, net: opts.net}
-  const net = opts.net ?? {}
-  let memberNet = opts.net
+  if (!infra) return {config: {pod: pod.id}, net: opts.network}
+  const net = opts.network ?? {}
+  let memberNet = opts.network
   if (pod.share.includes('net')) {
-    if (net.publish?.length || net.publishAll || net.expose?.length) {
+    if (net.portMappings?.length || net.publishExposedPorts || net.expose?.length) {
       throw new InvalidArgument('invalid config provided: published or exposed ports must be defined when the pod is created: network cannot be configured when it is shared with a pod')
     }
-    if (net.network?.some(n => n !== '')) throw new InvalidArgument('invalid config provided: networks must be defined when the pod is created: network cannot be configured when it is shared with a pod')
-    memberNet = {...net, network: [`container:${infra}`]}
+    if (net.netns || net.networks?.length) throw new InvalidArgument('invalid config provided: networks must be defined when the pod is created: network cannot be configured when it is shared with a pod')
+    memberNet = {...net, netns: {mode: 'container', container: infra}}
   }
   const namespaces: NonNullable<ContainerConfig['namespaces']> = {}
   for (const ns of ['ipc', 'uts', 'pid'] as const) if (pod.share.includes(ns)) namespaces[ns] = `container:${infra}`

@@ -1,22 +1,29 @@
-// `run/create --pod new:NAME`: the pod is created first, carrying the
-// container's published ports (they belong to the infra); if the container
-// cannot be created the pod goes again.
+// `run/create --pod new:NAME`: the pod is created first from its own spec
+// (the caller moves the container's published ports there: they belong to
+// the infra); if the container cannot be created the pod goes again.
 import type {Runtime} from '../runtime.js'
-import {createContainer, type CreateOptions} from '../container/create.js'
+import {createContainer} from '../container/create.js'
 import type {ContainerConfig} from '../container/types.js'
 import {InvalidArgument} from '../define/errors.js'
+import type {ContainerSpec} from '../specgen/container.js'
+import type {PodSpec} from '../specgen/pod.js'
 import {createPod} from './create.js'
+import {podMembership} from './member.js'
 import {removePod} from './ops.js'
 
-export async function createInNewPod(rt: Runtime, opts: CreateOptions): Promise<ContainerConfig> {
-  const name = opts.pod!.slice('new:'.length)
-  if (!name) throw new InvalidArgument('new pod name must be at least one character')
-  const net = opts.net ?? {}
-  const pod = await createPod(rt, {name, net: {publish: net.publish ?? []}, createCommand: opts.createCommand})
+/** Creates a container in an existing pod (spec.pod: its name or ID): it joins the namespaces the pod shares. */
+export async function createInPod(rt: Runtime, spec: ContainerSpec & {pod: string}): Promise<ContainerConfig> {
+  const m = podMembership(rt, spec.pod, spec)
+  return createContainer(rt, spec, {...m.config, pod: m.config.pod!, network: m.net})
+}
+
+/** Creates a pod from `pod`, then the container in it. */
+export async function createInNewPod(rt: Runtime, pod: PodSpec, spec: ContainerSpec): Promise<ContainerConfig> {
+  const p = await createPod(rt, pod)
   try {
-    return await createContainer(rt, {...opts, pod: pod.id, net: {...net, publish: []}})
+    return await createInPod(rt, {...spec, pod: p.id})
   } catch (e) {
-    await removePod(rt, pod.id, {force: true}).catch(() => {})
+    await removePod(rt, p.id, {force: true}).catch(() => {})
     throw e
   }
 }

@@ -9,14 +9,14 @@ import {
   SYSFS_MOUNT, devptsMount, sizeOption,
 } from './defaults.js'
 import {finishEnv, mergeEnv} from './env.js'
-import {checkDuplicateDestinations, cleanPath, hostMountFlags, parseTmpfsSpec, processMountOptions, sortMounts} from './mounts.js'
+import {checkDuplicateDestinations, cleanPath, hostMountFlags, processMountOptions, sortMounts} from './mounts.js'
 import type {OciCapabilities, OciLinux, OciMount, OciNamespace, OciProcess, OciResources, OciSpec} from './oci.js'
 import type {NamespaceMode, NetworkMode, SpecOptions} from './options.js'
 import {resolveInRoot} from './paths.js'
 import {containerSeccomp} from './seccomp.js'
-import {kernelPaths, parseSecurityOpts} from './security.js'
+import {kernelPaths} from './security.js'
 import {parseSignal} from './signals.js'
-import {hasSysResource, parseUlimit, toOciRlimits} from './ulimits.js'
+import {hasSysResource, toOciRlimits} from './ulimits.js'
 import {processUser, readUserFiles} from './user.js'
 
 function isHost(mode: NamespaceMode | NetworkMode | undefined): boolean {
@@ -146,10 +146,10 @@ function userMounts(c: MountContext): OciMount[] {
     const kept = opts.filter(x => !['z', 'Z', 'U', 'copy', 'nocopy'].includes(x))
     out.push({destination: cleanPath(b.destination), type: 'bind', source: b.source, options: kept})
   }
-  for (const spec of o.tmpfs ?? []) {
-    const t = parseTmpfsSpec(spec)
+  for (const t of o.tmpfs ?? []) {
+    if (!t.destination.startsWith('/')) throw new InvalidArgument(`invalid container path ${JSON.stringify(t.destination)}, must be an absolute path`)
     const opts = processMountOptions(t.options, {tmpfs: true}).flatMap(x => (x === 'U' ? [`uid=${c.uid}`, `gid=${c.gid}`] : [x]))
-    out.push({destination: t.destination, type: 'tmpfs', source: 'tmpfs', options: opts})
+    out.push({destination: cleanPath(t.destination), type: 'tmpfs', source: 'tmpfs', options: opts})
   }
   checkDuplicateDestinations(out.map(m => m.destination))
   if (o.readOnly && (o.readOnlyTmpfs ?? true)) {
@@ -197,7 +197,7 @@ function resources(o: SpecOptions): OciResources {
 /** The OCI runtime config for a container, with Podman 4.3.1's defaults. */
 export function generateSpec(o: SpecOptions): OciSpec {
   const image = o.image ?? {}
-  const sec = parseSecurityOpts(o.securityOpt ?? [])
+  const sec = o.security ?? {}
   const bounding = o.boundingSet ?? hostBoundingSet()
 
   const userSpec = o.user ?? image.User ?? ''
@@ -224,17 +224,17 @@ export function generateSpec(o: SpecOptions): OciSpec {
   }
   if (o.tty) process.terminal = true
   if (pu.additionalGids.length) process.user.additionalGids = pu.additionalGids
-  const ulimits = (o.ulimits ?? []).map(parseUlimit)
+  const ulimits = o.ulimits ?? []
   if (ulimits.length) {
     const canRaise = o.canRaiseRlimits ?? (!o.rootless && hasSysResource())
     process.rlimits = toOciRlimits(ulimits, {rootless: !!o.rootless, canRaise, hostLimits: o.hostLimits})
   }
   if (sec.noNewPrivileges) process.noNewPrivileges = true
-  if (sec.apparmor !== undefined) {
+  if (sec.apparmorProfile !== undefined) {
     if (!o.apparmorEnabled) {
-      if (sec.apparmor !== 'unconfined') throw new InvalidArgument(`Apparmor profile ${JSON.stringify(sec.apparmor)} specified, but Apparmor is not enabled on this system`)
+      if (sec.apparmorProfile !== 'unconfined') throw new InvalidArgument(`Apparmor profile ${JSON.stringify(sec.apparmorProfile)} specified, but Apparmor is not enabled on this system`)
     } else {
-      process.apparmorProfile = sec.apparmor
+      process.apparmorProfile = sec.apparmorProfile
     }
   }
   if (o.oomScoreAdj !== undefined) {
@@ -248,7 +248,7 @@ export function generateSpec(o: SpecOptions): OciSpec {
 
   // Mounts: defaults, superseded by the user's; then libpod's files.
   const extraMasked: string[] = []
-  const ctx: MountContext = {o, uid: pu.uid, gid: pu.gid, unmask: sec.unmask, procOpts: sec.procOpts}
+  const ctx: MountContext = {o, uid: pu.uid, gid: pu.gid, unmask: sec.unmask ?? [], procOpts: sec.procOpts}
   const defaults = defaultMounts(ctx, () => extraMasked.push('/sys/kernel'))
   const user = userMounts(ctx)
   const userDest = new Set(user.map(m => m.destination))
@@ -259,13 +259,13 @@ export function generateSpec(o: SpecOptions): OciSpec {
   mounts = mounts.map(m => (m.type === 'tmpfs' ? {...m, destination: resolveInRoot(o.rootfs, m.destination)} : m))
   mounts = sortMounts(mounts)
 
-  const kp = kernelPaths({privileged: !!o.privileged, rootless: !!o.rootless, pidHost: isHost(o.pid), mask: sec.mask, unmask: sec.unmask})
+  const kp = kernelPaths({privileged: !!o.privileged, rootless: !!o.rootless, pidHost: isHost(o.pid), mask: sec.mask ?? [], unmask: sec.unmask ?? []})
   const linux: OciLinux = {namespaces: namespaces(o)}
   const sc = sysctls(o)
   if (Object.keys(sc).length) linux.sysctl = sc
   linux.resources = resources(o)
   if (o.cgroupsPath) linux.cgroupsPath = o.cgroupsPath
-  const seccomp = containerSeccomp(sec.seccomp, !!o.privileged, {boundingCaps: caps.bounding ?? [], arch: o.arch, kernel: o.kernel, defaultPaths: o.seccompDefaultPaths})
+  const seccomp = containerSeccomp(sec.seccompProfile, !!o.privileged, {boundingCaps: caps.bounding ?? [], arch: o.arch, kernel: o.kernel, defaultPaths: o.seccompDefaultPaths})
   if (seccomp) linux.seccomp = seccomp
   const masked = [...extraMasked, ...kp.maskedPaths]
   if (masked.length) linux.maskedPaths = masked

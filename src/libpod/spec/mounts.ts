@@ -1,29 +1,17 @@
-// -v/--volume and --tmpfs parsing and the option processing Podman applies to
-// every bind and tmpfs mount before it reaches the spec
-// (containers/common parse.ValidateVolumeOpts, podman util.ProcessOptions).
+// The option processing Podman applies to every bind and tmpfs mount before
+// it reaches the spec (podman util.ProcessOptions). Flag syntax (-v, --tmpfs,
+// --mount) is parsed in src/cli/spec-mounts.ts.
 import {readFileSync, realpathSync} from 'node:fs'
 import path from 'node:path'
 import {InvalidArgument} from '../define/errors.js'
 import type {OciMount} from './oci.js'
 
-/** A bind mount as the caller hands it in (what parseVolumeSpec returns for host paths). */
+/** A bind mount as the engine hands it to the spec generator (options unprocessed). */
 export interface BindMount {
   source: string
   destination: string
   options: string[]
 }
-
-export interface TmpfsMount {
-  destination: string
-  options: string[]
-}
-
-/** A -v value: a host path bind, a named volume, or an anonymous volume (source ''). */
-export interface VolumeSpec extends BindMount {
-  kind: 'bind' | 'named' | 'anonymous'
-}
-
-const VOLUME_FORMAT = 'incorrect volume format, should be [host-dir:]ctr-dir[:option]'
 
 /** Go's filepath.Clean for container paths: no `.`/`..` parts, no trailing slash. */
 export function cleanPath(p: string): string {
@@ -33,62 +21,6 @@ export function cleanPath(p: string): string {
 
 export function validateContainerPath(p: string): void {
   if (!p.startsWith('/')) throw new InvalidArgument(`invalid container path ${JSON.stringify(p)}, must be an absolute path`)
-}
-
-// Each group may appear once among a volume's options; the message names it.
-const OPTION_GROUPS: Array<[string[], string]> = [
-  [['noexec', 'exec'], "'noexec' or 'exec'"],
-  [['nodev', 'dev'], "'nodev' or 'dev'"],
-  [['nosuid', 'suid'], "'nosuid' or 'suid'"],
-  [['rw', 'ro'], "'rw' or 'ro'"],
-  [['private', 'rprivate', 'shared', 'rshared', 'slave', 'rslave', 'unbindable', 'runbindable'], "'[r]shared', '[r]private', '[r]slave' or '[r]unbindable'"],
-  [['bind', 'rbind'], "'[r]bind'"],
-  [['z', 'Z', 'O'], "'z', 'Z', or 'O'"],
-  [['U'], "'U'"],
-  [['copy', 'nocopy'], "'copy' or 'nocopy'"],
-]
-
-/** The options after a volume's second colon, checked as Podman checks them. */
-export function validateVolumeOptions(options: readonly string[]): string[] {
-  const seen = new Map<string, number>()
-  for (const opt of options) {
-    if (opt.includes('upperdir') || opt.includes('workdir') || opt.startsWith('idmap')) continue
-    const group = OPTION_GROUPS.find(([names]) => names.includes(opt))
-    if (!group) throw new InvalidArgument(`invalid option type ${JSON.stringify(opt)}`)
-    const n = (seen.get(group[1]) ?? 0) + 1
-    seen.set(group[1], n)
-    if (n > 1) throw new InvalidArgument(`invalid options ${JSON.stringify(options.join(', '))}, can only specify 1 ${group[1]} option`)
-  }
-  return [...options]
-}
-
-/**
- * `-v SRC:DST[:OPTS]`, `-v NAME:DST[:OPTS]` or `-v DST`. Host paths are
- * absolute or start with `.` (made absolute against `cwd`).
- */
-export function parseVolumeSpec(spec: string, cwd: string = process.cwd()): VolumeSpec {
-  const parts = spec.split(':')
-  if (parts.length > 3) throw new InvalidArgument(`${spec}: ${VOLUME_FORMAT}`)
-  const options = parts.length > 2 ? validateVolumeOptions(parts[2].split(',')) : []
-  if (parts.length === 1) {
-    validateContainerPath(parts[0])
-    return {kind: 'anonymous', source: '', destination: cleanPath(parts[0]), options}
-  }
-  const [src, dest] = parts
-  if (src === '') throw new InvalidArgument('host directory cannot be empty')
-  validateContainerPath(dest)
-  const destination = cleanPath(dest)
-  if (src.startsWith('/') || src.startsWith('.')) return {kind: 'bind', source: path.resolve(cwd, src), destination, options}
-  return {kind: 'named', source: src, destination, options}
-}
-
-/** `--tmpfs DST[:OPTS]`. */
-export function parseTmpfsSpec(spec: string): TmpfsMount {
-  const colon = spec.indexOf(':')
-  const dest = colon < 0 ? spec : spec.slice(0, colon)
-  validateContainerPath(dest)
-  const options = colon < 0 ? [] : spec.slice(colon + 1).split(',').filter(o => o !== '')
-  return {destination: cleanPath(dest), options}
 }
 
 /** Throws on a destination given twice among the user's mounts. */

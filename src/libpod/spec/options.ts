@@ -2,6 +2,8 @@
 // caller (create/start) resolves the image, mounts the rootfs and writes
 // /etc/hosts & co.; the spec only points at them.
 import type {HostEnv} from './env.js'
+import type {TmpfsSpec} from '../container/types.js'
+import type {SecurityConfig, Ulimit} from '../specgen/security.js'
 import type {BindMount, MountFlags} from './mounts.js'
 import type {HostLimits} from './ulimits.js'
 
@@ -74,16 +76,16 @@ export interface SpecOptions {
   capDrop?: string[]
   /** containers.conf default_capabilities (default containers-common's 11). */
   defaultCapabilities?: string[]
-  securityOpt?: string[]
+  security?: SecurityConfig
   annotations?: Record<string, string>
   /** --sysctl values (errors when they need a namespace the container shares with the host). */
   sysctls?: Record<string, string>
   /** containers.conf default_sysctls (silently skipped when not applicable). */
   defaultSysctls?: Record<string, string>
 
-  /** --tmpfs values (`/tmp:rw,size=64m,mode=1777`). */
-  tmpfs?: string[]
-  /** Bind mounts, options unprocessed (as from parseVolumeSpec). */
+  /** tmpfs mounts, options unprocessed. */
+  tmpfs?: TmpfsSpec[]
+  /** Bind mounts, options unprocessed (volume/prepare.ts prepareMounts). */
   binds?: BindMount[]
 
   init?: boolean
@@ -96,8 +98,8 @@ export interface SpecOptions {
   shmPath?: string
   /** pids cgroup limit; leave unset when cgroups cannot enforce it (rootless cgroup v1). */
   pidsLimit?: number
-  /** --ulimit values; none → no rlimits in the spec. */
-  ulimits?: string[]
+  /** Resource limits; none → no rlimits in the spec. */
+  ulimits?: Ulimit[]
   oomScoreAdj?: number
 
   network?: NetworkMode

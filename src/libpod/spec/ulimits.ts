@@ -1,22 +1,16 @@
-// --ulimit name=soft[:hard] → process.rlimits. Only what the user asks for
+// Resource limits ({name, soft, hard}) → process.rlimits. Only what the user asks for
 // goes in the spec (see ENGINEERING-NOTES "Host facts"); values above what
 // this process may set are clamped to the host's hard limit, and a rootless
 // soft limit above it is an error rather than a runtime failure.
 import {readFileSync} from 'node:fs'
 import {InvalidArgument} from '../define/errors.js'
+import type {Ulimit} from '../specgen/security.js'
 import type {OciRlimit} from './oci.js'
 
 /** RLIM_INFINITY as the runtime-spec's uint64. */
 export const RLIM_INFINITY = 18446744073709551615n
 
-/** A parsed --ulimit; -1 means unlimited. */
-export interface Ulimit {
-  name: string
-  soft: number
-  hard: number
-}
-
-const NAMES = ['core', 'cpu', 'data', 'fsize', 'locks', 'memlock', 'msgqueue', 'nice', 'nofile', 'nproc', 'rss', 'rtprio', 'rttime', 'sigpending', 'stack']
+export type {Ulimit} from '../specgen/security.js'
 
 // /proc/self/limits row titles → ulimit names.
 const PROC_NAMES: Record<string, string> = {
@@ -36,31 +30,6 @@ const PROC_NAMES: Record<string, string> = {
   'Max nice priority': 'nice',
   'Max realtime priority': 'rtprio',
   'Max realtime timeout': 'rttime',
-}
-
-function parseLimit(s: string, spec: string): number {
-  if (!/^[+-]?\d+$/.test(s)) throw bad(spec, `strconv.ParseInt: parsing ${JSON.stringify(s)}: invalid syntax`)
-  return Number(s)
-}
-
-function bad(spec: string, why: string): InvalidArgument {
-  return new InvalidArgument(`ulimit option ${JSON.stringify(spec)} requires name=SOFT:HARD, failed to be parsed: ${why}`)
-}
-
-/** `nofile=1024:2048`, `nproc=10` (hard = soft), `-1` = unlimited. */
-export function parseUlimit(spec: string): Ulimit {
-  const eq = spec.indexOf('=')
-  if (eq < 0) throw bad(spec, `invalid ulimit argument: ${spec}`)
-  const name = spec.slice(0, eq)
-  if (!NAMES.includes(name)) throw bad(spec, `invalid ulimit type: ${name}`)
-  const vals = spec.slice(eq + 1).split(':')
-  if (vals.length > 2) throw bad(spec, `too many limit value arguments - ${spec.slice(eq + 1)}, can only have up to two, \`soft[:hard]\``)
-  const soft = parseLimit(vals[0], spec)
-  const hard = vals.length === 2 ? parseLimit(vals[1], spec) : soft
-  if (hard !== -1 && (soft === -1 || soft > hard)) {
-    throw bad(spec, `ulimit soft limit must be less than or equal to hard limit: ${soft} > ${hard}`)
-  }
-  return {name, soft, hard}
 }
 
 /** Host limits by ulimit name; Infinity for unlimited. */

@@ -7,7 +7,7 @@
 // volume's files belong to IDs mapped from the user's subordinate ranges.
 import {chmodSync, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, rmdirSync, type Stats} from 'node:fs'
 import path from 'node:path'
-import type {ContainerConfig, MountSpec} from '../container/types.js'
+import type {ContainerConfig, MountSpec, TmpfsSpec} from '../container/types.js'
 import {StorageError} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import type {BindMount} from '../spec/mounts.js'
@@ -21,8 +21,8 @@ import type {VolumeDoc} from './types.js'
 export interface PreparedMounts {
   /** Host paths bound into the container: bind mounts, volumes' _data, image mounts. */
   binds: BindMount[]
-  /** --mount type=tmpfs as --tmpfs values (`/dst:opt,opt`). */
-  tmpfs: string[]
+  /** --mount type=tmpfs mounts. */
+  tmpfs: TmpfsSpec[]
 }
 
 async function sh(cmd: string, args: string[], what: string): Promise<void> {
@@ -145,7 +145,7 @@ export async function prepareMounts(rt: Runtime, c: ContainerConfig, rootfs: str
   let u: User | undefined
   const user = (): User => (u ??= processUser(c.user ?? image.User ?? '', readUserFiles(rootfs)))
   const binds: BindMount[] = []
-  const tmpfs: string[] = []
+  const tmpfs: TmpfsSpec[] = []
   let i = 0
   for (const m of c.mounts) {
     switch (m.type) {
@@ -164,7 +164,7 @@ export async function prepareMounts(rt: Runtime, c: ContainerConfig, rootfs: str
         break
       }
       case 'tmpfs':
-        tmpfs.push(m.options.length ? `${m.destination}:${m.options.join(',')}` : m.destination)
+        tmpfs.push({destination: m.destination, options: m.options})
         break
       case 'image':
         binds.push({source: await prepareImageMount(rt, c, m, i), destination: m.destination, options: m.options})

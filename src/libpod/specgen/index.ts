@@ -1,0 +1,11 @@
+// Typed create input: ContainerSpec and PodSpec, their parts and checks.
+export type {ContainerSpec, ContainerBasicConfig, ContainerStorageConfig, ContainerSecurityConfig, ContainerResourceConfig, ContainerHealthCheckConfig, ContainerNetworkConfig} from './container.js'
+export type {PodSpec} from './pod.js'
+export {DEFAULT_SHARE} from './pod.js'
+export type {Mount, BindMount, VolumeMount, TmpfsMount, ImageMount, MountFlagOptions, Propagation, Relabel} from './mounts.js'
+export {PROPAGATIONS, mountOptions} from './mounts.js'
+export type {ContainerNetworkSpec, NetNS, NetworkAttachment, PortProtocol} from './network.js'
+export {hasNetworkConfig} from './network.js'
+export type {SecurityConfig, Ulimit} from './security.js'
+export {ULIMIT_NAMES, securityOptStrings, securityAnnotations} from './security.js'
+export {LOG_DRIVERS, signalName, validateContainerSpec, validatePodSpec, validateUlimit} from './validate.js'

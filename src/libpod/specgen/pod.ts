@@ -1,0 +1,25 @@
+// PodSpec: what a pod is created from (Podman's PodSpecGenerator), typed.
+import type {ExitPolicy, SharedNamespace} from '../pod/types.js'
+import type {ContainerNetworkSpec} from './network.js'
+
+export interface PodSpec {
+  /** Absent: a generated name. */
+  name?: string
+  /** Create an infra container (default true). */
+  infra?: boolean
+  /** Absent: peapod's pause image. */
+  infraImage?: string
+  infraCommand?: string[]
+  infraName?: string
+  /** The infra container's network (ports, DNS, networks): the members share it. */
+  network?: ContainerNetworkSpec
+  /** Namespaces the members join; absent: ipc, net, uts. */
+  share?: SharedNamespace[]
+  hostname?: string
+  labels?: Record<string, string>
+  exitPolicy?: ExitPolicy
+  createCommand?: string[]
+}
+
+/** Podman's default --share. */
+export const DEFAULT_SHARE: readonly SharedNamespace[] = ['ipc', 'net', 'uts']
