@@ -2,9 +2,7 @@
 // handling (one line on stderr, Podman's exit codes: 125 for engine errors).
 import {Command, Flags, Interfaces} from './oclif.js'
 import {boolFlagValues, GLOBALS_ENV} from './argv.js'
-import type {GlobalOptions} from '../libpod/config/config.js'
-import {PeapodError, ExitCode} from '../libpod/errors.js'
-import type {Runtime} from '../libpod/runtime.js'
+import {type GlobalOptions, PeapodError, ExitCode, type Runtime} from '../libpod/index.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 

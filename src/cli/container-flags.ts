@@ -2,9 +2,8 @@
 // their translation into libpod's CreateOptions.
 import {Flags} from './oclif.js'
 import {existsSync, readFileSync} from 'node:fs'
-import type {CreateOptions} from '../libpod/container/create.js'
-import {InvalidArgument} from '../libpod/errors.js'
 import {networkFlags, toNetworkFlags} from './network-flags.js'
+import {type CreateOptions, InvalidArgument} from '../libpod/index.js'
 
 const many = (description: string, char?: string) =>
   Flags.string({description, multiple: true, multipleNonGreedy: true, ...(char ? {char: char as 'e'} : {})})

@@ -1,11 +1,10 @@
 // What `run`, `start -a` and `attach` share: attach to a container's
 // monitor with the terminal's stdio and return the container's exit code.
 import {Attachment, type AttachResult} from '../conmon/attach-client.js'
-import type {Runtime} from '../libpod/runtime.js'
 import {cleanupContainer} from '../libpod/container/ops.js'
 import {containerPaths} from '../libpod/container/paths.js'
 import {runtimeCommand, startContainer} from '../libpod/container/start.js'
-import type {ContainerConfig} from '../libpod/container/types.js'
+import {type Runtime, type ContainerConfig} from '../libpod/index.js'
 
 export interface AttachedStart {
   exitCode: number | undefined

@@ -3,9 +3,7 @@
 // process's exit code (0 after a detach).
 import {Attachment} from '../conmon/attach-client.js'
 import {execMonitored, execStartError, type ExecOptions} from '../libpod/container/exec.js'
-import type {Container} from '../libpod/container/types.js'
-import {RuntimeFailure} from '../libpod/errors.js'
-import type {Runtime} from '../libpod/runtime.js'
+import {type ContainerDoc as Container, RuntimeFailure, type Runtime} from '../libpod/index.js'
 
 export interface TerminalExecOptions extends ExecOptions {
   interactive: boolean

@@ -1,7 +1,7 @@
 // The network flags of create and run (Podman's names), and their
 // translation into libpod's NetworkFlags.
 import {Flags} from './oclif.js'
-import type {NetworkFlags} from '../libpod/network/options.js'
+import {type NetworkFlags} from '../libpod/index.js'
 
 const many = (description: string, char?: string) =>
   Flags.string({description, multiple: true, multipleNonGreedy: true, ...(char ? {char: char as 'p'} : {})})

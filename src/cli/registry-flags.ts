@@ -4,8 +4,7 @@
 // booleans don't take `=false`, so it is an option flag and a bare one is
 // rewritten to `=true` before parsing (boolArgv).
 import {Flags} from './oclif.js'
-import {InvalidArgument} from '../libpod/errors.js'
-import type {Credentials} from '../libpod/image/registry/auth.js'
+import {InvalidArgument, type Credentials} from '../libpod/index.js'
 
 const bool = (description: string) => Flags.string({description, options: ['true', 'false']})
 

@@ -1,6 +1,5 @@
 import ContainerDiff from './container/diff.js'
-import type {Runtime} from '../libpod/runtime.js'
-import type {Change} from '../libpod/container/diff.js'
+import {type Runtime, type Change} from '../libpod/index.js'
 
 export default class Diff extends ContainerDiff {
   static override summary = 'Display the changes to the object\'s file system'

@@ -3,9 +3,9 @@ import {BaseCommand} from '../cli/base-command.js'
 import {renderOne, toInspectJson} from '../cli/output.js'
 import {inspectContainer} from '../libpod/container/inspect.js'
 import {syncContainer} from '../libpod/container/ops.js'
-import {InvalidArgument, PeapodError} from '../libpod/errors.js'
 import {findImage} from '../libpod/image/lookup.js'
 import {inspectImage} from '../libpod/image/inspect.js'
+import {InvalidArgument, PeapodError} from '../libpod/index.js'
 
 export default class Inspect extends BaseCommand {
   static override summary = 'Display the configuration of object denoted by ID'

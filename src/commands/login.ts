@@ -1,7 +1,7 @@
 import {Args, Flags} from '../cli/oclif.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {boolArgv, readLine, readSecret, tlsFlags, tlsVerify} from '../cli/registry-flags.js'
-import {InvalidArgument} from '../libpod/errors.js'
+import {InvalidArgument} from '../libpod/index.js'
 
 export default class Login extends BaseCommand {
   static override summary = 'Log in to a container registry'

@@ -1,6 +1,6 @@
 import {Args, Flags} from '../cli/oclif.js'
 import {BaseCommand} from '../cli/base-command.js'
-import {InvalidArgument} from '../libpod/errors.js'
+import {InvalidArgument} from '../libpod/index.js'
 
 export default class Logout extends BaseCommand {
   static override summary = 'Log out of a container registry'

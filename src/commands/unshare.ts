@@ -1,8 +1,8 @@
 import {Flags} from '../cli/oclif.js'
 import {spawn} from 'node:child_process'
 import {splitAtPositional, valueFlagNames} from '../cli/argv.js'
-import {ExitCode, InvalidArgument} from '../libpod/errors.js'
 import {BaseCommand} from '../cli/base-command.js'
+import {ExitCode, InvalidArgument} from '../libpod/index.js'
 
 export default class Unshare extends BaseCommand {
   static override summary = 'Run a command in a modified user namespace'

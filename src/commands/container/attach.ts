@@ -2,7 +2,7 @@ import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {attachRunning} from '../../cli/container-run.js'
 import {syncContainer} from '../../libpod/container/ops.js'
-import {ExitCode, InvalidArgument} from '../../libpod/errors.js'
+import {ExitCode, InvalidArgument} from '../../libpod/index.js'
 
 export default class ContainerAttach extends BaseCommand {
   static override summary = 'Attach to a running container'

@@ -1,7 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {boolValue, goBool, goBoolArgv} from '../../cli/go-bool.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument} from '../../libpod/index.js'
 
 export default class ContainerCommit extends BaseCommand {
   static override summary = 'Create new image based on the changed container'

@@ -1,7 +1,7 @@
 import {Args} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {boolValue, goBool, goBoolArgv} from '../../cli/go-bool.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument} from '../../libpod/index.js'
 
 export default class ContainerCp extends BaseCommand {
   static override summary = 'Copy files/folders between a container and the local filesystem'

@@ -1,8 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {newestContainer} from '../../cli/each-ref.js'
-import {InvalidArgument} from '../../libpod/errors.js'
-import type {Change} from '../../libpod/container/diff.js'
+import {InvalidArgument, type Change} from '../../libpod/index.js'
 
 export default class ContainerDiff extends BaseCommand {
   static override summary = 'Inspect changes to the container\'s file systems'

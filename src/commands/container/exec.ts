@@ -3,7 +3,7 @@ import {readFileSync} from 'node:fs'
 import {splitAtPositional, valueFlagNames} from '../../cli/argv.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {execTarget, newExecId} from '../../libpod/container/exec.js'
-import {ExitCode, InvalidArgument} from '../../libpod/errors.js'
+import {ExitCode, InvalidArgument} from '../../libpod/index.js'
 
 const execFlags = {
   detach: Flags.boolean({char: 'd', description: 'Run the exec session in detached mode (backgrounded)'}),

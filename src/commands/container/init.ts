@@ -2,7 +2,7 @@ import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {eachContainer} from '../../cli/each-container.js'
 import {initContainer} from '../../libpod/container/start.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument} from '../../libpod/index.js'
 
 export default class ContainerInit extends BaseCommand {
   static override summary = 'Initialize one or more containers'

@@ -3,7 +3,7 @@ import {BaseCommand} from '../../cli/base-command.js'
 import {renderOne, toJson} from '../../cli/output.js'
 import {inspectContainer} from '../../libpod/container/inspect.js'
 import {syncContainer} from '../../libpod/container/ops.js'
-import {NoSuchContainer} from '../../libpod/errors.js'
+import {NoSuchContainer} from '../../libpod/index.js'
 
 export default class ContainerInspect extends BaseCommand {
   static override summary = 'Display the configuration of a container'

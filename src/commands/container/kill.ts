@@ -2,7 +2,7 @@ import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {eachContainer} from '../../cli/each-container.js'
 import {killContainer} from '../../libpod/container/ops.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument} from '../../libpod/index.js'
 
 export default class ContainerKill extends BaseCommand {
   static override summary = 'Kill one or more running containers with a specific signal'

@@ -1,7 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {goRFC3339Nano, parseTime, readLogs} from '../../libpod/container/logs.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument} from '../../libpod/index.js'
 
 export default class ContainerLogs extends BaseCommand {
   static override summary = 'Fetch the logs of one or more containers'

@@ -3,8 +3,7 @@ import {commandWords, liftGlobalFlags} from '../../cli/argv.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {forEachRef, newestContainer} from '../../cli/each-ref.js'
 import {checkMountNamespace, mountContainer, mountedContainers} from '../../libpod/container/mount.js'
-import {InvalidArgument} from '../../libpod/errors.js'
-import {isJSONFormat, tabwrite} from '../../libpod/format/table.js'
+import {InvalidArgument, isJSONFormat, tabwrite} from '../../libpod/index.js'
 
 export default class ContainerMount extends BaseCommand {
   static override summary = "Mount a working container's root filesystem"

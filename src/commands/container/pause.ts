@@ -1,9 +1,8 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {forEachRef, newestContainer} from '../../cli/each-ref.js'
-import {ContainerStateImproper} from '../../libpod/container/errors.js'
 import {pauseContainer} from '../../libpod/container/pause.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {ContainerStateImproper, InvalidArgument} from '../../libpod/index.js'
 
 export default class ContainerPause extends BaseCommand {
   static override summary = 'Pause all the processes in one or more containers'

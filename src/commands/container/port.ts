@@ -1,6 +1,6 @@
 import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument} from '../../libpod/index.js'
 
 // Ports of running containers (a stopped one prints nothing, as in Podman).
 export default class ContainerPort extends BaseCommand {

@@ -2,7 +2,7 @@ import {Flags} from '../../cli/oclif.js'
 import {createInterface} from 'node:readline'
 import {BaseCommand} from '../../cli/base-command.js'
 import {pruneContainers} from '../../libpod/container/ops.js'
-import {PeapodError} from '../../libpod/errors.js'
+import {PeapodError} from '../../libpod/index.js'
 
 export default class ContainerPrune extends BaseCommand {
   static override summary = 'Remove all non running containers'

@@ -2,7 +2,7 @@ import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {eachContainer} from '../../cli/each-container.js'
 import {restartContainer} from '../../libpod/container/ops.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument} from '../../libpod/index.js'
 
 export default class ContainerRestart extends BaseCommand {
   static override summary = 'Restart one or more containers'

@@ -2,7 +2,7 @@ import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {targetRefs} from '../../cli/each-container.js'
 import {ContainerStateImproper, removeContainer} from '../../libpod/container/ops.js'
-import {ExitCode, InvalidArgument, NoSuchContainer} from '../../libpod/errors.js'
+import {ExitCode, InvalidArgument, NoSuchContainer} from '../../libpod/index.js'
 
 export default class ContainerRm extends BaseCommand {
   static override summary = 'Remove one or more containers'

@@ -7,7 +7,7 @@ import {startAttached} from '../../cli/container-run.js'
 import {createContainer} from '../../libpod/container/create.js'
 import {cleanupContainer, removeContainer} from '../../libpod/container/ops.js'
 import {startContainer} from '../../libpod/container/start.js'
-import {ExitCode, InvalidArgument} from '../../libpod/errors.js'
+import {ExitCode, InvalidArgument} from '../../libpod/index.js'
 
 const runFlags = {
   ...createFlags,

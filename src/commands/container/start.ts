@@ -2,7 +2,7 @@ import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {startAttached} from '../../cli/container-run.js'
 import {startContainer} from '../../libpod/container/start.js'
-import {ExitCode, InvalidArgument} from '../../libpod/errors.js'
+import {ExitCode, InvalidArgument} from '../../libpod/index.js'
 
 export default class ContainerStart extends BaseCommand {
   static override summary = 'Start one or more containers'

@@ -2,7 +2,7 @@ import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {forEachRef, newestContainer} from '../../cli/each-ref.js'
 import {isContainerMounted, unmountContainer} from '../../libpod/container/mount.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument} from '../../libpod/index.js'
 
 export default class ContainerUnmount extends BaseCommand {
   static override summary = "Unmount working container's root filesystem"

@@ -2,7 +2,7 @@ import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {latestContainer} from '../../cli/each-container.js'
 import {syncContainer, waitExited, waitForState} from '../../libpod/container/ops.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument} from '../../libpod/index.js'
 
 const CONDITIONS = ['created', 'initialized', 'running', 'paused', 'stopped', 'exited', 'removing', 'stopping', 'unknown']
 

@@ -1,7 +1,7 @@
 import {Args} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {runHealthcheck} from '../../libpod/container/healthcheck-run.js'
-import {ExitCode} from '../../libpod/errors.js'
+import {ExitCode} from '../../libpod/index.js'
 
 export default class HealthcheckRun extends BaseCommand {
   static override summary = 'Run the health check of a container'

@@ -1,7 +1,7 @@
 import {Args} from '../../cli/oclif.js'
-import {ExitCode} from '../../libpod/errors.js'
 import {findImage} from '../../libpod/image/lookup.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {ExitCode} from '../../libpod/index.js'
 
 export default class ImageExists extends BaseCommand {
   static override summary = 'Check if an image exists in local storage'

@@ -1,6 +1,6 @@
 import {Flags} from '../../cli/oclif.js'
-import {InvalidArgument} from '../../libpod/errors.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {InvalidArgument} from '../../libpod/index.js'
 
 export default class ImageImport extends BaseCommand {
   static override summary = 'Import a tarball to create a filesystem image'

@@ -1,8 +1,8 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {renderOne, toInspectJson} from '../../cli/output.js'
-import {NoSuchImage} from '../../libpod/errors.js'
 import {inspectImage} from '../../libpod/image/inspect.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {NoSuchImage} from '../../libpod/index.js'
 
 export default class ImageInspect extends BaseCommand {
   static override summary = 'Display the configuration of an image'

@@ -1,6 +1,6 @@
 import {Flags} from '../../cli/oclif.js'
-import {InvalidArgument} from '../../libpod/errors.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {InvalidArgument} from '../../libpod/index.js'
 
 export default class ImageLoad extends BaseCommand {
   static override summary = 'Load image(s) from a tar archive'

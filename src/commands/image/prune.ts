@@ -2,8 +2,7 @@ import {Flags} from '../../cli/oclif.js'
 import {pruneImages} from '../../libpod/image/manage.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {parseConfig} from '../../libpod/image/inspect.js'
-import {InvalidArgument} from '../../libpod/errors.js'
-import type {ImageDoc} from '../../libpod/image/images.js'
+import {InvalidArgument, type ImageDoc} from '../../libpod/index.js'
 
 export default class ImagePrune extends BaseCommand {
   static override summary = 'Remove unused images'

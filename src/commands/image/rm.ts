@@ -1,7 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
-import {ExitCode, NoSuchImage} from '../../libpod/errors.js'
 import {removeImages} from '../../libpod/image/manage.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {ExitCode, NoSuchImage} from '../../libpod/index.js'
 
 export default class ImageRm extends BaseCommand {
   static override summary = 'Remove one or more images from local storage'

@@ -1,6 +1,6 @@
 import {Flags} from '../../cli/oclif.js'
-import {InvalidArgument} from '../../libpod/errors.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {InvalidArgument} from '../../libpod/index.js'
 
 const FORMATS = ['oci-dir', 'oci-archive', 'docker-dir', 'docker-archive']
 

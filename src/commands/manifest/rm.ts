@@ -1,5 +1,5 @@
 import {BaseCommand} from '../../cli/base-command.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument} from '../../libpod/index.js'
 
 export default class ManifestRm extends BaseCommand {
   static override summary = 'Remove manifest list or image index from local storage'

@@ -1,8 +1,8 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {parseKeyValues} from '../../libpod/container/create.js'
-import {InvalidArgument} from '../../libpod/errors.js'
 import {NetworkStore} from '../../libpod/network/store.js'
+import {InvalidArgument} from '../../libpod/index.js'
 
 const many = (description: string) => Flags.string({description, multiple: true, multipleNonGreedy: true})
 

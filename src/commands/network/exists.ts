@@ -1,7 +1,7 @@
 import {Args} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {ExitCode} from '../../libpod/errors.js'
 import {NetworkStore} from '../../libpod/network/store.js'
+import {ExitCode} from '../../libpod/index.js'
 
 export default class NetworkExists extends BaseCommand {
   static override summary = 'network exists'

@@ -1,10 +1,9 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {isJsonFormat, renderOne} from '../../cli/output.js'
-import {noSuchNetwork} from '../../libpod/network/errors.js'
 import {networkTemplateData} from '../../libpod/network/inspect.js'
 import {NetworkStore, networkJson} from '../../libpod/network/store.js'
-import type {NetworkDoc} from '../../libpod/network/types.js'
+import {noSuchNetwork, type NetworkDoc} from '../../libpod/index.js'
 
 export default class NetworkInspect extends BaseCommand {
   static override summary = 'Displays the raw network configuration for one or more networks'

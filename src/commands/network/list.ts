@@ -1,10 +1,10 @@
 import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {isJsonFormat} from '../../cli/output.js'
-import {renderRows} from '../../libpod/format/table.js'
 import {networkTemplateData} from '../../libpod/network/inspect.js'
 import {filterNetworks} from '../../libpod/network/manage.js'
 import {NetworkStore} from '../../libpod/network/store.js'
+import {renderRows} from '../../libpod/index.js'
 
 const HEADERS = {ID: 'NETWORK ID', Name: 'NAME', Driver: 'DRIVER', Labels: 'LABELS', NetworkInterface: 'NETWORK INTERFACE', Created: 'CREATED', IPv6Enabled: 'IPV6 ENABLED', DNSEnabled: 'DNS ENABLED', Internal: 'INTERNAL'}
 

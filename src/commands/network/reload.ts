@@ -1,7 +1,7 @@
 import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {ExitCode, InvalidArgument} from '../../libpod/errors.js'
 import {reloadNetworks} from '../../libpod/network/manage.js'
+import {ExitCode, InvalidArgument} from '../../libpod/index.js'
 
 export default class NetworkReload extends BaseCommand {
   static override summary = 'Reload firewall rules for one or more containers'

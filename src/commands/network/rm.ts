@@ -1,8 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {ExitCode} from '../../libpod/errors.js'
-import {NetworkInUse, NoSuchNetwork} from '../../libpod/network/errors.js'
 import {removeNetwork} from '../../libpod/network/manage.js'
+import {ExitCode, NetworkInUse, NoSuchNetwork} from '../../libpod/index.js'
 
 export default class NetworkRm extends BaseCommand {
   static override summary = 'Remove networks'

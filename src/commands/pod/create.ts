@@ -3,7 +3,7 @@ import {existsSync, writeFileSync} from 'node:fs'
 import {BaseCommand} from '../../cli/base-command.js'
 import {parseEntrypoint} from '../../cli/container-flags.js'
 import {boolValue, goBool, goBoolArgv} from '../../cli/go-bool.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument} from '../../libpod/index.js'
 
 const many = (description: string, char?: string) =>
   Flags.string({description, multiple: true, multipleNonGreedy: true, ...(char ? {char: char as 'p'} : {})})

@@ -1,7 +1,7 @@
 import {Args} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {ExitCode} from '../../libpod/errors.js'
 import {podStore} from '../../libpod/pod/store.js'
+import {ExitCode} from '../../libpod/index.js'
 
 export default class PodExists extends BaseCommand {
   static override summary = 'Check if a pod exists in local storage'

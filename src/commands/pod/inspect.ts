@@ -1,10 +1,9 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {isJsonFormat, renderOne, toInspectJson} from '../../cli/output.js'
-import {InvalidArgument} from '../../libpod/errors.js'
 import {inspectPod} from '../../libpod/pod/list.js'
-import {NoSuchPod} from '../../libpod/pod/errors.js'
 import {podStore} from '../../libpod/pod/store.js'
+import {InvalidArgument, NoSuchPod} from '../../libpod/index.js'
 
 export default class PodInspect extends BaseCommand {
   static override summary = 'Displays a pod configuration'

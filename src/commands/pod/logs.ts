@@ -1,9 +1,9 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {goRFC3339Nano, parseTime, readLogs} from '../../libpod/container/logs.js'
-import {InvalidArgument} from '../../libpod/errors.js'
 import {podContainers} from '../../libpod/pod/ops.js'
 import {podStore} from '../../libpod/pod/store.js'
+import {InvalidArgument} from '../../libpod/index.js'
 
 export default class PodLogs extends BaseCommand {
   static override summary = 'Fetch logs for pod with one or more containers'

@@ -1,7 +1,7 @@
 import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {InvalidArgument} from '../../libpod/errors.js'
 import {prunePods} from '../../libpod/pod/ops.js'
+import {InvalidArgument} from '../../libpod/index.js'
 
 export default class PodPrune extends BaseCommand {
   static override summary = 'Remove all stopped pods and their containers'

@@ -1,7 +1,7 @@
 import {Flags} from '../../cli/oclif.js'
 import {splitAtPositional, valueFlagNames} from '../../cli/argv.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument} from '../../libpod/index.js'
 
 const topFlags = {
   latest: Flags.boolean({char: 'l', description: 'Act on the latest pod podman is aware of'}),

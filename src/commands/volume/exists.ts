@@ -1,7 +1,7 @@
 import {Args} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {ExitCode} from '../../libpod/errors.js'
 import {volumeStore} from '../../libpod/volume/store.js'
+import {ExitCode} from '../../libpod/index.js'
 
 export default class VolumeExists extends BaseCommand {
   static override summary = 'Check if the given volume exists'

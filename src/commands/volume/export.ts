@@ -1,8 +1,8 @@
 import {closeSync, openSync} from 'node:fs'
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {InvalidArgument} from '../../libpod/errors.js'
 import {exportVolume} from '../../libpod/volume/archive.js'
+import {InvalidArgument} from '../../libpod/index.js'
 
 export default class VolumeExport extends BaseCommand {
   static override summary = 'Export volumes'

@@ -1,8 +1,8 @@
 import {createReadStream, statSync} from 'node:fs'
 import {Args} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {InvalidArgument} from '../../libpod/errors.js'
 import {importVolume} from '../../libpod/volume/archive.js'
+import {InvalidArgument} from '../../libpod/index.js'
 
 export default class VolumeImport extends BaseCommand {
   static override summary = 'Import a tarball contents into a volume'

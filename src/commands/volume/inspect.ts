@@ -1,10 +1,9 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {renderOne, toInspectJson} from '../../cli/output.js'
-import {InvalidArgument} from '../../libpod/errors.js'
 import {inspectVolume, volumeTemplateData} from '../../libpod/volume/inspect.js'
 import {volumeStore} from '../../libpod/volume/store.js'
-import type {VolumeDoc} from '../../libpod/volume/types.js'
+import {InvalidArgument, type VolumeDoc} from '../../libpod/index.js'
 
 export default class VolumeInspect extends BaseCommand {
   static override summary = 'Display detailed information on one or more volumes'

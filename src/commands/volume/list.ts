@@ -1,10 +1,10 @@
 import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {isJsonFormat} from '../../cli/output.js'
-import {renderRows} from '../../libpod/format/table.js'
 import {inspectVolume, volumeListJson, volumeTemplateData} from '../../libpod/volume/inspect.js'
 import {listVolumes} from '../../libpod/volume/list.js'
 import {volumeStore} from '../../libpod/volume/store.js'
+import {renderRows} from '../../libpod/index.js'
 
 const HEADERS = {Driver: 'DRIVER', Name: 'VOLUME NAME', Mountpoint: 'MOUNTPOINT', CreatedAt: 'CREATED AT', MountCount: 'MOUNT COUNT', NeedsCopyUp: 'NEEDS COPY UP', NeedsChown: 'NEEDS CHOWN'}
 

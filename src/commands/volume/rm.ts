@@ -1,9 +1,8 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {ExitCode, InvalidArgument} from '../../libpod/errors.js'
-import {NoSuchVolume, VolumeInUse} from '../../libpod/volume/errors.js'
 import {removeVolume} from '../../libpod/volume/remove.js'
 import {volumeStore} from '../../libpod/volume/store.js'
+import {ExitCode, InvalidArgument, NoSuchVolume, VolumeInUse} from '../../libpod/index.js'
 
 export default class VolumeRm extends BaseCommand {
   static override summary = 'Remove one or more volumes'

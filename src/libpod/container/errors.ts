@@ -6,3 +6,6 @@ export class ContainerStateImproper extends PeapodError {}
 
 /** Other containers depend on this one (Podman's ErrDepExists). */
 export class DependencyExists extends PeapodError {}
+
+/** An infra container removed on its own (Podman: only with its pod). */
+export class InfraContainerRemoval extends PeapodError {}

@@ -6,6 +6,15 @@
 // Created: rootfs mounted and OCI bundle written by `init`, no process yet).
 export type ContainerStatus = 'configured' | 'created' | 'initialized' | 'running' | 'paused' | 'stopping' | 'stopped' | 'exited' | 'removing'
 
+/**
+ * The states in which a container's process (and its monitor) lives.
+ * Local until define/state.ts (with the state machine) is merged; then this
+ * re-exports its isActive().
+ */
+export function isActive(status: string): boolean {
+  return status === 'running' || status === 'paused' || status === 'stopping'
+}
+
 export interface MountSpec {
   /**
    * bind: source is a host path; volume: source is the volume's name (named

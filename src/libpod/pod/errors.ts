@@ -10,5 +10,4 @@ export class PodExists extends PeapodError {}
 /** The pod has containers that stop an operation (rm without -f). */
 export class PodNotReady extends PeapodError {}
 
-/** An infra container removed on its own (Podman: only with its pod). */
-export class InfraContainerRemoval extends PeapodError {}
+export {InfraContainerRemoval} from '../container/errors.js'

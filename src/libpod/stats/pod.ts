@@ -5,7 +5,7 @@
 import {InvalidArgument, PeapodError, Unsupported} from '../errors.js'
 import {compileFormat, isJSONFormat, headerRow, tabwriteText} from '../format/table.js'
 import type {Runtime} from '../runtime.js'
-import {podContainers} from '../pod/ops.js'
+import {podContainers} from '../pod/containers.js'
 import {podStore} from '../pod/store.js'
 import type {PodConfig} from '../pod/types.js'
 import {cgroupV2Unified} from './cgroup.js'
