@@ -47,6 +47,7 @@ export type {ConnectOptions} from './network/manage.js'
 export type {ImageDoc} from './image/images.js'
 export type {Credentials} from './image/registry/auth.js'
 export type {Config} from './config/config.js'
+export type {Attachment, AttachResult} from '../conmon/attach-client.js'
 
 /**
  * The engine's other parts, loaded on first use so that start-up does not
@@ -68,6 +69,9 @@ export const load = {
   diff: () => import('./container/diff.js'),
   checkpoint: () => import('./container/checkpoint.js'),
   ops: () => import('./container/ops.js'),
+  start: () => import('./container/start.js'),
+  /** The client of a monitor's attach socket (run, start -a, attach, exec -t). */
+  attach: () => import('../conmon/attach-client.js'),
   podList: () => import('./pod/list.js'),
   podCreate: () => import('./pod/create.js'),
   runtimePods: () => import('./runtime/pods.js'),
@@ -102,4 +106,33 @@ export const load = {
   configPaths: () => import('./config/paths.js'),
   rootlessPause: () => import('./rootless/pause.js'),
   healthcheck: () => import('./container/healthcheck-run.js'),
+}
+
+type CreateModule = typeof import('./container/create.js')
+type StartModule = typeof import('./container/start.js')
+type OpsModule = typeof import('./container/ops.js')
+
+// Function forms the create/run path calls (loaded on first call). Elsewhere
+// use the objects: rt.container(ref).start(), .remove(), .cleanup().
+
+/** Creates a container (its documents; nothing runs yet). */
+export async function createContainer(...a: Parameters<CreateModule['createContainer']>): Promise<Awaited<ReturnType<CreateModule['createContainer']>>> {
+  return (await import('./container/create.js')).createContainer(...a)
+}
+
+export async function startContainer(...a: Parameters<StartModule['startContainer']>): Promise<Awaited<ReturnType<StartModule['startContainer']>>> {
+  return (await import('./container/start.js')).startContainer(...a)
+}
+
+export async function cleanupContainer(...a: Parameters<OpsModule['cleanupContainer']>): Promise<void> {
+  return (await import('./container/ops.js')).cleanupContainer(...a)
+}
+
+export async function removeContainer(...a: Parameters<OpsModule['removeContainer']>): Promise<string[]> {
+  return (await import('./container/ops.js')).removeContainer(...a)
+}
+
+/** Creates a pod (and its infra container). */
+export async function createPod(...a: Parameters<typeof import('./pod/create.js')['createPod']>): Promise<Awaited<ReturnType<typeof import('./pod/create.js')['createPod']>>> {
+  return (await import('./pod/create.js')).createPod(...a)
 }

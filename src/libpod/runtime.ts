@@ -9,6 +9,8 @@ import type {Config, GlobalOptions} from './config/config.js'
 import type {ContainerHooks} from './container/hooks.js'
 import type {ContainerStore} from './container/store.js'
 import type {ImageDoc} from './image/images.js'
+import type {PsOptions, PsRow} from './container/list.js'
+import type {PodPsOptions, PodRow} from './pod/list.js'
 import type {NetworkStore} from './network/store.js'
 import type {PodStore} from './pod/store.js'
 import type {Store} from './storage/store.js'
@@ -200,6 +202,48 @@ export class Runtime {
   /** An image by name, ID or digest (NoSuchImage otherwise). */
   image(nameOrId: string): Image {
     return new this.loaded.objects.Image(this, this.lookupImage(nameOrId))
+  }
+
+  // ---- work over many objects ----
+
+  /** `ps`: container rows with Podman's filters and sorts. */
+  async ps(opts: PsOptions = {}): Promise<PsRow[]> {
+    return (await import('./container/list.js')).psRows(this, opts)
+  }
+
+  /** `pod ps`: pod rows with Podman's filters and sorts. */
+  async podPs(opts: PodPsOptions = {}): Promise<PodRow[]> {
+    return (await import('./pod/list.js')).podRows(this, opts)
+  }
+
+  /** `container prune`: removes the containers that do not run (label/until filters). */
+  async pruneContainers(filters: string[] = []): Promise<{removed: string[]; errors: Error[]}> {
+    return (await import('./container/ops.js')).pruneContainers(this, filters)
+  }
+
+  /** `pod prune`: removes the pods none of whose containers runs. */
+  async prunePods(): Promise<{removed: string[]; errors: Error[]}> {
+    return (await import('./runtime/pods.js')).prunePods(this)
+  }
+
+  /** The volumes `volume prune` would remove (none in use, matching the filters). */
+  async volumePruneCandidates(filters: string[] = []): Promise<string[]> {
+    return (await import('./volume/remove.js')).pruneCandidates(this, filters)
+  }
+
+  /** `volume prune`: removes the volumes no container uses; returns their names. */
+  async pruneVolumes(filters: string[] = []): Promise<string[]> {
+    return (await import('./volume/remove.js')).pruneVolumes(this, filters)
+  }
+
+  /** `network prune`: removes every network no container uses, but the default one. */
+  async pruneNetworks(filters: readonly string[] = []): Promise<string[]> {
+    return (await import('./network/manage.js')).pruneNetworks(this, filters)
+  }
+
+  /** Podman checks this before looking containers up: rootless on cgroup v1 nothing can be unpaused. */
+  async checkUnpauseSupported(): Promise<void> {
+    (await import('./container/pause.js')).checkUnpauseSupported(this)
   }
 
   /** unqualified-search-registries from registries.conf (docker.io when unset). */

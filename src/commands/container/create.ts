@@ -2,8 +2,7 @@ import {writeFileSync} from 'node:fs'
 import {splitAtPositional, valueFlagNames} from '../../cli/argv.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {checkCidfile, createFlags, toCreateOptions} from '../../cli/container-flags.js'
-import {createContainer} from '../../libpod/container/create.js'
-import {InvalidArgument} from '../../libpod/index.js'
+import {createContainer, InvalidArgument} from '../../libpod/index.js'
 
 export default class ContainerCreate extends BaseCommand {
   static override summary = 'Create but do not start a container'

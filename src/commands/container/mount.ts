@@ -2,8 +2,7 @@ import {Args, Flags} from '../../cli/oclif.js'
 import {commandWords, liftGlobalFlags} from '../../cli/argv.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {forEachRef, newestContainer} from '../../cli/each-ref.js'
-import {checkMountNamespace, mountContainer, mountedContainers} from '../../libpod/container/mount.js'
-import {InvalidArgument, isJSONFormat, tabwrite} from '../../libpod/index.js'
+import {InvalidArgument, isJSONFormat, load, tabwrite} from '../../libpod/index.js'
 
 export default class ContainerMount extends BaseCommand {
   static override summary = "Mount a working container's root filesystem"
@@ -24,6 +23,7 @@ export default class ContainerMount extends BaseCommand {
     const refs = argv as string[]
     const rt = await this.runtime(flags)
     // Podman names the command as it was typed: "podman mount" or "podman container mount".
+    const {checkMountNamespace, mountContainer, mountedContainers} = await load.containerMount()
     checkMountNamespace(rt, commandWords(liftGlobalFlags(process.argv.slice(2)))[0] === 'container' ? 'container mount' : 'mount')
     if (refs.length && flags.latest) throw new InvalidArgument('--latest and containers cannot be used together')
     if (refs.length && flags.all) throw new InvalidArgument('--all and containers cannot be used together')

@@ -1,7 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {forEachRef, newestContainer} from '../../cli/each-ref.js'
-import {pauseContainer} from '../../libpod/container/pause.js'
 import {ContainerStateImproper, InvalidArgument} from '../../libpod/index.js'
 
 export default class ContainerPause extends BaseCommand {
@@ -25,7 +24,7 @@ export default class ContainerPause extends BaseCommand {
     if (flags.latest) targets = [newestContainer(rt)?.config.id].filter((x): x is string => Boolean(x))
     await forEachRef(targets, async ref => {
       try {
-        await pauseContainer(rt, ref)
+        await rt.container(ref).pause()
       } catch (e) {
         // --all passes over the containers that do not run (Podman).
         if (flags.all && e instanceof ContainerStateImproper) return undefined

@@ -4,10 +4,7 @@ import {splitAtPositional, valueFlagNames} from '../../cli/argv.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {checkCidfile, createFlags, toCreateOptions} from '../../cli/container-flags.js'
 import {startAttached} from '../../cli/container-run.js'
-import {createContainer} from '../../libpod/container/create.js'
-import {cleanupContainer, removeContainer} from '../../libpod/container/ops.js'
-import {startContainer} from '../../libpod/container/start.js'
-import {ExitCode, InvalidArgument} from '../../libpod/index.js'
+import {cleanupContainer, createContainer, ExitCode, InvalidArgument, removeContainer, startContainer} from '../../libpod/index.js'
 
 const runFlags = {
   ...createFlags,

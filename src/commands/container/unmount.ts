@@ -1,8 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {forEachRef, newestContainer} from '../../cli/each-ref.js'
-import {isContainerMounted, unmountContainer} from '../../libpod/container/mount.js'
-import {InvalidArgument} from '../../libpod/index.js'
+import {InvalidArgument, load} from '../../libpod/index.js'
 
 export default class ContainerUnmount extends BaseCommand {
   static override summary = "Unmount working container's root filesystem"
@@ -22,6 +21,7 @@ export default class ContainerUnmount extends BaseCommand {
     if ((flags.all || flags.latest) && refs.length) throw new InvalidArgument('when using the --all or --latest switch, you may not pass any containers names or IDs')
     if (!flags.all && !flags.latest && refs.length === 0) throw new InvalidArgument('when not using the --all or --latest switch, you must pass at least one container name or ID')
     const rt = await this.runtime(flags)
+    const {isContainerMounted, unmountContainer} = await load.containerMount()
     let targets = refs
     if (flags.all) {
       // Every mounted container that does not run.

@@ -1,7 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {forEachRef, newestContainer} from '../../cli/each-ref.js'
-import {checkUnpauseSupported, unpauseContainer} from '../../libpod/container/pause.js'
 import {ContainerStateImproper, InvalidArgument} from '../../libpod/index.js'
 
 export default class ContainerUnpause extends BaseCommand {
@@ -18,7 +17,7 @@ export default class ContainerUnpause extends BaseCommand {
     const {argv, flags} = await this.parse(ContainerUnpause)
     const refs = argv as string[]
     const rt = await this.runtime(flags)
-    checkUnpauseSupported(rt)
+    await rt.checkUnpauseSupported()
     if ((flags.all || flags.latest) && refs.length) throw new InvalidArgument('--all, --latest and containers cannot be used together')
     if (!flags.all && !flags.latest && refs.length === 0) throw new InvalidArgument('you must provide at least one name or id')
     let targets = refs
@@ -26,7 +25,7 @@ export default class ContainerUnpause extends BaseCommand {
     if (flags.latest) targets = [newestContainer(rt)?.config.id].filter((x): x is string => Boolean(x))
     await forEachRef(targets, async ref => {
       try {
-        await unpauseContainer(rt, ref)
+        await rt.container(ref).unpause()
       } catch (e) {
         if (flags.all && e instanceof ContainerStateImproper) return undefined
         throw e

@@ -3,7 +3,7 @@ import {existsSync, writeFileSync} from 'node:fs'
 import {BaseCommand} from '../../cli/base-command.js'
 import {parseEntrypoint} from '../../cli/container-flags.js'
 import {boolValue, goBool, goBoolArgv} from '../../cli/go-bool.js'
-import {InvalidArgument} from '../../libpod/index.js'
+import {createPod, InvalidArgument} from '../../libpod/index.js'
 
 const many = (description: string, char?: string) =>
   Flags.string({description, multiple: true, multipleNonGreedy: true, ...(char ? {char: char as 'p'} : {})})
@@ -40,7 +40,6 @@ export default class PodCreate extends BaseCommand {
     const idFile = flags['pod-id-file']
     if (idFile && existsSync(idFile)) throw new InvalidArgument(`pod id file exists. Ensure another pod is not using it or delete ${idFile}`)
     const rt = await this.runtime(flags)
-    const {createPod} = await import('../../libpod/pod/create.js')
     const pod = await createPod(rt, {
       name: args.name ?? flags.name,
       infra: boolValue(flags.infra, true),
