@@ -15,8 +15,8 @@
 export * from './errors.js'
 export {ContainerStateImproper, DependencyExists, InfraContainerRemoval} from './container/errors.js'
 export {NoSuchPod, PodExists, PodNotReady} from './pod/errors.js'
-export {NoSuchVolume, VolumeExists, VolumeInUse} from './volume/errors.js'
-export {NetworkExists, NetworkFailure, NetworkInUse, NoSuchNetwork} from './network/errors.js'
+export {NoSuchVolume, noSuchVolume, VolumeExists, VolumeInUse} from './volume/errors.js'
+export {NetworkExists, NetworkFailure, NetworkInUse, NoSuchNetwork, noSuchNetwork} from './network/errors.js'
 
 // The Runtime and its objects.
 export {Runtime, type GlobalOptions, type Report, type Selection} from './runtime.js'

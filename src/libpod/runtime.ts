@@ -25,6 +25,7 @@ interface Loaded {
   loadLayered: typeof import('./config/toml.js').loadLayered
   get: typeof import('./config/toml.js').get
   lookupImage: typeof import('./image/lookup.js').lookupImage
+  findImage: typeof import('./image/lookup.js').findImage
   PodStore: typeof import('./pod/store.js').PodStore
   VolumeStore: typeof import('./volume/store.js').VolumeStore
   NetworkStore: typeof import('./network/store.js').NetworkStore
@@ -94,7 +95,7 @@ export class Runtime {
     logm.log.setLevel(opts.logLevel)
     const config = cfg.loadConfig(opts)
     return new Runtime(config, storage.Store.open(config), new cstore.ContainerStore(config.graphRoot), logm.log, {
-      loadLayered: toml.loadLayered, get: toml.get, lookupImage: lookup.lookupImage,
+      loadLayered: toml.loadLayered, get: toml.get, lookupImage: lookup.lookupImage, findImage: lookup.findImage,
       PodStore: pstore.PodStore, VolumeStore: vstore.VolumeStore, NetworkStore: nstore.NetworkStore, objects,
     })
   }
@@ -262,6 +263,11 @@ export class Runtime {
 
   lookupImage(nameOrId: string): ImageDoc {
     return this.loaded.lookupImage(this.store.images.list(), nameOrId, this.searchRegistries)
+  }
+
+  /** The image a name, ID or digest names, or undefined. */
+  findImage(nameOrId: string): ImageDoc | undefined {
+    return this.loaded.findImage(this.store.images.list(), nameOrId, this.searchRegistries)
   }
 
   /** IDs of the containers using an image. */

@@ -1,6 +1,5 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {renderOne, toInspectJson} from '../../cli/output.js'
-import {inspectImage} from '../../libpod/image/inspect.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {NoSuchImage} from '../../libpod/index.js'
 
@@ -19,7 +18,7 @@ export default class ImageInspect extends BaseCommand {
     const missing: string[] = []
     for (const name of argv as string[]) {
       try {
-        found.push(inspectImage(rt.store, rt.lookupImage(name)))
+        found.push(await rt.image(name).inspect())
       } catch (e) {
         if (!(e instanceof NoSuchImage)) throw e
         missing.push(name)

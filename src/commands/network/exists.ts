@@ -1,6 +1,5 @@
 import {Args} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {NetworkStore} from '../../libpod/network/store.js'
 import {ExitCode} from '../../libpod/index.js'
 
 export default class NetworkExists extends BaseCommand {
@@ -11,6 +10,6 @@ export default class NetworkExists extends BaseCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(NetworkExists)
     const rt = await this.runtime(flags)
-    if (!new NetworkStore(rt).exists(args.network)) throw new ExitCode(1)
+    if (!rt.networks.exists(args.network)) throw new ExitCode(1)
   }
 }

@@ -1,9 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {isJsonFormat, renderOne} from '../../cli/output.js'
-import {networkTemplateData} from '../../libpod/network/inspect.js'
-import {NetworkStore, networkJson} from '../../libpod/network/store.js'
-import {noSuchNetwork, type NetworkDoc} from '../../libpod/index.js'
+import {load, noSuchNetwork, type NetworkDoc} from '../../libpod/index.js'
 
 export default class NetworkInspect extends BaseCommand {
   static override summary = 'Displays the raw network configuration for one or more networks'
@@ -17,7 +15,8 @@ export default class NetworkInspect extends BaseCommand {
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(NetworkInspect)
     const rt = await this.runtime(flags)
-    const store = new NetworkStore(rt)
+    const store = rt.networks
+    const [{networkTemplateData}, {networkJson}] = await Promise.all([load.networkInspect(), load.networkStore()])
     const found: NetworkDoc[] = []
     let missing: string | undefined
     for (const n of argv as string[]) {

@@ -1,7 +1,6 @@
 import {closeSync, openSync} from 'node:fs'
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {exportVolume} from '../../libpod/volume/archive.js'
 import {InvalidArgument} from '../../libpod/index.js'
 
 export default class VolumeExport extends BaseCommand {
@@ -20,7 +19,7 @@ export default class VolumeExport extends BaseCommand {
     }
     const rt = await this.runtime(flags)
     if (!flags.output || flags.output === '/dev/stdout' || flags.output === '-') {
-      await exportVolume(rt, args.volume, 1)
+      await rt.volume(args.volume).export(1)
       return
     }
     let fd: number
@@ -30,7 +29,7 @@ export default class VolumeExport extends BaseCommand {
       throw new InvalidArgument(`creating ${flags.output}: ${(e as Error).message}`)
     }
     try {
-      await exportVolume(rt, args.volume, fd)
+      await rt.volume(args.volume).export(fd)
     } finally {
       closeSync(fd)
     }

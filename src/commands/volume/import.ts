@@ -1,7 +1,6 @@
 import {createReadStream, statSync} from 'node:fs'
 import {Args} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {importVolume} from '../../libpod/volume/archive.js'
 import {InvalidArgument} from '../../libpod/index.js'
 
 export default class VolumeImport extends BaseCommand {
@@ -25,6 +24,6 @@ export default class VolumeImport extends BaseCommand {
         throw new InvalidArgument(`open ${src}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`)
       }
     }
-    await importVolume(rt, args.volume, src === '-' ? process.stdin : createReadStream(src))
+    await rt.volume(args.volume).import(src === '-' ? process.stdin : createReadStream(src))
   }
 }
