@@ -2,7 +2,7 @@
 // handling (one line on stderr, Podman's exit codes: 125 for engine errors).
 import {Command, Flags, Interfaces} from './oclif.js'
 import {boolFlagValues, GLOBALS_ENV} from './argv.js'
-import {type GlobalOptions, PeapodError, ExitCode, type Runtime} from '../libpod/index.js'
+import type {GlobalOptions, Runtime} from '../libpod/index.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 
@@ -27,6 +27,8 @@ export abstract class BaseCommand extends Command {
 
   // Podman's exit codes for flag errors too (oclif would exit 2).
   protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+    // Loaded here, not at the top: `version` and `--help` never load the engine.
+    const {ExitCode, PeapodError} = await import('../libpod/index.js')
     if (err instanceof ExitCode) {
       this.exit(err.exitCode)
     }
@@ -58,7 +60,7 @@ export abstract class BaseCommand extends Command {
 
   /** Opens the engine (config + store) once per command. */
   protected async runtime(flags: Record<string, unknown>): Promise<Runtime> {
-    this.runtimePromise ??= import('../libpod/runtime.js').then(m => m.Runtime.open(this.globalOptions(flags)))
+    this.runtimePromise ??= import('../libpod/index.js').then(m => m.Runtime.open(this.globalOptions(flags)))
     return this.runtimePromise
   }
 }

@@ -7,9 +7,10 @@
 //   await rt.forContainers({all: true}, c => c.kill('TERM'))   // per-item reports
 //
 // This module is on every command's start-up path (`version`, `ps`,
-// `images`, `inspect`): it loads only the errors, the Runtime and the object
-// classes (whose modules import types only) and the output formatters.
-// Everything heavier loads when a method runs, or through `load` below.
+// `images`, `inspect`): it loads only the errors, the Runtime (whose module
+// imports types only) and the output formatters. Runtime.open() loads the
+// config, the stores and the object classes; everything heavier loads when
+// a method runs, or through `load` below.
 
 // Errors, with Podman's messages and exit codes.
 export * from './errors.js'
@@ -20,11 +21,13 @@ export {NetworkExists, NetworkFailure, NetworkInUse, NoSuchNetwork, noSuchNetwor
 
 // The Runtime and its objects.
 export {Runtime, type GlobalOptions, type Report, type Selection} from './runtime.js'
-export {Container, type RemoveOptions} from './container/container.js'
-export {Pod} from './pod/pod.js'
-export {Volume} from './volume/volume.js'
-export {Network} from './network/network.js'
-export {Image} from './image/image.js'
+// The object classes are exported as types: a program gets its objects
+// from the Runtime (rt.container(ref), rt.pod(ref), ...), which loads them.
+export type {Container, RemoveOptions} from './container/container.js'
+export type {Pod} from './pod/pod.js'
+export type {Volume} from './volume/volume.js'
+export type {Network} from './network/network.js'
+export type {Image} from './image/image.js'
 export {isActive} from './container/types.js'
 
 // Output: Go templates and Podman's tables (the CLI's --format).

@@ -1,7 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {newestContainer} from '../../cli/each-ref.js'
-import {InvalidArgument, type Change} from '../../libpod/index.js'
+import {InvalidArgument, type Change, load, type Runtime} from '../../libpod/index.js'
 
 export default class ContainerDiff extends BaseCommand {
   static override summary = 'Inspect changes to the container\'s file systems'
@@ -15,8 +15,8 @@ export default class ContainerDiff extends BaseCommand {
   }
 
   /** Which objects the command looks at: containers only here; `diff` takes images too. */
-  protected async changes(rt: import('../../libpod/runtime.js').Runtime, ref: string): Promise<Change[]> {
-    const {containerChanges} = await import('../../libpod/container/diff.js')
+  protected async changes(rt: Runtime, ref: string): Promise<Change[]> {
+    const {containerChanges} = await load.diff()
     return containerChanges(rt, ref)
   }
 
@@ -37,7 +37,7 @@ export default class ContainerDiff extends BaseCommand {
     if (args.length === 2) throw new InvalidArgument('comparing with a second container or image is not supported')
     const changes = await this.changes(rt, ref)
     if (flags.format === 'json') {
-      const {changesJson} = await import('../../libpod/container/diff.js')
+      const {changesJson} = await load.diff()
       this.log(changesJson(changes))
       return
     }

@@ -1,5 +1,6 @@
 import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {load} from '../../libpod/index.js'
 
 export default class ContainerStats extends BaseCommand {
   static override summary = 'Display a live stream of container resource usage statistics'
@@ -26,8 +27,8 @@ export default class ContainerStats extends BaseCommand {
     const {flags, argv} = await this.parse(ContainerStats)
     const names = (argv as string[]).map(n => n.replace(/^\/+/, ''))
     const rt = await this.runtime(flags)
-    const {checkStatsOptions, statsReport, statsTargets} = await import('../../libpod/stats/sample.js')
-    const {CLEAR_SCREEN, renderStats} = await import('../../libpod/stats/render.js')
+    const {checkStatsOptions, statsReport, statsTargets} = await load.stats()
+    const {CLEAR_SCREEN, renderStats} = await load.statsRender()
     const opts = {all: flags.all, latest: flags.latest, interval: flags.interval}
     checkStatsOptions(rt, names, opts)
     const previous = new Map()

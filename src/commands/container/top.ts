@@ -1,7 +1,7 @@
 import {Flags} from '../../cli/oclif.js'
 import {splitAtPositional, valueFlagNames} from '../../cli/argv.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {NoSuchContainer, InvalidArgument} from '../../libpod/index.js'
+import {NoSuchContainer, InvalidArgument, load, tabwrite} from '../../libpod/index.js'
 
 const topFlags = {
   latest: Flags.boolean({char: 'l', description: 'Act on the latest container podman is aware of'}),
@@ -20,7 +20,7 @@ export default class ContainerTop extends BaseCommand {
     // As Podman, flags end at the container: `top CTR -ef` passes -ef to ps(1).
     const {flags: flagArgv, rest: positionals} = splitAtPositional(this.argv, valueFlagNames({...BaseCommand.baseFlags, ...topFlags} as never), 0)
     const {flags} = await this.parse(ContainerTop, flagArgv)
-    const {listDescriptors, topContainer} = await import('../../libpod/container/top.js')
+    const {listDescriptors, topContainer} = await load.containerTop()
     if (flags['list-descriptors']) {
       this.log(listDescriptors().join('\n'))
       return
@@ -45,7 +45,6 @@ export default class ContainerTop extends BaseCommand {
       if (e instanceof NoSuchContainer) throw new NoSuchContainer(`unable to look up requested container: ${e.message}`)
       throw e
     }
-    const {tabwrite} = await import('../../libpod/format/table.js')
     process.stdout.write(tabwrite(lines).map(l => l + '\n').join(''))
   }
 }
