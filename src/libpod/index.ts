@@ -81,6 +81,7 @@ export const load = {
   volumeList: () => import('./volume/list.js'),
   volumeInspect: () => import('./volume/inspect.js'),
   volumeRemove: () => import('./volume/remove.js'),
+  volumeArchive: () => import('./volume/archive.js'),
   networkManage: () => import('./network/manage.js'),
   networkInspect: () => import('./network/inspect.js'),
   networkStore: () => import('./network/store.js'),

@@ -27,6 +27,8 @@ export class Volume {
     return inspectVolume(this.rt.volumes, this.doc)
   }
 
+  // export/import name the volume exactly (no prefix), with Podman's errors.
+
   /** Writes its content as a tar stream. */
   async export(out: number | Writable): Promise<void> {
     const {exportVolume} = await import('./archive.js')
