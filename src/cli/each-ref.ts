@@ -2,11 +2,6 @@
 // (pause, unpause, unmount): act on each target, print what act returns
 // (nothing when it returns undefined), report every failure as Podman's
 // PrintErrors does (all but the last on stderr) and throw the last.
-import type {Container, Runtime} from '../libpod/index.js'
-
-export function newestContainer(rt: Runtime): Container | undefined {
-  return rt.latestContainer()
-}
 
 export async function forEachRef(targets: string[], act: (ref: string) => Promise<string | undefined>): Promise<void> {
   let last: Error | undefined

@@ -1,6 +1,5 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {newestContainer} from '../../cli/each-ref.js'
 import {InvalidArgument, type Change, load, type Runtime} from '../../libpod/index.js'
 
 export default class ContainerDiff extends BaseCommand {
@@ -28,9 +27,9 @@ export default class ContainerDiff extends BaseCommand {
     let ref = args[0]
     if (flags.latest) {
       if (args.length) throw new InvalidArgument('--latest and containers cannot be used together')
-      const c = newestContainer(rt)
+      const c = rt.latestContainer()
       if (!c) throw new InvalidArgument('no containers to diff')
-      ref = c.config.id
+      ref = c.id
     }
     if (ref === undefined) throw new InvalidArgument(`${this.id === 'diff' ? 'diff' : 'container diff'} requires a name or id`)
     if (args.length > 2) throw new InvalidArgument(`accepts at most 2 arg(s), received ${args.length}`)

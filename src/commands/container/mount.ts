@@ -1,7 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {commandWords, liftGlobalFlags} from '../../cli/argv.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {forEachRef, newestContainer} from '../../cli/each-ref.js'
+import {forEachRef} from '../../cli/each-ref.js'
 import {InvalidArgument, isJSONFormat, load, tabwrite} from '../../libpod/index.js'
 
 export default class ContainerMount extends BaseCommand {
@@ -30,7 +30,7 @@ export default class ContainerMount extends BaseCommand {
     if (refs.length || flags.all || flags.latest) {
       let targets = refs
       if (flags.all) targets = rt.containers.list().filter(c => c.state.status !== 'removing').map(c => c.config.id).sort()
-      if (flags.latest) targets = [newestContainer(rt)?.config.id].filter((x): x is string => Boolean(x))
+      if (flags.latest) targets = rt.containerRefs({latest: true})
       await forEachRef(targets, ref => mountContainer(rt, ref))
       return
     }

@@ -1,6 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {forEachRef, newestContainer} from '../../cli/each-ref.js'
+import {forEachRef} from '../../cli/each-ref.js'
 import {ContainerStateImproper, InvalidArgument} from '../../libpod/index.js'
 
 export default class ContainerPause extends BaseCommand {
@@ -21,7 +21,7 @@ export default class ContainerPause extends BaseCommand {
     const rt = await this.runtime(flags)
     let targets = refs
     if (flags.all) targets = rt.containers.list().map(c => c.config.id).sort()
-    if (flags.latest) targets = [newestContainer(rt)?.config.id].filter((x): x is string => Boolean(x))
+    if (flags.latest) targets = rt.containerRefs({latest: true})
     await forEachRef(targets, async ref => {
       try {
         await rt.container(ref).pause()

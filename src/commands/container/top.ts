@@ -29,9 +29,9 @@ export default class ContainerTop extends BaseCommand {
     let ref: string
     let rest: string[]
     if (flags.latest) {
-      const newest = rt.containers.list().filter(c => c.state.status !== 'removing').sort((a, b) => b.config.created.localeCompare(a.config.created))[0]
+      const newest = rt.latestContainer()
       if (!newest) throw new NoSuchContainer('unable to look up requested container: no containers to top: no such container')
-      ref = newest.config.id
+      ref = newest.id
       rest = positionals
     } else {
       if (positionals.length === 0) throw new InvalidArgument('you must provide the name or id of a running container')

@@ -1,6 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {forEachRef, newestContainer} from '../../cli/each-ref.js'
+import {forEachRef} from '../../cli/each-ref.js'
 import {ContainerStateImproper, InvalidArgument} from '../../libpod/index.js'
 
 export default class ContainerUnpause extends BaseCommand {
@@ -22,7 +22,7 @@ export default class ContainerUnpause extends BaseCommand {
     if (!flags.all && !flags.latest && refs.length === 0) throw new InvalidArgument('you must provide at least one name or id')
     let targets = refs
     if (flags.all) targets = rt.containers.list().map(c => c.config.id).sort()
-    if (flags.latest) targets = [newestContainer(rt)?.config.id].filter((x): x is string => Boolean(x))
+    if (flags.latest) targets = rt.containerRefs({latest: true})
     await forEachRef(targets, async ref => {
       try {
         await rt.container(ref).unpause()

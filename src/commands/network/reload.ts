@@ -19,7 +19,7 @@ export default class NetworkReload extends BaseCommand {
     if (flags.all && names.length) throw new InvalidArgument('--all and containers cannot be used together')
     const rt = await this.runtime(flags)
     let targets = names
-    if (flags.latest) targets = rt.containers.list().sort((a, b) => b.config.created.localeCompare(a.config.created)).slice(0, 1).map(c => c.config.id)
+    if (flags.latest) targets = rt.containerRefs({latest: true})
     const {reloaded, errors} = await (await load.networkManage()).reloadNetworks(rt, targets, flags.all)
     for (const id of reloaded) this.log(id)
     for (const e of errors) process.stderr.write(`Error: ${e.message}\n`)
