@@ -9,7 +9,6 @@ import {networkSettings} from './config.js'
 import {NoSuchNetwork} from './errors.js'
 import {parseSlirpOptions} from './helpers.js'
 import {compactPorts, expandPorts, exposedPorts, parsePortSpec, randomPort} from './ports.js'
-import {NetworkStore} from './store.js'
 import type {ContainerNetworkOptions, PerNetworkOptions, PortMapping} from './types.js'
 
 /** The CLI's network flags, as given. */
@@ -119,7 +118,7 @@ export async function resolveNetworkOptions(rt: Runtime, f: NetworkFlags, imageE
 
   // Named networks: they must exist; bare `bridge` is the default network.
   if (mode === 'bridge') {
-    const store = new NetworkStore(rt)
+    const store = rt.networks
     const networks: Record<string, PerNetworkOptions> = {}
     for (const [i, n] of named.entries()) {
       let doc

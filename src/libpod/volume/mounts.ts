@@ -14,7 +14,7 @@ import type {ImageDoc} from '../image/images.js'
 import {parseConfig} from '../image/inspect.js'
 import type {Runtime} from '../runtime.js'
 import {cleanPath, parseTmpfsSpec, parseVolumeSpec, processMountOptions, validateContainerPath, validateVolumeOptions} from '../spec/mounts.js'
-import {parseDriverOptions, validateVolumeName, volumeStore, VolumeStore} from './store.js'
+import {parseDriverOptions, validateVolumeName, VolumeStore} from './store.js'
 
 /** A volume the container needs that is not there yet. */
 export interface VolumeToCreate {
@@ -333,7 +333,7 @@ function parseVolumesFrom(rt: Runtime, spec: string): MountSpec[] {
  * and the image's VOLUMEs; throws on bad input before anything is created.
  */
 export function resolveMounts(rt: Runtime, opts: CreateOptions & MountInputs, image: ImageDoc, cwd: string = process.cwd()): ResolvedMounts {
-  const store = volumeStore(rt)
+  const store = rt.volumes
   const user = new Map<string, MountSpec>()
   const create: VolumeToCreate[] = []
   const wanted = new Set<string>()
@@ -403,7 +403,7 @@ export function resolveMounts(rt: Runtime, opts: CreateOptions & MountInputs, im
  * its anonymous ones. Called once the container's other options are checked.
  */
 export async function createVolumes(rt: Runtime, resolved: ResolvedMounts): Promise<void> {
-  const store = volumeStore(rt)
+  const store = rt.volumes
   for (const v of resolved.create) {
     try {
       await store.create({name: v.name, anonymous: v.anonymous, options: v.options, ignoreExisting: true})
