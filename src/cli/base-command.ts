@@ -4,9 +4,7 @@ import path from 'node:path'
 import {Command, Flags, Interfaces} from './oclif.js'
 import {boolFlagValues, GLOBALS_ENV} from './argv.js'
 import {LOG_LEVELS, logLevelError} from './launcher.js'
-import type {GlobalOptions} from '../libpod/config/config.js'
-import {PeapodError, ExitCode} from '../libpod/errors.js'
-import type {Runtime} from '../libpod/runtime.js'
+import type {GlobalOptions, Runtime} from '../libpod/index.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 
@@ -39,6 +37,8 @@ export abstract class BaseCommand extends Command {
 
   // Podman's exit codes for flag errors too (oclif would exit 2).
   protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+    // Loaded here, not at the top: `version` and `--help` never load the engine.
+    const {ExitCode, PeapodError} = await import('../libpod/index.js')
     if (err instanceof ExitCode) {
       this.exit(err.exitCode)
     }
@@ -79,7 +79,7 @@ export abstract class BaseCommand extends Command {
     }
     // The monitor's exit command and healthcheck timers run this same CLI.
     opts.peapodCommand = [process.execPath, path.join(this.config.root, 'bin/run.js')]
-    this.runtimePromise ??= import('../libpod/runtime.js').then(m => m.Runtime.open(opts))
+    this.runtimePromise ??= import('../libpod/index.js').then(m => m.Runtime.open(opts))
     return this.runtimePromise
   }
 }

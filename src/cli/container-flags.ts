@@ -2,7 +2,7 @@
 // container-spec.ts turns their values into a ContainerSpec.
 import {Flags} from './oclif.js'
 import {existsSync} from 'node:fs'
-import {InvalidArgument} from '../libpod/errors.js'
+import {InvalidArgument} from '../libpod/index.js'
 import {networkFlags} from './network-flags.js'
 
 export {parseEntrypoint} from './container-spec.js'

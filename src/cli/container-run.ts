@@ -1,11 +1,6 @@
 // What `run`, `start -a` and `attach` share: attach to a container's
 // monitor with the terminal's stdio and return the container's exit code.
-import {Attachment, type AttachResult} from '../conmon/attach-client.js'
-import type {Runtime} from '../libpod/runtime.js'
-import {cleanupContainer} from '../libpod/container/ops.js'
-import {containerPaths} from '../libpod/container/paths.js'
-import {startContainer} from '../libpod/container/start.js'
-import type {ContainerConfig} from '../libpod/container/types.js'
+import {load, type Attachment, type AttachResult, type Runtime, type ContainerConfig} from '../libpod/index.js'
 
 export interface AttachedStart {
   exitCode: number | undefined
@@ -21,7 +16,7 @@ export interface AttachedStart {
  */
 async function settle(rt: Runtime, id: string, stdin: boolean, r: AttachResult): Promise<AttachedStart> {
   if (stdin) process.stdin.destroy()
-  if (!r.detached) await cleanupContainer(rt, id).catch(() => {})
+  if (!r.detached) await load.ops().then(m => m.cleanupContainer(rt, id)).catch(() => {})
   return {exitCode: r.exitCode, detached: r.detached}
 }
 
@@ -60,6 +55,7 @@ export async function startAttached(rt: Runtime, id: string, opts: {stdin: boole
   let attachment: Attachment | undefined
   const tty = process.stdout.isTTY ? {rows: process.stdout.rows, cols: process.stdout.columns} : undefined
   const proxy = opts.sigProxy ?? true ? proxySignals(rt) : undefined
+  const [{startContainer}, {Attachment}] = await Promise.all([load.start(), load.attach()])
   try {
     const config = await startContainer(rt, id, {
       consoleSize: tty,
@@ -80,6 +76,7 @@ export async function startAttached(rt: Runtime, id: string, opts: {stdin: boole
 
 /** Attaches to a running container until it exits or the user detaches. */
 export async function attachRunning(rt: Runtime, id: string, opts: {stdin: boolean; detachKeys?: string}): Promise<AttachedStart> {
+  const [{Attachment}, {containerPaths}] = await Promise.all([load.attach(), load.containerPaths()])
   const a = await Attachment.connect({socketPath: containerPaths(rt, id).attachSocket, stdin: opts.stdin ? process.stdin : null, detachKeys: opts.detachKeys})
   return settle(rt, id, opts.stdin, await a.done)
 }

@@ -1,9 +1,8 @@
-// Commands that act on several containers (stop, kill, rm, ...) print each
-// name as Podman does, report every failure, and exit with the last one.
+// Commands that act on several containers (stop, kill, rm, ...): the engine
+// resolves --all/--latest/names and returns a report per container; this
+// prints them as Podman does (each name, every failure, exit with the last).
 import {readFileSync} from 'node:fs'
-import {InvalidArgument, NoSuchContainer} from '../libpod/errors.js'
-import type {Runtime} from '../libpod/runtime.js'
-import type {Container} from '../libpod/container/types.js'
+import {InvalidArgument, NoSuchContainer, type Container, type Report, type Runtime} from '../libpod/index.js'
 
 export interface EachOptions {
   all?: boolean
@@ -15,40 +14,43 @@ export interface EachOptions {
   allFilter?: (c: Container) => boolean
 }
 
-/** The containers a command names: refs, --all, --latest, --cidfile. */
-export function targetRefs(rt: Runtime, refs: string[], opts: EachOptions): string[] {
-  if (opts.all) return rt.containers.list().filter(c => c.state.status !== 'removing' && (opts.allFilter?.(c) ?? true)).map(c => c.config.id)
-  if (opts.latest) {
-    const latest = latestContainer(rt)
-    return latest ? [latest.config.id] : []
-  }
-  const fromFiles = (opts.cidfiles ?? []).map(f => {
+/** --cidfile values: the IDs the files hold. */
+export function cidfileRefs(files: string[] = []): string[] {
+  return files.map(f => {
     try {
       return readFileSync(f, 'utf8').trim()
     } catch {
       throw new InvalidArgument(`reading CIDFile: open ${f}: no such file or directory`)
     }
   })
-  return [...refs, ...fromFiles]
 }
 
-export function latestContainer(rt: Runtime): Container | undefined {
-  return rt.containers.list().filter(c => c.state.status !== 'removing').sort((a, b) => b.config.created.localeCompare(a.config.created))[0]
+/** The containers a command names: refs, --all, --latest, --cidfile. */
+export function targetRefs(rt: Runtime, refs: string[], opts: EachOptions): string[] {
+  return rt.containerRefs({all: opts.all, latest: opts.latest, filter: opts.allFilter, refs: [...refs, ...cidfileRefs(opts.cidfiles)]})
 }
 
-export async function eachContainer(rt: Runtime, refs: string[], opts: EachOptions, act: (id: string, ref: string) => Promise<string | void>): Promise<void> {
-  const targets = targetRefs(rt, refs, opts)
+/**
+ * Prints the reports: each success's output (its value, else the name as
+ * given) on stdout, every failure but the last on stderr; throws the last.
+ */
+export function printReports(reports: Report<string | void | undefined>[], ignore?: (e: Error) => boolean): void {
   let last: Error | undefined
-  for (const ref of targets) {
-    try {
-      const c = rt.containers.lookup(ref)
-      const out = await act(c.config.id, ref)
-      process.stdout.write(`${out ?? ref}\n`)
-    } catch (e) {
-      if (opts.ignore && e instanceof NoSuchContainer) continue
+  for (const r of reports) {
+    if (r.error) {
+      if (ignore?.(r.error)) continue
       if (last) process.stderr.write(`Error: ${last.message}\n`)
-      last = e as Error
+      last = r.error
+    } else {
+      process.stdout.write(`${r.value ?? r.ref}\n`)
     }
   }
   if (last) throw last
+}
+
+export async function eachContainer(rt: Runtime, refs: string[], opts: EachOptions, act: (c: Container, ref: string) => Promise<string | void>): Promise<void> {
+  const reports = await rt.forContainers({all: opts.all, latest: opts.latest, filter: opts.allFilter, refs: [...refs, ...cidfileRefs(opts.cidfiles)]},
+    c => act(c, c.id))
+  // act sees the object; the report keeps the name as the user gave it.
+  printReports(reports, opts.ignore ? e => e instanceof NoSuchContainer : undefined)
 }

@@ -1,9 +1,8 @@
-// Commands that act on several pods (start, stop, rm, ...): each pod's ID
-// is printed as Podman does; every failure is reported, the last one exits.
-import {InvalidArgument} from '../libpod/errors.js'
-import type {Runtime} from '../libpod/runtime.js'
-import {NoSuchPod} from '../libpod/pod/errors.js'
-import {podStore} from '../libpod/pod/store.js'
+// Commands that act on several pods (start, stop, rm, ...): the engine
+// resolves --all/--latest/names and reports per pod; each pod's ID is printed
+// as Podman does, every failure is reported, the last one exits.
+import {InvalidArgument, NoSuchPod, type Pod, type Runtime} from '../libpod/index.js'
+import {printReports} from './each-container.js'
 
 export interface EachPodOptions {
   all?: boolean
@@ -11,23 +10,11 @@ export interface EachPodOptions {
   ignore?: boolean
 }
 
-export async function eachPod(rt: Runtime, refs: string[], opts: EachPodOptions, act: (id: string) => Promise<unknown>): Promise<void> {
-  const store = podStore(rt)
-  let targets = refs
-  if (opts.all) targets = store.list().map(p => p.id)
-  else if (opts.latest) targets = store.list().sort((a, b) => b.created.localeCompare(a.created)).slice(0, 1).map(p => p.id)
-  else if (refs.length === 0) throw new InvalidArgument('you must provide at least one name or id')
-  let last: Error | undefined
-  for (const ref of targets) {
-    try {
-      const id = store.lookup(ref).id
-      await act(id)
-      process.stdout.write(`${id}\n`)
-    } catch (e) {
-      if (opts.ignore && e instanceof NoSuchPod) continue
-      if (last) process.stderr.write(`Error: ${last.message}\n`)
-      last = e as Error
-    }
-  }
-  if (last) throw last
+export async function eachPod(rt: Runtime, refs: string[], opts: EachPodOptions, act: (pod: Pod) => Promise<unknown>): Promise<void> {
+  if (!opts.all && !opts.latest && refs.length === 0) throw new InvalidArgument('you must provide at least one name or id')
+  const reports = await rt.forPods({all: opts.all, latest: opts.latest, refs}, async p => {
+    await act(p)
+    return p.id
+  })
+  printReports(reports, opts.ignore ? e => e instanceof NoSuchPod : undefined)
 }

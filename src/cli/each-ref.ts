@@ -2,12 +2,6 @@
 // (pause, unpause, unmount): act on each target, print what act returns
 // (nothing when it returns undefined), report every failure as Podman's
 // PrintErrors does (all but the last on stderr) and throw the last.
-import type {Runtime} from '../libpod/runtime.js'
-import type {Container} from '../libpod/container/types.js'
-
-export function newestContainer(rt: Runtime): Container | undefined {
-  return rt.containers.list().filter(c => c.state.status !== 'removing').sort((a, b) => b.config.created.localeCompare(a.config.created))[0]
-}
 
 export async function forEachRef(targets: string[], act: (ref: string) => Promise<string | undefined>): Promise<void> {
   let last: Error | undefined

@@ -1,11 +1,7 @@
 // `exec -t`: the session's monitor holds the terminal; this process attaches
 // to it like `run -it` does (raw mode, resize, detach keys) and returns the
 // process's exit code (0 after a detach).
-import {Attachment} from '../conmon/attach-client.js'
-import {execMonitored, execStartError, type ExecOptions} from '../libpod/container/exec.js'
-import type {Container} from '../libpod/container/types.js'
-import {RuntimeFailure} from '../libpod/errors.js'
-import type {Runtime} from '../libpod/runtime.js'
+import {load, type Attachment, type ContainerDoc as Container, type ExecOptions, RuntimeFailure, type Runtime} from '../libpod/index.js'
 
 export interface TerminalExecOptions extends ExecOptions {
   interactive: boolean
@@ -17,6 +13,7 @@ export interface TerminalExecOptions extends ExecOptions {
 export async function execWithTerminal(rt: Runtime, c: Container, execId: string, opts: TerminalExecOptions): Promise<number> {
   const out = process.stdout
   const consoleSize = out.isTTY && out.rows && out.columns ? {rows: out.rows, cols: out.columns} : undefined
+  const [{execMonitored, execStartError}, {Attachment: AttachClient}] = await Promise.all([load.exec(), load.attach()])
   const m = await execMonitored(rt, c, execId, {...opts, consoleSize})
   if (opts.detach) {
     const r = await m.started.catch(e => {
@@ -29,7 +26,7 @@ export async function execWithTerminal(rt: Runtime, c: Container, execId: string
   let attachment: Attachment
   try {
     await m.listening
-    attachment = await Attachment.connect({
+    attachment = await AttachClient.connect({
       socketPath: m.socket,
       stdin: opts.interactive ? process.stdin : null,
       detachKeys: opts.detachKeys,

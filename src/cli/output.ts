@@ -1,7 +1,5 @@
 // Output the way Podman prints it: default tables, `--format json`, Go
 // templates (with the `table` prefix adding a header row).
-import {compileTemplate} from '../libpod/format/template.js'
-import {isJSONFormat, renderRows} from '../libpod/format/table.js'
 
 /** Go's json.MarshalIndent(v, "", "    ") as Podman prints lists (images). */
 export function toJson(v: unknown, indent = 4): string {
@@ -47,3 +45,5 @@ export function renderOne(format: string, obj: unknown): string {
 export function unescapeFormat(f: string): string {
   return f.replace(/\\t/g, '\t').replace(/\\n/g, '\n')
 }
+
+import {compileTemplate, isJSONFormat, renderRows} from '../libpod/index.js'

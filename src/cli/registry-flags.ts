@@ -4,8 +4,7 @@
 // booleans don't take `=false`, so it is an option flag and a bare one is
 // rewritten to `=true` before parsing (boolArgv).
 import {Flags} from './oclif.js'
-import {InvalidArgument} from '../libpod/errors.js'
-import type {Credentials} from '../libpod/image/registry/auth.js'
+import {InvalidArgument, type Credentials, load} from '../libpod/index.js'
 
 const bool = (description: string) => Flags.string({description, options: ['true', 'false']})
 
@@ -41,7 +40,7 @@ export function tlsVerify(flags: {'tls-verify'?: string}): boolean | undefined {
 /** --creds USER[:PASSWORD]; a missing password is asked for on a terminal. */
 export async function credsFlag(creds: string | undefined): Promise<Credentials | undefined> {
   if (creds === undefined) return undefined
-  const {parseCreds} = await import('../libpod/image/registry/auth.js')
+  const {parseCreds} = await load.registryAuth()
   const c = parseCreds(creds)
   if (!creds.includes(':')) {
     if (!process.stdin.isTTY) throw new InvalidArgument('--creds: no password given and stdin is not a terminal')

@@ -1,6 +1,5 @@
 import ContainerDiff from './container/diff.js'
-import type {Runtime} from '../libpod/runtime.js'
-import type {Change} from '../libpod/container/diff.js'
+import {type Runtime, type Change, load} from '../libpod/index.js'
 
 export default class Diff extends ContainerDiff {
   static override summary = 'Display the changes to the object\'s file system'
@@ -11,7 +10,7 @@ export default class Diff extends ContainerDiff {
   static override args = {...ContainerDiff.args}
 
   protected override async changes(rt: Runtime, ref: string): Promise<Change[]> {
-    const {anyChanges} = await import('../libpod/container/diff.js')
+    const {anyChanges} = await load.diff()
     return anyChanges(rt, ref)
   }
 }

@@ -1,11 +1,7 @@
 import {Args, Flags} from '../cli/oclif.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {renderOne, toInspectJson} from '../cli/output.js'
-import {inspectContainer} from '../libpod/container/inspect.js'
-import {syncContainer} from '../libpod/container/ops.js'
-import {InvalidArgument, PeapodError} from '../libpod/errors.js'
-import {findImage} from '../libpod/image/lookup.js'
-import {inspectImage} from '../libpod/image/inspect.js'
+import {InvalidArgument, PeapodError} from '../libpod/index.js'
 
 export default class Inspect extends BaseCommand {
   static override userNamespace = false
@@ -28,11 +24,11 @@ export default class Inspect extends BaseCommand {
     for (const ref of argv as string[]) {
       const c = flags.type !== 'image' ? rt.containers.find(ref) : undefined
       if (c) {
-        out.push(inspectContainer(rt, await syncContainer(rt, c)))
+        out.push(await rt.container(c.config.id).inspect())
         continue
       }
-      const img = flags.type !== 'container' ? findImage(rt.listImages(), ref, rt.searchRegistries) : undefined
-      if (img) out.push(inspectImage(rt.store, img))
+      const img = flags.type !== 'container' ? rt.findImage(ref) : undefined
+      if (img) out.push(await rt.image(img.id).inspect())
       else missing ??= ref
     }
     if (flags.format === 'json') this.log(toInspectJson(out))

@@ -1,7 +1,7 @@
 import {Args, Flags} from '../cli/oclif.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {boolArgv, readLine, readSecret, tlsFlags, tlsVerify} from '../cli/registry-flags.js'
-import {InvalidArgument} from '../libpod/errors.js'
+import {InvalidArgument, load} from '../libpod/index.js'
 
 export default class Login extends BaseCommand {
   static override userNamespace = false
@@ -23,9 +23,9 @@ export default class Login extends BaseCommand {
     const {args, flags} = await this.parse(Login, boolArgv(this.argv))
     const rt = await this.runtime(flags)
     const [auth, {Registry}, {RegistriesConf}] = await Promise.all([
-      import('../libpod/image/registry/auth.js'),
-      import('../libpod/image/registry/client.js'),
-      import('../libpod/image/registry/config.js'),
+      load.registryAuth(),
+      load.registryClient(),
+      load.registryConfig(),
     ])
     const conf = RegistriesConf.load(rt.config.configDirs)
     let target = args.registry

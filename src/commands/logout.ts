@@ -1,6 +1,6 @@
 import {Args, Flags} from '../cli/oclif.js'
 import {BaseCommand} from '../cli/base-command.js'
-import {InvalidArgument} from '../libpod/errors.js'
+import {InvalidArgument, load} from '../libpod/index.js'
 
 export default class Logout extends BaseCommand {
   static override userNamespace = false
@@ -15,7 +15,7 @@ export default class Logout extends BaseCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Logout)
-    const auth = await import('../libpod/image/registry/auth.js')
+    const auth = await load.registryAuth()
     if (flags.all) {
       if (args.registry) throw new InvalidArgument('--all takes no arguments')
       auth.removeAllCredentials(flags.authfile)
@@ -25,7 +25,7 @@ export default class Logout extends BaseCommand {
     let target = args.registry
     if (!target) {
       const rt = await this.runtime(flags)
-      const {RegistriesConf} = await import('../libpod/image/registry/config.js')
+      const {RegistriesConf} = await load.registryConfig()
       target = RegistriesConf.load(rt.config.configDirs).searchRegistries[0]
       if (!target) throw new InvalidArgument('please provide a registry to log out of')
     }

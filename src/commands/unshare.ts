@@ -1,8 +1,8 @@
 import {Flags} from '../cli/oclif.js'
 import {spawn} from 'node:child_process'
 import {splitAtPositional, valueFlagNames} from '../cli/argv.js'
-import {ExitCode, InvalidArgument} from '../libpod/errors.js'
 import {BaseCommand} from '../cli/base-command.js'
+import {ExitCode, InvalidArgument, load} from '../libpod/index.js'
 
 export default class Unshare extends BaseCommand {
   static override summary = 'Run a command in a modified user namespace'
@@ -21,7 +21,7 @@ export default class Unshare extends BaseCommand {
     let cmd = rest.length ? rest : [process.env.SHELL || '/bin/sh']
     // NETWORK: the shared netns of rootless user-defined networks (while a container uses one)
     if (flags['rootless-netns']) {
-      const {rootlessNetnsPath} = await import('../libpod/network/rootless-netns.js')
+      const {rootlessNetnsPath} = await load.rootlessNetns()
       const ns = rootlessNetnsPath(rt)
       if (!ns) throw new InvalidArgument('--rootless-netns: no rootless network namespace exists: no container uses a network')
       cmd = ['nsenter', `--net=${ns}`, '--', ...cmd]

@@ -1,8 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {attachRunning} from '../../cli/container-run.js'
-import {syncContainer} from '../../libpod/container/ops.js'
-import {ExitCode, InvalidArgument} from '../../libpod/errors.js'
+import {ExitCode, InvalidArgument} from '../../libpod/index.js'
 
 export default class ContainerAttach extends BaseCommand {
   static override summary = 'Attach to a running container'
@@ -18,9 +17,9 @@ export default class ContainerAttach extends BaseCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(ContainerAttach)
     const rt = await this.runtime(flags)
-    const c = await syncContainer(rt, rt.containers.lookup(args.container))
+    const c = await rt.container(args.container).refresh()
     if (c.state.status !== 'running') throw new InvalidArgument(`you can only attach to running containers: container state improper`)
-    const r = await attachRunning(rt, c.config.id, {stdin: c.config.interactive && !flags['no-stdin'], detachKeys: flags['detach-keys']})
+    const r = await attachRunning(rt, c.id, {stdin: c.config.interactive && !flags['no-stdin'], detachKeys: flags['detach-keys']})
     if (r.exitCode) throw new ExitCode(r.exitCode)
   }
 }

@@ -1,5 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {load} from '../../libpod/index.js'
 
 export default class ContainerCheckpoint extends BaseCommand {
   static override summary = 'Checkpoint one or more containers'
@@ -18,7 +19,7 @@ export default class ContainerCheckpoint extends BaseCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(ContainerCheckpoint)
     const rt = await this.runtime(flags)
-    const {checkpointSupport} = await import('../../libpod/container/checkpoint.js')
+    const {checkpointSupport} = await load.checkpoint()
     await checkpointSupport(rt, 'checkpointing')
   }
 }

@@ -1,6 +1,5 @@
 import {Args} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {cleanupContainer} from '../../libpod/container/ops.js'
 
 export default class ContainerCleanup extends BaseCommand {
   static override summary = 'Clean up network and mountpoints of one or more containers'
@@ -13,7 +12,7 @@ export default class ContainerCleanup extends BaseCommand {
     const rt = await this.runtime(flags)
     for (const ref of argv as string[]) {
       const c = rt.containers.find(ref)
-      if (c) await cleanupContainer(rt, c.config.id)
+      if (c) await rt.container(c.config.id).cleanup()
     }
   }
 }

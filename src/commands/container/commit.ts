@@ -1,7 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {boolValue, goBool, goBoolArgv} from '../../cli/go-bool.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument, load} from '../../libpod/index.js'
 
 export default class ContainerCommit extends BaseCommand {
   static override summary = 'Create new image based on the changed container'
@@ -29,7 +29,7 @@ export default class ContainerCommit extends BaseCommand {
     if (args.length < 1 || args.length > 2) throw new InvalidArgument(`accepts between 1 and 2 arg(s), received ${args.length}`)
     const quiet = boolValue(flags.quiet, false)
     const rt = await this.runtime(flags)
-    const {commitContainer, writeIidFile} = await import('../../libpod/container/commit.js')
+    const {commitContainer, writeIidFile} = await load.commit()
     const id = await commitContainer(rt, args[0], {
       reference: args[1],
       changes: flags.change,

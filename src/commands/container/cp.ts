@@ -1,7 +1,7 @@
 import {Args} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {boolValue, goBool, goBoolArgv} from '../../cli/go-bool.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument, load} from '../../libpod/index.js'
 
 export default class ContainerCp extends BaseCommand {
   static override summary = 'Copy files/folders between a container and the local filesystem'
@@ -24,7 +24,7 @@ export default class ContainerCp extends BaseCommand {
     const args = argv as string[]
     if (args.length !== 2) throw new InvalidArgument(`accepts 2 arg(s), received ${args.length}`)
     const rt = await this.runtime(flags)
-    const {copy} = await import('../../libpod/container/cp.js')
+    const {copy} = await load.cp()
     try {
       await copy(rt, args[0], args[1], {
         archive: boolValue(flags.archive, true),

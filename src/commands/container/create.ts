@@ -3,8 +3,7 @@ import {splitAtPositional, valueFlagNames} from '../../cli/argv.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {checkCidfile, createFlags} from '../../cli/container-flags.js'
 import {toContainerSpec} from '../../cli/container-spec.js'
-import {newContainer} from '../../libpod/create.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {createContainer, InvalidArgument} from '../../libpod/index.js'
 
 export default class ContainerCreate extends BaseCommand {
   static override summary = 'Create but do not start a container'
@@ -20,7 +19,7 @@ export default class ContainerCreate extends BaseCommand {
     checkCidfile(flags.cidfile)
     const {spec, newPod} = toContainerSpec(flags, rest[0], rest.slice(1))
     const rt = await this.runtime(flags)
-    const c = await newContainer(rt, spec, newPod)
+    const c = await createContainer(rt, spec, newPod)
     if (flags.cidfile) writeFileSync(flags.cidfile, c.id)
     this.log(c.id)
   }

@@ -1,8 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {newestContainer} from '../../cli/each-ref.js'
-import {InvalidArgument} from '../../libpod/errors.js'
-import type {Change} from '../../libpod/container/diff.js'
+import {InvalidArgument, type Change, load, type Runtime} from '../../libpod/index.js'
 
 export default class ContainerDiff extends BaseCommand {
   static override summary = 'Inspect changes to the container\'s file systems'
@@ -16,8 +14,8 @@ export default class ContainerDiff extends BaseCommand {
   }
 
   /** Which objects the command looks at: containers only here; `diff` takes images too. */
-  protected async changes(rt: import('../../libpod/runtime.js').Runtime, ref: string): Promise<Change[]> {
-    const {containerChanges} = await import('../../libpod/container/diff.js')
+  protected async changes(rt: Runtime, ref: string): Promise<Change[]> {
+    const {containerChanges} = await load.diff()
     return containerChanges(rt, ref)
   }
 
@@ -29,16 +27,16 @@ export default class ContainerDiff extends BaseCommand {
     let ref = args[0]
     if (flags.latest) {
       if (args.length) throw new InvalidArgument('--latest and containers cannot be used together')
-      const c = newestContainer(rt)
+      const c = rt.latestContainer()
       if (!c) throw new InvalidArgument('no containers to diff')
-      ref = c.config.id
+      ref = c.id
     }
     if (ref === undefined) throw new InvalidArgument(`${this.id === 'diff' ? 'diff' : 'container diff'} requires a name or id`)
     if (args.length > 2) throw new InvalidArgument(`accepts at most 2 arg(s), received ${args.length}`)
     if (args.length === 2) throw new InvalidArgument('comparing with a second container or image is not supported')
     const changes = await this.changes(rt, ref)
     if (flags.format === 'json') {
-      const {changesJson} = await import('../../libpod/container/diff.js')
+      const {changesJson} = await load.diff()
       this.log(changesJson(changes))
       return
     }

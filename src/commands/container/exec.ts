@@ -2,8 +2,7 @@ import {Flags} from '../../cli/oclif.js'
 import {readFileSync} from 'node:fs'
 import {splitAtPositional, valueFlagNames} from '../../cli/argv.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {execTarget, newExecId} from '../../libpod/container/exec.js'
-import {ExitCode, InvalidArgument} from '../../libpod/errors.js'
+import {ExitCode, InvalidArgument, load} from '../../libpod/index.js'
 
 const execFlags = {
   detach: Flags.boolean({char: 'd', description: 'Run the exec session in detached mode (backgrounded)'}),
@@ -52,10 +51,10 @@ export default class ContainerExec extends BaseCommand {
         throw new InvalidArgument(`parsing env file "${f}": open ${f}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`)
       }
     })
-    const c = await execTarget(rt, ref)
-    const exec = await import('../../libpod/container/exec.js')
+    const exec = await load.exec()
+    const c = await exec.execTarget(rt, ref)
     const preserveFds = exec.checkPreserveFds(flags['preserve-fds'] ?? 0)
-    const execId = newExecId()
+    const execId = exec.newExecId()
     const opts = {
       command: rest,
       env: flags.env,
@@ -67,7 +66,7 @@ export default class ContainerExec extends BaseCommand {
     }
 
     if (flags.tty) {
-      const {parseDetachKeys, DetachKeysError} = await import('../../conmon/attach-client.js')
+      const {parseDetachKeys, DetachKeysError} = await load.attach()
       try {
         parseDetachKeys(flags['detach-keys'])
       } catch (e) {

@@ -1,6 +1,6 @@
 import {Args} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {ExitCode} from '../../libpod/errors.js'
+import {ExitCode} from '../../libpod/index.js'
 
 export default class ContainerExists extends BaseCommand {
   static override userNamespace = false

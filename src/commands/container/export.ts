@@ -1,6 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument, load} from '../../libpod/index.js'
 
 export default class ContainerExport extends BaseCommand {
   static override summary = "Export a container's filesystem contents as a tar archive"
@@ -19,7 +19,7 @@ export default class ContainerExport extends BaseCommand {
     if (args.length !== 1) throw new InvalidArgument(`accepts 1 arg(s), received ${args.length}`)
     if (flags.output === undefined && process.stdout.isTTY) throw new InvalidArgument('refusing to export to terminal. Use -o flag or redirect')
     const rt = await this.runtime(flags)
-    const {exportContainer} = await import('../../libpod/container/export.js')
+    const {exportContainer} = await load.exportContainer()
     try {
       await exportContainer(rt, args[0], {output: flags.output, stream: process.stdout})
     } catch (e) {

@@ -1,8 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {eachContainer} from '../../cli/each-container.js'
-import {initContainer} from '../../libpod/container/start.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument} from '../../libpod/index.js'
 
 export default class ContainerInit extends BaseCommand {
   static override summary = 'Initialize one or more containers'
@@ -20,9 +19,9 @@ export default class ContainerInit extends BaseCommand {
     if (!flags.all && !flags.latest && argv.length === 0) throw new InvalidArgument('must provide at least one name or ID')
     const rt = await this.runtime(flags)
     const initable = new Set(['created', 'configured', 'exited', 'stopped'])
-    await eachContainer(rt, argv as string[], {all: flags.all, latest: flags.latest, allFilter: c => initable.has(c.state.status)}, async id => {
-      await initContainer(rt, id)
-      return flags.all || flags.latest ? id : undefined
+    await eachContainer(rt, argv as string[], {all: flags.all, latest: flags.latest, allFilter: c => initable.has(c.state.status)}, async c => {
+      await c.init()
+      return flags.all || flags.latest ? c.id : undefined
     })
   }
 }

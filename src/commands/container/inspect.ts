@@ -1,9 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {renderOne, toJson} from '../../cli/output.js'
-import {inspectContainer} from '../../libpod/container/inspect.js'
-import {syncContainer} from '../../libpod/container/ops.js'
-import {NoSuchContainer} from '../../libpod/errors.js'
+import {NoSuchContainer} from '../../libpod/index.js'
 
 export default class ContainerInspect extends BaseCommand {
   static override userNamespace = false
@@ -21,8 +19,7 @@ export default class ContainerInspect extends BaseCommand {
     const rt = await this.runtime(flags)
     let refs = argv as string[]
     if (flags.latest) {
-      const latest = rt.containers.list().sort((a, b) => b.config.created.localeCompare(a.config.created))[0]
-      refs = latest ? [latest.config.id] : []
+      refs = rt.containerRefs({latest: true})
     }
     const out: Record<string, unknown>[] = []
     let missing: string | undefined
@@ -32,7 +29,7 @@ export default class ContainerInspect extends BaseCommand {
         missing ??= r
         continue
       }
-      out.push(inspectContainer(rt, await syncContainer(rt, c)))
+      out.push(await rt.container(c.config.id).inspect())
     }
     if (flags.format === 'json') this.log(toJson(out))
     else for (const o of out) this.log(renderOne(flags.format, o))

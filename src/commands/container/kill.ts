@@ -1,8 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {eachContainer} from '../../cli/each-container.js'
-import {killContainer} from '../../libpod/container/ops.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument} from '../../libpod/index.js'
 
 export default class ContainerKill extends BaseCommand {
   static override summary = 'Kill one or more running containers with a specific signal'
@@ -20,6 +19,6 @@ export default class ContainerKill extends BaseCommand {
     const {argv, flags} = await this.parse(ContainerKill)
     if (!flags.all && !flags.latest && !flags.cidfile && argv.length === 0) throw new InvalidArgument('you must provide at least one name or id')
     const rt = await this.runtime(flags)
-    await eachContainer(rt, argv as string[], {...flags, cidfiles: flags.cidfile, allFilter: c => ['running', 'paused', 'stopping'].includes(c.state.status)}, async id => { await killContainer(rt, id, flags.signal) })
+    await eachContainer(rt, argv as string[], {...flags, cidfiles: flags.cidfile, allFilter: c => c.active}, async c => { await c.kill(flags.signal) })
   }
 }

@@ -1,7 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {goRFC3339Nano, parseTime, readLogs} from '../../libpod/container/logs.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument, load} from '../../libpod/index.js'
 
 export default class ContainerLogs extends BaseCommand {
   static override summary = 'Fetch the logs of one or more containers'
@@ -21,13 +20,10 @@ export default class ContainerLogs extends BaseCommand {
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(ContainerLogs)
     const rt = await this.runtime(flags)
-    let refs = argv as string[]
-    if (flags.latest) {
-      const latest = rt.containers.list().sort((a, b) => b.config.created.localeCompare(a.config.created))[0]
-      refs = latest ? [latest.config.id] : []
-    }
+    const refs = rt.containerRefs({latest: flags.latest, refs: argv as string[]})
     if (refs.length === 0) throw new InvalidArgument('no containers specified')
-    const containers = refs.map(r => rt.containers.lookup(r))
+    const containers = refs.map(r => rt.container(r))
+    const {goRFC3339Nano, parseTime} = await load.containerLogs()
     const opts = {
       tail: flags.tail,
       since: flags.since ? parseTime(flags.since) : undefined,
@@ -36,7 +32,7 @@ export default class ContainerLogs extends BaseCommand {
     }
     // Podman prefixes lines only when several containers are shown (--names: their names).
     const prefixed = containers.length > 1
-    await Promise.all(containers.map(c => readLogs(rt, c.config.id, opts, l => {
+    await Promise.all(containers.map(c => c.logs(opts, l => {
       const prefix = `${prefixed ? (flags.names ? c.config.name : c.config.id.slice(0, 12)) + ' ' : ''}${flags.timestamps ? goRFC3339Nano(l.time) + ' ' : ''}`
       ;(l.stream === 'stderr' ? process.stderr : process.stdout).write(`${prefix}${l.text}\n`)
     })))

@@ -1,10 +1,8 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {commandWords, liftGlobalFlags} from '../../cli/argv.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {forEachRef, newestContainer} from '../../cli/each-ref.js'
-import {checkMountNamespace, mountContainer, mountedContainers} from '../../libpod/container/mount.js'
-import {InvalidArgument} from '../../libpod/errors.js'
-import {isJSONFormat, tabwrite} from '../../libpod/format/table.js'
+import {forEachRef} from '../../cli/each-ref.js'
+import {InvalidArgument, isJSONFormat, load, tabwrite} from '../../libpod/index.js'
 
 export default class ContainerMount extends BaseCommand {
   static override userNamespace = false // must fail outside `peapod unshare`, as Podman's does
@@ -26,13 +24,14 @@ export default class ContainerMount extends BaseCommand {
     const refs = argv as string[]
     const rt = await this.runtime(flags)
     // Podman names the command as it was typed: "podman mount" or "podman container mount".
+    const {checkMountNamespace, mountContainer, mountedContainers} = await load.containerMount()
     checkMountNamespace(rt, commandWords(liftGlobalFlags(process.argv.slice(2)))[0] === 'container' ? 'container mount' : 'mount')
     if (refs.length && flags.latest) throw new InvalidArgument('--latest and containers cannot be used together')
     if (refs.length && flags.all) throw new InvalidArgument('--all and containers cannot be used together')
     if (refs.length || flags.all || flags.latest) {
       let targets = refs
       if (flags.all) targets = rt.containers.list().filter(c => c.state.status !== 'removing').map(c => c.config.id).sort()
-      if (flags.latest) targets = [newestContainer(rt)?.config.id].filter((x): x is string => Boolean(x))
+      if (flags.latest) targets = rt.containerRefs({latest: true})
       await forEachRef(targets, ref => mountContainer(rt, ref))
       return
     }

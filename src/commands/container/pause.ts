@@ -1,9 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {forEachRef, newestContainer} from '../../cli/each-ref.js'
-import {ContainerStateImproper} from '../../libpod/container/errors.js'
-import {pauseContainer} from '../../libpod/container/pause.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {forEachRef} from '../../cli/each-ref.js'
+import {ContainerStateImproper, InvalidArgument} from '../../libpod/index.js'
 
 export default class ContainerPause extends BaseCommand {
   static override summary = 'Pause all the processes in one or more containers'
@@ -23,10 +21,10 @@ export default class ContainerPause extends BaseCommand {
     const rt = await this.runtime(flags)
     let targets = refs
     if (flags.all) targets = rt.containers.list().map(c => c.config.id).sort()
-    if (flags.latest) targets = [newestContainer(rt)?.config.id].filter((x): x is string => Boolean(x))
+    if (flags.latest) targets = rt.containerRefs({latest: true})
     await forEachRef(targets, async ref => {
       try {
-        await pauseContainer(rt, ref)
+        await rt.container(ref).pause()
       } catch (e) {
         // --all passes over the containers that do not run (Podman).
         if (flags.all && e instanceof ContainerStateImproper) return undefined

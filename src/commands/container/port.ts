@@ -1,6 +1,6 @@
 import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument, load} from '../../libpod/index.js'
 
 // Ports of running containers (a stopped one prints nothing, as in Podman).
 export default class ContainerPort extends BaseCommand {
@@ -31,7 +31,7 @@ export default class ContainerPort extends BaseCommand {
     const rt = await this.runtime(flags)
     if (!flags.all && !flags.latest) rt.containers.lookup(args[0])
     // NETWORK: the mappings (src/libpod/network)
-    const {containerPortLines} = await import('../../libpod/network/port.js')
+    const {containerPortLines} = await load.networkPort()
     const out = await containerPortLines(rt, {all: flags.all, latest: flags.latest, container: flags.latest ? undefined : args[0], port: portArg})
     if (out.length) this.log(out.join('\n'))
   }

@@ -1,8 +1,7 @@
 import {Flags} from '../../cli/oclif.js'
 import {createInterface} from 'node:readline'
 import {BaseCommand} from '../../cli/base-command.js'
-import {pruneContainers} from '../../libpod/container/ops.js'
-import {PeapodError} from '../../libpod/errors.js'
+import {PeapodError} from '../../libpod/index.js'
 
 export default class ContainerPrune extends BaseCommand {
   static override summary = 'Remove all non running containers'
@@ -21,7 +20,7 @@ export default class ContainerPrune extends BaseCommand {
       if (!/^y(es)?$/i.test(answer.trim())) return
     }
     const rt = await this.runtime(flags)
-    const {removed, errors} = await pruneContainers(rt, flags.filter ?? [])
+    const {removed, errors} = await rt.pruneContainers(flags.filter ?? [])
     for (const id of removed) this.log(id)
     for (const e of errors.slice(0, -1)) process.stderr.write(`Error: ${e.message}\n`)
     if (errors.length) throw errors[errors.length - 1]

@@ -1,6 +1,5 @@
 import {Args} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {renameContainer} from '../../libpod/container/ops.js'
 
 export default class ContainerRename extends BaseCommand {
   static override summary = 'Rename an existing container'
@@ -15,6 +14,6 @@ export default class ContainerRename extends BaseCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(ContainerRename)
     const rt = await this.runtime(flags)
-    await renameContainer(rt, args.container, args.name)
+    await rt.container(args.container).rename(args.name)
   }
 }

@@ -1,8 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {eachContainer} from '../../cli/each-container.js'
-import {restartContainer} from '../../libpod/container/ops.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument} from '../../libpod/index.js'
 
 export default class ContainerRestart extends BaseCommand {
   static override summary = 'Restart one or more containers'
@@ -28,9 +27,9 @@ export default class ContainerRestart extends BaseCommand {
       latest: flags.latest,
       cidfiles: flags.cidfile,
       allFilter: flags.running ? c => c.state.status === 'running' : undefined,
-    }, async id => {
-      await restartContainer(rt, id, flags.time)
-      return flags.all || flags.running ? id : undefined
+    }, async c => {
+      await c.restart(flags.time)
+      return flags.all || flags.running ? c.id : undefined
     })
   }
 }

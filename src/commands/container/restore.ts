@@ -1,5 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {load} from '../../libpod/index.js'
 
 export default class ContainerRestore extends BaseCommand {
   static override summary = 'Restore one or more containers from a checkpoint'
@@ -18,7 +19,7 @@ export default class ContainerRestore extends BaseCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(ContainerRestore)
     const rt = await this.runtime(flags)
-    const {checkpointSupport} = await import('../../libpod/container/checkpoint.js')
+    const {checkpointSupport} = await load.checkpoint()
     await checkpointSupport(rt, 'restoring')
   }
 }

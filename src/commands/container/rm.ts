@@ -1,8 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {targetRefs} from '../../cli/each-container.js'
-import {ContainerStateImproper, removeContainer} from '../../libpod/container/ops.js'
-import {ExitCode, InvalidArgument, NoSuchContainer} from '../../libpod/errors.js'
+import {ContainerStateImproper, ExitCode, InvalidArgument, NoSuchContainer} from '../../libpod/index.js'
 
 export default class ContainerRm extends BaseCommand {
   static override summary = 'Remove one or more containers'
@@ -32,7 +31,7 @@ export default class ContainerRm extends BaseCommand {
     if (flags.all) refs = [...refs.filter(r => !rt.containers.find(r)?.config.isInfra), ...refs.filter(r => rt.containers.find(r)?.config.isInfra)]
     for (const ref of refs) {
       try {
-        const removed = await removeContainer(rt, ref, {force: flags.force, timeout: flags.time, depend: flags.depend, volumes: flags.volumes, withPod: flags.all})
+        const removed = await rt.container(ref).remove({force: flags.force, timeout: flags.time, depend: flags.depend, volumes: flags.volumes, withPod: flags.all})
         // The dependents first (full IDs), then the container as it was named.
         for (const id of removed.slice(0, -1)) this.log(id)
         this.log(flags.all ? removed[removed.length - 1] : ref)

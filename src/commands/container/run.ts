@@ -5,10 +5,7 @@ import {BaseCommand} from '../../cli/base-command.js'
 import {checkCidfile, createFlags} from '../../cli/container-flags.js'
 import {toContainerSpec} from '../../cli/container-spec.js'
 import {startAttached} from '../../cli/container-run.js'
-import {newContainer} from '../../libpod/create.js'
-import {cleanupContainer, removeContainer} from '../../libpod/container/ops.js'
-import {startContainer} from '../../libpod/container/start.js'
-import {ExitCode, InvalidArgument} from '../../libpod/errors.js'
+import {cleanupContainer, createContainer, ExitCode, InvalidArgument, removeContainer, startContainer} from '../../libpod/index.js'
 
 const runFlags = {
   ...createFlags,
@@ -30,7 +27,7 @@ export default class ContainerRun extends BaseCommand {
     checkCidfile(flags.cidfile)
     const {spec, newPod} = toContainerSpec(flags, rest[0], rest.slice(1))
     const rt = await this.runtime(flags)
-    const c = await newContainer(rt, spec, newPod)
+    const c = await createContainer(rt, spec, newPod)
     if (flags.cidfile) writeFileSync(flags.cidfile, c.id)
     if (flags.detach) {
       try {

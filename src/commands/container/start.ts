@@ -1,8 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {startAttached} from '../../cli/container-run.js'
-import {startContainer} from '../../libpod/container/start.js'
-import {ExitCode, InvalidArgument} from '../../libpod/errors.js'
+import {ExitCode, InvalidArgument} from '../../libpod/index.js'
 
 export default class ContainerStart extends BaseCommand {
   static override summary = 'Start one or more containers'
@@ -23,16 +22,15 @@ export default class ContainerStart extends BaseCommand {
     const rt = await this.runtime(flags)
     if (flags.attach) {
       if (names.length > 1) throw new InvalidArgument('you cannot start and attach multiple containers at once')
-      const c = rt.containers.lookup(names[0])
-      const r = await startAttached(rt, c.config.id, {stdin: flags.interactive, detachKeys: flags['detach-keys'], sigProxy: flags['sig-proxy'] ?? true})
+      const c = rt.container(names[0])
+      const r = await startAttached(rt, c.id, {stdin: flags.interactive, detachKeys: flags['detach-keys'], sigProxy: flags['sig-proxy'] ?? true})
       if (r.exitCode) throw new ExitCode(r.exitCode)
       return
     }
     let failed: Error | undefined
     for (const n of names) {
       try {
-        const c = rt.containers.lookup(n)
-        await startContainer(rt, c.config.id)
+        await rt.container(n).start()
         this.log(n)
       } catch (e) {
         if (failed) process.stderr.write(`Error: ${(failed as Error).message}\n`)

@@ -1,5 +1,6 @@
 import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {load} from '../../libpod/index.js'
 
 export default class ContainerStats extends BaseCommand {
   static override userNamespace = false // reads cgroup and /proc files; rootless on cgroup v1 it only refuses
@@ -27,8 +28,8 @@ export default class ContainerStats extends BaseCommand {
     const {flags, argv} = await this.parse(ContainerStats)
     const names = (argv as string[]).map(n => n.replace(/^\/+/, ''))
     const rt = await this.runtime(flags)
-    const {checkStatsOptions, statsReport, statsTargets} = await import('../../libpod/stats/sample.js')
-    const {CLEAR_SCREEN, renderStats} = await import('../../libpod/stats/render.js')
+    const {checkStatsOptions, statsReport, statsTargets} = await load.stats()
+    const {CLEAR_SCREEN, renderStats} = await load.statsRender()
     const opts = {all: flags.all, latest: flags.latest, interval: flags.interval}
     checkStatsOptions(rt, names, opts)
     const previous = new Map()

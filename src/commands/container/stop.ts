@@ -1,8 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {eachContainer} from '../../cli/each-container.js'
-import {stopContainer} from '../../libpod/container/ops.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument} from '../../libpod/index.js'
 
 export default class ContainerStop extends BaseCommand {
   static override summary = 'Stop one or more containers'
@@ -21,6 +20,6 @@ export default class ContainerStop extends BaseCommand {
     const {argv, flags} = await this.parse(ContainerStop)
     if (!flags.all && !flags.latest && !flags.cidfile && argv.length === 0) throw new InvalidArgument('you must provide at least one name or id')
     const rt = await this.runtime(flags)
-    await eachContainer(rt, argv as string[], {...flags, cidfiles: flags.cidfile, allFilter: c => ['running', 'paused', 'stopping'].includes(c.state.status)}, async id => { await stopContainer(rt, id, flags.time) })
+    await eachContainer(rt, argv as string[], {...flags, cidfiles: flags.cidfile, allFilter: c => c.active}, async c => { await c.stop(flags.time) })
   }
 }

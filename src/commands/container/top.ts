@@ -1,7 +1,7 @@
 import {Flags} from '../../cli/oclif.js'
 import {splitAtPositional, valueFlagNames} from '../../cli/argv.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {NoSuchContainer, InvalidArgument} from '../../libpod/errors.js'
+import {NoSuchContainer, InvalidArgument, load, tabwrite} from '../../libpod/index.js'
 
 const topFlags = {
   latest: Flags.boolean({char: 'l', description: 'Act on the latest container podman is aware of'}),
@@ -20,7 +20,7 @@ export default class ContainerTop extends BaseCommand {
     // As Podman, flags end at the container: `top CTR -ef` passes -ef to ps(1).
     const {flags: flagArgv, rest: positionals} = splitAtPositional(this.argv, valueFlagNames({...BaseCommand.baseFlags, ...topFlags} as never), 0)
     const {flags} = await this.parse(ContainerTop, flagArgv)
-    const {listDescriptors, topContainer} = await import('../../libpod/container/top.js')
+    const {listDescriptors, topContainer} = await load.containerTop()
     if (flags['list-descriptors']) {
       this.log(listDescriptors().join('\n'))
       return
@@ -29,9 +29,9 @@ export default class ContainerTop extends BaseCommand {
     let ref: string
     let rest: string[]
     if (flags.latest) {
-      const newest = rt.containers.list().filter(c => c.state.status !== 'removing').sort((a, b) => b.config.created.localeCompare(a.config.created))[0]
+      const newest = rt.latestContainer()
       if (!newest) throw new NoSuchContainer('unable to look up requested container: no containers to top: no such container')
-      ref = newest.config.id
+      ref = newest.id
       rest = positionals
     } else {
       if (positionals.length === 0) throw new InvalidArgument('you must provide the name or id of a running container')
@@ -45,7 +45,6 @@ export default class ContainerTop extends BaseCommand {
       if (e instanceof NoSuchContainer) throw new NoSuchContainer(`unable to look up requested container: ${e.message}`)
       throw e
     }
-    const {tabwrite} = await import('../../libpod/format/table.js')
     process.stdout.write(tabwrite(lines).map(l => l + '\n').join(''))
   }
 }

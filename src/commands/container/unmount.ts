@@ -1,8 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {forEachRef, newestContainer} from '../../cli/each-ref.js'
-import {isContainerMounted, unmountContainer} from '../../libpod/container/mount.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {forEachRef} from '../../cli/each-ref.js'
+import {InvalidArgument, isActive, load} from '../../libpod/index.js'
 
 export default class ContainerUnmount extends BaseCommand {
   static override summary = "Unmount working container's root filesystem"
@@ -22,14 +21,15 @@ export default class ContainerUnmount extends BaseCommand {
     if ((flags.all || flags.latest) && refs.length) throw new InvalidArgument('when using the --all or --latest switch, you may not pass any containers names or IDs')
     if (!flags.all && !flags.latest && refs.length === 0) throw new InvalidArgument('when not using the --all or --latest switch, you must pass at least one container name or ID')
     const rt = await this.runtime(flags)
+    const {isContainerMounted, unmountContainer} = await load.containerMount()
     let targets = refs
     if (flags.all) {
       // Every mounted container that does not run.
       targets = rt.containers.list()
-        .filter(c => !['running', 'paused', 'stopping', 'removing'].includes(c.state.status) && isContainerMounted(rt, c))
+        .filter(c => !isActive(c.state.status) && c.state.status !== 'removing' && isContainerMounted(rt, c))
         .map(c => c.config.id).sort()
     }
-    if (flags.latest) targets = [newestContainer(rt)?.config.id].filter((x): x is string => Boolean(x))
+    if (flags.latest) targets = rt.containerRefs({latest: true})
     await forEachRef(targets, async ref => {
       await unmountContainer(rt, ref, flags.force)
       return ref

@@ -1,9 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {forEachRef, newestContainer} from '../../cli/each-ref.js'
-import {ContainerStateImproper} from '../../libpod/container/errors.js'
-import {checkUnpauseSupported, unpauseContainer} from '../../libpod/container/pause.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {forEachRef} from '../../cli/each-ref.js'
+import {ContainerStateImproper, InvalidArgument} from '../../libpod/index.js'
 
 export default class ContainerUnpause extends BaseCommand {
   static override summary = 'Unpause the processes in one or more containers'
@@ -19,15 +17,15 @@ export default class ContainerUnpause extends BaseCommand {
     const {argv, flags} = await this.parse(ContainerUnpause)
     const refs = argv as string[]
     const rt = await this.runtime(flags)
-    checkUnpauseSupported(rt)
+    await rt.checkUnpauseSupported()
     if ((flags.all || flags.latest) && refs.length) throw new InvalidArgument('--all, --latest and containers cannot be used together')
     if (!flags.all && !flags.latest && refs.length === 0) throw new InvalidArgument('you must provide at least one name or id')
     let targets = refs
     if (flags.all) targets = rt.containers.list().map(c => c.config.id).sort()
-    if (flags.latest) targets = [newestContainer(rt)?.config.id].filter((x): x is string => Boolean(x))
+    if (flags.latest) targets = rt.containerRefs({latest: true})
     await forEachRef(targets, async ref => {
       try {
-        await unpauseContainer(rt, ref)
+        await rt.container(ref).unpause()
       } catch (e) {
         if (flags.all && e instanceof ContainerStateImproper) return undefined
         throw e

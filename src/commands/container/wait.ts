@@ -1,8 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {latestContainer} from '../../cli/each-container.js'
-import {syncContainer, waitExited, waitForState} from '../../libpod/container/ops.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument} from '../../libpod/index.js'
 
 const CONDITIONS = ['created', 'initialized', 'running', 'paused', 'stopped', 'exited', 'removing', 'stopping', 'unknown']
 
@@ -25,13 +23,7 @@ export default class ContainerWait extends BaseCommand {
     for (const cond of conds) if (!CONDITIONS.includes(cond)) throw new InvalidArgument(`unknown container state: ${cond}: invalid argument`)
     if (argv.length === 0 && !flags.latest) throw new InvalidArgument('at least one container name or ID must be specified')
     const rt = await this.runtime(flags)
-    let refs = argv as string[]
-    if (flags.latest) {
-      const l = latestContainer(rt)
-      refs = l ? [l.config.id] : []
-    }
-    const exitWait = conds.some(x => x === 'stopped' || x === 'exited')
-    const others = conds.filter(x => x !== 'stopped' && x !== 'exited')
+    const refs = rt.containerRefs({latest: flags.latest, refs: argv as string[]})
     for (const ref of refs) {
       const c = rt.containers.find(ref)
       if (!c) {
@@ -42,16 +34,7 @@ export default class ContainerWait extends BaseCommand {
         rt.containers.lookup(ref)
         continue
       }
-      const id = c.config.id
-      await syncContainer(rt, c)
-      if (!exitWait) {
-        await waitForState(rt, id, st => others.includes(st.status))
-        this.log('-1')
-        continue
-      }
-      await (others.length ? waitForState(rt, id, st => others.includes(st.status) || !['running', 'paused', 'stopping'].includes(st.status)) : waitExited(rt, id))
-      const after = rt.containers.read(id)
-      this.log(String(after && !['running', 'paused', 'stopping'].includes(after.state.status) ? after.state.exitCode ?? 0 : -1))
+      this.log(String(await rt.container(c.config.id).wait(conds)))
     }
   }
 }

@@ -1,7 +1,6 @@
 import {Args} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {runHealthcheck} from '../../libpod/container/healthcheck-run.js'
-import {ExitCode} from '../../libpod/errors.js'
+import {ExitCode, load} from '../../libpod/index.js'
 
 export default class HealthcheckRun extends BaseCommand {
   static override summary = 'Run the health check of a container'
@@ -11,7 +10,7 @@ export default class HealthcheckRun extends BaseCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(HealthcheckRun)
     const rt = await this.runtime(flags)
-    const r = await runHealthcheck(rt, args.container)
+    const r = await (await load.healthcheck()).runHealthcheck(rt, args.container)
     if (!r.healthy) {
       this.log('unhealthy')
       throw new ExitCode(1)

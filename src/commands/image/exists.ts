@@ -1,7 +1,6 @@
 import {Args} from '../../cli/oclif.js'
-import {ExitCode} from '../../libpod/errors.js'
-import {findImage} from '../../libpod/image/lookup.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {ExitCode} from '../../libpod/index.js'
 
 export default class ImageExists extends BaseCommand {
   static override userNamespace = false
@@ -12,6 +11,6 @@ export default class ImageExists extends BaseCommand {
     const {args, flags} = await this.parse(ImageExists)
     const rt = await this.runtime(flags)
     // Podman: 0 when it exists, 1 when it does not, 125 on error.
-    if (!findImage(rt.listImages(), args.image, rt.searchRegistries)) throw new ExitCode(1)
+    if (!rt.findImage(args.image)) throw new ExitCode(1)
   }
 }

@@ -1,6 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {renderList} from '../../cli/output.js'
-import {historyRows} from '../../libpod/image/history.js'
+import {load} from '../../libpod/index.js'
 import {BaseCommand} from '../../cli/base-command.js'
 
 export default class ImageHistory extends BaseCommand {
@@ -18,6 +18,7 @@ export default class ImageHistory extends BaseCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(ImageHistory)
     const rt = await this.runtime(flags)
+    const {historyRows} = await load.imageHistory()
     const rows = historyRows(rt, rt.lookupImage(args.image), {human: flags.human, noTrunc: flags['no-trunc']})
     if (flags.quiet) {
       this.log(rows.map(r => r.ID).join('\n'))

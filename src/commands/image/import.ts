@@ -1,6 +1,6 @@
 import {Flags} from '../../cli/oclif.js'
-import {InvalidArgument} from '../../libpod/errors.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {InvalidArgument, load} from '../../libpod/index.js'
 
 export default class ImageImport extends BaseCommand {
   static override summary = 'Import a tarball to create a filesystem image'
@@ -22,7 +22,7 @@ export default class ImageImport extends BaseCommand {
     const args = argv as string[]
     if (args.length < 1 || args.length > 2) throw new InvalidArgument(`accepts between 1 and 2 arg(s), received ${args.length}`)
     const rt = await this.runtime(flags)
-    const {importImage} = await import('../../libpod/image/import.js')
+    const {importImage} = await load.imageImport()
     const id = await importImage(rt.store, {
       source: args[0],
       reference: args[1],

@@ -1,8 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {renderOne, toInspectJson} from '../../cli/output.js'
-import {NoSuchImage} from '../../libpod/errors.js'
-import {inspectImage} from '../../libpod/image/inspect.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {NoSuchImage} from '../../libpod/index.js'
 
 export default class ImageInspect extends BaseCommand {
   static override userNamespace = false
@@ -20,7 +19,7 @@ export default class ImageInspect extends BaseCommand {
     const missing: string[] = []
     for (const name of argv as string[]) {
       try {
-        found.push(inspectImage(rt.store, rt.lookupImage(name)))
+        found.push(await rt.image(name).inspect())
       } catch (e) {
         if (!(e instanceof NoSuchImage)) throw e
         missing.push(name)

@@ -1,6 +1,6 @@
 import {Flags} from '../../cli/oclif.js'
 import {renderList} from '../../cli/output.js'
-import {imageRows, imageSummaryJson} from '../../libpod/image/list.js'
+import {load} from '../../libpod/index.js'
 import {BaseCommand} from '../../cli/base-command.js'
 
 export default class ImageList extends BaseCommand {
@@ -22,6 +22,7 @@ export default class ImageList extends BaseCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(ImageList)
     const rt = await this.runtime(flags)
+    const {imageRows, imageSummaryJson} = await load.imageList()
     const rows = imageRows(rt, {filters: flags.filter, sort: flags.sort, noTrunc: flags['no-trunc']})
     if (flags.quiet) {
       const ids = [...new Set(rows.map(r => r.ID))]

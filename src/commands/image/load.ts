@@ -1,6 +1,6 @@
 import {Flags} from '../../cli/oclif.js'
-import {InvalidArgument} from '../../libpod/errors.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {InvalidArgument, load} from '../../libpod/index.js'
 
 export default class ImageLoad extends BaseCommand {
   static override summary = 'Load image(s) from a tar archive'
@@ -19,7 +19,7 @@ export default class ImageLoad extends BaseCommand {
       throw new InvalidArgument('cannot read from terminal, use command-line redirection or the --input flag')
     }
     const rt = await this.runtime(flags)
-    const {loadImages} = await import('../../libpod/image/load.js')
+    const {loadImages} = await load.imageLoad()
     const names = await loadImages(rt.store, {input: flags.input, stdin: process.stdin})
     this.log('Loaded image: ' + names.join('\nLoaded image: '))
   }

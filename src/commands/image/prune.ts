@@ -1,9 +1,6 @@
 import {Flags} from '../../cli/oclif.js'
-import {pruneImages} from '../../libpod/image/manage.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {parseConfig} from '../../libpod/image/inspect.js'
-import {InvalidArgument} from '../../libpod/errors.js'
-import type {ImageDoc} from '../../libpod/image/images.js'
+import {InvalidArgument, load, type ImageDoc} from '../../libpod/index.js'
 
 export default class ImagePrune extends BaseCommand {
   static override summary = 'Remove unused images'
@@ -17,7 +14,8 @@ export default class ImagePrune extends BaseCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(ImagePrune)
     const rt = await this.runtime(flags)
-    const filters = (flags.filter ?? []).map(labelFilter)
+    const [{pruneImages}, {parseConfig}] = await Promise.all([load.imageManage(), load.imageInspect()])
+    const filters = (flags.filter ?? []).map(f => labelFilter(f, parseConfig))
     const removed = await pruneImages(rt.store, {
       all: flags.all,
       inUse: id => rt.imageUsers(id),
@@ -28,7 +26,7 @@ export default class ImagePrune extends BaseCommand {
 }
 
 /** Prune filters: label=k[=v], label!=k[=v]. */
-function labelFilter(f: string): (doc: ImageDoc) => boolean {
+function labelFilter(f: string, parseConfig: (doc: ImageDoc) => {config?: {Labels?: Record<string, string>}}): (doc: ImageDoc) => boolean {
   const m = /^label(!?)=([^=]+)(?:=(.*))?$/.exec(f)
   if (!m) throw new InvalidArgument(`invalid filter "${f}": supported filters are label=<key>[=<value>] and label!=<key>[=<value>]`)
   const [, neg, key, value] = m

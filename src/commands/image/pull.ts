@@ -1,7 +1,7 @@
 import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {authFlags, boolArgv, credsFlag, tlsFlags, tlsVerify} from '../../cli/registry-flags.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument, load} from '../../libpod/index.js'
 
 export default class ImagePull extends BaseCommand {
   static override summary = 'Pull an image from a registry'
@@ -31,7 +31,7 @@ export default class ImagePull extends BaseCommand {
     if (flags['decryption-key']?.length) throw new InvalidArgument('--decryption-key: encrypted images are not supported')
     const rt = await this.runtime(flags)
     const [{pullImages, pullImageIfNeeded}, {reporterFor}] = await Promise.all([
-      import('../../libpod/image/pull.js'), import('../../libpod/image/registry/progress.js'),
+      load.pull(), load.registryProgress(),
     ])
     const opts = {
       tlsVerify: tlsVerify(flags),

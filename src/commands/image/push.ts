@@ -1,7 +1,7 @@
 import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {authFlags, boolArgv, credsFlag, tlsFlags, tlsVerify} from '../../cli/registry-flags.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument, load} from '../../libpod/index.js'
 
 export default class ImagePush extends BaseCommand {
   static override summary = 'Push an image to a specified destination'
@@ -29,7 +29,7 @@ export default class ImagePush extends BaseCommand {
     if (flags['sign-by']) throw new InvalidArgument('--sign-by: signing images is not supported')
     const rt = await this.runtime(flags)
     const [{pushImage}, {reporterFor}] = await Promise.all([
-      import('../../libpod/image/push.js'), import('../../libpod/image/registry/progress.js'),
+      load.push(), load.registryProgress(),
     ])
     await pushImage(rt, args[0], args[1], {
       tlsVerify: tlsVerify(flags),

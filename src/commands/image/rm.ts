@@ -1,7 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
-import {ExitCode, NoSuchImage} from '../../libpod/errors.js'
-import {removeImages} from '../../libpod/image/manage.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {ExitCode, load, NoSuchImage} from '../../libpod/index.js'
 
 export default class ImageRm extends BaseCommand {
   static override summary = 'Remove one or more images from local storage'
@@ -36,7 +35,7 @@ export default class ImageRm extends BaseCommand {
       }
     })
     if (existing.length || flags.all) {
-      const res = await removeImages(rt.store, existing, {force: flags.force, all: flags.all, inUse: id => rt.imageUsers(id), registries: rt.searchRegistries})
+      const res = await (await load.imageManage()).removeImages(rt.store, existing, {force: flags.force, all: flags.all, inUse: id => rt.imageUsers(id), registries: rt.searchRegistries})
       for (const n of res.untagged) this.log(`Untagged: ${n}`)
       for (const id of res.deleted) this.log(`Deleted: ${id}`)
     }

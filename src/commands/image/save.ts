@@ -1,6 +1,6 @@
 import {Flags} from '../../cli/oclif.js'
-import {InvalidArgument} from '../../libpod/errors.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {InvalidArgument, load} from '../../libpod/index.js'
 
 const FORMATS = ['oci-dir', 'oci-archive', 'docker-dir', 'docker-archive']
 
@@ -31,7 +31,7 @@ export default class ImageSave extends BaseCommand {
     if (flags.output === undefined && process.stdout.isTTY) throw new InvalidArgument('refusing to save to terminal. Use -o flag or redirect')
     if (flags.output?.includes(':')) throw new InvalidArgument(`invalid filename (should not contain ':') ${JSON.stringify(flags.output)}`)
     const rt = await this.runtime(flags)
-    const {saveImages} = await import('../../libpod/image/save.js')
+    const {saveImages} = await load.imageSave()
     await saveImages(rt, images, {
       format: flags.format as 'docker-archive' | 'oci-archive',
       multiImage: flags['multi-image-archive'],

@@ -2,7 +2,7 @@ import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {renderList} from '../../cli/output.js'
 import {authFlags, boolArgv, credsFlag, tlsFlags, tlsVerify} from '../../cli/registry-flags.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument, load} from '../../libpod/index.js'
 
 interface Row {
   Index: string
@@ -36,9 +36,9 @@ export default class ImageSearch extends BaseCommand {
     const {args, flags} = await this.parse(ImageSearch, boolArgv(this.argv))
     const rt = await this.runtime(flags)
     const [{Registry}, {RegistriesConf}, {parseReference}] = await Promise.all([
-      import('../../libpod/image/registry/client.js'),
-      import('../../libpod/image/registry/config.js'),
-      import('../../libpod/image/reference.js'),
+      load.registryClient(),
+      load.registryConfig(),
+      load.reference(),
     ])
     const conf = RegistriesConf.load(rt.config.configDirs)
     const creds = await credsFlag(flags.creds)

@@ -1,5 +1,5 @@
 import {Args} from '../../cli/oclif.js'
-import {tagImage} from '../../libpod/image/manage.js'
+import {load} from '../../libpod/index.js'
 import {BaseCommand} from '../../cli/base-command.js'
 
 export default class ImageTag extends BaseCommand {
@@ -16,6 +16,6 @@ export default class ImageTag extends BaseCommand {
     const {argv, flags} = await this.parse(ImageTag)
     const [image, ...names] = argv as string[]
     const rt = await this.runtime(flags)
-    await tagImage(rt.store, image, names, rt.searchRegistries)
+    await (await load.imageManage()).tagImage(rt.store, image, names, rt.searchRegistries)
   }
 }

@@ -1,5 +1,5 @@
 import {Args} from '../../cli/oclif.js'
-import {untagImage} from '../../libpod/image/manage.js'
+import {load} from '../../libpod/index.js'
 import {BaseCommand} from '../../cli/base-command.js'
 
 export default class ImageUntag extends BaseCommand {
@@ -13,6 +13,6 @@ export default class ImageUntag extends BaseCommand {
     const {argv, flags} = await this.parse(ImageUntag)
     const [image, ...names] = argv as string[]
     const rt = await this.runtime(flags)
-    await untagImage(rt.store, image, names, rt.searchRegistries)
+    await (await load.imageManage()).untagImage(rt.store, image, names, rt.searchRegistries)
   }
 }

@@ -1,6 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {authFlags, boolArgv, credsFlag, tlsFlags, tlsVerify} from '../../cli/registry-flags.js'
+import {load} from '../../libpod/index.js'
 
 export default class ManifestAdd extends BaseCommand {
   static override summary = 'Add images to a manifest list or image index'
@@ -24,7 +25,7 @@ export default class ManifestAdd extends BaseCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(ManifestAdd, boolArgv(this.argv))
     const rt = await this.runtime(flags)
-    const {addToList} = await import('../../libpod/image/registry/list-ops.js')
+    const {addToList} = await load.manifestOps()
     const id = await addToList(rt, args.list, args.image, {
       all: flags.all, annotations: flags.annotation, arch: flags.arch, os: flags.os, osVersion: flags['os-version'],
       variant: flags.variant, features: flags.features, tlsVerify: tlsVerify(flags), certDir: flags['cert-dir'],

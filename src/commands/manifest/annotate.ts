@@ -1,6 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument, load} from '../../libpod/index.js'
 
 export default class ManifestAnnotate extends BaseCommand {
   static override summary = 'Add or update information about an entry in a manifest list or image index'
@@ -22,7 +22,7 @@ export default class ManifestAnnotate extends BaseCommand {
     const {args, flags} = await this.parse(ManifestAnnotate)
     if (!flags.index && !args.digest) throw new InvalidArgument('requires the digest of an instance (or --index)')
     const rt = await this.runtime(flags)
-    const {annotateList} = await import('../../libpod/image/registry/list-ops.js')
+    const {annotateList} = await load.manifestOps()
     this.log(await annotateList(rt, args.list, args.digest ?? '', {
       annotations: flags.annotation, arch: flags.arch, os: flags.os, osVersion: flags['os-version'], variant: flags.variant,
       features: flags.features, indexAnnotations: flags.index,

@@ -1,7 +1,7 @@
 import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {boolArgv, tlsFlags, tlsVerify} from '../../cli/registry-flags.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument, load} from '../../libpod/index.js'
 
 export default class ManifestCreate extends BaseCommand {
   static override summary = 'Create manifest list or image index'
@@ -20,7 +20,7 @@ export default class ManifestCreate extends BaseCommand {
     if (!list) throw new InvalidArgument('requires at least 1 arg(s), only received 0')
     const rt = await this.runtime(flags)
     const [{ListStore}, {addToList}] = await Promise.all([
-      import('../../libpod/image/registry/lists.js'), import('../../libpod/image/registry/list-ops.js'),
+      load.manifestLists(), load.manifestOps(),
     ])
     const store = new ListStore(rt.store)
     const existing = flags.amend ? store.find(list) : undefined

@@ -1,6 +1,6 @@
 import {Args} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {ExitCode} from '../../libpod/errors.js'
+import {ExitCode, load} from '../../libpod/index.js'
 
 export default class ManifestExists extends BaseCommand {
   static override summary = 'Check if a manifest list exists in local storage'
@@ -9,7 +9,7 @@ export default class ManifestExists extends BaseCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(ManifestExists)
     const rt = await this.runtime(flags)
-    const {ListStore} = await import('../../libpod/image/registry/lists.js')
+    const {ListStore} = await load.manifestLists()
     if (!new ListStore(rt.store).find(args.list)) throw new ExitCode(1)
   }
 }

@@ -1,7 +1,7 @@
 import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {authFlags, boolArgv, credsFlag, tlsFlags, tlsVerify} from '../../cli/registry-flags.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument, load} from '../../libpod/index.js'
 
 export default class ManifestPush extends BaseCommand {
   static override summary = 'Push a manifest list or image index to a registry'
@@ -25,7 +25,7 @@ export default class ManifestPush extends BaseCommand {
     if (args.length === 0 || args.length > 2) throw new InvalidArgument(`accepts between 1 and 2 arg(s), received ${args.length}`)
     const rt = await this.runtime(flags)
     const [{pushList}, {reporterFor}, {writeFileSync}] = await Promise.all([
-      import('../../libpod/image/registry/list-ops.js'), import('../../libpod/image/registry/progress.js'), import('node:fs'),
+      load.manifestOps(), load.registryProgress(), import('node:fs'),
     ])
     const digest = await pushList(rt, args[0], args[1], {
       all: flags.all !== 'false', rm: flags.rm, format: flags.format, tlsVerify: tlsVerify(flags), certDir: flags['cert-dir'],

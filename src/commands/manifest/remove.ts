@@ -1,5 +1,6 @@
 import {Args} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {load} from '../../libpod/index.js'
 
 export default class ManifestRemove extends BaseCommand {
   static override summary = 'Remove an entry from a manifest list or image index'
@@ -11,7 +12,7 @@ export default class ManifestRemove extends BaseCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(ManifestRemove)
     const rt = await this.runtime(flags)
-    const {removeFromList} = await import('../../libpod/image/registry/list-ops.js')
+    const {removeFromList} = await load.manifestOps()
     this.log(await removeFromList(rt, args.list, args.digest))
   }
 }

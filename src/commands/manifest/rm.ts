@@ -1,5 +1,5 @@
 import {BaseCommand} from '../../cli/base-command.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument, load} from '../../libpod/index.js'
 
 export default class ManifestRm extends BaseCommand {
   static override summary = 'Remove manifest list or image index from local storage'
@@ -11,7 +11,7 @@ export default class ManifestRm extends BaseCommand {
     const names = argv as string[]
     if (names.length === 0) throw new InvalidArgument('requires at least 1 arg(s), only received 0')
     const rt = await this.runtime(flags)
-    const {ListStore} = await import('../../libpod/image/registry/lists.js')
+    const {ListStore} = await load.manifestLists()
     const store = new ListStore(rt.store)
     const errors: string[] = []
     for (const n of names) {

@@ -1,6 +1,5 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {connectNetwork} from '../../libpod/network/manage.js'
 
 export default class NetworkConnect extends BaseCommand {
   static override summary = 'Add container to a network'
@@ -20,6 +19,6 @@ export default class NetworkConnect extends BaseCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(NetworkConnect)
     const rt = await this.runtime(flags)
-    await connectNetwork(rt, args.network, args.container, {aliases: flags.alias, ip: flags.ip, ip6: flags.ip6, mac: flags['mac-address']})
+    await rt.network(args.network).connect(args.container, {aliases: flags.alias, ip: flags.ip, ip6: flags.ip6, mac: flags['mac-address']})
   }
 }

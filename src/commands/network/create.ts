@@ -1,8 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {parseKeyValues} from '../../cli/container-spec.js'
-import {InvalidArgument} from '../../libpod/errors.js'
-import {NetworkStore} from '../../libpod/network/store.js'
+import {InvalidArgument} from '../../libpod/index.js'
 
 const many = (description: string) => Flags.string({description, multiple: true, multipleNonGreedy: true})
 
@@ -33,7 +32,7 @@ export default class NetworkCreate extends BaseCommand {
       throw new InvalidArgument(`${flags.gateway?.length ? 'gateway' : 'ip-range'} cannot be set without a subnet`)
     }
     const rt = await this.runtime(flags)
-    const {doc} = await new NetworkStore(rt).create({
+    const {doc} = await rt.networks.create({
       name: args.name,
       driver: flags.driver,
       subnets: flags.subnet,

@@ -1,6 +1,5 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {disconnectNetwork} from '../../libpod/network/manage.js'
 
 export default class NetworkDisconnect extends BaseCommand {
   static override summary = 'Disconnect a container from a network'
@@ -16,6 +15,6 @@ export default class NetworkDisconnect extends BaseCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(NetworkDisconnect)
     const rt = await this.runtime(flags)
-    await disconnectNetwork(rt, args.network, args.container)
+    await rt.network(args.network).disconnect(args.container)
   }
 }

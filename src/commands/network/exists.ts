@@ -1,7 +1,6 @@
 import {Args} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {ExitCode} from '../../libpod/errors.js'
-import {NetworkStore} from '../../libpod/network/store.js'
+import {ExitCode} from '../../libpod/index.js'
 
 export default class NetworkExists extends BaseCommand {
   static override userNamespace = false
@@ -12,6 +11,6 @@ export default class NetworkExists extends BaseCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(NetworkExists)
     const rt = await this.runtime(flags)
-    if (!new NetworkStore(rt).exists(args.network)) throw new ExitCode(1)
+    if (!rt.networks.exists(args.network)) throw new ExitCode(1)
   }
 }

@@ -1,10 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {isJsonFormat, renderOne} from '../../cli/output.js'
-import {noSuchNetwork} from '../../libpod/network/errors.js'
-import {networkTemplateData} from '../../libpod/network/inspect.js'
-import {NetworkStore, networkJson} from '../../libpod/network/store.js'
-import type {NetworkDoc} from '../../libpod/network/types.js'
+import {load, noSuchNetwork, type NetworkDoc} from '../../libpod/index.js'
 
 export default class NetworkInspect extends BaseCommand {
   static override userNamespace = false
@@ -19,7 +16,8 @@ export default class NetworkInspect extends BaseCommand {
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(NetworkInspect)
     const rt = await this.runtime(flags)
-    const store = new NetworkStore(rt)
+    const store = rt.networks
+    const [{networkTemplateData}, {networkJson}] = await Promise.all([load.networkInspect(), load.networkStore()])
     const found: NetworkDoc[] = []
     let missing: string | undefined
     for (const n of argv as string[]) {

@@ -1,10 +1,7 @@
 import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {isJsonFormat} from '../../cli/output.js'
-import {renderRows} from '../../libpod/format/table.js'
-import {networkTemplateData} from '../../libpod/network/inspect.js'
-import {filterNetworks} from '../../libpod/network/manage.js'
-import {NetworkStore} from '../../libpod/network/store.js'
+import {load, renderRows} from '../../libpod/index.js'
 
 const HEADERS = {ID: 'NETWORK ID', Name: 'NAME', Driver: 'DRIVER', Labels: 'LABELS', NetworkInterface: 'NETWORK INTERFACE', Created: 'CREATED', IPv6Enabled: 'IPV6 ENABLED', DNSEnabled: 'DNS ENABLED', Internal: 'INTERNAL'}
 
@@ -23,7 +20,8 @@ export default class NetworkList extends BaseCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(NetworkList)
     const rt = await this.runtime(flags)
-    const list = filterNetworks(rt, new NetworkStore(rt).list(), flags.filter ?? [])
+    const [{networkTemplateData}, {filterNetworks}] = await Promise.all([load.networkInspect(), load.networkManage()])
+    const list = filterNetworks(rt, rt.networks.list(), flags.filter ?? [])
     if (isJsonFormat(flags.format)) {
       // Podman's ls JSON: the networks as stored, two-space indented.
       this.log(JSON.stringify(list, null, 2))

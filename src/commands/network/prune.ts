@@ -1,7 +1,6 @@
 import {createInterface} from 'node:readline'
 import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {pruneNetworks} from '../../libpod/network/manage.js'
 
 export default class NetworkPrune extends BaseCommand {
   static override summary = 'Prune unused networks'
@@ -24,6 +23,6 @@ export default class NetworkPrune extends BaseCommand {
       rl.close()
       if (!/^y(es)?$/i.test(answer.trim())) return
     }
-    for (const name of await pruneNetworks(rt, flags.filter ?? [])) this.log(name)
+    for (const name of await rt.pruneNetworks(flags.filter ?? [])) this.log(name)
   }
 }

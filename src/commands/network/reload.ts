@@ -1,7 +1,6 @@
 import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {ExitCode, InvalidArgument} from '../../libpod/errors.js'
-import {reloadNetworks} from '../../libpod/network/manage.js'
+import {ExitCode, InvalidArgument, load} from '../../libpod/index.js'
 
 export default class NetworkReload extends BaseCommand {
   static override summary = 'Reload firewall rules for one or more containers'
@@ -20,8 +19,8 @@ export default class NetworkReload extends BaseCommand {
     if (flags.all && names.length) throw new InvalidArgument('--all and containers cannot be used together')
     const rt = await this.runtime(flags)
     let targets = names
-    if (flags.latest) targets = rt.containers.list().sort((a, b) => b.config.created.localeCompare(a.config.created)).slice(0, 1).map(c => c.config.id)
-    const {reloaded, errors} = await reloadNetworks(rt, targets, flags.all)
+    if (flags.latest) targets = rt.containerRefs({latest: true})
+    const {reloaded, errors} = await (await load.networkManage()).reloadNetworks(rt, targets, flags.all)
     for (const id of reloaded) this.log(id)
     for (const e of errors) process.stderr.write(`Error: ${e.message}\n`)
     if (errors.length) throw new ExitCode(125)

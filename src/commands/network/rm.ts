@@ -1,8 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {ExitCode} from '../../libpod/errors.js'
-import {NetworkInUse, NoSuchNetwork} from '../../libpod/network/errors.js'
-import {removeNetwork} from '../../libpod/network/manage.js'
+import {ExitCode, NetworkInUse, NoSuchNetwork} from '../../libpod/index.js'
 
 export default class NetworkRm extends BaseCommand {
   static override summary = 'Remove networks'
@@ -22,7 +20,7 @@ export default class NetworkRm extends BaseCommand {
     const errors: Error[] = []
     for (const n of argv as string[]) {
       try {
-        this.log(await removeNetwork(rt, n, {force: flags.force, timeout: flags.time}))
+        this.log(await rt.network(n).remove({force: flags.force, timeout: flags.time}))
       } catch (e) {
         errors.push(e as Error)
       }

@@ -6,7 +6,7 @@ import {parseKeyValues} from '../../cli/container-spec.js'
 import {parseExitPolicy, parseShare} from '../../cli/pod-spec.js'
 import {toNetworkSpec} from '../../cli/network-spec.js'
 import {boolValue, goBool, goBoolArgv} from '../../cli/go-bool.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {createPod, InvalidArgument} from '../../libpod/index.js'
 
 const many = (description: string, char?: string) =>
   Flags.string({description, multiple: true, multipleNonGreedy: true, ...(char ? {char: char as 'p'} : {})})

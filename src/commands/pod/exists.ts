@@ -1,7 +1,6 @@
 import {Args} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {ExitCode} from '../../libpod/errors.js'
-import {podStore} from '../../libpod/pod/store.js'
+import {ExitCode} from '../../libpod/index.js'
 
 export default class PodExists extends BaseCommand {
   static override userNamespace = false
@@ -12,6 +11,6 @@ export default class PodExists extends BaseCommand {
     const {args, flags} = await this.parse(PodExists)
     const rt = await this.runtime(flags)
     // Podman: 0 when it exists, 1 when it does not, 125 on error.
-    if (!podStore(rt).find(args.pod)) throw new ExitCode(1)
+    if (!rt.pods.find(args.pod)) throw new ExitCode(1)
   }
 }

@@ -1,10 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {isJsonFormat, renderOne, toInspectJson} from '../../cli/output.js'
-import {InvalidArgument} from '../../libpod/errors.js'
-import {inspectPod} from '../../libpod/pod/list.js'
-import {NoSuchPod} from '../../libpod/pod/errors.js'
-import {podStore} from '../../libpod/pod/store.js'
+import {InvalidArgument, NoSuchPod} from '../../libpod/index.js'
 
 export default class PodInspect extends BaseCommand {
   static override userNamespace = false
@@ -20,12 +17,12 @@ export default class PodInspect extends BaseCommand {
     const {argv, flags} = await this.parse(PodInspect)
     const rt = await this.runtime(flags)
     let refs = argv as string[]
-    if (flags.latest) refs = podStore(rt).list().sort((a, b) => b.created.localeCompare(a.created)).slice(0, 1).map(p => p.id)
+    if (flags.latest) refs = rt.podRefs({latest: true})
     if (refs.length === 0) throw new InvalidArgument('you must provide the name or id of a running pod')
     for (const ref of refs) {
       let data
       try {
-        data = await inspectPod(rt, ref)
+        data = await rt.pod(ref).inspect()
       } catch (e) {
         if (e instanceof NoSuchPod) throw new NoSuchPod(`inspecting object: no such pod ${ref}`)
         throw e

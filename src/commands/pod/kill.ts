@@ -1,7 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {eachPod} from '../../cli/each-pod.js'
-import {killPod} from '../../libpod/pod/ops.js'
 
 export default class PodKill extends BaseCommand {
   static override summary = 'Send the specified signal or SIGKILL to containers in pod'
@@ -16,6 +15,6 @@ export default class PodKill extends BaseCommand {
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(PodKill)
     const rt = await this.runtime(flags)
-    await eachPod(rt, argv as string[], flags, id => killPod(rt, id, flags.signal))
+    await eachPod(rt, argv as string[], flags, p => p.kill(flags.signal))
   }
 }

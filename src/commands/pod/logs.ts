@@ -1,9 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {goRFC3339Nano, parseTime, readLogs} from '../../libpod/container/logs.js'
-import {InvalidArgument} from '../../libpod/errors.js'
-import {podContainers} from '../../libpod/pod/ops.js'
-import {podStore} from '../../libpod/pod/store.js'
+import {InvalidArgument, load} from '../../libpod/index.js'
 
 export default class PodLogs extends BaseCommand {
   static override summary = 'Fetch logs for pod with one or more containers'
@@ -22,10 +19,10 @@ export default class PodLogs extends BaseCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(PodLogs)
     const rt = await this.runtime(flags)
-    const store = podStore(rt)
-    const pod = flags.latest ? store.list().sort((a, b) => b.created.localeCompare(a.created))[0] : args.pod ? store.lookup(args.pod) : undefined
+    const pod = flags.latest ? rt.latestPod() : args.pod ? rt.pod(args.pod) : undefined
     if (!pod) throw new InvalidArgument('specify a pod name or ID, or use --latest')
-    let list = (await podContainers(rt, pod)).filter(c => !c.config.isInfra)
+    const {goRFC3339Nano, parseTime} = await load.containerLogs()
+    let list = (await pod.containers()).filter(c => !c.config.isInfra).map(c => rt.container(c.config.id))
     if (flags.container) {
       const want = rt.containers.lookup(flags.container).config.id
       list = list.filter(c => c.config.id === want)
@@ -37,7 +34,7 @@ export default class PodLogs extends BaseCommand {
       until: flags.until ? parseTime(flags.until) : undefined,
       follow: flags.follow,
     }
-    await Promise.all(list.map(c => readLogs(rt, c.config.id, opts, l => {
+    await Promise.all(list.map(c => c.logs(opts, l => {
       const prefix = `${flags.names ? c.config.name : c.config.id.slice(0, 12)} ${flags.timestamps ? goRFC3339Nano(l.time) + ' ' : ''}`
       ;(l.stream === 'stderr' ? process.stderr : process.stdout).write(`${prefix}${l.text}\n`)
     })))

@@ -1,7 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {eachPod} from '../../cli/each-pod.js'
-import {pausePod} from '../../libpod/pod/ops.js'
 
 export default class PodPause extends BaseCommand {
   static override summary = 'Pause one or more pods'
@@ -15,6 +14,6 @@ export default class PodPause extends BaseCommand {
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(PodPause)
     const rt = await this.runtime(flags)
-    await eachPod(rt, argv as string[], flags, id => pausePod(rt, id))
+    await eachPod(rt, argv as string[], flags, p => p.pause())
   }
 }

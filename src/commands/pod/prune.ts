@@ -1,7 +1,6 @@
 import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {InvalidArgument} from '../../libpod/errors.js'
-import {prunePods} from '../../libpod/pod/ops.js'
+import {InvalidArgument} from '../../libpod/index.js'
 
 export default class PodPrune extends BaseCommand {
   static override summary = 'Remove all stopped pods and their containers'
@@ -19,7 +18,7 @@ export default class PodPrune extends BaseCommand {
       if (!/^y(es)?$/i.test(answer.trim())) return
     }
     const rt = await this.runtime(flags)
-    const {removed, errors} = await prunePods(rt)
+    const {removed, errors} = await rt.prunePods()
     for (const id of removed) this.log(id)
     for (const e of errors.slice(0, -1)) process.stderr.write(`Error: ${e.message}\n`)
     if (errors.length) throw errors[errors.length - 1]

@@ -1,7 +1,6 @@
 import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {isJsonFormat, renderList} from '../../cli/output.js'
-import {podRows} from '../../libpod/pod/list.js'
 
 export default class PodPs extends BaseCommand {
   static override userNamespace = false
@@ -24,7 +23,7 @@ export default class PodPs extends BaseCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(PodPs)
     const rt = await this.runtime(flags)
-    const rows = await podRows(rt, {filters: flags.filter, noTrunc: flags['no-trunc'], latest: flags.latest, sort: flags.sort})
+    const rows = await rt.podPs({filters: flags.filter, noTrunc: flags['no-trunc'], latest: flags.latest, sort: flags.sort})
     if (flags.quiet) {
       if (rows.length) this.log(rows.map(r => r.ID).join('\n'))
       return

@@ -1,7 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {eachPod} from '../../cli/each-pod.js'
-import {removePod} from '../../libpod/pod/ops.js'
 
 export default class PodRm extends BaseCommand {
   static override summary = 'Remove one or more pods'
@@ -18,6 +17,6 @@ export default class PodRm extends BaseCommand {
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(PodRm)
     const rt = await this.runtime(flags)
-    await eachPod(rt, argv as string[], flags, id => removePod(rt, id, {force: flags.force, timeout: flags.time}))
+    await eachPod(rt, argv as string[], flags, p => p.remove({force: flags.force, timeout: flags.time}))
   }
 }

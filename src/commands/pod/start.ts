@@ -1,7 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {eachPod} from '../../cli/each-pod.js'
-import {startPod} from '../../libpod/pod/ops.js'
 
 export default class PodStart extends BaseCommand {
   static override summary = 'Start one or more pods'
@@ -15,6 +14,6 @@ export default class PodStart extends BaseCommand {
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(PodStart)
     const rt = await this.runtime(flags)
-    await eachPod(rt, argv as string[], flags, id => startPod(rt, id))
+    await eachPod(rt, argv as string[], flags, p => p.start())
   }
 }

@@ -1,5 +1,6 @@
 import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {load} from '../../libpod/index.js'
 
 export default class PodStats extends BaseCommand {
   static override userNamespace = false // reads cgroup and /proc files; rootless on cgroup v1 it only refuses
@@ -20,8 +21,8 @@ export default class PodStats extends BaseCommand {
     const {flags, argv} = await this.parse(PodStats)
     const names = argv as string[]
     const rt = await this.runtime(flags)
-    const {checkPodStatsOptions, podStatsReport, renderPodStats} = await import('../../libpod/stats/pod.js')
-    const {CLEAR_SCREEN} = await import('../../libpod/stats/render.js')
+    const {checkPodStatsOptions, podStatsReport, renderPodStats} = await load.podStats()
+    const {CLEAR_SCREEN} = await load.statsRender()
     const opts = {all: flags.all, latest: flags.latest}
     checkPodStatsOptions(rt, names, opts)
     for (;;) {

@@ -1,7 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {eachPod} from '../../cli/each-pod.js'
-import {stopPod} from '../../libpod/pod/ops.js'
 
 export default class PodStop extends BaseCommand {
   static override summary = 'Stop one or more pods'
@@ -17,6 +16,6 @@ export default class PodStop extends BaseCommand {
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(PodStop)
     const rt = await this.runtime(flags)
-    await eachPod(rt, argv as string[], flags, id => stopPod(rt, id, flags.time))
+    await eachPod(rt, argv as string[], flags, p => p.stop(flags.time))
   }
 }

@@ -1,7 +1,7 @@
 import {Flags} from '../../cli/oclif.js'
 import {splitAtPositional, valueFlagNames} from '../../cli/argv.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {InvalidArgument} from '../../libpod/errors.js'
+import {InvalidArgument, load, tabwrite} from '../../libpod/index.js'
 
 const topFlags = {
   latest: Flags.boolean({char: 'l', description: 'Act on the latest pod podman is aware of'}),
@@ -17,26 +17,22 @@ export default class PodTop extends BaseCommand {
   async run(): Promise<void> {
     const {flags: flagArgv, rest} = splitAtPositional(this.argv, valueFlagNames({...BaseCommand.baseFlags, ...topFlags} as never), 0)
     const {flags} = await this.parse(PodTop, flagArgv)
-    const {listDescriptors, topContainer} = await import('../../libpod/container/top.js')
+    const {listDescriptors, topContainer} = await load.containerTop()
     if (flags['list-descriptors']) {
       this.log(listDescriptors().join('\n'))
       return
     }
     const rt = await this.runtime(flags)
-    const {podStore} = await import('../../libpod/pod/store.js')
-    const {podContainers} = await import('../../libpod/pod/ops.js')
-    const store = podStore(rt)
-    const pod = flags.latest ? store.list().sort((a, b) => b.created.localeCompare(a.created))[0] : rest[0] ? store.lookup(rest[0]) : undefined
+    const pod = flags.latest ? rt.latestPod() : rest[0] ? rt.pod(rest[0]) : undefined
     if (!pod) throw new InvalidArgument('you must provide the name or id of a running pod')
     const descriptors = flags.latest ? rest : rest.slice(1)
-    const running = (await podContainers(rt, pod)).filter(c => c.state.status === 'running')
+    const running = (await pod.containers()).filter(c => c.state.status === 'running')
     if (running.length === 0) throw new InvalidArgument(`pod top can only be used on pods with at least one running container`)
     const lines: string[] = []
     for (const c of running) {
       const out = await topContainer(rt, c.config.id, descriptors)
       lines.push(...(lines.length ? out.slice(1) : out))
     }
-    const {tabwrite} = await import('../../libpod/format/table.js')
     process.stdout.write(tabwrite(lines).map(l => l + '\n').join(''))
   }
 }

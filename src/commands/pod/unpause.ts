@@ -1,7 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {eachPod} from '../../cli/each-pod.js'
-import {unpausePod} from '../../libpod/pod/ops.js'
 
 export default class PodUnpause extends BaseCommand {
   static override summary = 'Unpause one or more pods'
@@ -15,6 +14,6 @@ export default class PodUnpause extends BaseCommand {
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(PodUnpause)
     const rt = await this.runtime(flags)
-    await eachPod(rt, argv as string[], flags, id => unpausePod(rt, id))
+    await eachPod(rt, argv as string[], flags, p => p.unpause())
   }
 }

@@ -1,6 +1,5 @@
 import {Flags} from '../../cli/oclif.js'
-import {hostUid, isRootless} from '../../libpod/config/paths.js'
-import {stopPauseProcess} from '../../libpod/rootless/pause.js'
+import {load} from '../../libpod/index.js'
 import {BaseCommand} from '../../cli/base-command.js'
 
 export default class SystemMigrate extends BaseCommand {
@@ -14,6 +13,7 @@ export default class SystemMigrate extends BaseCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(SystemMigrate)
     await this.runtime(flags)
+    const [{hostUid, isRootless}, {stopPauseProcess}] = await Promise.all([load.configPaths(), load.rootlessPause()])
     if (isRootless()) stopPauseProcess(hostUid())
   }
 }

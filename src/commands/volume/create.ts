@@ -1,7 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {parseKeyValues} from '../../cli/container-spec.js'
-import {volumeStore} from '../../libpod/volume/store.js'
 
 export default class VolumeCreate extends BaseCommand {
   static override summary = 'Create a new volume'
@@ -19,7 +18,7 @@ export default class VolumeCreate extends BaseCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(VolumeCreate)
     const rt = await this.runtime(flags)
-    const {doc} = await volumeStore(rt).create({
+    const {doc} = await rt.volumes.create({
       name: args.name,
       driver: flags.driver,
       labels: parseKeyValues(flags.label, 'label'),

@@ -1,7 +1,6 @@
 import {Args} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {ExitCode} from '../../libpod/errors.js'
-import {volumeStore} from '../../libpod/volume/store.js'
+import {ExitCode} from '../../libpod/index.js'
 
 export default class VolumeExists extends BaseCommand {
   static override userNamespace = false
@@ -12,6 +11,6 @@ export default class VolumeExists extends BaseCommand {
     const {args, flags} = await this.parse(VolumeExists)
     const rt = await this.runtime(flags)
     // Podman: 0 when it exists, 1 when it does not, 125 on error.
-    if (!volumeStore(rt).exists(args.volume)) throw new ExitCode(1)
+    if (!rt.volumes.exists(args.volume)) throw new ExitCode(1)
   }
 }

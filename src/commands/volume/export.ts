@@ -1,8 +1,7 @@
 import {closeSync, openSync} from 'node:fs'
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {InvalidArgument} from '../../libpod/errors.js'
-import {exportVolume} from '../../libpod/volume/archive.js'
+import {InvalidArgument, load} from '../../libpod/index.js'
 
 export default class VolumeExport extends BaseCommand {
   static override summary = 'Export volumes'
@@ -20,7 +19,7 @@ export default class VolumeExport extends BaseCommand {
     }
     const rt = await this.runtime(flags)
     if (!flags.output || flags.output === '/dev/stdout' || flags.output === '-') {
-      await exportVolume(rt, args.volume, 1)
+      await (await load.volumeArchive()).exportVolume(rt, args.volume, 1)
       return
     }
     let fd: number
@@ -30,7 +29,7 @@ export default class VolumeExport extends BaseCommand {
       throw new InvalidArgument(`creating ${flags.output}: ${(e as Error).message}`)
     }
     try {
-      await exportVolume(rt, args.volume, fd)
+      await (await load.volumeArchive()).exportVolume(rt, args.volume, fd)
     } finally {
       closeSync(fd)
     }

@@ -1,8 +1,7 @@
 import {createReadStream, statSync} from 'node:fs'
 import {Args} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {InvalidArgument} from '../../libpod/errors.js'
-import {importVolume} from '../../libpod/volume/archive.js'
+import {InvalidArgument, load} from '../../libpod/index.js'
 
 export default class VolumeImport extends BaseCommand {
   static override summary = 'Import a tarball contents into a volume'
@@ -25,6 +24,6 @@ export default class VolumeImport extends BaseCommand {
         throw new InvalidArgument(`open ${src}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`)
       }
     }
-    await importVolume(rt, args.volume, src === '-' ? process.stdin : createReadStream(src))
+    await (await load.volumeArchive()).importVolume(rt, args.volume, src === '-' ? process.stdin : createReadStream(src))
   }
 }

@@ -1,10 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {renderOne, toInspectJson} from '../../cli/output.js'
-import {InvalidArgument} from '../../libpod/errors.js'
-import {inspectVolume, volumeTemplateData} from '../../libpod/volume/inspect.js'
-import {volumeStore} from '../../libpod/volume/store.js'
-import type {VolumeDoc} from '../../libpod/volume/types.js'
+import {InvalidArgument, load, type VolumeDoc} from '../../libpod/index.js'
 
 export default class VolumeInspect extends BaseCommand {
   static override userNamespace = false
@@ -23,7 +20,8 @@ export default class VolumeInspect extends BaseCommand {
     if (flags.all && names.length) throw new InvalidArgument('when using the --all switch, you may not pass any volume names')
     if (!flags.all && names.length === 0) throw new InvalidArgument('provide one or more volume names or use --all')
     const rt = await this.runtime(flags)
-    const store = volumeStore(rt)
+    const store = rt.volumes
+    const {inspectVolume, volumeTemplateData} = await load.volumeInspect()
     const found: VolumeDoc[] = []
     let missing: string | undefined
     if (flags.all) found.push(...store.list())

@@ -1,10 +1,7 @@
 import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {isJsonFormat} from '../../cli/output.js'
-import {renderRows} from '../../libpod/format/table.js'
-import {inspectVolume, volumeListJson, volumeTemplateData} from '../../libpod/volume/inspect.js'
-import {listVolumes} from '../../libpod/volume/list.js'
-import {volumeStore} from '../../libpod/volume/store.js'
+import {load, renderRows} from '../../libpod/index.js'
 
 const HEADERS = {Driver: 'DRIVER', Name: 'VOLUME NAME', Mountpoint: 'MOUNTPOINT', CreatedAt: 'CREATED AT', MountCount: 'MOUNT COUNT', NeedsCopyUp: 'NEEDS COPY UP', NeedsChown: 'NEEDS CHOWN'}
 
@@ -22,7 +19,8 @@ export default class VolumeList extends BaseCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(VolumeList)
     const rt = await this.runtime(flags)
-    const store = volumeStore(rt)
+    const store = rt.volumes
+    const [{inspectVolume, volumeListJson, volumeTemplateData}, {listVolumes}] = await Promise.all([load.volumeInspect(), load.volumeList()])
     const vols = listVolumes(rt, flags.filter ?? [])
     if (isJsonFormat(flags.format)) {
       this.log(volumeListJson(vols.map(v => inspectVolume(store, v))))

@@ -1,7 +1,6 @@
 import {createInterface} from 'node:readline'
 import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {pruneCandidates, pruneVolumes} from '../../libpod/volume/remove.js'
 
 async function confirm(question: string): Promise<boolean> {
   process.stdout.write(question)
@@ -26,10 +25,10 @@ export default class VolumePrune extends BaseCommand {
     const {flags} = await this.parse(VolumePrune)
     const rt = await this.runtime(flags)
     if (!flags.force) {
-      const names = await pruneCandidates(rt, flags.filter ?? [])
+      const names = await rt.volumePruneCandidates(flags.filter ?? [])
       const list = names.length ? names.join('\n') + '\n' : ''
       if (!(await confirm(`WARNING! This will remove all volumes not used by at least one container. The following volumes will be removed:\n${list}Are you sure you want to continue? [y/N] `))) return
     }
-    for (const name of await pruneVolumes(rt, flags.filter ?? [])) this.log(name)
+    for (const name of await rt.pruneVolumes(flags.filter ?? [])) this.log(name)
   }
 }

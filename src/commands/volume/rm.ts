@@ -1,9 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {ExitCode, InvalidArgument} from '../../libpod/errors.js'
-import {NoSuchVolume, VolumeInUse} from '../../libpod/volume/errors.js'
-import {removeVolume} from '../../libpod/volume/remove.js'
-import {volumeStore} from '../../libpod/volume/store.js'
+import {ExitCode, InvalidArgument, NoSuchVolume, VolumeInUse} from '../../libpod/index.js'
 
 export default class VolumeRm extends BaseCommand {
   static override summary = 'Remove one or more volumes'
@@ -24,11 +21,11 @@ export default class VolumeRm extends BaseCommand {
     if (flags.all && names.length) throw new InvalidArgument('when using the --all switch, you may not pass any volume names')
     if (!flags.all && names.length === 0) throw new InvalidArgument('choose either one or more volumes or all')
     const rt = await this.runtime(flags)
-    const targets = flags.all ? volumeStore(rt).list().map(v => v.name) : names
+    const targets = flags.all ? rt.volumes.list().map(v => v.name) : names
     const errors: Error[] = []
     for (const name of targets) {
       try {
-        this.log(await removeVolume(rt, name, {force: flags.force, timeout: flags.time}))
+        this.log(await rt.volume(name).remove({force: flags.force, timeout: flags.time}))
       } catch (e) {
         // -f: a volume that is not there is no failure (Podman).
         if (flags.force && e instanceof NoSuchVolume) continue

@@ -9,7 +9,6 @@ import {healthStatus} from './healthcheck.js'
 import {syncContainer} from './ops.js'
 import type {Container} from './types.js'
 import {containerNetworkInfo} from '../network/info.js'
-import {podStore} from '../pod/store.js'
 import {displayState, isRunningOrPaused} from '../define/state.js'
 import {labelMatches} from '../util/filters.js'
 
@@ -104,7 +103,7 @@ function filterFn(rt: Runtime, f: string): (c: Container) => boolean {
     case 'label': return c => labelMatches(c.config.labels, value)
     case 'exited': return c => stateName(c) === 'exited' && c.state.exitCode === Number(value)
     case 'pod': {
-      const pod = podStore(rt).find(value)
+      const pod = rt.pods.find(value)
       return c => Boolean(c.config.pod) && c.config.pod === pod?.id
     }
     case 'ancestor': {
@@ -187,7 +186,7 @@ function row(rt: Runtime, c: Container, noTrunc: boolean, now: number, size?: {r
   const created = new Date(c.config.created)
   const running = c.state.status === 'running'
   const net = containerNetworkInfo(rt, c) // NETWORK
-  const pod = c.config.pod ? podStore(rt).read(c.config.pod) : undefined // POD
+  const pod = c.config.pod ? rt.pods.read(c.config.pod) : undefined // POD
   const podId = c.config.pod ? (noTrunc ? c.config.pod : c.config.pod.slice(0, 12)) : ''
   return {
     ID: noTrunc ? c.config.id : c.config.id.slice(0, 12),

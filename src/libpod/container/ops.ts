@@ -283,7 +283,7 @@ export async function cleanupContainer(rt: Runtime, id: string, opts: {fromSync?
     if (!(e instanceof NoSuchContainer)) throw e
   })
   // POD: exit policy `stop` stops the infra once the last member has exited
-  if (c0.config.pod && !c0.config.isInfra) await (await import('../pod/member.js')).afterMemberExit(rt, c0.config).catch(() => {})
+  if (c0.config.pod && !c0.config.isInfra) await rt.hooks.afterExit(rt, c0.config).catch(() => {})
 }
 
 /** `rm`: refuses a running container unless forced (then stops it first). */
@@ -292,10 +292,10 @@ export async function removeContainer(rt: Runtime, nameOrId: string, opts: {forc
   const id = c.config.id
   // POD: the infra container goes with its pod only (pod rm removes the pod's document first);
   // withPod (rm -a): the last container of a pod takes the pod with it, as Podman's.
-  if (c.config.isInfra && c.config.pod && existsSync(path.join(rt.config.graphRoot, 'pods', c.config.pod, 'pod.json'))) {
+  if (c.config.isInfra && c.config.pod && rt.pods.read(c.config.pod)) {
     const others = rt.containers.list().some(o => o.config.pod === c.config.pod && o.config.id !== id)
     if (!opts.withPod || others) throw new InfraContainerRemoval(`container ${id} is the infra container of pod ${c.config.pod} and cannot be removed without removing the pod`)
-    await (await import('../pod/ops.js')).removePod(rt, c.config.pod, {force: opts.force, timeout: opts.timeout})
+    await rt.hooks.removePod(rt, c.config.pod, {force: opts.force, timeout: opts.timeout})
     return [id]
   }
   const removed: string[] = []

@@ -29,10 +29,7 @@ async function stoppedMounts(rt: Runtime, c: Container): Promise<RootMount[]> {
   const out: RootMount[] = []
   for (const m of c.config.mounts ?? []) {
     if (m.type === 'bind') out.push({destination: m.destination, source: m.source})
-    else if (m.type === 'volume') {
-      const {volumeStore} = await import('../volume/store.js')
-      out.push({destination: m.destination, source: volumeStore(rt).dataDir(m.source)})
-    }
+    else if (m.type === 'volume') out.push({destination: m.destination, source: rt.volumes.dataDir(m.source)})
   }
   return out
 }

@@ -92,7 +92,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
   const p = containerPaths(rt, id)
   // POD: a member starts after its pod's infra container
   const pre = rt.containers.read(id)
-  if (pre?.config.pod && !pre.config.isInfra) await (await import('../pod/member.js')).beforeMemberStart(rt, pre.config)
+  if (pre?.config.pod && !pre.config.isInfra) await rt.hooks.beforeStart(rt, pre.config)
   return rt.containers.locked(id, async () => {
     const c = rt.containers.read(id)
     if (!c) throw noContainerWithId(id)

@@ -6,6 +6,7 @@ import type {SecurityConfig, Ulimit} from '../specgen/security.js'
 import type {ContainerStatus} from '../define/state.js'
 // The status enum lives in define/state.ts with its transitions.
 export type {ContainerStatus}
+export {isActive} from '../define/state.js'
 
 /**
  * A mount as the container keeps it: `options` are mount(8)-style options

@@ -1,10 +1,11 @@
-// Network commands' engine side: list with filters, remove (-f removes the
-// containers using it), prune, connect/disconnect (live for running
+// Network commands' engine side: list with filters, remove (the Runtime
+// removes the containers using it for -f), prune, connect/disconnect (live for running
 // containers through netavark), reload (re-applies netavark's setup).
 import {InvalidArgument, NetworkInUse, noSuchNetwork} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {writeJsonAtomic} from '../state/atomic.js'
 import type {Container} from '../container/types.js'
+import {isActive} from '../define/state.js'
 import {labelMatches} from '../util/filters.js'
 import {parseTime} from '../util/time.js'
 import {networkSettings} from './config.js'
@@ -12,11 +13,8 @@ import {Ipam} from './ipam.js'
 import {netavarkSetup, netavarkTeardown, type NetavarkInput} from './netavark.js'
 import {MAC} from './options.js'
 import {readNetworkState, type NetConfig} from './state.js'
-import {NetworkStore} from './store.js'
 import type {NetworkDoc, PerNetworkOptions} from './types.js'
 import path from 'node:path'
-import {isActive} from '../define/state.js'
-
 
 /** Containers whose config names the network. */
 export function networkUsers(rt: Runtime, name: string, all: Container[] = rt.containers.list()): Container[] {
@@ -61,23 +59,22 @@ export function filterNetworks(rt: Runtime, list: NetworkDoc[], filters: readonl
   })
 }
 
-/** `network rm`: refuses a network in use unless forced (then its containers go first). */
-export async function removeNetwork(rt: Runtime, nameOrId: string, opts: {force?: boolean; timeout?: number} = {}): Promise<string> {
-  const store = new NetworkStore(rt)
-  const doc = store.get(nameOrId)
+/** Why a network cannot go: the default one, or one that containers use. */
+export function checkRemovable(rt: Runtime, doc: NetworkDoc, users = networkUsers(rt, doc.name)): void {
   if (doc.name === networkSettings(rt).defaultNetwork) throw new InvalidArgument(`default network ${doc.name} cannot be removed`)
-  const users = networkUsers(rt, doc.name)
-  if (users.length && !opts.force) {
+  if (users.length) {
     throw new NetworkInUse(`${JSON.stringify(doc.name)} has associated containers with it. Use -f to forcibly delete containers and pods: network is being used`)
   }
-  if (users.length) {
-    const {removeContainer} = await import('../container/ops.js')
-    for (const c of users) {
-      await removeContainer(rt, c.config.id, {force: true, timeout: opts.timeout ?? 0}).catch(e => {
-        if (!/no such container/.test((e as Error).message)) throw e
-      })
-    }
-  }
+}
+
+/**
+ * `network rm` of a network no container uses. With -f the Runtime removes
+ * its containers first (src/libpod/runtime/networks.ts).
+ */
+export async function removeNetwork(rt: Runtime, nameOrId: string): Promise<string> {
+  const store = rt.networks
+  const doc = store.get(nameOrId)
+  checkRemovable(rt, doc)
   await store.locked(() => {
     if (!store.hasFile(doc.name)) throw noSuchNetwork(nameOrId)
     store.removeFile(doc.name)
@@ -87,7 +84,7 @@ export async function removeNetwork(rt: Runtime, nameOrId: string, opts: {force?
 
 /** `network prune`: every network no container uses, but the default one. */
 export async function pruneNetworks(rt: Runtime, filters: readonly string[] = []): Promise<string[]> {
-  const store = new NetworkStore(rt)
+  const store = rt.networks
   const def = networkSettings(rt).defaultNetwork
   const containers = rt.containers.list()
   const candidates = filterNetworks(rt, store.list(), filters, ['label', 'label!', 'until'])
@@ -156,7 +153,7 @@ export interface ConnectOptions { aliases?: string[]; ip?: string; ip6?: string;
 
 /** `network connect`: kept in the container's config; live when it runs. */
 export async function connectNetwork(rt: Runtime, network: string, container: string, opts: ConnectOptions = {}): Promise<void> {
-  const doc = new NetworkStore(rt).get(network)
+  const doc = rt.networks.get(network)
   const id = rt.containers.lookup(container).config.id
   if (opts.mac && !MAC.test(opts.mac)) throw new InvalidArgument(`address ${opts.mac}: invalid MAC address`)
   await rt.containers.locked(id, async () => {
@@ -182,7 +179,7 @@ export async function connectNetwork(rt: Runtime, network: string, container: st
 
 /** `network disconnect`. */
 export async function disconnectNetwork(rt: Runtime, network: string, container: string): Promise<void> {
-  const doc = new NetworkStore(rt).get(network)
+  const doc = rt.networks.get(network)
   const id = rt.containers.lookup(container).config.id
   await rt.containers.locked(id, async () => {
     const cur = rt.containers.read(id)

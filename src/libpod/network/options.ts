@@ -8,7 +8,6 @@ import type {Runtime} from '../runtime.js'
 import {networkSettings} from './config.js'
 import {parseSlirpOptions} from './helpers.js'
 import {compactPorts, expandPorts, exposedPorts, randomPort} from './ports.js'
-import {NetworkStore} from './store.js'
 import type {ContainerNetworkSpec, NetNS, NetworkAttachment} from '../specgen/network.js'
 import type {ContainerNetworkOptions, PerNetworkOptions, PortMapping} from './types.js'
 
@@ -118,7 +117,7 @@ export async function resolveNetworkOptions(rt: Runtime, f: ContainerNetworkSpec
 
   // Named networks: they must exist; bare `bridge` is the default network.
   if (mode === 'bridge') {
-    const store = new NetworkStore(rt)
+    const store = rt.networks
     const networks: Record<string, PerNetworkOptions> = {}
     for (const [i, n] of named.entries()) {
       let doc

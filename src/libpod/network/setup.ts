@@ -22,7 +22,6 @@ import {createNetns, removeNetns} from './netns.js'
 import {expandPorts, portFree} from './ports.js'
 import {startPortForwarder} from './portfwd.js'
 import {acquireRootlessNetns, releaseRootlessNetns, rootlessNetnsPath} from './rootless-netns.js'
-import {NetworkStore} from './store.js'
 import type {ContainerNetworkOptions, PortMapping} from './types.js'
 
 export {readNetworkState, type FullNetworkState, type NetConfig}
@@ -150,7 +149,7 @@ async function setupPasta(rt: Runtime, c: NetConfig, st: FullNetworkState, o: Co
 }
 
 async function setupBridge(rt: Runtime, c: NetConfig, st: FullNetworkState, o: ContainerNetworkOptions): Promise<void> {
-  const store = new NetworkStore(rt)
+  const store = rt.networks
   const ipam = new Ipam(networkSettings(rt).runDir)
   const input: NetavarkInput = {container_id: c.id, container_name: c.name, networks: {}, network_info: {}}
   st.netavark = input

@@ -5,9 +5,8 @@ import {stateName} from '../container/list.js'
 import {containerNetworkInfo} from '../network/info.js'
 import type {Container} from '../container/types.js'
 import {timeAgo} from '../util/human.js'
-import {podContainers} from './ops.js'
+import {podContainers} from './containers.js'
 import {podStatus} from './status.js'
-import {podStore} from './store.js'
 import type {PodConfig} from './types.js'
 import {labelMatches} from '../util/filters.js'
 
@@ -65,7 +64,7 @@ export async function podRows(rt: Runtime, opts: PodPsOptions = {}): Promise<Pod
   const all = rt.containers.list()
   const now = Date.now()
   const rows: PodRow[] = []
-  for (const pod of podStore(rt).list()) {
+  for (const pod of rt.pods.list()) {
     const list = await podContainers(rt, pod, all)
     if (!filters.every(f => f(pod, list))) continue
     rows.push(row(rt, pod, list, opts.noTrunc ?? false, now))
@@ -121,7 +120,7 @@ function row(rt: Runtime, pod: PodConfig, list: Container[], noTrunc: boolean, n
 
 /** `pod inspect`: Podman's InspectPodData. */
 export async function inspectPod(rt: Runtime, ref: string): Promise<Record<string, unknown>> {
-  const pod = podStore(rt).lookup(ref)
+  const pod = rt.pods.lookup(ref)
   const list = await podContainers(rt, pod)
   const infra = list.find(c => c.config.isInfra)
   const o = infra?.config.networkOptions ?? {}

@@ -88,7 +88,7 @@ export class PodStore {
   }
 }
 
-/** The pod store of a runtime. */
+/** The pod store of a runtime: rt.pods (kept for older callers). */
 export function podStore(rt: Runtime): PodStore {
-  return new PodStore(rt.config.graphRoot)
+  return rt.pods
 }

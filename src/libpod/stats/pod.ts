@@ -5,8 +5,7 @@
 import {InvalidArgument, PeapodError, Unsupported} from '../define/errors.js'
 import {compileFormat, isJSONFormat, headerRow, tabwriteText} from '../format/table.js'
 import type {Runtime} from '../runtime.js'
-import {podContainers} from '../pod/ops.js'
-import {podStore} from '../pod/store.js'
+import {podContainers} from '../pod/containers.js'
 import type {PodConfig} from '../pod/types.js'
 import {cgroupV2Unified} from './cgroup.js'
 import {bytesSize, humanSize, percent} from './format.js'
@@ -36,7 +35,7 @@ export function checkPodStatsOptions(rt: Runtime, names: string[], opts: PodStat
 }
 
 function pods(rt: Runtime, names: string[], opts: PodStatsOptions): PodConfig[] {
-  const store = podStore(rt)
+  const store = rt.pods
   try {
     if (names.length) return names.map(n => store.lookup(n))
     const list = store.list().sort((a, b) => a.created.localeCompare(b.created))

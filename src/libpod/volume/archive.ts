@@ -11,7 +11,7 @@ import type {Runtime} from '../runtime.js'
 import {applyLayer} from '../storage/apply.js'
 import {isMounted} from '../storage/mount.js'
 import {ProcessFailure, run, runTo} from '../util/process.js'
-import {needsMount, volumeMountArgs, volumeStore} from './store.js'
+import {needsMount, volumeMountArgs} from './store.js'
 import type {VolumeDoc} from './types.js'
 
 /**
@@ -20,7 +20,7 @@ import type {VolumeDoc} from './types.js'
  * mount or `lock` asks for it.
  */
 async function withVolume<T>(rt: Runtime, doc: VolumeDoc, lock: boolean, fn: () => Promise<T> | T): Promise<T> {
-  const store = volumeStore(rt)
+  const store = rt.volumes
   if (!needsMount(doc)) return lock ? store.locked(doc.name, fn) : fn()
   return store.locked(doc.name, async () => {
     const data = store.dataDir(doc.name)
@@ -38,7 +38,7 @@ async function withVolume<T>(rt: Runtime, doc: VolumeDoc, lock: boolean, fn: () 
 
 /** Writes a tar of the volume's content to `out` (a file descriptor or a stream). */
 export async function exportVolume(rt: Runtime, name: string, out: number | Writable): Promise<void> {
-  const store = volumeStore(rt)
+  const store = rt.volumes
   const doc = store.find(name)
   if (!doc) throw new InvalidArgument(`no such volume ${name}`)
   await withVolume(rt, doc, false, async () => {
@@ -84,7 +84,7 @@ function mergeInto(src: string, dst: string): void {
 
 /** Unpacks a tar (plain, gzip, bzip2, xz or zstd) into the volume. */
 export async function importVolume(rt: Runtime, name: string, input: Readable): Promise<void> {
-  const store = volumeStore(rt)
+  const store = rt.volumes
   const doc = store.find(name)
   if (!doc) {
     input.destroy()

@@ -2,7 +2,6 @@
 // different keys must all match, as in Podman.
 import {InvalidArgument} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
-import {volumeStore} from './store.js'
 import type {VolumeDoc} from './types.js'
 import {usedVolumes} from './usage.js'
 import {labelMatches} from '../util/filters.js'
@@ -59,7 +58,7 @@ export function matchVolumeFilters(v: VolumeDoc, filters: VolumeFilters, used: S
 /** Volumes for `volume ls`, filtered, by name. */
 export function listVolumes(rt: Runtime, filters: readonly string[] = []): VolumeDoc[] {
   const parsed = parseVolumeFilters(filters)
-  const all = volumeStore(rt).list()
+  const all = rt.volumes.list()
   if (parsed.size === 0) return all
   const used = parsed.has('dangling') ? usedVolumes(rt) : new Set<string>()
   return all.filter(v => matchVolumeFilters(v, parsed, used))

@@ -15,7 +15,7 @@ import type {Runtime} from '../runtime.js'
 import {cleanPath, processMountOptions} from '../spec/mounts.js'
 import type {ContainerStorageConfig} from '../specgen/container.js'
 import {mountOptions} from '../specgen/mounts.js'
-import {parseDriverOptions, validateVolumeName, volumeStore, VolumeStore} from './store.js'
+import {parseDriverOptions, validateVolumeName, VolumeStore} from './store.js'
 
 /** A volume the container needs that is not there yet. */
 export interface VolumeToCreate {
@@ -71,7 +71,7 @@ function volumesFrom(rt: Runtime, from: {container: string; readonly?: boolean; 
  * anything is created.
  */
 export function resolveMounts(rt: Runtime, spec: Pick<ContainerStorageConfig, 'mounts' | 'tmpfs' | 'volumesFrom'>, image: ImageDoc): ResolvedMounts {
-  const store = volumeStore(rt)
+  const store = rt.volumes
   const user = new Map<string, MountSpec>()
   const create: VolumeToCreate[] = []
   const wanted = new Set<string>()
@@ -138,7 +138,7 @@ export function resolveMounts(rt: Runtime, spec: Pick<ContainerStorageConfig, 'm
  * its anonymous ones. Called once the container's other options are checked.
  */
 export async function createVolumes(rt: Runtime, resolved: ResolvedMounts): Promise<void> {
-  const store = volumeStore(rt)
+  const store = rt.volumes
   for (const v of resolved.create) {
     try {
       await store.create({name: v.name, anonymous: v.anonymous, options: v.options, ignoreExisting: true})

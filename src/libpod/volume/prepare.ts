@@ -15,7 +15,7 @@ import {secureJoin} from '../spec/paths.js'
 import {processUser, readUserFiles} from '../spec/user.js'
 import {isMounted} from '../storage/mount.js'
 import {run} from '../util/process.js'
-import {needsMount, volumeMountArgs, volumeStore} from './store.js'
+import {needsMount, volumeMountArgs} from './store.js'
 import type {VolumeDoc} from './types.js'
 
 export interface PreparedMounts {
@@ -72,7 +72,7 @@ interface User { uid: number; gid: number }
 
 /** Mounts, copies up and chowns one volume for a starting container; returns its _data. */
 async function prepareVolume(rt: Runtime, c: ContainerConfig, m: MountSpec, rootfs: string, user: () => User): Promise<string> {
-  const store = volumeStore(rt)
+  const store = rt.volumes
   const name = m.source
   // Removed between create and start (or by hand): made again, as on first use.
   if (!store.exists(name)) await store.create({name, anonymous: /^[0-9a-f]{64}$/.test(name), ignoreExisting: true})
@@ -177,7 +177,7 @@ export async function prepareMounts(rt: Runtime, c: ContainerConfig, rootfs: str
 
 /** Unmounts what prepareMounts mounted for this container (idempotent: cleanup and rm both call it). */
 export async function releaseMounts(rt: Runtime, c: ContainerConfig): Promise<void> {
-  const store = volumeStore(rt)
+  const store = rt.volumes
   let i = 0
   for (const m of c.mounts ?? []) {
     if (m.type === 'volume') {

@@ -1,29 +1,20 @@
-// `volume rm` and `volume prune`.
-import {removeContainer} from '../container/ops.js'
+// `volume rm` and `volume prune` on the volume alone: removing the containers
+// that use a volume (rm -f) is the Runtime's (src/libpod/runtime/volumes.ts).
 import type {Runtime} from '../runtime.js'
 import {VolumeInUse} from '../define/errors.js'
 import {matchVolumeFilters, parseVolumeFilters} from './list.js'
-import {volumeStore} from './store.js'
 import {removeUnusedVolume, usedVolumes, volumeUsers} from './usage.js'
 
-function inUse(name: string, users: string[]): VolumeInUse {
+export function volumeInUse(name: string, users: string[]): VolumeInUse {
   return new VolumeInUse(`volume ${name} is being used by the following container(s): ${users.join(', ')}: volume is being used`)
 }
 
-/**
- * Removes a volume. In use, it is refused unless forced; forced, the
- * containers using it are removed first (as Podman does).
- */
-export async function removeVolume(rt: Runtime, nameOrPrefix: string, opts: {force?: boolean; timeout?: number} = {}): Promise<string> {
-  const name = volumeStore(rt).lookup(nameOrPrefix).name
-  const users = volumeUsers(rt, name)
-  if (users.length) {
-    if (!opts.force) throw inUse(name, users)
-    for (const id of users) await removeContainer(rt, id, {force: true, timeout: opts.timeout})
-  }
+/** Removes a volume no container uses (VolumeInUse otherwise). */
+export async function removeVolume(rt: Runtime, nameOrPrefix: string): Promise<string> {
+  const name = rt.volumes.lookup(nameOrPrefix).name
   if (!(await removeUnusedVolume(rt, name))) {
     const now = volumeUsers(rt, name)
-    if (now.length) throw inUse(name, now)
+    if (now.length) throw volumeInUse(name, now)
   }
   return name
 }
@@ -41,5 +32,5 @@ export async function pruneVolumes(rt: Runtime, filters: string[] = []): Promise
 export async function pruneCandidates(rt: Runtime, filters: string[] = []): Promise<string[]> {
   const parsed = parseVolumeFilters(filters, ['label', 'label!', 'until'])
   const used = usedVolumes(rt)
-  return volumeStore(rt).list().filter(v => !used.has(v.name) && matchVolumeFilters(v, parsed, used)).map(v => v.name)
+  return rt.volumes.list().filter(v => !used.has(v.name) && matchVolumeFilters(v, parsed, used)).map(v => v.name)
 }

@@ -218,14 +218,7 @@ export class VolumeStore {
 
 export {NoSuchVolume}
 
-const cache = new WeakMap<Runtime, VolumeStore>()
-
-/** The runtime's volume store (one per Runtime). */
+/** The runtime's volume store: rt.volumes (kept for older callers). */
 export function volumeStore(rt: Runtime): VolumeStore {
-  let v = cache.get(rt)
-  if (!v) {
-    v = new VolumeStore(rt.config.graphRoot, rt.store)
-    cache.set(rt, v)
-  }
-  return v
+  return rt.volumes
 }

@@ -1,13 +1,13 @@
 // Which containers use a volume, and removing volumes nobody uses any more
-// (a container's anonymous volumes on `rm -v` / `--rm`). Kept apart from
-// remove.ts: container removal calls in here, and remove.ts calls container
-// removal (volume rm -f).
+// (a container's anonymous volumes on `rm -v` / `--rm`). Container removal
+// calls in here; removing a volume's containers (volume rm -f) is the
+// Runtime's (src/libpod/runtime/volumes.ts).
 import type {ContainerConfig} from '../container/types.js'
 import {StorageError} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {isMounted} from '../storage/mount.js'
 import {runSync} from '../util/process.js'
-import {needsMount, volumeStore} from './store.js'
+import {needsMount} from './store.js'
 
 /** IDs of the containers (in any state) whose mounts name the volume. */
 export function volumeUsers(rt: Runtime, name: string, except?: string): string[] {
@@ -28,7 +28,7 @@ export function usedVolumes(rt: Runtime): Set<string> {
  * containers are created). Returns false when it is in use or gone.
  */
 export async function removeUnusedVolume(rt: Runtime, name: string, except?: string): Promise<boolean> {
-  const store = volumeStore(rt)
+  const store = rt.volumes
   return rt.store.locked(() => store.locked(name, () => {
     const doc = store.read(name)
     if (!doc) return false
@@ -51,7 +51,7 @@ export async function removeUnusedVolume(rt: Runtime, name: string, except?: str
 
 /** `rm -v` and `--rm`: the container's anonymous volumes go with it, unless another container uses them. */
 export async function removeAnonymousVolumes(rt: Runtime, c: ContainerConfig): Promise<void> {
-  const store = volumeStore(rt)
+  const store = rt.volumes
   for (const m of c.mounts ?? []) {
     if (m.type !== 'volume') continue
     const doc = store.read(m.source)
