@@ -3,7 +3,7 @@
 // flags; the engine gets typed values.
 import {readFileSync} from 'node:fs'
 import {healthConfigFromFlags, parseOnFailure} from '../libpod/container/healthcheck.js'
-import {InvalidArgument} from '../libpod/errors.js'
+import {InvalidArgument} from '../libpod/define/errors.js'
 import {parseEnvFile, parseEnvList} from '../libpod/spec/env.js'
 import {parseSignal} from '../libpod/spec/signals.js'
 import type {ContainerSpec} from '../libpod/specgen/container.js'

@@ -1,7 +1,7 @@
 // Network flag values (--network, -p, --expose, --dns, --add-host, --ip …)
 // → the spec's typed ContainerNetworkSpec, with Podman's messages.
 import {isIP} from 'node:net'
-import {InvalidArgument} from '../libpod/errors.js'
+import {InvalidArgument} from '../libpod/define/errors.js'
 import {parseNetworkMode} from '../libpod/network/options.js'
 import {exposedPorts, parsePortSpec} from '../libpod/network/ports.js'
 import type {ContainerNetworkSpec, NetNS, NetworkAttachment, PortProtocol} from '../libpod/specgen/network.js'

@@ -1,5 +1,5 @@
 // pod create's flags that have a syntax of their own (--share, --exit-policy).
-import {InvalidArgument} from '../libpod/errors.js'
+import {InvalidArgument} from '../libpod/define/errors.js'
 import {DEFAULT_SHARE} from '../libpod/specgen/pod.js'
 import {SHAREABLE, type ExitPolicy, type SharedNamespace} from '../libpod/pod/types.js'
 

@@ -2,7 +2,7 @@
 // (Podman's specgenutil/volumes.go and containers/common
 // parse.ValidateVolumeOpts), with Podman's messages.
 import path from 'node:path'
-import {InvalidArgument} from '../libpod/errors.js'
+import {InvalidArgument} from '../libpod/define/errors.js'
 import {cleanPath, processMountOptions, validateContainerPath} from '../libpod/spec/mounts.js'
 import {PROPAGATIONS, type BindMount, type ImageMount, type Mount, type MountFlagOptions, type Propagation, type TmpfsMount, type VolumeMount} from '../libpod/specgen/mounts.js'
 

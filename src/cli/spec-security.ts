@@ -1,6 +1,6 @@
 // --security-opt and --ulimit → the spec's typed SecurityConfig and Ulimits,
 // with Podman's messages.
-import {InvalidArgument} from '../libpod/errors.js'
+import {InvalidArgument} from '../libpod/define/errors.js'
 import {ULIMIT_NAMES, type SecurityConfig, type Ulimit} from '../libpod/specgen/security.js'
 
 /** Podman's --security-opt forms. */

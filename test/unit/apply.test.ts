@@ -23,7 +23,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {Readable} from 'node:stream'
 import {gzipSync} from 'node:zlib'
-import {InvalidArchive, StorageError} from '../../src/libpod/errors.js'
+import {InvalidArchive, StorageError} from '../../src/libpod/define/errors.js'
 import {applyLayer, layerTarStream, type ApplyOptions, type ApplyResult} from '../../src/libpod/storage/apply.js'
 
 const OVERLAY: ApplyOptions = {mode: 'overlay', rootless: false, opaqueXattr: 'trusted.overlay.opaque'}

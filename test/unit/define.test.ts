@@ -9,7 +9,7 @@ import {
   CONTAINER_STATUSES, canDo, checkTransition, displayState, isActive, isRunningOrPaused, nextStates, podStatusOf,
   type ContainerStatus,
 } from '../../src/libpod/define/state.js'
-import * as shim from '../../src/libpod/errors.js'
+import * as shim from '../../src/libpod/define/errors.js'
 
 const ID = 'abc123'
 

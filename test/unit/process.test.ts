@@ -3,7 +3,7 @@ import {closeSync, mkdtempSync, openSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {PassThrough} from 'node:stream'
-import {PeapodError} from '../../src/libpod/errors.js'
+import {PeapodError} from '../../src/libpod/define/errors.js'
 import {Logger, log} from '../../src/libpod/util/log.js'
 import {ProcessFailure, run, runSync, runTo} from '../../src/libpod/util/process.js'
 

@@ -9,7 +9,7 @@ import {parseMountFlag, parseVolumesFromFlag, splitCsv} from '../../src/cli/spec
 import {parseUlimitFlag} from '../../src/cli/spec-security.js'
 import {upgradeConfig} from '../../src/libpod/container/legacy.js'
 import {CONFIG_VERSION, type ContainerConfig} from '../../src/libpod/container/types.js'
-import {InvalidArgument} from '../../src/libpod/errors.js'
+import {InvalidArgument} from '../../src/libpod/define/errors.js'
 import {mountOptions, securityOptStrings, signalName, validateContainerSpec, validatePodSpec} from '../../src/libpod/specgen/index.js'
 
 describe('specgen', () => {

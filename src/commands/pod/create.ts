@@ -56,7 +56,6 @@ export default class PodCreate extends BaseCommand {
       createCommand: ['peapod', ...process.argv.slice(2)],
     }
     const rt = await this.runtime(flags)
-    const {createPod} = await import('../../libpod/pod/create.js')
     const pod = await createPod(rt, spec)
     if (idFile) writeFileSync(idFile, pod.id)
     this.log(pod.id)

@@ -1,7 +1,7 @@
 // The runc-compatible command line (runc, crun and runsc share it): the
 // global arguments are computed here once, and each verb is one short call
 // through the process runner (util/process.ts).
-import {RuntimeFailure} from '../errors.js'
+import {RuntimeFailure} from '../define/errors.js'
 import {lastLine, ProcessFailure, run} from '../util/process.js'
 import type {OciCreateOptions, OciExecOptions, OciFeatures, OciLog, OciRunOptions, OciRuntime, OciRuntimeOptions, OciState} from './types.js'
 

@@ -3,7 +3,7 @@
 // itself never removes containers.
 import type {Runtime} from '../runtime.js'
 import {removeContainer} from '../container/ops.js'
-import {NoSuchContainer} from '../errors.js'
+import {NoSuchContainer} from '../define/errors.js'
 import {checkRemovable, networkUsers, removeNetwork as removeUnused} from '../network/manage.js'
 
 export async function removeNetwork(rt: Runtime, nameOrId: string, opts: {force?: boolean; timeout?: number} = {}): Promise<string> {

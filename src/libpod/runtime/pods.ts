@@ -4,14 +4,14 @@
 // stops last; members start and stop together); `pod rm` refuses running
 // members unless forced, then removes members, the pod's document and its
 // infra.
-import {InvalidArgument, NoSuchContainer} from '../errors.js'
+import {InvalidArgument, NoSuchContainer} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {killContainer, removeContainer, stopContainer} from '../container/ops.js'
 import {pauseContainer, unpauseContainer} from '../container/pause.js'
 import {startContainer} from '../container/start.js'
 import {isActive, type Container, type ContainerConfig} from '../container/types.js'
 import {podContainers} from '../pod/containers.js'
-import {NoSuchPod, PodNotReady} from '../pod/errors.js'
+import {NoSuchPod, PodNotReady} from '../define/errors.js'
 import {podStatus} from '../pod/status.js'
 import type {PodConfig} from '../pod/types.js'
 

@@ -2,7 +2,7 @@
 // messages (all InvalidArgument: exit code 125). The engine runs them first
 // at create, so a bad spec leaves nothing behind whoever filled it.
 import {constants} from 'node:os'
-import {InvalidArgument} from '../errors.js'
+import {InvalidArgument} from '../define/errors.js'
 import {normalizeCapability} from '../spec/caps.js'
 import type {ContainerSpec} from './container.js'
 import {hasNetworkConfig} from './network.js'

@@ -11,7 +11,7 @@
 import {spawnSync} from 'node:child_process'
 import type {Writable} from 'node:stream'
 import type {Options, ResultPromise} from 'execa'
-import {PeapodError} from '../errors.js'
+import {PeapodError} from '../define/errors.js'
 import {log} from './log.js'
 
 /** A helper that could not run or did not succeed. */

@@ -1,2 +1,0 @@
-// shim until commands import libpod/index
-export * from '../define/errors.js'
