@@ -3,7 +3,7 @@
 // checked then). Upgraded on read, in memory: the document on disk is left
 // as it is, so an older peapod still reads it.
 import {CONFIG_VERSION, type ContainerConfig, type TmpfsSpec} from './types.js'
-import type {SecurityConfig, Ulimit} from '../specgen/security.js'
+import {parseSecurityOpts, parseUlimitFlag, type SecurityConfig, type Ulimit} from '../specgen/security.js'
 
 /** A version-1 document: the typed fields as strings. */
 type LegacyConfig = Omit<ContainerConfig, 'security' | 'tmpfs' | 'ulimits'> & {
@@ -13,37 +13,8 @@ type LegacyConfig = Omit<ContainerConfig, 'security' | 'tmpfs' | 'ulimits'> & {
   security?: SecurityConfig
 }
 
-/** `--security-opt` strings as they were stored (the forms create accepted). */
-function legacySecurity(list: readonly string[]): SecurityConfig {
-  const out: SecurityConfig = {}
-  for (const opt of list) {
-    if (opt === 'no-new-privileges') {
-      out.noNewPrivileges = true
-      continue
-    }
-    const eq = opt.indexOf('=')
-    const [key, value] = [opt.slice(0, eq), opt.slice(eq + 1)]
-    switch (key) {
-      case 'apparmor': out.apparmorProfile = value; break
-      case 'label': (out.labelOpts ??= []).push(value); break
-      case 'mask': (out.mask ??= []).push(...value.split(':')); break
-      case 'proc-opts': out.procOpts = value.split(','); break
-      case 'seccomp': out.seccompProfile = value; break
-      case 'systempaths': (out.unmask ??= []).push('ALL'); break
-      case 'unmask': (out.unmask ??= []).push(value); break
-      case 'no-new-privileges': out.noNewPrivileges = value === 'true'; break
-    }
-  }
-  return out
-}
-
-/** `name=soft[:hard]`. */
-function legacyUlimit(u: string | Ulimit): Ulimit {
-  if (typeof u !== 'string') return u
-  const eq = u.indexOf('=')
-  const [soft, hard = soft] = u.slice(eq + 1).split(':').map(Number)
-  return {name: u.slice(0, eq), soft, hard}
-}
+/** `name=soft[:hard]` as it was stored (checked at create). */
+const legacyUlimit = (u: string | Ulimit): Ulimit => (typeof u === 'string' ? parseUlimitFlag(u) : u)
 
 /** `DEST[:opt,opt]`. */
 function legacyTmpfs(t: string | TmpfsSpec): TmpfsSpec {
@@ -59,7 +30,7 @@ export function upgradeConfig(doc: ContainerConfig): ContainerConfig {
   return {
     ...old,
     version: CONFIG_VERSION,
-    security: old.security ?? legacySecurity(securityOpt ?? []),
+    security: old.security ?? parseSecurityOpts(securityOpt ?? []),
     tmpfs: (old.tmpfs ?? []).map(legacyTmpfs),
     ulimits: (old.ulimits ?? []).map(legacyUlimit),
   }
