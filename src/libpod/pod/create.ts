@@ -9,14 +9,14 @@ import {randomName} from '../container/names.js'
 import {DEFAULT_SHARE, type PodSpec} from '../specgen/pod.js'
 import {validatePodSpec} from '../specgen/validate.js'
 import {ensureInfraImage, INFRA_COMMAND} from './infra-image.js'
-import {PodStore, podStore} from './store.js'
+import {PodStore} from './store.js'
 import type {PodConfig} from './types.js'
 
 export async function createPod(rt: Runtime, spec: PodSpec): Promise<PodConfig> {
   validatePodSpec(spec)
   const withInfra = spec.infra ?? true
   const share = withInfra ? [...spec.share ?? DEFAULT_SHARE] : []
-  const store = podStore(rt)
+  const store = rt.pods
   const id = PodStore.newId()
   const name = spec.name ?? randomName()
   store.reserveName(name, id)

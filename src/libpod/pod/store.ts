@@ -88,7 +88,3 @@ export class PodStore {
   }
 }
 
-/** The pod store of a runtime: rt.pods (kept for older callers). */
-export function podStore(rt: Runtime): PodStore {
-  return rt.pods
-}

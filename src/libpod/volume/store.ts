@@ -218,7 +218,3 @@ export class VolumeStore {
 
 export {NoSuchVolume}
 
-/** The runtime's volume store: rt.volumes (kept for older callers). */
-export function volumeStore(rt: Runtime): VolumeStore {
-  return rt.volumes
-}
