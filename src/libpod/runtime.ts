@@ -9,6 +9,7 @@ import type {Config, GlobalOptions} from './config/config.js'
 import type {ContainerHooks} from './container/hooks.js'
 import type {ContainerStore} from './container/store.js'
 import type {ImageDoc} from './image/images.js'
+import type {ImportOptions} from './image/import.js'
 import type {PsOptions, PsRow} from './container/list.js'
 import type {PodPsOptions, PodRow} from './pod/list.js'
 import type {NetworkStore} from './network/store.js'
@@ -265,6 +266,12 @@ export class Runtime {
       this.registriesCache = registries.length ? registries : ['docker.io']
     }
     return this.registriesCache
+  }
+
+  /** `import`: a rootfs tarball (or stdin) as a new image. */
+  async importImage(opts: ImportOptions): Promise<Image> {
+    const id = await (await import('./image/import.js')).importImage(this.store, opts)
+    return this.image(id)
   }
 
   listImages(): ImageDoc[] {
