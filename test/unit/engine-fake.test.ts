@@ -132,6 +132,23 @@ describe('engine objects with the fake OCI runtime', function () {
     expect(oci.calls).to.deep.equal([])
   })
 
+  it('start stops short of the OCI runtime without a rootfs: exited 125, as Podman; a running one is left alone', async () => {
+    // start needs the image's layers mounted (prepareBundle) and a real monitor:
+    // here the image is missing, so the engine's failure path is what runs.
+    const c = created()
+    const e = await rejects(rt.container(c.id).start(), lib.NoSuchImage, `${'f'.repeat(64)}: image not known`)
+    const after = rt.container(c.id)
+    expect(after.status).to.equal('exited')
+    expect(after.state.exitCode).to.equal(125)
+    expect(after.state.error).to.equal(e.message)
+    expect(oci.calls).to.deep.equal([])
+
+    const r = await running()
+    await rt.container(r.id).start()
+    expect(oci.calls.filter(x => x[1] === r.id).map(x => x[0])).to.deep.equal(['create', 'start'])
+    expect(rt.container(r.id).status).to.equal('running')
+  })
+
   it('kills a running container through the OCI runtime; the exit is noticed', async () => {
     const c = await running()
     const ctr = rt.container(c.name)
