@@ -86,8 +86,11 @@ function fakeWithMonitor(): FakeOciRuntime {
       const exitFile = containerPaths(rt, id).exitFile
       mkdirSync(path.dirname(exitFile), {recursive: true})
       writeFileSync(exitFile, JSON.stringify({exitCode: after.exitCode, finishedAt: new Date().toISOString()}))
-      mon.kill('SIGKILL')
       monitors.delete(id)
+      // returns once the monitor is gone, so that what follows sees it dead (no race with the signal)
+      const gone = new Promise(resolve => mon.once('exit', resolve))
+      mon.kill('SIGKILL')
+      await gone
     }
   }
   return f
@@ -240,6 +243,20 @@ describe('engine objects with the fake OCI runtime', function () {
     expect(() => rt.pod(podId)).to.throw(lib.NoSuchPod)
     // both running ones were stopped with their stop signal through the runtime
     expect(oci.calls.filter(x => x[0] === 'kill').map(x => x[1]).sort()).to.deep.equal([infra.id, member.id].sort())
+  })
+
+  it('pod kill: members first, the infra last, through the runtime; none running is Podman\'s error', async () => {
+    const podId = '6'.repeat(64)
+    const infra = await running({pod: podId, isInfra: true})
+    const member = await running({pod: podId})
+    rt.pods.reserveName('pod6', podId)
+    rt.pods.write({id: podId, name: 'pod6', created: '2026-01-01T00:00:00Z', labels: {}, share: [], exitPolicy: 'continue', infraId: infra.id})
+    await rt.pod('pod6').kill()
+    expect(oci.calls.filter(x => x[0] === 'kill')).to.deep.equal([['kill', member.id, 'KILL'], ['kill', infra.id, 'KILL']])
+    // the monitors' exits are noticed when the containers are next looked at
+    const states = (await rt.pod('pod6').containers()).map(c => [c.config.id, c.state.status, c.state.exitCode])
+    expect(states).to.have.deep.members([[infra.id, 'exited', 137], [member.id, 'exited', 137]])
+    await rejects(rt.pod('pod6').kill(), lib.InvalidArgument, `no containers in pod ${podId} are running: pod has no containers`)
   })
 
   it('removing a volume in use: refused without force; forced, its (running) containers go first', async () => {
