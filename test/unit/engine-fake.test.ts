@@ -80,20 +80,30 @@ function fakeWithMonitor(): FakeOciRuntime {
   const kill = f.kill.bind(f)
   f.kill = async (id, signal, o) => {
     await kill(id, signal, o)
-    const after = f.container(id)
-    const mon = monitors.get(id)
-    if (after?.status === 'stopped' && mon) {
-      const exitFile = containerPaths(rt, id).exitFile
-      mkdirSync(path.dirname(exitFile), {recursive: true})
-      writeFileSync(exitFile, JSON.stringify({exitCode: after.exitCode, finishedAt: new Date().toISOString()}))
-      monitors.delete(id)
-      // returns once the monitor is gone, so that what follows sees it dead (no race with the signal)
-      const gone = new Promise(resolve => mon.once('exit', resolve))
-      mon.kill('SIGKILL')
-      await gone
-    }
+    await monitorSees(f, id)
   }
   return f
+}
+
+/** The container's process exits by itself with `code`; its monitor records it. */
+async function exitByItself(id: string, code: number): Promise<void> {
+  oci.exit(id, code)
+  await monitorSees(oci, id)
+}
+
+/** What conmon does once the container's process has ended: the exit file, then it exits. */
+async function monitorSees(f: FakeOciRuntime, id: string): Promise<void> {
+  const after = f.container(id)
+  const mon = monitors.get(id)
+  if (after?.status !== 'stopped' || !mon) return
+  const exitFile = containerPaths(rt, id).exitFile
+  mkdirSync(path.dirname(exitFile), {recursive: true})
+  writeFileSync(exitFile, JSON.stringify({exitCode: after.exitCode, finishedAt: new Date().toISOString()}))
+  monitors.delete(id)
+  // returns once the monitor is gone, so that what follows sees it dead (no race with the signal)
+  const gone = new Promise(resolve => mon.once('exit', resolve))
+  mon.kill('SIGKILL')
+  await gone
 }
 
 async function rejects(p: Promise<unknown>, cls: new (...a: never[]) => Error, message: string): Promise<Error> {
@@ -163,6 +173,19 @@ describe('engine objects with the fake OCI runtime', function () {
     await ctr.refresh()
     expect(ctr.status).to.equal('exited')
     expect(ctr.state.exitCode).to.equal(143)
+  })
+
+  it('a process that exits by itself: the container is exited with its code, and can be removed', async () => {
+    const c = await running()
+    await exitByItself(c.id, 3)
+    const ctr = rt.container(c.id)
+    expect(ctr.status).to.equal('running') // as last read: the object syncs when asked
+    expect(await ctr.wait()).to.equal(3)
+    await ctr.refresh()
+    expect(ctr.status).to.equal('exited')
+    expect(ctr.state.stoppedByUser).to.not.equal(true)
+    expect(await ctr.remove()).to.deep.equal([c.id])
+    expect(oci.container(c.id)).to.equal(undefined)
   })
 
   it('rootless on cgroup v1 refuses pause before the OCI runtime is asked', async function () {
