@@ -34,7 +34,8 @@ export function proxySignals(rt: Runtime): {running: (config: ContainerConfig) =
   const early: NodeJS.Signals[] = []
   const forward = (sig: NodeJS.Signals) => {
     if (!config) return void early.push(sig)
-    void rt.oci(config).kill(config.id, sig.replace(/^SIG/, '')).catch(() => {})
+    const c = config
+    void rt.oci(c).then(o => o.kill(c.id, sig.replace(/^SIG/, ''))).catch(() => {})
   }
   const handlers = PROXIED.map(sig => {
     const h = () => forward(sig)

@@ -17,7 +17,8 @@ export * from './define/errors.js'
 export {isActive, isRunningOrPaused, displayState} from './define/state.js'
 
 // The typed create input: what the CLI, kube play, Quadlet and build fill.
-export * from './specgen/index.js'
+// Types here; its checks and helpers through load.specgen() (start-up).
+export type * from './specgen/index.js'
 
 // The Runtime and its objects.
 export {Runtime, type GlobalOptions, type Report, type Selection} from './runtime.js'
@@ -57,6 +58,8 @@ export type {Attachment, AttachResult} from '../conmon/attach-client.js'
  * module named for what it does.
  */
 export const load = {
+  /** ContainerSpec/PodSpec checks and helpers (validateContainerSpec, mountOptions, DEFAULT_SHARE, ...). */
+  specgen: () => import('./specgen/index.js'),
   containerCreate: () => import('./container/create.js'),
   containerList: () => import('./container/list.js'),
   containerLogs: () => import('./container/logs.js'),

@@ -33,7 +33,6 @@ interface Loaded {
   NetworkStore: typeof import('./network/store.js').NetworkStore
   objects: typeof import('./objects.js')
   registries: typeof import('./config/registries.js')
-  oci: typeof import('./oci/runtime.js')
 }
 
 /** Which containers (or pods) a command names: --all, --latest, or names/IDs. */
@@ -94,16 +93,16 @@ export class Runtime {
 
   /** Reads the configuration (containers.conf, storage.conf, the global options) and opens the stores. */
   static async open(opts: GlobalOptions = {}): Promise<Runtime> {
-    const [cfg, storage, cstore, pstore, vstore, nstore, logm, toml, lookup, objects, registries, oci] = await Promise.all([
+    const [cfg, storage, cstore, pstore, vstore, nstore, logm, toml, lookup, objects, registries] = await Promise.all([
       import('./config/config.js'), import('./storage/store.js'), import('./container/store.js'), import('./pod/store.js'),
       import('./volume/store.js'), import('./network/store.js'), import('./util/log.js'), import('./config/toml.js'),
-      import('./image/lookup.js'), import('./objects.js'), import('./config/registries.js'), import('./oci/runtime.js'),
+      import('./image/lookup.js'), import('./objects.js'), import('./config/registries.js'),
     ])
     logm.log.setLevel(opts.logLevel)
     const config = cfg.loadConfig(opts)
     return new Runtime(config, storage.Store.open(config), new cstore.ContainerStore(config.graphRoot), logm.log, {
       loadLayered: toml.loadLayered, get: toml.get, lookupImage: lookup.lookupImage, findImage: lookup.findImage,
-      PodStore: pstore.PodStore, VolumeStore: vstore.VolumeStore, NetworkStore: nstore.NetworkStore, objects, registries, oci,
+      PodStore: pstore.PodStore, VolumeStore: vstore.VolumeStore, NetworkStore: nstore.NetworkStore, objects, registries,
     })
   }
 
@@ -255,8 +254,8 @@ export class Runtime {
   }
 
   /** The OCI runtime a container runs with (--runtime wins over its own choice); no container: the default. */
-  oci(c?: {runtime?: string; network?: string}): OciRuntime {
-    return this.fixedOci ?? this.loaded.oci.containerRuntime(this.config, c)
+  async oci(c?: {runtime?: string; network?: string}): Promise<OciRuntime> {
+    return (await import('./oci/runtime.js')).ociFor(this, c)
   }
 
   /** unqualified-search-registries from registries.conf (docker.io when unset). */

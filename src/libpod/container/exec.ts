@@ -50,6 +50,7 @@ import {monitorAlive} from './liveness.js'
 import {containerPaths} from './paths.js'
 import type {Container, ContainerConfig} from './types.js'
 import {isActive} from '../define/state.js'
+import {ociFor} from '../oci/runtime.js'
 
 export const NOT_RUNNING = 'can only create exec sessions on running containers: container state improper'
 
@@ -355,7 +356,7 @@ function exitStatusFromLog(logFile: string, pid: number): number | undefined {
  */
 export async function execForeground(rt: Runtime, c: Container, execId: string, opts: ExecOptions & ForegroundOptions): Promise<ForegroundResult> {
   const proc = execProcess(rt, c, {...opts, tty: false})
-  const oci = rt.oci(c.config)
+  const oci = ociFor(rt, c.config)
   const prefix = namespacePrefix(rt)
   const dir = execSessionDir(rt, c, execId)
   const isRunc = oci.name.startsWith('runc')
@@ -441,7 +442,7 @@ export async function execForeground(rt: Runtime, c: Container, execId: string, 
 /** `exec -d` without a terminal: the runtime starts the process and returns. */
 export async function execDetached(rt: Runtime, c: Container, execId: string, opts: ExecOptions & {preserveFds?: number[]}): Promise<void> {
   const proc = execProcess(rt, c, {...opts, tty: false})
-  const oci = rt.oci(c.config)
+  const oci = ociFor(rt, c.config)
   const prefix = namespacePrefix(rt)
   const dir = execSessionDir(rt, c, execId)
   try {
@@ -501,7 +502,7 @@ export interface MonitoredExec {
 export async function execMonitored(rt: Runtime, c: Container, execId: string, opts: ExecOptions & {interactive: boolean; detach: boolean; preserveFds?: number[]}): Promise<MonitoredExec> {
   const {launchMonitor, MONITOR_NODE_FLAGS} = await import('../../conmon/launch.js')
   const proc = execProcess(rt, c, {...opts, tty: true})
-  const oci = rt.oci(c.config)
+  const oci = ociFor(rt, c.config)
   const prefix = namespacePrefix(rt)
   const dir = execSessionDir(rt, c, execId)
   try {

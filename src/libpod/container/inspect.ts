@@ -9,6 +9,7 @@ import {stateName} from './list.js'
 import {containerPaths} from './paths.js'
 import {containerNetworkInfo} from '../network/info.js'
 import type {Container} from './types.js'
+import {ociFor} from '../oci/runtime.js'
 
 const ZERO = '0001-01-01T00:00:00Z'
 
@@ -58,7 +59,7 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
   const running = s.status === 'running'
   let runtimeName = ''
   try {
-    runtimeName = rt.oci(c.config).path.split('/').pop() ?? ''
+    runtimeName = ociFor(rt, c.config).path.split('/').pop() ?? ''
   } catch {
     runtimeName = c.config.runtime
   }

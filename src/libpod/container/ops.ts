@@ -18,6 +18,7 @@ import type {Container, ContainerState} from './types.js'
 import {checkTransition, isActive} from '../define/state.js'
 import {labelMatches} from '../util/filters.js'
 import {parseTime} from '../util/time.js'
+import {ociFor} from '../oci/runtime.js'
 
 export {ContainerStateImproper, DependencyExists}
 
@@ -64,7 +65,7 @@ export async function killContainer(rt: Runtime, nameOrId: string, signal = 'KIL
   const sig = normalizeSignal(signal)
   const c = await syncContainer(rt, rt.containers.lookup(nameOrId))
   checkTransition('kill', c.config.id, c.state.status)
-  await rt.oci(c.config).kill(c.config.id, sig)
+  await ociFor(rt, c.config).kill(c.config.id, sig)
   return c
 }
 
@@ -143,11 +144,11 @@ export async function stopContainer(rt: Runtime, nameOrId: string, timeoutSec?: 
   }
   const exited = (ms: number) => waitForState(rt, id, s => !isActive(s.status), ms, exitFile)
   if (timeout > 0) {
-    await rt.oci(c.config).kill(id, normalizeSignal(c.config.stopSignal)).catch(() => {})
+    await ociFor(rt, c.config).kill(id, normalizeSignal(c.config.stopSignal)).catch(() => {})
     done = await exited(timeout * 1000)
   }
   if (!done) {
-    await rt.oci(c.config).kill(id, 'KILL').catch(() => {})
+    await ociFor(rt, c.config).kill(id, 'KILL').catch(() => {})
     await exited(30_000)
   }
   // As Podman's stop: return once the container is cleaned up (unmounted),
@@ -271,7 +272,7 @@ export async function cleanupContainer(rt: Runtime, id: string, opts: {fromSync?
         ? {...s, status: 'exited', exitCode: exit?.exitCode ?? s.exitCode, finishedAt: exit?.finishedAt ?? s.finishedAt ?? new Date().toISOString(), oomKilled: exit?.oomKilled, pid: undefined}
         : s)
     }
-    await rt.oci(c.config).delete(id, {force: true}).catch(() => {})
+    await ociFor(rt, c.config).delete(id, {force: true}).catch(() => {})
     await teardownContainerNetwork(rt, id).catch(() => {}) // NETWORK
     await unmountRootfs(rt.store, p.dir)
     await releaseMounts(rt, c.config).catch(() => {})
@@ -317,7 +318,7 @@ export async function removeContainer(rt: Runtime, nameOrId: string, opts: {forc
   const config = await rt.containers.locked(id, async () => {
     const cur = rt.containers.read(id)
     if (!cur) return undefined
-    await rt.oci(cur.config).delete(id, {force: true}).catch(() => {})
+    await ociFor(rt, cur.config).delete(id, {force: true}).catch(() => {})
     await teardownContainerNetwork(rt, id).catch(() => {}) // NETWORK
     await unmountRootfs(rt.store, p.dir)
     await releaseMounts(rt, cur.config).catch(() => {})

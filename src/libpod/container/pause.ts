@@ -6,6 +6,7 @@ import {NoCgroups} from '../define/errors.js'
 import {checkTransition} from '../define/state.js'
 import type {Runtime} from '../runtime.js'
 import {syncContainer} from './ops.js'
+import {ociFor} from '../oci/runtime.js'
 
 const CGROUP2_MAGIC = 0x63677270
 
@@ -31,7 +32,7 @@ export async function pauseContainer(rt: Runtime, nameOrId: string): Promise<voi
     if (!c) return
     checkTransition('pause', id, c.state.status)
     if (rt.config.rootless && !cgroupV2()) throw new NoCgroups('can not pause containers on rootless containers with cgroup V1: this container does not have a cgroup')
-    await rt.oci(c.config).pause(id)
+    await ociFor(rt, c.config).pause(id)
     rt.containers.updateHeld(id, s => ({...s, status: 'paused'}))
   })
 }
@@ -43,7 +44,7 @@ export async function unpauseContainer(rt: Runtime, nameOrId: string): Promise<v
     const c = rt.containers.read(id)
     if (!c) return
     checkTransition('unpause', id, c.state.status)
-    await rt.oci(c.config).resume(id)
+    await ociFor(rt, c.config).resume(id)
     rt.containers.updateHeld(id, s => ({...s, status: 'running'}))
   })
 }

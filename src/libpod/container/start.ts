@@ -16,6 +16,7 @@ import {joinedNamespaces} from './namespaces.js'
 import {containerPaths, type ContainerPaths} from './paths.js'
 import type {Container, ContainerConfig} from './types.js'
 import {checkTransition, isRunningOrPaused} from '../define/state.js'
+import {ociFor} from '../oci/runtime.js'
 
 
 /** Writes config.json of the OCI bundle. */
@@ -98,7 +99,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
     if (!c) throw noContainerWithId(id)
     if (isRunningOrPaused(c.state.status)) return c.config
     if (c.state.status === 'removing') throw containerBeingRemoved(id)
-    const oci = rt.oci(c.config)
+    const oci = ociFor(rt, c.config)
     rmSync(p.exitFile, {force: true})
     try {
       await prepareBundle(rt, c, p, opts.consoleSize)
@@ -182,7 +183,7 @@ export async function initContainer(rt: Runtime, id: string): Promise<ContainerC
     const c = rt.containers.read(id)
     if (!c) throw noContainerWithId(id)
     checkTransition('init', id, c.state.status)
-    rt.oci(c.config) // fails early when the runtime is missing
+    ociFor(rt, c.config) // fails early when the runtime is missing
     rmSync(p.exitFile, {force: true})
     try {
       await prepareBundle(rt, c, p)

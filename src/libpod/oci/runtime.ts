@@ -90,3 +90,13 @@ export function containerRuntime(config: Config, c?: {runtime?: string; network?
   // --systemd-cgroup stays off: the spec carries no systemd-style cgroupsPath yet.
   return resolveRuntime(wanted, config.runtimePaths, config.runtimeExplicit, {root: ociRoot(config.runRoot), rootless: config.rootless, network: c?.network})
 }
+
+/**
+ * The OCI runtime a container of `rt` uses: the Runtime's fixed one (unit
+ * tests plug oci/fake.ts in there), else --runtime, the container's own
+ * choice, containers.conf. Engine code calls this rather than rt.oci() so
+ * the runtimes load only where a container is worked on.
+ */
+export function ociFor(rt: {config: Config; fixedOci?: OciRuntime}, c?: {runtime?: string; network?: string}): OciRuntime {
+  return rt.fixedOci ?? containerRuntime(rt.config, c)
+}
