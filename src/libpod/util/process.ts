@@ -3,12 +3,14 @@
 // each call is logged at debug level, and a failure is a ProcessFailure whose
 // message folds in the helper's own complaint (its stderr's last line).
 //
-// Built on execa, loaded lazily on the first call (and bundled into one file
-// by the build): the read-only commands (version, ps, inspect) never pay
-// for it. Paths
-// where start-up counts keep a raw spawn and say so (the monitor in
-// src/conmon, the rootless re-exec).
-import {spawnSync} from 'node:child_process'
+// Short calls (run, runSync) use Node's own spawn: they are on the paths
+// whose start-up counts (run, start, the cleanup after every container), and
+// importing execa there cost ~24 ms per process even bundled, measured as
+// +46 ms on rootless `run --rm` (run and its cleanup each paid it). execa,
+// loaded lazily and bundled into one file by the build, serves the streaming
+// calls (runTo: tar archives of volumes and containers). The monitor in
+// src/conmon and the rootless re-exec keep their own raw spawn.
+import {spawn, spawnSync} from 'node:child_process'
 import type {Writable} from 'node:stream'
 import type {Options, ResultPromise} from 'execa'
 import {PeapodError} from '../define/errors.js'
@@ -93,16 +95,34 @@ function baseOptions(opts: RunOptions): Options {
 }
 
 /** Runs a helper to its end; resolves with its output, rejects with a ProcessFailure. */
-export async function run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
+export function run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
   log.debug(`running ${argv.join(' ')}`)
-  const {execa} = await loadExeca()
-  const r = await execa(argv[0], argv.slice(1), baseOptions(opts))
-  const stdout = String(r.stdout ?? '')
-  const stderr = String(r.stderr ?? '')
-  if (!r.failed || (r.exitCode !== undefined && opts.okStatus?.includes(r.exitCode))) return {stdout, stderr, status: r.exitCode ?? 0}
-  const errno = (r as {code?: string}).code
-  const detail = lastLine(stderr) || (r.timedOut ? `timed out after ${opts.timeout} ms` : describe(r.exitCode, r.signal, r.originalMessage))
-  throw new ProcessFailure(argv, r.exitCode, r.signal, stdout, stderr, detail, errno)
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0], argv.slice(1), {
+      stdio: [opts.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+      cwd: opts.cwd,
+      env: opts.env,
+    })
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    child.stdout!.on('data', (b: Buffer) => out.push(b))
+    child.stderr!.on('data', (b: Buffer) => err.push(b))
+    let timedOut = false
+    const timer = opts.timeout ? setTimeout(() => { timedOut = true; child.kill('SIGTERM') }, opts.timeout) : undefined
+    if (opts.input !== undefined) child.stdin!.end(opts.input)
+    let spawnError: NodeJS.ErrnoException | undefined
+    child.on('error', e => { spawnError = e })
+    child.on('close', (code, signal) => {
+      if (timer) clearTimeout(timer)
+      const stdout = Buffer.concat(out).toString('utf8')
+      const stderr = Buffer.concat(err).toString('utf8')
+      // A program that never ran reports a negative errno as its code.
+      const status = spawnError ? undefined : code ?? undefined
+      if (!spawnError && !timedOut && status !== undefined && (status === 0 || opts.okStatus?.includes(status))) return resolve({stdout, stderr, status})
+      const detail = lastLine(stderr) || (timedOut ? `timed out after ${opts.timeout} ms` : describe(status, signal ?? undefined, spawnError?.message))
+      reject(new ProcessFailure(argv, status, signal ?? undefined, stdout, stderr, detail, spawnError?.code))
+    })
+  })
 }
 
 /**
