@@ -35,3 +35,17 @@ await build({
   banner: {js: "import {createRequire as __peapodRequire} from 'node:module'; const require = __peapodRequire(import.meta.url);"},
   logLevel: 'warning',
 })
+
+// smol-toml (10 ESM files) into dist/vendor/smol-toml.cjs for config/toml.ts:
+// every engine command reads containers.conf, and one CommonJS file loads in
+// ~2.4 ms of CPU instead of ~8 ms.
+await build({
+  entryPoints: [path.join(repo, 'node_modules/smol-toml/dist/index.js')],
+  outfile: path.join(repo, 'dist/vendor/smol-toml.cjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minify: true,
+  logLevel: 'warning',
+})

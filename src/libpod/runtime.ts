@@ -75,6 +75,7 @@ export class Runtime {
     removePod: async (rt, id, opts) => {
       await (await import('./runtime/pods.js')).removePod(rt, id, opts)
     },
+    cleanup: async (rt, id, opts) => (await import('./container/ops.js')).cleanupContainer(rt, id, opts),
   }
 
   private constructor(

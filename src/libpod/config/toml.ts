@@ -1,12 +1,25 @@
 // Reads the containers-common TOML config files (containers.conf, storage.conf,
 // registries.conf) in Podman's order and merges them, later files winning.
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
 import path from 'node:path'
-import {parse} from 'smol-toml'
 import {ConfigError} from '../define/errors.js'
 import {log} from '../util/log.js'
 
 export type Table = Record<string, unknown>
+
+// smol-toml's one-file bundle (scripts/build-vendor.js) when built; from src
+// (the unit tests) the package itself, which Node 20.19+ can require.
+const {parse} = loadSmolToml()
+
+function loadSmolToml(): typeof import('smol-toml') {
+  const require = createRequire(import.meta.url)
+  try {
+    return require('../../vendor/smol-toml.cjs') as typeof import('smol-toml')
+  } catch {
+    return require('smol-toml') as typeof import('smol-toml')
+  }
+}
 
 export function readToml(file: string): Table | undefined {
   if (!existsSync(file)) return undefined

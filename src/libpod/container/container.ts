@@ -59,7 +59,7 @@ export class Container {
 
   /** Re-reads the state and brings it in line with reality (NoSuchContainer once it is gone). */
   async refresh(): Promise<this> {
-    const {syncContainer} = await import('./ops.js')
+    const {syncContainer} = await import('./sync.js')
     this.doc = await syncContainer(this.rt, this.rt.containers.lookup(this.id))
     return this
   }

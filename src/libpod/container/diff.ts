@@ -12,7 +12,7 @@ import {NoSuchContainer, NoSuchImage, NoSuchLayer} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {rootfsDirs} from '../storage/mount.js'
 import {FsRoot, walkTree} from './fsroot.js'
-import {syncContainer} from './ops.js'
+import {syncContainer} from './sync.js'
 import {containerPaths} from './paths.js'
 import {treeXattrs} from './xattrs.js'
 

@@ -85,7 +85,7 @@ export function newExecId(): string {
 export async function execTarget(rt: Runtime, nameOrId: string): Promise<Container> {
   let c = rt.containers.lookup(nameOrId)
   if (isActive(c.state.status) && !monitorAlive(c)) {
-    const {syncContainer} = await import('./ops.js')
+    const {syncContainer} = await import('./sync.js')
     c = await syncContainer(rt, c)
   }
   if (c.state.status !== 'running') throw new ContainerStateImproper(NOT_RUNNING)

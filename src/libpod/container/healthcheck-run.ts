@@ -61,7 +61,7 @@ export interface HealthRunResult {
 export async function runHealthcheck(rt: Runtime, nameOrId: string): Promise<HealthRunResult> {
   const found = rt.containers.find(nameOrId)
   if (!found) throw new NoSuchContainer(`unable to look up ${nameOrId} to perform a health check: no container with name or ID "${nameOrId}" found: no such container`)
-  const {syncContainer} = await import('./ops.js')
+  const {syncContainer} = await import('./sync.js')
   const c = await syncContainer(rt, found)
   const id = c.config.id
   if (c.state.status !== 'running') throw new HealthcheckError(`container ${id} is not running`)

@@ -12,4 +12,9 @@ export interface ContainerHooks {
   afterExit(rt: Runtime, c: ContainerConfig): Promise<void>
   /** `rm` of an infra container whose pod has no other container: the pod goes with it. */
   removePod(rt: Runtime, podId: string, opts: {force?: boolean; timeout?: number}): Promise<void>
+  /**
+   * The cleanup of a container whose monitor died (container/ops.ts), for
+   * syncContainer: readers load the OCI runtime and network teardown only then.
+   */
+  cleanup(rt: Runtime, id: string, opts: {fromSync?: boolean}): Promise<void>
 }

@@ -5,7 +5,7 @@
 import {containerBeingRemoved, ContainerStateImproper, InvalidArgument, UnmountFailed} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {isMounted, mountRootfs, rootfsDirs, unmountRootfs} from '../storage/mount.js'
-import {syncContainer} from './ops.js'
+import {syncContainer} from './sync.js'
 import {containerPaths} from './paths.js'
 import type {Container} from './types.js'
 import {isActive} from '../define/state.js'

@@ -11,6 +11,7 @@ import {unmountRootfs} from '../storage/mount.js'
 import {releaseMounts} from '../volume/prepare.js'
 import {removeAnonymousVolumes} from '../volume/usage.js'
 import {monitorAlive} from './liveness.js'
+import {inNamespace, syncContainer, type ExitStatus} from './sync.js'
 import {containerPaths} from './paths.js'
 import {releaseBundle, startContainer} from './start.js'
 import {teardownContainerNetwork} from '../network/setup.js'
@@ -21,8 +22,8 @@ import {parseTime} from '../util/time.js'
 import {ociFor} from '../oci/runtime.js'
 
 export {ContainerStateImproper, DependencyExists}
+export {syncContainer}
 
-interface ExitStatus { exitCode: number; finishedAt: string; error?: string; oomKilled?: boolean }
 
 
 /** Signal name or number → the name runc takes (KILL, TERM, 9 …). */
@@ -36,29 +37,6 @@ export function normalizeSignal(sig: string): string {
   return s
 }
 
-
-/** True when this process can run the OCI runtime and unmount (root, or inside our user namespace). */
-function inNamespace(rt: Runtime): boolean {
-  return !rt.config.rootless || Boolean(process.env.PEAPOD_ROOTLESS_UID)
-}
-
-/**
- * Brings a container's state in line with reality: a running container
- * whose monitor is gone has exited (with the exit file's code when the
- * monitor wrote one). Cheap when nothing is wrong: one kill(pid, 0).
- */
-export async function syncContainer(rt: Runtime, c: Container): Promise<Container> {
-  if (!isActive(c.state.status) || monitorAlive(c)) return c
-  const p = containerPaths(rt, c.config.id)
-  const state = await rt.containers.update(c.config.id, s => {
-    if (!isActive(s.status)) return s
-    const exit = readJson<ExitStatus>(p.exitFile)
-    return {...s, status: 'exited', exitCode: exit?.exitCode ?? 137, finishedAt: exit?.finishedAt ?? new Date().toISOString(),
-      error: exit ? s.error : 'container monitor died', pid: undefined}
-  }).catch(() => c.state)
-  if (inNamespace(rt)) await cleanupContainer(rt, c.config.id, {fromSync: true}).catch(() => {})
-  return {config: c.config, state}
-}
 
 /** Sends a signal to the container's process through the runtime. */
 export async function killContainer(rt: Runtime, nameOrId: string, signal = 'KILL'): Promise<Container> {

@@ -5,7 +5,7 @@ import {statfsSync} from 'node:fs'
 import {NoCgroups} from '../define/errors.js'
 import {checkTransition} from '../define/state.js'
 import type {Runtime} from '../runtime.js'
-import {syncContainer} from './ops.js'
+import {syncContainer} from './sync.js'
 import {ociFor} from '../oci/runtime.js'
 
 const CGROUP2_MAGIC = 0x63677270

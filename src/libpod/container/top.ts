@@ -13,7 +13,7 @@ import {secureJoin} from '../spec/paths.js'
 import {parseGroup, parsePasswd} from '../spec/user.js'
 import {formatGoDuration} from '../util/duration.js'
 import {execForeground, newExecId} from './exec.js'
-import {syncContainer} from './ops.js'
+import {syncContainer} from './sync.js'
 import type {Container} from './types.js'
 
 

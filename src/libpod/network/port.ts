@@ -2,7 +2,7 @@
 // one of them ("0.0.0.0:8080"), or every container's (--all, ID-prefixed).
 import {InvalidArgument} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
-import {syncContainer} from '../container/ops.js'
+import {syncContainer} from '../container/sync.js'
 import type {Container} from '../container/types.js'
 import {expandPorts} from './ports.js'
 import type {NetConfig} from './state.js'

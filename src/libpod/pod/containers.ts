@@ -1,7 +1,7 @@
 // A pod's containers, read from the container store (members record their
 // pod's ID in their own config).
 import type {Runtime} from '../runtime.js'
-import {syncContainer} from '../container/ops.js'
+import {syncContainer} from '../container/sync.js'
 import type {Container} from '../container/types.js'
 import type {PodConfig} from './types.js'
 

@@ -5,7 +5,7 @@
 import {totalmem} from 'node:os'
 import {InvalidArgument, NoSuchContainer, PeapodError, Unsupported} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
-import {syncContainer} from '../container/ops.js'
+import {syncContainer} from '../container/sync.js'
 import type {Container} from '../container/types.js'
 import {cgroupV2Unified, readCgroupCounters, readNetIO} from './cgroup.js'
 import {isRunningOrPaused} from '../define/state.js'

@@ -1,0 +1,38 @@
+// Noticing a monitor that died (SIGKILL) so that a container is never
+// reported running forever. Its own module because every reader (ps,
+// inspect, top, port, stats) calls it: the cleanup it may need, with the
+// OCI runtime and network teardown behind it, loads only when a monitor
+// really died.
+import type {Runtime} from '../runtime.js'
+import {readJson} from '../state/atomic.js'
+import {isActive} from '../define/state.js'
+import {monitorAlive} from './liveness.js'
+import {containerPaths} from './paths.js'
+import type {Container} from './types.js'
+
+export interface ExitStatus { exitCode: number; finishedAt: string; error?: string; oomKilled?: boolean }
+
+/** True when this process can run the OCI runtime and unmount (root, or inside our user namespace). */
+export function inNamespace(rt: Runtime): boolean {
+  return !rt.config.rootless || Boolean(process.env.PEAPOD_ROOTLESS_UID)
+}
+
+/**
+ * Brings a container's state in line with reality: a running container
+ * whose monitor is gone has exited (with the exit file's code when the
+ * monitor wrote one). Cheap when nothing is wrong: one kill(pid, 0).
+ */
+export async function syncContainer(rt: Runtime, c: Container): Promise<Container> {
+  if (!isActive(c.state.status) || monitorAlive(c)) return c
+  const p = containerPaths(rt, c.config.id)
+  const state = await rt.containers.update(c.config.id, s => {
+    if (!isActive(s.status)) return s
+    const exit = readJson<ExitStatus>(p.exitFile)
+    return {...s, status: 'exited', exitCode: exit?.exitCode ?? 137, finishedAt: exit?.finishedAt ?? new Date().toISOString(),
+      error: exit ? s.error : 'container monitor died', pid: undefined}
+  }).catch(() => c.state)
+  if (inNamespace(rt)) {
+    await rt.hooks.cleanup(rt, c.config.id, {fromSync: true}).catch(() => {})
+  }
+  return {config: c.config, state}
+}
