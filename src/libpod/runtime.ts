@@ -4,7 +4,10 @@
 // networks in use) lives at this level, in src/libpod/runtime/.
 //
 // This module is on every command's start-up path (index.ts exports it), so
-// it imports only types statically: open() loads the config and the stores.
+// it imports only types statically: open() loads the config, the image and
+// container stores; the pod, volume and network stores and the other object
+// classes load on first use (engineModule below).
+import {createRequire} from 'node:module'
 import type {Config, GlobalOptions} from './config/config.js'
 import type {ContainerHooks} from './container/hooks.js'
 import type {ContainerStore} from './container/store.js'
@@ -28,11 +31,41 @@ interface Loaded {
   get: typeof import('./config/toml.js').get
   lookupImage: typeof import('./image/lookup.js').lookupImage
   findImage: typeof import('./image/lookup.js').findImage
-  PodStore: typeof import('./pod/store.js').PodStore
-  VolumeStore: typeof import('./volume/store.js').VolumeStore
-  NetworkStore: typeof import('./network/store.js').NetworkStore
-  objects: typeof import('./objects.js')
-  registries: typeof import('./config/registries.js')
+  Container: typeof import('./container/container.js').Container
+}
+
+const requireHere = createRequire(import.meta.url)
+
+/**
+ * A module of the engine, loaded synchronously on first use (Node 20.19+
+ * requires ES modules): the Runtime's members stay synchronous while
+ * `images` or `ps` never load the pod, volume or network stores (~8 ms of
+ * CPU at start-up). The same module instance as an import would give.
+ */
+function engineModule<T>(spec: string): T {
+  return (fromSources.get(spec) ?? requireHere(spec)) as T
+}
+
+/**
+ * Run from the TypeScript sources (tsx: the unit tests), require() would
+ * compile a second copy of a module, with its own error classes; there
+ * open() imports them instead.
+ */
+const fromSources = new Map<string, unknown>()
+const FROM_SOURCES = import.meta.url.endsWith('.ts')
+const ON_USE_MODULES = ['./pod/store.js', './volume/store.js', './network/store.js', './pod/pod.js', './volume/volume.js',
+  './network/network.js', './image/image.js', './config/registries.js']
+
+/** The parts of the engine the Runtime loads on first use. */
+const onUse = {
+  PodStore: () => engineModule<typeof import('./pod/store.js')>('./pod/store.js').PodStore,
+  VolumeStore: () => engineModule<typeof import('./volume/store.js')>('./volume/store.js').VolumeStore,
+  NetworkStore: () => engineModule<typeof import('./network/store.js')>('./network/store.js').NetworkStore,
+  Pod: () => engineModule<typeof import('./pod/pod.js')>('./pod/pod.js').Pod,
+  Volume: () => engineModule<typeof import('./volume/volume.js')>('./volume/volume.js').Volume,
+  Network: () => engineModule<typeof import('./network/network.js')>('./network/network.js').Network,
+  Image: () => engineModule<typeof import('./image/image.js')>('./image/image.js').Image,
+  registries: () => engineModule<typeof import('./config/registries.js')>('./config/registries.js'),
 }
 
 /** Which containers (or pods) a command names: --all, --latest, or names/IDs. */
@@ -94,44 +127,44 @@ export class Runtime {
 
   /** Reads the configuration (containers.conf, storage.conf, the global options) and opens the stores. */
   static async open(opts: GlobalOptions = {}): Promise<Runtime> {
-    const [cfg, storage, cstore, pstore, vstore, nstore, logm, toml, lookup, objects, registries] = await Promise.all([
-      import('./config/config.js'), import('./storage/store.js'), import('./container/store.js'), import('./pod/store.js'),
-      import('./volume/store.js'), import('./network/store.js'), import('./util/log.js'), import('./config/toml.js'),
-      import('./image/lookup.js'), import('./objects.js'), import('./config/registries.js'),
+    const [cfg, storage, cstore, logm, toml, lookup, container] = await Promise.all([
+      import('./config/config.js'), import('./storage/store.js'), import('./container/store.js'), import('./util/log.js'),
+      import('./config/toml.js'), import('./image/lookup.js'), import('./container/container.js'),
     ])
+    if (FROM_SOURCES) await Promise.all(ON_USE_MODULES.map(async m => fromSources.set(m, await import(m))))
     logm.log.setLevel(opts.logLevel)
     const config = cfg.loadConfig(opts)
     return new Runtime(config, storage.Store.open(config), new cstore.ContainerStore(config.graphRoot), logm.log, {
       loadLayered: toml.loadLayered, get: toml.get, lookupImage: lookup.lookupImage, findImage: lookup.findImage,
-      PodStore: pstore.PodStore, VolumeStore: vstore.VolumeStore, NetworkStore: nstore.NetworkStore, objects, registries,
+      Container: container.Container,
     })
   }
 
   /** Pod documents (the low-level store). */
   get pods(): PodStore {
-    return this.podStore ??= new this.loaded.PodStore(this.config.graphRoot)
+    return this.podStore ??= new (onUse.PodStore())(this.config.graphRoot)
   }
 
   /** Volume documents (the low-level store). */
   get volumes(): VolumeStore {
-    return this.volumeStore ??= new this.loaded.VolumeStore(this.config.graphRoot, this.store)
+    return this.volumeStore ??= new (onUse.VolumeStore())(this.config.graphRoot, this.store)
   }
 
   /** Network documents and the default network (the low-level store). */
   get networks(): NetworkStore {
-    return this.networkStore ??= new this.loaded.NetworkStore(this)
+    return this.networkStore ??= new (onUse.NetworkStore())(this)
   }
 
   // ---- objects ----
 
   /** A container by name, ID or unique ID prefix (NoSuchContainer otherwise). */
   container(nameOrId: string): Container {
-    return new this.loaded.objects.Container(this, this.containers.lookup(nameOrId))
+    return new this.loaded.Container(this, this.containers.lookup(nameOrId))
   }
 
   /** Every container (none being removed), in the store's order (by ID). */
   listContainers(): Container[] {
-    return this.containers.list().filter(c => c.state.status !== 'removing').map(c => new this.loaded.objects.Container(this, c))
+    return this.containers.list().filter(c => c.state.status !== 'removing').map(c => new this.loaded.Container(this, c))
   }
 
   /** The most recently created container (--latest). */
@@ -167,12 +200,12 @@ export class Runtime {
 
   /** A pod by name, ID or unique ID prefix (NoSuchPod otherwise). */
   pod(nameOrId: string): Pod {
-    return new this.loaded.objects.Pod(this, this.pods.lookup(nameOrId))
+    return new (onUse.Pod())(this, this.pods.lookup(nameOrId))
   }
 
   /** Every pod, in the store's order (by ID). */
   listPods(): Pod[] {
-    return this.pods.list().map(p => new this.loaded.objects.Pod(this, p))
+    return this.pods.list().map(p => new (onUse.Pod())(this, p))
   }
 
   /** The most recently created pod (--latest). */
@@ -199,17 +232,17 @@ export class Runtime {
 
   /** A volume by name or unique name prefix (NoSuchVolume otherwise). */
   volume(name: string): Volume {
-    return new this.loaded.objects.Volume(this, this.volumes.lookup(name))
+    return new (onUse.Volume())(this, this.volumes.lookup(name))
   }
 
   /** A network by name or ID (NoSuchNetwork otherwise). */
   network(nameOrId: string): Network {
-    return new this.loaded.objects.Network(this, this.networks.get(nameOrId))
+    return new (onUse.Network())(this, this.networks.get(nameOrId))
   }
 
   /** An image by name, ID or digest (NoSuchImage otherwise). */
   image(nameOrId: string): Image {
-    return new this.loaded.objects.Image(this, this.lookupImage(nameOrId))
+    return new (onUse.Image())(this, this.lookupImage(nameOrId))
   }
 
   // ---- work over many objects ----
@@ -262,7 +295,8 @@ export class Runtime {
   /** unqualified-search-registries from registries.conf (docker.io when unset). */
   get searchRegistries(): string[] {
     if (!this.registriesCache) {
-      const {registries} = this.loaded.registries.searchRegistriesOf(this.loaded.registries.loadRegistriesConf(this.config.configDirs, {rootless: this.config.rootless}).tables)
+      const conf = onUse.registries()
+      const {registries} = conf.searchRegistriesOf(conf.loadRegistriesConf(this.config.configDirs, {rootless: this.config.rootless}).tables)
       this.registriesCache = registries.length ? registries : ['docker.io']
     }
     return this.registriesCache

@@ -9,7 +9,7 @@ import {InvalidArgument, NameInUse, noContainerWithId, noSuchContainer} from '..
 import {readJson, writeJsonAtomic} from '../state/atomic.js'
 import {withLock} from '../state/lock.js'
 import {NameReservations} from '../state/names.js'
-import {upgradeConfig} from './legacy.js'
+import {createRequire} from 'node:module'
 import {CONFIG_VERSION, type Container, type ContainerConfig, type ContainerState} from './types.js'
 
 export class ContainerStore {
@@ -75,7 +75,7 @@ export class ContainerStore {
     const state = readJson<ContainerState>(path.join(d, 'state.json'))
     if (!config || !state) return undefined
     // Documents of older versions are upgraded here, the one place configs are read.
-    return {config: upgradeConfig(config), state}
+    return {config: config.version === CONFIG_VERSION ? config : upgradeLegacy(config), state}
   }
 
   list(): Container[] {
@@ -141,4 +141,13 @@ export class ContainerStore {
       // no lock (the usual case)
     }
   }
+}
+
+/**
+ * A document an earlier peapod wrote, in today's shape (container/legacy.ts,
+ * loaded only when one is met: it brings the flag parsers with it).
+ */
+function upgradeLegacy(config: ContainerConfig): ContainerConfig {
+  const {upgradeConfig} = createRequire(import.meta.url)('./legacy.js') as typeof import('./legacy.js')
+  return upgradeConfig(config)
 }
