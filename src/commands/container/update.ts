@@ -1,6 +1,7 @@
 import {Args} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {parseResourceLimits, updateResourceFlags} from '../../cli/resource-flags.js'
+import {updateResourceFlags} from '../../cli/resource-flags.js'
+import {parseResourceLimits} from '../../cli/resource-spec.js'
 import {InvalidArgument, load} from '../../libpod/index.js'
 
 export default class ContainerUpdate extends BaseCommand {

@@ -121,12 +121,11 @@ export function resolveResources(spec: ResourceSpec, ctx: ResolveContext): Resol
   const stat = ctx.statDevice ?? statDevice
   const b = limits.blockIO
   if (b) {
-    b.weightDevice = resolveDevices(b.weightDevice, stat, p => `failed to inspect '${p}' in --blkio-weight-device`)
+    if (b.weightDevice) b.weightDevice = resolveDevices(b.weightDevice, stat, p => `failed to inspect '${p}' in --blkio-weight-device`)
     const throttle = (p: string) => `could not parse throttle device at ${p}`
-    b.throttleReadBpsDevice = resolveDevices(b.throttleReadBpsDevice, stat, throttle)
-    b.throttleWriteBpsDevice = resolveDevices(b.throttleWriteBpsDevice, stat, throttle)
-    b.throttleReadIOPSDevice = resolveDevices(b.throttleReadIOPSDevice, stat, throttle)
-    b.throttleWriteIOPSDevice = resolveDevices(b.throttleWriteIOPSDevice, stat, throttle)
+    for (const k of ['throttleReadBpsDevice', 'throttleWriteBpsDevice', 'throttleReadIOPSDevice', 'throttleWriteIOPSDevice'] as const) {
+      if (b[k]) b[k] = resolveDevices(b[k], stat, throttle)
+    }
   }
   out.resourceLimits = limits
   return {resources: out, warnings}
@@ -216,8 +215,11 @@ export function ociResources(r: ContainerResources | undefined, o: {rootless: bo
   if (!o.rootless) out.devices = [{allow: !!o.privileged, access: 'rwm'}]
   if (r?.cgroupsMode === 'disabled') return out
   const l = r?.resourceLimits
-  if (l?.memory && Object.keys(prune(l.memory)).length) out.memory = prune({...l.memory})
-  if (l?.cpu && Object.keys(prune(l.cpu)).length) out.cpu = prune({...l.cpu})
+  // the fields in the runtime-spec's (Go struct) order, as Podman's JSON has them
+  const m = l?.memory && prune({limit: l.memory.limit, reservation: l.memory.reservation, swap: l.memory.swap, swappiness: l.memory.swappiness, disableOOMKiller: l.memory.disableOOMKiller})
+  if (m && Object.keys(m).length) out.memory = m
+  const c = l?.cpu && prune({shares: l.cpu.shares, quota: l.cpu.quota, period: l.cpu.period, realtimeRuntime: l.cpu.realtimeRuntime, realtimePeriod: l.cpu.realtimePeriod, cpus: l.cpu.cpus, mems: l.cpu.mems})
+  if (c && Object.keys(c).length) out.cpu = c
   if (l?.pids) out.pids = {limit: l.pids.limit}
   else if (!o.rootless || o.v2) out.pids = {limit: DEFAULT_PIDS_LIMIT}
   const b = l?.blockIO
