@@ -3,7 +3,7 @@
 // cgroup v1 files and from inspect; rootless, Podman ignores them with its
 // warning and so do we. `update` changes a running container's limits.
 import {expect} from 'chai'
-import {existsSync, readdirSync, rmdirSync, statSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, rmdirSync, statSync} from 'node:fs'
 import {Containers, Env, expectError, unavailable, waitUntil, type Mode} from './helpers.js'
 import {busyboxTar} from './fixtures.js'
 
@@ -99,6 +99,15 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
         env.ok(['rm', '-a'])
       })
 
+      it('pod create: limits ignored with the same warning, --shm-size applied', () => {
+        const r = env.run(['pod', 'create', '--network', 'none', '--memory', '64m', '--shm-size', '1m'])
+        expect(r.code, r.stderr).to.equal(0)
+        expect(r.stderr.trim()).to.equal(ROOTLESS_WARNING)
+        const pod = r.stdout.trim()
+        expect(env.ok(['run', '--rm', '--pod', pod, 'bb', 'sh', '-c', 'df -k /dev/shm | tail -1']).trim().split(/\s+/)[1]).to.equal('1024')
+        env.ok(['pod', 'rm', '-f', pod])
+      })
+
       it('update: ignored with the same warning', () => {
         const id = env.ok(['run', '-d', ...NO_NET, 'bb', 'sleep', '1000']).trim()
         const r = env.run(['update', '--memory', '64m', id])
@@ -177,6 +186,26 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
           }
         }
       }
+    })
+
+    it('pod create: the pod\'s cgroup holds its limits, members below it; removed with the pod', () => {
+      const pod = env.ok(['pod', 'create', '--network', 'none', '--memory', '64m', '--cpus', '0.5', '--cpu-shares', '100', '--shm-size', '1m']).trim()
+      const cg = `/libpod_parent/${pod}`
+      try {
+        expect(env.ok(['pod', 'inspect', '--format', '{{.CgroupPath}} {{.CgroupParent}}', pod]).trim()).to.equal(`${cg} /libpod_parent`)
+        const i = JSON.parse(env.ok(['pod', 'inspect', pod])) as Record<string, unknown>
+        expect(i).to.deep.include({CreateCgroup: true, memory_limit: 67108864, memory_swap: 134217728, cpu_period: 100000, cpu_quota: 50000, cpu_shares: 100})
+        const out = env.ok(['run', '--rm', '--pod', pod, 'bb', 'sh', '-c', 'grep :memory: /proc/self/cgroup; df -k /dev/shm | tail -1']).trim().split('\n')
+        expect(out[0]).to.match(new RegExp(`:memory:${cg}/libpod-[0-9a-f]{64}$`))
+        expect(out[1].split(/\s+/)[1]).to.equal('1024')
+        const file = (ctl: string, f: string) => readFileSync(`/sys/fs/cgroup/${ctl}${cg}/${f}`, 'utf8').trim()
+        expect([file('memory', 'memory.limit_in_bytes'), file('cpu', 'cpu.cfs_quota_us'), file('cpu', 'cpu.shares')]).to.deep.equal(['67108864', '50000', '100'])
+      } finally {
+        env.ok(['pod', 'rm', '-f', pod])
+      }
+      expect(readdirSync('/sys/fs/cgroup').filter(ctl => existsSync(`/sys/fs/cgroup/${ctl}${cg}`))).to.deep.equal([])
+      expectError(env.run(['pod', 'create', '--memory', 'abc']), 125, /^Error: invalid value for memory: invalid size: 'abc'$/)
+      expect(env.ok(['pod', 'ps', '-q'])).to.equal('')
     })
 
     it('update changes a running container\'s limits, and its config', async () => {
