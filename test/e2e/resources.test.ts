@@ -67,6 +67,12 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       await new Containers(env).settled()
     })
 
+    it('--cgroups: no-conmon runs (the monitor is in no cgroup of its own anyway); split fails on cgroup v1 as Podman does', () => {
+      expect(env.run(['run', '--rm', ...NO_NET, '--cgroups', 'no-conmon', 'bb', 'true']).code).to.equal(0)
+      expectError(env.run(['run', '--rm', ...NO_NET, '--cgroups', 'split', 'bb', 'true']), 126, /^Error: could not find cgroup mount in "\/proc\/self\/cgroup"$/)
+      expect(env.ok(['ps', '-aq'])).to.equal('')
+    })
+
     it('--kernel-memory is a no-op with Podman\'s warning', () => {
       const r = env.run(['run', '--rm', ...NO_NET, '--kernel-memory', '10m', 'bb', 'true'])
       expect(r.code, r.stderr).to.equal(0)

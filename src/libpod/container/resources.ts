@@ -5,7 +5,7 @@
 // resolved to major:minor, then written as linux.resources and
 // linux.cgroupsPath the way Podman 4.3.1 writes them.
 import {existsSync, readFileSync, statSync} from 'node:fs'
-import {InvalidArgument} from '../define/errors.js'
+import {CommandNotInvokable, InvalidArgument} from '../define/errors.js'
 import type {OciResources} from '../spec/oci.js'
 import {hasLimits, parseCpuset, validateResourceSpec, type BlockDevice, type ContainerResources, type ResourceLimits, type ResourceSpec, type ThrottleDevice} from '../specgen/resources.js'
 
@@ -242,6 +242,8 @@ export function resourceSpecOptions(id: string, r: ContainerResources | undefine
   resources: OciResources; cgroupsPath?: string; oomScoreAdj?: number; shmSize?: number; cgroupns?: 'private' | 'host' | `ns:${string}`
 } {
   const v2 = hostCgroups().v2
+  // split puts the container's cgroup under the caller's own, which Podman finds on the unified hierarchy only
+  if (r?.cgroupsMode === 'split' && !v2) throw new CommandNotInvokable('could not find cgroup mount in "/proc/self/cgroup"')
   return prune({
     resources: ociResources(r, {...o, v2}),
     cgroupsPath: cgroupsPathOf(id, r, {...o, v2}),
