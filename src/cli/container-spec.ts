@@ -10,6 +10,7 @@ import type {ContainerSpec} from '../libpod/specgen/container.js'
 import type {Mount, TmpfsMount} from '../libpod/specgen/mounts.js'
 import type {PodSpec} from '../libpod/specgen/pod.js'
 import {toNetworkSpec} from './network-spec.js'
+import {toResourceSpec} from './resource-spec.js'
 import {parseMountFlag, parseTmpfsFlag, parseVolumeFlag, parseVolumesFromFlag} from './spec-mounts.js'
 import {parseSecurityOpts, parseUlimitFlag} from './spec-security.js'
 
@@ -105,6 +106,7 @@ export function toContainerSpec(f: Record<string, unknown>, image: string, comma
     tmpfs,
     volumesFrom: list('volumes-from').map(parseVolumesFromFlag),
     ulimits: list('ulimit').map(parseUlimitFlag),
+    ...toResourceSpec(f), // RESOURCES
     network: toNetworkSpec(f),
     stopSignal: f['stop-signal'] === undefined ? undefined : parseSignal(f['stop-signal'] as string),
     stopTimeout: f['stop-timeout'] as number | undefined,

@@ -75,6 +75,8 @@ export const load = {
   checkpoint: () => import('./container/checkpoint.js'),
   ops: () => import('./container/ops.js'),
   start: () => import('./container/start.js'),
+  /** `update`: new cgroup limits for a container. */
+  containerUpdate: () => import('./container/update.js'),
   /** The client of a monitor's attach socket (run, start -a, attach, exec -t). */
   attach: () => import('../conmon/attach-client.js'),
   podList: () => import('./pod/list.js'),

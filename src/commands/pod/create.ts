@@ -5,6 +5,8 @@ import {parseEntrypoint} from '../../cli/container-flags.js'
 import {parseKeyValues} from '../../cli/container-spec.js'
 import {parseExitPolicy, parseShare} from '../../cli/pod-spec.js'
 import {toNetworkSpec} from '../../cli/network-spec.js'
+import {podResourceFlags} from '../../cli/resource-flags.js'
+import {toResourceSpec} from '../../cli/resource-spec.js'
 import {boolValue, goBool, goBoolArgv} from '../../cli/go-bool.js'
 import {createPod, InvalidArgument} from '../../libpod/index.js'
 
@@ -33,6 +35,7 @@ export default class PodCreate extends BaseCommand {
     'pod-id-file': Flags.string({description: 'Write the pod ID to the file'}),
     publish: many('Publish a container\'s port, or a range of ports, to the host (default [])', 'p'),
     share: Flags.string({description: 'A comma delimited list of kernel namespaces the pod will share (default ipc,net,uts)'}),
+    ...podResourceFlags, // RESOURCES: the pod's cgroup limits, --cgroup-parent, --shm-size
   }
 
   async run(): Promise<void> {
@@ -54,6 +57,7 @@ export default class PodCreate extends BaseCommand {
       labels: parseKeyValues(flags.label, 'label'),
       exitPolicy: parseExitPolicy(flags['exit-policy']),
       createCommand: ['peapod', ...process.argv.slice(2)],
+      resources: toResourceSpec(flags),
     }
     const rt = await this.runtime(flags)
     const pod = await createPod(rt, spec)

@@ -14,6 +14,8 @@ import {createVolumes, resolveMounts} from '../volume/mounts.js'
 import {healthConfigFromImage} from './healthcheck.js'
 import {randomName} from './names.js'
 import {ContainerStore} from './store.js'
+import {resolveResources} from './resources.js'
+import {ociFor} from '../oci/runtime.js'
 import type {ContainerConfig} from './types.js'
 
 /** Where a container sits in a pod, decided by the Runtime (pod membership) or by pod create (the infra). */
@@ -67,6 +69,8 @@ export async function createContainer(rt: Runtime, spec: ContainerSpec, placemen
   // NETWORK (src/libpod/network): mode, named networks, ports (-P: the image's EXPOSE), DNS, hosts
   const {network, options: networkOptions} = await resolveNetworkOptions(rt, placement?.network ?? spec.network ?? {},
     (imgCfg as {ExposedPorts?: Record<string, unknown>}).ExposedPorts, ref => rt.containers.lookup(ref).config.id)
+  // RESOURCES: cgroup limits checked against the host (container/resources.ts)
+  const {resources, warnings} = resolveResources(spec, {rootless: rt.config.rootless, runtimeName: spec.cgroupsMode === 'disabled' ? ociFor(rt).name : undefined})
   const id = ContainerStore.newId()
   const name = spec.name ?? randomName()
   const security = spec.security ?? {}
@@ -100,6 +104,7 @@ export async function createContainer(rt: Runtime, spec: ContainerSpec, placemen
     mounts: resolved.mounts,
     tmpfs: resolved.tmpfs,
     ulimits: spec.ulimits ?? [],
+    ...Object.keys(resources).length ? {resources} : {},
     network,
     networkOptions,
     stopSignal: spec.stopSignal === undefined ? 'SIGTERM' : signalName(spec.stopSignal),
@@ -126,6 +131,7 @@ export async function createContainer(rt: Runtime, spec: ContainerSpec, placemen
       throw e
     }
   })
+  for (const w of warnings) rt.logger.plain(w)
   return config
 }
 

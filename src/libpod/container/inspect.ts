@@ -10,6 +10,7 @@ import {containerPaths} from './paths.js'
 import {containerNetworkInfo} from '../network/info.js'
 import type {Container} from './types.js'
 import {ociFor} from '../oci/runtime.js'
+import {inspectResources} from './resources.js'
 
 const ZERO = '0001-01-01T00:00:00Z'
 
@@ -219,6 +220,7 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
       IOMaximumIOps: 0,
       IOMaximumBandwidth: 0,
       CgroupConf: null,
+      ...inspectResources(c.config.resources, {rootless: rt.config.rootless}), // RESOURCES
       ...(c.config.init ? {Init: true} : {}),
     },
   }

@@ -13,6 +13,7 @@ import {prepareContainerNetwork, teardownByRunDir} from '../network/index.js'
 import {containerHostname, writeContainerFiles} from './files.js'
 import {healthMonitorConfig, healthOnStart} from './healthcheck.js'
 import {joinedNamespaces} from './namespaces.js'
+import {resourceSpecOptions} from './resources.js'
 import {containerPaths, type ContainerPaths} from './paths.js'
 import type {Container, ContainerConfig} from './types.js'
 import {checkTransition, isRunningOrPaused} from '../define/state.js'
@@ -59,6 +60,7 @@ async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, conso
     binds: volumes.binds,
     init: c.config.init,
     ulimits: c.config.ulimits,
+    ...resourceSpecOptions(c.config.id, c.config.resources, {rootless: rt.config.rootless, privileged: c.config.privileged}), // RESOURCES
     network: net.mode,
     rootless: rt.config.rootless,
     files: {hosts: net.hosts, hostname: p.hostname, resolvConf: net.resolvConf, containerEnv: p.containerEnv},

@@ -1,6 +1,7 @@
 // A container is an immutable config (what was asked for at create) and a
 // mutable state (what happened since), kept in separate documents.
 import type {SecurityConfig, Ulimit} from '../specgen/security.js'
+import type {ContainerResources} from '../specgen/resources.js'
 
 
 import type {ContainerStatus} from '../define/state.js'
@@ -86,6 +87,8 @@ export interface ContainerConfig {
   mounts: MountSpec[]
   tmpfs: TmpfsSpec[]
   ulimits: Ulimit[]
+  /** Cgroup limits and options (--memory, --cpus, --cgroup-parent …): container/resources.ts. */
+  resources?: ContainerResources
   network: string
   /** NETWORK: named networks, ports, DNS and hosts options (src/libpod/network). */
   networkOptions?: import('../network/types.js').ContainerNetworkOptions

@@ -81,6 +81,10 @@ export class OciCliRuntime implements OciRuntime {
     await this.call(['resume', id])
   }
 
+  async update(id: string, resourcesFile: string): Promise<void> {
+    await this.call(['update', '--resources', resourcesFile, id])
+  }
+
   exec(id: string, o: OciExecOptions): string[] {
     return this.argv(['exec', ...(o.detach ? ['-d'] : []), '--process', o.process, '--pid-file', o.pidFile,
       ...(o.preserveFds ? ['--preserve-fds', String(o.preserveFds)] : []), id], o)

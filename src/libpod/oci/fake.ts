@@ -132,6 +132,12 @@ export class FakeOciRuntime implements OciRuntime {
     c.status = 'running'
   }
 
+  async update(id: string, resourcesFile: string): Promise<void> {
+    this.calls.push(['update', '--resources', resourcesFile, id])
+    const c = this.get(id, 'update')
+    if (c.status !== 'running' && c.status !== 'paused') throw this.error('update', 'container not running')
+  }
+
   exec(id: string, o: OciExecOptions): string[] {
     this.calls.push(['exec', id])
     const c = this.get(id, 'exec')

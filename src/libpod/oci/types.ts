@@ -92,6 +92,8 @@ export interface OciRuntime {
   delete(id: string, opts?: {force?: boolean}): Promise<void>
   pause(id: string): Promise<void>
   resume(id: string): Promise<void>
+  /** Sets a running container's cgroup limits from a JSON file of linux.resources (`update --resources`). */
+  update(id: string, resourcesFile: string): Promise<void>
   /** The full argv (binary first) of an exec process in a running container. */
   exec(id: string, opts: OciExecOptions): string[]
   state(id: string): Promise<OciState>

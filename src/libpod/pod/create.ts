@@ -10,6 +10,8 @@ import {DEFAULT_SHARE, type PodSpec} from '../specgen/pod.js'
 import {validatePodSpec} from '../specgen/validate.js'
 import {ensureInfraImage, INFRA_COMMAND} from './infra-image.js'
 import {PodStore} from './store.js'
+import {createPodCgroup, podCgroupPath, removePodCgroup} from './cgroup.js'
+import {hostCgroups, resolveResources} from '../container/resources.js'
 import type {PodConfig} from './types.js'
 
 export async function createPod(rt: Runtime, spec: PodSpec): Promise<PodConfig> {
@@ -19,9 +21,13 @@ export async function createPod(rt: Runtime, spec: PodSpec): Promise<PodConfig> 
   const store = rt.pods
   const id = PodStore.newId()
   const name = spec.name ?? randomName()
+  // RESOURCES: the pod's cgroup, with its limits, is its members' parent (pod/cgroup.ts)
+  const {resources, warnings} = resolveResources(spec.resources ?? {}, {rootless: rt.config.rootless})
+  const cgroupPath = podCgroupPath(id, resources.cgroupParent, {rootless: rt.config.rootless, v2: hostCgroups().v2})
   store.reserveName(name, id)
   let infraId: string | undefined
   try {
+    if (cgroupPath && !hostCgroups().v2) createPodCgroup(cgroupPath, resources.resourceLimits)
     if (withInfra) {
       const image = spec.infraImage ?? await ensureInfraImage(rt)
       const infra = await createContainer(rt, {
@@ -31,18 +37,23 @@ export async function createPod(rt: Runtime, spec: PodSpec): Promise<PodConfig> 
         name: spec.infraName ?? `${id.slice(0, 12)}-infra`,
         hostname: share.includes('uts') ? spec.hostname ?? name : spec.hostname,
         network: spec.network,
+        ...cgroupPath ? {cgroupParent: cgroupPath} : {},
+        ...resources.shmSize ? {shmSize: resources.shmSize} : {},
       }, {pod: id, isInfra: true})
       infraId = infra.id
     }
     const config: PodConfig = {
       id, name, created: new Date().toISOString(), createCommand: spec.createCommand, labels: {...spec.labels},
       ...spec.hostname ? {hostname: spec.hostname} : {}, share, exitPolicy: spec.exitPolicy ?? 'continue', ...infraId ? {infraId} : {},
+      ...cgroupPath ? {cgroupPath} : {}, ...Object.keys(resources).length ? {resources} : {},
     }
     store.write(config)
+    for (const w of warnings) rt.logger.plain(w)
     return config
   } catch (e) {
     if (infraId) await removeContainer(rt, infraId, {force: true}).catch(() => {})
     store.releaseName(name, id)
+    removePodCgroup(cgroupPath)
     throw e
   }
 }

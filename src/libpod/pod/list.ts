@@ -8,6 +8,7 @@ import {timeAgo} from '../util/human.js'
 import {podContainers} from './containers.js'
 import {podStatus} from './status.js'
 import type {PodConfig} from './types.js'
+import {inspectPodCgroup, inspectPodLimits} from './cgroup.js'
 import {labelMatches} from '../util/filters.js'
 
 export interface PodPsOptions {
@@ -139,7 +140,7 @@ export async function inspectPod(rt: Runtime, ref: string): Promise<Record<strin
     State: podStatus(list),
     Hostname: pod.hostname ?? '',
     Labels: pod.labels,
-    CreateCgroup: false,
+    ...inspectPodCgroup(pod), // RESOURCES
     CreateInfra: Boolean(pod.infraId),
     ...pod.infraId ? {
       InfraContainerID: pod.infraId,
@@ -156,6 +157,7 @@ export async function inspectPod(rt: Runtime, ref: string): Promise<Record<strin
         HostAdd: o.addHosts ?? null,
         Networks: o.networks ? Object.keys(o.networks) : null,
         NetworkOptions: null,
+        ...inspectPodLimits(pod, true),
         pid_ns: 'private',
         userns: 'host',
         uts_ns: 'private',
@@ -164,5 +166,6 @@ export async function inspectPod(rt: Runtime, ref: string): Promise<Record<strin
     SharedNamespaces: pod.share,
     NumContainers: list.length,
     Containers: list.map(c => ({Id: c.config.id, Name: c.config.name, State: stateName(c)})),
+    ...inspectPodLimits(pod),
   }
 }

@@ -14,7 +14,10 @@ import {removePod} from './ops.js'
 /** Creates a container in an existing pod (spec.pod: its name or ID): it joins the namespaces the pod shares. */
 export async function createInPod(rt: Runtime, spec: ContainerSpec & {pod: string}): Promise<ContainerConfig> {
   const m = podMembership(rt, spec.pod, spec)
-  return createContainer(rt, spec, {...m.config, pod: m.config.pod!, network: m.net})
+  // RESOURCES: under the pod's cgroup, with its /dev/shm size unless the member asks otherwise
+  const pod = rt.pods.lookup(m.config.pod!)
+  const inPod = {...spec, cgroupParent: spec.cgroupParent ?? pod.cgroupPath, shmSize: spec.shmSize ?? pod.resources?.shmSize}
+  return createContainer(rt, inPod, {...m.config, pod: m.config.pod!, network: m.net})
 }
 
 /** Creates a pod from `pod`, then the container in it. */

@@ -22,6 +22,9 @@ export interface PodConfig {
   exitPolicy: ExitPolicy
   /** The infra container's ID (absent with --no-infra). */
   infraId?: string
+  /** The pod's cgroup (its members' parent) and its limits: pod/cgroup.ts. */
+  cgroupPath?: string
+  resources?: import('../specgen/resources.js').ContainerResources
 }
 
 // Podman's pod states: in define/state.ts with the container states.

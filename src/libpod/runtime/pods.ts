@@ -13,6 +13,7 @@ import {isActive, type Container, type ContainerConfig} from '../container/types
 import {podContainers} from '../pod/containers.js'
 import {NoSuchPod, PodNotReady} from '../define/errors.js'
 import {podStatus} from '../pod/status.js'
+import {removePodCgroup} from '../pod/cgroup.js'
 import type {PodConfig} from '../pod/types.js'
 
 /** Before a member starts: its pod's infra container runs. */
@@ -118,6 +119,7 @@ export async function removePod(rt: Runtime, ref: string, opts: {force?: boolean
   if (pod.infraId) await removeContainer(rt, pod.infraId, {force: true, timeout}).catch(e => {
     if (!(e instanceof NoSuchContainer)) throw e
   })
+  removePodCgroup(pod.cgroupPath) // RESOURCES
   return pod.id
 }
 

@@ -36,7 +36,7 @@ function namespaces(o: SpecOptions): OciNamespace[] {
     ...nsEntry('ipc', o.ipc),
     ...nsEntry('uts', o.uts),
     {type: 'mount'},
-    ...(o.cgroupns === 'private' ? [{type: 'cgroup' as const}] : []),
+    ...(o.cgroupns === 'private' || o.cgroupns?.startsWith('ns:') ? nsEntry('cgroup', o.cgroupns) : []),
   ]
 }
 
@@ -187,6 +187,8 @@ function libpodMounts(o: SpecOptions, taken: (dest: string) => boolean): OciMoun
 }
 
 function resources(o: SpecOptions): OciResources {
+  // the container's limits, made by container/resources.ts
+  if (o.resources) return o.resources
   const out: OciResources = {}
   // the devices cgroup cannot be set up from inside a user namespace
   if (!o.rootless) out.devices = [{allow: !!o.privileged, access: 'rwm'}]

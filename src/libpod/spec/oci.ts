@@ -81,7 +81,24 @@ export interface OciDeviceCgroup {
 
 export interface OciResources {
   devices?: OciDeviceCgroup[]
+  memory?: {limit?: number; reservation?: number; swap?: number; swappiness?: number; disableOOMKiller?: boolean}
+  cpu?: {shares?: number; quota?: number; period?: number; realtimeRuntime?: number; realtimePeriod?: number; cpus?: string; mems?: string}
   pids?: {limit: number}
+  blockIO?: {
+    weight?: number
+    weightDevice?: Array<{major: number; minor: number; weight?: number}>
+    throttleReadBpsDevice?: OciThrottleDevice[]
+    throttleWriteBpsDevice?: OciThrottleDevice[]
+    throttleReadIOPSDevice?: OciThrottleDevice[]
+    throttleWriteIOPSDevice?: OciThrottleDevice[]
+  }
+  unified?: Record<string, string>
+}
+
+export interface OciThrottleDevice {
+  major: number
+  minor: number
+  rate: number
 }
 
 export interface OciLinux {

@@ -6,6 +6,7 @@ import type {TmpfsSpec} from '../container/types.js'
 import type {SecurityConfig, Ulimit} from '../specgen/security.js'
 import type {BindMount, MountFlags} from './mounts.js'
 import type {HostLimits} from './ulimits.js'
+import type {OciResources} from './oci.js'
 
 /** private: a new namespace; host: the host's (none in the spec); ns:PATH: join that one. */
 export type NamespaceMode = 'private' | 'host' | `ns:${string}`
@@ -96,6 +97,8 @@ export interface SpecOptions {
   shmSize?: number
   /** A host directory to bind at /dev/shm instead (a tmpfs the caller mounted, or a shared one). */
   shmPath?: string
+  /** linux.resources as a whole (container/resources.ts); pidsLimit is then unused. */
+  resources?: OciResources
   /** pids cgroup limit; leave unset when cgroups cannot enforce it (rootless cgroup v1). */
   pidsLimit?: number
   /** Resource limits; none → no rlimits in the spec. */
@@ -107,7 +110,7 @@ export interface SpecOptions {
   uts?: NamespaceMode
   pid?: NamespaceMode
   /** Default host (cgroup v1); Podman uses private on cgroup v2. */
-  cgroupns?: 'private' | 'host'
+  cgroupns?: NamespaceMode
 
   /** Running rootless: already root in our own user namespace. */
   rootless?: boolean

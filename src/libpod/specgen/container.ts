@@ -7,6 +7,7 @@
 import type {HealthConfig, HealthOnFailure} from '../container/types.js'
 import type {Mount, TmpfsMount} from './mounts.js'
 import type {ContainerNetworkSpec} from './network.js'
+import type {ResourceSpec} from './resources.js'
 import type {SecurityConfig, Ulimit} from './security.js'
 
 /** Podman's ContainerBasicConfig. */
@@ -72,8 +73,8 @@ export interface ContainerSecurityConfig {
   security?: SecurityConfig
 }
 
-/** Podman's ContainerResourceConfig. */
-export interface ContainerResourceConfig {
+/** Podman's ContainerResourceConfig: cgroup limits and options in resources.ts. */
+export interface ContainerResourceConfig extends ResourceSpec {
   ulimits?: Ulimit[]
 }
 

@@ -29,6 +29,8 @@ export class Logger {
   info(msg: string): void { this.log('info', msg) }
   warn(msg: string): void { this.log('warn', msg) }
   error(msg: string): void { this.log('error', msg) }
+  /** A bare line, whatever the level: Podman prints create's warnings so (not through logrus). */
+  plain(msg: string): void { this.write(`${msg}\n`) }
 
   log(level: LogLevel, msg: string): void {
     if (!this.enabled(level)) return

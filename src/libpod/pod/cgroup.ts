@@ -1,0 +1,118 @@
+// A pod's cgroup (Podman's cgroupfs manager): /libpod_parent/POD-ID (or
+// under --cgroup-parent), made at `pod create` with the pod's limits written
+// into each cgroup v1 hierarchy, so they bound all its containers together;
+// the members' cgroups go below it. Removed with the pod.
+import {existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+import {DEFAULT_CGROUP_PARENT} from '../container/resources.js'
+import {RuntimeFailure} from '../define/errors.js'
+import type {ResourceLimits} from '../specgen/resources.js'
+import type {PodConfig} from './types.js'
+
+const ROOT = '/sys/fs/cgroup'
+
+/** The pod's cgroup path; none rootless on cgroup v1 (the runtime could not make the members' under it). */
+export function podCgroupPath(id: string, parent: string | undefined, o: {rootless: boolean; v2: boolean}): string | undefined {
+  if (o.rootless && !o.v2) return undefined
+  return `${parent ?? DEFAULT_CGROUP_PARENT}/${id}`
+}
+
+/** The v1 hierarchies (cpu, memory, name=systemd …) mounted under /sys/fs/cgroup; with the hybrid's unified one when asked. */
+function hierarchies(unified = false): string[] {
+  return readdirSync(ROOT).filter(d => (unified || d !== 'unified') && existsSync(`${ROOT}/${d}/cgroup.procs`))
+}
+
+/** mkdir -p of the cgroup in a hierarchy; cpuset's new levels take their parent's cpus and mems (else no task may join). */
+function makeIn(ctl: string, cg: string): string {
+  const parts = cg.split('/').filter(Boolean)
+  let dir = `${ROOT}/${ctl}`
+  for (const p of parts) {
+    const next = `${dir}/${p}`
+    if (!existsSync(next)) {
+      mkdirSync(next)
+      if (ctl === 'cpuset') for (const f of ['cpuset.cpus', 'cpuset.mems']) writeFileSync(`${next}/${f}`, readFileSync(`${dir}/${f}`, 'utf8'))
+    }
+    dir = next
+  }
+  return dir
+}
+
+function set(dir: string, file: string, value: string | number | undefined): void {
+  if (value === undefined) return
+  try {
+    writeFileSync(`${dir}/${file}`, String(value))
+  } catch (e) {
+    throw new RuntimeFailure(`setting cgroup ${file} of ${dir}: ${(e as Error).message}`)
+  }
+}
+
+/** Makes the pod's cgroup (cgroup v1) and writes its limits. */
+export function createPodCgroup(cg: string, l: ResourceLimits | undefined): void {
+  for (const ctl of hierarchies()) {
+    const dir = makeIn(ctl, cg)
+    if (ctl === 'memory' && l?.memory) {
+      set(dir, 'memory.limit_in_bytes', l.memory.limit)
+      if (existsSync(`${dir}/memory.memsw.limit_in_bytes`)) set(dir, 'memory.memsw.limit_in_bytes', l.memory.swap)
+    }
+    if (ctl.split(',').includes('cpu') && l?.cpu) {
+      set(dir, 'cpu.shares', l.cpu.shares)
+      set(dir, 'cpu.cfs_period_us', l.cpu.period)
+      set(dir, 'cpu.cfs_quota_us', l.cpu.quota)
+    }
+    if (ctl === 'cpuset' && l?.cpu) {
+      set(dir, 'cpuset.cpus', l.cpu.cpus)
+      set(dir, 'cpuset.mems', l.cpu.mems)
+    }
+    if (ctl === 'blkio' && l?.blockIO) {
+      const b = l.blockIO
+      set(dir, 'blkio.weight', b.weight)
+      for (const d of b.weightDevice ?? []) set(dir, 'blkio.weight_device', `${d.major}:${d.minor} ${d.weight}`)
+      for (const d of b.throttleReadBpsDevice ?? []) set(dir, 'blkio.throttle.read_bps_device', `${d.major}:${d.minor} ${d.rate}`)
+      for (const d of b.throttleWriteBpsDevice ?? []) set(dir, 'blkio.throttle.write_bps_device', `${d.major}:${d.minor} ${d.rate}`)
+    }
+  }
+}
+
+/** Removes the pod's cgroup from every hierarchy (the members' are gone with their runtimes). */
+export function removePodCgroup(cg: string | undefined): void {
+  if (!cg) return
+  // runc makes the members' cgroups in the hybrid's unified hierarchy too: the pod's level goes there as well
+  for (const ctl of hierarchies(true)) {
+    try {
+      rmdirSync(path.join(ROOT, ctl, cg))
+    } catch {
+      // not there, or still busy: Podman leaves it then too
+    }
+  }
+}
+
+/** pod inspect's cgroup fields (after Labels). */
+export function inspectPodCgroup(pod: PodConfig): Record<string, unknown> {
+  if (!pod.cgroupPath) return {CreateCgroup: false}
+  return {CreateCgroup: true, CgroupParent: path.dirname(pod.cgroupPath), CgroupPath: pod.cgroupPath}
+}
+
+/** pod inspect's limit fields (Podman's snake_case keys, at the end; the CPU ones in InfraConfig too). */
+export function inspectPodLimits(pod: PodConfig, infra = false): Record<string, unknown> {
+  const l = pod.resources?.resourceLimits
+  const b = l?.blockIO
+  const devs = (list: Array<{path: string; rate: number}> | undefined) => (list?.length ? list.map(d => ({Path: d.path, Rate: d.rate})) : undefined)
+  const out: Record<string, unknown> = {
+    cpu_period: l?.cpu?.period,
+    cpu_quota: l?.cpu?.quota,
+    ...infra ? {} : {cpu_shares: l?.cpu?.shares},
+    cpuset_cpus: l?.cpu?.cpus,
+    cpuset_mems: l?.cpu?.mems,
+  }
+  if (!infra) {
+    Object.assign(out, {
+      blkio_weight: b?.weight,
+      blkio_weight_device: b?.weightDevice?.length ? b.weightDevice.map(d => ({Path: d.path, Weight: d.weight})) : undefined,
+      device_read_bps: devs(b?.throttleReadBpsDevice),
+      device_write_bps: devs(b?.throttleWriteBpsDevice),
+      memory_limit: l?.memory?.limit,
+      memory_swap: l?.memory?.swap,
+    })
+  }
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined))
+}
