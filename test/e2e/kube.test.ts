@@ -4,7 +4,7 @@
 // nothing left behind.
 import {expect} from 'chai'
 import {spawnSync} from 'node:child_process'
-import {existsSync, mkdirSync, readdirSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import path from 'node:path'
 import {Containers, Env, expectError, fetchUntil, freePort, unavailable, waitUntil, type Mode} from './helpers.js'
@@ -302,6 +302,78 @@ spec:
       } finally {
         server.close()
       }
+    })
+
+    it('generate → down → play back: valid Kubernetes 1.30 objects, the same names and facts', async () => {
+      const host = env.file('shared')
+      mkdirSync(host, {recursive: true})
+      writeFileSync(path.join(host, 'f'), 'from-host\n')
+      env.chown(host)
+      const port = await freePort()
+      const f = yaml(`apiVersion: v1
+kind: Pod
+metadata: {name: gen, labels: {tier: front}}
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+  - name: web
+    image: bb
+    command: ["sh", "-c"]
+    args: ["echo '$$(NOT_EXPANDED)' $(V); exec sleep 1000"]
+    env: [{name: V, value: val}]
+    workingDir: /tmp
+    ports: [{containerPort: 80, hostPort: ${port}}]
+    securityContext: {capabilities: {add: [NET_ADMIN], drop: [MKNOD]}}
+    volumeMounts:
+    - {name: h, mountPath: /h, readOnly: true}
+    - {name: p, mountPath: /p}
+  - name: side
+    image: bb
+    args: ["sleep", "1000"]
+  volumes:
+  - {name: h, hostPath: {path: ${host}, type: Directory}}
+  - {name: p, persistentVolumeClaim: {claimName: gdata}}
+`)
+      env.ok(['kube', 'play', f])
+      const facts = () => {
+        const out: Record<string, unknown> = {}
+        for (const name of ['gen-web', 'gen-side']) {
+          const i = JSON.parse(env.ok(['inspect', name]))[0]
+          out[name] = {
+            cmd: i.Config.Cmd, ep: i.Config.Entrypoint, wd: i.Config.WorkingDir, env: (i.Config.Env as string[]).filter(e => e.startsWith('V=')),
+            labels: i.Config.Labels, caps: [i.HostConfig.CapAdd, i.HostConfig.CapDrop],
+            mounts: (i.Mounts as Array<{Type: string; Source: string; Name?: string; Destination: string; RW: boolean}>).map(m => [m.Type, m.Type === 'volume' ? m.Name : m.Source, m.Destination, m.RW]).sort(),
+          }
+        }
+        out.ports = env.ok(['pod', 'inspect', 'gen', '--format', '{{json .InfraConfig.PortBindings}}']).trim()
+        return out
+      }
+      const before = facts()
+      const gen = env.file('gen.yaml')
+      env.ok(['kube', 'generate', '-f', gen, 'gen'])
+      env.chown(gen)
+      const {parseAllDocuments} = await import('yaml')
+      const {Pod, Service, PersistentVolumeClaim} = await import('kubernetes-models/v1')
+      const {Deployment, DaemonSet} = await import('kubernetes-models/apps/v1')
+      const {Job} = await import('kubernetes-models/batch/v1')
+      const classes: Record<string, new (o: never) => {validate(): void}> = {Pod, Service, PersistentVolumeClaim, Deployment, DaemonSet, Job}
+      const validate = (text: string) => parseAllDocuments(text).map(d => {
+        const o = d.toJS() as {kind: string}
+        new classes[o.kind](o as never).validate()
+        return o.kind
+      })
+      expect(validate(readFileSync(gen, 'utf8'))).to.deep.equal(['Pod'])
+      expect(validate(env.ok(['generate', 'kube', '--service', 'gen', 'gdata']))).to.deep.equal(['Pod', 'PersistentVolumeClaim', 'Service'])
+      expect(validate(env.ok(['kube', 'generate', '--type', 'deployment', '--replicas', '2', 'gen']))).to.deep.equal(['Deployment'])
+      expect(validate(env.ok(['kube', 'generate', '--type', 'job', 'gen']))).to.deep.equal(['Job'])
+      expect(validate(env.ok(['kube', 'generate', '--type', 'daemonset', 'gen']))).to.deep.equal(['DaemonSet'])
+      expect(await waitLog('gen-web', /val/)).to.equal('$(NOT_EXPANDED) val\n')
+      env.ok(['kube', 'down', f])
+      env.ok(['kube', 'play', gen])
+      expect(facts()).to.deep.equal(before)
+      expect(await waitLog('gen-web', /val/)).to.equal('$(NOT_EXPANDED) val\n')
+      env.ok(['kube', 'down', '--force', gen])
+      await nothingLeft()
     })
 
     describe('bad input: one line, exit 125, nothing left', () => {

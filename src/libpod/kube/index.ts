@@ -2,3 +2,4 @@
 export {playKube, planPlay, type PlayOptions, type PlayReport, type PlayedPod} from './play.js'
 export {kubeDown, type DownReport} from './down.js'
 export {parseKubeYaml, type KubeDoc} from './parse.js'
+export {generateKube, generateObjects, type GenerateOptions, type WorkloadType} from './generate.js'
