@@ -26,9 +26,11 @@ export async function tearDown(rt: Runtime, podNames: string[], opts: {timeout?:
       throw e
     }
     if (pod.name !== name) continue // a prefix of another pod's ID or name: not ours
-    await pod.stop(opts.timeout)
+    // A forced remove stops the members (each with its own stop timeout unless
+    // one is given) and the infra in one pass: the pod is reported stopped and removed.
+    const own = (await pod.containers()).filter(c => !c.config.isInfra).map(c => c.config.stopTimeout)
+    await pod.remove({force: true, timeout: opts.timeout ?? Math.max(0, ...own)})
     out.stopped.push(pod.id)
-    await pod.remove({force: true, timeout: opts.timeout ?? 10})
     out.removed.push(pod.id)
     for (const v of rt.volumes.list().filter(v => v.labels[EMPTYDIR_LABEL] === name)) {
       await rt.volume(v.name).remove({force: true})

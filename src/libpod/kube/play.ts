@@ -7,7 +7,7 @@
 //    before are left alone) and rethrows.
 import {createReadStream, existsSync, mkdirSync, rmSync, rmdirSync, writeFileSync, chmodSync} from 'node:fs'
 import path from 'node:path'
-import {InvalidArgument, PeapodError} from '../define/errors.js'
+import {InvalidArgument} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {newContainer} from '../create.js'
 import {createPod} from '../pod/create.js'
@@ -155,22 +155,13 @@ export async function playKube(rt: Runtime, text: string, opts: PlayOptions = {}
       const pod = await createPod(rt, plan.podSpec)
       steps.push(() => rt.pod(pod.id).remove({force: true, timeout: 0}))
       const played: PlayedPod = {id: pod.id, name: pod.name, containers: [], initContainers: []}
-      const ids: Array<{id: string; init?: 'once' | 'always'; name: string}> = []
       for (const c of plan.containers) {
         const cfg = await newContainer(rt, {...c.spec, pod: pod.id})
-        ids.push({id: cfg.id, init: c.init, name: c.kubeName})
         ;(c.init ? played.initContainers : played.containers).push(cfg.id)
       }
       report.pods.push(played)
-      if (opts.start === false) continue
-      // Init containers one after the other, each to a clean exit; `once` ones then go.
-      for (const c of ids.filter(x => x.init)) {
-        const ctr = await rt.container(c.id).start()
-        const code = await ctr.wait()
-        if (code !== 0) throw new PeapodError(`init container ${JSON.stringify(c.name)} of pod ${JSON.stringify(plan.name)} exited with code ${code}`)
-        if (c.init === 'once') await rt.container(c.id).remove({force: true})
-      }
-      for (const c of ids.filter(x => !x.init)) await rt.container(c.id).start()
+      // Init containers in order (runtime/pods.ts startPod), then the others together.
+      if (opts.start !== false) await rt.pod(pod.id).start()
     }
   } catch (e) {
     await undo(steps)
