@@ -269,6 +269,54 @@ spec:
       await nothingLeft()
     })
 
+    it('--wait runs in the foreground until the containers exit, then takes the pods and the volumes it made down; Ctrl-C too', async () => {
+      const f = yaml(`apiVersion: v1
+kind: Pod
+metadata: {name: fg}
+spec:
+  restartPolicy: Never
+  containers:
+  - {name: c, image: bb, command: ["sh", "-c", "echo hi > /v/x"], volumeMounts: [{name: v, mountPath: /v}]}
+  volumes:
+  - {name: v, persistentVolumeClaim: {claimName: fgdata}}
+`)
+      const r = env.run(['kube', 'play', '--wait', f])
+      expect(r.code, r.stderr).to.equal(0)
+      await nothingLeft()
+      const g = yaml(`apiVersion: v1
+kind: Pod
+metadata: {name: fg2}
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+  - {name: c, image: bb, command: ["sleep", "1000"]}
+`)
+      const p = env.spawn(['kube', 'play', '--wait', g])
+      const exited = new Promise<number | null>(resolve => p.on('exit', code => resolve(code)))
+      await waitUntil('the pod to run', () => env.run(['ps', '--filter', 'name=fg2-c', '--format', '{{.Status}}']).stdout.startsWith('Up'))
+      p.kill('SIGINT')
+      expect(await exited).to.equal(0)
+      await nothingLeft()
+    })
+
+    it('warns about unknown fields; --validate=strict refuses them', async () => {
+      const f = yaml(`apiVersion: v1
+kind: Pod
+metadata: {name: typo}
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+  - {name: c, image: bb, command: ["sleep", "1000"], imagePullPolicyy: Never}
+`)
+      expectError(env.run(['kube', 'play', '--validate=strict', f]), 125, /strict decoding error: Pod at line 1: unknown field "spec.containers\[0\].imagePullPolicyy"/)
+      await nothingLeft()
+      const r = env.run(['kube', 'play', f])
+      expect(r.code, r.stderr).to.equal(0)
+      expect(r.stderr).to.match(/level=warning msg="Pod at line 1: unknown field \\"spec.containers\[0\].imagePullPolicyy\\" \(ignored\)"/)
+      env.ok(['kube', 'down', f])
+      await nothingLeft()
+    })
+
     it('a failure mid-way (a port taken) undoes the play: pods, containers and the volumes it made; existing volumes stay', async () => {
       const port = await freePort()
       const server = createServer()

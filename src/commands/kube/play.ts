@@ -31,6 +31,8 @@ export default class KubePlay extends BaseCommand {
     quiet: Flags.boolean({char: 'q', description: 'Suppress output information when pulling images'}),
     replace: Flags.boolean({description: 'Delete and recreate pods defined in the YAML file'}),
     start: goBool('Start the pod after creating it (default true)'),
+    wait: Flags.boolean({char: 'w', description: 'Run the pods in the foreground until their containers exit; Ctrl-C (or SIGTERM) takes them down. The pods and the volumes this play made are removed at the end'}),
+    validate: Flags.string({description: 'How to treat fields Kubernetes does not know: warn (default) or strict (an error; beyond Podman 4.3.1)', options: ['warn', 'strict'], default: 'warn'}),
   }
 
   async run(): Promise<void> {
@@ -57,6 +59,7 @@ export default class KubePlay extends BaseCommand {
     const report = await kube.playKube(rt, text, {
       start: boolValue(flags.start, true),
       replace: flags.replace,
+      strict: flags.validate === 'strict',
       configMaps,
       network,
       noHosts: flags['no-hosts'],
@@ -78,5 +81,16 @@ export default class KubePlay extends BaseCommand {
       out += `Containers:\n${p.containers.join('\n')}\n\n`
     }
     process.stdout.write(out)
+    if (flags.wait) {
+      // Until every container has exited, or a signal: then down, volumes too.
+      let stop!: () => void
+      const signalled = new Promise<void>(resolve => {
+        stop = resolve
+      })
+      process.once('SIGINT', stop).once('SIGTERM', stop)
+      await Promise.race([signalled, Promise.all(report.pods.flatMap(p => p.containers).map(id => rt.container(id).wait()))])
+      await kube.kubeDown(rt, text, {})
+      for (const v of report.volumes) await rt.volume(v).remove({force: true})
+    }
   }
 }

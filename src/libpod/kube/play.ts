@@ -15,6 +15,7 @@ import {pullImageIfNeeded, type PullOptions} from '../image/pull.js'
 import {VolumeStore} from '../volume/store.js'
 import {parseKubeYaml, KINDS, type KubeDoc} from './parse.js'
 import {collectSources} from './sources.js'
+import {unknownFields} from './fields.js'
 import {isWorkload, KUBE_NETWORK, planPod, type PlayDefaults, type PodPlan} from './to-spec.js'
 import {pvcNeeds, SOURCE_LABEL, type VolumeNeed} from './volumes.js'
 import {tearDown} from './down.js'
@@ -28,6 +29,8 @@ export interface PlayOptions extends Omit<PlayDefaults, 'rootless'> {
   configMaps?: string[]
   /** Registry options for pulls (--authfile, --creds, --tls-verify, --cert-dir). */
   pull?: PullOptions
+  /** --validate=strict: an unknown field is an error (default: a warning). */
+  strict?: boolean
 }
 
 export interface PlayedPod {
@@ -66,6 +69,13 @@ export function planPlay(rt: Runtime, text: string, opts: PlayOptions = {}): {pl
     if (!KINDS[d.kind]) warnings.push(`Kube kind ${d.kind} not supported, skipping it`)
   }
   const supported = docs.filter(d => KINDS[d.kind])
+  for (const d of supported.filter(isWorkload)) {
+    for (const f of unknownFields(d.kind, d.obj)) {
+      const msg = `${d.kind} at line ${d.line}: unknown field ${JSON.stringify(f)}`
+      if (opts.strict) throw new InvalidArgument(`strict decoding error: ${msg}`)
+      warnings.push(`${msg} (ignored)`)
+    }
+  }
   if (supported.length === 0) throw new InvalidArgument('YAML document does not contain any supported kube kind')
   const sources = collectSources(supported, cmDocs)
   const pvcs = pvcNeeds(supported)
