@@ -299,6 +299,30 @@ spec:
       await nothingLeft()
     })
 
+    it('--annotation, --log-driver, --log-opt, --no-hosts and --network reach the pod and its containers', async () => {
+      const f = yaml(`apiVersion: v1
+kind: Pod
+metadata: {name: flags, annotations: {own: yes-own}}
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+  - {name: c, image: bb, command: ["sleep", "1000"]}
+`)
+      env.ok(['kube', 'play', '--annotation', 'extra=1', '--log-driver', 'k8s-file', '--log-opt', 'max-size=1mb', '--no-hosts', '--network', 'none', f])
+      const c = JSON.parse(env.ok(['inspect', 'flags-c']))[0]
+      expect(c.Config.Annotations).to.deep.include({own: 'yes-own', extra: '1'})
+      expect(c.HostConfig.LogConfig.Type).to.equal('k8s-file')
+      const infra = env.ok(['pod', 'inspect', 'flags', '--format', '{{.InfraContainerID}}']).trim()
+      const i = JSON.parse(env.ok(['inspect', infra]))[0]
+      expect(i.HostConfig.NetworkMode).to.equal('none')
+      expect(env.ok(['pod', 'inspect', 'flags', '--format', '{{.InfraConfig.NoManageHosts}}']).trim()).to.equal('true')
+      env.ok(['kube', 'down', f])
+      env.ok(['kube', 'play', '--log-driver', 'none', f])
+      expect(env.ok(['inspect', 'flags-c', '--format', '{{.HostConfig.LogConfig.Type}}']).trim()).to.equal('none')
+      env.ok(['kube', 'down', f])
+      await nothingLeft()
+    })
+
     it('warns about unknown fields; --validate=strict refuses them', async () => {
       const f = yaml(`apiVersion: v1
 kind: Pod
