@@ -114,6 +114,8 @@ export const load = {
   configPaths: () => import('./config/paths.js'),
   rootlessPause: () => import('./rootless/pause.js'),
   healthcheck: () => import('./container/healthcheck-run.js'),
+  /** kube play / down / generate. */
+  kube: () => import('./kube/index.js'),
 }
 
 type CreateModule = typeof import('./create.js')

@@ -6,7 +6,7 @@
 // infra.
 import {InvalidArgument, NoSuchContainer} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
-import {killContainer, removeContainer, stopContainer} from '../container/ops.js'
+import {killContainer, removeContainer, stopContainer, waitExited} from '../container/ops.js'
 import {pauseContainer, unpauseContainer} from '../container/pause.js'
 import {startContainer} from '../container/start.js'
 import {isActive, type Container, type ContainerConfig} from '../container/types.js'
@@ -29,7 +29,8 @@ export async function beforeMemberStart(rt: Runtime, c: ContainerConfig): Promis
 
 /** After a member exited (its cleanup): exit policy `stop` stops the infra when no member is left running. */
 export async function afterMemberExit(rt: Runtime, c: ContainerConfig): Promise<void> {
-  if (!c.pod || c.isInfra) return
+  // An init container's exit is its success: the pod goes on to its other members.
+  if (!c.pod || c.isInfra || c.annotations?.[INIT_CONTAINER_TYPE]) return
   const pod = rt.pods.read(c.pod)
   if (!pod?.infraId || pod.exitPolicy !== 'stop') return
   const others = rt.containers.list().filter(o => o.config.pod === pod.id && !o.config.isInfra)
@@ -48,11 +49,27 @@ async function each(list: Container[], fn: (c: Container) => Promise<unknown>): 
   if (failed) throw (failed as PromiseRejectedResult).reason
 }
 
+/** Podman's annotation of an init container (kube play's initContainers): `once` or `always`. */
+export const INIT_CONTAINER_TYPE = 'io.podman.annotations.init.container.type'
+
+/**
+ * Starts the pod: the infra, then its init containers one after the other,
+ * each to a clean exit (`once` ones are removed then, as Podman does), then
+ * the other members together.
+ */
 export async function startPod(rt: Runtime, ref: string): Promise<PodConfig> {
   const pod = rt.pods.lookup(ref)
   const list = await podContainers(rt, pod)
   if (pod.infraId) await startContainer(rt, pod.infraId)
-  await each(members(list).filter(c => !isActive(c.state.status)), c => startContainer(rt, c.config.id))
+  const initType = (c: Container) => c.config.annotations?.[INIT_CONTAINER_TYPE]
+  for (const c of members(list).filter(initType)) {
+    await startContainer(rt, c.config.id)
+    await waitExited(rt, c.config.id)
+    const code = rt.containers.read(c.config.id)?.state.exitCode ?? -1
+    if (code !== 0) throw new InvalidArgument(`init container ${c.config.name} of pod ${pod.name} exited with code ${code}`)
+    if (initType(c) === 'once') await removeContainer(rt, c.config.id, {force: true})
+  }
+  await each(members(list).filter(c => !initType(c) && !isActive(c.state.status)), c => startContainer(rt, c.config.id))
   return pod
 }
 

@@ -32,6 +32,11 @@ export interface ContainerBasicConfig {
   stopTimeout?: number
   /** --rm */
   remove?: boolean
+  /**
+   * Podman's RestartPolicy (no, always, on-failure, unless-stopped). kube play
+   * fills it from restartPolicy; stored only until the engine's --restart lands.
+   */
+  restartPolicy?: string
   terminal?: boolean
   /** Keep stdin open (-i). */
   stdin?: boolean

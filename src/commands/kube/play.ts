@@ -1,0 +1,96 @@
+import {Args, Flags} from '../../cli/oclif.js'
+import {BaseCommand} from '../../cli/base-command.js'
+import {parseKeyValues} from '../../cli/container-spec.js'
+import {boolValue, goBool, goBoolArgv} from '../../cli/go-bool.js'
+import {downText, readKubeInput} from '../../cli/kube.js'
+import {parseNetworkFlags} from '../../cli/network-spec.js'
+import {authFlags, credsFlag, tlsFlags, tlsVerify} from '../../cli/registry-flags.js'
+import {InvalidArgument, load, type ContainerNetworkSpec} from '../../libpod/index.js'
+
+const many = (description: string) => Flags.string({description, multiple: true, multipleNonGreedy: true})
+
+export default class KubePlay extends BaseCommand {
+  static override summary = 'Play a pod or volume based on Kubernetes YAML'
+  static override description = 'Creates pods, containers and volumes from Kubernetes YAML (Pod, Deployment, DaemonSet, Job, ConfigMap, Secret, PersistentVolumeClaim; other kinds are skipped with a warning) and starts them. All or nothing: images, ConfigMaps, keys and hostPaths are checked before anything is made, and a failure undoes what the play made. KUBEFILE is a file, - for stdin, or an http(s) URL.'
+  static override aliases = ['play:kube']
+  static override usage = 'kube play [options] KUBEFILE|-'
+  static override examples = ['peapod kube play web.yaml', 'peapod kube play --replace --configmap cm.yaml web.yaml', 'cat web.yaml | peapod kube play -']
+  static override args = {file: Args.string({description: 'Kubernetes YAML: a path, - for stdin, or a URL', required: true})}
+  static override flags = {
+    annotation: many('Add annotations to pods (key=value)'),
+    ...authFlags,
+    ...tlsFlags,
+    configmap: many('`Pathname` of a YAML file containing a kubernetes configmap (repeatable, or comma separated)'),
+    down: Flags.boolean({description: 'Stop and remove the pods, containers and volumes the YAML describes (kube down)'}),
+    ip: many('Static IP addresses to assign to the pods (one per pod, in order)'),
+    'log-driver': Flags.string({description: 'Logging driver for the container (default "k8s-file")'}),
+    'log-opt': many('Logging driver options'),
+    'mac-address': many('Static MAC addresses to assign to the pods (one per pod, in order)'),
+    network: many('Connect pod to network(s) or network mode'),
+    'no-hosts': Flags.boolean({description: 'Do not create /etc/hosts within the pod\'s containers, instead use the version from the image'}),
+    quiet: Flags.boolean({char: 'q', description: 'Suppress output information when pulling images'}),
+    replace: Flags.boolean({description: 'Delete and recreate pods defined in the YAML file'}),
+    start: goBool('Start the pod after creating it (default true)'),
+    wait: Flags.boolean({char: 'w', description: 'Run the pods in the foreground until their containers exit; Ctrl-C (or SIGTERM) takes them down. The pods and the volumes this play made are removed at the end'}),
+    validate: Flags.string({description: 'How to treat fields Kubernetes does not know: warn (default) or strict (an error; beyond Podman 4.3.1)', options: ['warn', 'strict'], default: 'warn'}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(KubePlay, goBoolArgv(this.argv, {start: undefined, 'tls-verify': undefined}))
+    const text = await readKubeInput(args.file)
+    const rt = await this.runtime(flags)
+    const kube = await load.kube()
+    if (flags.down) {
+      this.log(downText(await kube.kubeDown(rt, text, {})))
+      return
+    }
+    const configMaps = await Promise.all((flags.configmap ?? []).flatMap(v => v.split(',')).filter(Boolean).map(f => readKubeInput(f)))
+    const ips = flags.ip ?? []
+    const macs = flags['mac-address'] ?? []
+    let network: ContainerNetworkSpec | undefined
+    if (flags.network?.length || ips.length || macs.length) {
+      network = {...parseNetworkFlags(flags.network ?? [])}
+      if (ips.length > 1 || macs.length > 1) throw new InvalidArgument('--ip and --mac-address take one value per pod: only one pod per play is supported with them')
+      if (ips[0]) network.staticIP = ips[0]
+      if (macs[0]) network.staticMAC = macs[0]
+      if (!network.netns && (ips.length || macs.length)) network.netns = {mode: 'bridge'}
+    }
+    const {reporterFor} = await load.registryProgress()
+    const report = await kube.playKube(rt, text, {
+      start: boolValue(flags.start, true),
+      replace: flags.replace,
+      strict: flags.validate === 'strict',
+      configMaps,
+      network,
+      noHosts: flags['no-hosts'],
+      logDriver: flags['log-driver'],
+      logOptions: flags['log-opt'] ? parseKeyValues(flags['log-opt'], 'log-opt') : undefined,
+      annotations: flags.annotation ? parseKeyValues(flags.annotation, 'annotation') : undefined,
+      pull: {
+        tlsVerify: tlsVerify(flags), certDir: flags['cert-dir'], authfile: flags.authfile, creds: await credsFlag(flags.creds),
+        reporter: reporterFor(process.stderr, flags.quiet),
+      },
+    })
+    for (const w of report.warnings) rt.logger.warn(w)
+    // Podman's report.
+    let out = ''
+    if (report.volumes.length) out += `Volumes:\n${report.volumes.join('\n')}\n`
+    for (const p of report.pods) {
+      out += `Pod:\n${p.id}\n`
+      if (p.initContainers.length) out += `Init Containers:\n${p.initContainers.join('\n')}\n`
+      out += `Containers:\n${p.containers.join('\n')}\n\n`
+    }
+    process.stdout.write(out)
+    if (flags.wait) {
+      // Until every container has exited, or a signal: then down, volumes too.
+      let stop!: () => void
+      const signalled = new Promise<void>(resolve => {
+        stop = resolve
+      })
+      process.once('SIGINT', stop).once('SIGTERM', stop)
+      await Promise.race([signalled, Promise.all(report.pods.flatMap(p => p.containers).map(id => rt.container(id).wait()))])
+      await kube.kubeDown(rt, text, {})
+      for (const v of report.volumes) await rt.volume(v).remove({force: true})
+    }
+  }
+}

@@ -1,0 +1,234 @@
+// One Kubernetes workload (Pod, or the pod template of a Deployment,
+// DaemonSet or Job) → a typed PodSpec and one ContainerSpec per container,
+// named as Podman names them: the pod is metadata.name (a template's pod is
+// `<name>-pod`), its containers `<pod>-<container>`. No store access here
+// except the hostPath checks (volumes.ts): play.ts makes what this plans.
+import {constants} from 'node:os'
+import type {Container, PodSpec as K8sPodSpec, Probe, SecurityContext, PodSecurityContext} from 'kubernetes-types/core/v1.js'
+import {InvalidArgument} from '../define/errors.js'
+import type {HealthConfig} from '../container/types.js'
+import type {PullPolicy} from '../image/pull.js'
+import type {ContainerSpec} from '../specgen/container.js'
+import type {ContainerNetworkSpec} from '../specgen/network.js'
+import type {PodSpec} from '../specgen/pod.js'
+import type {SharedNamespace} from '../pod/types.js'
+import type {PortMapping} from '../network/types.js'
+import {containerEnv, expandVars, type PodMeta} from './env.js'
+import type {KubeDoc} from './parse.js'
+import type {KubeSources} from './sources.js'
+import {checkObjectName, checkPodSpec} from './validate.js'
+import {containerMounts, planVolumes, type VolumeNeed, type VolumePlan} from './volumes.js'
+
+/** The network kube play gives pods (rootful) when --network is not given, as Podman does. */
+export const KUBE_NETWORK = 'podman-default-kube-network'
+export const INIT_TYPE_ANNOTATION = 'io.podman.annotations.init.container.type'
+export const INFRA_NAME_ANNOTATION = 'io.podman.annotations.infra.name'
+
+/** What the command line adds to every pod and container of a play. */
+export interface PlayDefaults {
+  /** --network (with --ip, --mac-address folded in); absent: Podman's kube default. */
+  network?: ContainerNetworkSpec
+  noHosts?: boolean
+  logDriver?: string
+  logOptions?: Record<string, string>
+  /** --annotation: onto every container. */
+  annotations?: Record<string, string>
+  /** Running rootless (no bridge network by default). */
+  rootless: boolean
+}
+
+export interface ContainerPlan {
+  /** The container's name in Kubernetes (the spec's name is `<pod>-<name>`). */
+  kubeName: string
+  spec: ContainerSpec
+  /** An init container: `once` ones are removed after they ran, `always` ones run at every start. */
+  init?: 'once' | 'always'
+  pullPolicy: PullPolicy
+}
+
+export interface PodPlan {
+  kind: string
+  name: string
+  podSpec: PodSpec
+  /** Init containers first, in order, then the others. */
+  containers: ContainerPlan[]
+  volumes: VolumePlan
+  /** subPath directories to make inside volumes or hostPaths. */
+  subPathDirs: string[]
+  warnings: string[]
+}
+
+const WORKLOADS = new Set(['Pod', 'Deployment', 'DaemonSet', 'Job'])
+export const isWorkload = (d: KubeDoc) => WORKLOADS.has(d.kind)
+
+interface Meta {name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>}
+
+function stringMap(where: string, field: string, v: unknown): Record<string, string> {
+  if (v === undefined || v === null) return {}
+  if (typeof v !== 'object' || Array.isArray(v)) throw new InvalidArgument(`${where}: ${field}: Invalid value: must be a map of strings`)
+  return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, String(x)]))
+}
+
+/** The pod's name and template of a workload document (a template's pod is named `<name>-pod`, as Podman names it). */
+export function podTemplate(d: KubeDoc): {name: string; meta: Meta; spec: K8sPodSpec | undefined; warnings: string[]} {
+  const name = checkObjectName(d.kind, (d.obj.metadata as Meta | undefined)?.name, d.line)
+  if (d.kind === 'Pod') return {name, meta: (d.obj.metadata ?? {}) as Meta, spec: d.obj.spec as K8sPodSpec | undefined, warnings: []}
+  const spec = (d.obj.spec ?? {}) as {replicas?: number; template?: {metadata?: Meta; spec?: K8sPodSpec}}
+  const warnings: string[] = []
+  if (d.kind === 'Deployment' && typeof spec.replicas === 'number' && spec.replicas > 1) warnings.push('Limiting replica count to 1, more than one replica is not supported by Podman')
+  const meta = {...spec.template?.metadata, name: `${name}-pod`}
+  return {name: `${name}-pod`, meta, spec: spec.template?.spec, warnings}
+}
+
+function signalNumber(where: string, s: unknown): number {
+  const name = String(s).toUpperCase()
+  const n = (constants.signals as Record<string, number>)[name.startsWith('SIG') ? name : `SIG${name}`] ?? Number(name)
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgument(`${where}: lifecycle.stopSignal: Invalid value: ${JSON.stringify(s)}`)
+  return n
+}
+
+const SECOND = 1e9
+
+/** A liveness probe as Podman turns it into a health check. */
+function probeToHealth(where: string, p: Probe): HealthConfig {
+  let test: string[]
+  if (p.exec?.command?.length) test = ['CMD', ...p.exec.command]
+  else if (p.httpGet) {
+    const scheme = (p.httpGet.scheme ?? 'HTTP').toLowerCase()
+    test = ['CMD-SHELL', `curl -f ${scheme}://${p.httpGet.host ?? 'localhost'}:${p.httpGet.port}${p.httpGet.path ?? '/'} || exit 1`]
+  } else if (p.tcpSocket) test = ['CMD-SHELL', `nc -z -v ${p.tcpSocket.host ?? 'localhost'} ${p.tcpSocket.port} || exit 1`]
+  else throw new InvalidArgument(`${where}: livenessProbe: Required value: exec, httpGet or tcpSocket`)
+  return {
+    test,
+    interval: (p.periodSeconds ?? 10) * SECOND,
+    timeout: (p.timeoutSeconds ?? 1) * SECOND,
+    retries: p.failureThreshold ?? 3,
+    startPeriod: (p.initialDelaySeconds ?? 0) * SECOND,
+  }
+}
+
+/** user[:group] from the container's securityContext, else the pod's. */
+function userOf(c: SecurityContext | undefined, pod: PodSecurityContext | undefined): string | undefined {
+  const uid = c?.runAsUser ?? pod?.runAsUser
+  const gid = c?.runAsGroup ?? pod?.runAsGroup
+  if (uid === undefined && gid === undefined) return undefined
+  return gid === undefined ? String(uid) : `${uid ?? 0}:${gid}`
+}
+
+function seLinux(o: {user?: string; role?: string; type?: string; level?: string} | undefined): string[] {
+  if (!o) return []
+  return (['user', 'role', 'type', 'level'] as const).filter(k => o[k]).map(k => `${k}:${o[k]}`)
+}
+
+const RESTART: Record<string, string> = {Always: 'always', OnFailure: 'on-failure', Never: 'no'}
+const PULL: Record<string, PullPolicy> = {Always: 'always', IfNotPresent: 'missing', Never: 'never'}
+
+function containerSpec(where: string, pod: string, meta: PodMeta, c: Container, spec: K8sPodSpec, vols: VolumePlan, sources: KubeSources,
+  defaults: PlayDefaults, init: boolean, volumeDir: (n: string) => string, warnings: string[]): {spec: ContainerSpec; subPathDirs: string[]} {
+  const env = containerEnv(where, c, meta, sources)
+  const {mounts, tmpfs, subPathDirs} = containerMounts(vols, c, volumeDir)
+  const sc = c.securityContext
+  const psc = spec.securityContext
+  const lifecycle = c.lifecycle as {stopSignal?: string} | undefined
+  for (const p of ['readinessProbe', 'startupProbe'] as const) {
+    if (c[p]) warnings.push(`${where}: container ${JSON.stringify(c.name)}: ${p} is ignored (Podman ignores it too)`)
+  }
+  if (c.resources && (Object.keys(c.resources.limits ?? {}).length || Object.keys(c.resources.requests ?? {}).length)) {
+    warnings.push(`${where}: container ${JSON.stringify(c.name)}: resources are checked but not applied yet (no resource limits in peapod's container spec)`)
+  }
+  const security = {
+    ...sc?.allowPrivilegeEscalation === false ? {noNewPrivileges: true} : {},
+    ...seLinux(sc?.seLinuxOptions ?? psc?.seLinuxOptions).length ? {labelOpts: seLinux(sc?.seLinuxOptions ?? psc?.seLinuxOptions)} : {},
+    ...sc?.procMount === 'Unmasked' ? {unmask: ['ALL']} : {},
+  }
+  const out: ContainerSpec = {
+    name: `${pod}-${c.name}`,
+    image: c.image!,
+    pod,
+    ...c.command ? {entrypoint: c.command.map(a => expandVars(a, env))} : {},
+    ...c.args ? {command: c.args.map(a => expandVars(a, env))} : c.command ? {command: []} : {},
+    env,
+    ...c.workingDir ? {workdir: c.workingDir} : {},
+    labels: {...meta.labels},
+    annotations: {...meta.annotations, ...defaults.annotations},
+    ...c.tty ? {terminal: true} : {},
+    ...c.stdin ? {stdin: true} : {},
+    ...userOf(sc, psc) ? {user: userOf(sc, psc)} : {},
+    ...sc?.capabilities?.add?.length ? {capAdd: sc.capabilities.add} : {},
+    ...sc?.capabilities?.drop?.length ? {capDrop: sc.capabilities.drop} : {},
+    ...sc?.privileged ? {privileged: true} : {},
+    ...sc?.readOnlyRootFilesystem ? {readOnlyFilesystem: true} : {},
+    ...Object.keys(security).length ? {security} : {},
+    ...lifecycle?.stopSignal !== undefined ? {stopSignal: signalNumber(where, lifecycle.stopSignal)} : {},
+    ...spec.terminationGracePeriodSeconds !== undefined ? {stopTimeout: spec.terminationGracePeriodSeconds} : {},
+    ...defaults.logDriver ? {logDriver: defaults.logDriver} : {},
+    ...defaults.logOptions ? {logOptions: defaults.logOptions} : {},
+    ...mounts.length ? {mounts} : {},
+    ...tmpfs.length ? {tmpfs} : {},
+    ...!init && c.livenessProbe ? {healthcheck: probeToHealth(where, c.livenessProbe)} : {},
+    // Init containers run to completion: they get no restart policy.
+    ...init ? {} : {restartPolicy: RESTART[spec.restartPolicy ?? 'Always']},
+  }
+  return {spec: out, subPathDirs}
+}
+
+/** Plans a workload document (Pod, Deployment, DaemonSet, Job). */
+export function planPod(d: KubeDoc, sources: KubeSources, pvcs: Map<string, VolumeNeed>, defaults: PlayDefaults,
+  volumeDir: (n: string) => string, randomName: () => string): PodPlan {
+  const {name, meta, spec: rawSpec, warnings} = podTemplate(d)
+  const where = `${d.kind} "${(d.obj.metadata as Meta).name}"`
+  const spec = checkPodSpec(where, rawSpec)
+  if (spec.restartPolicy !== undefined && !RESTART[spec.restartPolicy]) throw new InvalidArgument(`${where}: spec.restartPolicy: Unsupported value: ${JSON.stringify(spec.restartPolicy)}: supported values: "Always", "Never", "OnFailure"`)
+  const labels = stringMap(where, 'metadata.labels', meta.labels)
+  const annotations = stringMap(where, 'metadata.annotations', meta.annotations)
+  const podMeta: PodMeta = {name, namespace: meta.namespace ?? '', labels, annotations}
+  const vols = planVolumes(where, name, spec, sources, pvcs, randomName)
+
+  // The pod's network: ports published on the infra, hosts, DNS.
+  const ports: PortMapping[] = spec.containers.flatMap(c => (c.ports ?? []).filter(p => p.hostPort).map(p => ({
+    host_ip: p.hostIP ?? '', container_port: p.containerPort, host_port: p.hostPort!, range: 1, protocol: (p.protocol ?? 'TCP').toLowerCase(),
+  })))
+  const network: ContainerNetworkSpec = spec.hostNetwork ? {netns: {mode: 'host'}}
+    : defaults.network ? {...defaults.network}
+      : defaults.rootless ? {} : {netns: {mode: 'bridge'}, networks: [{name: KUBE_NETWORK}]}
+  if (ports.length && !spec.hostNetwork) network.portMappings = ports
+  const hostAdd = (spec.hostAliases ?? []).flatMap(a => (a.hostnames ?? []).map(host => ({host, ip: a.ip ?? ''})))
+  if (hostAdd.length) network.hostAdd = hostAdd
+  const dns = spec.dnsConfig
+  if (dns?.nameservers?.length) network.dnsServers = dns.nameservers
+  if (dns?.searches?.length) network.dnsSearch = dns.searches
+  if (dns?.options?.length) network.dnsOptions = dns.options.map(o => (o.value !== undefined ? `${o.name}:${o.value}` : o.name ?? ''))
+  if (defaults.noHosts) network.useImageHosts = true
+
+  const share: SharedNamespace[] = ['ipc', 'net', 'uts']
+  if (spec.shareProcessNamespace) share.push('pid')
+  if (spec.hostPID || spec.hostIPC) warnings.push(`${where}: hostPID and hostIPC are not supported yet: the pod keeps its own namespaces`)
+  for (const k of ['sysctls', 'supplementalGroups'] as const) {
+    if (spec.securityContext?.[k]?.length) warnings.push(`${where}: securityContext.${k} is accepted but not applied`)
+  }
+  const podSpec: PodSpec = {
+    name,
+    labels,
+    hostname: spec.hostname ?? name,
+    network,
+    share,
+    exitPolicy: 'stop',
+    ...annotations[INFRA_NAME_ANNOTATION] ? {infraName: annotations[INFRA_NAME_ANNOTATION]} : {},
+  }
+
+  const containers: ContainerPlan[] = []
+  const subPathDirs: string[] = []
+  const add = (c: Container, init: boolean) => {
+    const r = containerSpec(where, name, podMeta, c, spec, vols, sources, defaults, init, volumeDir, warnings)
+    subPathDirs.push(...r.subPathDirs)
+    const policy = c.imagePullPolicy ?? 'IfNotPresent'
+    if (!PULL[policy]) throw new InvalidArgument(`${where}: container ${JSON.stringify(c.name)}: imagePullPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Always", "IfNotPresent", "Never"`)
+    const initType = annotations[INIT_TYPE_ANNOTATION] ?? 'once'
+    if (init && initType !== 'once' && initType !== 'always') throw new InvalidArgument(`${where}: annotation ${INIT_TYPE_ANNOTATION}: Unsupported value: ${JSON.stringify(initType)}: supported values: "always", "once"`)
+    if (init) r.spec.annotations = {...r.spec.annotations, [INIT_TYPE_ANNOTATION]: initType}
+    containers.push({kubeName: c.name, spec: r.spec, pullPolicy: PULL[policy], ...init ? {init: initType as 'once' | 'always'} : {}})
+  }
+  for (const c of spec.initContainers ?? []) add(c, true)
+  for (const c of spec.containers) add(c, false)
+  return {kind: d.kind, name, podSpec, containers, volumes: vols, subPathDirs, warnings}
+}
