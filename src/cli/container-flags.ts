@@ -4,6 +4,7 @@ import {Flags} from './oclif.js'
 import {existsSync} from 'node:fs'
 import {InvalidArgument} from '../libpod/index.js'
 import {networkFlags} from './network-flags.js'
+import {namespaceFlags} from './namespace-flags.js'
 
 export {parseEntrypoint} from './container-spec.js'
 
@@ -33,6 +34,7 @@ export const createFlags = {
   'log-opt': many('Logging driver options'),
   mount: many('Attach a filesystem mount to the container (type=bind|volume|tmpfs|image,src=...,dst=...[,options])'),
   name: Flags.string({description: 'Assign a name to the container'}),
+  ...namespaceFlags, // USERS/NAMESPACES/DEVICES: --userns, --uidmap, --ipc/--pid/--uts, --device, --group-add, --passwd*, --umask ...
   ...networkFlags, // NETWORK: --network/--net, -p, -P, --dns*, --add-host, --no-hosts, --network-alias, --ip, --mac-address
   'no-healthcheck': Flags.boolean({description: 'Disable healthchecks on container'}),
   pod: Flags.string({description: 'Run container in an existing pod (new:NAME creates the pod)'}),

@@ -13,6 +13,7 @@ import {prepareContainerNetwork, teardownByRunDir} from '../network/index.js'
 import {containerHostname, writeContainerFiles} from './files.js'
 import {healthMonitorConfig, healthOnStart} from './healthcheck.js'
 import {joinedNamespaces} from './namespaces.js'
+import {prepareUsers} from './userns.js'
 import {containerPaths, type ContainerPaths} from './paths.js'
 import type {Container, ContainerConfig} from './types.js'
 import {checkTransition, isRunningOrPaused} from '../define/state.js'
@@ -33,6 +34,8 @@ async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, conso
   const net = await prepareContainerNetwork(rt, c.config, {hosts: p.hosts, resolvConf: p.resolvConf}, hostname)
   // POD: IPC, UTS, PID joined from the pod's infra container
   const joined = joinedNamespaces(rt, c.config)
+  // USERS/NAMESPACES/DEVICES: rootfs shifted to the ID maps, passwd entries, spec options
+  const users = prepareUsers(rt, c.config, rootfs, p, c.config.workdir || img.WorkingDir || '/')
   const spec = generateSpec({
     ...joined,
     rootfs,
@@ -63,6 +66,7 @@ async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, conso
     rootless: rt.config.rootless,
     files: {hosts: net.hosts, hostname: p.hostname, resolvConf: net.resolvConf, containerEnv: p.containerEnv},
     stopSignal: c.config.stopSignal,
+    ...users,
   })
   // runc sizes the container's terminal from the spec at start; later
   // resizes come through the monitor.

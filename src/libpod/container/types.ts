@@ -1,6 +1,8 @@
 // A container is an immutable config (what was asked for at create) and a
 // mutable state (what happened since), kept in separate documents.
 import type {SecurityConfig, Ulimit} from '../specgen/security.js'
+import type {StoredUsersConfig} from '../specgen/namespaces.js'
+import type {ContainerDevicesConfig} from '../specgen/devices.js'
 
 
 import type {ContainerStatus} from '../define/state.js'
@@ -110,6 +112,10 @@ export interface ContainerConfig {
   isInfra?: boolean
   /** Namespaces joined from another container (`container:ID`), e.g. a pod's infra. */
   namespaces?: {ipc?: string; uts?: string; pid?: string}
+  /** USERS/NAMESPACES: --userns (resolved ID maps), --group-add, --passwd*, --hostuser, --umask ... (container/userns.ts). */
+  users?: StoredUsersConfig
+  /** DEVICES: --device, --device-cgroup-rule. */
+  devices?: ContainerDevicesConfig
 }
 
 export interface ContainerState {

@@ -8,6 +8,8 @@ import type {HealthConfig, HealthOnFailure} from '../container/types.js'
 import type {Mount, TmpfsMount} from './mounts.js'
 import type {ContainerNetworkSpec} from './network.js'
 import type {SecurityConfig, Ulimit} from './security.js'
+import type {ContainerUsersConfig} from './namespaces.js'
+import type {ContainerDevicesConfig} from './devices.js'
 
 /** Podman's ContainerBasicConfig. */
 export interface ContainerBasicConfig {
@@ -89,4 +91,5 @@ export interface ContainerNetworkConfig {
 }
 
 export type ContainerSpec = ContainerBasicConfig & ContainerStorageConfig & ContainerSecurityConfig &
-  ContainerResourceConfig & ContainerHealthCheckConfig & ContainerNetworkConfig
+  ContainerResourceConfig & ContainerHealthCheckConfig & ContainerNetworkConfig &
+  ContainerUsersConfig & ContainerDevicesConfig
