@@ -10,6 +10,7 @@ import {containerPaths} from './paths.js'
 import {containerNetworkInfo} from '../network/info.js'
 import type {Container} from './types.js'
 import {ociFor} from '../oci/runtime.js'
+import {usersInspectConfig, usersInspectHostConfig} from './inspect-users.js'
 
 const ZERO = '0001-01-01T00:00:00Z'
 
@@ -152,6 +153,7 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
       ...(c.config.healthcheck ? {Healthcheck: inspectHealthConfig(c.config)} : {}),
       HealthcheckOnFailureAction: c.config.healthOnFailure ?? 'none',
       sdNotifyMode: 'container',
+      ...usersInspectConfig(c.config), // USERS/NAMESPACES
     },
     HostConfig: {
       Binds: c.config.mounts.filter(m => m.type === 'bind').map(m => `${m.source}:${m.destination}:${bindOptions(m.options).join(',')}`),
@@ -220,6 +222,7 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
       IOMaximumBandwidth: 0,
       CgroupConf: null,
       ...(c.config.init ? {Init: true} : {}),
+      ...usersInspectHostConfig(c.config, rt.config.rootless), // USERS/NAMESPACES/DEVICES
     },
   }
 }

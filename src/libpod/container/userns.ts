@@ -146,6 +146,8 @@ export function resolveUsers(rt: Runtime, spec: ContainerSpec): ResolvedUsers {
     const v: NamespaceOption | undefined = spec[kind]
     if (v === undefined) continue
     if (v.startsWith('ns:')) checkNsPath(kind, v.slice(3))
+    // rootless, the host's IPC namespace means a bind of its /dev/mqueue (Podman fails the same way without one)
+    if (kind === 'ipc' && v === 'host' && rootless && !existsSync('/dev/mqueue')) throw new InvalidArgument('statfs /dev/mqueue: no such file or directory')
     if (v.startsWith('container:')) {
       const ref = v.slice('container:'.length)
       const other = rt.containers.find(ref)
