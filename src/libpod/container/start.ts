@@ -13,7 +13,7 @@ import {prepareContainerNetwork, teardownByRunDir} from '../network/index.js'
 import {containerHostname, writeContainerFiles} from './files.js'
 import {healthMonitorConfig, healthOnStart} from './healthcheck.js'
 import {joinedNamespaces} from './namespaces.js'
-import {prepareUsers} from './userns.js'
+import {createUserns, prepareUsers, releaseUserns} from './userns.js'
 import {containerPaths, type ContainerPaths} from './paths.js'
 import type {Container, ContainerConfig} from './types.js'
 import {checkTransition, isRunningOrPaused} from '../define/state.js'
@@ -30,12 +30,14 @@ async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, conso
   const img = parseConfig(image).config ?? {}
   // Volumes: mounted, copied up and chowned; they reach the spec as binds
   const volumes = await prepareMounts(rt, c.config, rootfs, img)
+  // USERS: the container's own user namespace first, so that its network namespace is made inside it
+  const userns = await createUserns(rt, c.config, p)
   // NETWORK (src/libpod/network): netns + slirp4netns/pasta/netavark and ports, hosts/resolv.conf for them
-  const net = await prepareContainerNetwork(rt, c.config, {hosts: p.hosts, resolvConf: p.resolvConf}, hostname)
+  const net = await prepareContainerNetwork(rt, c.config, {hosts: p.hosts, resolvConf: p.resolvConf}, hostname, {userns})
   // POD: IPC, UTS, PID joined from the pod's infra container
   const joined = joinedNamespaces(rt, c.config)
   // USERS/NAMESPACES/DEVICES: rootfs shifted to the ID maps, passwd entries, spec options
-  const users = prepareUsers(rt, c.config, rootfs, p, c.config.workdir || img.WorkingDir || '/')
+  const users = prepareUsers(rt, c.config, rootfs, p, c.config.workdir || img.WorkingDir || '/', userns)
   const spec = generateSpec({
     ...joined,
     rootfs,
@@ -161,6 +163,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
       throw startError(failed)
     }
     const pid = res.pid
+    await releaseUserns(p) // USERS: the container's processes hold its user namespace now
     rt.containers.updateHeld(id, s => ({
       ...s, status: 'running', pid, monitorPid: monitor.pid, startedAt: now, finishedAt: undefined,
       exitCode: undefined, error: undefined, stoppedByUser: false, mountPoint: `${p.dir}/rootfs/merged`,
@@ -174,6 +177,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
 export async function releaseBundle(rt: Runtime, p: ContainerPaths): Promise<void> {
   await teardownByRunDir(rt, p.run).catch(() => {}) // NETWORK
   await unmountRootfs(rt.store, p.dir).catch(() => {})
+  await releaseUserns(p).catch(() => {}) // USERS
   rmSync(p.run, {recursive: true, force: true})
 }
 
@@ -195,6 +199,7 @@ export async function initContainer(rt: Runtime, id: string): Promise<ContainerC
       await releaseBundle(rt, p)
       throw e
     }
+    await releaseUserns(p) // USERS: start makes it again
     rt.containers.updateHeld(id, s => ({...s, status: 'initialized', mountPoint: `${p.dir}/rootfs/merged`, error: undefined}))
     return c.config
   })

@@ -5,6 +5,7 @@
 // at start, the rootfs is shifted to the maps once, /etc/passwd and
 // /etc/group get the entries Podman adds, and the spec options are handed
 // to the OCI spec generator.
+import {spawnSync} from 'node:child_process'
 import {chmodSync, existsSync, lchownSync, lstatSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {hostUid} from '../config/paths.js'
@@ -13,6 +14,7 @@ import {readSubIds, type IdRange} from '../rootless/subid.js'
 import type {Runtime} from '../runtime.js'
 import type {IsolationOptions, SpecOptions} from '../spec/options.js'
 import {secureJoin} from '../spec/paths.js'
+import {bindNamespace, unbindNamespace} from '../util/ns-file.js'
 import {expandDevice} from '../spec/isolation.js'
 import type {ContainerSpec} from '../specgen/container.js'
 import {validateUsersConfig, type HostUserEntry, type IdMap, type NamespaceOption, type StoredUsersConfig} from '../specgen/namespaces.js'
@@ -229,6 +231,39 @@ export function resolveUsers(rt: Runtime, spec: ContainerSpec): ResolvedUsers {
 
 // ---- start ------------------------------------------------------------------
 
+function usernsFile(p: ContainerPaths): string {
+  return path.join(p.run, 'userns')
+}
+
+const mapText = (maps: readonly IdMap[]) => maps.map(m => `${m.containerId} ${m.hostId} ${m.size}`).join('\n') + '\n'
+
+/**
+ * Makes the container's own user namespace before anything else of it, bound
+ * at a file in its run dir: its network namespace is then made inside it (so
+ * that the container's root owns it, and `exec` can join both), and the OCI
+ * runtime joins it. Undefined when the container has no maps of its own.
+ */
+export async function createUserns(rt: Runtime, c: ContainerConfig, p: ContainerPaths): Promise<string | undefined> {
+  const mode = c.users?.userns
+  // joined: its network namespace is made in that one, for the same reason
+  if (mode?.mode === 'ns') return mode.path
+  if (mode?.mode === 'container') return nsOfContainer(rt, mode.container, 'user')
+  const maps = c.users?.idMappings
+  if (!maps) return undefined
+  const file = usernsFile(p)
+  await unbindNamespace(file)
+  await bindNamespace(['unshare', '--user', '--'], 'user', file, pid => {
+    writeFileSync(`/proc/${pid}/uid_map`, mapText(maps.uidMap))
+    writeFileSync(`/proc/${pid}/gid_map`, mapText(maps.gidMap))
+  })
+  return file
+}
+
+/** Undoes createUserns (releaseBundle). */
+export async function releaseUserns(p: ContainerPaths): Promise<void> {
+  if (existsSync(usernsFile(p))) await unbindNamespace(usernsFile(p))
+}
+
 function mapId(id: number, maps: readonly IdMap[]): number | undefined {
   const m = maps.find(x => id >= x.containerId && id < x.containerId + x.size)
   return m ? m.hostId + (id - m.containerId) : undefined
@@ -335,6 +370,16 @@ function addPasswdEntries(rootfs: string, c: ContainerConfig, workdir: string): 
   appendLine(passwdFile, u?.passwdEntry !== undefined ? fillTemplate(u.passwdEntry, e) : `${uid}:*:${uid}:${gid}:container user:/:/bin/sh`)
 }
 
+/** The maps of a user namespace to join: runc 1.1 wants them in the spec too. */
+function mapsOf(nsPath: string): {uidMappings: IdMap[]; gidMappings: IdMap[]} {
+  const read = (file: string) => {
+    const r = spawnSync('nsenter', [`--user=${nsPath}`, '--preserve-credentials', '--', 'cat', file], {encoding: 'utf8'})
+    if (r.status !== 0) throw new InvalidArgument(`cannot read the ID maps of user namespace ${nsPath}: ${(r.stderr || '').trim()}`)
+    return r.stdout.trim().split('\n').filter(Boolean).map(l => l.trim().split(/\s+/).map(Number)).map(([containerId, hostId, size]) => ({containerId, hostId, size}))
+  }
+  return {uidMappings: read('/proc/self/uid_map'), gidMappings: read('/proc/self/gid_map')}
+}
+
 function nsOfContainer(rt: Runtime, ref: string, type: string): string {
   const other = rt.containers.read(ref)
   if (!other || (other.state.status !== 'running' && other.state.status !== 'paused') || !other.state.pid) {
@@ -348,7 +393,7 @@ function nsOfContainer(rt: Runtime, ref: string, type: string): string {
  * writes the passwd/group entries, and returns what the OCI spec generator
  * needs for users, namespaces and devices.
  */
-export function prepareUsers(rt: Runtime, c: ContainerConfig, rootfs: string, p: ContainerPaths, workdir: string): Partial<SpecOptions> {
+export function prepareUsers(rt: Runtime, c: ContainerConfig, rootfs: string, p: ContainerPaths, workdir: string, userns?: string): Partial<SpecOptions> {
   const u = c.users
   const maps = u?.idMappings
   if (maps) {
@@ -366,9 +411,8 @@ export function prepareUsers(rt: Runtime, c: ContainerConfig, rootfs: string, p:
   }
   addPasswdEntries(rootfs, c, workdir)
   const isolation: IsolationOptions = {}
-  if (maps) isolation.userns = {uidMappings: maps.uidMap, gidMappings: maps.gidMap}
-  if (u?.userns?.mode === 'ns') isolation.userns = {path: u.userns.path}
-  if (u?.userns?.mode === 'container') isolation.userns = {path: nsOfContainer(rt, u.userns.container, 'user')}
+  if (maps) isolation.userns = {path: userns, uidMappings: maps.uidMap, gidMappings: maps.gidMap}
+  if ((u?.userns?.mode === 'ns' || u?.userns?.mode === 'container') && userns) isolation.userns = {path: userns, ...mapsOf(userns)}
   if (c.devices?.devices?.length) isolation.devices = c.devices.devices
   if (c.devices?.deviceCgroupRules?.length) isolation.deviceCgroupRules = c.devices.deviceCgroupRules
   if (u?.personality) isolation.personality = u.personality
