@@ -198,6 +198,32 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       }
     })
 
+    describe('pod create --userns/--uidmap/--uts/--device', function () {
+      it('members join the infra\'s user namespace and get the pod\'s devices', function () {
+        const maps = mode === 'root' ? ['--uidmap', '0:300000:65536'] : ['--userns=keep-id']
+        env.ok(['pod', 'create', '--name', 'upod', ...maps, '--device', '/dev/zero:/dev/podzero:r'])
+        try {
+          const out = env.ok(['run', '--rm', '--pod', 'upod', 'bb', 'sh', '-c', 'id -u; cat /proc/self/uid_map; ls -l /dev/podzero']).trim().split('\n')
+          if (mode === 'root') {
+            expect(out[0]).to.equal('0')
+            expect(mapLines(out[1])).to.deep.equal([[0, 300000, 65536]])
+          } else {
+            expect(out[0]).to.equal(String(uidOf('peapodtest').uid))
+            expect(mapLines(out.slice(1, 4).join('\n'))[1]).to.deep.equal([uidOf('peapodtest').uid, 0, 1])
+          }
+          expect(out[out.length - 1]).to.match(/^c.*1,\s+5 .*\/dev\/podzero$/)
+        } finally {
+          env.run(['pod', 'rm', '-f', 'upod'])
+        }
+      })
+
+      it('a bad --userns leaves no pod behind', function () {
+        expectError(env.run(['pod', 'create', '--name', 'badpod', '--userns=bogus']), 125, /^Error: unrecognized namespace mode bogus passed$/)
+        expect(env.ok(['pod', 'ps', '-q']).trim()).to.equal('')
+        expect(env.ok(['ps', '-aq']).trim()).to.equal('')
+      })
+    })
+
     if (mode === 'root') {
       describe('user namespaces (root)', function () {
         it('--uidmap/--gidmap: root inside is the mapped host ID; files in a bind mount are owned by it', function () {

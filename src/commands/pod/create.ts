@@ -5,6 +5,7 @@ import {parseEntrypoint} from '../../cli/container-flags.js'
 import {parseKeyValues} from '../../cli/container-spec.js'
 import {parseExitPolicy, parseShare} from '../../cli/pod-spec.js'
 import {toNetworkSpec} from '../../cli/network-spec.js'
+import {podNamespaceFlags, toDevicesSpec, toUsersSpec} from '../../cli/namespace-flags.js'
 import {boolValue, goBool, goBoolArgv} from '../../cli/go-bool.js'
 import {createPod, InvalidArgument} from '../../libpod/index.js'
 
@@ -33,6 +34,7 @@ export default class PodCreate extends BaseCommand {
     'pod-id-file': Flags.string({description: 'Write the pod ID to the file'}),
     publish: many('Publish a container\'s port, or a range of ports, to the host (default [])', 'p'),
     share: Flags.string({description: 'A comma delimited list of kernel namespaces the pod will share (default ipc,net,uts)'}),
+    ...podNamespaceFlags, // --userns, --uidmap/--gidmap, --subuidname/--subgidname, --pid, --uts, --device
   }
 
   async run(): Promise<void> {
@@ -54,6 +56,7 @@ export default class PodCreate extends BaseCommand {
       labels: parseKeyValues(flags.label, 'label'),
       exitPolicy: parseExitPolicy(flags['exit-policy']),
       createCommand: ['peapod', ...process.argv.slice(2)],
+      users: {...toUsersSpec(flags), ...toDevicesSpec(flags)},
     }
     const rt = await this.runtime(flags)
     const pod = await createPod(rt, spec)

@@ -31,12 +31,14 @@ export async function createPod(rt: Runtime, spec: PodSpec): Promise<PodConfig> 
         name: spec.infraName ?? `${id.slice(0, 12)}-infra`,
         hostname: share.includes('uts') ? spec.hostname ?? name : spec.hostname,
         network: spec.network,
+        ...spec.users, // USERS/NAMESPACES/DEVICES: the infra holds the pod's user namespace
       }, {pod: id, isInfra: true})
       infraId = infra.id
     }
     const config: PodConfig = {
       id, name, created: new Date().toISOString(), createCommand: spec.createCommand, labels: {...spec.labels},
       ...spec.hostname ? {hostname: spec.hostname} : {}, share, exitPolicy: spec.exitPolicy ?? 'continue', ...infraId ? {infraId} : {},
+      ...spec.users?.devices?.length ? {devices: spec.users.devices} : {},
     }
     store.write(config)
     return config

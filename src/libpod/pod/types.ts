@@ -22,6 +22,8 @@ export interface PodConfig {
   exitPolicy: ExitPolicy
   /** The infra container's ID (absent with --no-infra). */
   infraId?: string
+  /** --device: added to every member. */
+  devices?: import('../specgen/devices.js').DeviceSpec[]
 }
 
 // Podman's pod states: in define/state.ts with the container states.

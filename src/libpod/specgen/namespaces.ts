@@ -4,6 +4,7 @@
 // textual forms live here (CLI, Quadlet and kube play share them), with
 // Podman 4.3.1's messages.
 import {InvalidArgument} from '../define/errors.js'
+import type {ContainerDevicesConfig} from './devices.js'
 
 /** One line of a uid_map/gid_map: container IDs [containerId, +size) are hostId.. in the parent namespace. */
 export interface IdMap {
@@ -181,3 +182,6 @@ export interface StoredUsersConfig extends Omit<ContainerUsersConfig, 'ipc' | 'p
   /** --hostuser entries, looked up at create. */
   hostUserEntries?: HostUserEntry[]
 }
+
+/** pod create's users, namespaces and devices flags: the infra container gets them; members join its user namespace and get the devices. */
+export type PodUsersSpec = Pick<ContainerUsersConfig, 'userns' | 'uidMap' | 'gidMap' | 'subUidName' | 'subGidName' | 'pid' | 'uts'> & Pick<ContainerDevicesConfig, 'devices'>

@@ -1,6 +1,7 @@
 // PodSpec: what a pod is created from (Podman's PodSpecGenerator), typed.
 import type {ExitPolicy, SharedNamespace} from '../pod/types.js'
 import type {ContainerNetworkSpec} from './network.js'
+import type {PodUsersSpec} from './namespaces.js'
 
 export interface PodSpec {
   /** Absent: a generated name. */
@@ -19,6 +20,8 @@ export interface PodSpec {
   labels?: Record<string, string>
   exitPolicy?: ExitPolicy
   createCommand?: string[]
+  /** --userns, --uidmap/--gidmap, --subuidname/--subgidname, --pid, --uts, --device. */
+  users?: PodUsersSpec
 }
 
 /** Podman's default --share. */
