@@ -5,6 +5,7 @@ import {existsSync} from 'node:fs'
 import {InvalidArgument} from '../libpod/index.js'
 import {networkFlags} from './network-flags.js'
 import {resourceFlags} from './resource-flags.js'
+import {namespaceFlags} from './namespace-flags.js'
 
 export {parseEntrypoint} from './container-spec.js'
 
@@ -35,6 +36,7 @@ export const createFlags = {
   mount: many('Attach a filesystem mount to the container (type=bind|volume|tmpfs|image,src=...,dst=...[,options])'),
   name: Flags.string({description: 'Assign a name to the container'}),
   ...resourceFlags, // RESOURCES: --memory, --cpus, --pids-limit, --cgroup-parent … (resource-flags.ts)
+  ...namespaceFlags, // USERS/NAMESPACES/DEVICES: --userns, --uidmap, --ipc/--pid/--uts, --device, --group-add, --passwd*, --umask ...
   ...networkFlags, // NETWORK: --network/--net, -p, -P, --dns*, --add-host, --no-hosts, --network-alias, --ip, --mac-address
   'no-healthcheck': Flags.boolean({description: 'Disable healthchecks on container'}),
   pod: Flags.string({description: 'Run container in an existing pod (new:NAME creates the pod)'}),

@@ -11,6 +11,7 @@ import type {Mount, TmpfsMount} from '../libpod/specgen/mounts.js'
 import type {PodSpec} from '../libpod/specgen/pod.js'
 import {toNetworkSpec} from './network-spec.js'
 import {toResourceSpec} from './resource-spec.js'
+import {toDevicesSpec, toUsersSpec} from './namespace-flags.js'
 import {parseMountFlag, parseTmpfsFlag, parseVolumeFlag, parseVolumesFromFlag} from './spec-mounts.js'
 import {parseSecurityOpts, parseUlimitFlag} from './spec-security.js'
 
@@ -116,6 +117,8 @@ export function toContainerSpec(f: Record<string, unknown>, image: string, comma
     ...health ? {healthcheck: health} : {},
     healthOnFailure: parseOnFailure(f['health-on-failure'] as string | undefined),
     createCommand,
+    ...toUsersSpec(f),
+    ...toDevicesSpec(f),
   }
   const pod = f.pod as string | undefined
   if (!pod?.startsWith('new:')) return {spec: pod ? {...spec, pod} : spec}

@@ -7,6 +7,7 @@ import {parseExitPolicy, parseShare} from '../../cli/pod-spec.js'
 import {toNetworkSpec} from '../../cli/network-spec.js'
 import {podResourceFlags} from '../../cli/resource-flags.js'
 import {toResourceSpec} from '../../cli/resource-spec.js'
+import {podNamespaceFlags, toDevicesSpec, toUsersSpec} from '../../cli/namespace-flags.js'
 import {boolValue, goBool, goBoolArgv} from '../../cli/go-bool.js'
 import {createPod, InvalidArgument} from '../../libpod/index.js'
 
@@ -36,6 +37,7 @@ export default class PodCreate extends BaseCommand {
     publish: many('Publish a container\'s port, or a range of ports, to the host (default [])', 'p'),
     share: Flags.string({description: 'A comma delimited list of kernel namespaces the pod will share (default ipc,net,uts)'}),
     ...podResourceFlags, // RESOURCES: the pod's cgroup limits, --cgroup-parent, --shm-size
+    ...podNamespaceFlags, // --userns, --uidmap/--gidmap, --subuidname/--subgidname, --pid, --uts, --device
   }
 
   async run(): Promise<void> {
@@ -58,6 +60,7 @@ export default class PodCreate extends BaseCommand {
       exitPolicy: parseExitPolicy(flags['exit-policy']),
       createCommand: ['peapod', ...process.argv.slice(2)],
       resources: toResourceSpec(flags),
+      users: {...toUsersSpec(flags), ...toDevicesSpec(flags)},
     }
     const rt = await this.runtime(flags)
     const pod = await createPod(rt, spec)

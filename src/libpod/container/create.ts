@@ -16,6 +16,7 @@ import {randomName} from './names.js'
 import {ContainerStore} from './store.js'
 import {resolveResources} from './resources.js'
 import {ociFor} from '../oci/runtime.js'
+import {usersConfigFields} from './userns.js'
 import type {ContainerConfig} from './types.js'
 
 /** Where a container sits in a pod, decided by the Runtime (pod membership) or by pod create (the infra). */
@@ -64,6 +65,8 @@ export async function createContainer(rt: Runtime, spec: ContainerSpec, placemen
   const entrypoint = spec.entrypoint ?? imgCfg.Entrypoint ?? []
   const cmd = command.length ? command : (spec.entrypoint !== undefined ? [] : imgCfg.Cmd ?? [])
   if (entrypoint.length === 0 && cmd.length === 0) throw new InvalidArgument('no command or entrypoint provided, and no CMD or ENTRYPOINT from image')
+  // USERS/NAMESPACES/DEVICES (container/userns.ts): ID maps, --ipc/--pid/--uts, devices
+  const users = usersConfigFields(rt, spec, placement?.isInfra ? undefined : placement?.namespaces)
   // mounts, volumes-from and the image's VOLUMEs (volumes are created below, once all else is checked)
   const resolved = resolveMounts(rt, spec, image)
   // NETWORK (src/libpod/network): mode, named networks, ports (-P: the image's EXPOSE), DNS, hosts
@@ -116,6 +119,7 @@ export async function createContainer(rt: Runtime, spec: ContainerSpec, placemen
     storageDriver: rt.store.driver.name,
     ...health(spec, image.config),
     ...placement ? podFields(placement) : {},
+    ...users,
   }
   await createVolumes(rt, resolved)
   const store = rt.containers

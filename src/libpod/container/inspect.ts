@@ -11,6 +11,7 @@ import {containerNetworkInfo} from '../network/info.js'
 import type {Container} from './types.js'
 import {ociFor} from '../oci/runtime.js'
 import {inspectResources} from './resources.js'
+import {usersInspectConfig, usersInspectHostConfig} from './inspect-users.js'
 
 const ZERO = '0001-01-01T00:00:00Z'
 
@@ -153,6 +154,7 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
       ...(c.config.healthcheck ? {Healthcheck: inspectHealthConfig(c.config)} : {}),
       HealthcheckOnFailureAction: c.config.healthOnFailure ?? 'none',
       sdNotifyMode: 'container',
+      ...usersInspectConfig(c.config), // USERS/NAMESPACES
     },
     HostConfig: {
       Binds: c.config.mounts.filter(m => m.type === 'bind').map(m => `${m.source}:${m.destination}:${bindOptions(m.options).join(',')}`),
@@ -222,6 +224,7 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
       CgroupConf: null,
       ...inspectResources(c.config.resources, {rootless: rt.config.rootless}), // RESOURCES
       ...(c.config.init ? {Init: true} : {}),
+      ...usersInspectHostConfig(c.config, rt.config.rootless), // USERS/NAMESPACES/DEVICES
     },
   }
 }

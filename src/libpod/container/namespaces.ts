@@ -1,5 +1,6 @@
 // Namespaces a container joins from another one (`container:ID`, as a pod's
-// members join its infra): the paths of that container's process.
+// members join its infra): the paths of that container's process; the host's
+// or a path (--ipc/--pid/--uts host, ns:PATH) as they are.
 import {ContainerStateImproper} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import type {NamespaceMode} from '../spec/index.js'
@@ -15,7 +16,10 @@ export interface JoinedNamespaces {
 export function joinedNamespaces(rt: Runtime, c: ContainerConfig): JoinedNamespaces {
   const out: JoinedNamespaces = {}
   for (const [type, mode] of Object.entries(c.namespaces ?? {}) as Array<[keyof JoinedNamespaces, string | undefined]>) {
-    if (!mode?.startsWith('container:')) continue
+    if (!mode) continue
+    // --ipc/--pid/--uts: host and ns:PATH as they are; shareable and none are private namespaces
+    if (mode === 'host' || mode.startsWith('ns:')) out[type] = mode as NamespaceMode
+    if (!mode.startsWith('container:')) continue
     const ref = mode.slice('container:'.length)
     const other = rt.containers.read(ref)
     if (!other || (other.state.status !== 'running' && other.state.status !== 'paused') || !other.state.pid) {

@@ -14,6 +14,7 @@ import {containerHostname, writeContainerFiles} from './files.js'
 import {healthMonitorConfig, healthOnStart} from './healthcheck.js'
 import {joinedNamespaces} from './namespaces.js'
 import {resourceSpecOptions} from './resources.js'
+import {createUserns, prepareUsers, releaseUserns} from './userns.js'
 import {containerPaths, type ContainerPaths} from './paths.js'
 import type {Container, ContainerConfig} from './types.js'
 import {checkTransition, isRunningOrPaused} from '../define/state.js'
@@ -30,10 +31,14 @@ async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, conso
   const img = parseConfig(image).config ?? {}
   // Volumes: mounted, copied up and chowned; they reach the spec as binds
   const volumes = await prepareMounts(rt, c.config, rootfs, img)
+  // USERS: the container's own user namespace first, so that its network namespace is made inside it
+  const userns = await createUserns(rt, c.config, p)
   // NETWORK (src/libpod/network): netns + slirp4netns/pasta/netavark and ports, hosts/resolv.conf for them
-  const net = await prepareContainerNetwork(rt, c.config, {hosts: p.hosts, resolvConf: p.resolvConf}, hostname)
+  const net = await prepareContainerNetwork(rt, c.config, {hosts: p.hosts, resolvConf: p.resolvConf}, hostname, {userns})
   // POD: IPC, UTS, PID joined from the pod's infra container
   const joined = joinedNamespaces(rt, c.config)
+  // USERS/NAMESPACES/DEVICES: rootfs shifted to the ID maps, passwd entries, spec options
+  const users = prepareUsers(rt, c.config, rootfs, p, c.config.workdir || img.WorkingDir || '/', userns)
   const spec = generateSpec({
     ...joined,
     rootfs,
@@ -65,6 +70,7 @@ async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, conso
     rootless: rt.config.rootless,
     files: {hosts: net.hosts, hostname: p.hostname, resolvConf: net.resolvConf, containerEnv: p.containerEnv},
     stopSignal: c.config.stopSignal,
+    ...users,
   })
   // runc sizes the container's terminal from the spec at start; later
   // resizes come through the monitor.
@@ -159,6 +165,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
       throw startError(failed)
     }
     const pid = res.pid
+    await releaseUserns(p) // USERS: the container's processes hold its user namespace now
     rt.containers.updateHeld(id, s => ({
       ...s, status: 'running', pid, monitorPid: monitor.pid, startedAt: now, finishedAt: undefined,
       exitCode: undefined, error: undefined, stoppedByUser: false, mountPoint: `${p.dir}/rootfs/merged`,
@@ -172,6 +179,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
 export async function releaseBundle(rt: Runtime, p: ContainerPaths): Promise<void> {
   await teardownByRunDir(rt, p.run).catch(() => {}) // NETWORK
   await unmountRootfs(rt.store, p.dir).catch(() => {})
+  await releaseUserns(p).catch(() => {}) // USERS
   rmSync(p.run, {recursive: true, force: true})
 }
 
@@ -193,6 +201,7 @@ export async function initContainer(rt: Runtime, id: string): Promise<ContainerC
       await releaseBundle(rt, p)
       throw e
     }
+    await releaseUserns(p) // USERS: start makes it again
     rt.containers.updateHeld(id, s => ({...s, status: 'initialized', mountPoint: `${p.dir}/rootfs/merged`, error: undefined}))
     return c.config
   })

@@ -2,6 +2,8 @@
 // mutable state (what happened since), kept in separate documents.
 import type {SecurityConfig, Ulimit} from '../specgen/security.js'
 import type {ContainerResources} from '../specgen/resources.js'
+import type {StoredUsersConfig} from '../specgen/namespaces.js'
+import type {ContainerDevicesConfig} from '../specgen/devices.js'
 
 
 import type {ContainerStatus} from '../define/state.js'
@@ -113,6 +115,10 @@ export interface ContainerConfig {
   isInfra?: boolean
   /** Namespaces joined from another container (`container:ID`), e.g. a pod's infra. */
   namespaces?: {ipc?: string; uts?: string; pid?: string}
+  /** USERS/NAMESPACES: --userns (resolved ID maps), --group-add, --passwd*, --hostuser, --umask ... (container/userns.ts). */
+  users?: StoredUsersConfig
+  /** DEVICES: --device, --device-cgroup-rule. */
+  devices?: ContainerDevicesConfig
 }
 
 export interface ContainerState {

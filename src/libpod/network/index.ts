@@ -24,9 +24,9 @@ export interface PreparedNetwork {
  * start: sets the network up (netns, helper, netavark, ports) and writes
  * /etc/hosts and /etc/resolv.conf for it. Call before generateSpec.
  */
-export async function prepareContainerNetwork(rt: Runtime, c: ContainerConfig, files: {hosts: string; resolvConf: string}, hostname: string): Promise<PreparedNetwork> {
+export async function prepareContainerNetwork(rt: Runtime, c: ContainerConfig, files: {hosts: string; resolvConf: string}, hostname: string, opts: {userns?: string} = {}): Promise<PreparedNetwork> {
   const cfg = c as NetConfig
-  const st = await setupContainerNetwork(rt, cfg)
+  const st = await setupContainerNetwork(rt, cfg, opts)
   try {
     const other = cfg.network.startsWith('container:') ? containerPaths(rt, cfg.network.slice('container:'.length)) : undefined
     const mounted = writeNetworkFiles(st, cfg.networkOptions ?? {}, files, hostname, cfg.name, other)

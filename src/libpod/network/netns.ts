@@ -5,6 +5,7 @@
 import {closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync} from 'node:fs'
 import path from 'node:path'
 import {run} from '../util/process.js'
+import {bindNamespace} from '../util/ns-file.js'
 import {NetworkFailure} from '../define/errors.js'
 
 /** Network helpers get a minute: a wedged one must not hang a start for good. */
@@ -23,11 +24,13 @@ export function isNsMount(file: string): boolean {
 }
 
 /** Creates a new network namespace bound at `file`. */
-export async function createNetns(file: string): Promise<void> {
+export async function createNetns(file: string, userns?: string): Promise<void> {
   mkdirSync(path.dirname(file), {recursive: true})
   if (isNsMount(file)) await removeNetns(file)
   closeSync(openSync(file, 'w', 0o644))
   try {
+    // made inside a container's own user namespace, which then owns it
+    if (userns) return await bindNamespace(['nsenter', `--user=${userns}`, '--', 'unshare', '--net', '--'], 'net', file)
     // util-linux binds /proc/PID/ns/net of the child onto the file.
     await run(['unshare', `--net=${file}`, 'true'], {timeout: HELPER_TIMEOUT})
   } catch (e) {

@@ -77,7 +77,7 @@ function joinedNamespace(rt: Runtime, ref: string): {nsPath?: string; host?: boo
  * namespace the spec must join (`ns:PATH`), or host. On failure nothing is
  * left behind (no netns, helper, rule or address).
  */
-export async function setupContainerNetwork(rt: Runtime, c: NetConfig): Promise<FullNetworkState> {
+export async function setupContainerNetwork(rt: Runtime, c: NetConfig, opts: {userns?: string} = {}): Promise<FullNetworkState> {
   const mode = c.network
   const o = c.networkOptions ?? {}
   const st: FullNetworkState = {containerId: c.id, mode, ports: [], hostIp: hostIpv4()}
@@ -100,7 +100,8 @@ export async function setupContainerNetwork(rt: Runtime, c: NetConfig): Promise<
   // Written before anything is set up, so that teardown finds whatever gets done.
   writeJsonAtomic(stateFile(rt, c.id), st)
   try {
-    await createNetns(netns)
+    // a container with its own user namespace gets a netns it owns (exec joins both)
+    await createNetns(netns, opts.userns)
     log.debug(`Made network namespace at ${netns} for container ${c.id}`)
     if (mode === 'slirp4netns') await setupSlirp(rt, c, st, o)
     else if (mode === 'pasta') await setupPasta(rt, c, st, o)

@@ -39,6 +39,7 @@ export async function createPod(rt: Runtime, spec: PodSpec): Promise<PodConfig> 
         network: spec.network,
         ...cgroupPath ? {cgroupParent: cgroupPath} : {},
         ...resources.shmSize ? {shmSize: resources.shmSize} : {},
+        ...spec.users, // USERS/NAMESPACES/DEVICES: the infra holds the pod's user namespace
       }, {pod: id, isInfra: true})
       infraId = infra.id
     }
@@ -46,6 +47,7 @@ export async function createPod(rt: Runtime, spec: PodSpec): Promise<PodConfig> 
       id, name, created: new Date().toISOString(), createCommand: spec.createCommand, labels: {...spec.labels},
       ...spec.hostname ? {hostname: spec.hostname} : {}, share, exitPolicy: spec.exitPolicy ?? 'continue', ...infraId ? {infraId} : {},
       ...cgroupPath ? {cgroupPath} : {}, ...Object.keys(resources).length ? {resources} : {},
+      ...spec.users?.devices?.length ? {devices: spec.users.devices} : {},
     }
     store.write(config)
     for (const w of warnings) rt.logger.plain(w)

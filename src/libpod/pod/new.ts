@@ -12,7 +12,8 @@ import {podMembership} from './member.js'
 import {removePod} from './ops.js'
 
 /** Creates a container in an existing pod (spec.pod: its name or ID): it joins the namespaces the pod shares. */
-export async function createInPod(rt: Runtime, spec: ContainerSpec & {pod: string}): Promise<ContainerConfig> {
+export async function createInPod(rt: Runtime, spec0: ContainerSpec & {pod: string}): Promise<ContainerConfig> {
+  const spec = podUsers(rt, spec0)
   const m = podMembership(rt, spec.pod, spec)
   // RESOURCES: under the pod's cgroup, with its /dev/shm size unless the member asks otherwise
   const pod = rt.pods.lookup(m.config.pod!)
@@ -29,4 +30,16 @@ export async function createInNewPod(rt: Runtime, pod: PodSpec, spec: ContainerS
     await removePod(rt, p.id, {force: true}).catch(() => {})
     throw e
   }
+}
+
+/** USERS/DEVICES: a member joins the user namespace of its pod's infra (which owns the pod's namespaces) and gets the pod's devices. */
+function podUsers(rt: Runtime, spec: ContainerSpec & {pod: string}): ContainerSpec & {pod: string} {
+  const pod = rt.pods.lookup(spec.pod)
+  const out = {...spec}
+  if (pod.devices?.length) out.devices = [...pod.devices, ...spec.devices ?? []]
+  const infra = pod.infraId ? rt.containers.read(pod.infraId) : undefined
+  const own = infra?.config.users?.idMappings || infra?.config.users?.userns
+  const mine = spec.userns || spec.uidMap || spec.gidMap || spec.subUidName || spec.subGidName
+  if (infra && own && !mine) out.userns = {mode: 'container', container: infra.config.id}
+  return out
 }

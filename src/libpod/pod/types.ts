@@ -25,6 +25,8 @@ export interface PodConfig {
   /** The pod's cgroup (its members' parent) and its limits: pod/cgroup.ts. */
   cgroupPath?: string
   resources?: import('../specgen/resources.js').ContainerResources
+  /** --device: added to every member. */
+  devices?: import('../specgen/devices.js').DeviceSpec[]
 }
 
 // Podman's pod states: in define/state.ts with the container states.

@@ -18,6 +18,7 @@ import {kernelPaths} from './security.js'
 import {parseSignal} from './signals.js'
 import {hasSysResource, toOciRlimits} from './ulimits.js'
 import {processUser, readUserFiles} from './user.js'
+import {applyIsolation} from './isolation.js'
 
 function isHost(mode: NamespaceMode | NetworkMode | undefined): boolean {
   return mode === 'host'
@@ -279,7 +280,7 @@ export function generateSpec(o: SpecOptions): OciSpec {
 
   // with the host's (or a joined) UTS namespace the runtime may not set a hostname
   const ownUts = !isHost(o.uts) && !o.uts?.startsWith('ns:')
-  return {
+  const spec: OciSpec = {
     ociVersion: OCI_VERSION,
     process,
     root: o.readOnly ? {path: o.rootfs, readonly: true} : {path: o.rootfs},
@@ -288,4 +289,6 @@ export function generateSpec(o: SpecOptions): OciSpec {
     annotations,
     linux,
   }
+  applyIsolation(spec, o) // USERS/NAMESPACES/DEVICES: --userns, --device, --personality ...
+  return spec
 }

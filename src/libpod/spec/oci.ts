@@ -101,7 +101,27 @@ export interface OciThrottleDevice {
   rate: number
 }
 
+export interface OciIdMapping {
+  containerID: number
+  hostID: number
+  size: number
+}
+
+export interface OciDevice {
+  path: string
+  type: string
+  major: number
+  minor: number
+  fileMode?: number
+  uid?: number
+  gid?: number
+}
+
 export interface OciLinux {
+  uidMappings?: OciIdMapping[]
+  gidMappings?: OciIdMapping[]
+  devices?: OciDevice[]
+  personality?: {domain: string}
   sysctl?: Record<string, string>
   resources?: OciResources
   cgroupsPath?: string

@@ -7,6 +7,25 @@ import type {SecurityConfig, Ulimit} from '../specgen/security.js'
 import type {BindMount, MountFlags} from './mounts.js'
 import type {HostLimits} from './ulimits.js'
 import type {OciResources} from './oci.js'
+import type {IdMap} from '../specgen/namespaces.js'
+import type {DeviceCgroupRule, DeviceSpec} from '../specgen/devices.js'
+
+/** Users, namespaces and devices beyond the defaults (spec/isolation.ts applies them). */
+export interface IsolationOptions {
+  /** The container's own user namespace: new with these maps, or joined at path. */
+  userns?: {uidMappings?: IdMap[]; gidMappings?: IdMap[]; path?: string}
+  /** --device: rootful, device nodes and cgroup rules; rootless, bind mounts. */
+  devices?: DeviceSpec[]
+  deviceCgroupRules?: DeviceCgroupRule[]
+  /** LINUX or LINUX32. */
+  personality?: string
+  /** --group-add keep-groups: the caller's supplementary groups stay (crun's annotation). */
+  keepGroups?: boolean
+  /** Where Podman's /etc/hosts, /etc/resolv.conf and /etc/hostname are mounted too. */
+  chrootDirs?: string[]
+  /** Host device lookup, injectable for tests (default stat(2)). */
+  statDevice?: (p: string) => {type: 'b' | 'c'; major: number; minor: number; mode: number; uid: number; gid: number} | undefined
+}
 
 /** private: a new namespace; host: the host's (none in the spec); ns:PATH: join that one. */
 export type NamespaceMode = 'private' | 'host' | `ns:${string}`
@@ -111,6 +130,9 @@ export interface SpecOptions {
   pid?: NamespaceMode
   /** Default host (cgroup v1); Podman uses private on cgroup v2. */
   cgroupns?: NamespaceMode
+
+  /** --userns/--uidmap, --device, --personality, keep-groups, --chrootdirs. */
+  isolation?: IsolationOptions
 
   /** Running rootless: already root in our own user namespace. */
   rootless?: boolean

@@ -9,6 +9,8 @@ import type {Mount, TmpfsMount} from './mounts.js'
 import type {ContainerNetworkSpec} from './network.js'
 import type {ResourceSpec} from './resources.js'
 import type {SecurityConfig, Ulimit} from './security.js'
+import type {ContainerUsersConfig} from './namespaces.js'
+import type {ContainerDevicesConfig} from './devices.js'
 
 /** Podman's ContainerBasicConfig. */
 export interface ContainerBasicConfig {
@@ -95,4 +97,5 @@ export interface ContainerNetworkConfig {
 }
 
 export type ContainerSpec = ContainerBasicConfig & ContainerStorageConfig & ContainerSecurityConfig &
-  ContainerResourceConfig & ContainerHealthCheckConfig & ContainerNetworkConfig
+  ContainerResourceConfig & ContainerHealthCheckConfig & ContainerNetworkConfig &
+  ContainerUsersConfig & ContainerDevicesConfig

@@ -11,3 +11,7 @@ export type {ResourceSpec, ResourceLimits, ContainerResources, MemoryLimits, Cpu
 export {CGROUPS_MODES, hasLimits, parseCpuset, validateResourceSpec} from './resources.js'
 export {ULIMIT_NAMES, securityOptStrings, securityAnnotations} from './security.js'
 export {LOG_DRIVERS, signalName, validateContainerSpec, validatePodSpec, validateUlimit} from './validate.js'
+export type {ContainerUsersConfig, IdMap, UsernsMode, NamespaceOption} from './namespaces.js'
+export {parseUsernsMode, parseIdMap, parseNamespaceOption, usernsModeString} from './namespaces.js'
+export type {ContainerDevicesConfig, DeviceSpec, DeviceCgroupRule} from './devices.js'
+export {parseDevice, parseDeviceCgroupRule} from './devices.js'

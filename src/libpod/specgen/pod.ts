@@ -2,6 +2,7 @@
 import type {ExitPolicy, SharedNamespace} from '../pod/types.js'
 import type {ContainerNetworkSpec} from './network.js'
 import type {ResourceSpec} from './resources.js'
+import type {PodUsersSpec} from './namespaces.js'
 
 export interface PodSpec {
   /** Absent: a generated name. */
@@ -22,6 +23,8 @@ export interface PodSpec {
   createCommand?: string[]
   /** The pod's cgroup limits, --cgroup-parent and --shm-size (resources.ts). */
   resources?: ResourceSpec
+  /** --userns, --uidmap/--gidmap, --subuidname/--subgidname, --pid, --uts, --device. */
+  users?: PodUsersSpec
 }
 
 /** Podman's default --share. */

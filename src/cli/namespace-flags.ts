@@ -1,0 +1,78 @@
+// The users, namespaces and devices flags of create and run (Podman's names
+// and descriptions), and their values → the spec's typed fields. Spread
+// into createFlags; pod create takes the podFlags subset.
+import {Flags} from './oclif.js'
+import type {ContainerDevicesConfig} from '../libpod/specgen/devices.js'
+import {parseDevice, parseDeviceCgroupRule} from '../libpod/specgen/devices.js'
+import type {ContainerUsersConfig} from '../libpod/specgen/namespaces.js'
+import {checkGroupAdd, parseIdMap, parseNamespaceOption, parseUsernsMode} from '../libpod/specgen/namespaces.js'
+
+const many = (description: string) => Flags.string({description, multiple: true, multipleNonGreedy: true})
+
+/** The flags a pod shares with create/run (pod create has these too). */
+export const podNamespaceFlags = {
+  device: many('Add a host device to the container (HOST-DEVICE[:CONTAINER-DEVICE][:PERMISSIONS], permissions r, w, m)'),
+  gidmap: many('GID map to use for the user namespace (CONTAINER_GID:HOST_GID:AMOUNT)'),
+  pid: Flags.string({description: 'PID namespace to use (host, private, container:ID, ns:PATH)'}),
+  subgidname: Flags.string({description: 'Name of range listed in /etc/subgid for use in user namespace'}),
+  subuidname: Flags.string({description: 'Name of range listed in /etc/subuid for use in user namespace'}),
+  uidmap: many('UID map to use for the user namespace (CONTAINER_UID:HOST_UID:AMOUNT)'),
+  userns: Flags.string({description: 'User namespace to use (host, keep-id[:uid=UID,gid=GID], nomap, auto[:size=N], ns:PATH, container:ID)'}),
+  uts: Flags.string({description: 'UTS namespace to use (host, private, container:ID, ns:PATH)'}),
+}
+
+export const namespaceFlags = {
+  ...podNamespaceFlags,
+  chrootdirs: many('Chroot directories inside the container (Podman\'s /etc/hosts, /etc/resolv.conf and /etc/hostname are mounted there too)'),
+  'device-cgroup-rule': many('Add a rule to the cgroup allowed devices list (TYPE MAJOR:MINOR ACCESS, e.g. \'c 1:3 rwm\')'),
+  'group-add': many('Add additional groups to the primary container process. \'keep-groups\' allows container processes to use supplementary groups.'),
+  hostuser: many('Host user account to add to /etc/passwd within container'),
+  ipc: Flags.string({description: 'IPC namespace to use (host, private, shareable, none, container:ID, ns:PATH)'}),
+  passwd: Flags.boolean({description: 'add entries to /etc/passwd and /etc/group (default true)', default: true, allowNo: true}),
+  'passwd-entry': Flags.string({description: 'Entry to write to /etc/passwd ($USERNAME, $UID, $GID, $NAME, $HOME are replaced)'}),
+  personality: Flags.string({description: 'Configure execution domain using personality (e.g., LINUX/LINUX32)'}),
+  umask: Flags.string({description: 'Set umask in container (default "0022")'}),
+}
+
+/** Go's StringSlice: each value may hold several, comma-separated. */
+function slice(v: unknown): string[] {
+  return ((v as string[] | undefined) ?? []).flatMap(s => s.split(',')).filter(s => s !== '')
+}
+
+/** The users and namespaces flags → the spec's typed fields (only those given). */
+export function toUsersSpec(f: Record<string, unknown>): ContainerUsersConfig {
+  const out: ContainerUsersConfig = {}
+  const str = (k: string) => f[k] as string | undefined
+  if (str('userns') !== undefined) out.userns = parseUsernsMode(str('userns')!)
+  const uid = slice(f.uidmap)
+  const gid = slice(f.gidmap)
+  if (uid.length) out.uidMap = uid.map(m => parseIdMap(m, 'UID'))
+  if (gid.length) out.gidMap = gid.map(m => parseIdMap(m, 'GID'))
+  if (str('subuidname')) out.subUidName = str('subuidname')
+  if (str('subgidname')) out.subGidName = str('subgidname')
+  for (const k of ['ipc', 'pid', 'uts'] as const) if (str(k) !== undefined) out[k] = parseNamespaceOption(k, str(k)!)
+  const groups = slice(f['group-add'])
+  if (groups.length) {
+    checkGroupAdd(groups)
+    out.groupAdd = groups
+  }
+  if (f.passwd === false) out.passwd = false
+  if (str('passwd-entry') !== undefined) out.passwdEntry = str('passwd-entry')
+  const hostUsers = slice(f.hostuser)
+  if (hostUsers.length) out.hostUsers = hostUsers
+  if (str('umask') !== undefined) out.umask = str('umask')
+  if (str('personality') !== undefined) out.personality = str('personality')
+  const chroot = slice(f.chrootdirs)
+  if (chroot.length) out.chrootDirs = chroot
+  return out
+}
+
+/** --device and --device-cgroup-rule → the spec's typed fields. */
+export function toDevicesSpec(f: Record<string, unknown>): ContainerDevicesConfig {
+  const out: ContainerDevicesConfig = {}
+  const devices = slice(f.device)
+  if (devices.length) out.devices = devices.map(parseDevice)
+  const rules = ((f['device-cgroup-rule'] as string[] | undefined) ?? [])
+  if (rules.length) out.deviceCgroupRules = rules.map(parseDeviceCgroupRule)
+  return out
+}
