@@ -18,7 +18,7 @@ import type {Store} from './storage/store.js'
 import type {Logger} from './util/log.js'
 import type {OciRuntime} from './oci/types.js'
 import type {VolumeStore} from './volume/store.js'
-import type {Container, Image, Network, Pod, Volume} from './objects.js'
+import type {Container, Image, Network, Pod, Secrets, Volume} from './objects.js'
 
 export type {GlobalOptions}
 
@@ -61,6 +61,7 @@ export class Runtime {
   private podStore?: PodStore
   private volumeStore?: VolumeStore
   private networkStore?: NetworkStore
+  private secretStore?: Secrets
 
   /** One OCI runtime for every container (unit tests: oci/fake.ts); unset, each container's is chosen. */
   fixedOci?: OciRuntime
@@ -119,6 +120,11 @@ export class Runtime {
   /** Network documents and the default network (the low-level store). */
   get networks(): NetworkStore {
     return this.networkStore ??= new this.loaded.NetworkStore(this)
+  }
+
+  /** Secrets (Podman's file driver): create, list, lookup, inspect, remove, read. */
+  get secrets(): Secrets {
+    return this.secretStore ??= new this.loaded.objects.Secrets(this.config.graphRoot)
   }
 
   // ---- objects ----
