@@ -4,6 +4,7 @@ import {Flags} from './oclif.js'
 import {existsSync} from 'node:fs'
 import {InvalidArgument} from '../libpod/index.js'
 import {networkFlags} from './network-flags.js'
+import {lifecycleFlags} from './lifecycle-flags.js'
 
 export {parseEntrypoint} from './container-spec.js'
 
@@ -51,6 +52,7 @@ export const createFlags = {
   volume: many('Bind mount a volume into the container', 'v'),
   'volumes-from': many('Mount volumes from the specified container(s)'),
   workdir: Flags.string({char: 'w', description: 'Working directory inside the container'}),
+  ...lifecycleFlags, // LIFECYCLE/ENV: --secret, --restart, --pidfile, --timeout, --unsetenv, --tz, --sysctl ...
 }
 
 export type CreateFlagValues = {[K in keyof typeof createFlags]?: unknown}

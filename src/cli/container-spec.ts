@@ -12,6 +12,7 @@ import type {PodSpec} from '../libpod/specgen/pod.js'
 import {toNetworkSpec} from './network-spec.js'
 import {parseMountFlag, parseTmpfsFlag, parseVolumeFlag, parseVolumesFromFlag} from './spec-mounts.js'
 import {parseSecurityOpts, parseUlimitFlag} from './spec-security.js'
+import {readLabelFiles, toLifecycleSpec} from './lifecycle-flags.js'
 
 /** `key=value` flags (--label, --annotation, --log-opt); a bare key gets ''. */
 export function parseKeyValues(list: readonly string[] = [], what: string): Record<string, string> {
@@ -90,7 +91,7 @@ export function toContainerSpec(f: Record<string, unknown>, image: string, comma
     workdir: f.workdir as string | undefined,
     user: f.user as string | undefined,
     hostname: f.hostname as string | undefined,
-    labels: parseKeyValues(list('label'), 'label'),
+    labels: {...readLabelFiles(list('label-file')), ...parseKeyValues(list('label'), 'label')},
     annotations: parseKeyValues(list('annotation'), 'annotation'),
     terminal: Boolean(f.tty),
     stdin: Boolean(f.interactive),
@@ -114,6 +115,7 @@ export function toContainerSpec(f: Record<string, unknown>, image: string, comma
     ...health ? {healthcheck: health} : {},
     healthOnFailure: parseOnFailure(f['health-on-failure'] as string | undefined),
     createCommand,
+    ...toLifecycleSpec(f), // LIFECYCLE/ENV
   }
   const pod = f.pod as string | undefined
   if (!pod?.startsWith('new:')) return {spec: pod ? {...spec, pod} : spec}

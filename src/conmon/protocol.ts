@@ -192,6 +192,8 @@ export interface MonitorConfig {
   removeDirOnExit?: string
   /** Periodic health check (see HEALTH CHECKS). */
   healthcheck?: {intervalMs: number; command: string[]}
+  /** --timeout: the container is killed (SIGKILL) this long after it started. */
+  timeoutMs?: number
 }
 
 export type ReadyMessage =

@@ -10,6 +10,7 @@ import {containerPaths} from './paths.js'
 import {containerNetworkInfo} from '../network/info.js'
 import type {Container} from './types.js'
 import {ociFor} from '../oci/runtime.js'
+import {inspectLifecycle} from './life.js'
 
 const ZERO = '0001-01-01T00:00:00Z'
 
@@ -57,6 +58,7 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
   const args = spec.process?.args ?? [...entrypoint, ...cmd]
   const s = c.state
   const running = s.status === 'running'
+  const life = inspectLifecycle(c.config) // LIFECYCLE/ENV
   let runtimeName = ''
   try {
     runtimeName = ociFor(rt, c.config).path.split('/').pop() ?? ''
@@ -99,7 +101,8 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
     ...(existsSync(`${p.bundle}/config.json`) ? {OCIConfigPath: `${p.bundle}/config.json`} : {}),
     OCIRuntime: runtimeName,
     ConmonPidFile: p.monitorPid,
-    PidFile: p.pidFile,
+    PidFile: c.config.life?.pidFile ?? p.pidFile,
+    ...life.top,
     Name: c.config.name,
     RestartCount: s.restartCount,
     Driver: c.config.storageDriver,
@@ -152,6 +155,7 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
       ...(c.config.healthcheck ? {Healthcheck: inspectHealthConfig(c.config)} : {}),
       HealthcheckOnFailureAction: c.config.healthOnFailure ?? 'none',
       sdNotifyMode: 'container',
+      ...life.config,
     },
     HostConfig: {
       Binds: c.config.mounts.filter(m => m.type === 'bind').map(m => `${m.source}:${m.destination}:${bindOptions(m.options).join(',')}`),
@@ -220,6 +224,7 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
       IOMaximumBandwidth: 0,
       CgroupConf: null,
       ...(c.config.init ? {Init: true} : {}),
+      ...life.hostConfig,
     },
   }
 }

@@ -17,6 +17,7 @@ import {containerPaths, type ContainerPaths} from './paths.js'
 import type {Container, ContainerConfig} from './types.js'
 import {checkTransition, isRunningOrPaused} from '../define/state.js'
 import {ociFor} from '../oci/runtime.js'
+import {afterStart, prepareLifecycle, startRequired, timeoutMs} from './life.js'
 
 
 /** Writes config.json of the OCI bundle. */
@@ -33,6 +34,7 @@ async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, conso
   const net = await prepareContainerNetwork(rt, c.config, {hosts: p.hosts, resolvConf: p.resolvConf}, hostname)
   // POD: IPC, UTS, PID joined from the pod's infra container
   const joined = joinedNamespaces(rt, c.config)
+  const life = prepareLifecycle(rt, c.config, p.run) // LIFECYCLE/ENV: secrets, tz, sysctls, env
   const spec = generateSpec({
     ...joined,
     rootfs,
@@ -63,7 +65,9 @@ async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, conso
     rootless: rt.config.rootless,
     files: {hosts: net.hosts, hostname: p.hostname, resolvConf: net.resolvConf, containerEnv: p.containerEnv},
     stopSignal: c.config.stopSignal,
+    ...life.options,
   })
+  life.apply(spec)
   // runc sizes the container's terminal from the spec at start; later
   // resizes come through the monitor.
   if (c.config.tty && consoleSize && spec.process) (spec.process as {consoleSize?: unknown}).consoleSize = {height: consoleSize.rows, width: consoleSize.cols}
@@ -94,6 +98,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
   // POD: a member starts after its pod's infra container
   const pre = rt.containers.read(id)
   if (pre?.config.pod && !pre.config.isInfra) await rt.hooks.beforeStart(rt, pre.config)
+  await startRequired(rt, pre?.config, dep => startContainer(rt, dep)) // --requires
   return rt.containers.locked(id, async () => {
     const c = rt.containers.read(id)
     if (!c) throw noContainerWithId(id)
@@ -134,6 +139,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
         exitCommand,
         monitorPidFile: p.monitorPid,
         healthcheck: healthMonitorConfig(rt, c.config),
+        timeoutMs: timeoutMs(c.config), // --timeout
       },
     })
     if (opts.beforeStart) {
@@ -161,6 +167,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
       ...s, status: 'running', pid, monitorPid: monitor.pid, startedAt: now, finishedAt: undefined,
       exitCode: undefined, error: undefined, stoppedByUser: false, mountPoint: `${p.dir}/rootfs/merged`,
     }))
+    afterStart(c.config, pid, monitor.pid) // --pidfile, --conmon-pidfile
     healthOnStart(rt, c.config)
     return c.config
   })

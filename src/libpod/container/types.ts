@@ -110,6 +110,8 @@ export interface ContainerConfig {
   isInfra?: boolean
   /** Namespaces joined from another container (`container:ID`), e.g. a pod's infra. */
   namespaces?: {ipc?: string; uts?: string; pid?: string}
+  /** LIFECYCLE/ENV: secrets, restart policy, pid files, timeout, env tweaks, tz, sysctls (container/life.ts). */
+  life?: import('./life.js').LifecycleSettings
 }
 
 export interface ContainerState {

@@ -8,6 +8,7 @@ import type {HealthConfig, HealthOnFailure} from '../container/types.js'
 import type {Mount, TmpfsMount} from './mounts.js'
 import type {ContainerNetworkSpec} from './network.js'
 import type {SecurityConfig, Ulimit} from './security.js'
+import type {ContainerLifecycleConfig} from './lifecycle.js'
 
 /** Podman's ContainerBasicConfig. */
 export interface ContainerBasicConfig {
@@ -89,4 +90,4 @@ export interface ContainerNetworkConfig {
 }
 
 export type ContainerSpec = ContainerBasicConfig & ContainerStorageConfig & ContainerSecurityConfig &
-  ContainerResourceConfig & ContainerHealthCheckConfig & ContainerNetworkConfig
+  ContainerResourceConfig & ContainerHealthCheckConfig & ContainerNetworkConfig & ContainerLifecycleConfig
