@@ -183,7 +183,7 @@ export function inspectLifecycle(c: ContainerConfig): {config: Record<string, un
  * the container again, unless a stop came in between. False when it did not
  * restart.
  */
-export async function restartIfDue(rt: Runtime, id: string, start: (rt: Runtime, id: string) => Promise<unknown>): Promise<boolean> {
+export async function restartIfDue(rt: Runtime, id: string, start: (rt: Runtime, id: string, opts: {onlyIf: (s: ContainerState) => boolean}) => Promise<unknown>): Promise<boolean> {
   let due = false
   await rt.containers.update(id, (s, config) => {
     due = shouldRestart(config, s)
@@ -191,7 +191,7 @@ export async function restartIfDue(rt: Runtime, id: string, start: (rt: Runtime,
   }).catch(() => {})
   if (!due) return false
   try {
-    await start(rt, id)
+    await start(rt, id, {onlyIf: s => !s.stoppedByUser})
   } catch (e) {
     rt.logger.debug(`restart policy: starting ${id} again failed: ${(e as Error).message}`)
   }

@@ -131,6 +131,8 @@ export async function stopContainer(rt: Runtime, nameOrId: string, timeoutSec?: 
   let c = await syncContainer(rt, rt.containers.lookup(nameOrId))
   const id = c.config.id
   if (c.state.status === 'initialized') return uninitContainer(rt, id)
+  // --restart: a policy's start in flight ends first (under the lock); from then on the policy stands down
+  if (c.config.life?.restartPolicy) c = {...c, state: await rt.containers.update(id, s => ({...s, stoppedByUser: true}))}
   if (!isActive(c.state.status)) return c
   await rt.containers.update(id, s => ({...s, stoppedByUser: true}))
   const timeout = timeoutSec ?? c.config.stopTimeout

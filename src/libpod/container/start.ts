@@ -86,6 +86,8 @@ export interface StartOptions {
   beforeStart?: (socket: string) => Promise<void>
   /** The attaching terminal's size, for a container with a tty. */
   consoleSize?: {rows: number; cols: number}
+  /** Checked under the container's lock: false leaves it as it is (a restart policy's start after a stop). */
+  onlyIf?: (state: Container['state']) => boolean
 }
 
 /**
@@ -104,6 +106,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
     if (!c) throw noContainerWithId(id)
     if (isRunningOrPaused(c.state.status)) return c.config
     if (c.state.status === 'removing') throw containerBeingRemoved(id)
+    if (opts.onlyIf && !opts.onlyIf(c.state)) return c.config
     const oci = ociFor(rt, c.config)
     rmSync(p.exitFile, {force: true})
     try {

@@ -1,0 +1,262 @@
+// Secrets, restart policies, and the lifecycle/environment flags of
+// create/run, end to end as root and as the rootless test user: the secret
+// commands (Podman 4.3.1's output, file modes, errors), --secret as a file
+// and as a variable, RestartCount after failures, stop/kill standing the
+// policy down, --pidfile/--conmon-pidfile/--timeout/--requires, the
+// environment flags, --tz, --sysctl, --label-file, --read-only-tmpfs,
+// --init-path, and bad input (exit 125, one line, nothing created).
+import {expect} from 'chai'
+import {execFileSync} from 'node:child_process'
+import {copyFileSync, existsSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {Env, expectError, unavailable, waitUntil, type Mode} from './helpers.js'
+import {busyboxTar} from './fixtures.js'
+
+for (const mode of ['root', 'rootless'] as Mode[]) {
+  describe(`lifecycle, environment and secrets (${mode})`, function () {
+    let env: Env
+
+    before(function () {
+      if (unavailable(mode)) this.skip()
+      env = new Env(mode)
+      const tar = env.file('bb.tar')
+      copyFileSync(busyboxTar(), tar)
+      env.chown(tar)
+      env.ok(['import', tar, 'bb'])
+    })
+    after(() => env?.cleanup())
+
+    const out = (args: string[]): string => {
+      const r = env.run(['run', '--rm', ...args])
+      if (r.code !== 0) throw new Error(`run ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
+      return r.stdout
+    }
+    const containers = () => env.ok(['ps', '-aq']).split('\n').filter(Boolean)
+    const inspect = (ref: string, f: string) => env.ok(['inspect', ref, '--format', f]).trim()
+
+    describe('secret commands', () => {
+      afterEach(() => env.run(['secret', 'rm', '--all']))
+
+      it('create prints a 25-digit ID; ls, inspect, exists and rm as Podman', () => {
+        const id = env.ok(['secret', 'create', '-l', 'a=b', 'pw', '-'], {input: 'hunter2'}).trim()
+        expect(id).to.match(/^[0-9a-f]{25}$/)
+        const ls = env.ok(['secret', 'ls']).split('\n')
+        expect(ls[0]).to.match(/^ID\s+NAME\s+DRIVER\s+CREATED\s+UPDATED$/)
+        expect(ls[1]).to.match(new RegExp(`^${id}\\s+pw\\s+file\\s+`))
+        expect(env.ok(['secret', 'ls', '-q']).trim()).to.equal(id)
+        expect(env.ok(['secret', 'ls', '--filter', 'name=nomatch']).split('\n').filter(Boolean)).to.have.length(1)
+        const [doc] = JSON.parse(env.ok(['secret', 'inspect', 'pw']))
+        expect(doc).to.include({ID: id})
+        expect(doc.Spec).to.deep.include({Name: 'pw', Labels: {a: 'b'}})
+        expect(doc.Spec.Driver.Name).to.equal('file')
+        expect(env.ok(['secret', 'inspect', '--format', '{{.Spec.Name}} {{.ID}}', id.slice(0, 6)]).trim()).to.equal(`pw ${id}`)
+        expect(env.run(['secret', 'exists', 'pw']).code).to.equal(0)
+        expect(env.run(['secret', 'exists', 'nope']).code).to.equal(1)
+        expect(env.ok(['secret', 'rm', 'pw']).trim()).to.equal(id)
+        expect(env.ok(['secret', 'ls', '-q']).trim()).to.equal('')
+      })
+
+      it('stores the data with mode 0600 under the store, readable only by the owner', () => {
+        env.ok(['secret', 'create', 'pw', '-'], {input: 'hunter2'})
+        for (const f of ['secrets/secrets.json', 'secrets/filedriver/secretsdata.json']) {
+          const st = statSync(`${env.root}/${f}`)
+          expect(st.mode & 0o777, f).to.equal(0o600)
+        }
+        expect(statSync(`${env.root}/secrets`).mode & 0o777).to.equal(0o700)
+        const data = JSON.parse(readFileSync(`${env.root}/secrets/filedriver/secretsdata.json`, 'utf8'))
+        expect(Object.values(data).map(v => Buffer.from(v as string, 'base64').toString())).to.deep.equal(['hunter2'])
+      })
+
+      it('--env reads a variable; a file; bad input is Podman\'s one-line error', () => {
+        const r = env.run(['secret', 'create', '--env', 'fromenv', 'MY_SECRET'], {env: {MY_SECRET: 's3cret'}})
+        expect(r.code, r.stderr).to.equal(0)
+        const file = env.file('sec.txt')
+        writeFileSync(file, 'filedata')
+        env.chown(file)
+        env.ok(['secret', 'create', 'fromfile', file])
+        expectError(env.run(['secret', 'create', 'fromfile', file]), 125, /^Error: fromfile: secret name in use$/)
+        expectError(env.run(['secret', 'create', '--env', 'x', 'NOT_SET_ANYWHERE']), 125, /environment variable NOT_SET_ANYWHERE is not set/)
+        expectError(env.run(['secret', 'create', 'bad/name', file]), 125, /invalid secret name/)
+        expectError(env.run(['secret', 'create', '-d', 'pass', 'x', file]), 125, /^Error: invalid driver$/)
+        expectError(env.run(['secret', 'create', 'empty', '-'], {input: ''}), 125, /secret data must be larger than 0/)
+        expectError(env.run(['secret', 'inspect', 'nope']), 125, /^Error: inspecting secret: no secret with name or id "nope": no such secret$/)
+        expectError(env.run(['secret', 'rm', 'nope']), 125, /no secret with name or id "nope"/)
+        expectError(env.run(['secret', 'rm']), 125, /requires one argument, or the --all flag/)
+        expect(env.ok(['secret', 'ls', '--format', '{{.Name}}']).trim().split('\n').sort()).to.deep.equal(['fromenv', 'fromfile'])
+      })
+    })
+
+    describe('--secret', () => {
+      before(() => env.ok(['secret', 'create', 'pw', '-'], {input: 'hunter2'}))
+      after(() => env.run(['secret', 'rm', '--all']))
+
+      it('mounts the secret at /run/secrets/NAME, mode 0444, owned by root', () => {
+        expect(out(['--secret', 'pw', 'bb', 'sh', '-c', 'cat /run/secrets/pw; echo; stat -c "%a %u %g" /run/secrets/pw']).trim().split('\n')).to.deep.equal(['hunter2', '444 0 0'])
+      })
+
+      it('target, uid, gid and mode', () => {
+        expect(out(['--secret', 'pw,target=/etc/app.key,uid=5,gid=6,mode=0400', 'bb', 'sh', '-c', 'stat -c "%a %u %g" /etc/app.key']).trim()).to.equal('400 5 6')
+        expect(out(['--secret', 'pw,target=other', 'bb', 'cat', '/run/secrets/other'])).to.equal('hunter2')
+      })
+
+      it('type=env gives a variable (named by target)', () => {
+        expect(out(['--secret', 'pw,type=env', 'bb', 'sh', '-c', 'echo $pw'])).to.equal('hunter2\n')
+        expect(out(['--secret', 'pw,type=env,target=DB_PASS', 'bb', 'sh', '-c', 'echo $DB_PASS'])).to.equal('hunter2\n')
+      })
+
+      it('inspect lists mount secrets in Config.Secrets', () => {
+        const id = env.ok(['create', '--secret', 'pw,uid=3', 'bb', 'true']).trim()
+        const [s] = JSON.parse(inspect(id, '{{json .Config.Secrets}}'))
+        expect(s).to.include({Name: 'pw', UID: 3, GID: 0, Mode: 0o444})
+        env.ok(['rm', id])
+      })
+
+      it('bad --secret values: Podman\'s error, exit 125, nothing created', () => {
+        const cases: Array<[string, RegExp]> = [
+          ['nope', /no secret with name or id "nope": no such secret/],
+          ['pw,type=foo', /^Error: type foo is invalid: parsing secret$/],
+          ['pw,foo=bar', /^Error: option foo=bar invalid: parsing secret$/],
+          ['pw,mode=abc', /^Error: mode abc invalid: parsing secret$/],
+          ['pw,uid=x', /^Error: UID x invalid: parsing secret$/],
+          ['pw,type=env,uid=3', /UID, GID, Mode options cannot be set with secret type env/],
+          [',', /must be in form option=value/],
+        ]
+        for (const [v, re] of cases) expectError(env.run(['create', '--secret', v, 'bb', 'true']), 125, re)
+        expect(containers()).to.deep.equal([])
+      })
+    })
+
+    describe('--restart', () => {
+      afterEach(() => env.run(['rm', '-af']))
+
+      it('on-failure:2 restarts a failing container twice: RestartCount 2, then it stays exited', async () => {
+        const id = env.ok(['run', '-d', '--restart', 'on-failure:2', 'bb', 'sh', '-c', 'exit 3']).trim()
+        expect(JSON.parse(inspect(id, '{{json .HostConfig.RestartPolicy}}'))).to.deep.equal({Name: 'on-failure', MaximumRetryCount: 2})
+        await waitUntil('two restarts and the final exit', () => inspect(id, '{{.RestartCount}} {{.State.Status}} {{.State.ExitCode}}') === '2 exited 3', 60000)
+      })
+
+      it('on-failure does not restart a container that exits 0', async () => {
+        const id = env.ok(['run', '-d', '--restart', 'on-failure', 'bb', 'true']).trim()
+        env.ok(['wait', id])
+        expect(inspect(id, '{{.RestartCount}} {{.State.Status}}')).to.equal('0 exited')
+      })
+
+      it('always restarts until stopped; stop stops it for good', async () => {
+        const id = env.ok(['run', '-d', '--restart', 'always', 'bb', 'sh', '-c', 'exit 0']).trim()
+        await waitUntil('a restart', () => Number(inspect(id, '{{.RestartCount}}')) >= 1, 60000)
+        env.ok(['stop', '-t', '0', id])
+        const count = inspect(id, '{{.RestartCount}}')
+        expect(inspect(id, '{{.State.Status}}')).to.equal('exited')
+        // Whatever exit command was in flight has had its chance once the container is cleaned up.
+        env.ok(['container', 'cleanup', id])
+        expect(inspect(id, '{{.State.Status}} {{.RestartCount}}')).to.equal(`exited ${count}`)
+      })
+
+      it('no restart policy: inspect shows an empty one and RestartCount 0', () => {
+        const id = env.ok(['create', 'bb', 'true']).trim()
+        expect(inspect(id, '{{json .HostConfig.RestartPolicy}} {{.RestartCount}}')).to.equal('{"Name":"","MaximumRetryCount":0} 0')
+      })
+
+      it('bad policies and --rm with always: Podman\'s errors, nothing created', () => {
+        const cases: Array<[string[], RegExp]> = [
+          [['--restart', 'sometimes'], /"sometimes" is not a valid restart policy/],
+          [['--restart', 'on-failure:x'], /parsing restart policy retry count: strconv.Atoi: parsing "x": invalid syntax/],
+          [['--restart', 'on-failure:-1'], /must specify restart policy retry count as a number greater than 0/],
+          [['--restart', 'always:3'], /restart policy retries can only be specified with on-failure restart policy/],
+          [['--rm', '--restart', 'always'], /the --rm option conflicts with --restart/],
+        ]
+        for (const [flags, re] of cases) expectError(env.run(['create', ...flags, 'bb', 'true']), 125, re)
+        expect(containers()).to.deep.equal([])
+      })
+    })
+
+    describe('lifecycle flags', () => {
+      afterEach(() => env.run(['rm', '-af', '-t', '0']))
+
+      it('--pidfile and --conmon-pidfile get the container\'s and the monitor\'s PIDs', () => {
+        const pf = env.file('ctr.pid')
+        const cpf = env.file('conmon.pid')
+        const id = env.ok(['run', '-d', '--pidfile', pf, '--conmon-pidfile', cpf, 'bb', 'sleep', '100']).trim()
+        expect(readFileSync(pf, 'utf8').trim()).to.equal(inspect(id, '{{.State.Pid}}'))
+        expect(readFileSync(cpf, 'utf8').trim()).to.equal(inspect(id, '{{.State.ConmonPid}}'))
+        expect(inspect(id, '{{.PidFile}}')).to.equal(pf)
+      })
+
+      it('--timeout kills the container when its time is up', () => {
+        const started = Date.now()
+        const r = env.run(['run', '--timeout', '1', 'bb', 'sleep', '100'])
+        expect(r.code).to.equal(137)
+        expect(Date.now() - started).to.be.below(30000)
+        expectError(env.run(['create', '--timeout', 'abc', 'bb', 'true']), 125, /invalid argument "abc" for "--timeout" flag/)
+      })
+
+      it('--requires starts the required container first', () => {
+        const dep = env.ok(['create', '--name', 'dep', 'bb', 'sleep', '100']).trim()
+        env.ok(['create', '--name', 'main', '--requires', 'dep', 'bb', 'sleep', '100'])
+        env.ok(['start', 'main'])
+        expect(inspect(dep, '{{.State.Status}}')).to.equal('running')
+        expectError(env.run(['create', '--requires', 'nope', 'bb', 'true']), 125, /"nope" is not a valid container, cannot be used as a dependency/)
+      })
+    })
+
+    describe('environment flags', () => {
+      it('--unsetenv removes a default variable; HOME and HOSTNAME stay', () => {
+        const vars = out(['--unsetenv', 'PATH', '--unsetenv', 'TERM', '--unsetenv', 'HOME', 'bb', '/bin/env']).split('\n').map(l => l.split('=')[0])
+        expect(vars).to.not.include.members(['PATH', 'TERM'])
+        expect(vars).to.include.members(['HOME', 'HOSTNAME', 'container'])
+      })
+
+      it('--unsetenv-all keeps only the user\'s variables (and HOME, HOSTNAME)', () => {
+        const vars = out(['--unsetenv-all', '-e', 'A=1', 'bb', '/bin/env']).split('\n').filter(Boolean).map(l => l.split('=')[0]).sort()
+        expect(vars).to.deep.equal(['A', 'HOME', 'HOSTNAME'])
+      })
+
+      it('--env-merge expands the default environment', () => {
+        expect(out(['--env-merge', 'PATH=${PATH}:/opt/bin', 'bb', 'sh', '-c', 'echo $PATH'])).to.match(/:\/bin:\/opt\/bin\n$/)
+      })
+
+      it('--http-proxy=false keeps the host\'s proxy variables out', () => {
+        const withProxy = env.run(['run', '--rm', 'bb', 'sh', '-c', 'echo "[$http_proxy]"'], {env: {http_proxy: 'http://proxy:3128'}})
+        expect(withProxy.stdout).to.equal('[http://proxy:3128]\n')
+        const without = env.run(['run', '--rm', '--http-proxy=false', 'bb', 'sh', '-c', 'echo "[$http_proxy]"'], {env: {http_proxy: 'http://proxy:3128'}})
+        expect(without.stdout, without.stderr).to.equal('[]\n')
+      })
+
+      it('--tz puts the zone at /etc/localtime', () => {
+        expect(out(['--tz', 'Asia/Tokyo', 'bb', 'date', '+%Z']).trim()).to.equal('JST')
+        const host = execFileSync('md5sum', ['/usr/share/zoneinfo/Asia/Tokyo'], {encoding: 'utf8'}).split(' ')[0]
+        expect(out(['--tz', 'Asia/Tokyo', 'bb', 'md5sum', '/etc/localtime']).split(' ')[0]).to.equal(host)
+        expectError(env.run(['create', '--tz', 'Bad/Zone', 'bb', 'true']), 125, /stat \/usr\/share\/zoneinfo\/Bad\/Zone: no such file or directory/)
+      })
+
+      it('--sysctl sets the value in the container\'s namespaces', () => {
+        expect(out(['--sysctl', 'kernel.msgmax=8192', '--sysctl', 'net.ipv4.ip_forward=1', 'bb', 'cat', '/proc/sys/kernel/msgmax', '/proc/sys/net/ipv4/ip_forward']).split('\n').slice(0, 2)).to.deep.equal(['8192', '1'])
+        expectError(env.run(['create', '--sysctl', 'kernel.foo=1', 'bb', 'true']), 125, /^Error: sysctl 'kernel.foo' is not allowed$/)
+        expectError(env.run(['create', '--sysctl', 'novalue', 'bb', 'true']), 125, /novalue is invalid, sysctl values must be in the form of KEY=VALUE/)
+      })
+
+      it('--label-file labels the container (--label wins)', () => {
+        const lf = env.file('labels')
+        writeFileSync(lf, '# comment\na=1\nb=2\n\nflag\n')
+        env.chown(lf)
+        const id = env.ok(['create', '--label-file', lf, '--label', 'b=3', 'bb', 'true']).trim()
+        expect(JSON.parse(inspect(id, '{{json .Config.Labels}}'))).to.deep.equal({a: '1', b: '3', flag: ''})
+        env.ok(['rm', id])
+        expectError(env.run(['create', '--label-file', '/nonexistent', 'bb', 'true']), 125, /unable to process labels: open \/nonexistent/)
+      })
+
+      it('--read-only-tmpfs=false: no writable /tmp in a --read-only container', () => {
+        expect(env.run(['run', '--rm', '--read-only', 'bb', 'touch', '/tmp/x']).code).to.equal(0)
+        expect(env.run(['run', '--rm', '--read-only', '--read-only-tmpfs=false', 'bb', 'touch', '/tmp/x']).code).to.not.equal(0)
+      })
+
+      it('--init-path: the init binary bound in with --init', function () {
+        if (!existsSync('/usr/bin/catatonit')) this.skip()
+        const init = env.file('my-init')
+        copyFileSync('/usr/bin/catatonit', init)
+        env.chown(init)
+        expect(out(['--init', '--init-path', init, 'bb', 'cat', '/proc/1/cmdline']).split('\0')[0]).to.equal('/run/podman-init')
+        expect(env.run(['run', '--rm', '--init', '--init-path', env.file('no-such-init'), 'bb', 'true']).code).to.not.equal(0)
+      })
+    })
+  })
+}
