@@ -12,7 +12,7 @@ import type {PodSpec} from '../libpod/specgen/pod.js'
 import {toNetworkSpec} from './network-spec.js'
 import {parseMountFlag, parseTmpfsFlag, parseVolumeFlag, parseVolumesFromFlag} from './spec-mounts.js'
 import {parseSecurityOpts, parseUlimitFlag} from './spec-security.js'
-import {readLabelFiles, toLifecycleSpec} from './lifecycle-flags.js'
+import {readLabelFiles, toLifecycleSpec} from './lifecycle-spec.js'
 
 /** `key=value` flags (--label, --annotation, --log-opt); a bare key gets ''. */
 export function parseKeyValues(list: readonly string[] = [], what: string): Record<string, string> {

@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs'
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {parseKeyValues} from '../../cli/container-spec.js'
-import {InvalidArgument} from '../../libpod/index.js'
+import {InvalidArgument, load} from '../../libpod/index.js'
 
 export default class SecretCreate extends BaseCommand {
   static override userNamespace = false
@@ -25,7 +25,7 @@ export default class SecretCreate extends BaseCommand {
     if (args.length !== 2) throw new InvalidArgument(`accepts 2 arg(s), received ${args.length}`)
     const [name, source] = args
     const rt = await this.runtime(flags)
-    const {validateSecretName} = await import('../../libpod/secret/secrets.js')
+    const {validateSecretName} = await load.secrets()
     validateSecretName(name)
     let data: Buffer
     if (flags.env) {
