@@ -7,6 +7,9 @@ const many = (description: string) => Flags.string({description, multiple: true,
 const goBool = (description: string, dflt: boolean) => Flags.boolean({description, default: dflt, allowNo: true})
 
 export const lifecycleFlags = {
+  attach: Flags.string({char: 'a', multiple: true, multipleNonGreedy: true, description: 'Attach to STDIN, STDOUT or STDERR'}),
+  'pod-id-file': Flags.string({description: 'Read the pod ID from the file'}),
+  replace: Flags.boolean({description: 'If a container with the same name exists, replace it'}),
   'conmon-pidfile': Flags.string({description: 'Path to the file that will receive the PID of conmon (peapod\'s container monitor)'}),
   'env-merge': many('Preprocess environment variables from image before injecting them into the container'),
   'http-proxy': goBool('Set proxy environment variables in the container based on the host proxy vars', true),

@@ -2,7 +2,7 @@
 // → the typed ContainerLifecycleConfig. The only place that knows their syntax.
 import {readFileSync} from 'node:fs'
 import {InvalidArgument} from '../libpod/define/errors.js'
-import type {ContainerLifecycleConfig, RestartPolicy, RestartPolicyName, SecretUse} from '../libpod/specgen/lifecycle.js'
+import type {AttachStream, ContainerLifecycleConfig, RestartPolicy, RestartPolicyName, SecretUse} from '../libpod/specgen/lifecycle.js'
 
 /** --restart no|always|on-failure[:N]|unless-stopped, with Podman's errors. */
 export function parseRestartFlag(v: string | undefined): RestartPolicy | undefined {
@@ -95,9 +95,12 @@ function parseTimeout(v: unknown): number | undefined {
 }
 
 /** The typed fields of these flags (only those given). */
-export function toLifecycleSpec(f: Record<string, unknown>): ContainerLifecycleConfig {
+export function toLifecycleSpec(f: Record<string, unknown>): ContainerLifecycleConfig & {pod?: string} {
   const list = (k: string) => (f[k] as string[] | undefined) ?? []
-  const out: ContainerLifecycleConfig = {}
+  const out: ContainerLifecycleConfig & {pod?: string} = {}
+  if (f.replace) out.replace = true
+  if (list('attach').length) out.attach = list('attach').flatMap(a => a.split(',')).map(a => a.toLowerCase() as AttachStream)
+  if (f['pod-id-file']) out.pod = readPodIdFile(f['pod-id-file'] as string)
   const secrets = list('secret').map(parseSecretFlag)
   if (secrets.length) out.secrets = secrets
   const restart = parseRestartFlag(f.restart as string | undefined)
@@ -117,4 +120,13 @@ export function toLifecycleSpec(f: Record<string, unknown>): ContainerLifecycleC
   if (Object.keys(sysctl).length) out.sysctl = sysctl
   if (f['init-path']) out.initPath = f['init-path'] as string
   return out
+}
+
+/** --pod-id-file: the pod's ID as `pod create --pod-id-file` wrote it. */
+function readPodIdFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim()
+  } catch (e) {
+    throw new InvalidArgument(`reading pod ID file: open ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`)
+  }
 }

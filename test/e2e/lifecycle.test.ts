@@ -198,6 +198,46 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       })
     })
 
+    describe('replace, attach, pod ID file, rmi', () => {
+      afterEach(() => env.run(['rm', '-af', '-t', '0']))
+
+      it('--replace removes the running container of that name first; without --name it is an error', () => {
+        const old = env.ok(['run', '-d', '--name', 'svc', 'bb', 'sleep', '100']).trim()
+        const neu = env.ok(['create', '--replace', '--name', 'svc', 'bb', 'true']).trim()
+        expect(containers()).to.deep.equal([neu.slice(0, 12)])
+        expect(old).to.not.equal(neu)
+        expectError(env.run(['create', '--replace', 'bb', 'true']), 125, /^Error: cannot replace container without --name being set$/)
+      })
+
+      it('-a picks the streams run attaches; create -a shows in inspect', () => {
+        const r = env.run(['run', '--rm', '-a', 'stderr', 'bb', 'sh', '-c', 'echo out; echo err >&2'])
+        expect([r.stdout, r.stderr]).to.deep.equal(['', 'err\n'])
+        const r2 = env.run(['run', '--rm', '-a', 'stdout', 'bb', 'sh', '-c', 'echo out; echo err >&2'])
+        expect([r2.stdout, r2.stderr]).to.deep.equal(['out\n', ''])
+        const id = env.ok(['create', '-a', 'stdout', 'bb', 'true']).trim()
+        expect(inspect(id, '{{.Config.AttachStdin}} {{.Config.AttachStdout}} {{.Config.AttachStderr}}')).to.equal('false true false')
+        expectError(env.run(['create', '-a', 'foo', 'bb', 'true']), 125, /invalid stream "foo" for --attach/)
+      })
+
+      it('--pod-id-file puts the container in that pod', () => {
+        const podId = env.ok(['pod', 'create', '--name', 'p1']).trim()
+        const f = env.file('pod.id')
+        writeFileSync(f, podId + '\n')
+        env.chown(f)
+        const id = env.ok(['create', '--pod-id-file', f, 'bb', 'true']).trim()
+        expect(inspect(id, '{{.Pod}}')).to.equal(podId)
+        env.ok(['pod', 'rm', '-f', 'p1'])
+        expectError(env.run(['create', '--pod-id-file', env.file('nope'), 'bb', 'true']), 125, /reading pod ID file: open .*: no such file or directory/)
+      })
+
+      it('--rmi removes the container and then its image (here: the tag it ran as)', () => {
+        env.ok(['tag', 'bb', 'bbtmp'])
+        env.ok(['run', '--rmi', 'bbtmp', 'true'])
+        expect(env.ok(['images', '--format', '{{.Repository}}'])).to.not.include('bbtmp')
+        expect(containers()).to.deep.equal([])
+      })
+    })
+
     describe('environment flags', () => {
       it('--unsetenv removes a default variable; HOME and HOSTNAME stay', () => {
         const vars = out(['--unsetenv', 'PATH', '--unsetenv', 'TERM', '--unsetenv', 'HOME', 'bb', '/bin/env']).split('\n').map(l => l.split('=')[0])

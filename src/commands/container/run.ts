@@ -5,11 +5,12 @@ import {BaseCommand} from '../../cli/base-command.js'
 import {checkCidfile, createFlags} from '../../cli/container-flags.js'
 import {toContainerSpec} from '../../cli/container-spec.js'
 import {startAttached} from '../../cli/container-run.js'
-import {cleanupContainer, createContainer, ExitCode, InvalidArgument, removeContainer, startContainer} from '../../libpod/index.js'
+import {cleanupContainer, createContainer, ExitCode, InvalidArgument, load, removeContainer, startContainer} from '../../libpod/index.js'
 
 const runFlags = {
   ...createFlags,
   detach: Flags.boolean({char: 'd', description: 'Run container in background and print container ID'}),
+  rmi: Flags.boolean({description: 'Remove image unless used by other containers, implies --rm'}),
   'detach-keys': Flags.string({description: 'Override the key sequence for detaching a container. Format is a single character [a-Z] or a comma separated sequence of `ctrl-<value>`, where `<value>` is one of: `a-cf`, `@`, `^`, `[`, `\\` or `_`'}),
 }
 
@@ -25,7 +26,9 @@ export default class ContainerRun extends BaseCommand {
     const {flags} = await this.parse(ContainerRun, flagArgv)
     if (rest.length === 0) throw new InvalidArgument('requires at least 1 arg(s), only received 0')
     checkCidfile(flags.cidfile)
-    const {spec, newPod} = toContainerSpec(flags, rest[0], rest.slice(1))
+    const input = toContainerSpec(flags, rest[0], rest.slice(1))
+    // --rmi implies --rm; the image goes once the container has
+    const {spec, newPod} = flags.rmi ? {...input, spec: {...input.spec, remove: true}} : input
     const rt = await this.runtime(flags)
     const c = await createContainer(rt, spec, newPod)
     if (flags.cidfile) writeFileSync(flags.cidfile, c.id)
@@ -42,7 +45,8 @@ export default class ContainerRun extends BaseCommand {
     let code: number | undefined
     let detached = false
     try {
-      const r = await startAttached(rt, c.id, {stdin: Boolean(flags.interactive), detachKeys: flags['detach-keys'], sigProxy: flags['sig-proxy']})
+      const attach = spec.attach
+      const r = await startAttached(rt, c.id, {stdin: Boolean(flags.interactive) && (!attach || attach.includes('stdin')), detachKeys: flags['detach-keys'], sigProxy: flags['sig-proxy'], streams: attach})
       code = r.exitCode
       detached = r.detached
     } finally {
@@ -50,6 +54,11 @@ export default class ContainerRun extends BaseCommand {
       if (c.remove && !detached) {
         await cleanupContainer(rt, c.id).catch(() => {})
         await removeContainer(rt, c.id, {force: true}).catch(() => {})
+        if (flags.rmi) {
+          // by the name it was run as (a tag of a shared image only loses that tag), unless in use
+          const {removeImages} = await load.imageManage()
+          await removeImages(rt.store, [spec.image], {inUse: id => rt.imageUsers(id), registries: rt.searchRegistries}).catch(() => {})
+        }
       }
     }
     if (code) throw new ExitCode(code)

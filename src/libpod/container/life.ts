@@ -15,14 +15,14 @@ import {ZONEINFO, type ContainerLifecycleConfig, type SecretUse} from '../specge
 import type {ContainerConfig, ContainerState} from './types.js'
 
 /** What the container keeps: the spec's fields, secrets and required containers resolved to IDs. */
-export interface LifecycleSettings extends Omit<ContainerLifecycleConfig, 'secrets'> {
+export interface LifecycleSettings extends Omit<ContainerLifecycleConfig, 'secrets' | 'replace'> {
   secrets?: Array<SecretUse & {id: string; name: string}>
 }
 
 /** At create: the spec's fields as the container keeps them (NoSuchSecret, or a required container that does not exist). */
 export function resolveLifecycle(rt: Runtime, spec: ContainerSpec): LifecycleSettings | undefined {
-  const {secrets, restartPolicy, pidFile, conmonPidFile, timeout, requires, unsetEnv, unsetEnvAll, envMerge, httpProxy, timezone, readOnlyTmpfs, sysctl, initPath} = spec
-  const out: LifecycleSettings = {restartPolicy, pidFile, conmonPidFile, timeout, unsetEnv, unsetEnvAll, envMerge, httpProxy, timezone, readOnlyTmpfs, sysctl, initPath}
+  const {secrets, restartPolicy, pidFile, conmonPidFile, timeout, requires, unsetEnv, unsetEnvAll, envMerge, httpProxy, timezone, readOnlyTmpfs, sysctl, initPath, attach} = spec
+  const out: LifecycleSettings = {restartPolicy, pidFile, conmonPidFile, timeout, unsetEnv, unsetEnvAll, envMerge, httpProxy, timezone, readOnlyTmpfs, sysctl, initPath, attach}
   if (pidFile) out.pidFile = path.resolve(pidFile)
   if (conmonPidFile) out.conmonPidFile = path.resolve(conmonPidFile)
   if (secrets?.length) {
@@ -167,6 +167,7 @@ export function inspectLifecycle(c: ContainerConfig): {config: Record<string, un
       ...life.conmonPidFile ? {ConmonPidFile: life.conmonPidFile} : {},
     },
     config: {
+      ...life.attach ? {AttachStdin: life.attach.includes('stdin'), AttachStdout: life.attach.includes('stdout'), AttachStderr: life.attach.includes('stderr')} : {},
       ...mountSecrets.length ? {Secrets: mountSecrets.map(s => ({Name: s.name, ID: s.id, UID: s.uid ?? 0, GID: s.gid ?? 0, Mode: s.mode ?? 0o444}))} : {},
       Timeout: life.timeout ?? 0,
       ...life.timezone ? {Timezone: life.timezone} : {},
@@ -196,4 +197,11 @@ export async function restartIfDue(rt: Runtime, id: string, start: (rt: Runtime,
     rt.logger.debug(`restart policy: starting ${id} again failed: ${(e as Error).message}`)
   }
   return true
+}
+
+/** --replace: the container of that name goes first (stopped and removed, as `rm -f`). */
+export async function replaceExisting(rt: Runtime, name: string | undefined, remove: (id: string) => Promise<unknown>): Promise<void> {
+  if (!name) return
+  const c = rt.containers.find(name)
+  if (c && c.config.name === name) await remove(c.config.id)
 }

@@ -28,7 +28,13 @@ export interface RestartPolicy {
 }
 
 /** Podman's fields of these groups (ContainerBasicConfig, ContainerStorageConfig, ContainerSecurityConfig). */
+export type AttachStream = 'stdin' | 'stdout' | 'stderr'
+
 export interface ContainerLifecycleConfig {
+  /** --replace: a container of the same name is removed (forced) first. */
+  replace?: boolean
+  /** -a: the streams `run` attaches (inspect's Config.AttachStdin/Stdout/Stderr). */
+  attach?: AttachStream[]
   secrets?: SecretUse[]
   restartPolicy?: RestartPolicy
   /** --pidfile: where the container's process ID is written on start. */
@@ -68,7 +74,9 @@ export function sysctlAllowed(key: string): boolean {
 export const RESTART_POLICIES: readonly RestartPolicyName[] = ['', 'no', 'always', 'on-failure', 'unless-stopped']
 
 /** What can be checked of these fields without the store (Podman's messages). */
-export function validateLifecycle(s: ContainerLifecycleConfig & {remove?: boolean}): void {
+export function validateLifecycle(s: ContainerLifecycleConfig & {remove?: boolean; name?: string}): void {
+  if (s.replace && !s.name) throw new InvalidArgument('cannot replace container without --name being set')
+  for (const a of s.attach ?? []) if (!['stdin', 'stdout', 'stderr'].includes(a)) throw new InvalidArgument(`invalid stream ${JSON.stringify(a)} for --attach - must be one of stdin, stdout, or stderr: invalid argument`)
   const r = s.restartPolicy
   if (r) {
     if (!RESTART_POLICIES.includes(r.name)) throw new InvalidArgument(`running container create option: ${JSON.stringify(r.name)} is not a valid restart policy: invalid argument`)
