@@ -5,6 +5,7 @@ import {existsSync} from 'node:fs'
 import {InvalidArgument} from '../libpod/index.js'
 import {networkFlags} from './network-flags.js'
 import {lifecycleFlags} from './lifecycle-flags.js'
+import {imageFlags} from './image-flags.js'
 
 export {parseEntrypoint} from './container-spec.js'
 
@@ -52,6 +53,7 @@ export const createFlags = {
   volume: many('Bind mount a volume into the container', 'v'),
   'volumes-from': many('Mount volumes from the specified container(s)'),
   workdir: Flags.string({char: 'w', description: 'Working directory inside the container'}),
+  ...imageFlags, // IMAGE: --arch/--os/--variant/--platform, --authfile, --tls-verify, --image-volume, --seccomp-policy
   ...lifecycleFlags, // LIFECYCLE/ENV: --secret, --restart, --pidfile, --timeout, --unsetenv, --tz, --sysctl ...
 }
 

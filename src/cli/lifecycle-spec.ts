@@ -119,6 +119,8 @@ export function toLifecycleSpec(f: Record<string, unknown>): ContainerLifecycleC
   const sysctl = parseSysctlFlags(list('sysctl'))
   if (Object.keys(sysctl).length) out.sysctl = sysctl
   if (f['init-path']) out.initPath = f['init-path'] as string
+  if (f['image-volume'] !== undefined && f['image-volume'] !== 'bind') out.imageVolume = f['image-volume'] as 'tmpfs'
+  if (f['seccomp-policy'] !== undefined && f['seccomp-policy'] !== 'default') out.seccompPolicy = f['seccomp-policy'] as 'image'
   return out
 }
 

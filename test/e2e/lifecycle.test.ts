@@ -6,10 +6,13 @@
 // environment flags, --tz, --sysctl, --label-file, --read-only-tmpfs,
 // --init-path, and bad input (exit 125, one line, nothing created).
 import {expect} from 'chai'
-import {execFileSync} from 'node:child_process'
-import {copyFileSync, existsSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {execFileSync, spawnSync} from 'node:child_process'
+import {copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import {Env, expectError, unavailable, waitUntil, type Mode} from './helpers.js'
 import {busyboxTar} from './fixtures.js'
+import {htpasswd, RegistryServer} from './registry-server.js'
 
 for (const mode of ['root', 'rootless'] as Mode[]) {
   describe(`lifecycle, environment and secrets (${mode})`, function () {
@@ -289,6 +292,26 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
         expect(env.run(['run', '--rm', '--read-only', '--read-only-tmpfs=false', 'bb', 'touch', '/tmp/x']).code).to.not.equal(0)
       })
 
+      it('--image-volume: the image\'s VOLUME as a volume (bind), a tmpfs, or nothing', () => {
+        env.ok(['import', '--change', 'VOLUME=/data', env.file('bb.tar'), 'vimg'])
+        const before = env.ok(['volume', 'ls', '-q'])
+        expect(out(['vimg', 'sh', '-c', 'mount | grep " /data " | cut -d" " -f5'])).to.not.equal('tmpfs\n')
+        expect(out(['--image-volume', 'tmpfs', 'vimg', 'sh', '-c', 'mount | grep " /data " | cut -d" " -f5'])).to.equal('tmpfs\n')
+        expect(env.run(['run', '--rm', '--image-volume', 'ignore', 'vimg', 'sh', '-c', 'mount | grep " /data "']).code).to.equal(1)
+        expect(env.ok(['volume', 'ls', '-q'])).to.equal(before)
+        expectError(env.run(['create', '--image-volume', 'foo', 'vimg', 'true']), 125, /invalid image volume mode "foo" required value: bind, tmpfs, ignore/)
+      })
+
+      it('--seccomp-policy image: the profile from the image\'s label', () => {
+        const prof = JSON.stringify({defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO'}]})
+        env.ok(['import', '--change', `LABEL io.containers.seccomp.profile=${prof}`, env.file('bb.tar'), 'simg'])
+        expect(env.run(['run', '--rm', 'simg', 'mkdir', '/tmp/x']).code).to.equal(0)
+        const r = env.run(['run', '--rm', '--seccomp-policy', 'image', 'simg', 'mkdir', '/tmp/x'])
+        expect(r.code).to.equal(1)
+        expect(r.stderr).to.include('Operation not permitted')
+        expectError(env.run(['create', '--seccomp-policy', 'foo', 'simg', 'true']), 125, /invalid seccomp policy "foo": valid policies are \["default" "image"\]/)
+      })
+
       it('--init-path: the init binary bound in with --init', function () {
         if (!existsSync('/usr/bin/catatonit')) this.skip()
         const init = env.file('my-init')
@@ -300,3 +323,43 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
     })
   })
 }
+
+describe('run/create pull with --authfile, --tls-verify and the platform flags (root)', function () {
+  const haveRegistry = spawnSync('docker-registry', ['--version']).status === 0 && spawnSync('which', ['htpasswd']).status === 0
+  let env: Env
+  let reg: RegistryServer
+  let dir: string
+
+  before(async function () {
+    if (unavailable('root') || !haveRegistry) return this.skip()
+    dir = mkdtempSync(path.join(os.tmpdir(), 'peapod-life-reg-'))
+    reg = await RegistryServer.start({htpasswd: htpasswd(path.join(dir, 'htpasswd'), 'alice', 'wonderland')})
+    env = new Env('root')
+    env.ok(['import', '-q', busyboxTar(), 'localhost/bb:1'])
+    writeFileSync(path.join(dir, 'auth.json'), JSON.stringify({auths: {[reg.host]: {auth: Buffer.from('alice:wonderland').toString('base64')}}}))
+    env.ok(['push', '--tls-verify=false', '--authfile', path.join(dir, 'auth.json'), 'localhost/bb:1', `${reg.host}/bb:1`])
+  })
+  after(async () => {
+    await reg?.stop()
+    env?.cleanup()
+    if (dir) rmSync(dir, {recursive: true, force: true})
+  })
+
+  it('pulls the missing image with the auth file; without it the registry refuses and nothing is created', () => {
+    const ref = `${reg.host}/bb:1`
+    const denied = env.run(['run', '--rm', '--tls-verify=false', ref, 'true'])
+    expect(denied.code, denied.stderr).to.equal(125)
+    expect(env.ok(['ps', '-aq']).trim()).to.equal('')
+    expect(env.run(['run', '--rm', '--tls-verify', '--authfile', path.join(dir, 'auth.json'), ref, 'true']).code).to.equal(125) // HTTPS to a plain-HTTP registry
+    expect(env.ok(['run', '--rm', '--tls-verify=false', '--authfile', path.join(dir, 'auth.json'), ref, 'echo', 'pulled'])).to.equal('pulled\n')
+    expect(env.ok(['images', '--format', '{{.Repository}}:{{.Tag}}'])).to.include(ref)
+  })
+
+  it('--arch/--platform: a local image of another architecture does not count; conflicts are refused', () => {
+    expectError(env.run(['create', '--arch', 'arm64', '--pull', 'never', 'localhost/bb:1', 'true']), 125, /^Error: localhost\/bb:1: image not known$/)
+    expectError(env.run(['create', '--platform', 'linux/arm64', '--arch', 'amd64', 'localhost/bb:1', 'true']), 125, /^Error: --platform option can not be specified with --arch or --os$/)
+    const arch = process.arch === 'x64' ? 'amd64' : process.arch
+    const id = env.ok(['create', '--arch', arch, '--pull', 'never', 'localhost/bb:1', 'true']).trim()
+    env.ok(['rm', id])
+  })
+})

@@ -4,6 +4,7 @@ import {splitAtPositional, valueFlagNames} from '../../cli/argv.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {checkCidfile, createFlags} from '../../cli/container-flags.js'
 import {toContainerSpec} from '../../cli/container-spec.js'
+import {imageForCreate} from '../../cli/image-flags.js'
 import {startAttached} from '../../cli/container-run.js'
 import {cleanupContainer, createContainer, ExitCode, InvalidArgument, load, removeContainer, startContainer} from '../../libpod/index.js'
 
@@ -30,7 +31,7 @@ export default class ContainerRun extends BaseCommand {
     // --rmi implies --rm; the image goes once the container has
     const {spec, newPod} = flags.rmi ? {...input, spec: {...input.spec, remove: true}} : input
     const rt = await this.runtime(flags)
-    const c = await createContainer(rt, spec, newPod)
+    const c = await createContainer(rt, {...spec, image: await imageForCreate(rt, spec.image, flags)}, newPod)
     if (flags.cidfile) writeFileSync(flags.cidfile, c.id)
     if (flags.detach) {
       try {

@@ -21,8 +21,8 @@ export interface LifecycleSettings extends Omit<ContainerLifecycleConfig, 'secre
 
 /** At create: the spec's fields as the container keeps them (NoSuchSecret, or a required container that does not exist). */
 export function resolveLifecycle(rt: Runtime, spec: ContainerSpec): LifecycleSettings | undefined {
-  const {secrets, restartPolicy, pidFile, conmonPidFile, timeout, requires, unsetEnv, unsetEnvAll, envMerge, httpProxy, timezone, readOnlyTmpfs, sysctl, initPath, attach} = spec
-  const out: LifecycleSettings = {restartPolicy, pidFile, conmonPidFile, timeout, unsetEnv, unsetEnvAll, envMerge, httpProxy, timezone, readOnlyTmpfs, sysctl, initPath, attach}
+  const {secrets, restartPolicy, pidFile, conmonPidFile, timeout, requires, unsetEnv, unsetEnvAll, envMerge, httpProxy, timezone, readOnlyTmpfs, sysctl, initPath, attach, imageVolume, seccompPolicy} = spec
+  const out: LifecycleSettings = {restartPolicy, pidFile, conmonPidFile, timeout, unsetEnv, unsetEnvAll, envMerge, httpProxy, timezone, readOnlyTmpfs, sysctl, initPath, attach, imageVolume, seccompPolicy}
   if (pidFile) out.pidFile = path.resolve(pidFile)
   if (conmonPidFile) out.conmonPidFile = path.resolve(conmonPidFile)
   if (secrets?.length) {
@@ -59,7 +59,7 @@ export interface PreparedLifecycle {
 }
 
 /** At start: writes the secret files and /etc/localtime to the container's run dir and says how the spec takes them. */
-export function prepareLifecycle(rt: Runtime, c: ContainerConfig, runDir: string): PreparedLifecycle {
+export function prepareLifecycle(rt: Runtime, c: ContainerConfig, runDir: string, image: {Labels?: Record<string, string> | null}): PreparedLifecycle {
   const life = c.life ?? {}
   const mounts: NonNullable<OciSpec['mounts']> = []
   const extraEnv: string[] = []
@@ -89,6 +89,13 @@ export function prepareLifecycle(rt: Runtime, c: ContainerConfig, runDir: string
   if (life.httpProxy === false) options.httpProxy = false
   if (life.readOnlyTmpfs === false) options.readOnlyTmpfs = false
   if (life.initPath) options.initPath = life.initPath
+  // --seccomp-policy image: the image's own profile, unless --security-opt seccomp= named one
+  const imageProfile = image.Labels?.[SECCOMP_LABEL]
+  if (life.seccompPolicy === 'image' && imageProfile && c.security.seccompProfile === undefined) {
+    const file = path.join(runDir, 'seccomp.json')
+    writeFileSync(file, imageProfile)
+    options.security = {...c.security, seccompProfile: file}
+  }
   return {
     options,
     apply: spec => {
@@ -97,6 +104,9 @@ export function prepareLifecycle(rt: Runtime, c: ContainerConfig, runDir: string
     },
   }
 }
+
+/** The label an image carries its seccomp profile in (Podman's). */
+const SECCOMP_LABEL = 'io.containers.seccomp.profile'
 
 const keyOf = (e: string) => (e.includes('=') ? e.slice(0, e.indexOf('=')) : e)
 

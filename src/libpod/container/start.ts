@@ -34,7 +34,7 @@ async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, conso
   const net = await prepareContainerNetwork(rt, c.config, {hosts: p.hosts, resolvConf: p.resolvConf}, hostname)
   // POD: IPC, UTS, PID joined from the pod's infra container
   const joined = joinedNamespaces(rt, c.config)
-  const life = prepareLifecycle(rt, c.config, p.run) // LIFECYCLE/ENV: secrets, tz, sysctls, env
+  const life = prepareLifecycle(rt, c.config, p.run, img) // LIFECYCLE/ENV: secrets, tz, sysctls, env
   const spec = generateSpec({
     ...joined,
     rootfs,

@@ -61,6 +61,10 @@ export interface ContainerLifecycleConfig {
   sysctl?: Record<string, string>
   /** --init-path: the init binary bound in with --init. */
   initPath?: string
+  /** --image-volume: the image's VOLUMEs as anonymous volumes (bind, the default), tmpfs, or not at all. */
+  imageVolume?: 'bind' | 'tmpfs' | 'ignore'
+  /** --seccomp-policy image: the profile the image's io.containers.seccomp.profile label holds. */
+  seccompPolicy?: 'default' | 'image'
 }
 
 /** Podman's sysctls a container may set in its own namespaces. */
@@ -95,6 +99,8 @@ export function validateLifecycle(s: ContainerLifecycleConfig & {remove?: boolea
     const file = path.join(ZONEINFO, s.timezone)
     if (!existsSync(file)) throw new InvalidArgument(`running container create option: stat ${file}: no such file or directory`)
   }
+  if (s.imageVolume !== undefined && !['bind', 'tmpfs', 'ignore'].includes(s.imageVolume)) throw new InvalidArgument(`invalid image volume mode ${JSON.stringify(s.imageVolume)} required value: bind, tmpfs, ignore`)
+  if (s.seccompPolicy !== undefined && !['default', 'image'].includes(s.seccompPolicy)) throw new InvalidArgument(`invalid seccomp policy ${JSON.stringify(s.seccompPolicy)}: valid policies are ["default" "image"]`)
   for (const m of s.envMerge ?? []) if (!m.includes('=')) throw new InvalidArgument(`missing '=' for --env-merge substitution: ${m}`)
 }
 
