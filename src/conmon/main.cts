@@ -36,7 +36,7 @@ const terminal = cfg.terminal === true
 const stdinOpen = cfg.stdin === true
 const passthrough = logDriver === 'passthrough'
 /** Exec sessions: fds 3 .. 3+preserved-1 go to the process (runtime's --preserve-fds). */
-const preserved = cfg.exec?.preserveFds ?? 0
+const preserved = cfg.exec?.preserveFds ?? cfg.preserveFds ?? 0
 
 let phase: Phase = 'waiting'
 let child: cp.ChildProcess | undefined

@@ -7,10 +7,10 @@
 // --init-path, and bad input (exit 125, one line, nothing created).
 import {expect} from 'chai'
 import {execFileSync, spawnSync} from 'node:child_process'
-import {copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {Env, expectError, unavailable, waitUntil, type Mode} from './helpers.js'
+import {BIN, Env, expectError, unavailable, waitUntil, type Mode} from './helpers.js'
 import {busyboxTar} from './fixtures.js'
 import {htpasswd, RegistryServer} from './registry-server.js'
 
@@ -190,6 +190,20 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
         expect(r.code).to.equal(137)
         expect(Date.now() - started).to.be.below(30000)
         expectError(env.run(['create', '--timeout', 'abc', 'bb', 'true']), 125, /invalid argument "abc" for "--timeout" flag/)
+      })
+
+      it('--preserve-fds passes the command\'s fd 3 on to the container', function () {
+        if (mode !== 'root') this.skip() // the test user's command line has no fd 3 to give here
+        const f = env.file('fd3.txt')
+        writeFileSync(f, 'through fd 3\n')
+        const fd = openSync(f, 'r')
+        try {
+          const r = spawnSync(process.execPath, ['--', BIN, '--root', env.root, '--runroot', env.runroot, 'run', '--rm', '--preserve-fds', '1', 'bb', 'cat', '/proc/self/fd/3'], {stdio: ['ignore', 'pipe', 'pipe', fd], env: {PATH: process.env.PATH, HOME: '/root'}})
+          expect(r.stdout.toString(), r.stderr.toString()).to.equal('through fd 3\n')
+        } finally {
+          closeSync(fd)
+        }
+        expectError(env.run(['run', '--rm', '--preserve-fds', '2', 'bb', 'true']), 125, /file descriptor 3 is not available - the preserve-fds option requires that file descriptors must be passed/)
       })
 
       it('--requires starts the required container first', () => {

@@ -1,5 +1,5 @@
 import {Flags} from '../../cli/oclif.js'
-import {writeFileSync} from 'node:fs'
+import {fstatSync, writeFileSync} from 'node:fs'
 import {splitAtPositional, valueFlagNames} from '../../cli/argv.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {checkCidfile, createFlags} from '../../cli/container-flags.js'
@@ -11,6 +11,7 @@ import {cleanupContainer, createContainer, ExitCode, InvalidArgument, load, remo
 const runFlags = {
   ...createFlags,
   detach: Flags.boolean({char: 'd', description: 'Run container in background and print container ID'}),
+  'preserve-fds': Flags.integer({min: 0, description: 'Pass a number of additional file descriptors into the container'}),
   rmi: Flags.boolean({description: 'Remove image unless used by other containers, implies --rm'}),
   'detach-keys': Flags.string({description: 'Override the key sequence for detaching a container. Format is a single character [a-Z] or a comma separated sequence of `ctrl-<value>`, where `<value>` is one of: `a-cf`, `@`, `^`, `[`, `\\` or `_`'}),
 }
@@ -27,6 +28,7 @@ export default class ContainerRun extends BaseCommand {
     const {flags} = await this.parse(ContainerRun, flagArgv)
     if (rest.length === 0) throw new InvalidArgument('requires at least 1 arg(s), only received 0')
     checkCidfile(flags.cidfile)
+    checkPreservedFds(flags['preserve-fds'])
     const input = toContainerSpec(flags, rest[0], rest.slice(1))
     // --rmi implies --rm; the image goes once the container has
     const {spec, newPod} = flags.rmi ? {...input, spec: {...input.spec, remove: true}} : input
@@ -35,7 +37,7 @@ export default class ContainerRun extends BaseCommand {
     if (flags.cidfile) writeFileSync(flags.cidfile, c.id)
     if (flags.detach) {
       try {
-        await startContainer(rt, c.id)
+        await startContainer(rt, c.id, {preserveFds: flags['preserve-fds']})
       } catch (e) {
         if (c.remove) await removeContainer(rt, c.id, {force: true}).catch(() => {})
         throw e
@@ -47,7 +49,7 @@ export default class ContainerRun extends BaseCommand {
     let detached = false
     try {
       const attach = spec.attach
-      const r = await startAttached(rt, c.id, {stdin: Boolean(flags.interactive) && (!attach || attach.includes('stdin')), detachKeys: flags['detach-keys'], sigProxy: flags['sig-proxy'], streams: attach})
+      const r = await startAttached(rt, c.id, {stdin: Boolean(flags.interactive) && (!attach || attach.includes('stdin')), detachKeys: flags['detach-keys'], sigProxy: flags['sig-proxy'], streams: attach, preserveFds: flags['preserve-fds']})
       code = r.exitCode
       detached = r.detached
     } finally {
@@ -63,5 +65,16 @@ export default class ContainerRun extends BaseCommand {
       }
     }
     if (code) throw new ExitCode(code)
+  }
+}
+
+/** --preserve-fds N: fds 3 .. 3+N-1 must be open here (Podman's check). */
+function checkPreservedFds(n: number | undefined): void {
+  for (let fd = 3; fd < 3 + (n ?? 0); fd++) {
+    try {
+      fstatSync(fd)
+    } catch {
+      throw new InvalidArgument(`file descriptor ${fd} is not available - the preserve-fds option requires that file descriptors must be passed`)
+    }
   }
 }

@@ -86,6 +86,8 @@ export interface StartOptions {
   beforeStart?: (socket: string) => Promise<void>
   /** The attaching terminal's size, for a container with a tty. */
   consoleSize?: {rows: number; cols: number}
+  /** run --preserve-fds: this process's fds 3 .. 3+N-1 go to the container. */
+  preserveFds?: number
   /** Checked under the container's lock: false leaves it as it is (a restart policy's start after a stop). */
   onlyIf?: (state: Container['state']) => boolean
 }
@@ -118,12 +120,14 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
       rt.containers.updateHeld(id, s => ({...s, status: 'exited', exitCode: invokable ? 125 : 126, error: (e as Error).message, finishedAt: new Date().toISOString(), mountPoint: undefined}))
       throw invokable ? e : new CommandNotInvokable((e as Error).message)
     }
-    const runtimeArgv = oci.run(id, {bundle: p.bundle, pidFile: p.pidFile})
+    const fds = Array.from({length: opts.preserveFds ?? 0}, (_, i) => 3 + i) // --preserve-fds
+    const runtimeArgv = oci.run(id, {bundle: p.bundle, pidFile: p.pidFile, ...fds.length ? {extra: ['--preserve-fds', String(fds.length)]} : {}})
     rt.logger.debug(`running ${runtimeArgv.join(' ')} under the container monitor`)
     const exitCommand = [...rt.config.peapodCommand, '--root', rt.config.graphRoot, '--runroot', rt.config.runRoot,
       '--storage-driver', rt.store.driver.name, 'container', 'cleanup', id]
     const monitor = launchMonitor({
       configPath: p.monitorConfig,
+      ...fds.length ? {extraFds: fds} : {},
       config: {
         containerId: id,
         runtime: oci.path,
@@ -143,6 +147,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
         monitorPidFile: p.monitorPid,
         healthcheck: healthMonitorConfig(rt, c.config),
         timeoutMs: timeoutMs(c.config), // --timeout
+        ...fds.length ? {preserveFds: fds.length} : {},
       },
     })
     if (opts.beforeStart) {
