@@ -6,6 +6,8 @@ import {InvalidArgument} from '../libpod/index.js'
 import {networkFlags} from './network-flags.js'
 import {resourceFlags} from './resource-flags.js'
 import {namespaceFlags} from './namespace-flags.js'
+import {lifecycleFlags} from './lifecycle-flags.js'
+import {imageFlags} from './image-flags.js'
 
 export {parseEntrypoint} from './container-spec.js'
 
@@ -55,6 +57,8 @@ export const createFlags = {
   volume: many('Bind mount a volume into the container', 'v'),
   'volumes-from': many('Mount volumes from the specified container(s)'),
   workdir: Flags.string({char: 'w', description: 'Working directory inside the container'}),
+  ...imageFlags, // IMAGE: --arch/--os/--variant/--platform, --authfile, --tls-verify, --image-volume, --seccomp-policy
+  ...lifecycleFlags, // LIFECYCLE/ENV: --secret, --restart, --pidfile, --timeout, --unsetenv, --tz, --sysctl ...
 }
 
 export type CreateFlagValues = {[K in keyof typeof createFlags]?: unknown}

@@ -52,7 +52,7 @@ export function proxySignals(rt: Runtime): {running: (config: ContainerConfig) =
 }
 
 /** Starts a container attached (output from its first byte) and waits for it to exit or for a detach. */
-export async function startAttached(rt: Runtime, id: string, opts: {stdin: boolean; detachKeys?: string; sigProxy?: boolean}): Promise<AttachedStart> {
+export async function startAttached(rt: Runtime, id: string, opts: {stdin: boolean; detachKeys?: string; sigProxy?: boolean; streams?: readonly string[]; preserveFds?: number}): Promise<AttachedStart> {
   let attachment: Attachment | undefined
   const tty = process.stdout.isTTY ? {rows: process.stdout.rows, cols: process.stdout.columns} : undefined
   const proxy = opts.sigProxy ?? true ? proxySignals(rt) : undefined
@@ -60,11 +60,14 @@ export async function startAttached(rt: Runtime, id: string, opts: {stdin: boole
   try {
     const config = await startContainer(rt, id, {
       consoleSize: tty,
+      preserveFds: opts.preserveFds,
       beforeStart: async socket => {
         attachment = await Attachment.connect({
           socketPath: socket,
           stdin: opts.stdin ? process.stdin : null,
           detachKeys: opts.detachKeys,
+          // -a: only the streams asked for
+          ...opts.streams?.length ? {stdout: opts.streams.includes('stdout') ? process.stdout : null, stderr: opts.streams.includes('stderr') ? process.stderr : null} : {},
         })
       },
     })

@@ -14,6 +14,7 @@ import {toResourceSpec} from './resource-spec.js'
 import {toDevicesSpec, toUsersSpec} from './namespace-flags.js'
 import {parseMountFlag, parseTmpfsFlag, parseVolumeFlag, parseVolumesFromFlag} from './spec-mounts.js'
 import {parseSecurityOpts, parseUlimitFlag} from './spec-security.js'
+import {readLabelFiles, toLifecycleSpec} from './lifecycle-spec.js'
 
 /** `key=value` flags (--label, --annotation, --log-opt); a bare key gets ''. */
 export function parseKeyValues(list: readonly string[] = [], what: string): Record<string, string> {
@@ -92,7 +93,7 @@ export function toContainerSpec(f: Record<string, unknown>, image: string, comma
     workdir: f.workdir as string | undefined,
     user: f.user as string | undefined,
     hostname: f.hostname as string | undefined,
-    labels: parseKeyValues(list('label'), 'label'),
+    labels: {...readLabelFiles(list('label-file')), ...parseKeyValues(list('label'), 'label')},
     annotations: parseKeyValues(list('annotation'), 'annotation'),
     terminal: Boolean(f.tty),
     stdin: Boolean(f.interactive),
@@ -119,6 +120,7 @@ export function toContainerSpec(f: Record<string, unknown>, image: string, comma
     createCommand,
     ...toUsersSpec(f),
     ...toDevicesSpec(f),
+    ...toLifecycleSpec(f), // LIFECYCLE/ENV
   }
   const pod = f.pod as string | undefined
   if (!pod?.startsWith('new:')) return {spec: pod ? {...spec, pod} : spec}

@@ -36,7 +36,7 @@ const terminal = cfg.terminal === true
 const stdinOpen = cfg.stdin === true
 const passthrough = logDriver === 'passthrough'
 /** Exec sessions: fds 3 .. 3+preserved-1 go to the process (runtime's --preserve-fds). */
-const preserved = cfg.exec?.preserveFds ?? 0
+const preserved = cfg.exec?.preserveFds ?? cfg.preserveFds ?? 0
 
 let phase: Phase = 'waiting'
 let child: cp.ChildProcess | undefined
@@ -304,6 +304,19 @@ function checkPidFile(): void {
   for (const [stream, chunk] of held) deliver(stream, chunk)
   ready({type: 'running', pid})
   scheduleHealthcheck()
+  scheduleTimeout(pid)
+}
+
+/** --timeout (conmon's --timeout): the container is killed once its time is up. */
+function scheduleTimeout(pid: number): void {
+  if (!(cfg.timeoutMs && cfg.timeoutMs > 0)) return
+  setTimeout(() => {
+    if (phase !== 'running') return
+    diag(`timeout of ${cfg.timeoutMs} ms reached: killing the container`)
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {}
+  }, cfg.timeoutMs).unref()
 }
 
 // ---- health checks ------------------------------------------------------------

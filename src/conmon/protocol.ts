@@ -192,6 +192,10 @@ export interface MonitorConfig {
   removeDirOnExit?: string
   /** Periodic health check (see HEALTH CHECKS). */
   healthcheck?: {intervalMs: number; command: string[]}
+  /** run --preserve-fds N: fds 3 .. 3+N-1 of the monitor go to the container (as an exec session's). */
+  preserveFds?: number
+  /** --timeout: the container is killed (SIGKILL) this long after it started. */
+  timeoutMs?: number
 }
 
 export type ReadyMessage =

@@ -11,6 +11,12 @@ import type {PodSpec} from './specgen/pod.js'
  * new pod made from `newPod` (create/run --pod new:NAME), else on its own.
  */
 export async function newContainer(rt: Runtime, spec: ContainerSpec, newPod?: PodSpec): Promise<ContainerConfig> {
+  // --replace: checked first, then the old one goes (Podman removes it before creating)
+  if (spec.replace) {
+    (await import('./specgen/validate.js')).validateContainerSpec(spec)
+    const [{replaceExisting}, {removeContainer}] = await Promise.all([import('./container/life.js'), import('./container/ops.js')])
+    await replaceExisting(rt, spec.name, id => removeContainer(rt, id, {force: true, timeout: 0}))
+  }
   if (newPod) return (await import('./pod/new.js')).createInNewPod(rt, newPod, spec)
   if (spec.pod) return (await import('./pod/new.js')).createInPod(rt, {...spec, pod: spec.pod})
   return (await import('./container/create.js')).createContainer(rt, spec)

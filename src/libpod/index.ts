@@ -29,6 +29,7 @@ export type {Pod} from './pod/pod.js'
 export type {Volume} from './volume/volume.js'
 export type {Network} from './network/network.js'
 export type {Image} from './image/image.js'
+export type {Secrets, SecretDoc, SecretCreateOptions, SecretInspect} from './secret/secrets.js'
 
 // Output: Go templates and Podman's tables (the CLI's --format).
 export {compileTemplate} from './format/template.js'
@@ -116,6 +117,9 @@ export const load = {
   healthcheck: () => import('./container/healthcheck-run.js'),
   /** kube play / down / generate. */
   kube: () => import('./kube/index.js'),
+  /** `secret ls` rows and filters, secret names. */
+  secretList: () => import('./secret/list.js'),
+  secrets: () => import('./secret/secrets.js'),
 }
 
 type CreateModule = typeof import('./create.js')

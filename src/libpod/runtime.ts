@@ -21,7 +21,7 @@ import type {Store} from './storage/store.js'
 import type {Logger} from './util/log.js'
 import type {OciRuntime} from './oci/types.js'
 import type {VolumeStore} from './volume/store.js'
-import type {Container, Image, Network, Pod, Volume} from './objects.js'
+import type {Container, Image, Network, Pod, Secrets, Volume} from './objects.js'
 
 export type {GlobalOptions}
 
@@ -54,7 +54,7 @@ function engineModule<T>(spec: string): T {
 const fromSources = new Map<string, unknown>()
 const FROM_SOURCES = import.meta.url.endsWith('.ts')
 const ON_USE_MODULES = ['./pod/store.js', './volume/store.js', './network/store.js', './pod/pod.js', './volume/volume.js',
-  './network/network.js', './image/image.js', './config/registries.js']
+  './network/network.js', './image/image.js', './secret/secrets.js', './config/registries.js']
 
 /** The parts of the engine the Runtime loads on first use. */
 const onUse = {
@@ -65,6 +65,7 @@ const onUse = {
   Volume: () => engineModule<typeof import('./volume/volume.js')>('./volume/volume.js').Volume,
   Network: () => engineModule<typeof import('./network/network.js')>('./network/network.js').Network,
   Image: () => engineModule<typeof import('./image/image.js')>('./image/image.js').Image,
+  Secrets: () => engineModule<typeof import('./secret/secrets.js')>('./secret/secrets.js').Secrets,
   registries: () => engineModule<typeof import('./config/registries.js')>('./config/registries.js'),
 }
 
@@ -94,6 +95,7 @@ export class Runtime {
   private podStore?: PodStore
   private volumeStore?: VolumeStore
   private networkStore?: NetworkStore
+  private secretStore?: Secrets
 
   /** One OCI runtime for every container (unit tests: oci/fake.ts); unset, each container's is chosen. */
   fixedOci?: OciRuntime
@@ -153,6 +155,11 @@ export class Runtime {
   /** Network documents and the default network (the low-level store). */
   get networks(): NetworkStore {
     return this.networkStore ??= new (onUse.NetworkStore())(this)
+  }
+
+  /** Secrets (Podman's file driver): create, list, lookup, inspect, remove, read. */
+  get secrets(): Secrets {
+    return this.secretStore ??= new (onUse.Secrets())(this.config.graphRoot)
   }
 
   // ---- objects ----

@@ -3,6 +3,7 @@ import {splitAtPositional, valueFlagNames} from '../../cli/argv.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {checkCidfile, createFlags} from '../../cli/container-flags.js'
 import {toContainerSpec} from '../../cli/container-spec.js'
+import {imageForCreate} from '../../cli/image-flags.js'
 import {createContainer, InvalidArgument} from '../../libpod/index.js'
 
 export default class ContainerCreate extends BaseCommand {
@@ -19,7 +20,7 @@ export default class ContainerCreate extends BaseCommand {
     checkCidfile(flags.cidfile)
     const {spec, newPod} = toContainerSpec(flags, rest[0], rest.slice(1))
     const rt = await this.runtime(flags)
-    const c = await createContainer(rt, spec, newPod)
+    const c = await createContainer(rt, {...spec, image: await imageForCreate(rt, spec.image, flags)}, newPod)
     if (flags.cidfile) writeFileSync(flags.cidfile, c.id)
     this.log(c.id)
   }

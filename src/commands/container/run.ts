@@ -1,15 +1,18 @@
 import {Flags} from '../../cli/oclif.js'
-import {writeFileSync} from 'node:fs'
+import {fstatSync, writeFileSync} from 'node:fs'
 import {splitAtPositional, valueFlagNames} from '../../cli/argv.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {checkCidfile, createFlags} from '../../cli/container-flags.js'
 import {toContainerSpec} from '../../cli/container-spec.js'
+import {imageForCreate} from '../../cli/image-flags.js'
 import {startAttached} from '../../cli/container-run.js'
-import {cleanupContainer, createContainer, ExitCode, InvalidArgument, removeContainer, startContainer} from '../../libpod/index.js'
+import {cleanupContainer, createContainer, ExitCode, InvalidArgument, load, removeContainer, startContainer} from '../../libpod/index.js'
 
 const runFlags = {
   ...createFlags,
   detach: Flags.boolean({char: 'd', description: 'Run container in background and print container ID'}),
+  'preserve-fds': Flags.integer({min: 0, description: 'Pass a number of additional file descriptors into the container'}),
+  rmi: Flags.boolean({description: 'Remove image unless used by other containers, implies --rm'}),
   'detach-keys': Flags.string({description: 'Override the key sequence for detaching a container. Format is a single character [a-Z] or a comma separated sequence of `ctrl-<value>`, where `<value>` is one of: `a-cf`, `@`, `^`, `[`, `\\` or `_`'}),
 }
 
@@ -25,13 +28,16 @@ export default class ContainerRun extends BaseCommand {
     const {flags} = await this.parse(ContainerRun, flagArgv)
     if (rest.length === 0) throw new InvalidArgument('requires at least 1 arg(s), only received 0')
     checkCidfile(flags.cidfile)
-    const {spec, newPod} = toContainerSpec(flags, rest[0], rest.slice(1))
+    checkPreservedFds(flags['preserve-fds'])
+    const input = toContainerSpec(flags, rest[0], rest.slice(1))
+    // --rmi implies --rm; the image goes once the container has
+    const {spec, newPod} = flags.rmi ? {...input, spec: {...input.spec, remove: true}} : input
     const rt = await this.runtime(flags)
-    const c = await createContainer(rt, spec, newPod)
+    const c = await createContainer(rt, {...spec, image: await imageForCreate(rt, spec.image, flags)}, newPod)
     if (flags.cidfile) writeFileSync(flags.cidfile, c.id)
     if (flags.detach) {
       try {
-        await startContainer(rt, c.id)
+        await startContainer(rt, c.id, {preserveFds: flags['preserve-fds']})
       } catch (e) {
         if (c.remove) await removeContainer(rt, c.id, {force: true}).catch(() => {})
         throw e
@@ -42,7 +48,8 @@ export default class ContainerRun extends BaseCommand {
     let code: number | undefined
     let detached = false
     try {
-      const r = await startAttached(rt, c.id, {stdin: Boolean(flags.interactive), detachKeys: flags['detach-keys'], sigProxy: flags['sig-proxy']})
+      const attach = spec.attach
+      const r = await startAttached(rt, c.id, {stdin: Boolean(flags.interactive) && (!attach || attach.includes('stdin')), detachKeys: flags['detach-keys'], sigProxy: flags['sig-proxy'], streams: attach, preserveFds: flags['preserve-fds']})
       code = r.exitCode
       detached = r.detached
     } finally {
@@ -50,8 +57,24 @@ export default class ContainerRun extends BaseCommand {
       if (c.remove && !detached) {
         await cleanupContainer(rt, c.id).catch(() => {})
         await removeContainer(rt, c.id, {force: true}).catch(() => {})
+        if (flags.rmi) {
+          // by the name it was run as (a tag of a shared image only loses that tag), unless in use
+          const {removeImages} = await load.imageManage()
+          await removeImages(rt.store, [spec.image], {inUse: id => rt.imageUsers(id), registries: rt.searchRegistries}).catch(() => {})
+        }
       }
     }
     if (code) throw new ExitCode(code)
+  }
+}
+
+/** --preserve-fds N: fds 3 .. 3+N-1 must be open here (Podman's check). */
+function checkPreservedFds(n: number | undefined): void {
+  for (let fd = 3; fd < 3 + (n ?? 0); fd++) {
+    try {
+      fstatSync(fd)
+    } catch {
+      throw new InvalidArgument(`file descriptor ${fd} is not available - the preserve-fds option requires that file descriptors must be passed`)
+    }
   }
 }

@@ -12,6 +12,7 @@ import type {ContainerNetworkSpec} from '../specgen/network.js'
 import {signalName, validateContainerSpec} from '../specgen/validate.js'
 import {createVolumes, resolveMounts} from '../volume/mounts.js'
 import {healthConfigFromImage} from './healthcheck.js'
+import {resolveLifecycle} from './life.js'
 import {randomName} from './names.js'
 import {ContainerStore} from './store.js'
 import {resolveResources} from './resources.js'
@@ -118,6 +119,7 @@ export async function createContainer(rt: Runtime, spec: ContainerSpec, placemen
     sigProxy: spec.sigProxy ?? true,
     storageDriver: rt.store.driver.name,
     ...health(spec, image.config),
+    life: resolveLifecycle(rt, spec), // LIFECYCLE/ENV
     ...placement ? podFields(placement) : {},
     ...users,
   }

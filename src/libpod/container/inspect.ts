@@ -12,6 +12,7 @@ import type {Container} from './types.js'
 import {ociFor} from '../oci/runtime.js'
 import {inspectResources} from './resources.js'
 import {usersInspectConfig, usersInspectHostConfig} from './inspect-users.js'
+import {inspectLifecycle} from './life.js'
 
 const ZERO = '0001-01-01T00:00:00Z'
 
@@ -59,6 +60,7 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
   const args = spec.process?.args ?? [...entrypoint, ...cmd]
   const s = c.state
   const running = s.status === 'running'
+  const life = inspectLifecycle(c.config) // LIFECYCLE/ENV
   let runtimeName = ''
   try {
     runtimeName = ociFor(rt, c.config).path.split('/').pop() ?? ''
@@ -101,7 +103,8 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
     ...(existsSync(`${p.bundle}/config.json`) ? {OCIConfigPath: `${p.bundle}/config.json`} : {}),
     OCIRuntime: runtimeName,
     ConmonPidFile: p.monitorPid,
-    PidFile: p.pidFile,
+    PidFile: c.config.life?.pidFile ?? p.pidFile,
+    ...life.top,
     Name: c.config.name,
     RestartCount: s.restartCount,
     Driver: c.config.storageDriver,
@@ -155,6 +158,7 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
       HealthcheckOnFailureAction: c.config.healthOnFailure ?? 'none',
       sdNotifyMode: 'container',
       ...usersInspectConfig(c.config), // USERS/NAMESPACES
+      ...life.config,
     },
     HostConfig: {
       Binds: c.config.mounts.filter(m => m.type === 'bind').map(m => `${m.source}:${m.destination}:${bindOptions(m.options).join(',')}`),
@@ -225,6 +229,7 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
       ...inspectResources(c.config.resources, {rootless: rt.config.rootless}), // RESOURCES
       ...(c.config.init ? {Init: true} : {}),
       ...usersInspectHostConfig(c.config, rt.config.rootless), // USERS/NAMESPACES/DEVICES
+      ...life.hostConfig,
     },
   }
 }

@@ -20,6 +20,7 @@ import {checkTransition, isActive} from '../define/state.js'
 import {labelMatches} from '../util/filters.js'
 import {parseTime} from '../util/time.js'
 import {ociFor} from '../oci/runtime.js'
+import {restartIfDue, shouldRestart} from './life.js'
 
 export {ContainerStateImproper, DependencyExists}
 export {syncContainer}
@@ -43,6 +44,8 @@ export async function killContainer(rt: Runtime, nameOrId: string, signal = 'KIL
   const sig = normalizeSignal(signal)
   const c = await syncContainer(rt, rt.containers.lookup(nameOrId))
   checkTransition('kill', c.config.id, c.state.status)
+  // As Podman's: a container killed by the user is not restarted by its policy.
+  if (c.config.life?.restartPolicy) await rt.containers.update(c.config.id, s => ({...s, stoppedByUser: true}))
   await ociFor(rt, c.config).kill(c.config.id, sig)
   return c
 }
@@ -106,6 +109,8 @@ export async function stopContainer(rt: Runtime, nameOrId: string, timeoutSec?: 
   let c = await syncContainer(rt, rt.containers.lookup(nameOrId))
   const id = c.config.id
   if (c.state.status === 'initialized') return uninitContainer(rt, id)
+  // --restart: a policy's start in flight ends first (under the lock); from then on the policy stands down
+  if (c.config.life?.restartPolicy) c = {...c, state: await rt.containers.update(id, s => ({...s, stoppedByUser: true}))}
   if (!isActive(c.state.status)) return c
   await rt.containers.update(id, s => ({...s, stoppedByUser: true}))
   const timeout = timeoutSec ?? c.config.stopTimeout
@@ -240,6 +245,7 @@ export async function cleanupContainer(rt: Runtime, id: string, opts: {fromSync?
   }
   const p = containerPaths(rt, id)
   let remove = false
+  let restart = false
   await rt.containers.locked(id, async () => {
     const c = rt.containers.read(id)
     if (!c) return
@@ -256,8 +262,11 @@ export async function cleanupContainer(rt: Runtime, id: string, opts: {fromSync?
     await releaseMounts(rt, c.config).catch(() => {})
     rmSync(p.run, {recursive: true, force: true})
     rt.containers.updateHeld(id, s => ({...s, mountPoint: undefined}))
-    remove = c.config.remove
+    // --restart: the exit command (or whoever cleans up first) starts it again
+    restart = !opts.fromSync && shouldRestart(c.config, rt.containers.read(id)?.state ?? c.state)
+    remove = c.config.remove && !restart
   })
+  if (restart && await restartIfDue(rt, id, startContainer)) return
   if (remove) await removeContainer(rt, id, {force: true}).catch(e => {
     if (!(e instanceof NoSuchContainer)) throw e
   })

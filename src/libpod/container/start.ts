@@ -19,6 +19,7 @@ import {containerPaths, type ContainerPaths} from './paths.js'
 import type {Container, ContainerConfig} from './types.js'
 import {checkTransition, isRunningOrPaused} from '../define/state.js'
 import {ociFor} from '../oci/runtime.js'
+import {afterStart, prepareLifecycle, startRequired, timeoutMs} from './life.js'
 
 
 /** Writes config.json of the OCI bundle. */
@@ -39,6 +40,7 @@ async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, conso
   const joined = joinedNamespaces(rt, c.config)
   // USERS/NAMESPACES/DEVICES: rootfs shifted to the ID maps, passwd entries, spec options
   const users = prepareUsers(rt, c.config, rootfs, p, c.config.workdir || img.WorkingDir || '/', userns)
+  const life = prepareLifecycle(rt, c.config, p.run, img) // LIFECYCLE/ENV: secrets, tz, sysctls, env
   const spec = generateSpec({
     ...joined,
     rootfs,
@@ -71,7 +73,9 @@ async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, conso
     files: {hosts: net.hosts, hostname: p.hostname, resolvConf: net.resolvConf, containerEnv: p.containerEnv},
     stopSignal: c.config.stopSignal,
     ...users,
+    ...life.options,
   })
+  life.apply(spec)
   // runc sizes the container's terminal from the spec at start; later
   // resizes come through the monitor.
   if (c.config.tty && consoleSize && spec.process) (spec.process as {consoleSize?: unknown}).consoleSize = {height: consoleSize.rows, width: consoleSize.cols}
@@ -90,6 +94,10 @@ export interface StartOptions {
   beforeStart?: (socket: string) => Promise<void>
   /** The attaching terminal's size, for a container with a tty. */
   consoleSize?: {rows: number; cols: number}
+  /** run --preserve-fds: this process's fds 3 .. 3+N-1 go to the container. */
+  preserveFds?: number
+  /** Checked under the container's lock: false leaves it as it is (a restart policy's start after a stop). */
+  onlyIf?: (state: Container['state']) => boolean
 }
 
 /**
@@ -102,11 +110,13 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
   // POD: a member starts after its pod's infra container
   const pre = rt.containers.read(id)
   if (pre?.config.pod && !pre.config.isInfra) await rt.hooks.beforeStart(rt, pre.config)
+  await startRequired(rt, pre?.config, dep => startContainer(rt, dep)) // --requires
   return rt.containers.locked(id, async () => {
     const c = rt.containers.read(id)
     if (!c) throw noContainerWithId(id)
     if (isRunningOrPaused(c.state.status)) return c.config
     if (c.state.status === 'removing') throw containerBeingRemoved(id)
+    if (opts.onlyIf && !opts.onlyIf(c.state)) return c.config
     const oci = ociFor(rt, c.config)
     rmSync(p.exitFile, {force: true})
     try {
@@ -118,12 +128,14 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
       rt.containers.updateHeld(id, s => ({...s, status: 'exited', exitCode: invokable ? 125 : 126, error: (e as Error).message, finishedAt: new Date().toISOString(), mountPoint: undefined}))
       throw invokable ? e : new CommandNotInvokable((e as Error).message)
     }
-    const runtimeArgv = oci.run(id, {bundle: p.bundle, pidFile: p.pidFile})
+    const fds = Array.from({length: opts.preserveFds ?? 0}, (_, i) => 3 + i) // --preserve-fds
+    const runtimeArgv = oci.run(id, {bundle: p.bundle, pidFile: p.pidFile, ...fds.length ? {extra: ['--preserve-fds', String(fds.length)]} : {}})
     rt.logger.debug(`running ${runtimeArgv.join(' ')} under the container monitor`)
     const exitCommand = [...rt.config.peapodCommand, '--root', rt.config.graphRoot, '--runroot', rt.config.runRoot,
       '--storage-driver', rt.store.driver.name, 'container', 'cleanup', id]
     const monitor = launchMonitor({
       configPath: p.monitorConfig,
+      ...fds.length ? {extraFds: fds} : {},
       config: {
         containerId: id,
         runtime: oci.path,
@@ -142,6 +154,8 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
         exitCommand,
         monitorPidFile: p.monitorPid,
         healthcheck: healthMonitorConfig(rt, c.config),
+        timeoutMs: timeoutMs(c.config), // --timeout
+        ...fds.length ? {preserveFds: fds.length} : {},
       },
     })
     if (opts.beforeStart) {
@@ -170,6 +184,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
       ...s, status: 'running', pid, monitorPid: monitor.pid, startedAt: now, finishedAt: undefined,
       exitCode: undefined, error: undefined, stoppedByUser: false, mountPoint: `${p.dir}/rootfs/merged`,
     }))
+    afterStart(c.config, pid, monitor.pid) // --pidfile, --conmon-pidfile
     healthOnStart(rt, c.config)
     return c.config
   })

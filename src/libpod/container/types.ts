@@ -119,6 +119,8 @@ export interface ContainerConfig {
   users?: StoredUsersConfig
   /** DEVICES: --device, --device-cgroup-rule. */
   devices?: ContainerDevicesConfig
+  /** LIFECYCLE/ENV: secrets, restart policy, pid files, timeout, env tweaks, tz, sysctls (container/life.ts). */
+  life?: import('./life.js').LifecycleSettings
 }
 
 export interface ContainerState {

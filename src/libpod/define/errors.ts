@@ -148,6 +148,17 @@ export function noSuchVolume(name: string): NoSuchVolume {
   return new NoSuchVolume(`no volume with name "${name}" found: no such volume`)
 }
 
+// --- secrets -----------------------------------------------------------------
+
+/** Podman's ErrNoSuchSecret. */
+export class NoSuchSecret extends PeapodError {}
+/** Podman's ErrSecretIDExists / name in use. */
+export class SecretExists extends PeapodError {}
+
+export function noSuchSecret(ref: string): NoSuchSecret {
+  return new NoSuchSecret(`no secret with name or id ${JSON.stringify(ref)}: no such secret`)
+}
+
 // --- registries (containers/image's wording, which Podman prints) ---------
 /** An error response of a registry, with the distribution-spec error codes it carried. */
 export class RegistryError extends PeapodError {

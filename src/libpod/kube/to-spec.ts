@@ -11,6 +11,7 @@ import type {PullPolicy} from '../image/pull.js'
 import type {ContainerSpec} from '../specgen/container.js'
 import type {ContainerNetworkSpec} from '../specgen/network.js'
 import type {PodSpec} from '../specgen/pod.js'
+import type {RestartPolicyName} from '../specgen/lifecycle.js'
 import type {SharedNamespace} from '../pod/types.js'
 import type {PortMapping} from '../network/types.js'
 import {containerEnv, expandVars, type PodMeta} from './env.js'
@@ -120,7 +121,7 @@ function seLinux(o: {user?: string; role?: string; type?: string; level?: string
   return (['user', 'role', 'type', 'level'] as const).filter(k => o[k]).map(k => `${k}:${o[k]}`)
 }
 
-const RESTART: Record<string, string> = {Always: 'always', OnFailure: 'on-failure', Never: 'no'}
+const RESTART: Record<string, RestartPolicyName> = {Always: 'always', OnFailure: 'on-failure', Never: 'no'}
 const PULL: Record<string, PullPolicy> = {Always: 'always', IfNotPresent: 'missing', Never: 'never'}
 
 function containerSpec(where: string, pod: string, meta: PodMeta, c: Container, spec: K8sPodSpec, vols: VolumePlan, sources: KubeSources,
@@ -167,7 +168,7 @@ function containerSpec(where: string, pod: string, meta: PodMeta, c: Container, 
     ...tmpfs.length ? {tmpfs} : {},
     ...!init && c.livenessProbe ? {healthcheck: probeToHealth(where, c.livenessProbe)} : {},
     // Init containers run to completion: they get no restart policy.
-    ...init ? {} : {restartPolicy: RESTART[spec.restartPolicy ?? 'Always']},
+    ...init ? {} : {restartPolicy: {name: RESTART[spec.restartPolicy ?? 'Always']}},
   }
   return {spec: out, subPathDirs}
 }

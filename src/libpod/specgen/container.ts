@@ -11,6 +11,7 @@ import type {ResourceSpec} from './resources.js'
 import type {SecurityConfig, Ulimit} from './security.js'
 import type {ContainerUsersConfig} from './namespaces.js'
 import type {ContainerDevicesConfig} from './devices.js'
+import type {ContainerLifecycleConfig} from './lifecycle.js'
 
 /** Podman's ContainerBasicConfig. */
 export interface ContainerBasicConfig {
@@ -34,11 +35,6 @@ export interface ContainerBasicConfig {
   stopTimeout?: number
   /** --rm */
   remove?: boolean
-  /**
-   * Podman's RestartPolicy (no, always, on-failure, unless-stopped). kube play
-   * fills it from restartPolicy; stored only until the engine's --restart lands.
-   */
-  restartPolicy?: string
   terminal?: boolean
   /** Keep stdin open (-i). */
   stdin?: boolean
@@ -98,4 +94,4 @@ export interface ContainerNetworkConfig {
 
 export type ContainerSpec = ContainerBasicConfig & ContainerStorageConfig & ContainerSecurityConfig &
   ContainerResourceConfig & ContainerHealthCheckConfig & ContainerNetworkConfig &
-  ContainerUsersConfig & ContainerDevicesConfig
+  ContainerUsersConfig & ContainerDevicesConfig & ContainerLifecycleConfig

@@ -8,6 +8,7 @@ import type {ContainerSpec} from './container.js'
 import {hasNetworkConfig} from './network.js'
 import type {PodSpec} from './pod.js'
 import {ULIMIT_NAMES, type Ulimit} from './security.js'
+import {validateLifecycle} from './lifecycle.js'
 
 export const LOG_DRIVERS: readonly string[] = ['k8s-file', 'none', 'passthrough', 'journald']
 const SIGRTMAX = 64
@@ -51,6 +52,7 @@ export function validateContainerSpec(s: ContainerSpec): void {
     seen.add(m.destination)
   }
   for (const p of s.security?.mask ?? []) if (p !== '' && !p.startsWith('/')) throw new InvalidArgument(`mask path ${JSON.stringify(p)} is not an absolute path`)
+  validateLifecycle(s)
   const h = s.healthcheck
   if (h && h.test[0] !== 'NONE') {
     if (h.test.length === 0) throw new InvalidArgument('must define a healthcheck command for all healthchecks')

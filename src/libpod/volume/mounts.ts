@@ -116,8 +116,14 @@ export function resolveMounts(rt: Runtime, spec: Pick<ContainerStorageConfig, 'm
   // Base mounts: the image's VOLUMEs, superseded by --volumes-from.
   const base = new Map<string, MountSpec>()
   const imageVolumes = Object.keys(parseConfig(image).config?.Volumes ?? {}).sort()
-  for (const v of imageVolumes) {
+  // --image-volume: anonymous volumes (bind, the default), tmpfs mounts, or nothing
+  const imageVolume = (spec as {imageVolume?: string}).imageVolume ?? 'bind'
+  for (const v of imageVolume === 'ignore' ? [] : imageVolumes) {
     const dest = cleanPath(v)
+    if (imageVolume === 'tmpfs') {
+      if (!user.has(dest) && !tmpfsDests.has(dest)) tmpfs.push({destination: dest, options: []})
+      continue
+    }
     base.set(dest, {type: 'volume', source: '', destination: dest, options: ['rprivate', 'rw', 'nodev', 'exec']})
   }
   for (const from of spec.volumesFrom ?? []) {
