@@ -112,6 +112,9 @@ export const load = {
   configPaths: () => import('./config/paths.js'),
   rootlessPause: () => import('./rootless/pause.js'),
   healthcheck: () => import('./container/healthcheck-run.js'),
+  /** The event log (events, system events) and `info`/`system` reports. */
+  events: () => import('./events/index.js'),
+  system: () => import('./system/index.js'),
 }
 
 type CreateModule = typeof import('./create.js')

@@ -2,6 +2,7 @@
 // write the container's documents from a ContainerSpec. Nothing runs yet.
 // Which pod the container joins is decided above (src/libpod/create.ts) and
 // handed in as a PodPlacement, so container/ needs nothing from pod/.
+import {containerEvent} from '../events/log.js'
 import {InvalidArgument, NameInUse, NoSuchImage} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {createRootfs} from '../storage/mount.js'
@@ -126,6 +127,7 @@ export async function createContainer(rt: Runtime, spec: ContainerSpec, placemen
       throw e
     }
   })
+  containerEvent(rt.config, config, 'create')
   return config
 }
 

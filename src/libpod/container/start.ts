@@ -1,5 +1,7 @@
 // Starting a container: mount its rootfs, write its files and OCI bundle,
 // fork its monitor and learn from it whether the container runs.
+import {containerEvent} from '../events/log.js'
+import {engineGlobalArgs} from '../config/global-args.js'
 import {existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs'
 import {hostname as osHostname} from 'node:os'
 import {launchMonitor, type StartResult} from '../../conmon/launch.js'
@@ -112,7 +114,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
     }
     const runtimeArgv = oci.run(id, {bundle: p.bundle, pidFile: p.pidFile})
     rt.logger.debug(`running ${runtimeArgv.join(' ')} under the container monitor`)
-    const exitCommand = [...rt.config.peapodCommand, '--root', rt.config.graphRoot, '--runroot', rt.config.runRoot,
+    const exitCommand = [...rt.config.peapodCommand, ...engineGlobalArgs(rt.config),
       '--storage-driver', rt.store.driver.name, 'container', 'cleanup', id]
     const monitor = launchMonitor({
       configPath: p.monitorConfig,
@@ -162,6 +164,9 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
       exitCode: undefined, error: undefined, stoppedByUser: false, mountPoint: `${p.dir}/rootfs/merged`,
     }))
     healthOnStart(rt, c.config)
+    // Podman: a start from created initializes first (init, then start).
+    if (c.state.status !== 'initialized') containerEvent(rt.config, c.config, 'init')
+    containerEvent(rt.config, c.config, 'start')
     return c.config
   })
 }
@@ -192,6 +197,7 @@ export async function initContainer(rt: Runtime, id: string): Promise<ContainerC
       throw e
     }
     rt.containers.updateHeld(id, s => ({...s, status: 'initialized', mountPoint: `${p.dir}/rootfs/merged`, error: undefined}))
+    containerEvent(rt.config, c.config, 'init')
     return c.config
   })
 }
