@@ -16,12 +16,12 @@ function predicate(key: string, value: string): EventPredicate {
     case 'EVENT':
     case 'STATUS': return e => e.Status === value || (value === 'die' && e.Status === 'died')
     case 'IMAGE': return e => e.Type === 'image' ? e.Name === value || Boolean(e.ID?.startsWith(value)) : e.Image === value
-    case 'POD': return e => byIdOrName('pod', value)(e) || (e.Type === 'container' && Boolean(e.PodID?.startsWith(value)))
+    case 'POD': return byIdOrName('pod', value)
     case 'VOLUME': return e => e.Type === 'volume' && e.Name.startsWith(value)
     case 'NETWORK': return e => e.Type === 'network' && (e.Network === value || Boolean(e.ID?.startsWith(value)))
     case 'TYPE': return e => e.Type === value
     case 'LABEL': return e => labelMatches(e.Attributes ?? undefined, value)
-    default: throw new InvalidArgument(`${key} is an invalid filter`)
+    default: throw new InvalidArgument(`${key.toLowerCase()} is an invalid filter`)
   }
 }
 
