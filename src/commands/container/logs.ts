@@ -8,6 +8,7 @@ export default class ContainerLogs extends BaseCommand {
   static override strict = false
   static override args = {container: Args.string({description: 'container name or ID'})}
   static override flags = {
+    color: Flags.boolean({description: 'Output the containers with different colors in the log.'}),
     follow: Flags.boolean({char: 'f', description: 'Follow log output.  The default is false'}),
     latest: Flags.boolean({char: 'l', description: 'Act on the latest container podman is aware of'}),
     names: Flags.boolean({char: 'n', description: 'Output the container name in the log'}),
@@ -32,9 +33,15 @@ export default class ContainerLogs extends BaseCommand {
     }
     // Podman prefixes lines only when several containers are shown (--names: their names).
     const prefixed = containers.length > 1
-    await Promise.all(containers.map(c => c.logs(opts, l => {
-      const prefix = `${prefixed ? (flags.names ? c.config.name : c.config.id.slice(0, 12)) + ' ' : ''}${flags.timestamps ? goRFC3339Nano(l.time) + ' ' : ''}`
+    await Promise.all(containers.map((c, i) => c.logs(opts, l => {
+      const who = flags.names ? c.config.name : c.config.id.slice(0, 12)
+      // --color: each container's prefix in its own colour (ANSI), cycling.
+      const tag = flags.color ? `${COLORS[i % COLORS.length]}${who}\u001b[0m` : who
+      const prefix = `${prefixed ? tag + ' ' : ''}${flags.timestamps ? goRFC3339Nano(l.time) + ' ' : ''}`
       ;(l.stream === 'stderr' ? process.stderr : process.stdout).write(`${prefix}${l.text}\n`)
     })))
   }
 }
+
+/** The colours --color cycles through: yellow, green, blue, magenta, cyan, red. */
+const COLORS = ['\u001b[33m', '\u001b[32m', '\u001b[34m', '\u001b[35m', '\u001b[36m', '\u001b[31m']
