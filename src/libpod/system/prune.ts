@@ -1,6 +1,6 @@
 // `system prune`, `system reset` and `system renumber`: work over the whole
 // store, built from the objects' own prune and remove operations.
-import {rmSync} from 'node:fs'
+import {readFileSync, rmSync} from 'node:fs'
 import type {Runtime} from '../runtime.js'
 import {InvalidArgument, NoSuchContainer, NoSuchPod} from '../define/errors.js'
 import {labelMatches} from '../util/filters.js'
@@ -113,7 +113,17 @@ export async function systemReset(rt: Runtime): Promise<Error[]> {
       errors.push(e as Error)
     }
   }
-  if (rt.config.rootless) (await import('../rootless/pause.js')).stopPauseProcess(hostUid())
+  if (rt.config.rootless) {
+    // From inside its namespace (stopPauseProcess looks for one other than ours): by its pid file.
+    const file = (await import('../rootless/pause.js')).pausePidFile(hostUid())
+    try {
+      const pid = Number(readFileSync(file, 'utf8').trim())
+      rmSync(file, {force: true})
+      if (pid > 0) process.kill(pid, 'SIGKILL')
+    } catch {
+      // none running
+    }
+  }
   return errors
 }
 
