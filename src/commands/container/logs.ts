@@ -1,5 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {colored} from '../../cli/log-colors.js'
 import {InvalidArgument, load} from '../../libpod/index.js'
 
 export default class ContainerLogs extends BaseCommand {
@@ -36,12 +37,10 @@ export default class ContainerLogs extends BaseCommand {
     await Promise.all(containers.map((c, i) => c.logs(opts, l => {
       const who = flags.names ? c.config.name : c.config.id.slice(0, 12)
       // --color: each container's prefix in its own colour (ANSI), cycling.
-      const tag = flags.color ? `${COLORS[i % COLORS.length]}${who}\u001b[0m` : who
+      const tag = flags.color ? colored(who, i) : who
       const prefix = `${prefixed ? tag + ' ' : ''}${flags.timestamps ? goRFC3339Nano(l.time) + ' ' : ''}`
       ;(l.stream === 'stderr' ? process.stderr : process.stdout).write(`${prefix}${l.text}\n`)
     })))
   }
 }
 
-/** The colours --color cycles through: yellow, green, blue, magenta, cyan, red. */
-const COLORS = ['\u001b[33m', '\u001b[32m', '\u001b[34m', '\u001b[35m', '\u001b[36m', '\u001b[31m']
