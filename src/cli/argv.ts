@@ -4,9 +4,12 @@
 export const GLOBAL_VALUE_FLAGS = [
   'root', 'runroot', 'storage-driver', 'storage-opt', 'runtime', 'log-level', 'cgroup-manager',
   'tmpdir', 'events-backend', 'network-backend', 'conmon', 'network-cmd-path', 'hooks-dir',
+  'volumepath', 'runtime-flag', 'network-config-dir', 'url', 'connection', 'identity',
 ]
+/** Global value flags that may be given more than once (a list). */
+export const GLOBAL_LIST_FLAGS = ['storage-opt', 'runtime-flag', 'hooks-dir']
 /** Global boolean flags. */
-export const GLOBAL_BOOL_FLAGS = ['syslog', 'debug']
+export const GLOBAL_BOOL_FLAGS = ['syslog', 'debug', 'noout', 'remote']
 
 export const GLOBALS_ENV = 'PEAPOD_GLOBAL_FLAGS'
 
@@ -30,7 +33,7 @@ export function liftGlobalFlags(argv: string[]): string[] {
         if (i + 1 >= argv.length) break
         value = argv[++i]
       }
-      if (name === 'storage-opt') globals[name] = [...((globals[name] as string[]) ?? []), value]
+      if (GLOBAL_LIST_FLAGS.includes(name)) globals[name] = [...((globals[name] as string[]) ?? []), value]
       else globals[name] = value
     } else if (GLOBAL_BOOL_FLAGS.includes(name)) {
       globals[name] = true

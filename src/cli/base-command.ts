@@ -4,6 +4,7 @@ import path from 'node:path'
 import {Command, Flags, Interfaces} from './oclif.js'
 import {boolFlagValues, GLOBALS_ENV} from './argv.js'
 import {LOG_LEVELS, logLevelError} from './launcher.js'
+import {applyOutputGlobals, CONMON_NOTICE, engineGlobals, GLOBAL_EXTRA_FLAGS} from './global-flags.js'
 import type {GlobalOptions, Runtime} from '../libpod/index.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
@@ -27,12 +28,14 @@ export abstract class BaseCommand extends Command {
     // Checked by us, not by oclif's `options`: Podman's message and exit code, any case.
     'log-level': Flags.string({helpGroup: G, helpValue: LOG_LEVELS.join('|'), description: 'Log messages above specified level'}),
     'cgroup-manager': Flags.string({helpGroup: G, options: ['cgroupfs', 'systemd'], description: 'Cgroup manager to use'}),
+    ...GLOBAL_EXTRA_FLAGS,
   }
 
   override async init(): Promise<void> {
     const ctor = this.constructor as typeof BaseCommand
     this.argv = boolFlagValues(this.argv, {...ctor.baseFlags, ...ctor.flags} as never)
     await super.init()
+    applyOutputGlobals(this.argv, {...ctor.baseFlags, ...ctor.flags} as never)
   }
 
   // Podman's exit codes for flag errors too (oclif would exit 2).
@@ -65,6 +68,7 @@ export abstract class BaseCommand extends Command {
       runtime: pick('runtime'),
       logLevel: pick('log-level') ?? (lifted.debug ? 'debug' : undefined),
       cgroupManager: pick('cgroup-manager'),
+      ...engineGlobals(pick),
     }
   }
 
@@ -79,7 +83,10 @@ export abstract class BaseCommand extends Command {
     }
     // The monitor's exit command and healthcheck timers run this same CLI.
     opts.peapodCommand = [process.execPath, path.join(this.config.root, 'bin/run.js')]
-    this.runtimePromise ??= import('../libpod/index.js').then(m => m.Runtime.open(opts))
+    this.runtimePromise ??= import('../libpod/index.js').then(m => m.Runtime.open(opts)).then(rt => {
+      if (flags.conmon ?? JSON.parse(process.env[GLOBALS_ENV] || '{}').conmon) rt.logger.warn(CONMON_NOTICE)
+      return rt
+    })
     return this.runtimePromise
   }
 }

@@ -2,7 +2,7 @@
 // resolves --all/--latest/names and returns a report per container; this
 // prints them as Podman does (each name, every failure, exit with the last).
 import {readFileSync} from 'node:fs'
-import {InvalidArgument, NoSuchContainer, type Container, type Report, type Runtime} from '../libpod/index.js'
+import {InvalidArgument, load, NoSuchContainer, type Container, type Report, type Runtime} from '../libpod/index.js'
 
 export interface EachOptions {
   all?: boolean
@@ -53,4 +53,15 @@ export async function eachContainer(rt: Runtime, refs: string[], opts: EachOptio
     c => act(c, c.id))
   // act sees the object; the report keeps the name as the user gave it.
   printReports(reports, opts.ignore ? e => e instanceof NoSuchContainer : undefined)
+}
+
+/**
+ * --filter of start/stop/rm: like --all, over the containers that match
+ * Podman's ps filters (and `base`, what --all alone would take).
+ */
+export async function filteredSelection(rt: Runtime, filters: string[] | undefined, base?: (c: Container) => boolean): Promise<((c: Container) => boolean) | undefined> {
+  if (!filters?.length) return base
+  const {containerFilters} = await load.containerList()
+  const match = containerFilters(rt, filters)
+  return c => match(c.data) && (base?.(c) ?? true)
 }

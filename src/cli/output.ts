@@ -38,7 +38,21 @@ export function renderList<R extends object>(format: string | undefined, rows: R
 /** Renders one object (inspect, version): JSON by default, else a template. */
 export function renderOne(format: string, obj: unknown): string {
   if (isJsonFormat(format)) return toJson(obj)
-  return compileTemplate(unescapeFormat(format)).execute(obj).replace(/\n$/, '')
+  return compileTemplate(unescapeFormat(format)).execute(withGoAliases(obj)).replace(/\n$/, '')
+}
+
+/**
+ * Podman's templates see Go field names: `ID` where the JSON key is `Id`
+ * (inspect of containers, images, pods), and Podman accepts `.Id` too. The
+ * alias is a non-enumerable copy, so JSON output is unchanged.
+ */
+export function withGoAliases<T>(obj: T): T {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return obj
+  const o = obj as Record<string, unknown>
+  for (const [a, b] of [['Id', 'ID'], ['ID', 'Id']]) {
+    if (Object.hasOwn(o, a) && !Object.hasOwn(o, b)) Object.defineProperty(o, b, {value: o[a], enumerable: false, configurable: true})
+  }
+  return obj
 }
 
 /** Podman turns literal `\t` and `\n` typed on the command line into tabs and newlines. */

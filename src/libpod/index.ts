@@ -120,6 +120,9 @@ export const load = {
   /** `secret ls` rows and filters, secret names. */
   secretList: () => import('./secret/list.js'),
   secrets: () => import('./secret/secrets.js'),
+  /** The event log (events, system events) and `info`/`system` reports. */
+  events: () => import('./events/index.js'),
+  system: () => import('./system/index.js'),
 }
 
 type CreateModule = typeof import('./create.js')

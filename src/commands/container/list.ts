@@ -1,6 +1,7 @@
 import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {isJsonFormat, renderList} from '../../cli/output.js'
+import {InvalidArgument} from '../../libpod/index.js'
 
 export default class ContainerList extends BaseCommand {
   static override userNamespace = false
@@ -21,10 +22,22 @@ export default class ContainerList extends BaseCommand {
     size: Flags.boolean({char: 's', description: 'Display the total file sizes'}),
     sort: Flags.string({description: 'Sort output by: command, created, id, image, names, runningfor, size, status', default: 'created'}),
     sync: Flags.boolean({description: 'Sync container state with OCI runtime'}),
+    watch: Flags.integer({char: 'w', min: 0, description: 'Watch the ps output on an interval in seconds'}),
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(ContainerList)
+    if (flags.watch && flags.latest) throw new InvalidArgument('the watch and latest flags cannot be used together')
+    if (!flags.watch) return this.once(flags)
+    // --watch N: clear the screen and list again every N seconds, until interrupted.
+    for (;;) {
+      process.stdout.write('\u001b[H\u001b[2J')
+      await this.once(flags)
+      await new Promise(resolve => setTimeout(resolve, flags.watch! * 1000))
+    }
+  }
+
+  private async once(flags: Awaited<ReturnType<ContainerList['parse']>>['flags']): Promise<void> {
     const rt = await this.runtime(flags)
     const rows = await rt.ps({all: flags.all, filters: flags.filter, last: flags.last, latest: flags.latest, noTrunc: flags['no-trunc'], sort: flags.sort, size: flags.size})
     if (flags.quiet) {

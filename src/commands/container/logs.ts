@@ -1,5 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {colored} from '../../cli/log-colors.js'
 import {InvalidArgument, load} from '../../libpod/index.js'
 
 export default class ContainerLogs extends BaseCommand {
@@ -8,6 +9,7 @@ export default class ContainerLogs extends BaseCommand {
   static override strict = false
   static override args = {container: Args.string({description: 'container name or ID'})}
   static override flags = {
+    color: Flags.boolean({description: 'Output the containers with different colors in the log.'}),
     follow: Flags.boolean({char: 'f', description: 'Follow log output.  The default is false'}),
     latest: Flags.boolean({char: 'l', description: 'Act on the latest container podman is aware of'}),
     names: Flags.boolean({char: 'n', description: 'Output the container name in the log'}),
@@ -32,9 +34,13 @@ export default class ContainerLogs extends BaseCommand {
     }
     // Podman prefixes lines only when several containers are shown (--names: their names).
     const prefixed = containers.length > 1
-    await Promise.all(containers.map(c => c.logs(opts, l => {
-      const prefix = `${prefixed ? (flags.names ? c.config.name : c.config.id.slice(0, 12)) + ' ' : ''}${flags.timestamps ? goRFC3339Nano(l.time) + ' ' : ''}`
+    await Promise.all(containers.map((c, i) => c.logs(opts, l => {
+      const who = flags.names ? c.config.name : c.config.id.slice(0, 12)
+      // --color: each container's prefix in its own colour (ANSI), cycling.
+      const tag = flags.color ? colored(who, i) : who
+      const prefix = `${prefixed ? tag + ' ' : ''}${flags.timestamps ? goRFC3339Nano(l.time) + ' ' : ''}`
       ;(l.stream === 'stderr' ? process.stderr : process.stdout).write(`${prefix}${l.text}\n`)
     })))
   }
 }
+

@@ -1,6 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {targetRefs} from '../../cli/each-container.js'
+import {filteredSelection, targetRefs} from '../../cli/each-container.js'
 import {ContainerStateImproper, ExitCode, InvalidArgument, NoSuchContainer} from '../../libpod/index.js'
 
 export default class ContainerRm extends BaseCommand {
@@ -13,6 +13,7 @@ export default class ContainerRm extends BaseCommand {
     all: Flags.boolean({char: 'a', description: 'Remove all containers'}),
     cidfile: Flags.string({multiple: true, multipleNonGreedy: true, description: 'Read the container ID from the file'}),
     depend: Flags.boolean({description: 'Remove container and all containers that depend on the selected container'}),
+    filter: Flags.string({multiple: true, multipleNonGreedy: true, description: 'Filter output based on conditions given'}),
     force: Flags.boolean({char: 'f', description: 'Force removal of a running or unusable container'}),
     ignore: Flags.boolean({char: 'i', description: 'Ignore errors when a specified container is missing'}),
     latest: Flags.boolean({char: 'l', description: 'Act on the latest container podman is aware of'}),
@@ -22,11 +23,13 @@ export default class ContainerRm extends BaseCommand {
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(ContainerRm)
-    if (!flags.all && !flags.latest && !flags.cidfile && argv.length === 0) throw new InvalidArgument('must provide at least one name or ID')
+    if (flags.filter?.length && argv.length) throw new InvalidArgument('--filter takes no arguments')
+    if (!flags.all && !flags.latest && !flags.cidfile && !flags.filter?.length && argv.length === 0) throw new InvalidArgument('must provide at least one name or ID')
     if ((flags.all || flags.latest) && argv.length > 0) throw new InvalidArgument('--all, --latest, and --cidfile cannot be used together with container names')
     const rt = await this.runtime(flags)
     const errors: Error[] = []
-    let refs = targetRefs(rt, argv as string[], {...flags, cidfiles: flags.cidfile})
+    const allFilter = await filteredSelection(rt, flags.filter)
+    let refs = targetRefs(rt, argv as string[], {...flags, all: flags.all || Boolean(flags.filter?.length), allFilter, cidfiles: flags.cidfile})
     // POD: with --all, pods' infra containers go last, and their pods with them
     if (flags.all) refs = [...refs.filter(r => !rt.containers.find(r)?.config.isInfra), ...refs.filter(r => rt.containers.find(r)?.config.isInfra)]
     for (const ref of refs) {

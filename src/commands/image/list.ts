@@ -1,4 +1,4 @@
-import {Flags} from '../../cli/oclif.js'
+import {Args, Flags} from '../../cli/oclif.js'
 import {renderList} from '../../cli/output.js'
 import {load} from '../../libpod/index.js'
 import {BaseCommand} from '../../cli/base-command.js'
@@ -7,6 +7,7 @@ export default class ImageList extends BaseCommand {
   static override userNamespace = false
   static override summary = 'List images in local storage'
   static override aliases = ['images', 'image:ls']
+  static override args = {image: Args.string({description: 'only images whose name matches (a reference filter)'})}
   static override flags = {
     all: Flags.boolean({char: 'a', description: 'Show all images (default hides intermediate images)'}),
     digests: Flags.boolean({description: 'Show digests'}),
@@ -20,10 +21,12 @@ export default class ImageList extends BaseCommand {
   }
 
   async run(): Promise<void> {
-    const {flags} = await this.parse(ImageList)
+    const {args, flags} = await this.parse(ImageList)
     const rt = await this.runtime(flags)
     const {imageRows, imageSummaryJson} = await load.imageList()
-    const rows = imageRows(rt, {filters: flags.filter, sort: flags.sort, noTrunc: flags['no-trunc']})
+    // Podman: `images NAME` is `--filter reference=NAME`.
+    const filters = [...flags.filter ?? [], ...(args.image ? [`reference=${args.image}`] : [])]
+    const rows = imageRows(rt, {filters, sort: flags.sort, noTrunc: flags['no-trunc']})
     if (flags.quiet) {
       const ids = [...new Set(rows.map(r => r.ID))]
       if (ids.length) this.log(ids.join('\n'))
@@ -33,7 +36,7 @@ export default class ImageList extends BaseCommand {
     const columns = ['{{.Repository}}', '{{.Tag}}', ...(flags.digests ? ['{{.Digest}}'] : []), '{{.ID}}', '{{.Created}}', '{{.Size}}', ...(flags.history ? ['{{.History}}'] : [])]
     const out = renderList(flags.format, flags.format && /json/.test(flags.format) ? unique : rows, {
       defaultFormat: 'table ' + columns.join('\t'),
-      headers: {Repository: 'REPOSITORY', Tag: 'TAG', ID: 'IMAGE ID', Created: 'CREATED', Size: 'SIZE', Digest: 'DIGEST', History: 'HISTORY', CreatedAt: 'CREATED AT', Names: 'NAMES', Containers: 'CONTAINERS', Labels: 'LABELS', ReadOnly: 'READONLY', VirtualSize: 'VIRTUAL SIZE', SharedSize: 'SHARED SIZE'},
+      headers: {Repository: 'REPOSITORY', Tag: 'TAG', ID: 'IMAGE ID', Created: 'CREATED', Size: 'SIZE', Digest: 'DIGEST', History: 'HISTORY', CreatedAt: 'CREATED AT', CreatedSince: 'CREATED', Names: 'NAMES', Containers: 'CONTAINERS', Labels: 'LABELS', ReadOnly: 'READONLY', VirtualSize: 'VIRTUAL SIZE', SharedSize: 'SHARED SIZE'},
       json: imageSummaryJson,
       noHeading: flags.noheading,
     })

@@ -1,11 +1,13 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {colored} from '../../cli/log-colors.js'
 import {InvalidArgument, load} from '../../libpod/index.js'
 
 export default class PodLogs extends BaseCommand {
   static override summary = 'Fetch logs for pod with one or more containers'
   static override args = {pod: Args.string({description: 'pod name or ID'})}
   static override flags = {
+    color: Flags.boolean({description: 'Output the containers with different colors in the log.'}),
     container: Flags.string({char: 'c', description: 'Filter logs by container name or id which belongs to pod'}),
     follow: Flags.boolean({char: 'f', description: 'Follow log output.'}),
     latest: Flags.boolean({char: 'l', description: 'Act on the latest pod podman is aware of'}),
@@ -34,8 +36,9 @@ export default class PodLogs extends BaseCommand {
       until: flags.until ? parseTime(flags.until) : undefined,
       follow: flags.follow,
     }
-    await Promise.all(list.map(c => c.logs(opts, l => {
-      const prefix = `${flags.names ? c.config.name : c.config.id.slice(0, 12)} ${flags.timestamps ? goRFC3339Nano(l.time) + ' ' : ''}`
+    await Promise.all(list.map((c, i) => c.logs(opts, l => {
+      const who = flags.names ? c.config.name : c.config.id.slice(0, 12)
+      const prefix = `${flags.color ? colored(who, i) : who} ${flags.timestamps ? goRFC3339Nano(l.time) + ' ' : ''}`
       ;(l.stream === 'stderr' ? process.stderr : process.stdout).write(`${prefix}${l.text}\n`)
     })))
   }

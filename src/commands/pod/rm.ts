@@ -7,6 +7,7 @@ export default class PodRm extends BaseCommand {
   static override strict = false
   static override args = {pod: Args.string({description: 'pod name or ID'})}
   static override flags = {
+    'pod-id-file': Flags.string({multiple: true, multipleNonGreedy: true, description: 'Read the pod ID from the file'}),
     all: Flags.boolean({char: 'a', description: 'Remove all running pods'}),
     latest: Flags.boolean({char: 'l', description: 'Act on the latest pod podman is aware of'}),
     force: Flags.boolean({char: 'f', description: 'Force removal of a running pod by first stopping all containers, then removing all containers in the pod.  The default is false'}),

@@ -7,6 +7,7 @@ export default class PodStart extends BaseCommand {
   static override strict = false
   static override args = {pod: Args.string({description: 'pod name or ID'})}
   static override flags = {
+    'pod-id-file': Flags.string({multiple: true, multipleNonGreedy: true, description: 'Read the pod ID from the file'}),
     all: Flags.boolean({char: 'a', description: 'Start all pods'}),
     latest: Flags.boolean({char: 'l', description: 'Act on the latest pod podman is aware of'}),
   }

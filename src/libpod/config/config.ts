@@ -1,5 +1,6 @@
 // The engine's configuration: paths, storage driver and OCI runtime, from
 // containers.conf / storage.conf and the global flags (flags win).
+import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {defaultPaths, type Paths} from './paths.js'
 import {get, loadLayered, type Table} from './toml.js'
@@ -12,6 +13,18 @@ export interface GlobalOptions {
   runtime?: string
   logLevel?: string
   cgroupManager?: string
+  /** --tmpdir: Podman's tmp_dir (where the events log lives). */
+  tmpdir?: string
+  /** --events-backend: file, journald (written as file) or none. */
+  eventsBackend?: string
+  /** --volumepath: where named volumes live (default <root>/volumes). */
+  volumePath?: string
+  /** --runtime-flag: global flags for the OCI runtime (without the leading --). */
+  runtimeFlags?: string[]
+  /** --network-config-dir: where network definitions are kept. */
+  networkConfigDir?: string
+  /** --hooks-dir: OCI hook directories. */
+  hooksDirs?: string[]
   /**
    * How to run peapod itself: the monitor's exit command (`... container
    * cleanup ID`) and healthcheck timers run it. The CLI passes its own entry
@@ -32,6 +45,14 @@ export interface Config extends Paths {
   runtimePaths: Record<string, string[]>
   logLevel: string
   cgroupManager: string
+  /** Podman's tmp_dir when given (--tmpdir); see events/log.ts for the default. */
+  tmpDir?: string
+  eventsBackend?: string
+  /** Named volumes' directory. */
+  volumePath: string
+  runtimeFlags: string[]
+  networkConfigDir?: string
+  hooksDirs?: string[]
   /** argv prefix that runs peapod (see GlobalOptions.peapodCommand). */
   peapodCommand: string[]
   containers: Table
@@ -71,6 +92,12 @@ export function loadConfig(opts: GlobalOptions = {}): Config {
     runtimeExplicit: Boolean(opts.runtime),
     logLevel: opts.logLevel || 'warn',
     cgroupManager: opts.cgroupManager || 'cgroupfs',
+    tmpDir: opts.tmpdir || undefined,
+    eventsBackend: opts.eventsBackend || undefined,
+    volumePath: opts.volumePath || path.join(opts.root || paths.graphRoot, 'volumes'),
+    runtimeFlags: opts.runtimeFlags ?? [],
+    networkConfigDir: opts.networkConfigDir || undefined,
+    hooksDirs: opts.hooksDirs?.length ? opts.hooksDirs : undefined,
     peapodCommand: opts.peapodCommand ?? defaultPeapodCommand(),
   }
   return Object.defineProperties(config, {

@@ -9,6 +9,7 @@
 // devices) as `.wh.NAME`, opaque directories (trusted./user.overlay.opaque)
 // followed by `.wh..wh..opq`; vfs — the container's copy compared with the
 // image's top layer. It is unpacked with LayerStore.stage as any layer.
+import {containerEvent} from '../events/log.js'
 import {constants, lstatSync, openSync, readlinkSync, writeFileSync, type Stats} from 'node:fs'
 import {Readable} from 'node:stream'
 import {InvalidArgument, noSuchContainer} from '../define/errors.js'
@@ -330,6 +331,7 @@ export async function commitContainer(rt: Runtime, ref: string, opts: CommitOpti
       staged: [...(opts.squash ? [] : image.layers), staged],
       names,
     })
+    containerEvent(rt.config, c.config, 'commit')
     return doc.id
   } finally {
     rt.store.layers.discard(staged)

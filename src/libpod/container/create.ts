@@ -2,6 +2,7 @@
 // write the container's documents from a ContainerSpec. Nothing runs yet.
 // Which pod the container joins is decided above (src/libpod/create.ts) and
 // handed in as a PodPlacement, so container/ needs nothing from pod/.
+import {containerEvent} from '../events/log.js'
 import {InvalidArgument, NameInUse, NoSuchImage} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {createRootfs} from '../storage/mount.js'
@@ -138,6 +139,7 @@ export async function createContainer(rt: Runtime, spec: ContainerSpec, placemen
     }
   })
   for (const w of warnings) rt.logger.plain(w)
+  containerEvent(rt.config, config, 'create')
   return config
 }
 

@@ -34,6 +34,7 @@
 // This module stays light on purpose (no spec generator, no ops.ts on the
 // hot path): `exec CTR true` latency is benchmarked against Podman.
 // Raw spawn, not util/process.ts: the exec's stdio is ours (inherited, held-back stderr, preserved fds), and exec latency is benchmarked.
+import {containerEvent} from '../events/log.js'
 import {spawn, type ChildProcess, type StdioOptions} from 'node:child_process'
 import {closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, readlinkSync, rmSync, rmdirSync, writeFileSync} from 'node:fs'
 import {constants} from 'node:os'
@@ -359,6 +360,7 @@ export async function execForeground(rt: Runtime, c: Container, execId: string, 
   const oci = ociFor(rt, c.config)
   const prefix = namespacePrefix(rt)
   const dir = execSessionDir(rt, c, execId)
+  containerEvent(rt.config, c.config, 'exec')
   const isRunc = oci.name.startsWith('runc')
   try {
     const processFile = writeProcessJson(dir, proc)
@@ -445,6 +447,7 @@ export async function execDetached(rt: Runtime, c: Container, execId: string, op
   const oci = ociFor(rt, c.config)
   const prefix = namespacePrefix(rt)
   const dir = execSessionDir(rt, c, execId)
+  containerEvent(rt.config, c.config, 'exec')
   try {
     const processFile = writeProcessJson(dir, proc)
     const logFile = path.join(dir, 'runtime.log')
@@ -505,6 +508,7 @@ export async function execMonitored(rt: Runtime, c: Container, execId: string, o
   const oci = ociFor(rt, c.config)
   const prefix = namespacePrefix(rt)
   const dir = execSessionDir(rt, c, execId)
+  containerEvent(rt.config, c.config, 'exec')
   try {
     const processFile = writeProcessJson(dir, proc)
     const pidFile = path.join(dir, 'pid')

@@ -1,6 +1,7 @@
 // `export`: the container's rootfs (the merged view, without its volumes and
 // binds, as Podman) as one flat tar: names relative ("bin/", "etc/passwd"),
 // owners numeric, security.capability kept, hard links as links.
+import {containerEvent} from '../events/log.js'
 import {closeSync, constants, createWriteStream, fstatSync, openSync, unlinkSync} from 'node:fs'
 import {Readable, type Writable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
@@ -20,6 +21,7 @@ export interface ExportOptions {
 export async function exportContainer(rt: Runtime, ref: string, opts: ExportOptions): Promise<void> {
   const notFound = (r: string) => noSuchContainer(r)
   await withContainerFs(rt, ref, notFound, async cfs => {
+    containerEvent(rt.config, cfs.container.config, 'export')
     const xattrs = await treeXattrs(cfs.root.root, '^security\\.capability$')
     const bytes = Readable.from(tarOf(walkTree(cfs.root, '', '', {xattrs})), {objectMode: false})
     if (opts.output === undefined) {

@@ -5,6 +5,7 @@
 // on-failure actions, and what inspect and ps show. The interval timer is
 // the container's monitor's (src/conmon: config.healthcheck): it spawns
 // `peapod healthcheck run ID` every interval. The run itself: healthcheck-run.ts.
+import {engineGlobalArgs} from '../config/global-args.js'
 import path from 'node:path'
 import {InvalidArgument, PeapodError} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
@@ -175,7 +176,7 @@ export function healthMonitorConfig(rt: Runtime, c: ContainerConfig): {intervalM
   if (!hasHealthcheck(c) || !c.healthcheck!.interval) return undefined
   return {
     intervalMs: Math.max(1, Math.round(c.healthcheck!.interval / 1e6)),
-    command: [...rt.config.peapodCommand, '--root', rt.config.graphRoot, '--runroot', rt.config.runRoot,
+    command: [...rt.config.peapodCommand, ...engineGlobalArgs(rt.config),
       '--storage-driver', rt.store.driver.name, 'healthcheck', 'run', c.id],
   }
 }

@@ -124,6 +124,12 @@ function filterFn(rt: Runtime, f: string): (c: Container) => boolean {
   }
 }
 
+/** `--filter` of start, stop and rm: ps's filters over container documents, all of them must match. */
+export function containerFilters(rt: Runtime, filters: readonly string[]): (c: Container) => boolean {
+  const fns = filters.map(f => filterFn(rt, f))
+  return c => fns.every(f => f(c))
+}
+
 export async function psRows(rt: Runtime, opts: PsOptions = {}): Promise<PsRow[]> {
   const filters = (opts.filters ?? []).map(f => filterFn(rt, f))
   let list = await Promise.all(rt.containers.list().map(c => syncContainer(rt, c)))

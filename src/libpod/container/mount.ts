@@ -2,6 +2,7 @@
 // the mounts live in peapod's mount namespace, so, as Podman, `mount` only
 // works inside `peapod unshare`. User mounts are counted (state.mountCount):
 // a running container's rootfs is never unmounted under it.
+import {containerEvent} from '../events/log.js'
 import {containerBeingRemoved, ContainerStateImproper, InvalidArgument, UnmountFailed} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {isMounted, mountRootfs, rootfsDirs, unmountRootfs} from '../storage/mount.js'
@@ -29,6 +30,7 @@ export async function mountContainer(rt: Runtime, nameOrId: string): Promise<str
     const image = rt.store.images.get(cur.config.imageId)
     const merged = await mountRootfs(rt.store, p.dir, image.layers)
     rt.containers.updateHeld(id, s => ({...s, mountPoint: merged, mountCount: (s.mountCount ?? 0) + 1}))
+    containerEvent(rt.config, cur.config, 'mount')
     return merged
   })
 }
@@ -80,5 +82,6 @@ export async function unmountContainer(rt: Runtime, nameOrId: string, force = fa
       }
     }
     rt.containers.updateHeld(id, s => ({...s, mountCount: count || undefined, ...(!running && count === 0 ? {mountPoint: undefined} : {})}))
+    containerEvent(rt.config, cur.config, 'unmount')
   })
 }

@@ -1,6 +1,7 @@
 // The rest of the lifecycle: kill, stop, wait, cleanup (the monitor's exit
 // command), remove, and noticing a monitor that died (SIGKILL) so that a
 // container is never reported running forever.
+import {containerEvent} from '../events/log.js'
 import {existsSync, rmSync, watch, writeFileSync} from 'node:fs'
 import {constants} from 'node:os'
 import path from 'node:path'
@@ -47,6 +48,7 @@ export async function killContainer(rt: Runtime, nameOrId: string, signal = 'KIL
   // As Podman's: a container killed by the user is not restarted by its policy.
   if (c.config.life?.restartPolicy) await rt.containers.update(c.config.id, s => ({...s, stoppedByUser: true}))
   await ociFor(rt, c.config).kill(c.config.id, sig)
+  containerEvent(rt.config, c.config, 'kill')
   return c
 }
 
@@ -138,6 +140,7 @@ export async function stopContainer(rt: Runtime, nameOrId: string, timeoutSec?: 
   // not merely exited; the monitor's exit command may still be at it.
   if (inNamespace(rt)) await cleanupContainer(rt, id).catch(() => {})
   c = rt.containers.read(id) ?? c
+  containerEvent(rt.config, c.config, 'stop')
   return c
 }
 
@@ -157,6 +160,7 @@ export async function restartContainer(rt: Runtime, nameOrId: string, timeoutSec
   const c = await syncContainer(rt, rt.containers.lookup(nameOrId))
   if (isActive(c.state.status)) await stopContainer(rt, c.config.id, timeoutSec)
   await startContainer(rt, c.config.id)
+  containerEvent(rt.config, c.config, 'restart')
   return rt.containers.lookup(c.config.id)
 }
 
@@ -177,7 +181,9 @@ export async function renameContainer(rt: Runtime, nameOrId: string, newName: st
     rt.containers.writeConfig({...cur.config, name: newName})
     rt.containers.releaseName(cur.config.name, id)
   }))
-  return rt.containers.lookup(id)
+  const renamed = rt.containers.lookup(id)
+  containerEvent(rt.config, renamed.config, 'rename')
+  return renamed
 }
 
 /** Containers that need this one (they joined its network namespace: --network container:X). */
@@ -251,6 +257,8 @@ export async function cleanupContainer(rt: Runtime, id: string, opts: {fromSync?
     if (!c) return
     if (isActive(c.state.status) && !opts.fromSync && monitorAlive(c) && !existsSync(p.exitFile)) return
     const exit = readJson<ExitStatus>(p.exitFile)
+    const wasActive = isActive(c.state.status)
+    const hadWork = wasActive || c.state.mountPoint !== undefined
     if (exit || isActive(c.state.status)) {
       rt.containers.updateHeld(id, s => isActive(s.status) || exit
         ? {...s, status: 'exited', exitCode: exit?.exitCode ?? s.exitCode, finishedAt: exit?.finishedAt ?? s.finishedAt ?? new Date().toISOString(), oomKilled: exit?.oomKilled, pid: undefined}
@@ -265,6 +273,9 @@ export async function cleanupContainer(rt: Runtime, id: string, opts: {fromSync?
     // --restart: the exit command (or whoever cleans up first) starts it again
     restart = !opts.fromSync && shouldRestart(c.config, rt.containers.read(id)?.state ?? c.state)
     remove = c.config.remove && !restart
+    // Once per exit: run and the monitor may both clean up.
+    if (wasActive) containerEvent(rt.config, c.config, 'died', {ContainerExitCode: exit?.exitCode ?? c.state.exitCode ?? 0})
+    if (hadWork) containerEvent(rt.config, c.config, 'cleanup')
   })
   if (restart && await restartIfDue(rt, id, startContainer)) return
   if (remove) await removeContainer(rt, id, {force: true}).catch(e => {
@@ -318,6 +329,7 @@ export async function removeContainer(rt: Runtime, nameOrId: string, opts: {forc
   // The store lock (never taken while holding a container's): names and image users are store-wide.
   await rt.store.locked(() => rt.containers.remove(config))
   rmSync(path.join(rt.containers.containerDir(id)), {recursive: true, force: true})
+  containerEvent(rt.config, config, 'remove')
   // rm -v, and --rm: the container's anonymous volumes go with it
   if (opts.volumes || config.remove) await removeAnonymousVolumes(rt, config)
   removed.push(id)

@@ -1,6 +1,7 @@
 // `pause`/`unpause`: the OCI runtime's pause/resume (the cgroup freezer).
 // Rootless on cgroup v1 there is no cgroup of the container's own to freeze:
 // Podman's errors then.
+import {containerEvent} from '../events/log.js'
 import {statfsSync} from 'node:fs'
 import {NoCgroups} from '../define/errors.js'
 import {checkTransition} from '../define/state.js'
@@ -34,6 +35,7 @@ export async function pauseContainer(rt: Runtime, nameOrId: string): Promise<voi
     if (rt.config.rootless && !cgroupV2()) throw new NoCgroups('can not pause containers on rootless containers with cgroup V1: this container does not have a cgroup')
     await ociFor(rt, c.config).pause(id)
     rt.containers.updateHeld(id, s => ({...s, status: 'paused'}))
+    containerEvent(rt.config, c.config, 'pause')
   })
 }
 
@@ -46,5 +48,6 @@ export async function unpauseContainer(rt: Runtime, nameOrId: string): Promise<v
     checkTransition('unpause', id, c.state.status)
     await ociFor(rt, c.config).resume(id)
     rt.containers.updateHeld(id, s => ({...s, status: 'running'}))
+    containerEvent(rt.config, c.config, 'unpause')
   })
 }

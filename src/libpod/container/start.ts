@@ -1,5 +1,7 @@
 // Starting a container: mount its rootfs, write its files and OCI bundle,
 // fork its monitor and learn from it whether the container runs.
+import {containerEvent} from '../events/log.js'
+import {engineGlobalArgs} from '../config/global-args.js'
 import {existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs'
 import {hostname as osHostname} from 'node:os'
 import {launchMonitor, type StartResult} from '../../conmon/launch.js'
@@ -131,7 +133,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
     const fds = Array.from({length: opts.preserveFds ?? 0}, (_, i) => 3 + i) // --preserve-fds
     const runtimeArgv = oci.run(id, {bundle: p.bundle, pidFile: p.pidFile, ...fds.length ? {extra: ['--preserve-fds', String(fds.length)]} : {}})
     rt.logger.debug(`running ${runtimeArgv.join(' ')} under the container monitor`)
-    const exitCommand = [...rt.config.peapodCommand, '--root', rt.config.graphRoot, '--runroot', rt.config.runRoot,
+    const exitCommand = [...rt.config.peapodCommand, ...engineGlobalArgs(rt.config),
       '--storage-driver', rt.store.driver.name, 'container', 'cleanup', id]
     const monitor = launchMonitor({
       configPath: p.monitorConfig,
@@ -186,6 +188,9 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
     }))
     afterStart(c.config, pid, monitor.pid) // --pidfile, --conmon-pidfile
     healthOnStart(rt, c.config)
+    // Podman: a start from created initializes first (init, then start).
+    if (c.state.status !== 'initialized') containerEvent(rt.config, c.config, 'init')
+    containerEvent(rt.config, c.config, 'start')
     return c.config
   })
 }
@@ -218,6 +223,7 @@ export async function initContainer(rt: Runtime, id: string): Promise<ContainerC
     }
     await releaseUserns(p) // USERS: start makes it again
     rt.containers.updateHeld(id, s => ({...s, status: 'initialized', mountPoint: `${p.dir}/rootfs/merged`, error: undefined}))
+    containerEvent(rt.config, c.config, 'init')
     return c.config
   })
 }

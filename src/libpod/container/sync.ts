@@ -6,6 +6,7 @@
 import type {Runtime} from '../runtime.js'
 import {readJson} from '../state/atomic.js'
 import {isActive} from '../define/state.js'
+import {containerEvent} from '../events/log.js'
 import {monitorAlive} from './liveness.js'
 import {containerPaths} from './paths.js'
 import type {Container} from './types.js'
@@ -25,12 +26,15 @@ export function inNamespace(rt: Runtime): boolean {
 export async function syncContainer(rt: Runtime, c: Container): Promise<Container> {
   if (!isActive(c.state.status) || monitorAlive(c)) return c
   const p = containerPaths(rt, c.config.id)
+  let died: number | undefined
   const state = await rt.containers.update(c.config.id, s => {
     if (!isActive(s.status)) return s
     const exit = readJson<ExitStatus>(p.exitFile)
+    died = exit?.exitCode ?? 137
     return {...s, status: 'exited', exitCode: exit?.exitCode ?? 137, finishedAt: exit?.finishedAt ?? new Date().toISOString(),
       error: exit ? s.error : 'container monitor died', pid: undefined}
   }).catch(() => c.state)
+  if (died !== undefined) containerEvent(rt.config, c.config, 'died', {ContainerExitCode: died})
   if (inNamespace(rt)) {
     await rt.hooks.cleanup(rt, c.config.id, {fromSync: true}).catch(() => {})
   }

@@ -1,6 +1,7 @@
 // `import`: a rootfs tarball (plain or compressed, file or stdin) becomes a
 // one-layer image with the config Podman writes (created = the tarball's
 // mtime, one "ADD file:... in /" history entry), adjusted by --change.
+import {imageEvent} from '../events/log.js'
 import {constants as osConstants} from 'node:os'
 import {createReadStream, openSync, closeSync, fstatSync, readSync} from 'node:fs'
 import path from 'node:path'
@@ -261,6 +262,7 @@ export async function importImage(store: Store, opts: ImportOptions): Promise<st
       layers: [layerDesc],
     })
     const doc = await commitImage(store, {config, manifest, manifestMediaType: MEDIA.ociManifest, staged: [staged], names})
+    imageEvent(store.config, doc.id, opts.source, 'import')
     return doc.id
   } finally {
     if (staged) store.layers.discard(staged)

@@ -63,6 +63,7 @@ export function imageRows(rt: Runtime, opts: ListOptions = {}): ImageRow[] {
       Digest: doc.digest,
       RepoDigests: repoDigests(doc),
       Created: timeAgo(created),
+      CreatedSince: timeAgo(created),
       CreatedAt: created.toISOString().replace(/\.\d+Z$/, 'Z'),
       CreatedTime: created,
       Size: humanSize(bytes),

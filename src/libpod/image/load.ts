@@ -1,5 +1,6 @@
 // `load`: images from a docker-archive or an oci-archive (plain or
 // compressed, from a file or a pipe) into the store.
+import {imageEvent} from '../events/log.js'
 import path from 'node:path'
 import type {Readable} from 'node:stream'
 import {errorMessage, InvalidArchive, InvalidArgument} from '../define/errors.js'
@@ -60,6 +61,7 @@ export async function loadImages(store: Store, opts: LoadOptions): Promise<strin
       const doc = await ingestImage(store, img)
       names.push(...(img.names.length ? img.names : [`sha256:${doc.id}`]))
     }
+    imageEvent(store.config, undefined, opts.input ?? '', 'loadfromarchive')
     return names
   } finally {
     index.close()

@@ -1,5 +1,6 @@
 // Image operations that change the index: create, tag, untag, remove, prune.
 // Each runs under the store lock; layers no image uses any more are removed.
+import {imageEvent} from '../events/log.js'
 import {ImageInUse, InvalidArgument, NoSuchImage} from '../define/errors.js'
 import type {Store} from '../storage/store.js'
 import type {StagedLayer} from '../storage/layers.js'
@@ -57,12 +58,14 @@ export async function tagImage(store: Store, nameOrId: string, newNames: string[
     const doc = lookupImage(store.images.list(), nameOrId, registries)
     takeNames(store, doc, names)
     store.images.save(doc)
+    for (const n of names) imageEvent(store.config, doc.id, n, 'tag')
   })
 }
 
 export async function untagImage(store: Store, nameOrId: string, names: string[], registries?: string[]): Promise<void> {
   await store.locked(() => {
     const doc = lookupImage(store.images.list(), nameOrId, registries)
+    const before = [...doc.names]
     if (names.length === 0) {
       doc.names = []
     } else {
@@ -72,6 +75,7 @@ export async function untagImage(store: Store, nameOrId: string, names: string[]
       }
     }
     store.images.save(doc)
+    for (const n of before.filter(x => !doc.names.includes(x))) imageEvent(store.config, doc.id, n, 'untag')
   })
 }
 
@@ -105,6 +109,7 @@ export async function removeImages(store: Store, refs: string[], opts: {force?: 
         doc.names = doc.names.filter(n => n !== byName)
         store.images.save(doc)
         res.untagged.push(byName)
+        imageEvent(store.config, doc.id, byName, 'untag')
         continue
       }
       const users = opts.inUse?.(doc.id) ?? []
@@ -116,6 +121,8 @@ export async function removeImages(store: Store, refs: string[], opts: {force?: 
       }
       res.untagged.push(...doc.names)
       store.images.remove(doc.id)
+      for (const n of doc.names) imageEvent(store.config, doc.id, n, 'untag')
+      imageEvent(store.config, doc.id, doc.names[0] ?? doc.id, 'remove')
       res.deleted.push(doc.id)
     }
     removeUnusedLayers(store)
@@ -165,6 +172,7 @@ export async function pruneImages(store: Store, opts: {all?: boolean; inUse?: In
       if ((opts.inUse?.(doc.id) ?? []).length) continue
       if (opts.filter && !opts.filter(doc)) continue
       store.images.remove(doc.id)
+      imageEvent(store.config, doc.id, doc.names[0] ?? doc.id, 'remove')
       removed.push(doc.id)
     }
     removeUnusedLayers(store)

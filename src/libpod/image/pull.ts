@@ -2,6 +2,7 @@
 // registries.conf, mirrors and location rewrites, policy.json checked) and
 // from the other transports (oci:, oci-archive:, docker-archive:, dir:).
 // Also the pull policy of `run`/`create` (pullImageIfNeeded).
+import {imageEvent} from '../events/log.js'
 import path from 'node:path'
 import {errorMessage, InvalidArgument, NoSuchImage, NotFound, PeapodError, RegistryError} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
@@ -206,6 +207,13 @@ async function pullFromTransport(rt: Runtime, input: string, reporter: Reporter)
 
 /** `pull`: the images pulled (several with --all-tags). */
 export async function pullImages(rt: Runtime, input: string, opts: PullOptions = {}): Promise<ImageDoc[]> {
+  const docs = await pullImagesQuietly(rt, input, opts)
+  // As Podman: Name is what was asked for; no ID.
+  imageEvent(rt.config, undefined, input, 'pull')
+  return docs
+}
+
+async function pullImagesQuietly(rt: Runtime, input: string, opts: PullOptions): Promise<ImageDoc[]> {
   const reporter = opts.reporter ?? quietReporter()
   if (transportOf(input)) {
     const t = parseTransport(input)

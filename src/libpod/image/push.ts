@@ -2,6 +2,7 @@
 // skipped or mounted from another repository; the others are gzip'd while
 // they stream up) or to the transports oci:, oci-archive:,
 // docker-archive:, dir:.
+import {imageEvent} from '../events/log.js'
 import {createHash} from 'node:crypto'
 import {createWriteStream, renameSync, rmSync} from 'node:fs'
 import path from 'node:path'
@@ -285,6 +286,7 @@ export async function pushImage(rt: Runtime, source: string, destination: string
       throw new InvalidArgument(`pushing to the ${t.transport} transport is not supported`)
   }
   if (opts.digestfile) writeFileAtomic(opts.digestfile, digest)
+  imageEvent(rt.config, doc.id, dest, 'push')
   return digest
 }
 

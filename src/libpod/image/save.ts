@@ -1,5 +1,6 @@
 // `save`: stored images into a docker-archive (several images with
 // multi-image archives) or an oci-archive, to a file or to a stream.
+import {imageEvent} from '../events/log.js'
 import {closeSync, constants, fstatSync, ftruncateSync, openSync, createWriteStream, unlinkSync} from 'node:fs'
 import {Readable, type Writable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
@@ -87,9 +88,15 @@ export async function saveImages(rt: Runtime, refs: string[], opts: SaveOptions)
     if (!opts.stream) throw new InvalidArgument('no output given')
     // The stream (stdout) stays open: it is the caller's.
     await pipeline(Readable.from(tarBytes(entries)), opts.stream, {end: false})
+    emitSaved(rt, refs, '')
     return
   }
   await writeFile(opts.output, opts.format, entries)
+  emitSaved(rt, refs, opts.output)
+}
+
+function emitSaved(rt: Runtime, refs: string[], output: string): void {
+  for (const r of refs) imageEvent(rt.config, rt.findImage(r)?.id, output, 'save')
 }
 
 async function writeFile(output: string, format: ArchiveFormat, entries: Iterable<TarEntry>): Promise<void> {

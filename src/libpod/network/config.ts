@@ -37,7 +37,7 @@ export function networkSettings(rt: Runtime): NetworkSettings {
     ],
     // Podman: /etc/containers/networks as root; peapod keeps them in its store
     // (as rootless Podman does), so that --root gives a private set.
-    configDir: typeof net.network_config_dir === 'string' && net.network_config_dir && !net.network_config_dir.includes('cni')
+    configDir: rt.config.networkConfigDir ? rt.config.networkConfigDir : typeof net.network_config_dir === 'string' && net.network_config_dir && !net.network_config_dir.includes('cni')
       ? net.network_config_dir
       : path.join(rt.config.graphRoot, 'networks'),
     runDir: path.join(rt.config.runRoot, 'networks'),

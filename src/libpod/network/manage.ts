@@ -1,6 +1,7 @@
 // Network commands' engine side: list with filters, remove (the Runtime
 // removes the containers using it for -f), prune, connect/disconnect (live for running
 // containers through netavark), reload (re-applies netavark's setup).
+import {networkEvent} from '../events/log.js'
 import {InvalidArgument, NetworkInUse, noSuchNetwork} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {writeJsonAtomic} from '../state/atomic.js'
@@ -79,6 +80,7 @@ export async function removeNetwork(rt: Runtime, nameOrId: string): Promise<stri
     if (!store.hasFile(doc.name)) throw noSuchNetwork(nameOrId)
     store.removeFile(doc.name)
   })
+  networkEvent(rt.config, {id: doc.id, name: '', network: doc.name, status: 'remove', driver: doc.driver})
   return doc.name
 }
 
@@ -94,6 +96,7 @@ export async function pruneNetworks(rt: Runtime, filters: readonly string[] = []
     await store.locked(() => {
       if (!store.hasFile(n.name)) return
       store.removeFile(n.name)
+      networkEvent(rt.config, {id: n.id, name: '', network: n.name, status: 'remove', driver: n.driver})
       removed.push(n.name)
     })
   }
@@ -174,6 +177,7 @@ export async function connectNetwork(rt: Runtime, network: string, container: st
     if (isActive(cur.state.status)) await attachLive(rt, cfg, doc, per)
     networks[doc.name] = per
     rt.containers.writeConfig({...cfg, networkOptions: {...cfg.networkOptions, networks}} as NetConfig)
+    networkEvent(rt.config, {id, name: cfg.name, network: doc.name, status: 'connect'})
   })
 }
 
@@ -191,6 +195,7 @@ export async function disconnectNetwork(rt: Runtime, network: string, container:
     if (isActive(cur.state.status)) await detachLive(rt, cfg, doc.name)
     delete networks[doc.name]
     rt.containers.writeConfig({...cfg, networkOptions: {...cfg.networkOptions, networks}} as NetConfig)
+    networkEvent(rt.config, {id, name: cfg.name, network: doc.name, status: 'disconnect'})
   })
 }
 

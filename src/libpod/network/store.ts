@@ -2,6 +2,7 @@
 // format (<graphRoot>/networks/NAME.json, as rootless Podman keeps them), so
 // that Podman could read the same files. The default network `podman`
 // exists without a file, as in Podman (a file of that name overrides it).
+import {networkEvent} from '../events/log.js'
 import {createHash, randomBytes} from 'node:crypto'
 import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync} from 'node:fs'
 import path from 'node:path'
@@ -191,6 +192,7 @@ export class NetworkStore {
       if (doc.subnets.some(s => parseCidr(s.subnet).v6)) doc.ipv6_enabled = true
       if (!doc.subnets.length && driver !== 'bridge' && opts.ipamDriver !== 'none') doc.ipam_options = {driver: 'dhcp'}
       this.write(doc)
+      networkEvent(this.rt.config, {id: doc.id, name: '', network: doc.name, status: 'create', driver: doc.driver})
       return {doc: canonical(doc), existed: false}
     })
   }

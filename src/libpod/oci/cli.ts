@@ -19,6 +19,7 @@ export class OciCliRuntime implements OciRuntime {
     return [
       '--root', this.opts.root,
       ...this.runtimeArgs(),
+      ...this.opts.extraFlags ?? [],
       ...(this.opts.systemdCgroup ? ['--systemd-cgroup'] : []),
       ...(log.debug && this.canDebug() ? ['--debug'] : []),
       ...(log.log ? ['--log', log.log] : []),

@@ -88,7 +88,9 @@ export function ociRoot(runRoot: string): string {
 export function containerRuntime(config: Config, c?: {runtime?: string; network?: string}): OciRuntime {
   const wanted = config.runtimeExplicit ? config.runtime : (c?.runtime || config.runtime)
   // --systemd-cgroup stays off: the spec carries no systemd-style cgroupsPath yet.
-  return resolveRuntime(wanted, config.runtimePaths, config.runtimeExplicit, {root: ociRoot(config.runRoot), rootless: config.rootless, network: c?.network})
+  return resolveRuntime(wanted, config.runtimePaths, config.runtimeExplicit, {root: ociRoot(config.runRoot), rootless: config.rootless, network: c?.network,
+    // Podman's --runtime-flag: each value becomes `--value` before the verb.
+    extraFlags: config.runtimeFlags.map(f => f.startsWith('-') ? f : `--${f}`)})
 }
 
 /**

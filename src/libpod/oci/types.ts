@@ -17,6 +17,8 @@ export interface OciRuntimeOptions {
   systemdCgroup?: boolean
   /** The container's network mode: runsc picks its network stack from it. */
   network?: string
+  /** --runtime-flag: more global flags, already with their dashes. */
+  extraFlags?: string[]
 }
 
 /** Where one call's own diagnostics go (--log, --log-format, --debug). */

@@ -1,6 +1,7 @@
 // `pod create`: reserve the name, create the infra container (which holds
 // the shared namespaces and the pod's network and ports), write the pod's
 // document. On any failure nothing is left behind.
+import {podEvent} from '../events/log.js'
 import {InvalidArgument} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {createContainer} from '../container/create.js'
@@ -51,6 +52,7 @@ export async function createPod(rt: Runtime, spec: PodSpec): Promise<PodConfig> 
     }
     store.write(config)
     for (const w of warnings) rt.logger.plain(w)
+    podEvent(rt.config, config, 'create')
     return config
   } catch (e) {
     if (infraId) await removeContainer(rt, infraId, {force: true}).catch(() => {})

@@ -4,6 +4,7 @@
 // stops last; members start and stop together); `pod rm` refuses running
 // members unless forced, then removes members, the pod's document and its
 // infra.
+import {podEvent} from '../events/log.js'
 import {InvalidArgument, NoSuchContainer} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {killContainer, removeContainer, stopContainer, waitExited} from '../container/ops.js'
@@ -70,6 +71,7 @@ export async function startPod(rt: Runtime, ref: string): Promise<PodConfig> {
     if (initType(c) === 'once') await removeContainer(rt, c.config.id, {force: true})
   }
   await each(members(list).filter(c => !initType(c) && !isActive(c.state.status)), c => startContainer(rt, c.config.id))
+  podEvent(rt.config, pod, 'start')
   return pod
 }
 
@@ -78,6 +80,7 @@ export async function stopPod(rt: Runtime, ref: string, timeout?: number): Promi
   const list = await podContainers(rt, pod)
   await each(members(list), c => stopContainer(rt, c.config.id, timeout))
   if (pod.infraId) await each(list.filter(c => c.config.isInfra), c => stopContainer(rt, c.config.id, timeout))
+  podEvent(rt.config, pod, 'stop')
   return pod
 }
 
@@ -93,6 +96,7 @@ export async function killPod(rt: Runtime, ref: string, signal = 'KILL'): Promis
   // Members first, the infra last.
   await each(members(running), c => killContainer(rt, c.config.id, signal))
   await each(running.filter(c => c.config.isInfra), c => killContainer(rt, c.config.id, signal))
+  podEvent(rt.config, pod, 'kill')
   return pod
 }
 
@@ -100,6 +104,7 @@ export async function pausePod(rt: Runtime, ref: string): Promise<PodConfig> {
   const pod = rt.pods.lookup(ref)
   const list = (await podContainers(rt, pod)).filter(c => c.state.status === 'running')
   await each(list, c => pauseContainer(rt, c.config.id))
+  podEvent(rt.config, pod, 'pause')
   return pod
 }
 
@@ -107,6 +112,7 @@ export async function unpausePod(rt: Runtime, ref: string): Promise<PodConfig> {
   const pod = rt.pods.lookup(ref)
   const list = (await podContainers(rt, pod)).filter(c => c.state.status === 'paused')
   await each(list, c => unpauseContainer(rt, c.config.id))
+  podEvent(rt.config, pod, 'unpause')
   return pod
 }
 
@@ -137,6 +143,7 @@ export async function removePod(rt: Runtime, ref: string, opts: {force?: boolean
     if (!(e instanceof NoSuchContainer)) throw e
   })
   removePodCgroup(pod.cgroupPath) // RESOURCES
+  podEvent(rt.config, pod, 'remove')
   return pod.id
 }
 

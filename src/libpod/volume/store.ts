@@ -5,6 +5,7 @@
 // (`<graphRoot>/volume-locks/<name>.lock`, outside the volume's directory so
 // that removing the volume never pulls a lock from under a waiter).
 // Lock order: store, then container, then volume; never the other way round.
+import {volumeEvent} from '../events/log.js'
 import {randomBytes} from 'node:crypto'
 import {chownSync, existsSync, mkdirSync, readdirSync, rmSync} from 'node:fs'
 import path from 'node:path'
@@ -90,7 +91,7 @@ export class VolumeStore {
   private readonly locks: string
 
   constructor(graphRoot: string, private readonly store: Store) {
-    this.dir = path.join(graphRoot, 'volumes')
+    this.dir = store.config.volumePath ?? path.join(graphRoot, 'volumes')
     this.locks = path.join(graphRoot, 'volume-locks')
   }
 
@@ -190,6 +191,7 @@ export class VolumeStore {
       // user namespace (volume ls/inspect).
       if (uid !== undefined || gid !== undefined) chownSync(this.dataDir(name), uid ?? 0, gid ?? 0)
       writeJsonAtomic(this.docPath(name), doc)
+      volumeEvent(this.store.config, name, 'create')
       return {doc, created: true}
     })
   }

@@ -2,6 +2,7 @@
 // (a container's anonymous volumes on `rm -v` / `--rm`). Container removal
 // calls in here; removing a volume's containers (volume rm -f) is the
 // Runtime's (src/libpod/runtime/volumes.ts).
+import {volumeEvent} from '../events/log.js'
 import type {ContainerConfig} from '../container/types.js'
 import {StorageError} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
@@ -45,6 +46,7 @@ export async function removeUnusedVolume(rt: Runtime, name: string, except?: str
       if (isMounted(data)) throw new StorageError(`volume ${name} is still mounted at ${data}`)
     }
     store.deleteHeld(name)
+    volumeEvent(rt.config, name, 'remove')
     return true
   }))
 }

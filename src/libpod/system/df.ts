@@ -1,0 +1,92 @@
+// `system df`: disk usage of images, containers and volumes, as Podman's
+// (pkg/domain/infra/abi/system.go SystemDf): what is used, and what a
+// prune could give back.
+import {lstatSync, readdirSync, type Dirent} from 'node:fs'
+import path from 'node:path'
+import type {Runtime} from '../runtime.js'
+import {imageSize, createdOf} from '../image/inspect.js'
+import {containerSize} from '../container/list.js'
+import {usedVolumes, volumeUsers} from '../volume/usage.js'
+import {isActive} from '../define/state.js'
+import {parseReference} from '../image/reference.js'
+
+export interface DfImage { repository: string; tag: string; id: string; created: Date; size: number; sharedSize: number; uniqueSize: number; containers: number }
+export interface DfContainer { id: string; image: string; command: string; localVolumes: number; size: number; created: Date; status: string; names: string; running: boolean }
+export interface DfVolume { name: string; links: number; size: number }
+export interface DfReport { images: DfImage[]; containers: DfContainer[]; volumes: DfVolume[] }
+
+/** Bytes below a directory (lstat sizes, links not followed); unreadable parts count 0. */
+export function dirBytes(dir: string): number {
+  let total = 0
+  const walk = (d: string) => {
+    let entries: Dirent[]
+    try {
+      entries = readdirSync(d, {withFileTypes: true})
+    } catch {
+      return
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name)
+      try {
+        if (e.isDirectory()) walk(p)
+        else total += lstatSync(p).size
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+  walk(dir)
+  return total
+}
+
+export function diskUsage(rt: Runtime): DfReport {
+  const containers = rt.listContainers()
+  const images: DfImage[] = []
+  for (const doc of rt.listImages()) {
+    const size = imageSize(rt.store, doc)
+    const users = rt.imageUsers(doc.id).length
+    const names = doc.names.length ? doc.names : ['<none>:<none>']
+    for (const n of names) {
+      let repository = '<none>'
+      let tag = '<none>'
+      if (n !== '<none>:<none>') {
+        const r = parseReference(n)
+        repository = `${r.domain ? r.domain + '/' : ''}${r.path}`
+        tag = r.tag ?? '<none>'
+      }
+      images.push({repository, tag, id: doc.id, created: createdOf(doc), size, sharedSize: 0, uniqueSize: size, containers: users})
+    }
+  }
+  const dfContainers = containers.map(c => ({
+    id: c.id,
+    image: c.config.imageName,
+    command: [...c.config.entrypoint ?? [], ...c.config.command ?? []].join(' '),
+    localVolumes: (c.config.mounts ?? []).filter(m => m.type === 'volume').length,
+    size: containerSize(rt, c.data).rwSize,
+    created: new Date(c.config.created),
+    status: c.status,
+    names: c.name,
+    running: isActive(c.status),
+  }))
+  const volumes = rt.volumes.list().map(v => ({name: v.name, links: volumeUsers(rt, v.name).length, size: dirBytes(rt.volumes.dataDir(v.name))}))
+  return {images, containers: dfContainers, volumes}
+}
+
+export interface DfSummaryRow { Type: string; Total: number; Active: number; RawSize: number; RawReclaimable: number }
+
+/** The three summary rows of `system df`. */
+export function dfSummary(rt: Runtime, r: DfReport): DfSummaryRow[] {
+  const uniqImages = new Map(r.images.map(i => [i.id, i]))
+  const imgs = [...uniqImages.values()]
+  const used = usedVolumes(rt)
+  return [
+    {Type: 'Images', Total: imgs.length, Active: imgs.filter(i => i.containers > 0).length,
+      RawSize: sum(imgs.map(i => i.size)), RawReclaimable: sum(imgs.filter(i => i.containers === 0).map(i => i.size))},
+    {Type: 'Containers', Total: r.containers.length, Active: r.containers.filter(c => c.running).length,
+      RawSize: sum(r.containers.map(c => c.size)), RawReclaimable: sum(r.containers.filter(c => !c.running).map(c => c.size))},
+    {Type: 'Local Volumes', Total: r.volumes.length, Active: r.volumes.filter(v => used.has(v.name)).length,
+      RawSize: sum(r.volumes.map(v => v.size)), RawReclaimable: sum(r.volumes.filter(v => !used.has(v.name)).map(v => v.size))},
+  ]
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0)
