@@ -112,6 +112,8 @@ export const load = {
   configPaths: () => import('./config/paths.js'),
   rootlessPause: () => import('./rootless/pause.js'),
   healthcheck: () => import('./container/healthcheck-run.js'),
+  /** Containerfile builds (build/). */
+  build: () => import('./build/build.js'),
 }
 
 type CreateModule = typeof import('./create.js')
