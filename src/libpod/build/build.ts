@@ -153,21 +153,20 @@ export async function build(rt: Runtime, opts: BuildOptions): Promise<string> {
   const scratch = new Scratch()
   scratch.keep = !opts.rm
   const onSignal = () => {
-    // Ctrl-C: the build containers and a stdin context go, then the usual exit
+    // Ctrl-C: the running step's container goes now, the build stops at its next step
+    scratch.interrupted = true
     scratch.keep = false
-    void scratch.removeAll(rt).finally(() => {
-      ctx.cleanup()
-      process.exit(130)
-    })
+    void scratch.removeAll(rt)
   }
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
   try {
     const file = fileFromStdin ? 'Containerfile' : findContainerfile(ctx.dir, opts.file)
     if (text === undefined) text = readFileSync(file, 'utf8')
     const cf = parseContainerfile(text, fileFromStdin ? '-' : path.basename(file))
     return await new Builder(rt, opts, cf, ctx, scratch, tmpParent).run()
   } catch (e) {
+    if (scratch.interrupted) throw new BuildError('interrupted', 130)
     if (!opts.forceRm) scratch.keep = true
     throw e
   } finally {
@@ -275,12 +274,13 @@ class Builder {
       const ins = steps[i]
       const isLast = i === steps.length - 1
       const stepNo = i - triggers.length + 2
+      this.scratch.check()
       if (i >= triggers.length) out(`${pre}STEP ${stepNo}/${total}: ${stepText(ins)}`)
       try {
         await this.step(s, w, vars, ins, isTarget && isLast)
       } catch (e) {
         if (e instanceof BuildError && e.exitCode !== 125) throw e
-        if (e instanceof BuildError && /^[^ ]+:\d+: /.test(e.message)) throw e
+        if (e instanceof BuildError && (/^[^ ]+:\d+: /.test(e.message) || e.message.startsWith('building at STEP'))) throw e
         throw new BuildError(`building at STEP "${stepText(ins)}": ${where(this.cf, ins)}: ${(e as Error).message}`, e instanceof PeapodError ? e.exitCode : 125)
       }
       committed = true

@@ -24,12 +24,28 @@ import type {StagedLayer} from '../storage/layers.js'
 export class Scratch {
   readonly containers = new Set<string>()
   keep = false
-  async removeAll(rt: Runtime): Promise<void> {
-    if (this.keep) return
-    for (const id of [...this.containers]) {
-      await removeContainer(rt, id, {force: true, timeout: 0}).catch(() => {})
-      this.containers.delete(id)
-    }
+  /** SIGINT/SIGTERM came: the build stops at the next step. */
+  interrupted = false
+  private chain: Promise<void> = Promise.resolve()
+
+  /** Removes them (one removal at a time: the signal handler and the build's end may both ask). */
+  removeAll(rt: Runtime): Promise<void> {
+    this.chain = this.chain.then(async () => {
+      if (this.keep) return
+      for (const id of [...this.containers]) {
+        try {
+          await removeContainer(rt, id, {force: true, timeout: 0})
+          this.containers.delete(id)
+        } catch (e) {
+          rt.logger.debug(`removing build container ${id}: ${(e as Error).message}`)
+        }
+      }
+    })
+    return this.chain
+  }
+
+  check(): void {
+    if (this.interrupted) throw new BuildError('interrupted', 130)
   }
 }
 
@@ -98,7 +114,11 @@ export async function runStep(rt: Runtime, scratch: Scratch, top: string | undef
   })
   const c = rt.container(id)
   await c.start()
+  // a SIGINT during the start: its removal may have come too early
+  if (scratch.interrupted) await scratch.removeAll(rt)
+  scratch.check()
   const code = await c.wait()
+  scratch.check()
   if (code !== 0) return {code}
   // the exit command's cleanup may still be unmounting: the changes are in the upper dir either way
   if (step.mountTargets.length) dropMountTargets(rt, id, layers, step.mountTargets)
