@@ -217,6 +217,18 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       expect(env.ok(['run', '--rm', 'fromtar', 'cat', '/y.txt'])).to.equal('from tar\n')
     })
 
+    it('--layers=false keeps only the result; image build and buildx build are the same command', function () {
+      const dir = context({Containerfile: 'FROM busybox\nRUN echo one > /one\nENV X=1\nRUN echo two > /two\n'})
+      const before = env.ok(['images', '-a', '-q']).trim().split('\n').length
+      const r = env.run(['image', 'build', '--layers=false', '-t', 'nolayers', dir])
+      expect(r.code, r.stderr).to.equal(0)
+      expect(env.ok(['images', '-a', '-q']).trim().split('\n')).to.have.length(before + 1)
+      expect(env.ok(['run', '--rm', 'nolayers', 'cat', '/one', '/two'])).to.equal('one\ntwo\n')
+      const again = env.run(['buildx', 'build', '--layers=false', '-t', 'nolayers', dir])
+      expect(again.code, again.stderr).to.equal(0)
+      expect(again.stdout).not.to.contain('Using cache')
+    })
+
     it('ADD unpacks a local archive; COPY --chown/--chmod; a symlink is copied as a link', function () {
       const dir = context({Containerfile: 'FROM busybox\nADD files.tar.gz /unpacked/\nCOPY --chown=65534:65534 --chmod=0600 one.txt /owned.txt\nCOPY link /link\n', 'one.txt': '1\n'})
       const src = context({'inside/f.txt': 'in tar\n'})

@@ -181,6 +181,8 @@ class Builder {
   private readonly results = new Map<number, StageResult>()
   private readonly headerArgs = new Map<string, string | undefined>()
   private readonly usedBuildArgs = new Set<string>()
+  /** Images this build committed (--layers=false removes all but the result). */
+  private readonly created: string[] = []
   /** The target stage's "[i/N] " (multi-stage builds). */
   private commitPrefix = ''
 
@@ -224,6 +226,13 @@ class Builder {
     const unused = Object.keys(this.opts.buildArgs).filter(k => !this.usedBuildArgs.has(k) && !PREDEFINED.includes(k))
     if (unused.length) this.opts.warn(`one or more build args were not consumed: [${unused.sort().join(' ')}]`)
     if (!last) throw new BuildError('the build made no image')
+    if (!this.opts.layers) {
+      // no layer cache: the intermediate images go, only the result stays
+      const {removeImages} = await import('../image/manage.js')
+      const result = last.id
+      const extra = [...new Set(this.created)].filter(id => id !== result && this.rt.store.images.exists(id) && this.rt.store.images.get(id).names.length === 0)
+      if (extra.length) await removeImages(this.rt.store, extra, {inUse: id => this.rt.imageUsers(id)})
+    }
     return last.id
   }
 
@@ -312,6 +321,7 @@ class Builder {
       annotations: isFinal ? this.opts.annotations : undefined,
     })
     if (staged) this.rt.store.layers.discard(staged)
+    this.created.push(doc.id)
     if (key && !noCache && this.opts.layers) cacheStore(this.rt, key, doc.id)
     out(`--> ${doc.id.slice(0, 11)}`)
     if (isFinal) for (const n of names) out(`Successfully tagged ${n}`)
