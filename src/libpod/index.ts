@@ -123,6 +123,8 @@ export const load = {
   /** The event log (events, system events) and `info`/`system` reports. */
   events: () => import('./events/index.js'),
   system: () => import('./system/index.js'),
+  /** Containerfile builds (build/). */
+  build: () => import('./build/build.js'),
 }
 
 type CreateModule = typeof import('./create.js')

@@ -226,6 +226,16 @@ function imageNameOf(c: Container, img: ImageDoc): string {
   return img.names.find(x => x.endsWith('/' + n) || x.endsWith('/' + n + ':latest')) ?? n
 }
 
+/** Stages the layer of a container's changes over its image's top layer (commit, build's RUN and COPY steps). */
+export async function stageContainerLayer(rt: Runtime, id: string, top: string | undefined): Promise<StagedLayer> {
+  if (rt.store.driver.name === 'vfs') {
+    const merged = rootfsDirs(containerPaths(rt, id).dir).merged
+    return stageFrom(rt, top, vfsEntries(merged, top ? rt.store.driver.dir(top) : undefined, await treeXattrs(merged, '^security\\.capability$')))
+  }
+  const upper = rootfsDirs(containerPaths(rt, id).dir).upper
+  return stageFrom(rt, top, overlayEntries(upper, await treeXattrs(upper, '^(security\\.capability|trusted\\.overlay\\.opaque|user\\.overlay\\.opaque)$')))
+}
+
 export async function commitContainer(rt: Runtime, ref: string, opts: CommitOptions = {}): Promise<string> {
   const format = opts.format ?? 'oci'
   if (format !== 'oci' && format !== 'docker') throw new InvalidArgument(`unrecognized image type "${format}"`)
@@ -246,18 +256,13 @@ export async function commitContainer(rt: Runtime, ref: string, opts: CommitOpti
   let staged: StagedLayer | undefined
   try {
     const top = image.layers[image.layers.length - 1]
-    const caps = '^(security\\.capability|trusted\\.overlay\\.opaque|user\\.overlay\\.opaque)$'
     if (opts.squash) {
       staged = await withContainerFs(rt, id, r => noSuchContainer(r), async cfs => {
         const xattrs = await treeXattrs(cfs.root.root, '^security\\.capability$')
         return stageFrom(rt, undefined, walkTree(cfs.root, '', '', {xattrs}))
       }, {rootfsOnly: true})
-    } else if (rt.store.driver.name === 'vfs') {
-      const merged = rootfsDirs(containerPaths(rt, id).dir).merged
-      staged = await stageFrom(rt, top, vfsEntries(merged, top ? rt.store.driver.dir(top) : undefined, await treeXattrs(merged, '^security\\.capability$')))
     } else {
-      const upper = rootfsDirs(containerPaths(rt, id).dir).upper
-      staged = await stageFrom(rt, top, overlayEntries(upper, await treeXattrs(upper, caps)))
+      staged = await stageContainerLayer(rt, id, top)
     }
   } finally {
     if (paused) await unpauseContainer(rt, id).catch(() => {})

@@ -318,6 +318,10 @@ async function containerToContainer(rt: Runtime, src: Required<Spec>, dest: Requ
 }
 
 /** Unpacks a (possibly compressed) tar stream into the sink; the first header is checked before anything is written. */
+export async function untarInto(input: Readable, sink: TreeSink): Promise<void> {
+  return untar(input, sink)
+}
+
 async function untar(input: Readable, sink: TreeSink): Promise<void> {
   const {decompress} = await import('../storage/decompress.js')
   const {ByteSource} = await import('../storage/byte-source.js')

@@ -197,3 +197,14 @@ export function errorMessage(e: unknown): string {
   if (e instanceof Error) return e.message
   return String(e)
 }
+
+// --- build -------------------------------------------------------------------
+
+/** A build failed: bad Containerfile, a step that failed (exit code: the RUN's own, as Podman). */
+export class BuildError extends PeapodError {
+  override readonly exitCode: number
+  constructor(message: string, exitCode = 125) {
+    super(message)
+    this.exitCode = exitCode
+  }
+}

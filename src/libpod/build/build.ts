@@ -1,0 +1,652 @@
+// `build`: a Containerfile's stages run in order (only those the target
+// needs), each instruction committed as an image as buildah does with
+// --layers, the layer cache consulted first. Progress lines as Podman
+// prints them go to `out`; the image ID is returned.
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+import type {Readable} from 'node:stream'
+import {BuildError, PeapodError} from '../define/errors.js'
+import {FsRoot, cleanParts, walkTree} from '../container/fsroot.js'
+import type {ImageDoc} from '../image/images.js'
+import {tagImage} from '../image/manage.js'
+import {normalizeName} from '../image/archive/names.js'
+import type {PullPolicy} from '../image/pull.js'
+import type {Runtime} from '../runtime.js'
+import type {Mount} from '../specgen/mounts.js'
+import type {NetNS} from '../specgen/network.js'
+import {cacheKey, cacheLookup, cacheStore} from './cache.js'
+import {digestEntries, findContainerfile, openContext, resolveSources, type BuildContext} from './context.js'
+import {expandWord, expandWords, keyValues, type Vars} from './expand.js'
+import {adopt, commitStep, workingFrom, type Working} from './image.js'
+import {parseContainerfile, type Containerfile, type Instruction, type Stage} from './parse.js'
+import {Scratch, copyStep, runStep, withImageRoot, type CopyItem} from './steps.js'
+
+export interface BuildOptions {
+  /** The context directory, or '-' for a tar archive on stdin. */
+  context: string
+  /** -f: a path, or '-' for stdin. */
+  file?: string
+  tags: string[]
+  buildArgs: Record<string, string>
+  target?: string
+  quiet: boolean
+  labels: Record<string, string>
+  annotations: Record<string, string>
+  format: 'oci' | 'docker'
+  noCache: boolean
+  layers: boolean
+  rm: boolean
+  forceRm: boolean
+  pull: PullPolicy
+  network?: NetNS
+  ignoreFile?: string
+  /** --secret id=ID,src=PATH. */
+  secrets: Record<string, string>
+  stdin?: Readable
+  /** Progress (Podman's stdout lines). */
+  out: (line: string) => void
+  warn: (message: string) => void
+}
+
+/** Build args every build knows (Docker's predefined proxy args and the platform ones). */
+const PREDEFINED = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy']
+
+function platformArgs(): Record<string, string> {
+  const arch = process.arch === 'x64' ? 'amd64' : process.arch
+  return {
+    TARGETPLATFORM: `linux/${arch}`, TARGETOS: 'linux', TARGETARCH: arch, TARGETVARIANT: '',
+    BUILDPLATFORM: `linux/${arch}`, BUILDOS: 'linux', BUILDARCH: arch, BUILDVARIANT: '',
+  }
+}
+
+interface StageResult {
+  image?: ImageDoc
+}
+
+interface StageVars {
+  /** ENV of the image being built. */
+  env: Vars
+  /** ARGs declared in the stage, with their values (undefined: declared without a value). */
+  args: Map<string, string | undefined>
+}
+
+function envMap(config: Record<string, unknown>): Vars {
+  const m: Vars = new Map()
+  for (const e of (config.Env as string[] | undefined) ?? []) {
+    const i = e.indexOf('=')
+    if (i > 0) m.set(e.slice(0, i), e.slice(i + 1))
+  }
+  return m
+}
+
+/** The variables an instruction expands with: the stage's ARGs, then ENV over them. */
+function scope(v: StageVars): Vars {
+  const m: Vars = new Map()
+  for (const [k, val] of v.args) if (val !== undefined) m.set(k, val)
+  for (const [k, val] of v.env) m.set(k, val)
+  return m
+}
+
+function flag(ins: Instruction, name: string): string | undefined {
+  return ins.flags.find(f => f.name === name)?.value
+}
+
+function where(cf: Containerfile, ins: {line: number}): string {
+  return `${path.basename(cf.file)}:${ins.line}`
+}
+
+function stepText(ins: Instruction): string {
+  return `${ins.keyword} ${ins.original}`.trim()
+}
+
+/** The stages the target needs: itself and what it copies from or is built on, transitively. */
+function neededStages(cf: Containerfile, target: number): Set<number> {
+  const need = new Set<number>()
+  const byName = (ref: string): number | undefined => {
+    const i = cf.stages.findIndex(s => s.name === ref.toLowerCase())
+    if (i >= 0) return i
+    if (/^\d+$/.test(ref) && Number(ref) < cf.stages.length) return Number(ref)
+    return undefined
+  }
+  const visit = (i: number) => {
+    if (need.has(i)) return
+    need.add(i)
+    const s = cf.stages[i]
+    const b = byName(s.base)
+    if (b !== undefined && b < i) visit(b)
+    for (const ins of s.instructions) {
+      const from = flag(ins, 'from')
+      if (from !== undefined) {
+        const j = byName(from)
+        if (j !== undefined && j < i) visit(j)
+      }
+      for (const m of ins.flags.filter(f => f.name === 'mount')) {
+        const fm = /(?:^|,)from=([^,]+)/.exec(m.value ?? '')
+        const j = fm ? byName(fm[1]) : undefined
+        if (j !== undefined && j < i) visit(j)
+      }
+    }
+  }
+  visit(target)
+  return need
+}
+
+function parseMountFlag(v: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const part of v.split(',')) {
+    const i = part.indexOf('=')
+    if (i < 0) out[part] = 'true'
+    else out[part.slice(0, i)] = part.slice(i + 1)
+  }
+  return out
+}
+
+export async function build(rt: Runtime, opts: BuildOptions): Promise<string> {
+  const tmpParent = path.join(rt.config.graphRoot, 'tmp')
+  mkdirSync(tmpParent, {recursive: true})
+  for (const k of Object.keys(opts.buildArgs)) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new BuildError(`invalid build arg ${JSON.stringify(k)}: a name is letters, digits and '_'`)
+  const fileFromStdin = opts.file === '-'
+  if (fileFromStdin && opts.context === '-') throw new BuildError('the context and the Containerfile cannot both be read from stdin')
+  let text: string | undefined
+  if (fileFromStdin) text = readFileSync(0, 'utf8')
+  const ctx = await openContext(opts.context, {stdin: opts.stdin, ignoreFile: opts.ignoreFile, tmpParent})
+  const scratch = new Scratch()
+  scratch.keep = !opts.rm
+  const onSignal = () => {
+    // Ctrl-C: the running step's container goes now, the build stops at its next step
+    scratch.interrupted = true
+    scratch.keep = false
+    void scratch.removeAll(rt)
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  try {
+    const file = fileFromStdin ? 'Containerfile' : findContainerfile(ctx.dir, opts.file)
+    if (text === undefined) text = readFileSync(file, 'utf8')
+    const cf = parseContainerfile(text, fileFromStdin ? '-' : path.basename(file))
+    return await new Builder(rt, opts, cf, ctx, scratch, tmpParent).run()
+  } catch (e) {
+    if (scratch.interrupted) throw new BuildError('interrupted', 130)
+    if (!opts.forceRm) scratch.keep = true
+    throw e
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+    await scratch.removeAll(rt)
+    ctx.cleanup()
+  }
+}
+
+class Builder {
+  private readonly results = new Map<number, StageResult>()
+  private readonly headerArgs = new Map<string, string | undefined>()
+  private readonly usedBuildArgs = new Set<string>()
+  /** Images this build committed (--layers=false removes all but the result). */
+  private readonly created: string[] = []
+  /** The target stage's "[i/N] " (multi-stage builds). */
+  private commitPrefix = ''
+
+  constructor(
+    private readonly rt: Runtime,
+    private readonly opts: BuildOptions,
+    private readonly cf: Containerfile,
+    private readonly ctx: BuildContext,
+    private readonly scratch: Scratch,
+    private readonly tmpParent: string,
+  ) {}
+
+  private buildArg(name: string): string | undefined {
+    if (name in this.opts.buildArgs) {
+      this.usedBuildArgs.add(name)
+      return this.opts.buildArgs[name]
+    }
+    return undefined
+  }
+
+  async run(): Promise<string> {
+    const cf = this.cf
+    const esc = cf.escape
+    for (const a of cf.headerArgs) {
+      for (const [k, v] of keyValues(a.args, new Map([...this.headerArgs].filter(([, x]) => x !== undefined) as Array<[string, string]>), esc, 'ARG', undefined, true)) {
+        this.headerArgs.set(k, this.buildArg(k) ?? v)
+      }
+    }
+    let target = cf.stages.length - 1
+    if (this.opts.target !== undefined) {
+      target = cf.stages.findIndex(s => s.name === this.opts.target?.toLowerCase())
+      if (target < 0) throw new BuildError(`the target "${this.opts.target}" was not found in the provided Dockerfile`)
+    }
+    const need = neededStages(cf, target)
+    const stages = cf.stages.filter(s => s.index <= target)
+    let last: ImageDoc | undefined
+    for (const s of stages) {
+      if (!need.has(s.index)) continue
+      last = await this.buildStage(s, s.index === target, stages.length)
+    }
+    const unused = Object.keys(this.opts.buildArgs).filter(k => !this.usedBuildArgs.has(k) && !PREDEFINED.includes(k))
+    if (unused.length) this.opts.warn(`one or more build args were not consumed: [${unused.sort().join(' ')}]`)
+    if (!last) throw new BuildError('the build made no image')
+    if (!this.opts.layers) {
+      // no layer cache: the intermediate images go, only the result stays
+      const {removeImages} = await import('../image/manage.js')
+      const result = last.id
+      const extra = [...new Set(this.created)].filter(id => id !== result && this.rt.store.images.exists(id) && this.rt.store.images.get(id).names.length === 0)
+      if (extra.length) await removeImages(this.rt.store, extra, {inUse: id => this.rt.imageUsers(id)})
+    }
+    return last.id
+  }
+
+  private prefix(s: Stage, count: number): string {
+    return count > 1 ? `[${s.index + 1}/${count}] ` : ''
+  }
+
+  private async resolveBase(s: Stage, announce: (base: string) => void): Promise<{doc?: ImageDoc; name: string}> {
+    const vars: Vars = new Map()
+    for (const [k, v] of this.headerArgs) if (v !== undefined) vars.set(k, v)
+    const base = expandWord(s.base, vars, this.cf.escape)
+    announce(base)
+    if (base === '') throw new BuildError(`${where(this.cf, s)}: FROM names no image (it expanded to "")`)
+    if (base === 'scratch') return {name: 'scratch'}
+    const idx = this.cf.stages.findIndex(x => x.name === base.toLowerCase())
+    if (idx >= 0 && idx < s.index) {
+      const r = this.results.get(idx)
+      if (!r?.image) throw new BuildError(`${where(this.cf, s)}: stage "${base}" made no image`)
+      return {doc: r.image, name: r.image.id.slice(0, 12)}
+    }
+    const {pullImageIfNeeded} = await import('../image/pull.js')
+    try {
+      const doc = await pullImageIfNeeded(this.rt, base, this.opts.pull)
+      const name = doc.names.find(n => n === base || n.endsWith('/' + base) || n.endsWith('/' + base + ':latest')) ?? doc.names[0] ?? doc.id
+      return {doc, name}
+    } catch (e) {
+      throw new BuildError(`creating build container: ${(e as Error).message} (${where(this.cf, s)})`)
+    }
+  }
+
+  private async buildStage(s: Stage, isTarget: boolean, count: number): Promise<ImageDoc> {
+    const out = this.opts.quiet ? () => {} : this.opts.out
+    const pre = this.prefix(s, count)
+    if (isTarget) this.commitPrefix = pre
+    const total = s.instructions.length + 1
+    const base = await this.resolveBase(s, text => out(`${pre}STEP 1/${total}: FROM ${text}${s.name ? ` AS ${s.name}` : ''}`))
+    const w = workingFrom(base.doc, base.name)
+    const vars: StageVars = {env: envMap(w.config), args: new Map()}
+    // ONBUILD triggers of the base image run first
+    const triggers = ((w.config.OnBuild as string[] | undefined) ?? []).map((t, i): Instruction => {
+      const sub = parseContainerfile(`FROM scratch\n${t}\n`, `ONBUILD ${i + 1}`)
+      return sub.stages[0].instructions[0]
+    })
+    w.config.OnBuild = []
+    const steps = [...triggers, ...s.instructions]
+    let committed = false
+    for (let i = 0; i < steps.length; i++) {
+      const ins = steps[i]
+      const isLast = i === steps.length - 1
+      const stepNo = i - triggers.length + 2
+      this.scratch.check()
+      if (i >= triggers.length) out(`${pre}STEP ${stepNo}/${total}: ${stepText(ins)}`)
+      try {
+        await this.step(s, w, vars, ins, isTarget && isLast)
+      } catch (e) {
+        if (e instanceof BuildError && e.exitCode !== 125) throw e
+        if (e instanceof BuildError && (/^[^ ]+:\d+: /.test(e.message) || e.message.startsWith('building at STEP'))) throw e
+        throw new BuildError(`building at STEP "${stepText(ins)}": ${where(this.cf, ins)}: ${(e as Error).message}`, e instanceof PeapodError ? e.exitCode : 125)
+      }
+      committed = true
+    }
+    if (!committed || (isTarget && (this.opts.tags.length || Object.keys(this.opts.labels).length || Object.keys(this.opts.annotations).length) && steps.length === 0)) {
+      // FROM alone: the base image is the stage's result (tagged when it is the target)
+      if (!w.image || isTarget) await this.commitMeta(w, `/bin/sh -c #(nop) FROM ${s.base}`, isTarget, true)
+    }
+    if (!w.image) throw new BuildError(`${where(this.cf, s)}: the stage made no image`)
+    this.results.set(s.index, {image: w.image})
+    return w.image
+  }
+
+  private finalNames(): string[] {
+    return this.opts.tags.map(t => normalizeName(t))
+  }
+
+  /** Commits a step without a layer (or tags a cached one), printing Podman's lines. */
+  private async commitMeta(w: Working, createdBy: string, isFinal: boolean, noCache = false, staged?: Parameters<typeof commitStep>[2]['staged'], key?: string): Promise<void> {
+    const out = this.opts.quiet ? () => {} : this.opts.out
+    const names = isFinal ? this.finalNames() : []
+    if (isFinal) out(`${this.commitPrefix}COMMIT${names.length ? ` ${this.opts.tags[0]}` : ''}`)
+    const doc = await commitStep(this.rt, w, {
+      createdBy,
+      staged,
+      format: this.opts.format,
+      names,
+      extraLabels: isFinal ? {...this.opts.labels, 'io.peapod.version': '0.1.0'} : {'io.peapod.version': '0.1.0'},
+      annotations: isFinal ? this.opts.annotations : undefined,
+    })
+    if (staged) this.rt.store.layers.discard(staged)
+    this.created.push(doc.id)
+    if (key && !noCache && this.opts.layers) cacheStore(this.rt, key, doc.id)
+    out(`--> ${doc.id.slice(0, 11)}`)
+    if (isFinal) for (const n of names) out(`Successfully tagged ${n}`)
+  }
+
+  private usedArgs(vars: StageVars): Record<string, string> {
+    const out: Record<string, string> = {}
+    for (const [k, v] of vars.args) if (v !== undefined && !vars.env.has(k)) out[k] = v
+    return out
+  }
+
+  /** Tries the cache for a step; on a hit the working image moves there. */
+  private tryCache(w: Working, key: string, isFinal: boolean): boolean {
+    if (this.opts.noCache || !this.opts.layers) return false
+    const hit = cacheLookup(this.rt, key)
+    if (!hit) return false
+    const out = this.opts.quiet ? () => {} : this.opts.out
+    out(`--> Using cache ${hit.id}`)
+    adopt(w, hit)
+    return !isFinal || true
+  }
+
+  private async finishCached(w: Working, isFinal: boolean): Promise<void> {
+    const out = this.opts.quiet ? () => {} : this.opts.out
+    const names = this.finalNames()
+    if (isFinal && (names.length || Object.keys(this.opts.labels).length || Object.keys(this.opts.annotations).length)) {
+      if (Object.keys(this.opts.labels).length || Object.keys(this.opts.annotations).length) {
+        // labels/annotations of the final image are not part of the cached step: commit them on top
+        await this.commitMeta(w, '/bin/sh -c #(nop) LABEL ' + Object.entries(this.opts.labels).map(([k, v]) => `${k}=${v}`).join(' '), true, true)
+        return
+      }
+      out(`${this.commitPrefix}COMMIT ${this.opts.tags[0]}`)
+      await tagImage(this.rt.store, w.image!.id, names)
+      out(`--> ${w.image!.id.slice(0, 11)}`)
+      for (const n of names) out(`Successfully tagged ${n}`)
+      return
+    }
+    out(`--> ${w.image!.id.slice(0, 11)}`)
+  }
+
+  private async step(s: Stage, w: Working, vars: StageVars, ins: Instruction, isFinal: boolean): Promise<void> {
+    const esc = this.cf.escape
+    const sc = scope(vars)
+    const used = new Set<string>()
+    const parent = w.image?.id ?? 'scratch'
+    const meta = async (createdBy: string, mutate: () => void) => {
+      const key = cacheKey({parent, instruction: createdBy, args: this.usedArgs(vars), format: this.opts.format})
+      mutate()
+      if (this.tryCache(w, key, isFinal)) return this.finishCached(w, isFinal)
+      await this.commitMeta(w, createdBy, isFinal, false, undefined, key)
+    }
+    const nop = `/bin/sh -c #(nop) ${ins.keyword} ${ins.original}`.trimEnd()
+    const cfg = w.config
+    switch (ins.keyword) {
+      case 'ARG': {
+        for (const [k, v] of keyValues(ins.args, sc, esc, 'ARG', used, true)) {
+          const fromCli = this.buildArg(k)
+          const header = this.headerArgs.has(k) ? this.headerArgs.get(k) : undefined
+          const pre = PREDEFINED.includes(k) ? process.env[k] : platformArgs()[k]
+          vars.args.set(k, fromCli ?? v ?? header ?? pre)
+        }
+        return meta(`/bin/sh -c #(nop) ARG ${ins.args.split(/\s+/).map(a => a.split('=')[0]).join(' ')}`, () => {})
+      }
+      case 'ENV': {
+        const pairs = keyValues(ins.args, sc, esc, 'ENV', used) as Array<[string, string]>
+        return meta(`/bin/sh -c #(nop) ENV ${pairs.map(([k, v]) => `${k}=${v}`).join(' ')}`, () => {
+          let env = (cfg.Env as string[] | undefined) ?? []
+          for (const [k, v] of pairs) {
+            env = env.filter(e => e.split('=')[0] !== k)
+            env.push(`${k}=${v}`)
+            vars.env.set(k, v)
+          }
+          cfg.Env = env
+        })
+      }
+      case 'LABEL': {
+        const pairs = keyValues(ins.args, sc, esc, 'LABEL', used) as Array<[string, string]>
+        return meta(`/bin/sh -c #(nop) LABEL ${pairs.map(([k, v]) => `${k}=${v}`).join(' ')}`, () => {
+          cfg.Labels = {...(cfg.Labels as object ?? {}), ...Object.fromEntries(pairs)}
+        })
+      }
+      case 'WORKDIR': {
+        const dir = expandWord(ins.args, sc, esc, used)
+        const abs = path.posix.resolve((cfg.WorkingDir as string | undefined) || '/', dir)
+        return meta(`/bin/sh -c #(nop) WORKDIR ${abs}`, () => { cfg.WorkingDir = abs })
+      }
+      case 'USER':
+        return meta(nop, () => { cfg.User = expandWord(ins.args, sc, esc, used) })
+      case 'EXPOSE': {
+        const ports = expandWords(ins.args, sc, esc, used).map(p => (p.includes('/') ? p : `${p}/tcp`))
+        return meta(nop, () => { cfg.ExposedPorts = {...(cfg.ExposedPorts as object ?? {}), ...Object.fromEntries(ports.map(p => [p, {}]))} })
+      }
+      case 'VOLUME': {
+        const vols = ins.json ?? expandWords(ins.args, sc, esc, used)
+        return meta(nop, () => { cfg.Volumes = {...(cfg.Volumes as object ?? {}), ...Object.fromEntries(vols.map(v => [v, {}]))} })
+      }
+      case 'STOPSIGNAL':
+        return meta(nop, () => { cfg.StopSignal = expandWord(ins.args, sc, esc, used) })
+      case 'MAINTAINER':
+        return meta(nop, () => { w.author = ins.args })
+      case 'CMD':
+      case 'ENTRYPOINT': {
+        const shell = (cfg.Shell as string[] | undefined)?.length ? cfg.Shell as string[] : ['/bin/sh', '-c']
+        const v = ins.json ?? [...shell, ins.args]
+        return meta(nop, () => {
+          if (ins.keyword === 'CMD') cfg.Cmd = v
+          else cfg.Entrypoint = v
+        })
+      }
+      case 'SHELL': {
+        if (!ins.json) throw new BuildError('SHELL requires the arguments to be in JSON form')
+        if (this.opts.format === 'oci') this.opts.warn(`SHELL is not supported for OCI image format, [${ins.json.join(' ')}] will be ignored. Must use \`docker\` format`)
+        return meta(nop, () => { cfg.Shell = ins.json })
+      }
+      case 'HEALTHCHECK':
+        return meta(nop, () => { cfg.Healthcheck = healthcheck(ins) })
+      case 'ONBUILD':
+        if (this.opts.format === 'oci') this.opts.warn(`ONBUILD is not supported for OCI image format, ${ins.args} will be ignored. Must use \`docker\` format`)
+        return meta(nop, () => { cfg.OnBuild = [...((cfg.OnBuild as string[] | undefined) ?? []), ins.args] })
+      case 'RUN':
+        return this.runInstruction(s, w, vars, ins, isFinal)
+      case 'COPY':
+      case 'ADD':
+        return this.copy(w, vars, ins, isFinal)
+      default:
+        throw new BuildError(`${where(this.cf, ins)}: unknown instruction: ${ins.keyword}`)
+    }
+  }
+
+  private async runInstruction(s: Stage, w: Working, vars: StageVars, ins: Instruction, isFinal: boolean): Promise<void> {
+    if (!w.image) throw new BuildError(`${where(this.cf, ins)}: RUN needs a base image with a shell (FROM scratch has none)`)
+    const cfg = w.config
+    const shell = (cfg.Shell as string[] | undefined)?.length ? cfg.Shell as string[] : ['/bin/sh', '-c']
+    let command: string[]
+    let display: string
+    if (ins.json) {
+      command = ins.json
+      display = `/bin/sh -c ${ins.args}`
+    } else if (ins.heredocs.length && /^<<-?["']?[A-Za-z_][A-Za-z0-9_]*["']?$/.test(ins.args.trim())) {
+      command = [...shell, ins.heredocs[0].content]
+      display = `${shell.join(' ')} ${ins.args}\n${ins.heredocs[0].content}${ins.heredocs[0].name}`
+    } else if (ins.heredocs.length) {
+      const script = `${ins.args}\n${ins.heredocs.map(h => `${h.content}${h.name}\n`).join('')}`
+      command = [...shell, script]
+      display = `${shell.join(' ')} ${script.trimEnd()}`
+    } else {
+      command = [...shell, ins.args]
+      display = `${shell.join(' ')} ${ins.args}`
+    }
+    const args = this.usedArgs(vars)
+    const argList = Object.entries(args)
+    const createdBy = argList.length ? `|${argList.length} ${argList.map(([k, v]) => `${k}=${v}`).join(' ')} ${display}` : display
+    const env: Record<string, string> = {...args}
+    for (const [k, v] of vars.env) env[k] = v
+    const mounts: Mount[] = []
+    const targets: string[] = []
+    let mountKey = ''
+    for (const f of ins.flags) {
+      if (f.name === 'network') continue
+      if (f.name !== 'mount') throw new BuildError(`${where(this.cf, ins)}: unknown flag: --${f.name}`)
+      const m = parseMountFlag(f.value ?? '')
+      const type = m.type ?? 'bind'
+      const target = m.target ?? m.dst ?? m.destination
+      if (type === 'secret') {
+        const id = m.id ?? (target ? path.posix.basename(target) : undefined)
+        if (!id) throw new BuildError(`${where(this.cf, ins)}: secret mount needs an id`)
+        const src = this.opts.secrets[id]
+        if (!src) {
+          if (m.required === 'true') throw new BuildError(`${where(this.cf, ins)}: secret "${id}" was not given (--secret id=${id},src=FILE)`)
+          continue
+        }
+        const dest = target ?? `/run/secrets/${id}`
+        mounts.push({type: 'bind', source: src, destination: dest, readonly: true})
+        targets.push(dest)
+        continue
+      }
+      if (!target) throw new BuildError(`${where(this.cf, ins)}: --mount=type=${type} needs target=`)
+      if (type === 'tmpfs') {
+        mounts.push({type: 'tmpfs', destination: target, ...(m.size ? {size: m.size} : {})})
+      } else if (type === 'cache') {
+        const id = m.id ?? target
+        const dir = path.join(this.rt.config.graphRoot, 'build-cache-mounts', Buffer.from(id).toString('hex'))
+        mkdirSync(dir, {recursive: true, mode: 0o755})
+        mounts.push({type: 'bind', source: dir, destination: target, readonly: m.ro === 'true' || m.readonly === 'true'})
+      } else if (type === 'bind') {
+        const from = m.from
+        let src: string
+        if (from) throw new BuildError(`${where(this.cf, ins)}: --mount=type=bind,from= is not supported yet`)
+        else {
+          const r = new FsRoot(this.ctx.dir)
+          try {
+            const rel = r.resolve(cleanParts(m.source ?? m.src ?? '/'), {followLast: true})
+            if (!rel.exists) throw new BuildError(`${where(this.cf, ins)}: bind mount source ${JSON.stringify(m.source ?? '/')} is not in the context`)
+            src = path.join(this.ctx.dir, rel.rel)
+            mountKey += await digestEntries(walkTree(r, rel.rel, 'x', {skip: this.ctx.ignored}))
+          } finally {
+            r.close()
+          }
+        }
+        mounts.push({type: 'bind', source: src, destination: target, readonly: !(m.rw === 'true' || m.readwrite === 'true')})
+      } else {
+        throw new BuildError(`${where(this.cf, ins)}: unsupported mount type "${type}"`)
+      }
+      targets.push(target)
+    }
+    const netFlag = ins.flags.find(f => f.name === 'network')?.value
+    const network: NetNS | undefined = netFlag === 'none' || netFlag === 'host' ? {mode: netFlag} : this.opts.network
+    const key = cacheKey({parent: w.image.id, instruction: createdBy + JSON.stringify(ins.flags) + mountKey, args, format: this.opts.format})
+    if (this.tryCache(w, key, isFinal)) return this.finishCached(w, isFinal)
+    const top = w.layers[w.layers.length - 1]
+    const r = await runStep(this.rt, this.scratch, top, w.layers, {
+      image: w.image.id,
+      command,
+      env,
+      workdir: cfg.WorkingDir as string | undefined,
+      user: cfg.User as string | undefined,
+      mounts,
+      network,
+      quiet: this.opts.quiet,
+      mountTargets: targets,
+    })
+    if (r.code !== 0) throw new BuildError(`building at STEP "${stepText(ins)}": while running runtime: exit status ${r.code}`, r.code)
+    await this.commitMeta(w, createdBy, isFinal, false, r.staged, key)
+  }
+
+  private async copy(w: Working, vars: StageVars, ins: Instruction, isFinal: boolean): Promise<void> {
+    const esc = this.cf.escape
+    const sc = scope(vars)
+    for (const f of ins.flags) {
+      const ok = ins.keyword === 'COPY' ? ['from', 'chown', 'chmod', 'link'] : ['chown', 'chmod', 'link', 'checksum']
+      if (!ok.includes(f.name)) throw new BuildError(`${where(this.cf, ins)}: unknown flag: --${f.name}`)
+    }
+    const words = ins.json ?? expandWords(ins.args, sc, esc)
+    if (words.length < 2 && !(ins.heredocs.length && words.length >= 1)) throw new BuildError(`${ins.keyword} requires at least two arguments`)
+    const destRaw = words[words.length - 1]
+    const srcs = words.slice(0, -1)
+    const workdir = (w.config.WorkingDir as string | undefined) || '/'
+    const dest = path.posix.resolve(workdir, destRaw) + (destRaw.endsWith('/') && destRaw !== '/' ? '/' : '')
+    const heredocNames = new Set(ins.heredocs.map(h => h.name))
+    const inline = ins.heredocs.map(h => ({name: h.name, content: h.quoted ? h.content : expandWord(h.content.replace(/"/g, '\\"').replace(/'/g, "\\'"), sc, esc)}))
+    const fileSrcs = srcs.filter(x => !/^<<-?["']?/.test(x) || !heredocNames.has(x.replace(/^<<-?["']?|["']$/g, '')))
+    const chmodV = flag(ins, 'chmod')
+    let chmod: number | undefined
+    if (chmodV !== undefined) {
+      if (!/^[0-7]{3,4}$/.test(chmodV)) throw new BuildError(`invalid --chmod value ${JSON.stringify(chmodV)}: an octal mode`)
+      chmod = parseInt(chmodV, 8)
+    }
+    const chownV = flag(ins, 'chown')
+    const chown = chownV !== undefined ? expandWord(chownV, sc, esc) : undefined
+    for (const s of fileSrcs) if (/^https?:\/\//.test(s)) throw new BuildError(`${where(this.cf, ins)}: ADD of a URL is not supported yet (${s})`)
+    const from = flag(ins, 'from')
+    const multi = fileSrcs.length + inline.length > 1 || fileSrcs.some(x => /[*?[]/.test(x))
+    const destIsDir = dest.endsWith('/') || multi
+    const doCopy = async (root: FsRoot, srcLabel: string, ignored?: (rel: string) => boolean) => {
+      const items: CopyItem[] = []
+      for (const src of fileSrcs) {
+        const found = resolveSources(root, src).filter(rel => !ignored?.(rel))
+        if (found.length === 0) {
+          const escape = cleanParts(src).length !== path.posix.normalize(src).split('/').filter(p => p && p !== '.').length ? 'possible escaping context directory error: ' : ''
+          throw new BuildError(`building at STEP "${stepText(ins)}": ${where(this.cf, ins)}: checking on sources under ${JSON.stringify(srcLabel)}: ${escape}copier: stat: ${JSON.stringify('/' + cleanParts(src).join('/'))}: no such file or directory`)
+        }
+        for (const rel of found) items.push({root, rel, isDir: Boolean(root.lstat(rel)?.isDirectory())})
+      }
+      if (multi && !dest.endsWith('/') && items.length + inline.length > 1) throw new BuildError(`${where(this.cf, ins)}: adding multiple sources to non-directory destination ${JSON.stringify(dest)}: when using COPY with more than one source file, the destination must be a directory and end with a /`)
+      // the cache key: what is copied, how, where, on which parent
+      let digest = ''
+      for (const it of items) digest += await digestEntries(walkTree(it.root, it.rel, path.posix.basename(it.rel), {skip: ignored}))
+      for (const f of inline) digest += f.name + '\0' + f.content
+      const kind = items.length + inline.length > 1 ? 'multi' : items[0]?.isDir ? 'dir' : 'file'
+      const createdBy = `/bin/sh -c #(nop) ${ins.keyword} ${kind}:${(await import('node:crypto')).createHash('sha256').update(digest).digest('hex')} in ${dest} `
+      const key = cacheKey({parent: w.image?.id ?? 'scratch', instruction: createdBy + JSON.stringify(ins.flags), args: {}, content: digest, format: this.opts.format})
+      if (this.tryCache(w, key, isFinal)) return this.finishCached(w, isFinal)
+      const staged = await copyStep(this.rt, this.scratch, w.image?.id, w.layers[w.layers.length - 1], {
+        items, inline, dest, destIsDir, chown, chmod, extract: ins.keyword === 'ADD', ignored,
+      }, this.tmpParent)
+      await this.commitMeta(w, createdBy, isFinal, false, staged, key)
+    }
+    if (from === undefined) {
+      const root = new FsRoot(this.ctx.dir)
+      try {
+        await doCopy(root, this.ctx.dir, this.ctx.ignored)
+      } finally {
+        root.close()
+      }
+      return
+    }
+    const ref = expandWord(from, sc, esc)
+    const idx = /^\d+$/.test(ref) ? Number(ref) : this.cf.stages.findIndex(x => x.name === ref.toLowerCase())
+    let image: string
+    if (idx >= 0 && this.results.has(idx)) {
+      image = this.results.get(idx)!.image!.id
+    } else {
+      const {pullImageIfNeeded} = await import('../image/pull.js')
+      image = (await pullImageIfNeeded(this.rt, ref, this.opts.pull)).id
+    }
+    await withImageRoot(this.rt, this.scratch, image, root => doCopy(root, ref))
+  }
+}
+
+function duration(v: string | undefined, def: number): number {
+  if (v === undefined) return def
+  const m = /^(\d+(?:\.\d+)?)(ns|us|ms|s|m|h)$/.exec(v)
+  if (!m) throw new BuildError(`invalid duration ${JSON.stringify(v)}`)
+  const mult: Record<string, number> = {ns: 1, us: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9}
+  return Math.round(Number(m[1]) * mult[m[2]])
+}
+
+function healthcheck(ins: Instruction): Record<string, unknown> {
+  const rest = ins.args.trim()
+  const [kw, ...more] = rest.split(/\s+/)
+  if (kw.toUpperCase() === 'NONE') return {Test: ['NONE']}
+  if (kw.toUpperCase() !== 'CMD') throw new BuildError('HEALTHCHECK requires CMD or NONE')
+  const cmdText = rest.slice(kw.length).trim()
+  const json = cmdText.startsWith('[') ? (JSON.parse(cmdText) as string[]) : undefined
+  void more
+  const f = (n: string) => ins.flags.find(x => x.name === n)?.value
+  return {
+    Test: json ? ['CMD', ...json] : ['CMD-SHELL', cmdText],
+    ...(f('interval') ? {Interval: duration(f('interval'), 0)} : {}),
+    ...(f('timeout') ? {Timeout: duration(f('timeout'), 0)} : {}),
+    ...(f('start-period') ? {StartPeriod: duration(f('start-period'), 0)} : {}),
+    ...(f('retries') ? {Retries: Number(f('retries'))} : {}),
+  }
+}
+
+export function writeIidFile(file: string, id: string): void {
+  writeFileSync(file, `sha256:${id}`)
+}

@@ -1,0 +1,1 @@
+export {BuildError} from '../define/errors.js'
