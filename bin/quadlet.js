@@ -9,7 +9,6 @@ import {createRequire} from 'node:module'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {runGenerator, parseGeneratorArgs, GENERATOR_USAGE} from '../dist/libpod/quadlet/generator.js'
-import {setDefaultEngine} from '../dist/libpod/quadlet/common.js'
 
 const argv0 = process.argv[1] ?? 'peapod-quadlet'
 const parsed = parseGeneratorArgs(argv0, process.argv.slice(2))
@@ -19,6 +18,6 @@ if ('error' in parsed) {
 } else if (parsed.version) {
   process.stdout.write(`${createRequire(import.meta.url)('../package.json').version}\n`)
 } else {
-  setDefaultEngine(path.join(path.dirname(realpathSync(fileURLToPath(import.meta.url))), 'run.js'))
-  process.exitCode = runGenerator({...parsed.opts, argv0})
+  const engine = path.join(path.dirname(realpathSync(fileURLToPath(import.meta.url))), 'run.js')
+  process.exitCode = runGenerator({...parsed.opts, argv0, engine})
 }

@@ -65,13 +65,13 @@ export interface UnitInfo {
 export type UnitsInfo = Map<string, UnitInfo>
 export const serviceFileName = (u: UnitInfo): string => `${u.serviceName}.service`
 
-/** The engine written into Exec* lines: $PODMAN, else peapod itself. */
+let engine = 'peapod'
+/** The engine written into Exec* lines (the generator sets it: $PODMAN, else peapod itself). */
 export function engineBinary(): string {
-  return process.env.PODMAN || defaultEngine
+  return engine
 }
-let defaultEngine = 'peapod'
-export function setDefaultEngine(p: string): void {
-  defaultEngine = p
+export function setEngine(p: string): void {
+  engine = p
 }
 
 /** An engine command line under construction. */
