@@ -114,6 +114,7 @@ export function toContainerSpec(f: Record<string, unknown>, image: string, comma
     ...health ? {healthcheck: health} : {},
     healthOnFailure: parseOnFailure(f['health-on-failure'] as string | undefined),
     createCommand,
+    ...systemdOptions(f),
   }
   const pod = f.pod as string | undefined
   if (!pod?.startsWith('new:')) return {spec: pod ? {...spec, pod} : spec}
@@ -121,4 +122,26 @@ export function toContainerSpec(f: Record<string, unknown>, image: string, comma
   if (!name) throw new InvalidArgument('new pod name must be at least one character')
   const {portMappings, ...network} = spec.network ?? {}
   return {spec: {...spec, network}, newPod: {name, network: portMappings ? {portMappings} : {}, createCommand}}
+}
+
+/** --replace, --sdnotify and --cgroups (the options systemd units use), checked as Podman checks them. */
+function systemdOptions(f: Record<string, unknown>): Pick<ContainerSpec, 'replace' | 'sdNotifyMode' | 'cgroupsMode'> {
+  const out: Pick<ContainerSpec, 'replace' | 'sdNotifyMode' | 'cgroupsMode'> = {}
+  if (f.replace) {
+    if (!f.name) throw new InvalidArgument('cannot replace container without --name being set')
+    out.replace = true
+  }
+  const notify = f.sdnotify as string | undefined
+  if (notify !== undefined) {
+    if (!['container', 'conmon', 'ignore', 'healthy'].includes(notify)) {
+      throw new InvalidArgument(`invalid config provided: invalid argument: invalid sdnotify value "${notify}": must be container, conmon or ignore`)
+    }
+    out.sdNotifyMode = notify as ContainerSpec['sdNotifyMode']
+  }
+  const cgroups = f.cgroups as string | undefined
+  if (cgroups !== undefined) {
+    if (!['enabled', 'disabled', 'no-conmon', 'split'].includes(cgroups)) throw new InvalidArgument(`running container create option: invalid cgroup mode "${cgroups}": invalid argument`)
+    out.cgroupsMode = cgroups as ContainerSpec['cgroupsMode']
+  }
+  return out
 }

@@ -192,6 +192,12 @@ export interface MonitorConfig {
   removeDirOnExit?: string
   /** Periodic health check (see HEALTH CHECKS). */
   healthcheck?: {intervalMs: number; command: string[]}
+  /**
+   * systemd's notify socket (--sdnotify): once the container runs, and before
+   * the ready channel says so, the monitor sends MAINPID=<its pid> (and
+   * READY=1 when `ready`) with systemd-notify(1).
+   */
+  sdNotify?: {socket: string; ready: boolean}
 }
 
 export type ReadyMessage =

@@ -11,6 +11,7 @@ import type {PodSpec} from './specgen/pod.js'
  * new pod made from `newPod` (create/run --pod new:NAME), else on its own.
  */
 export async function newContainer(rt: Runtime, spec: ContainerSpec, newPod?: PodSpec): Promise<ContainerConfig> {
+  if (spec.replace || spec.cgroupsMode) await (await import('./container/replace.js')).beforeCreate(rt, spec)
   if (newPod) return (await import('./pod/new.js')).createInNewPod(rt, newPod, spec)
   if (spec.pod) return (await import('./pod/new.js')).createInPod(rt, {...spec, pod: spec.pod})
   return (await import('./container/create.js')).createContainer(rt, spec)

@@ -83,6 +83,8 @@ export async function createContainer(rt: Runtime, spec: ContainerSpec, placemen
     hostEnv: hostEnvOf(spec),
     envHost: spec.envHost ?? false,
     createCommand: spec.createCommand,
+    sdNotifyMode: spec.sdNotifyMode,
+    cgroupsMode: spec.cgroupsMode,
     workdir: spec.workdir,
     user: spec.user,
     hostname: spec.hostname,

@@ -17,6 +17,7 @@ import {containerPaths, type ContainerPaths} from './paths.js'
 import type {Container, ContainerConfig} from './types.js'
 import {checkTransition, isRunningOrPaused} from '../define/state.js'
 import {ociFor} from '../oci/runtime.js'
+import {addNotifySocket, monitorNotify} from './sdnotify.js'
 
 
 /** Writes config.json of the OCI bundle. */
@@ -67,6 +68,7 @@ async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, conso
   // runc sizes the container's terminal from the spec at start; later
   // resizes come through the monitor.
   if (c.config.tty && consoleSize && spec.process) (spec.process as {consoleSize?: unknown}).consoleSize = {height: consoleSize.rows, width: consoleSize.cols}
+  addNotifySocket(spec as never, c.config) // --sdnotify=container
   writeFileSync(`${p.bundle}/config.json`, specToJSON(spec))
 }
 
@@ -134,6 +136,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
         exitCommand,
         monitorPidFile: p.monitorPid,
         healthcheck: healthMonitorConfig(rt, c.config),
+        sdNotify: monitorNotify(c.config),
       },
     })
     if (opts.beforeStart) {

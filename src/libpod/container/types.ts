@@ -104,6 +104,10 @@ export interface ContainerConfig {
   healthcheck?: HealthConfig
   /** --health-on-failure (default none). */
   healthOnFailure?: HealthOnFailure
+  /** --sdnotify (absent: container). */
+  sdNotifyMode?: import('../specgen/container.js').SdNotifyMode
+  /** --cgroups (absent: enabled). */
+  cgroupsMode?: import('../specgen/container.js').CgroupsMode
   /** POD: the ID of the pod the container belongs to. */
   pod?: string
   /** POD: the pod's infra container (holds the shared namespaces). */

@@ -44,7 +44,16 @@ export interface ContainerBasicConfig {
   pod?: string
   /** The command line that created the container (inspect's Config.CreateCommand). */
   createCommand?: string[]
+  /** --replace: a container of the same name is removed first (needs a name). */
+  replace?: boolean
+  /** --sdnotify: who tells systemd the container is ready (default container). */
+  sdNotifyMode?: SdNotifyMode
+  /** --cgroups: enabled (default), disabled, no-conmon or split. */
+  cgroupsMode?: CgroupsMode
 }
+
+export type SdNotifyMode = 'container' | 'conmon' | 'ignore' | 'healthy'
+export type CgroupsMode = 'enabled' | 'disabled' | 'no-conmon' | 'split'
 
 /** Podman's ContainerStorageConfig. */
 export interface ContainerStorageConfig {
