@@ -9,6 +9,7 @@ import {parseSignal} from '../libpod/spec/signals.js'
 import type {ContainerSpec} from '../libpod/specgen/container.js'
 import type {Mount, TmpfsMount} from '../libpod/specgen/mounts.js'
 import type {PodSpec} from '../libpod/specgen/pod.js'
+import {originalArgv} from './argv.js'
 import {toNetworkSpec} from './network-spec.js'
 import {parseMountFlag, parseTmpfsFlag, parseVolumeFlag, parseVolumesFromFlag} from './spec-mounts.js'
 import {parseSecurityOpts, parseUlimitFlag} from './spec-security.js'
@@ -68,7 +69,7 @@ export interface CreateInput {
 /** The flags of create/run, the image and the command after it → what the engine creates. */
 export function toContainerSpec(f: Record<string, unknown>, image: string, command: string[], cwd: string = process.cwd()): CreateInput {
   const list = (k: string) => (f[k] as string[] | undefined) ?? []
-  const createCommand = ['peapod', ...process.argv.slice(2)]
+  const createCommand = ['peapod', ...originalArgv()]
   // --mount first, then -v, as Podman orders them
   const mounts: Mount[] = [...list('mount').map(m => parseMountFlag(m, cwd)), ...list('volume').map(v => parseVolumeFlag(v, cwd))]
   const tmpfs: TmpfsMount[] = list('tmpfs').map(parseTmpfsFlag)
@@ -90,7 +91,8 @@ export function toContainerSpec(f: Record<string, unknown>, image: string, comma
     workdir: f.workdir as string | undefined,
     user: f.user as string | undefined,
     hostname: f.hostname as string | undefined,
-    labels: parseKeyValues(list('label'), 'label'),
+    // under a systemd unit, the unit is recorded (auto-update restarts it)
+    labels: {...parseKeyValues(list('label'), 'label'), ...process.env.PODMAN_SYSTEMD_UNIT ? {PODMAN_SYSTEMD_UNIT: process.env.PODMAN_SYSTEMD_UNIT} : {}},
     annotations: parseKeyValues(list('annotation'), 'annotation'),
     terminal: Boolean(f.tty),
     stdin: Boolean(f.interactive),

@@ -128,8 +128,8 @@ export async function runHealthcheck(rt: Runtime, nameOrId: string): Promise<Hea
   if (results.Status === 'unhealthy') await onFailure(rt, c)
   // --sdnotify=healthy: READY=1 at the first passing check (the monitor sent MAINPID; we run under it)
   if (firstPass && c.config.sdNotifyMode === 'healthy') {
-    const {notifySocket, sendReady} = await import('./sdnotify.js')
-    const socket = notifySocket(c.config)
+    const {monitorSocket, sendReady} = await import('./sdnotify.js')
+    const socket = monitorSocket(rt, id)
     if (socket) sendReady(socket)
   }
   if (error) throw error

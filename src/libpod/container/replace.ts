@@ -34,6 +34,11 @@ export async function beforeCreate(rt: Runtime, spec: ContainerSpec): Promise<vo
       if (e instanceof NoSuchContainer) return
       throw e
     }
-    await old.remove({force: true, volumes: false})
+    try {
+      await old.remove({force: true, volumes: false})
+    } catch (e) {
+      // an --rm container may remove itself (its cleanup) while we stop it
+      if (!(e instanceof NoSuchContainer)) throw e
+    }
   }
 }

@@ -13,6 +13,9 @@
 // systemd's own systemd-notify(1) (`--pid=N` sends MAINPID=N; accepted with
 // NotifyAccess=all, which generated units set).
 import {spawnSync} from 'node:child_process'
+import {readFileSync} from 'node:fs'
+import type {Runtime} from '../runtime.js'
+import {containerPaths} from './paths.js'
 import type {ContainerConfig} from './types.js'
 
 export const CONTAINER_NOTIFY_SOCKET = '/run/notify/notify.sock'
@@ -50,4 +53,13 @@ export function sendReady(socket: string, mainPid?: number): boolean {
   const args = [...(mainPid ? [`--pid=${mainPid}`] : []), '--ready']
   const r = spawnSync('systemd-notify', args, {env: {...process.env, NOTIFY_SOCKET: socket}, stdio: 'ignore', timeout: 5000})
   return r.status === 0
+}
+
+/** The socket the running container's monitor was given (its config), for READY after a health check. */
+export function monitorSocket(rt: Runtime, id: string): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(containerPaths(rt, id).monitorConfig, 'utf8')) as {sdNotify?: {socket: string}}).sdNotify?.socket
+  } catch {
+    return undefined
+  }
 }
