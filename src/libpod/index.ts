@@ -80,6 +80,8 @@ export const load = {
   podList: () => import('./pod/list.js'),
   /** generate systemd: the units of a container or pod. */
   systemdGenerate: () => import('./systemd/generate.js'),
+  /** quadlet install/list/print/rm: the user's Quadlet files. */
+  quadletManage: () => import('./quadlet/manage.js'),
   podCreate: () => import('./pod/create.js'),
   runtimePods: () => import('./runtime/pods.js'),
   volumeList: () => import('./volume/list.js'),

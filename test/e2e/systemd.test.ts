@@ -82,6 +82,34 @@ describe('Quadlet generator (peapod-quadlet binary)', () => {
   })
 })
 
+describe('shipped systemd units (scripts/install-systemd.sh)', () => {
+  it('installs the generator links and units, which verify', function () {
+    if (!hasAnalyze) this.skip()
+    const prefix = `/tmp/peapod-sd-install-${process.pid}`
+    const r = spawnSync(path.join(REPO, 'scripts/install-systemd.sh'), ['--prefix', prefix], {encoding: 'utf8'})
+    expect(r.status, r.stderr).to.equal(0)
+    const sd = path.join(prefix, 'lib/systemd')
+    for (const g of ['system-generators/peapod-system-generator', 'user-generators/peapod-user-generator']) {
+      expect(spawnSync('readlink', ['-f', path.join(sd, g)], {encoding: 'utf8'}).stdout.trim()).to.equal(path.join(REPO, 'bin/quadlet.js'))
+    }
+    for (const scope of ['system', 'user']) {
+      const dir = path.join(sd, scope)
+      const restart = readFileSync(path.join(dir, 'peapod-restart.service'), 'utf8')
+      expect(restart).to.include(`ExecStart=${BIN} $LOGGING start --all --filter restart-policy=always\n`)
+      // a template verifies as an instance
+      writeFileSync(path.join(dir, 'peapod-kube@x.service'), readFileSync(path.join(dir, 'peapod-kube@.service'), 'utf8'))
+      expect(verify(['peapod-restart.service', 'peapod-kube@x.service', 'peapod-auto-update.service', 'peapod-auto-update.timer'].map(f => path.join(dir, f)))).to.deep.equal({code: 0, output: ''})
+    }
+    // the user generator is the user mode by its name
+    const cfg = path.join(prefix, 'cfg')
+    mkdirSync(path.join(cfg, 'containers/systemd'), {recursive: true})
+    writeFileSync(path.join(cfg, 'containers/systemd/u.container'), '[Container]\nImage=localhost/bb\n')
+    const g = spawnSync(path.join(sd, 'user-generators/peapod-user-generator'), ['-dryrun'], {encoding: 'utf8', env: {...process.env, XDG_CONFIG_HOME: cfg, XDG_RUNTIME_DIR: path.join(prefix, 'run')}})
+    expect(g.stdout).to.include('Wants=podman-user-wait-network-online.service\n')
+    spawnSync('rm', ['-rf', prefix])
+  })
+})
+
 for (const mode of ['root', 'rootless'] as Mode[]) {
   describe(`systemd units (${mode})`, function () {
     let env: Env

@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {mkdtempSync, mkdirSync, writeFileSync, readFileSync, readlinkSync, rmSync, readdirSync, symlinkSync} from 'node:fs'
+import {existsSync, mkdtempSync, mkdirSync, writeFileSync, readFileSync, readlinkSync, rmSync, readdirSync, symlinkSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {UnitFile} from '../../src/libpod/quadlet/unitfile.js'
@@ -345,5 +345,40 @@ PIDFile=%t/%N.pid
     const err: string[] = []
     expect(runGenerator({isUser: false, dryRun: false, verbose: false, noKmsg: true, argv0: 'q', env: {QUADLET_UNIT_DIRS: '/nonexistent'}, stderr: s => err.push(s)})).to.equal(1)
     expect(err.join('')).to.match(/quadlet-generator\[\d+\]: missing output directory argument/)
+  })
+})
+
+describe('quadlet install/list/print/rm (files)', () => {
+  it('installs a file, a directory (an app) and a .quadlets file; lists, prints and removes them', async () => {
+    const {installQuadlets, listQuadlets, printQuadlet, removeQuadlets} = await import('../../src/libpod/quadlet/manage.js')
+    const src = mkdtempSync(path.join(os.tmpdir(), 'quadlet-src-'))
+    const dir = path.join(src, 'installed')
+    mkdirSync(path.join(src, 'app'))
+    writeFileSync(path.join(src, 'app/a.container'), '[Container]\nImage=localhost/x\nPod=mypod.pod\n')
+    writeFileSync(path.join(src, 'app/mypod.pod'), '[Pod]\n')
+    writeFileSync(path.join(src, 'app/conf.txt'), 'asset\n')
+    writeFileSync(path.join(src, 'v.volume'), '# c\n[Volume]\n')
+    writeFileSync(path.join(src, 'w.quadlets'), '# FileName=web\n[Container]\nImage=localhost/x\n---\n# FileName=store\n[Volume]\n')
+    expect(installQuadlets([path.join(src, 'app')], {}, dir).map(p => path.basename(p))).to.deep.equal(['a.container', 'conf.txt', 'mypod.pod'])
+    expect(installQuadlets([path.join(src, 'v.volume')], {}, dir)).to.deep.equal([path.join(dir, 'v.volume')])
+    expect(() => installQuadlets([path.join(src, 'v.volume')], {}, dir)).to.throw('a Quadlet with name v.volume already exists, refusing to overwrite')
+    installQuadlets([path.join(src, 'v.volume')], {replace: true}, dir)
+    expect(installQuadlets([path.join(src, 'w.quadlets')], {}, dir).map(p => path.basename(p))).to.deep.equal(['web.container', 'store.volume'])
+    expect(listQuadlets(dir).map(r => [r.Name, r.UnitName, r.App, r.Pod])).to.deep.equal([
+      ['a.container', 'a.service', 'app', 'mypod.pod'], ['mypod.pod', 'mypod-pod.service', 'app', ''],
+      ['store.volume', 'store-volume.service', 'w', ''], ['v.volume', 'v-volume.service', '', ''], ['web.container', 'web.service', 'w', '']])
+    expect(listQuadlets(dir)[0]!.Status).to.equal(existsSync('/run/systemd/system') ? listQuadlets(dir)[0]!.Status : 'Not loaded')
+    expect(printQuadlet('v.volume', dir)).to.equal('# c\n[Volume]\n')
+    expect(() => printQuadlet('nosuch.volume', dir)).to.throw('quadlet "nosuch.volume" not found')
+    // a Quadlet of an app takes the app with it, assets included
+    expect(removeQuadlets(['a.container'], {}, dir)).to.deep.equal(['a.container'])
+    expect(readdirSync(dir).sort()).to.deep.equal(['.w.app', 'store.volume', 'v.volume', 'web.container'])
+    expect(() => removeQuadlets(['nosuch'], {}, dir)).to.throw('unable to find quadlet "nosuch"')
+    expect(removeQuadlets(['nosuch'], {ignore: true}, dir)).to.deep.equal([])
+    removeQuadlets(['w'], {}, dir)
+    expect(readdirSync(dir)).to.deep.equal(['v.volume'])
+    removeQuadlets([], {all: true}, dir)
+    expect(readdirSync(dir)).to.deep.equal([])
+    rmSync(src, {recursive: true, force: true})
   })
 })
