@@ -43,6 +43,15 @@ export function liftGlobalFlags(argv: string[]): string[] {
   return argv.slice(i)
 }
 
+/**
+ * The command line as the user typed it (after the program), global flags
+ * included: a rootless command re-executed in the user namespace gets it
+ * from PEAPOD_ARGV. Recorded as CreateCommand (generate systemd --new replays it).
+ */
+export function originalArgv(): string[] {
+  return process.env.PEAPOD_ARGV ? JSON.parse(process.env.PEAPOD_ARGV) as string[] : process.argv.slice(2)
+}
+
 /** The command words of argv (up to two leading non-flag words), e.g. ['image', 'ls']. */
 export function commandWords(argv: string[]): string[] {
   const words: string[] = []

@@ -46,6 +46,7 @@ export const createFlags = {
   pull: Flags.string({description: 'Pull image policy', options: ['always', 'missing', 'never', 'newer'], default: 'missing'}),
   'read-only': Flags.boolean({description: "Make containers root filesystem read-only"}),
   rm: Flags.boolean({description: 'Remove container (and pod if created) after exit'}),
+  sdnotify: Flags.string({description: 'control sd-notify behavior ("container"|"conmon"|"healthy"|"ignore")'}),
   'security-opt': many('Security Options'),
   'sig-proxy': Flags.boolean({description: 'Proxy received signals to the process', default: true, allowNo: true}),
   'stop-signal': Flags.string({description: 'Signal to stop a container. Default is SIGTERM'}),

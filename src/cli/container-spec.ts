@@ -9,6 +9,7 @@ import {parseSignal} from '../libpod/spec/signals.js'
 import type {ContainerSpec} from '../libpod/specgen/container.js'
 import type {Mount, TmpfsMount} from '../libpod/specgen/mounts.js'
 import type {PodSpec} from '../libpod/specgen/pod.js'
+import {originalArgv} from './argv.js'
 import {toNetworkSpec} from './network-spec.js'
 import {toResourceSpec} from './resource-spec.js'
 import {toDevicesSpec, toUsersSpec} from './namespace-flags.js'
@@ -71,7 +72,7 @@ export interface CreateInput {
 /** The flags of create/run, the image and the command after it → what the engine creates. */
 export function toContainerSpec(f: Record<string, unknown>, image: string, command: string[], cwd: string = process.cwd()): CreateInput {
   const list = (k: string) => (f[k] as string[] | undefined) ?? []
-  const createCommand = ['peapod', ...process.argv.slice(2)]
+  const createCommand = ['peapod', ...originalArgv()]
   // --mount first, then -v, as Podman orders them
   const mounts: Mount[] = [...list('mount').map(m => parseMountFlag(m, cwd)), ...list('volume').map(v => parseVolumeFlag(v, cwd))]
   const tmpfs: TmpfsMount[] = list('tmpfs').map(parseTmpfsFlag)
@@ -93,7 +94,9 @@ export function toContainerSpec(f: Record<string, unknown>, image: string, comma
     workdir: f.workdir as string | undefined,
     user: f.user as string | undefined,
     hostname: f.hostname as string | undefined,
-    labels: {...readLabelFiles(list('label-file')), ...parseKeyValues(list('label'), 'label')},
+    // under a systemd unit, the unit is recorded (auto-update restarts it)
+    labels: {...readLabelFiles(list('label-file')), ...parseKeyValues(list('label'), 'label'),
+      ...process.env.PODMAN_SYSTEMD_UNIT ? {PODMAN_SYSTEMD_UNIT: process.env.PODMAN_SYSTEMD_UNIT} : {}},
     annotations: parseKeyValues(list('annotation'), 'annotation'),
     terminal: Boolean(f.tty),
     stdin: Boolean(f.interactive),
@@ -121,6 +124,7 @@ export function toContainerSpec(f: Record<string, unknown>, image: string, comma
     ...toUsersSpec(f),
     ...toDevicesSpec(f),
     ...toLifecycleSpec(f), // LIFECYCLE/ENV
+    ...systemdOptions(f),
   }
   const pod = f.pod as string | undefined
   if (!pod?.startsWith('new:')) return {spec: pod ? {...spec, pod} : spec}
@@ -128,4 +132,14 @@ export function toContainerSpec(f: Record<string, unknown>, image: string, comma
   if (!name) throw new InvalidArgument('new pod name must be at least one character')
   const {portMappings, ...network} = spec.network ?? {}
   return {spec: {...spec, network}, newPod: {name, network: portMappings ? {portMappings} : {}, createCommand}}
+}
+
+/** --sdnotify (what systemd units use), checked as Podman checks it. */
+function systemdOptions(f: Record<string, unknown>): Pick<ContainerSpec, 'sdNotifyMode'> {
+  const notify = f.sdnotify as string | undefined
+  if (notify === undefined) return {}
+  if (!['container', 'conmon', 'ignore', 'healthy'].includes(notify)) {
+    throw new InvalidArgument(`invalid config provided: invalid argument: invalid sdnotify value "${notify}": must be container, conmon or ignore`)
+  }
+  return {sdNotifyMode: notify as ContainerSpec['sdNotifyMode']}
 }

@@ -90,6 +90,9 @@ export function launchMonitor(opts: LaunchOptions): LaunchedMonitor {
     delete env.NODE_EXTRA_CA_CERTS
     delete env.NODE_OPTIONS
   }
+  // systemd's socket reaches the monitor in config.sdNotify (--sdnotify); runc
+  // would act on NOTIFY_SOCKET itself (its own proxy socket, READY on start)
+  delete env.NOTIFY_SOCKET
   const passthrough = config.logDriver === 'passthrough'
   const argv = [...(opts.nodeFlags ?? MONITOR_NODE_FLAGS), opts.entry ?? monitorEntry(), opts.configPath]
   log.debug(`Using OCI runtime ${JSON.stringify(config.runtime)}${config.runtimeArgs?.length ? ` with ${config.runtimeArgs.join(' ')}` : ''}`)

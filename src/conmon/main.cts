@@ -299,6 +299,7 @@ function checkPidFile(): void {
   if (!(pid > 0)) return
   phase = 'running'
   clearInterval(pidPoll)
+  notifySystemd()
   const held = pending
   pending = []
   for (const [stream, chunk] of held) deliver(stream, chunk)
@@ -317,6 +318,22 @@ function scheduleTimeout(pid: number): void {
       process.kill(pid, 'SIGKILL')
     } catch {}
   }, cfg.timeoutMs).unref()
+}
+
+// ---- sd_notify -------------------------------------------------------------
+
+/**
+ * Tells systemd this monitor is the unit's main process (and, for
+ * --sdnotify=conmon, that the service is ready). Synchronous, before the
+ * ready channel reports the start: `run -d` (the unit's first main process)
+ * must not exit before systemd knows its successor.
+ */
+function notifySystemd(): void {
+  const n = cfg.sdNotify
+  if (!n) return
+  const args = [`--pid=${process.pid}`, ...(n.ready ? ['--ready'] : [])]
+  const r = cp.spawnSync('systemd-notify', args, {env: {...process.env, NOTIFY_SOCKET: n.socket}, stdio: 'ignore', timeout: 5000})
+  if (r.status !== 0) diag(`sd_notify: systemd-notify ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`})`)
 }
 
 // ---- health checks ------------------------------------------------------------

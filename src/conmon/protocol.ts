@@ -196,6 +196,12 @@ export interface MonitorConfig {
   preserveFds?: number
   /** --timeout: the container is killed (SIGKILL) this long after it started. */
   timeoutMs?: number
+  /**
+   * systemd's notify socket (--sdnotify): once the container runs, and before
+   * the ready channel says so, the monitor sends MAINPID=<its pid> (and
+   * READY=1 when `ready`) with systemd-notify(1).
+   */
+  sdNotify?: {socket: string; ready: boolean}
 }
 
 export type ReadyMessage =

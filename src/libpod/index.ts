@@ -81,6 +81,10 @@ export const load = {
   /** The client of a monitor's attach socket (run, start -a, attach, exec -t). */
   attach: () => import('../conmon/attach-client.js'),
   podList: () => import('./pod/list.js'),
+  /** generate systemd: the units of a container or pod. */
+  systemdGenerate: () => import('./systemd/generate.js'),
+  /** quadlet install/list/print/rm: the user's Quadlet files. */
+  quadletManage: () => import('./quadlet/manage.js'),
   podCreate: () => import('./pod/create.js'),
   runtimePods: () => import('./runtime/pods.js'),
   volumeList: () => import('./volume/list.js'),

@@ -4,6 +4,7 @@ import {BaseCommand} from '../../cli/base-command.js'
 import {parseEntrypoint} from '../../cli/container-flags.js'
 import {parseKeyValues} from '../../cli/container-spec.js'
 import {parseExitPolicy, parseShare} from '../../cli/pod-spec.js'
+import {originalArgv} from '../../cli/argv.js'
 import {toNetworkSpec} from '../../cli/network-spec.js'
 import {podResourceFlags} from '../../cli/resource-flags.js'
 import {toResourceSpec} from '../../cli/resource-spec.js'
@@ -58,9 +59,9 @@ export default class PodCreate extends BaseCommand {
       hostname: flags.hostname,
       labels: parseKeyValues(flags.label, 'label'),
       exitPolicy: parseExitPolicy(flags['exit-policy']),
-      createCommand: ['peapod', ...process.argv.slice(2)],
       resources: toResourceSpec(flags),
       users: {...toUsersSpec(flags), ...toDevicesSpec(flags)},
+      createCommand: ['peapod', ...originalArgv()],
     }
     const rt = await this.runtime(flags)
     const pod = await createPod(rt, spec)

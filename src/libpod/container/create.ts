@@ -92,6 +92,7 @@ export async function createContainer(rt: Runtime, spec: ContainerSpec, placemen
     hostEnv: hostEnvOf(spec),
     envHost: spec.envHost ?? false,
     createCommand: spec.createCommand,
+    sdNotifyMode: spec.sdNotifyMode,
     workdir: spec.workdir,
     user: spec.user,
     hostname: spec.hostname,

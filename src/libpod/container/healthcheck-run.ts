@@ -107,8 +107,10 @@ export async function runHealthcheck(rt: Runtime, nameOrId: string): Promise<Hea
     error = new HealthcheckError(`healthcheck command exceeded timeout of ${formatGoDuration(hc.timeout)}`)
   }
   const entry: HealthLogEntry = {Start: start.text, End: end.text, ExitCode: returnCode, Output: eventLog}
+  let firstPass = false
   const results = await rt.containers.locked(id, () => {
     const h = readHealth(rt, id)
+    firstPass = entry.ExitCode === 0 && !(h.Log ?? []).some(e => e.ExitCode === 0)
     if (entry.ExitCode === 0) {
       h.Status = 'healthy'
       h.FailingStreak = 0
@@ -124,6 +126,12 @@ export async function runHealthcheck(rt: Runtime, nameOrId: string): Promise<Hea
     return h
   })
   if (results.Status === 'unhealthy') await onFailure(rt, c)
+  // --sdnotify=healthy: READY=1 at the first passing check (the monitor sent MAINPID; we run under it)
+  if (firstPass && c.config.sdNotifyMode === 'healthy') {
+    const {monitorSocket, sendReady} = await import('./sdnotify.js')
+    const socket = monitorSocket(rt, id)
+    if (socket) sendReady(socket)
+  }
   if (error) throw error
   return {healthy: !failed, results}
 }

@@ -156,9 +156,9 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
       CreateCommand: c.config.createCommand ?? [],
       ...(c.config.healthcheck ? {Healthcheck: inspectHealthConfig(c.config)} : {}),
       HealthcheckOnFailureAction: c.config.healthOnFailure ?? 'none',
-      sdNotifyMode: 'container',
       ...usersInspectConfig(c.config), // USERS/NAMESPACES
       ...life.config,
+      sdNotifyMode: c.config.sdNotifyMode ?? 'container',
     },
     HostConfig: {
       Binds: c.config.mounts.filter(m => m.type === 'bind').map(m => `${m.source}:${m.destination}:${bindOptions(m.options).join(',')}`),

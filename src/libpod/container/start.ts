@@ -22,6 +22,7 @@ import type {Container, ContainerConfig} from './types.js'
 import {checkTransition, isRunningOrPaused} from '../define/state.js'
 import {ociFor} from '../oci/runtime.js'
 import {afterStart, prepareLifecycle, startRequired, timeoutMs} from './life.js'
+import {addNotifySocket, monitorNotify} from './sdnotify.js'
 
 
 /** Writes config.json of the OCI bundle. */
@@ -81,6 +82,7 @@ async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, conso
   // runc sizes the container's terminal from the spec at start; later
   // resizes come through the monitor.
   if (c.config.tty && consoleSize && spec.process) (spec.process as {consoleSize?: unknown}).consoleSize = {height: consoleSize.rows, width: consoleSize.cols}
+  addNotifySocket(spec as never, c.config) // --sdnotify=container
   writeFileSync(`${p.bundle}/config.json`, specToJSON(spec))
 }
 
@@ -158,6 +160,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
         healthcheck: healthMonitorConfig(rt, c.config),
         timeoutMs: timeoutMs(c.config), // --timeout
         ...fds.length ? {preserveFds: fds.length} : {},
+        sdNotify: monitorNotify(c.config),
       },
     })
     if (opts.beforeStart) {

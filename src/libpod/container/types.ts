@@ -109,6 +109,8 @@ export interface ContainerConfig {
   healthcheck?: HealthConfig
   /** --health-on-failure (default none). */
   healthOnFailure?: HealthOnFailure
+  /** --sdnotify (absent: container). */
+  sdNotifyMode?: import('../specgen/container.js').SdNotifyMode
   /** POD: the ID of the pod the container belongs to. */
   pod?: string
   /** POD: the pod's infra container (holds the shared namespaces). */

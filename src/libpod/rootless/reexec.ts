@@ -21,7 +21,7 @@ export async function reexecInUserNamespace(entry: string, argv: string[]): Prom
   const child = spawn('nsenter', ['--user', '--mount', `--target=${pid}`, `--wd=${process.cwd()}`, '--',
     process.execPath, ...process.execArgv, '--', entry, ...argv], {
     stdio: 'inherit',
-    env: {...process.env, PEAPOD_ROOTLESS_UID: String(uid), PEAPOD_PAUSE_PID: String(pid)},
+    env: {...process.env, PEAPOD_ROOTLESS_UID: String(uid), PEAPOD_PAUSE_PID: String(pid), PEAPOD_ARGV: process.env.PEAPOD_ARGV ?? JSON.stringify(process.argv.slice(2))},
   })
   // Signals meant for the command go to the command; a terminal's ^C reaches
   // both of us through the process group, so SIGINT is only swallowed here.

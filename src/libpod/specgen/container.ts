@@ -48,7 +48,11 @@ export interface ContainerBasicConfig {
   pod?: string
   /** The command line that created the container (inspect's Config.CreateCommand). */
   createCommand?: string[]
+  /** --sdnotify: who tells systemd the container is ready (default container). */
+  sdNotifyMode?: SdNotifyMode
 }
+
+export type SdNotifyMode = 'container' | 'conmon' | 'ignore' | 'healthy'
 
 /** Podman's ContainerStorageConfig. */
 export interface ContainerStorageConfig {

@@ -1,0 +1,17 @@
+import {Args} from '../../cli/oclif.js'
+import {BaseCommand} from '../../cli/base-command.js'
+import {InvalidArgument, load} from '../../libpod/index.js'
+
+export default class QuadletPrint extends BaseCommand {
+  static override userNamespace = false
+  static override summary = 'Display the contents of a quadlet'
+  static override aliases = ['quadlet:cat']
+  static override args = {quadlet: Args.string({description: 'installed quadlet name'})}
+
+  async run(): Promise<void> {
+    const {args} = await this.parse(QuadletPrint)
+    if (!args.quadlet) throw new InvalidArgument('accepts 1 arg(s), received 0')
+    const {printQuadlet} = await load.quadletManage()
+    process.stdout.write(printQuadlet(args.quadlet))
+  }
+}
