@@ -78,6 +78,8 @@ export const load = {
   /** The client of a monitor's attach socket (run, start -a, attach, exec -t). */
   attach: () => import('../conmon/attach-client.js'),
   podList: () => import('./pod/list.js'),
+  /** `system check` and the sweep of what killed commands left (rm -a, pod rm -a). */
+  check: () => import('./runtime/check.js'),
   podCreate: () => import('./pod/create.js'),
   runtimePods: () => import('./runtime/pods.js'),
   volumeList: () => import('./volume/list.js'),

@@ -17,6 +17,8 @@ import {containerPaths, type ContainerPaths} from './paths.js'
 import type {Container, ContainerConfig} from './types.js'
 import {checkTransition, isRunningOrPaused} from '../define/state.js'
 import {ociFor} from '../oci/runtime.js'
+import {failpoint} from '../util/failpoint.js'
+import {killStrayMonitor} from './stray-monitor.js'
 
 
 /** Writes config.json of the OCI bundle. */
@@ -100,9 +102,12 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
     if (isRunningOrPaused(c.state.status)) return c.config
     if (c.state.status === 'removing') throw containerBeingRemoved(id)
     const oci = ociFor(rt, c.config)
+    // A monitor left by a start killed before it recorded 'running' would share the run dir.
+    if (await killStrayMonitor(p)) await oci.delete(id, {force: true}).catch(() => {})
     rmSync(p.exitFile, {force: true})
     try {
       await prepareBundle(rt, c, p, opts.consoleSize)
+      failpoint('container.start.after-mount')
     } catch (e) {
       await releaseBundle(rt, p)
       // Podman: a user the image does not know means the command cannot be invoked (126).
@@ -150,6 +155,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
       rt.containers.updateHeld(id, s => ({...s, status: 'exited', exitCode: 125, error: (e as Error).message, finishedAt: new Date().toISOString(), mountPoint: undefined}))
       throw new RuntimeFailure((e as Error).message)
     }
+    failpoint('container.start.after-monitor')
     const now = new Date().toISOString()
     if (!res.running) {
       const failed = res
@@ -161,6 +167,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
       ...s, status: 'running', pid, monitorPid: monitor.pid, startedAt: now, finishedAt: undefined,
       exitCode: undefined, error: undefined, stoppedByUser: false, mountPoint: `${p.dir}/rootfs/merged`,
     }))
+    failpoint('container.start.after-record')
     healthOnStart(rt, c.config)
     return c.config
   })

@@ -9,6 +9,7 @@ import {InvalidArgument, NameInUse, noContainerWithId, noSuchContainer} from '..
 import {readJson, writeJsonAtomic} from '../state/atomic.js'
 import {withLock} from '../state/lock.js'
 import {NameReservations} from '../state/names.js'
+import {ownerAlive} from '../util/owner.js'
 import {upgradeConfig} from './legacy.js'
 import {CONFIG_VERSION, type Container, type ContainerConfig, type ContainerState} from './types.js'
 
@@ -48,6 +49,25 @@ export class ContainerStore {
 
   releaseName(name: string, id: string): void {
     this.names.release(name, id)
+  }
+
+  /** A container left in 'removing' by an rm that was killed (its remover is gone). */
+  removalAbandoned(c: Container): boolean {
+    return c.state.status === 'removing' && !ownerAlive(c.state.remover)
+  }
+
+  /** Name reservations nobody holds any more (their creator was killed); sweep releases them. */
+  danglingNames(sweep = false): string[] {
+    return sweep ? this.names.sweep() : this.names.dangling()
+  }
+
+  /**
+   * Directories with no config.json: a create or rm killed half-way. Only
+   * meaningful under the store lock (creates and removes write them under it).
+   */
+  orphanDirs(): string[] {
+    if (!existsSync(this.dir)) return []
+    return readdirSync(this.dir).filter(id => !this.exists(id))
   }
 
 

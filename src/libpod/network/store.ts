@@ -13,6 +13,7 @@ import {withLock} from '../state/lock.js'
 import {networkSettings} from './config.js'
 import {contains, formatCidr, formatIp, hostSubnets, lastAddr, overlaps, parseCidr, parseIp, type Cidr} from './ip.js'
 import type {NetworkDoc, NetworkSubnet} from './types.js'
+import {failpoint} from '../util/failpoint.js'
 
 export const NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/
 
@@ -191,6 +192,7 @@ export class NetworkStore {
       if (doc.subnets.some(s => parseCidr(s.subnet).v6)) doc.ipv6_enabled = true
       if (!doc.subnets.length && driver !== 'bridge' && opts.ipamDriver !== 'none') doc.ipam_options = {driver: 'dhcp'}
       this.write(doc)
+      failpoint('network.create.after-document')
       return {doc: canonical(doc), existed: false}
     })
   }

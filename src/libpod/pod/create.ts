@@ -10,6 +10,7 @@ import {DEFAULT_SHARE, type PodSpec} from '../specgen/pod.js'
 import {validatePodSpec} from '../specgen/validate.js'
 import {ensureInfraImage, INFRA_COMMAND} from './infra-image.js'
 import {PodStore} from './store.js'
+import {failpoint} from '../util/failpoint.js'
 import type {PodConfig} from './types.js'
 
 export async function createPod(rt: Runtime, spec: PodSpec): Promise<PodConfig> {
@@ -22,6 +23,7 @@ export async function createPod(rt: Runtime, spec: PodSpec): Promise<PodConfig> 
   store.reserveName(name, id)
   let infraId: string | undefined
   try {
+    failpoint('pod.create.after-reserve')
     if (withInfra) {
       const image = spec.infraImage ?? await ensureInfraImage(rt)
       const infra = await createContainer(rt, {
@@ -33,6 +35,7 @@ export async function createPod(rt: Runtime, spec: PodSpec): Promise<PodConfig> 
         network: spec.network,
       }, {pod: id, isInfra: true})
       infraId = infra.id
+      failpoint('pod.create.after-infra')
     }
     const config: PodConfig = {
       id, name, created: new Date().toISOString(), createCommand: spec.createCommand, labels: {...spec.labels},
