@@ -10,6 +10,7 @@ import {monitorAlive} from '../container/liveness.js'
 import {removeContainer, syncContainer} from '../container/ops.js'
 import {isActive} from '../define/state.js'
 import {pidAlive} from '../util/liveness.js'
+import {lockAbandoned, sweepDeadLocks} from '../state/lock.js'
 import {removePod} from './pods.js'
 
 export interface CheckFinding {
@@ -30,6 +31,7 @@ export interface CheckOptions {
 
 /** A lock is refreshed every 2.5 s while held (state/lock.ts): one untouched for longer is stale. */
 const LOCK_STALE_MS = 10_000
+const LOCK_DIRS = ['container-locks', 'pod-locks', 'volume-locks', 'network-locks']
 
 function stale(file: string, ms: number): boolean {
   try {
@@ -55,6 +57,7 @@ export async function sweepAbandoned(rt: Runtime): Promise<string[]> {
     }
   })
   out.push(...rt.pods.danglingNames(true), ...rt.pods.sweepDirs(), ...rt.volumes.sweepGone())
+  for (const d of LOCK_DIRS) out.push(...sweepDeadLocks(path.join(rt.config.graphRoot, d)))
   return out
 }
 
@@ -67,7 +70,11 @@ export async function systemCheck(rt: Runtime, opts: CheckOptions = {}): Promise
   await rt.store.locked(() => {
     // Layers no image uses (a pull, load or rmi killed between its steps).
     const used = new Set(rt.store.images.list().flatMap(i => i.layers))
-    for (const l of rt.store.layers.list()) {
+    const docs = new Map(rt.store.layers.list().map(l => [l.id, l]))
+    for (const id of [...used]) {
+      for (let p = docs.get(id)?.parent; p && !used.has(p); p = docs.get(p)?.parent) used.add(p)
+    }
+    for (const l of [...docs.values()].reverse()) {
       if (used.has(l.id)) continue
       add({kind: 'orphaned layer', id: l.id, repaired: repair})
       if (repair) rt.store.layers.remove(l.id)
@@ -108,11 +115,11 @@ export async function systemCheck(rt: Runtime, opts: CheckOptions = {}): Promise
   if (repair) rt.pods.sweepDirs()
 
   // Locks whose holder was killed: every command takes them over once stale, the check reports them.
-  for (const dir of [graph, ...['container-locks', 'pod-locks', 'volume-locks', 'network-locks'].map(d => path.join(graph, d))]) {
+  for (const dir of [graph, ...LOCK_DIRS.map(d => path.join(graph, d))]) {
     if (!existsSync(dir)) continue
     for (const f of readdirSync(dir)) {
       const file = path.join(dir, f)
-      if (!f.endsWith('.lock') || !stale(file, LOCK_STALE_MS)) continue
+      if (!f.endsWith('.lock') || !(stale(file, LOCK_STALE_MS) || lockAbandoned(file))) continue
       add({kind: 'stale lock', id: file, repaired: repair})
       if (repair) rmSync(file, {recursive: true, force: true})
     }

@@ -1,7 +1,7 @@
 // On-disk locks (proper-lockfile). A lock is a directory `<file>.lock` whose
 // mtime is refreshed while held; a holder killed with SIGKILL stops refreshing
 // and the lock is taken over once stale, so a crash never wedges the store.
-import fs, {mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import fs, {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {LockError} from '../define/errors.js'
 import {log} from '../util/log.js'
@@ -47,6 +47,26 @@ function breakDeadLock(file: string): boolean {
 }
 
 const STALE_MS = 5000
+
+/** Whether a lock dir's holder is known to be gone (its owner token names a dead process). */
+export function lockAbandoned(lockDir: string): boolean {
+  try {
+    return !ownerAlive(readFileSync(path.join(lockDir, 'owner'), 'utf8'))
+  } catch {
+    return false
+  }
+}
+
+/** Removes the locks in dir whose holders are gone (a lock of a removed object is never taken again). */
+export function sweepDeadLocks(dir: string): string[] {
+  let names: string[]
+  try {
+    names = readdirSync(dir).filter(f => f.endsWith('.lock'))
+  } catch {
+    return []
+  }
+  return names.filter(f => breakDeadLock(path.join(dir, f.slice(0, -'.lock'.length))))
+}
 
 /** proper-lockfile removes its lock dir with rmdir: ours holds the owner file, so remove it whole. */
 const lockFs = {
