@@ -192,7 +192,7 @@ describe('failpoints and storms', function () {
       }
     }
     let killed = 0
-    const OPS = 40
+    const OPS = 60
     await Promise.all([...envs.values()].map(async ({env}) => {
       let next = 0
       // 4 at a time per mode; every other command is killed after a random delay
