@@ -22,6 +22,7 @@ import {ociFor} from '../oci/runtime.js'
 import {failpoint} from '../util/failpoint.js'
 import {ownerToken} from '../util/owner.js'
 import {killStrayMonitor} from './stray-monitor.js'
+import {resumeAbandonedRemoval} from './abandoned-removal.js'
 
 export {ContainerStateImproper, DependencyExists}
 
@@ -61,19 +62,6 @@ export async function syncContainer(rt: Runtime, c: Container): Promise<Containe
       error: exit ? s.error : 'container monitor died', pid: undefined}
   }).catch(() => c.state)
   if (inNamespace(rt)) await cleanupContainer(rt, c.config.id, {fromSync: true}).catch(() => {})
-  return {config: c.config, state}
-}
-
-/**
- * An rm killed after it marked the container 'removing': the container is
- * stopped and released already, so it goes back to exited (created when it
- * never ran) and is listed, removable and holds its name as any other.
- */
-async function resumeAbandonedRemoval(rt: Runtime, c: Container): Promise<Container> {
-  const state = await rt.containers.update(c.config.id, s => {
-    if (!rt.containers.removalAbandoned({config: c.config, state: s})) return s
-    return {...s, status: s.startedAt ? 'exited' : 'created', remover: undefined, pid: undefined, mountPoint: undefined}
-  }).catch(() => c.state)
   return {config: c.config, state}
 }
 
