@@ -53,7 +53,14 @@ export class ContainerStore {
 
   /** A container left in 'removing' by an rm that was killed (its remover is gone). */
   removalAbandoned(c: Container): boolean {
-    return c.state.status === 'removing' && !ownerAlive(c.state.remover)
+    if (c.state.status !== 'removing') return false
+    if (c.state.remover) return !ownerAlive(c.state.remover)
+    // Marked by an older version (no token): abandoned once its state is a minute old.
+    try {
+      return Date.now() - statSync(path.join(this.containerDir(c.config.id), 'state.json')).mtimeMs > 60_000
+    } catch {
+      return false
+    }
   }
 
   /** Name reservations nobody holds any more (their creator was killed); sweep releases them. */

@@ -66,6 +66,8 @@ export class PodStore {
    * document (the temporary one is swept once its process is gone).
    */
   write(config: PodConfig): void {
+    // An existing pod's document is rewritten in place (atomically).
+    if (existsSync(path.join(this.dir, config.id))) return writeJsonAtomic(this.docFile(config.id), config)
     const tmp = path.join(this.dir, `.new-${process.pid}-${config.id}`)
     mkdirSync(tmp, {recursive: true})
     writeJsonAtomic(path.join(tmp, 'pod.json'), config)
