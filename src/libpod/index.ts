@@ -85,6 +85,8 @@ export const load = {
   systemdGenerate: () => import('./systemd/generate.js'),
   /** quadlet install/list/print/rm: the user's Quadlet files. */
   quadletManage: () => import('./quadlet/manage.js'),
+  /** `system check` and the sweep of what killed commands left (rm -a, pod rm -a). */
+  check: () => import('./runtime/check.js'),
   podCreate: () => import('./pod/create.js'),
   runtimePods: () => import('./runtime/pods.js'),
   volumeList: () => import('./volume/list.js'),

@@ -169,9 +169,9 @@ export class Runtime {
     return new this.loaded.Container(this, this.containers.lookup(nameOrId))
   }
 
-  /** Every container (none being removed), in the store's order (by ID). */
+  /** Every container (none being removed; one whose rm was killed is listed), in the store's order (by ID). */
   listContainers(): Container[] {
-    return this.containers.list().filter(c => c.state.status !== 'removing').map(c => new this.loaded.Container(this, c))
+    return this.containers.list().filter(c => c.state.status !== 'removing' || this.containers.removalAbandoned(c)).map(c => new this.loaded.Container(this, c))
   }
 
   /** The most recently created container (--latest). */

@@ -1,7 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {filteredSelection, targetRefs} from '../../cli/each-container.js'
-import {ContainerStateImproper, ExitCode, InvalidArgument, NoSuchContainer} from '../../libpod/index.js'
+import {ContainerStateImproper, ExitCode, InvalidArgument, load, NoSuchContainer} from '../../libpod/index.js'
 
 export default class ContainerRm extends BaseCommand {
   static override summary = 'Remove one or more containers'
@@ -44,6 +44,8 @@ export default class ContainerRm extends BaseCommand {
         errors.push(e as Error)
       }
     }
+    // --all: what creates and removes killed mid-way left (names, directories) goes too.
+    if (flags.all) await (await load.check()).sweepAbandoned(rt).catch(() => {})
     if (errors.length === 0) return
     for (const e of errors) process.stderr.write(`Error: ${e.message}\n`)
     if (errors.some(e => e instanceof ContainerStateImproper)) throw new ExitCode(2)

@@ -1,6 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {eachPod} from '../../cli/each-pod.js'
+import {load} from '../../libpod/index.js'
 
 export default class PodRm extends BaseCommand {
   static override summary = 'Remove one or more pods'
@@ -18,6 +19,11 @@ export default class PodRm extends BaseCommand {
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(PodRm)
     const rt = await this.runtime(flags)
-    await eachPod(rt, argv as string[], flags, p => p.remove({force: flags.force, timeout: flags.time}))
+    try {
+      await eachPod(rt, argv as string[], flags, p => p.remove({force: flags.force, timeout: flags.time}))
+    } finally {
+      // --all: what pod creates and removes killed mid-way left (names, directories) goes too.
+      if (flags.all) await (await load.check()).sweepAbandoned(rt).catch(() => {})
+    }
   }
 }

@@ -19,6 +19,7 @@ import {ContainerStore} from './store.js'
 import {resolveResources} from './resources.js'
 import {ociFor} from '../oci/runtime.js'
 import {usersConfigFields} from './userns.js'
+import {failpoint} from '../util/failpoint.js'
 import type {ContainerConfig} from './types.js'
 
 /** Where a container sits in a pod, decided by the Runtime (pod membership) or by pod create (the infra). */
@@ -125,6 +126,7 @@ export async function createContainer(rt: Runtime, spec: ContainerSpec, placemen
     ...placement ? podFields(placement) : {},
     ...users,
   }
+  checkRuntime(rt, config)
   await createVolumes(rt, resolved)
   const store = rt.containers
   // Under the store lock so that `rmi` sees the container as a user of its image.
@@ -132,8 +134,11 @@ export async function createContainer(rt: Runtime, spec: ContainerSpec, placemen
     if (!rt.store.images.exists(image.id)) throw new NoSuchImage(`${spec.image}: image not known`)
     reserveGivenOrRandom(store, config, spec.name === undefined)
     try {
+      failpoint('container.create.after-reserve')
       createRootfs(rt.store, store.containerDir(id), image.layers)
+      failpoint('container.create.after-rootfs')
       store.create(config, {status: 'created', restartCount: 0})
+      failpoint('container.create.after-document')
     } catch (e) {
       store.remove(config)
       throw e
@@ -142,6 +147,17 @@ export async function createContainer(rt: Runtime, spec: ContainerSpec, placemen
   for (const w of warnings) rt.logger.plain(w)
   containerEvent(rt.config, config, 'create')
   return config
+}
+
+/** Podman refuses at create a runtime it cannot find: such a container could never start. */
+function checkRuntime(rt: Runtime, config: ContainerConfig): void {
+  try {
+    ociFor(rt, {runtime: config.runtime, network: config.network})
+  } catch (e) {
+    const wanted = rt.config.runtimeExplicit || !config.runtime ? rt.config.runtime : config.runtime
+    if (wanted && !wanted.includes('/')) throw new InvalidArgument(`default OCI runtime "${wanted}" not found: invalid argument`)
+    throw e
+  }
 }
 
 function podFields(p: PodPlacement): Pick<ContainerConfig, 'pod' | 'isInfra' | 'hostname' | 'namespaces'> {

@@ -22,6 +22,9 @@ import {labelMatches} from '../util/filters.js'
 import {parseTime} from '../util/time.js'
 import {ociFor} from '../oci/runtime.js'
 import {restartIfDue, shouldRestart} from './life.js'
+import {failpoint} from '../util/failpoint.js'
+import {ownerToken} from '../util/owner.js'
+import {killStrayMonitor} from './stray-monitor.js'
 
 export {ContainerStateImproper, DependencyExists}
 export {syncContainer}
@@ -39,6 +42,15 @@ export function normalizeSignal(sig: string): string {
   return s
 }
 
+
+/** The runtime's delete, for cleanup and rm: a runtime that is gone (or was never there) must not wedge a container. */
+async function runtimeDelete(rt: Runtime, c: Container): Promise<void> {
+  try {
+    await ociFor(rt, c.config).delete(c.config.id, {force: true})
+  } catch {
+    // never created in the runtime, or the runtime is missing
+  }
+}
 
 /** Sends a signal to the container's process through the runtime. */
 export async function killContainer(rt: Runtime, nameOrId: string, signal = 'KILL'): Promise<Container> {
@@ -128,12 +140,15 @@ export async function stopContainer(rt: Runtime, nameOrId: string, timeoutSec?: 
     }
   }
   const exited = (ms: number) => waitForState(rt, id, s => !isActive(s.status), ms, exitFile)
+  // Through a promise: a runtime that is gone must not throw past the stop.
+  const kill = (sig: string) => Promise.resolve().then(() => ociFor(rt, c.config).kill(id, sig)).catch(() => {})
   if (timeout > 0) {
-    await ociFor(rt, c.config).kill(id, normalizeSignal(c.config.stopSignal)).catch(() => {})
+    await kill(normalizeSignal(c.config.stopSignal))
+    failpoint('container.stop.after-signal')
     done = await exited(timeout * 1000)
   }
   if (!done) {
-    await ociFor(rt, c.config).kill(id, 'KILL').catch(() => {})
+    await kill('KILL')
     await exited(30_000)
   }
   // As Podman's stop: return once the container is cleaned up (unmounted),
@@ -264,7 +279,7 @@ export async function cleanupContainer(rt: Runtime, id: string, opts: {fromSync?
         ? {...s, status: 'exited', exitCode: exit?.exitCode ?? s.exitCode, finishedAt: exit?.finishedAt ?? s.finishedAt ?? new Date().toISOString(), oomKilled: exit?.oomKilled, pid: undefined}
         : s)
     }
-    await ociFor(rt, c.config).delete(id, {force: true}).catch(() => {})
+    await runtimeDelete(rt, c)
     await teardownContainerNetwork(rt, id).catch(() => {}) // NETWORK
     await unmountRootfs(rt.store, p.dir)
     await releaseMounts(rt, c.config).catch(() => {})
@@ -316,18 +331,24 @@ export async function removeContainer(rt: Runtime, nameOrId: string, opts: {forc
   const config = await rt.containers.locked(id, async () => {
     const cur = rt.containers.read(id)
     if (!cur) return undefined
-    await ociFor(rt, cur.config).delete(id, {force: true}).catch(() => {})
+    // A monitor its start never recorded (start killed mid-way) dies with the container.
+    await killStrayMonitor(p)
+    await runtimeDelete(rt, cur)
     await teardownContainerNetwork(rt, id).catch(() => {}) // NETWORK
     await unmountRootfs(rt.store, p.dir)
     await releaseMounts(rt, cur.config).catch(() => {})
     rmSync(p.run, {recursive: true, force: true})
+    failpoint('container.rm.after-release')
     // 'removing' keeps a concurrent start away once the lock is released.
-    rt.containers.updateHeld(id, s => ({...s, status: 'removing'}))
+    // The remover's token tells a later command whether this rm was killed before it finished.
+    rt.containers.updateHeld(id, s => ({...s, status: 'removing', remover: ownerToken()}))
     return cur.config
   })
   if (!config) throw noSuchContainer(nameOrId)
+  failpoint('container.rm.after-mark')
   // The store lock (never taken while holding a container's): names and image users are store-wide.
   await rt.store.locked(() => rt.containers.remove(config))
+  failpoint('container.rm.after-remove')
   rmSync(path.join(rt.containers.containerDir(id)), {recursive: true, force: true})
   containerEvent(rt.config, config, 'remove')
   // rm -v, and --rm: the container's anonymous volumes go with it

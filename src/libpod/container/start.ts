@@ -23,6 +23,8 @@ import {checkTransition, isRunningOrPaused} from '../define/state.js'
 import {ociFor} from '../oci/runtime.js'
 import {afterStart, prepareLifecycle, startRequired, timeoutMs} from './life.js'
 import {addNotifySocket, monitorNotify} from './sdnotify.js'
+import {failpoint} from '../util/failpoint.js'
+import {killStrayMonitor} from './stray-monitor.js'
 
 
 /** Writes config.json of the OCI bundle. */
@@ -122,9 +124,12 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
     if (c.state.status === 'removing') throw containerBeingRemoved(id)
     if (opts.onlyIf && !opts.onlyIf(c.state)) return c.config
     const oci = ociFor(rt, c.config)
+    // A monitor left by a start killed before it recorded 'running' would share the run dir.
+    if (await killStrayMonitor(p)) await oci.delete(id, {force: true}).catch(() => {})
     rmSync(p.exitFile, {force: true})
     try {
       await prepareBundle(rt, c, p, opts.consoleSize)
+      failpoint('container.start.after-mount')
     } catch (e) {
       await releaseBundle(rt, p)
       // Podman: a user the image does not know means the command cannot be invoked (126).
@@ -177,6 +182,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
       rt.containers.updateHeld(id, s => ({...s, status: 'exited', exitCode: 125, error: (e as Error).message, finishedAt: new Date().toISOString(), mountPoint: undefined}))
       throw new RuntimeFailure((e as Error).message)
     }
+    failpoint('container.start.after-monitor')
     const now = new Date().toISOString()
     if (!res.running) {
       const failed = res
@@ -190,6 +196,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
       exitCode: undefined, error: undefined, stoppedByUser: false, mountPoint: `${p.dir}/rootfs/merged`,
     }))
     afterStart(c.config, pid, monitor.pid) // --pidfile, --conmon-pidfile
+    failpoint('container.start.after-record')
     healthOnStart(rt, c.config)
     // Podman: a start from created initializes first (init, then start).
     if (c.state.status !== 'initialized') containerEvent(rt.config, c.config, 'init')

@@ -10,6 +10,7 @@ import {readJson, writeJsonAtomic} from '../state/atomic.js'
 import {withLock} from '../state/lock.js'
 import {NameReservations} from '../state/names.js'
 import {createRequire} from 'node:module'
+import {ownerAlive} from '../util/owner.js'
 import {CONFIG_VERSION, type Container, type ContainerConfig, type ContainerState} from './types.js'
 
 export class ContainerStore {
@@ -48,6 +49,32 @@ export class ContainerStore {
 
   releaseName(name: string, id: string): void {
     this.names.release(name, id)
+  }
+
+  /** A container left in 'removing' by an rm that was killed (its remover is gone). */
+  removalAbandoned(c: Container): boolean {
+    if (c.state.status !== 'removing') return false
+    if (c.state.remover) return !ownerAlive(c.state.remover)
+    // Marked by an older version (no token): abandoned once its state is a minute old.
+    try {
+      return Date.now() - statSync(path.join(this.containerDir(c.config.id), 'state.json')).mtimeMs > 60_000
+    } catch {
+      return false
+    }
+  }
+
+  /** Name reservations nobody holds any more (their creator was killed); sweep releases them. */
+  danglingNames(sweep = false): string[] {
+    return sweep ? this.names.sweep() : this.names.dangling()
+  }
+
+  /**
+   * Directories with no config.json: a create or rm killed half-way. Only
+   * meaningful under the store lock (creates and removes write them under it).
+   */
+  orphanDirs(): string[] {
+    if (!existsSync(this.dir)) return []
+    return readdirSync(this.dir).filter(id => !this.exists(id))
   }
 
 

@@ -7,6 +7,7 @@ import type {Runtime} from '../runtime.js'
 import {readJson} from '../state/atomic.js'
 import {isActive} from '../define/state.js'
 import {containerEvent} from '../events/log.js'
+import {resumeAbandonedRemoval} from './abandoned-removal.js'
 import {monitorAlive} from './liveness.js'
 import {containerPaths} from './paths.js'
 import type {Container} from './types.js'
@@ -24,6 +25,7 @@ export function inNamespace(rt: Runtime): boolean {
  * monitor wrote one). Cheap when nothing is wrong: one kill(pid, 0).
  */
 export async function syncContainer(rt: Runtime, c: Container): Promise<Container> {
+  if (rt.containers.removalAbandoned(c)) return resumeAbandonedRemoval(rt, c)
   if (!isActive(c.state.status) || monitorAlive(c)) return c
   const p = containerPaths(rt, c.config.id)
   let died: number | undefined

@@ -141,6 +141,8 @@ export interface ContainerState {
   stoppedByUser?: boolean
   /** Outstanding `peapod mount`s of the rootfs (unmount drops one). */
   mountCount?: number
+  /** While status is 'removing': the remover's owner token (util/owner.ts), to tell an rm killed mid-way. */
+  remover?: string
 }
 
 export interface Container {

@@ -7,6 +7,7 @@ import type {StagedLayer} from '../storage/layers.js'
 import {sha256, type ImageDoc} from './images.js'
 import {lookupImage} from './lookup.js'
 import {normalizeLocalName} from './reference.js'
+import {failpoint} from '../util/failpoint.js'
 
 export interface NewImage {
   config: string
@@ -29,6 +30,7 @@ export async function commitImage(store: Store, img: NewImage): Promise<ImageDoc
   const digest = sha256(img.manifest)
   return store.locked(() => {
     const layers = img.staged.map(s => typeof s === 'string' ? store.layers.get(s).id : store.layers.commit(s).id)
+    failpoint('image.commit.after-layer')
     const existing = store.images.exists(id) ? store.images.get(id) : undefined
     const doc: ImageDoc = existing ?? {
       id, names: [], digests: [], digest, manifest: img.manifest, manifestMediaType: img.manifestMediaType,
@@ -124,6 +126,7 @@ export async function removeImages(store: Store, refs: string[], opts: {force?: 
       for (const n of doc.names) imageEvent(store.config, doc.id, n, 'untag')
       imageEvent(store.config, doc.id, doc.names[0] ?? doc.id, 'remove')
       res.deleted.push(doc.id)
+      failpoint('image.rm.after-untag')
     }
     removeUnusedLayers(store)
     return res

@@ -16,6 +16,7 @@ import {MAC} from './options.js'
 import {readNetworkState, type NetConfig} from './state.js'
 import type {NetworkDoc, PerNetworkOptions} from './types.js'
 import path from 'node:path'
+import {failpoint} from '../util/failpoint.js'
 
 /** Containers whose config names the network. */
 export function networkUsers(rt: Runtime, name: string, all: Container[] = rt.containers.list()): Container[] {
@@ -175,6 +176,7 @@ export async function connectNetwork(rt: Runtime, network: string, container: st
     if (ips.length) per.static_ips = ips
     if (opts.mac) per.static_mac = opts.mac.toLowerCase()
     if (isActive(cur.state.status)) await attachLive(rt, cfg, doc, per)
+    failpoint('network.connect.after-setup')
     networks[doc.name] = per
     rt.containers.writeConfig({...cfg, networkOptions: {...cfg.networkOptions, networks}} as NetConfig)
     networkEvent(rt.config, {id, name: cfg.name, network: doc.name, status: 'connect'})

@@ -14,6 +14,7 @@ import {withLock} from '../state/lock.js'
 import {networkSettings} from './config.js'
 import {contains, formatCidr, formatIp, hostSubnets, lastAddr, overlaps, parseCidr, parseIp, type Cidr} from './ip.js'
 import type {NetworkDoc, NetworkSubnet} from './types.js'
+import {failpoint} from '../util/failpoint.js'
 
 export const NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/
 
@@ -193,6 +194,7 @@ export class NetworkStore {
       if (!doc.subnets.length && driver !== 'bridge' && opts.ipamDriver !== 'none') doc.ipam_options = {driver: 'dhcp'}
       this.write(doc)
       networkEvent(this.rt.config, {id: doc.id, name: '', network: doc.name, status: 'create', driver: doc.driver})
+      failpoint('network.create.after-document')
       return {doc: canonical(doc), existed: false}
     })
   }

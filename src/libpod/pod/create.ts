@@ -13,6 +13,7 @@ import {ensureInfraImage, INFRA_COMMAND} from './infra-image.js'
 import {PodStore} from './store.js'
 import {createPodCgroup, podCgroupPath, removePodCgroup} from './cgroup.js'
 import {hostCgroups, resolveResources} from '../container/resources.js'
+import {failpoint} from '../util/failpoint.js'
 import type {PodConfig} from './types.js'
 
 export async function createPod(rt: Runtime, spec: PodSpec): Promise<PodConfig> {
@@ -29,6 +30,7 @@ export async function createPod(rt: Runtime, spec: PodSpec): Promise<PodConfig> 
   let infraId: string | undefined
   try {
     if (cgroupPath && !hostCgroups().v2) createPodCgroup(cgroupPath, resources.resourceLimits)
+    failpoint('pod.create.after-reserve')
     if (withInfra) {
       const image = spec.infraImage ?? await ensureInfraImage(rt)
       const infra = await createContainer(rt, {
@@ -43,6 +45,7 @@ export async function createPod(rt: Runtime, spec: PodSpec): Promise<PodConfig> 
         ...spec.users, // USERS/NAMESPACES/DEVICES: the infra holds the pod's user namespace
       }, {pod: id, isInfra: true})
       infraId = infra.id
+      failpoint('pod.create.after-infra')
     }
     const config: PodConfig = {
       id, name, created: new Date().toISOString(), createCommand: spec.createCommand, labels: {...spec.labels},

@@ -1,12 +1,13 @@
 // The pod index: pods/<id>/pod.json, one document per pod written
 // atomically, a lock per pod, and names reserved with O_EXCL (as containers').
 import {randomBytes} from 'node:crypto'
-import {existsSync, mkdirSync, readdirSync, rmSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync, renameSync, rmSync} from 'node:fs'
 import path from 'node:path'
 import {InvalidArgument, noSuchPod, PodExists} from '../define/errors.js'
 import {readJson, writeJsonAtomic} from '../state/atomic.js'
 import {withLock} from '../state/lock.js'
 import {NameReservations} from '../state/names.js'
+import {pidAlive} from '../util/liveness.js'
 import type {PodConfig} from './types.js'
 
 export class PodStore {
@@ -38,9 +39,39 @@ export class PodStore {
     this.names.release(name, id)
   }
 
+  /** Name reservations nobody holds any more (their pod create was killed); sweep releases them. */
+  danglingNames(sweep = false): string[] {
+    return sweep ? this.names.sweep() : this.names.dangling()
+  }
+
+  /** Directories of pod creates and removes killed half-way (their process is gone). */
+  orphanDirs(): string[] {
+    if (!existsSync(this.dir)) return []
+    return readdirSync(this.dir).filter(f => {
+      const m = /^\.(?:new|gone)-(\d+)-/.exec(f)
+      return m ? !pidAlive(Number(m[1])) : !existsSync(this.docFile(f))
+    })
+  }
+
+  /** Removes what orphanDirs finds. */
+  sweepDirs(): string[] {
+    const gone = this.orphanDirs()
+    for (const f of gone) rmSync(path.join(this.dir, f), {recursive: true, force: true})
+    return gone
+  }
+
+  /**
+   * Writes a new pod's directory whole: built under a temporary name and
+   * renamed into place, so a crash never leaves a pod directory without its
+   * document (the temporary one is swept once its process is gone).
+   */
   write(config: PodConfig): void {
-    mkdirSync(path.dirname(this.docFile(config.id)), {recursive: true})
-    writeJsonAtomic(this.docFile(config.id), config)
+    // An existing pod's document is rewritten in place (atomically).
+    if (existsSync(path.join(this.dir, config.id))) return writeJsonAtomic(this.docFile(config.id), config)
+    const tmp = path.join(this.dir, `.new-${process.pid}-${config.id}`)
+    mkdirSync(tmp, {recursive: true})
+    writeJsonAtomic(path.join(tmp, 'pod.json'), config)
+    renameSync(tmp, path.join(this.dir, config.id))
   }
 
   read(id: string): PodConfig | undefined {
@@ -49,7 +80,7 @@ export class PodStore {
 
   list(): PodConfig[] {
     if (!existsSync(this.dir)) return []
-    return readdirSync(this.dir).map(id => this.read(id)).filter((p): p is PodConfig => Boolean(p))
+    return readdirSync(this.dir).filter(f => !f.startsWith('.')).map(id => this.read(id)).filter((p): p is PodConfig => Boolean(p))
   }
 
   find(nameOrId: string): PodConfig | undefined {
@@ -80,10 +111,16 @@ export class PodStore {
     return withLock(path.join(this.locks, id), fn)
   }
 
+  /** The directory goes in one rename (the pod is gone from then on), then its name, then the files. */
   remove(config: PodConfig): void {
-    rmSync(this.docFile(config.id), {force: true})
+    const gone = path.join(this.dir, `.gone-${process.pid}-${config.id}`)
+    try {
+      renameSync(path.join(this.dir, config.id), gone)
+    } catch {
+      rmSync(this.docFile(config.id), {force: true})
+    }
     this.releaseName(config.name, config.id)
-    rmSync(path.join(this.dir, config.id), {recursive: true, force: true})
+    rmSync(gone, {recursive: true, force: true})
   }
 }
 

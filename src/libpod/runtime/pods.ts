@@ -16,6 +16,7 @@ import {NoSuchPod, PodNotReady} from '../define/errors.js'
 import {podStatus} from '../pod/status.js'
 import {removePodCgroup} from '../pod/cgroup.js'
 import type {PodConfig} from '../pod/types.js'
+import {failpoint} from '../util/failpoint.js'
 
 /** Before a member starts: its pod's infra container runs. */
 export async function beforeMemberStart(rt: Runtime, c: ContainerConfig): Promise<void> {
@@ -134,11 +135,13 @@ export async function removePod(rt: Runtime, ref: string, opts: {force?: boolean
   // Everything is going, so the infra is stopped together with its members.
   if (busy.length) await each(busy, c => stopContainer(rt, c.config.id, timeout))
   await each(members(list), c => removeContainer(rt, c.config.id, {force: true, timeout}))
+  failpoint('pod.rm.after-members')
   await store.locked(pod.id, async () => {
     if (!store.read(pod.id)) throw new NoSuchPod(`no pod with name or ID ${ref} found: no such pod`)
     // The document goes first: from then on the infra may be removed.
     store.remove(pod)
   })
+  failpoint('pod.rm.after-document')
   if (pod.infraId) await removeContainer(rt, pod.infraId, {force: true, timeout}).catch(e => {
     if (!(e instanceof NoSuchContainer)) throw e
   })

