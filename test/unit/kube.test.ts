@@ -103,7 +103,7 @@ spec:
       hostAdd: [{host: 'db', ip: '10.0.0.1'}, {host: 'cache', ip: '10.0.0.1'}],
     })
     const [srv, args] = p.containers.map(c => c.spec)
-    expect(srv).to.deep.include({name: 'web-srv', image: 'bb', entrypoint: ['sh', '-c'], command: ['echo from-cm web'], user: '1000', capAdd: ['NET_ADMIN'], restartPolicy: 'on-failure'})
+    expect(srv).to.deep.include({name: 'web-srv', image: 'bb', entrypoint: ['sh', '-c'], command: ['echo from-cm web'], user: '1000', capAdd: ['NET_ADMIN'], restartPolicy: {name: 'on-failure'}})
     expect(srv.env).to.deep.equal({K: 'from-cm', NAME: 'web', L: 'web'})
     expect(srv.security).to.deep.equal({noNewPrivileges: true})
     expect(srv.annotations).to.deep.equal({a: 'b'})
