@@ -158,6 +158,20 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       }
     })
 
+    it('limits this kernel refuses reach the runtime and fail there, as with Podman (realtime budget, BFQ weight_device)', function () {
+      const rt = env.run(['run', '--rm', ...NO_NET, '--cpu-rt-period', '1000000', '--cpu-rt-runtime', '1000', 'bb', 'cat', '/sys/fs/cgroup/cpu/cpu.rt_runtime_us'])
+      // a kernel whose parent cgroups have a realtime budget takes it
+      if (rt.code === 0) expect(rt.stdout.trim()).to.equal('1000')
+      else expect(rt.stderr).to.match(/cpu\.rt_runtime_us: invalid argument/)
+      const dev = blockDevice()
+      if (dev && !existsSync('/sys/fs/cgroup/blkio/blkio.weight_device')) {
+        const w = env.run(['run', '--rm', ...NO_NET, '--blkio-weight-device', `${dev}:100`, 'bb', 'true'])
+        expect(w.code).to.not.equal(0)
+        expect(w.stderr).to.match(/weight_device: no such file or directory/)
+      }
+      expect(env.ok(['ps', '-aq'])).to.equal('')
+    })
+
     it('inspect shows the limits under Podman\'s HostConfig names', () => {
       const dev = blockDevice()
       const id = env.ok(['create', ...NO_NET, '-m', '64m', '--cpus', '1.5', '-c', '256', '--pids-limit', '100', '--cpuset-cpus', '0', '--memory-swappiness', '20',

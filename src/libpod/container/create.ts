@@ -62,6 +62,8 @@ function imageName(ref: string, image: {id: string; names: string[]}): string {
 
 export async function createContainer(rt: Runtime, spec: ContainerSpec, placement?: PodPlacement): Promise<ContainerConfig> {
   validateContainerSpec(spec)
+  // RESOURCES: cgroup limits checked against the host (container/resources.ts)
+  const {resources, warnings} = resolveResources(spec, {rootless: rt.config.rootless, runtimeName: spec.cgroupsMode === 'disabled' ? ociFor(rt).name : undefined})
   const image = rt.lookupImage(spec.image)
   const imgCfg = parseConfig(image).config ?? {}
   const command = spec.command ?? []
@@ -75,8 +77,6 @@ export async function createContainer(rt: Runtime, spec: ContainerSpec, placemen
   // NETWORK (src/libpod/network): mode, named networks, ports (-P: the image's EXPOSE), DNS, hosts
   const {network, options: networkOptions} = await resolveNetworkOptions(rt, placement?.network ?? spec.network ?? {},
     (imgCfg as {ExposedPorts?: Record<string, unknown>}).ExposedPorts, ref => rt.containers.lookup(ref).config.id)
-  // RESOURCES: cgroup limits checked against the host (container/resources.ts)
-  const {resources, warnings} = resolveResources(spec, {rootless: rt.config.rootless, runtimeName: spec.cgroupsMode === 'disabled' ? ociFor(rt).name : undefined})
   const id = ContainerStore.newId()
   const name = spec.name ?? randomName()
   const security = spec.security ?? {}
