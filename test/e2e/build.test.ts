@@ -4,7 +4,7 @@
 // mounts and secrets, stdin forms, and bad input refused with one line naming
 // the file and line, nothing left behind. Output and config as Podman 4.3.1.
 import {expect} from 'chai'
-import {execFileSync} from 'node:child_process'
+import {execFileSync, spawnSync} from 'node:child_process'
 import {mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {Containers, Env, expectError, listFiles, processes, unavailable, waitUntil, type Mode} from './helpers.js'
@@ -112,6 +112,32 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       expect(s1.Config.Env).to.include.members(['TARGET=world', 'DIR=/build'])
       const runStep = (s1.History as Array<Record<string, string>>).find(h => h.created_by.startsWith('|'))
       expect(runStep?.created_by).to.match(/^\|1 GREETING=hello \/bin\/sh -c <<EOF\n/)
+    })
+
+    it('writes the image config and history Podman writes for the same Containerfile', function () {
+      if (mode !== 'root' || spawnSync('podman', ['--version']).status !== 0) this.skip()
+      const dir = context({
+        Containerfile: 'FROM busybox\nARG V=1\nENV A=1 B="x y"\nWORKDIR /w\nRUN echo $V > v\nCOPY f.txt ./\nLABEL k=v\nEXPOSE 80 53/udp\nVOLUME /data\n' +
+          'USER 1:2\nSTOPSIGNAL SIGINT\nENTRYPOINT ["/bin/sh", "-c"]\nCMD echo hi\nMAINTAINER someone\n',
+        'f.txt': 'f\n',
+      })
+      const pm = ['--root', env.file('podman-root'), '--runroot', env.file('podman-run'), '--storage-driver', 'vfs', '--runtime', 'runc']
+      execFileSync('podman', [...pm, 'import', busyboxTar(), 'busybox'], {stdio: 'ignore'})
+      execFileSync('podman', [...pm, 'build', '-q', '-t', 'same', dir], {stdio: 'ignore'})
+      const theirs = (JSON.parse(execFileSync('podman', [...pm, 'image', 'inspect', 'same'], {encoding: 'utf8'})) as Array<Record<string, any>>)[0]
+      execFileSync('podman', [...pm, 'rmi', '-a', '-f'], {stdio: 'ignore'})
+      env.ok(['build', '-q', '-t', 'same', dir])
+      const ours = (JSON.parse(env.ok(['image', 'inspect', 'same'])) as Array<Record<string, any>>)[0]
+      const provenance = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).filter(([k]) => !/^io\.(buildah|peapod)\.version$/.test(k)))
+      expect({...ours.Config, Labels: provenance(ours.Config.Labels)}).to.deep.equal({...theirs.Config, Labels: provenance(theirs.Config.Labels)})
+      for (const k of ['Author', 'Architecture', 'Os', 'ManifestType']) expect(ours[k], k).to.deep.equal(theirs[k])
+      expect(ours.RootFS.Layers).to.have.length(theirs.RootFS.Layers.length)
+      const steps = (img: Record<string, any>) => (img.History as Array<Record<string, unknown>>).map(h => ({
+        created_by: String(h.created_by).replace(/(file|dir|multi):[0-9a-f]{64}/, '$1:DIGEST'),
+        comment: String(h.comment ?? '').replace(/^FROM [0-9a-f]{12}$/, 'FROM ID'),
+        author: h.author, empty_layer: h.empty_layer,
+      }))
+      expect(steps(ours)).to.deep.equal(steps(theirs))
     })
 
     it('caches steps and re-runs from the step whose source changed', function () {
@@ -227,6 +253,22 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       const again = env.run(['buildx', 'build', '--layers=false', '-t', 'nolayers', dir])
       expect(again.code, again.stderr).to.equal(0)
       expect(again.stdout).not.to.contain('Using cache')
+    })
+
+    it('--rm=false and --force-rm=false keep the step containers; --annotation, --network=none, --ignorefile', function () {
+      const dir = context({Containerfile: 'FROM busybox\nRUN ip -o link | wc -l > /links\nCOPY . /ctx/\n', 'keep.txt': 'k\n', 'drop.txt': 'd\n', 'my.ignore': 'drop.txt\nmy.ignore\nContainerfile\n'})
+      const r = env.run(['build', '--rm=false', '--network=none', '--annotation', 'org.example.a=b', '--ignorefile', path.join(dir, 'my.ignore'), '-t', 'flags', dir])
+      expect(r.code, r.stderr).to.equal(0)
+      expect(env.ok(['ps', '-a', '-q']).trim().split('\n')).to.have.length(2) // the RUN and COPY steps' containers
+      env.ok(['rm', '-a', '-f'])
+      expect(env.ok(['run', '--rm', 'flags', 'cat', '/links']).trim()).to.equal('1') // only lo
+      expect(env.ok(['run', '--rm', 'flags', 'ls', '/ctx']).trim()).to.equal('keep.txt')
+      const [img] = JSON.parse(env.ok(['image', 'inspect', 'flags'])) as Array<Record<string, any>>
+      expect(img.Annotations).to.include({'org.example.a': 'b'})
+      const bad = context({Containerfile: 'FROM busybox\nRUN exit 4\n'})
+      expect(env.run(['build', '--force-rm=false', bad]).code).to.equal(4)
+      expect(env.ok(['ps', '-a', '-q']).trim().split('\n')).to.have.length(1)
+      env.ok(['rm', '-a', '-f'])
     })
 
     it('ADD unpacks a local archive; COPY --chown/--chmod; a symlink is copied as a link', function () {

@@ -387,7 +387,7 @@ class Builder {
       }
       case 'ENV': {
         const pairs = keyValues(ins.args, sc, esc, 'ENV', used) as Array<[string, string]>
-        return meta(`/bin/sh -c #(nop) ENV ${pairs.map(([k, v]) => `${k}=${v}`).join(' ')}`, () => {
+        return meta(nop, () => {
           let env = (cfg.Env as string[] | undefined) ?? []
           for (const [k, v] of pairs) {
             env = env.filter(e => e.split('=')[0] !== k)
@@ -399,7 +399,7 @@ class Builder {
       }
       case 'LABEL': {
         const pairs = keyValues(ins.args, sc, esc, 'LABEL', used) as Array<[string, string]>
-        return meta(`/bin/sh -c #(nop) LABEL ${pairs.map(([k, v]) => `${k}=${v}`).join(' ')}`, () => {
+        return meta(nop, () => {
           cfg.Labels = {...(cfg.Labels as object ?? {}), ...Object.fromEntries(pairs)}
         })
       }
@@ -591,7 +591,7 @@ class Builder {
       for (const it of items) digest += await digestEntries(walkTree(it.root, it.rel, path.posix.basename(it.rel), {skip: ignored}))
       for (const f of inline) digest += f.name + '\0' + f.content
       const kind = items.length + inline.length > 1 ? 'multi' : items[0]?.isDir ? 'dir' : 'file'
-      const createdBy = `/bin/sh -c #(nop) ${ins.keyword} ${kind}:${(await import('node:crypto')).createHash('sha256').update(digest).digest('hex')} in ${dest} `
+      const createdBy = `/bin/sh -c #(nop) ${ins.keyword} ${kind}:${(await import('node:crypto')).createHash('sha256').update(digest).digest('hex')} in ${destRaw} `
       const key = cacheKey({parent: w.image?.id ?? 'scratch', instruction: createdBy + JSON.stringify(ins.flags), args: {}, content: digest, format: this.opts.format})
       if (this.tryCache(w, key, isFinal)) return this.finishCached(w, isFinal)
       const staged = await copyStep(this.rt, this.scratch, w.image?.id, w.layers[w.layers.length - 1], {

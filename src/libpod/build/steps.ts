@@ -44,6 +44,13 @@ export class Scratch {
     return this.chain
   }
 
+  /** A step's container is done with: removed unless --rm=false. */
+  async release(rt: Runtime, id: string): Promise<void> {
+    if (this.keep) return
+    await removeContainer(rt, id, {force: true, timeout: 0}).catch(() => {})
+    this.containers.delete(id)
+  }
+
   check(): void {
     if (this.interrupted) throw new BuildError('interrupted', 130)
   }
@@ -123,8 +130,7 @@ export async function runStep(rt: Runtime, scratch: Scratch, top: string | undef
   // the exit command's cleanup may still be unmounting: the changes are in the upper dir either way
   if (step.mountTargets.length) dropMountTargets(rt, id, layers, step.mountTargets)
   const staged = await stageContainerLayer(rt, id, top)
-  await removeContainer(rt, id, {force: true, timeout: 0}).catch(() => {})
-  scratch.containers.delete(id)
+  await scratch.release(rt, id)
   return {code, staged}
 }
 
@@ -272,8 +278,7 @@ export async function copyStep(rt: Runtime, scratch: Scratch, image: string | un
     await copyInto(cfs.root, spec)
   }, {rootfsOnly: true})
   const staged = await stageContainerLayer(rt, id, top)
-  await removeContainer(rt, id, {force: true, timeout: 0}).catch(() => {})
-  scratch.containers.delete(id)
+  await scratch.release(rt, id)
   return staged
 }
 
