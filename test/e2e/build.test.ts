@@ -271,6 +271,20 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       env.ok(['rm', '-a', '-f'])
     })
 
+    it('runs the ONBUILD triggers of a docker-format base in the child build', function () {
+      const base = context({Containerfile: 'FROM busybox\nONBUILD RUN echo triggered > /t\n'})
+      const b = env.run(['build', '--format', 'docker', '-t', 'onbase', base])
+      expect(b.code, b.stderr).to.equal(0)
+      const [img] = JSON.parse(env.ok(['image', 'inspect', 'onbase'])) as Array<Record<string, any>>
+      expect(img.Config.OnBuild).to.deep.equal(['RUN echo triggered > /t'])
+      const child = context({Containerfile: 'FROM onbase\nRUN cat /t > /t2\n'})
+      const c = env.run(['build', '--format', 'docker', '-t', 'onchild', child])
+      expect(c.code, c.stderr).to.equal(0)
+      expect(env.ok(['run', '--rm', 'onchild', 'cat', '/t2'])).to.equal('triggered\n')
+      const [ci] = JSON.parse(env.ok(['image', 'inspect', 'onchild'])) as Array<Record<string, any>>
+      expect(ci.Config.OnBuild ?? null).to.equal(null)
+    })
+
     it('ADD unpacks a local archive; COPY --chown/--chmod; a symlink is copied as a link', function () {
       const dir = context({Containerfile: 'FROM busybox\nADD files.tar.gz /unpacked/\nCOPY --chown=65534:65534 --chmod=0600 one.txt /owned.txt\nCOPY link /link\n', 'one.txt': '1\n'})
       const src = context({'inside/f.txt': 'in tar\n'})
