@@ -285,6 +285,17 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       expect(ci.Config.OnBuild ?? null).to.equal(null)
     })
 
+    it('--timestamp gives the same image ID for the same context, built twice without the cache', function () {
+      const dir = context({Containerfile: 'FROM busybox\nCOPY f.txt /f.txt\nRUN mkdir -p /made && echo x > /made/x\nENV A=1\n', 'f.txt': 'f\n'})
+      const a = env.run(['build', '--no-cache', '-q', '--timestamp', '1700000000', dir])
+      const b = env.run(['build', '--no-cache', '-q', '--timestamp', '1700000000', dir])
+      expect(a.code, a.stderr).to.equal(0)
+      expect(b.stdout).to.equal(a.stdout)
+      const [img] = JSON.parse(env.ok(['image', 'inspect', a.stdout.trim()])) as Array<Record<string, any>>
+      expect(img.Created).to.match(/^2023-11-14T22:13:20/)
+      expect(env.run(['build', '--no-cache', '-q', dir]).stdout).not.to.equal(a.stdout)
+    })
+
     it('ADD unpacks a local archive; COPY --chown/--chmod; a symlink is copied as a link', function () {
       const dir = context({Containerfile: 'FROM busybox\nADD files.tar.gz /unpacked/\nCOPY --chown=65534:65534 --chmod=0600 one.txt /owned.txt\nCOPY link /link\n', 'one.txt': '1\n'})
       const src = context({'inside/f.txt': 'in tar\n'})

@@ -40,6 +40,8 @@ export interface BuildOptions {
   pull: PullPolicy
   network?: NetNS
   ignoreFile?: string
+  /** --timestamp: epoch seconds for every created time and file time (reproducible images). */
+  timestamp?: number
   /** --secret id=ID,src=PATH. */
   secrets: Record<string, string>
   stdin?: Readable
@@ -317,6 +319,7 @@ class Builder {
       staged,
       format: this.opts.format,
       names,
+      created: this.opts.timestamp === undefined ? undefined : new Date(this.opts.timestamp * 1000).toISOString().replace('.000Z', 'Z'),
       extraLabels: isFinal ? {...this.opts.labels, 'io.peapod.version': '0.1.0'} : {'io.peapod.version': '0.1.0'},
       annotations: isFinal ? this.opts.annotations : undefined,
     })
@@ -368,7 +371,7 @@ class Builder {
     const used = new Set<string>()
     const parent = w.image?.id ?? 'scratch'
     const meta = async (createdBy: string, mutate: () => void) => {
-      const key = cacheKey({parent, instruction: createdBy, args: this.usedArgs(vars), format: this.opts.format})
+      const key = cacheKey({parent, instruction: createdBy + (this.opts.timestamp ?? ''), args: this.usedArgs(vars), format: this.opts.format})
       mutate()
       if (this.tryCache(w, key, isFinal)) return this.finishCached(w, isFinal)
       await this.commitMeta(w, createdBy, isFinal, false, undefined, key)
@@ -529,7 +532,7 @@ class Builder {
     }
     const netFlag = ins.flags.find(f => f.name === 'network')?.value
     const network: NetNS | undefined = netFlag === 'none' || netFlag === 'host' ? {mode: netFlag} : this.opts.network
-    const key = cacheKey({parent: w.image.id, instruction: createdBy + JSON.stringify(ins.flags) + mountKey, args, format: this.opts.format})
+    const key = cacheKey({parent: w.image.id, instruction: createdBy + JSON.stringify(ins.flags) + mountKey + (this.opts.timestamp ?? ''), args, format: this.opts.format})
     if (this.tryCache(w, key, isFinal)) return this.finishCached(w, isFinal)
     const top = w.layers[w.layers.length - 1]
     const r = await runStep(this.rt, this.scratch, top, w.layers, {
@@ -542,6 +545,7 @@ class Builder {
       network,
       quiet: this.opts.quiet,
       mountTargets: targets,
+      mtime: this.opts.timestamp,
     })
     if (r.code !== 0) throw new BuildError(`building at STEP "${stepText(ins)}": while running runtime: exit status ${r.code}`, r.code)
     await this.commitMeta(w, createdBy, isFinal, false, r.staged, key)
@@ -592,11 +596,11 @@ class Builder {
       for (const f of inline) digest += f.name + '\0' + f.content
       const kind = items.length + inline.length > 1 ? 'multi' : items[0]?.isDir ? 'dir' : 'file'
       const createdBy = `/bin/sh -c #(nop) ${ins.keyword} ${kind}:${(await import('node:crypto')).createHash('sha256').update(digest).digest('hex')} in ${destRaw} `
-      const key = cacheKey({parent: w.image?.id ?? 'scratch', instruction: createdBy + JSON.stringify(ins.flags), args: {}, content: digest, format: this.opts.format})
+      const key = cacheKey({parent: w.image?.id ?? 'scratch', instruction: createdBy + JSON.stringify(ins.flags) + (this.opts.timestamp ?? ''), args: {}, content: digest, format: this.opts.format})
       if (this.tryCache(w, key, isFinal)) return this.finishCached(w, isFinal)
       const staged = await copyStep(this.rt, this.scratch, w.image?.id, w.layers[w.layers.length - 1], {
         items, inline, dest, destIsDir, chown, chmod, extract: ins.keyword === 'ADD', ignored,
-      }, this.tmpParent)
+      }, this.tmpParent, this.opts.timestamp)
       await this.commitMeta(w, createdBy, isFinal, false, staged, key)
     }
     if (from === undefined) {

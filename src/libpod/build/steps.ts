@@ -67,6 +67,8 @@ export interface RunStep {
   quiet: boolean
   /** Targets of mounts to drop from the layer when the step created them. */
   mountTargets: string[]
+  /** --timestamp: the time of every file in the layer. */
+  mtime?: number
 }
 
 async function scratchContainer(rt: Runtime, scratch: Scratch, spec: ContainerSpec): Promise<string> {
@@ -129,7 +131,7 @@ export async function runStep(rt: Runtime, scratch: Scratch, top: string | undef
   if (code !== 0) return {code}
   // the exit command's cleanup may still be unmounting: the changes are in the upper dir either way
   if (step.mountTargets.length) dropMountTargets(rt, id, layers, step.mountTargets)
-  const staged = await stageContainerLayer(rt, id, top)
+  const staged = await stageContainerLayer(rt, id, top, step.mtime)
   await scratch.release(rt, id)
   return {code, staged}
 }
@@ -259,7 +261,7 @@ export async function copyInto(root: FsRoot, spec: CopySpec): Promise<void> {
 }
 
 /** COPY/ADD as a layer: a created container's rootfs written to (or, FROM scratch, an empty tree). */
-export async function copyStep(rt: Runtime, scratch: Scratch, image: string | undefined, top: string | undefined, spec: CopySpec, tmpParent: string): Promise<StagedLayer> {
+export async function copyStep(rt: Runtime, scratch: Scratch, image: string | undefined, top: string | undefined, spec: CopySpec, tmpParent: string, mtime?: number): Promise<StagedLayer> {
   if (!image) {
     const {mkdtempSync} = await import('node:fs')
     const dir = mkdtempSync(path.join(tmpParent, 'peapod-build-scratch-'))
@@ -267,7 +269,10 @@ export async function copyStep(rt: Runtime, scratch: Scratch, image: string | un
     try {
       await copyInto(root, spec)
       const {tarOf} = await import('../container/cp.js')
-      return await rt.store.layers.stage(undefined, Readable.from(tarOf(walkTree(root, '', ''))))
+      const entries = walkTree(root, '', '')
+      return await rt.store.layers.stage(undefined, Readable.from(tarOf(mtime === undefined ? entries : (async function* () {
+        for await (const e of entries) yield {...e, mtime}
+      })())))
     } finally {
       root.close()
       rmSync(dir, {recursive: true, force: true})
@@ -277,7 +282,7 @@ export async function copyStep(rt: Runtime, scratch: Scratch, image: string | un
   await withContainerFs(rt, id, ref => new BuildError(`no build container ${ref}`), async cfs => {
     await copyInto(cfs.root, spec)
   }, {rootfsOnly: true})
-  const staged = await stageContainerLayer(rt, id, top)
+  const staged = await stageContainerLayer(rt, id, top, mtime)
   await scratch.release(rt, id)
   return staged
 }
