@@ -7,6 +7,9 @@ import {expect} from 'chai'
 import {execFileSync, spawnSync} from 'node:child_process'
 import {mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
+import {createHash} from 'node:crypto'
+import {createServer} from 'node:http'
+import type {AddressInfo} from 'node:net'
 import {Containers, Env, expectError, listFiles, processes, unavailable, waitUntil, type Mode} from './helpers.js'
 import {busyboxTar} from './fixtures.js'
 
@@ -294,6 +297,39 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       const [img] = JSON.parse(env.ok(['image', 'inspect', a.stdout.trim()])) as Array<Record<string, any>>
       expect(img.Created).to.match(/^2023-11-14T22:13:20/)
       expect(env.run(['build', '--no-cache', '-q', dir]).stdout).not.to.equal(a.stdout)
+    })
+
+    it('ADD fetches an http URL (checked by --checksum), never unpacking it', async function () {
+      const body = Buffer.from('served over http\n')
+      const server = createServer((req, res) => {
+        if (req.url === '/files/served.txt') res.end(body)
+        else { res.statusCode = 404; res.end() }
+      })
+      await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+      const port = (server.address() as AddressInfo).port
+      try {
+        const sum = `sha256:${createHash('sha256').update(body).digest('hex')}`
+        const dir = context({Containerfile: `FROM busybox\nADD --checksum=${sum} http://127.0.0.1:${port}/files/served.txt /got/\n`})
+        const r = await new Promise<{code: number | null; stderr: string}>(resolve => {
+          const p = env.spawn(['build', '-t', 'fromurl', dir])
+          let stderr = ''
+          p.stderr!.on('data', d => { stderr += d })
+          p.on('close', code => resolve({code, stderr}))
+        })
+        expect(r.code, r.stderr).to.equal(0)
+        expect(env.ok(['run', '--rm', 'fromurl', 'stat', '-c', '%a %n', '/got/served.txt']).trim()).to.equal('600 /got/served.txt')
+        const bad = context({Containerfile: `FROM busybox\nADD http://127.0.0.1:${port}/missing /x\n`})
+        const b = await new Promise<{code: number | null; stderr: string}>(resolve => {
+          const p = env.spawn(['build', bad])
+          let stderr = ''
+          p.stderr!.on('data', d => { stderr += d })
+          p.on('close', code => resolve({code, stderr}))
+        })
+        expect(b.code).to.equal(125)
+        expect(b.stderr.trim()).to.match(/^Error: building at STEP "ADD http:\/\/127.0.0.1:\d+\/missing \/x": Containerfile:2: invalid response status 404/)
+      } finally {
+        server.close()
+      }
     })
 
     it('ADD unpacks a local archive; COPY --chown/--chmod; a symlink is copied as a link', function () {

@@ -551,6 +551,20 @@ class Builder {
     await this.commitMeta(w, createdBy, isFinal, false, r.staged, key)
   }
 
+  private async download(ins: Instruction, urls: string[], checksum: string | undefined): Promise<{root: FsRoot; names: string[]; done: () => void}> {
+    const {mkdtempSync, rmSync} = await import('node:fs')
+    const dir = mkdtempSync(path.join(this.tmpParent, 'peapod-build-add-'))
+    const done = () => rmSync(dir, {recursive: true, force: true})
+    try {
+      const names = await fetchAll(dir, urls, checksum)
+      const root = new FsRoot(dir)
+      return {root, names, done: () => { root.close(); done() }}
+    } catch (e) {
+      done()
+      throw new BuildError(`building at STEP "${stepText(ins)}": ${where(this.cf, ins)}: ${(e as Error).message}`)
+    }
+  }
+
   private async copy(w: Working, vars: StageVars, ins: Instruction, isFinal: boolean): Promise<void> {
     const esc = this.cf.escape
     const sc = scope(vars)
@@ -575,9 +589,12 @@ class Builder {
     }
     const chownV = flag(ins, 'chown')
     const chown = chownV !== undefined ? expandWord(chownV, sc, esc) : undefined
-    for (const s of fileSrcs) if (/^https?:\/\//.test(s)) throw new BuildError(`${where(this.cf, ins)}: ADD of a URL is not supported yet (${s})`)
+    const urls = fileSrcs.filter(x => /^https?:\/\//.test(x))
+    if (urls.length && ins.keyword === 'COPY') throw new BuildError(`${where(this.cf, ins)}: source can't be a URL for COPY`)
+    for (const u of urls) fileSrcs.splice(fileSrcs.indexOf(u), 1)
+    const fetched = urls.length ? await this.download(ins, urls, flag(ins, 'checksum')) : undefined
     const from = flag(ins, 'from')
-    const multi = fileSrcs.length + inline.length > 1 || fileSrcs.some(x => /[*?[]/.test(x))
+    const multi = fileSrcs.length + urls.length + inline.length > 1 || fileSrcs.some(x => /[*?[]/.test(x))
     const destIsDir = dest.endsWith('/') || multi
     const doCopy = async (root: FsRoot, srcLabel: string, ignored?: (rel: string) => boolean) => {
       const items: CopyItem[] = []
@@ -589,6 +606,8 @@ class Builder {
         }
         for (const rel of found) items.push({root, rel, isDir: Boolean(root.lstat(rel)?.isDirectory())})
       }
+      // ADD URL: the downloaded file, never unpacked
+      for (const name of fetched?.names ?? []) items.push({root: fetched!.root, rel: name, isDir: false, noExtract: true})
       if (multi && !dest.endsWith('/') && items.length + inline.length > 1) throw new BuildError(`${where(this.cf, ins)}: adding multiple sources to non-directory destination ${JSON.stringify(dest)}: when using COPY with more than one source file, the destination must be a directory and end with a /`)
       // the cache key: what is copied, how, where, on which parent
       let digest = ''
@@ -609,6 +628,7 @@ class Builder {
         await doCopy(root, this.ctx.dir, this.ctx.ignored)
       } finally {
         root.close()
+        fetched?.done()
       }
       return
     }
@@ -621,8 +641,36 @@ class Builder {
       const {pullImageIfNeeded} = await import('../image/pull.js')
       image = (await pullImageIfNeeded(this.rt, ref, this.opts.pull)).id
     }
-    await withImageRoot(this.rt, this.scratch, image, root => doCopy(root, ref))
+    try {
+      await withImageRoot(this.rt, this.scratch, image, root => doCopy(root, ref))
+    } finally {
+      fetched?.done()
+    }
   }
+}
+
+/** Downloads ADD's URLs into a temporary directory (each under its path's last component, mode 0600). */
+async function fetchAll(dir: string, urls: string[], checksum: string | undefined): Promise<string[]> {
+  const {createHash} = await import('node:crypto')
+  const names: string[] = []
+  for (const u of urls) {
+    let res: Response
+    try {
+      res = await fetch(u)
+    } catch (e) {
+      throw new BuildError(`getting ${JSON.stringify(u)}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}`)
+    }
+    if (!res.ok) throw new BuildError(`invalid response status ${res.status} getting ${JSON.stringify(u)}`)
+    const body = Buffer.from(await res.arrayBuffer())
+    if (checksum !== undefined) {
+      const got = `sha256:${createHash('sha256').update(body).digest('hex')}`
+      if (got !== checksum) throw new BuildError(`unexpected checksum of ${JSON.stringify(u)}: ${got}, expected ${checksum}`)
+    }
+    const name = path.posix.basename(new URL(u).pathname) || 'index.html'
+    writeFileSync(path.join(dir, name), body, {mode: 0o600})
+    names.push(name)
+  }
+  return names
 }
 
 function duration(v: string | undefined, def: number): number {

@@ -142,6 +142,8 @@ export interface CopyItem {
   /** Real path below the root. */
   rel: string
   isDir: boolean
+  /** ADD of a URL: copied as is, never unpacked. */
+  noExtract?: boolean
 }
 
 export interface CopySpec {
@@ -228,7 +230,7 @@ export async function copyInto(root: FsRoot, spec: CopySpec): Promise<void> {
   for (const it of spec.items) {
     const base = path.posix.basename(it.rel)
     const skip = spec.ignored
-    if (spec.extract && !it.isDir) {
+    if (spec.extract && !it.isDir && !it.noExtract) {
       const {openSync, readSync, closeSync, createReadStream} = await import('node:fs')
       const parent = path.posix.dirname(it.rel) === '.' ? '' : path.posix.dirname(it.rel)
       const hostPath = it.root.at(parent, base)
