@@ -4,9 +4,12 @@
 // mounts and secrets, stdin forms, and bad input refused with one line naming
 // the file and line, nothing left behind. Output and config as Podman 4.3.1.
 import {expect} from 'chai'
-import {execFileSync} from 'node:child_process'
+import {execFileSync, spawnSync} from 'node:child_process'
 import {mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
+import {createHash} from 'node:crypto'
+import {createServer} from 'node:http'
+import type {AddressInfo} from 'node:net'
 import {Containers, Env, expectError, listFiles, processes, unavailable, waitUntil, type Mode} from './helpers.js'
 import {busyboxTar} from './fixtures.js'
 
@@ -112,6 +115,32 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       expect(s1.Config.Env).to.include.members(['TARGET=world', 'DIR=/build'])
       const runStep = (s1.History as Array<Record<string, string>>).find(h => h.created_by.startsWith('|'))
       expect(runStep?.created_by).to.match(/^\|1 GREETING=hello \/bin\/sh -c <<EOF\n/)
+    })
+
+    it('writes the image config and history Podman writes for the same Containerfile', function () {
+      if (mode !== 'root' || spawnSync('podman', ['--version']).status !== 0) this.skip()
+      const dir = context({
+        Containerfile: 'FROM busybox\nARG V=1\nENV A=1 B="x y"\nWORKDIR /w\nRUN echo $V > v\nCOPY f.txt ./\nLABEL k=v\nEXPOSE 80 53/udp\nVOLUME /data\n' +
+          'USER 1:2\nSTOPSIGNAL SIGINT\nENTRYPOINT ["/bin/sh", "-c"]\nCMD echo hi\nMAINTAINER someone\n',
+        'f.txt': 'f\n',
+      })
+      const pm = ['--root', env.file('podman-root'), '--runroot', env.file('podman-run'), '--storage-driver', 'vfs', '--runtime', 'runc']
+      execFileSync('podman', [...pm, 'import', busyboxTar(), 'busybox'], {stdio: 'ignore'})
+      execFileSync('podman', [...pm, 'build', '-q', '-t', 'same', dir], {stdio: 'ignore'})
+      const theirs = (JSON.parse(execFileSync('podman', [...pm, 'image', 'inspect', 'same'], {encoding: 'utf8'})) as Array<Record<string, any>>)[0]
+      execFileSync('podman', [...pm, 'rmi', '-a', '-f'], {stdio: 'ignore'})
+      env.ok(['build', '-q', '-t', 'same', dir])
+      const ours = (JSON.parse(env.ok(['image', 'inspect', 'same'])) as Array<Record<string, any>>)[0]
+      const provenance = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).filter(([k]) => !/^io\.(buildah|peapod)\.version$/.test(k)))
+      expect({...ours.Config, Labels: provenance(ours.Config.Labels)}).to.deep.equal({...theirs.Config, Labels: provenance(theirs.Config.Labels)})
+      for (const k of ['Author', 'Architecture', 'Os', 'ManifestType']) expect(ours[k], k).to.deep.equal(theirs[k])
+      expect(ours.RootFS.Layers).to.have.length(theirs.RootFS.Layers.length)
+      const steps = (img: Record<string, any>) => (img.History as Array<Record<string, unknown>>).map(h => ({
+        created_by: String(h.created_by).replace(/(file|dir|multi):[0-9a-f]{64}/, '$1:DIGEST'),
+        comment: String(h.comment ?? '').replace(/^FROM [0-9a-f]{12}$/, 'FROM ID'),
+        author: h.author, empty_layer: h.empty_layer,
+      }))
+      expect(steps(ours)).to.deep.equal(steps(theirs))
     })
 
     it('caches steps and re-runs from the step whose source changed', function () {
@@ -227,6 +256,80 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       const again = env.run(['buildx', 'build', '--layers=false', '-t', 'nolayers', dir])
       expect(again.code, again.stderr).to.equal(0)
       expect(again.stdout).not.to.contain('Using cache')
+    })
+
+    it('--rm=false and --force-rm=false keep the step containers; --annotation, --network=none, --ignorefile', function () {
+      const dir = context({Containerfile: 'FROM busybox\nRUN ip -o link | wc -l > /links\nCOPY . /ctx/\n', 'keep.txt': 'k\n', 'drop.txt': 'd\n', 'my.ignore': 'drop.txt\nmy.ignore\nContainerfile\n'})
+      const r = env.run(['build', '--rm=false', '--network=none', '--annotation', 'org.example.a=b', '--ignorefile', path.join(dir, 'my.ignore'), '-t', 'flags', dir])
+      expect(r.code, r.stderr).to.equal(0)
+      expect(env.ok(['ps', '-a', '-q']).trim().split('\n')).to.have.length(2) // the RUN and COPY steps' containers
+      env.ok(['rm', '-a', '-f'])
+      expect(env.ok(['run', '--rm', 'flags', 'cat', '/links']).trim()).to.equal('1') // only lo
+      expect(env.ok(['run', '--rm', 'flags', 'ls', '/ctx']).trim()).to.equal('keep.txt')
+      const [img] = JSON.parse(env.ok(['image', 'inspect', 'flags'])) as Array<Record<string, any>>
+      expect(img.Annotations).to.include({'org.example.a': 'b'})
+      const bad = context({Containerfile: 'FROM busybox\nRUN exit 4\n'})
+      expect(env.run(['build', '--force-rm=false', bad]).code).to.equal(4)
+      expect(env.ok(['ps', '-a', '-q']).trim().split('\n')).to.have.length(1)
+      env.ok(['rm', '-a', '-f'])
+    })
+
+    it('runs the ONBUILD triggers of a docker-format base in the child build', function () {
+      const base = context({Containerfile: 'FROM busybox\nONBUILD RUN echo triggered > /t\n'})
+      const b = env.run(['build', '--format', 'docker', '-t', 'onbase', base])
+      expect(b.code, b.stderr).to.equal(0)
+      const [img] = JSON.parse(env.ok(['image', 'inspect', 'onbase'])) as Array<Record<string, any>>
+      expect(img.Config.OnBuild).to.deep.equal(['RUN echo triggered > /t'])
+      const child = context({Containerfile: 'FROM onbase\nRUN cat /t > /t2\n'})
+      const c = env.run(['build', '--format', 'docker', '-t', 'onchild', child])
+      expect(c.code, c.stderr).to.equal(0)
+      expect(env.ok(['run', '--rm', 'onchild', 'cat', '/t2'])).to.equal('triggered\n')
+      const [ci] = JSON.parse(env.ok(['image', 'inspect', 'onchild'])) as Array<Record<string, any>>
+      expect(ci.Config.OnBuild ?? null).to.equal(null)
+    })
+
+    it('--timestamp gives the same image ID for the same context, built twice without the cache', function () {
+      const dir = context({Containerfile: 'FROM busybox\nCOPY f.txt /f.txt\nRUN mkdir -p /made && echo x > /made/x\nENV A=1\n', 'f.txt': 'f\n'})
+      const a = env.run(['build', '--no-cache', '-q', '--timestamp', '1700000000', dir])
+      const b = env.run(['build', '--no-cache', '-q', '--timestamp', '1700000000', dir])
+      expect(a.code, a.stderr).to.equal(0)
+      expect(b.stdout).to.equal(a.stdout)
+      const [img] = JSON.parse(env.ok(['image', 'inspect', a.stdout.trim()])) as Array<Record<string, any>>
+      expect(img.Created).to.match(/^2023-11-14T22:13:20/)
+      expect(env.run(['build', '--no-cache', '-q', dir]).stdout).not.to.equal(a.stdout)
+    })
+
+    it('ADD fetches an http URL (checked by --checksum), never unpacking it', async function () {
+      const body = Buffer.from('served over http\n')
+      const server = createServer((req, res) => {
+        if (req.url === '/files/served.txt') res.end(body)
+        else { res.statusCode = 404; res.end() }
+      })
+      await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+      const port = (server.address() as AddressInfo).port
+      try {
+        const sum = `sha256:${createHash('sha256').update(body).digest('hex')}`
+        const dir = context({Containerfile: `FROM busybox\nADD --checksum=${sum} http://127.0.0.1:${port}/files/served.txt /got/\n`})
+        const r = await new Promise<{code: number | null; stderr: string}>(resolve => {
+          const p = env.spawn(['build', '-t', 'fromurl', dir])
+          let stderr = ''
+          p.stderr!.on('data', d => { stderr += d })
+          p.on('close', code => resolve({code, stderr}))
+        })
+        expect(r.code, r.stderr).to.equal(0)
+        expect(env.ok(['run', '--rm', 'fromurl', 'stat', '-c', '%a %n', '/got/served.txt']).trim()).to.equal('600 /got/served.txt')
+        const bad = context({Containerfile: `FROM busybox\nADD http://127.0.0.1:${port}/missing /x\n`})
+        const b = await new Promise<{code: number | null; stderr: string}>(resolve => {
+          const p = env.spawn(['build', bad])
+          let stderr = ''
+          p.stderr!.on('data', d => { stderr += d })
+          p.on('close', code => resolve({code, stderr}))
+        })
+        expect(b.code).to.equal(125)
+        expect(b.stderr.trim()).to.match(/^Error: building at STEP "ADD http:\/\/127.0.0.1:\d+\/missing \/x": Containerfile:2: invalid response status 404/)
+      } finally {
+        server.close()
+      }
     })
 
     it('ADD unpacks a local archive; COPY --chown/--chmod; a symlink is copied as a link', function () {

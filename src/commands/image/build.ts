@@ -53,6 +53,7 @@ export default class ImageBuild extends BaseCommand {
     secret: Flags.string({multiple: true, multipleNonGreedy: true, description: 'Secret file to expose to the build: id=ID,src=PATH (mounted by RUN --mount=type=secret,id=ID)'}),
     tag: Flags.string({char: 't', multiple: true, multipleNonGreedy: true, description: 'Tagged name to apply to the built image'}),
     target: Flags.string({description: 'Set the target build stage to build'}),
+    timestamp: Flags.integer({description: 'Set created timestamp to the specified epoch seconds to allow for deterministic builds (file times in the new layers too), defaults to current time'}),
   }
 
   async run(): Promise<void> {
@@ -99,6 +100,7 @@ export default class ImageBuild extends BaseCommand {
       network,
       ignoreFile: flags.ignorefile,
       secrets,
+      timestamp: flags.timestamp,
       stdin: process.stdin,
       out: line => process.stdout.write(line + '\n'),
       warn: m => process.stderr.write(`WARN[0000] ${m}\n`),

@@ -40,6 +40,8 @@ export interface BuildOptions {
   pull: PullPolicy
   network?: NetNS
   ignoreFile?: string
+  /** --timestamp: epoch seconds for every created time and file time (reproducible images). */
+  timestamp?: number
   /** --secret id=ID,src=PATH. */
   secrets: Record<string, string>
   stdin?: Readable
@@ -317,6 +319,7 @@ class Builder {
       staged,
       format: this.opts.format,
       names,
+      created: this.opts.timestamp === undefined ? undefined : new Date(this.opts.timestamp * 1000).toISOString().replace('.000Z', 'Z'),
       extraLabels: isFinal ? {...this.opts.labels, 'io.peapod.version': '0.1.0'} : {'io.peapod.version': '0.1.0'},
       annotations: isFinal ? this.opts.annotations : undefined,
     })
@@ -368,7 +371,7 @@ class Builder {
     const used = new Set<string>()
     const parent = w.image?.id ?? 'scratch'
     const meta = async (createdBy: string, mutate: () => void) => {
-      const key = cacheKey({parent, instruction: createdBy, args: this.usedArgs(vars), format: this.opts.format})
+      const key = cacheKey({parent, instruction: createdBy + (this.opts.timestamp ?? ''), args: this.usedArgs(vars), format: this.opts.format})
       mutate()
       if (this.tryCache(w, key, isFinal)) return this.finishCached(w, isFinal)
       await this.commitMeta(w, createdBy, isFinal, false, undefined, key)
@@ -387,7 +390,7 @@ class Builder {
       }
       case 'ENV': {
         const pairs = keyValues(ins.args, sc, esc, 'ENV', used) as Array<[string, string]>
-        return meta(`/bin/sh -c #(nop) ENV ${pairs.map(([k, v]) => `${k}=${v}`).join(' ')}`, () => {
+        return meta(nop, () => {
           let env = (cfg.Env as string[] | undefined) ?? []
           for (const [k, v] of pairs) {
             env = env.filter(e => e.split('=')[0] !== k)
@@ -399,7 +402,7 @@ class Builder {
       }
       case 'LABEL': {
         const pairs = keyValues(ins.args, sc, esc, 'LABEL', used) as Array<[string, string]>
-        return meta(`/bin/sh -c #(nop) LABEL ${pairs.map(([k, v]) => `${k}=${v}`).join(' ')}`, () => {
+        return meta(nop, () => {
           cfg.Labels = {...(cfg.Labels as object ?? {}), ...Object.fromEntries(pairs)}
         })
       }
@@ -529,7 +532,7 @@ class Builder {
     }
     const netFlag = ins.flags.find(f => f.name === 'network')?.value
     const network: NetNS | undefined = netFlag === 'none' || netFlag === 'host' ? {mode: netFlag} : this.opts.network
-    const key = cacheKey({parent: w.image.id, instruction: createdBy + JSON.stringify(ins.flags) + mountKey, args, format: this.opts.format})
+    const key = cacheKey({parent: w.image.id, instruction: createdBy + JSON.stringify(ins.flags) + mountKey + (this.opts.timestamp ?? ''), args, format: this.opts.format})
     if (this.tryCache(w, key, isFinal)) return this.finishCached(w, isFinal)
     const top = w.layers[w.layers.length - 1]
     const r = await runStep(this.rt, this.scratch, top, w.layers, {
@@ -542,9 +545,24 @@ class Builder {
       network,
       quiet: this.opts.quiet,
       mountTargets: targets,
+      mtime: this.opts.timestamp,
     })
     if (r.code !== 0) throw new BuildError(`building at STEP "${stepText(ins)}": while running runtime: exit status ${r.code}`, r.code)
     await this.commitMeta(w, createdBy, isFinal, false, r.staged, key)
+  }
+
+  private async download(ins: Instruction, urls: string[], checksum: string | undefined): Promise<{root: FsRoot; names: string[]; done: () => void}> {
+    const {mkdtempSync, rmSync} = await import('node:fs')
+    const dir = mkdtempSync(path.join(this.tmpParent, 'peapod-build-add-'))
+    const done = () => rmSync(dir, {recursive: true, force: true})
+    try {
+      const names = await fetchAll(dir, urls, checksum)
+      const root = new FsRoot(dir)
+      return {root, names, done: () => { root.close(); done() }}
+    } catch (e) {
+      done()
+      throw new BuildError(`building at STEP "${stepText(ins)}": ${where(this.cf, ins)}: ${(e as Error).message}`)
+    }
   }
 
   private async copy(w: Working, vars: StageVars, ins: Instruction, isFinal: boolean): Promise<void> {
@@ -571,9 +589,12 @@ class Builder {
     }
     const chownV = flag(ins, 'chown')
     const chown = chownV !== undefined ? expandWord(chownV, sc, esc) : undefined
-    for (const s of fileSrcs) if (/^https?:\/\//.test(s)) throw new BuildError(`${where(this.cf, ins)}: ADD of a URL is not supported yet (${s})`)
+    const urls = fileSrcs.filter(x => /^https?:\/\//.test(x))
+    if (urls.length && ins.keyword === 'COPY') throw new BuildError(`${where(this.cf, ins)}: source can't be a URL for COPY`)
+    for (const u of urls) fileSrcs.splice(fileSrcs.indexOf(u), 1)
+    const fetched = urls.length ? await this.download(ins, urls, flag(ins, 'checksum')) : undefined
     const from = flag(ins, 'from')
-    const multi = fileSrcs.length + inline.length > 1 || fileSrcs.some(x => /[*?[]/.test(x))
+    const multi = fileSrcs.length + urls.length + inline.length > 1 || fileSrcs.some(x => /[*?[]/.test(x))
     const destIsDir = dest.endsWith('/') || multi
     const doCopy = async (root: FsRoot, srcLabel: string, ignored?: (rel: string) => boolean) => {
       const items: CopyItem[] = []
@@ -585,18 +606,20 @@ class Builder {
         }
         for (const rel of found) items.push({root, rel, isDir: Boolean(root.lstat(rel)?.isDirectory())})
       }
+      // ADD URL: the downloaded file, never unpacked
+      for (const name of fetched?.names ?? []) items.push({root: fetched!.root, rel: name, isDir: false, noExtract: true})
       if (multi && !dest.endsWith('/') && items.length + inline.length > 1) throw new BuildError(`${where(this.cf, ins)}: adding multiple sources to non-directory destination ${JSON.stringify(dest)}: when using COPY with more than one source file, the destination must be a directory and end with a /`)
       // the cache key: what is copied, how, where, on which parent
       let digest = ''
       for (const it of items) digest += await digestEntries(walkTree(it.root, it.rel, path.posix.basename(it.rel), {skip: ignored}))
       for (const f of inline) digest += f.name + '\0' + f.content
       const kind = items.length + inline.length > 1 ? 'multi' : items[0]?.isDir ? 'dir' : 'file'
-      const createdBy = `/bin/sh -c #(nop) ${ins.keyword} ${kind}:${(await import('node:crypto')).createHash('sha256').update(digest).digest('hex')} in ${dest} `
-      const key = cacheKey({parent: w.image?.id ?? 'scratch', instruction: createdBy + JSON.stringify(ins.flags), args: {}, content: digest, format: this.opts.format})
+      const createdBy = `/bin/sh -c #(nop) ${ins.keyword} ${kind}:${(await import('node:crypto')).createHash('sha256').update(digest).digest('hex')} in ${destRaw} `
+      const key = cacheKey({parent: w.image?.id ?? 'scratch', instruction: createdBy + JSON.stringify(ins.flags) + (this.opts.timestamp ?? ''), args: {}, content: digest, format: this.opts.format})
       if (this.tryCache(w, key, isFinal)) return this.finishCached(w, isFinal)
       const staged = await copyStep(this.rt, this.scratch, w.image?.id, w.layers[w.layers.length - 1], {
         items, inline, dest, destIsDir, chown, chmod, extract: ins.keyword === 'ADD', ignored,
-      }, this.tmpParent)
+      }, this.tmpParent, this.opts.timestamp)
       await this.commitMeta(w, createdBy, isFinal, false, staged, key)
     }
     if (from === undefined) {
@@ -605,6 +628,7 @@ class Builder {
         await doCopy(root, this.ctx.dir, this.ctx.ignored)
       } finally {
         root.close()
+        fetched?.done()
       }
       return
     }
@@ -617,8 +641,36 @@ class Builder {
       const {pullImageIfNeeded} = await import('../image/pull.js')
       image = (await pullImageIfNeeded(this.rt, ref, this.opts.pull)).id
     }
-    await withImageRoot(this.rt, this.scratch, image, root => doCopy(root, ref))
+    try {
+      await withImageRoot(this.rt, this.scratch, image, root => doCopy(root, ref))
+    } finally {
+      fetched?.done()
+    }
   }
+}
+
+/** Downloads ADD's URLs into a temporary directory (each under its path's last component, mode 0600). */
+async function fetchAll(dir: string, urls: string[], checksum: string | undefined): Promise<string[]> {
+  const {createHash} = await import('node:crypto')
+  const names: string[] = []
+  for (const u of urls) {
+    let res: Response
+    try {
+      res = await fetch(u)
+    } catch (e) {
+      throw new BuildError(`getting ${JSON.stringify(u)}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}`)
+    }
+    if (!res.ok) throw new BuildError(`invalid response status ${res.status} getting ${JSON.stringify(u)}`)
+    const body = Buffer.from(await res.arrayBuffer())
+    if (checksum !== undefined) {
+      const got = `sha256:${createHash('sha256').update(body).digest('hex')}`
+      if (got !== checksum) throw new BuildError(`unexpected checksum of ${JSON.stringify(u)}: ${got}, expected ${checksum}`)
+    }
+    const name = path.posix.basename(new URL(u).pathname) || 'index.html'
+    writeFileSync(path.join(dir, name), body, {mode: 0o600})
+    names.push(name)
+  }
+  return names
 }
 
 function duration(v: string | undefined, def: number): number {

@@ -5,7 +5,7 @@
 // lines inside a continuation dropped, leading `--flag=value` options split
 // off, heredoc bodies (`<<EOF`, `<<-EOF`, quoted names) collected.
 import {DockerfileParser} from 'dockerfile-ast'
-import {BuildError} from './errors.js'
+import {BuildError} from '../define/errors.js'
 
 export const INSTRUCTIONS = [
   'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL',

@@ -44,6 +44,13 @@ export class Scratch {
     return this.chain
   }
 
+  /** A step's container is done with: removed unless --rm=false. */
+  async release(rt: Runtime, id: string): Promise<void> {
+    if (this.keep) return
+    await removeContainer(rt, id, {force: true, timeout: 0}).catch(() => {})
+    this.containers.delete(id)
+  }
+
   check(): void {
     if (this.interrupted) throw new BuildError('interrupted', 130)
   }
@@ -60,6 +67,8 @@ export interface RunStep {
   quiet: boolean
   /** Targets of mounts to drop from the layer when the step created them. */
   mountTargets: string[]
+  /** --timestamp: the time of every file in the layer. */
+  mtime?: number
 }
 
 async function scratchContainer(rt: Runtime, scratch: Scratch, spec: ContainerSpec): Promise<string> {
@@ -122,9 +131,8 @@ export async function runStep(rt: Runtime, scratch: Scratch, top: string | undef
   if (code !== 0) return {code}
   // the exit command's cleanup may still be unmounting: the changes are in the upper dir either way
   if (step.mountTargets.length) dropMountTargets(rt, id, layers, step.mountTargets)
-  const staged = await stageContainerLayer(rt, id, top)
-  await removeContainer(rt, id, {force: true, timeout: 0}).catch(() => {})
-  scratch.containers.delete(id)
+  const staged = await stageContainerLayer(rt, id, top, step.mtime)
+  await scratch.release(rt, id)
   return {code, staged}
 }
 
@@ -134,6 +142,8 @@ export interface CopyItem {
   /** Real path below the root. */
   rel: string
   isDir: boolean
+  /** ADD of a URL: copied as is, never unpacked. */
+  noExtract?: boolean
 }
 
 export interface CopySpec {
@@ -220,7 +230,7 @@ export async function copyInto(root: FsRoot, spec: CopySpec): Promise<void> {
   for (const it of spec.items) {
     const base = path.posix.basename(it.rel)
     const skip = spec.ignored
-    if (spec.extract && !it.isDir) {
+    if (spec.extract && !it.isDir && !it.noExtract) {
       const {openSync, readSync, closeSync, createReadStream} = await import('node:fs')
       const parent = path.posix.dirname(it.rel) === '.' ? '' : path.posix.dirname(it.rel)
       const hostPath = it.root.at(parent, base)
@@ -253,7 +263,7 @@ export async function copyInto(root: FsRoot, spec: CopySpec): Promise<void> {
 }
 
 /** COPY/ADD as a layer: a created container's rootfs written to (or, FROM scratch, an empty tree). */
-export async function copyStep(rt: Runtime, scratch: Scratch, image: string | undefined, top: string | undefined, spec: CopySpec, tmpParent: string): Promise<StagedLayer> {
+export async function copyStep(rt: Runtime, scratch: Scratch, image: string | undefined, top: string | undefined, spec: CopySpec, tmpParent: string, mtime?: number): Promise<StagedLayer> {
   if (!image) {
     const {mkdtempSync} = await import('node:fs')
     const dir = mkdtempSync(path.join(tmpParent, 'peapod-build-scratch-'))
@@ -261,7 +271,10 @@ export async function copyStep(rt: Runtime, scratch: Scratch, image: string | un
     try {
       await copyInto(root, spec)
       const {tarOf} = await import('../container/cp.js')
-      return await rt.store.layers.stage(undefined, Readable.from(tarOf(walkTree(root, '', ''))))
+      const entries = walkTree(root, '', '')
+      return await rt.store.layers.stage(undefined, Readable.from(tarOf(mtime === undefined ? entries : (async function* () {
+        for await (const e of entries) yield {...e, mtime}
+      })())))
     } finally {
       root.close()
       rmSync(dir, {recursive: true, force: true})
@@ -271,9 +284,8 @@ export async function copyStep(rt: Runtime, scratch: Scratch, image: string | un
   await withContainerFs(rt, id, ref => new BuildError(`no build container ${ref}`), async cfs => {
     await copyInto(cfs.root, spec)
   }, {rootfsOnly: true})
-  const staged = await stageContainerLayer(rt, id, top)
-  await removeContainer(rt, id, {force: true, timeout: 0}).catch(() => {})
-  scratch.containers.delete(id)
+  const staged = await stageContainerLayer(rt, id, top, mtime)
+  await scratch.release(rt, id)
   return staged
 }
 

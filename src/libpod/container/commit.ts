@@ -226,14 +226,22 @@ function imageNameOf(c: Container, img: ImageDoc): string {
   return img.names.find(x => x.endsWith('/' + n) || x.endsWith('/' + n + ':latest')) ?? n
 }
 
-/** Stages the layer of a container's changes over its image's top layer (commit, build's RUN and COPY steps). */
-export async function stageContainerLayer(rt: Runtime, id: string, top: string | undefined): Promise<StagedLayer> {
+async function* clamped(entries: AsyncIterable<FsEntry>, mtime: number | undefined): AsyncGenerator<FsEntry> {
+  for await (const e of entries) yield mtime === undefined ? e : {...e, mtime}
+}
+
+/**
+ * Stages the layer of a container's changes over its image's top layer
+ * (commit, build's RUN and COPY steps). `mtime`: every entry's time (build
+ * --timestamp, for reproducible layers).
+ */
+export async function stageContainerLayer(rt: Runtime, id: string, top: string | undefined, mtime?: number): Promise<StagedLayer> {
   if (rt.store.driver.name === 'vfs') {
     const merged = rootfsDirs(containerPaths(rt, id).dir).merged
-    return stageFrom(rt, top, vfsEntries(merged, top ? rt.store.driver.dir(top) : undefined, await treeXattrs(merged, '^security\\.capability$')))
+    return stageFrom(rt, top, clamped(vfsEntries(merged, top ? rt.store.driver.dir(top) : undefined, await treeXattrs(merged, '^security\\.capability$')), mtime))
   }
   const upper = rootfsDirs(containerPaths(rt, id).dir).upper
-  return stageFrom(rt, top, overlayEntries(upper, await treeXattrs(upper, '^(security\\.capability|trusted\\.overlay\\.opaque|user\\.overlay\\.opaque)$')))
+  return stageFrom(rt, top, clamped(overlayEntries(upper, await treeXattrs(upper, '^(security\\.capability|trusted\\.overlay\\.opaque|user\\.overlay\\.opaque)$')), mtime))
 }
 
 export async function commitContainer(rt: Runtime, ref: string, opts: CommitOptions = {}): Promise<string> {

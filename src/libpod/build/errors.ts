@@ -1,1 +1,0 @@
-export {BuildError} from '../define/errors.js'
