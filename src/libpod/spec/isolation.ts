@@ -68,9 +68,10 @@ export function expandDevice(d: DeviceSpec, stat: (p: string) => HostDevice | un
 function addDevices(spec: OciSpec, iso: IsolationOptions, rootless: boolean): void {
   const nodes = (iso.devices ?? []).flatMap(d => expandDevice(d, iso.statDevice).map(n => ({...n, permissions: d.permissions})))
   for (const n of nodes) {
-    if (rootless) {
-      // a user namespace cannot make device nodes: Podman binds the host's
+    if (rootless || iso.userns) {
+      // a user namespace cannot make device nodes: Podman binds the host's (rootful, the cgroup still allows it)
       spec.mounts.push({destination: n.container, type: 'bind', source: n.host, options: ['slave', 'nosuid', 'noexec', n.permissions.includes('w') ? 'rw' : 'ro', 'rbind']})
+      if (!rootless) addRule(spec, {allow: true, type: n.dev.type, major: n.dev.major, minor: n.dev.minor, access: n.permissions})
       continue
     }
     const dev: OciDevice = {path: n.container, type: n.dev.type, major: n.dev.major, minor: n.dev.minor, fileMode: n.dev.mode, uid: n.dev.uid, gid: n.dev.gid}
