@@ -10,7 +10,7 @@ import type {ContainerSpec} from '../libpod/specgen/container.js'
 import type {Mount, TmpfsMount} from '../libpod/specgen/mounts.js'
 import type {PodSpec} from '../libpod/specgen/pod.js'
 import {toNetworkSpec} from './network-spec.js'
-import {toDevicesSpec, toUsersSpec} from './namespace-flags.js'
+import {toDevicesSpec, toUsersSpec} from './namespace-spec.js'
 import {parseMountFlag, parseTmpfsFlag, parseVolumeFlag, parseVolumesFromFlag} from './spec-mounts.js'
 import {parseSecurityOpts, parseUlimitFlag} from './spec-security.js'
 
