@@ -1,6 +1,7 @@
 // The users, namespaces and devices flags of create and run (Podman's names
-// and descriptions), and their values → the spec's typed fields. Spread
-// into createFlags; pod create takes the podFlags subset.
+// and descriptions), spread into createFlags; pod create takes the
+// podNamespaceFlags subset. namespace-spec.ts turns their values into the
+// spec's typed fields.
 import {Flags} from './oclif.js'
 
 const many = (description: string) => Flags.string({description, multiple: true, multipleNonGreedy: true})
@@ -29,7 +30,3 @@ export const namespaceFlags = {
   personality: Flags.string({description: 'Configure execution domain using personality (e.g., LINUX/LINUX32)'}),
   umask: Flags.string({description: 'Set umask in container (default "0022")'}),
 }
-
-/** Go's StringSlice: each value may hold several, comma-separated. */
-
-export {toDevicesSpec, toUsersSpec} from './namespace-spec.js'

@@ -1,11 +1,11 @@
-// --userns/--uidmap/--ipc/... and --device/--group-add values → the typed
-// spec. Apart from the flag tables (namespace-flags.ts) so that it loads
-// without oclif (container-spec.ts, unit tests).
+// The users, namespaces and devices flags' values → the spec's typed fields
+// (flags in namespace-flags.ts; syntax and messages in specgen).
 import type {ContainerDevicesConfig} from '../libpod/specgen/devices.js'
 import {parseDevice, parseDeviceCgroupRule} from '../libpod/specgen/devices.js'
 import type {ContainerUsersConfig} from '../libpod/specgen/namespaces.js'
 import {checkGroupAdd, parseIdMap, parseNamespaceOption, parseUsernsMode} from '../libpod/specgen/namespaces.js'
 
+/** Go's StringSlice: each value may hold several, comma-separated. */
 function slice(v: unknown): string[] {
   return ((v as string[] | undefined) ?? []).flatMap(s => s.split(',')).filter(s => s !== '')
 }

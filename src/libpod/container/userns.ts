@@ -395,7 +395,9 @@ function nsOfContainer(rt: Runtime, ref: string, type: string): string {
  */
 export function prepareUsers(rt: Runtime, c: ContainerConfig, rootfs: string, p: ContainerPaths, workdir: string, userns?: string): Partial<SpecOptions> {
   const u = c.users
-  const maps = u?.idMappings
+  // a joined user namespace (ns:, container:, a pod's infra's): its maps, for the rootfs as for the spec
+  const joined = (u?.userns?.mode === 'ns' || u?.userns?.mode === 'container') && userns ? mapsOf(userns) : undefined
+  const maps = u?.idMappings ?? (joined ? {uidMap: joined.uidMappings, gidMap: joined.gidMappings} : undefined)
   if (maps) {
     shiftRootfs(rootfs, p.dir, maps)
     makeTraversable(rootfs, p.hosts)
@@ -411,8 +413,8 @@ export function prepareUsers(rt: Runtime, c: ContainerConfig, rootfs: string, p:
   }
   addPasswdEntries(rootfs, c, workdir)
   const isolation: IsolationOptions = {}
-  if (maps) isolation.userns = {path: userns, uidMappings: maps.uidMap, gidMappings: maps.gidMap}
-  if ((u?.userns?.mode === 'ns' || u?.userns?.mode === 'container') && userns) isolation.userns = {path: userns, ...mapsOf(userns)}
+  if (u?.idMappings) isolation.userns = {path: userns, uidMappings: u.idMappings.uidMap, gidMappings: u.idMappings.gidMap}
+  if (joined) isolation.userns = {path: userns, ...joined}
   if (c.devices?.devices?.length) isolation.devices = c.devices.devices
   if (c.devices?.deviceCgroupRules?.length) isolation.deviceCgroupRules = c.devices.deviceCgroupRules
   if (u?.personality) isolation.personality = u.personality

@@ -40,6 +40,10 @@ function podUsers(rt: Runtime, spec: ContainerSpec & {pod: string}): ContainerSp
   const infra = pod.infraId ? rt.containers.read(pod.infraId) : undefined
   const own = infra?.config.users?.idMappings || infra?.config.users?.userns
   const mine = spec.userns || spec.uidMap || spec.gidMap || spec.subUidName || spec.subGidName
-  if (infra && own && !mine) out.userns = {mode: 'container', container: infra.config.id}
+  if (infra && own && !mine) {
+    out.userns = {mode: 'container', container: infra.config.id}
+    // keep-id: the members run as the user too, as the infra does
+    if (infra.config.users?.userns?.mode === 'keep-id' && spec.user === undefined) out.user = infra.config.user
+  }
   return out
 }

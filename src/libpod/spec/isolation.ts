@@ -6,7 +6,6 @@ import {readdirSync, statSync} from 'node:fs'
 import path from 'node:path'
 import {InvalidArgument} from '../define/errors.js'
 import type {DeviceSpec} from '../specgen/devices.js'
-import {DEFAULT_SYSCTLS} from './defaults.js'
 import type {OciDevice, OciDeviceCgroup, OciMount, OciSpec} from './oci.js'
 import type {IsolationOptions, SpecOptions} from './options.js'
 
@@ -69,9 +68,10 @@ export function expandDevice(d: DeviceSpec, stat: (p: string) => HostDevice | un
 function addDevices(spec: OciSpec, iso: IsolationOptions, rootless: boolean): void {
   const nodes = (iso.devices ?? []).flatMap(d => expandDevice(d, iso.statDevice).map(n => ({...n, permissions: d.permissions})))
   for (const n of nodes) {
-    if (rootless) {
-      // a user namespace cannot make device nodes: Podman binds the host's
+    if (rootless || iso.userns) {
+      // a user namespace cannot make device nodes: Podman binds the host's (rootful, the cgroup still allows it)
       spec.mounts.push({destination: n.container, type: 'bind', source: n.host, options: ['slave', 'nosuid', 'noexec', n.permissions.includes('w') ? 'rw' : 'ro', 'rbind']})
+      if (!rootless) addRule(spec, {allow: true, type: n.dev.type, major: n.dev.major, minor: n.dev.minor, access: n.permissions})
       continue
     }
     const dev: OciDevice = {path: n.container, type: n.dev.type, major: n.dev.major, minor: n.dev.minor, fileMode: n.dev.mode, uid: n.dev.uid, gid: n.dev.gid}
@@ -90,18 +90,15 @@ function addRule(spec: OciSpec, rule: OciDeviceCgroup): void {
   ;(res.devices ??= []).push(rule)
 }
 
-function isJoinedOrHost(mode: string | undefined): boolean {
-  return mode === 'host' || !!mode?.startsWith('ns:')
-}
-
 /**
- * A new user namespace owns only the namespaces made with it: sysfs needs the
- * network namespace's owner, mqueue the IPC one's, so with a joined or the
- * host's they become binds of the host's (as Podman does).
+ * A new user namespace owns only the namespaces made in it (peapod makes a
+ * container's network namespace inside it, a pod's members share the infra's):
+ * sysfs needs the network namespace's owner, mqueue the IPC one's, so with
+ * the host's they become binds of the host's (as Podman does).
  */
 function adjustMountsForUserns(spec: OciSpec, o: SpecOptions): void {
-  const netJoined = isJoinedOrHost(o.network)
-  const ipcJoined = isJoinedOrHost(o.ipc)
+  const netJoined = o.network === 'host'
+  const ipcJoined = o.ipc === 'host'
   spec.mounts = spec.mounts.flatMap((m): OciMount[] => {
     if (netJoined && m.destination === '/sys' && m.type === 'sysfs') {
       const r = o.privileged ? 'rw' : 'ro'
@@ -116,12 +113,6 @@ function adjustMountsForUserns(spec: OciSpec, o: SpecOptions): void {
     }
     return [m]
   })
-  // the joined network namespace's sysctls belong to its owner: the defaults cannot be set from inside
-  if (netJoined && spec.linux.sysctl) {
-    const defaults = o.defaultSysctls ?? DEFAULT_SYSCTLS
-    for (const k of Object.keys(spec.linux.sysctl)) if (k.startsWith('net.') && k in defaults && !(k in (o.sysctls ?? {}))) delete spec.linux.sysctl[k]
-    if (!Object.keys(spec.linux.sysctl).length) delete spec.linux.sysctl
-  }
   if (netJoined && !o.privileged && !(spec.linux.maskedPaths ?? []).includes('/sys/kernel')) {
     spec.linux.maskedPaths = ['/sys/kernel', ...spec.linux.maskedPaths ?? []]
   }
