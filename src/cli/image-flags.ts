@@ -12,6 +12,7 @@ export const imageFlags = {
   'image-volume': Flags.string({description: 'Tells podman how to handle the builtin image volumes ("bind"|"tmpfs"|"ignore")', default: 'bind'}),
   os: Flags.string({description: 'use OS instead of the running OS for choosing images'}),
   platform: Flags.string({description: 'Specify the platform for selecting the image.  (Conflicts with --arch and --os)'}),
+  quiet: Flags.boolean({char: 'q', description: 'Suppress output information when pulling images'}),
   'seccomp-policy': Flags.string({description: 'Policy for selecting a seccomp profile (experimental)', default: 'default'}),
   // a Go bool as Podman's: bare, =true or =false (absent: registries.conf decides)
   'tls-verify': Flags.boolean({description: 'Require HTTPS and verify certificates when contacting registries for pulling images', allowNo: true}),
@@ -31,7 +32,7 @@ export async function imageForCreate(rt: Runtime, image: string, f: Record<strin
   // The common case stays cheap: a local image and nothing that asks for a registry
   if (policy === 'missing' && !platform.platform && !platform.os && !platform.arch && !platform.variant && rt.findImage(image)) return image
   const {pullImageIfNeeded} = await load.pull()
-  const reporter = (await load.registryProgress()).reporterFor(process.stderr, false)
+  const reporter = (await load.registryProgress()).reporterFor(process.stderr, Boolean(f.quiet))
   const doc = await pullImageIfNeeded(rt, image, policy, {
     tlsVerify: tls,
     authfile: f.authfile as string | undefined,

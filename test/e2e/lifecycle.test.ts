@@ -367,6 +367,11 @@ describe('run/create pull with --authfile, --tls-verify and the platform flags (
     expect(env.run(['run', '--rm', '--tls-verify', '--authfile', path.join(dir, 'auth.json'), ref, 'true']).code).to.equal(125) // HTTPS to a plain-HTTP registry
     expect(env.ok(['run', '--rm', '--tls-verify=false', '--authfile', path.join(dir, 'auth.json'), ref, 'echo', 'pulled'])).to.equal('pulled\n')
     expect(env.ok(['images', '--format', '{{.Repository}}:{{.Tag}}'])).to.include(ref)
+    // --pull always fetches again; -q keeps the progress off stderr
+    const loud = env.run(['run', '--rm', '--pull', 'always', '--tls-verify=false', '--authfile', path.join(dir, 'auth.json'), ref, 'true'])
+    expect(loud.stderr).to.match(/Copying|Writing|Storing/)
+    const quiet = env.run(['run', '--rm', '-q', '--pull', 'always', '--tls-verify=false', '--authfile', path.join(dir, 'auth.json'), ref, 'true'])
+    expect([quiet.code, quiet.stderr]).to.deep.equal([0, ''])
   })
 
   it('--arch/--platform: a local image of another architecture does not count; conflicts are refused', () => {

@@ -1,5 +1,5 @@
 import {Flags} from '../../cli/oclif.js'
-import {fstatSync, writeFileSync} from 'node:fs'
+import {fstatSync, readlinkSync, writeFileSync} from 'node:fs'
 import {splitAtPositional, valueFlagNames} from '../../cli/argv.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {checkCidfile, createFlags} from '../../cli/container-flags.js'
@@ -68,11 +68,16 @@ export default class ContainerRun extends BaseCommand {
   }
 }
 
-/** --preserve-fds N: fds 3 .. 3+N-1 must be open here (Podman's check). */
+/**
+ * --preserve-fds N: fds 3 .. 3+N-1 must have been passed to us (Podman's
+ * check). Node's own descriptors (libuv's epoll and eventfd, opened after
+ * the inherited ones) are anonymous inodes: those were not passed.
+ */
 function checkPreservedFds(n: number | undefined): void {
   for (let fd = 3; fd < 3 + (n ?? 0); fd++) {
     try {
       fstatSync(fd)
+      if (readlinkSync(`/proc/self/fd/${fd}`).startsWith('anon_inode:')) throw new Error('not passed')
     } catch {
       throw new InvalidArgument(`file descriptor ${fd} is not available - the preserve-fds option requires that file descriptors must be passed`)
     }
