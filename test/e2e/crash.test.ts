@@ -5,7 +5,7 @@
 // then every failpoint (src/libpod/util/failpoint.ts) in turn, root and
 // rootless, each followed by the invariants, and `system check`.
 import {expect} from 'chai'
-import {readdirSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {Containers, Env, unavailable, type Mode, type Result} from './helpers.js'
 import {busyboxTar} from './fixtures.js'
@@ -58,6 +58,56 @@ describe('crash consistency', function () {
   })
   after(() => {
     for (const {env} of envs.values()) env.cleanup()
+  })
+
+  it('system check reports each kind of damage, --repair --force fixes it, and it is clean after (root)', async function () {
+    const e = envs.get('root')
+    if (!e) this.skip()
+    const {env, ct} = e!
+    const root = env.root
+    // an orphaned layer
+    const ghost = 'f'.repeat(64)
+    writeFileSync(path.join(root, 'layers', `${ghost}.json`), JSON.stringify({id: ghost, diffId: `sha256:${ghost}`, size: 0, created: new Date().toISOString()}))
+    // a container whose rootfs is gone
+    const broken = env.ok(['create', '--name', 'broken', 'bb', 'true']).trim()
+    rmSync(path.join(root, 'containers', broken, 'rootfs'), {recursive: true, force: true})
+    // a container marked running with no monitor
+    const ghostRun = env.ok(['create', '--name', 'ghostrun', 'bb', 'true']).trim()
+    const stateFile = path.join(root, 'containers', ghostRun, 'state.json')
+    writeFileSync(stateFile, JSON.stringify({...JSON.parse(readFileSync(stateFile, 'utf8')), status: 'running', monitorPid: 999999999, pid: 999999999}))
+    // a dangling name reservation (its creator gone) and a stale lock
+    writeFileSync(path.join(root, 'names', 'ghostname'), `${'e'.repeat(64)}\n999999999:1\n`)
+    mkdirSync(path.join(root, 'container-locks', 'x.lock'), {recursive: true})
+    utimesSync(path.join(root, 'container-locks', 'x.lock'), new Date(0), new Date(0))
+    // a pod whose infra container is gone
+    env.ok(['pod', 'create', '--name', 'noinfra'])
+    const infra = env.ok(['pod', 'inspect', 'noinfra', '--format', '{{.InfraContainerID}}']).trim()
+    rmSync(path.join(root, 'containers', infra, 'config.json'))
+    // a volume whose directory is gone
+    env.ok(['volume', 'create', 'novol'])
+    rmSync(path.join(root, 'volumes', 'novol', '_data'), {recursive: true})
+
+    const check = env.run(['system', 'check'])
+    expect(check.code, check.stderr).to.equal(125)
+    for (const kind of ['orphaned layer', 'container whose layer is gone', 'container marked running with no monitor', 'dangling container name reservation',
+      'stale lock', 'pod with missing infra container', 'container directory without a document', 'volume whose directory is missing']) {
+      expect(check.stdout, kind).to.include(`${kind}: `)
+    }
+    expect(check.stderr.trim()).to.match(/^Error: \d+ problems found in the store: run system check --repair to fix$/)
+    // without --force the damaged container stays (its data would be lost)
+    const repair = env.run(['system', 'check', '--repair'])
+    expect(repair.code).to.equal(125)
+    expect(repair.stdout).to.include('Repaired orphaned layer: ')
+    const forced = env.run(['system', 'check', '--repair', '--force'])
+    expect(forced.code, forced.stdout + forced.stderr).to.equal(0)
+    expect(forced.stdout).to.include(`Repaired container whose layer is gone: ${broken}`)
+    const after = env.run(['system', 'check'])
+    expect(after.stdout + after.stderr).to.equal('')
+    expect(after.code).to.equal(0)
+    expect(env.ok(['ps', '-a', '--format', '{{.Names}} {{.Status}}']).trim()).to.match(/^ghostrun Exited \(137\)/)
+    expect(env.ok(['volume', 'ls', '-q']).trim()).to.equal('novol')
+    env.ok(['volume', 'rm', 'novol'])
+    await cleanAndCheck(env, ct)
   })
 
   for (const mode of MODES) {

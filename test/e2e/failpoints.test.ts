@@ -6,8 +6,7 @@
 // runtimes, locks, run dirs), and `system check` finds nothing.
 // Then a storm: concurrent commands SIGKILLed at random moments.
 import {expect} from 'chai'
-import {spawn} from 'node:child_process'
-import {readdirSync} from 'node:fs'
+import {readdirSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 import {Containers, Env, unavailable, waitUntil, type Mode} from './helpers.js'
 import {busyboxTar} from './fixtures.js'
@@ -41,8 +40,7 @@ function childrenOf(pid: number): number[] {
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue
     try {
-      const stat = require_stat(Number(d))
-      if (stat === pid) out.push(Number(d))
+      if (parentPid(Number(d)) === pid) out.push(Number(d))
     } catch {
       // gone
     }
@@ -50,8 +48,8 @@ function childrenOf(pid: number): number[] {
   return out
 }
 
-import {readFileSync} from 'node:fs'
-function require_stat(pid: number): number {
+/** The parent pid, from /proc/PID/stat. */
+function parentPid(pid: number): number {
   const s = readFileSync(`/proc/${pid}/stat`, 'utf8')
   return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1])
 }
@@ -100,7 +98,7 @@ function cases(archive: string): Case[] {
 
 const LISTING: Record<Kind, string[]> = {container: ['ps', '-a'], pod: ['pod', 'ps'], image: ['images'], volume: ['volume', 'ls'], network: ['network', 'ls']}
 
-/** One failpoint: crash, invariants, cleanup. Returns a description of what failed, or undefined. */
+/** One failpoint: crash, invariants, cleanup (throws on the first broken invariant). */
 async function walkOne(env: Env, ct: Containers, c: Case): Promise<void> {
   const where = `${env.mode} ${c.point}`
   for (const s of c.setup ?? []) await ok(env, s)
