@@ -234,6 +234,20 @@ spec:
       await nothingLeft()
     })
 
+    it('an init container that fails undoes the play', async () => {
+      const f = yaml(`apiVersion: v1
+kind: Pod
+metadata: {name: badinit}
+spec:
+  initContainers:
+  - {name: i, image: bb, command: ["sh", "-c", "exit 3"]}
+  containers:
+  - {name: c, image: bb, command: ["sleep", "1000"]}
+`)
+      expectError(env.run(['kube', 'play', f]), 125, /init container badinit-i of pod badinit exited with code 3/)
+      await nothingLeft()
+    })
+
     it('--replace recreates the pods; without it a second play fails and changes nothing', async () => {
       const f = yaml(`apiVersion: v1
 kind: Pod
@@ -267,6 +281,7 @@ spec:
       expect(env.ok(['ps', '-a', '--filter', 'name=idle-c', '--format', '{{.Status}}']).trim()).to.equal('Created')
       env.ok(['kube', 'down', '-'], {input: text})
       await nothingLeft()
+      expectError(env.run(['kube', 'down', '-'], {input: text}), 125, /^Error: no pod with name or ID idle found: no such pod$/)
     })
 
     it('--wait runs in the foreground until the containers exit, then takes the pods and the volumes it made down; Ctrl-C too', async () => {
