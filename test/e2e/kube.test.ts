@@ -338,6 +338,28 @@ spec:
       await nothingLeft()
     })
 
+    it('--ip and --mac-address give the pod its address on the kube network (rootful)', async function () {
+      if (mode !== 'root') this.skip()
+      env.run(['network', 'create', 'podman-default-kube-network'])
+      const subnet = JSON.parse(env.ok(['network', 'inspect', 'podman-default-kube-network']))[0].subnets[0].subnet as string
+      const ip = subnet.replace(/\.0\/\d+$/, '.77')
+      const f = yaml(`apiVersion: v1
+kind: Pod
+metadata: {name: addr}
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+  - {name: c, image: bb, command: ["sleep", "1000"]}
+`)
+      env.ok(['kube', 'play', '--ip', ip, '--mac-address', '92:d0:c6:0a:29:33', f])
+      const infra = env.ok(['pod', 'inspect', 'addr', '--format', '{{.InfraContainerID}}']).trim()
+      const net = JSON.parse(env.ok(['inspect', infra]))[0].NetworkSettings.Networks['podman-default-kube-network']
+      expect([net.IPAddress, net.MacAddress]).to.deep.equal([ip, '92:d0:c6:0a:29:33'])
+      expect(env.ok(['exec', 'addr-c', 'ip', '-4', 'addr'])).to.include(`inet ${ip}/`)
+      env.ok(['kube', 'down', f])
+      await nothingLeft()
+    })
+
     it('warns about unknown fields; --validate=strict refuses them', async () => {
       const f = yaml(`apiVersion: v1
 kind: Pod

@@ -47,14 +47,8 @@ export default class KubePlay extends BaseCommand {
     const configMaps = await Promise.all((flags.configmap ?? []).flatMap(v => v.split(',')).filter(Boolean).map(f => readKubeInput(f)))
     const ips = flags.ip ?? []
     const macs = flags['mac-address'] ?? []
-    let network: ContainerNetworkSpec | undefined
-    if (flags.network?.length || ips.length || macs.length) {
-      network = {...parseNetworkFlags(flags.network ?? [])}
-      if (ips.length > 1 || macs.length > 1) throw new InvalidArgument('--ip and --mac-address take one value per pod: only one pod per play is supported with them')
-      if (ips[0]) network.staticIP = ips[0]
-      if (macs[0]) network.staticMAC = macs[0]
-      if (!network.netns && (ips.length || macs.length)) network.netns = {mode: 'bridge'}
-    }
+    if (ips.length > 1 || macs.length > 1) throw new InvalidArgument('--ip and --mac-address take one value per pod: only one pod per play is supported with them')
+    const network: ContainerNetworkSpec | undefined = flags.network?.length ? parseNetworkFlags(flags.network) : undefined
     const {reporterFor} = await load.registryProgress()
     const report = await kube.playKube(rt, text, {
       start: boolValue(flags.start, true),
@@ -62,6 +56,8 @@ export default class KubePlay extends BaseCommand {
       strict: flags.validate === 'strict',
       configMaps,
       network,
+      staticIP: ips[0],
+      staticMAC: macs[0],
       noHosts: flags['no-hosts'],
       logDriver: flags['log-driver'],
       logOptions: flags['log-opt'] ? parseKeyValues(flags['log-opt'], 'log-opt') : undefined,
