@@ -3,7 +3,7 @@
 // same YAML; all or nothing on failure; one-line errors on bad input with
 // nothing left behind.
 import {expect} from 'chai'
-import {spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import path from 'node:path'
@@ -231,6 +231,33 @@ spec:
       expect(names).to.deep.equal(['dep-pod-app'])
       expect(env.ok(['volume', 'ls', '-q']).trim()).to.match(/^[0-9a-f]{64}$/)
       env.ok(['kube', 'down', f])
+      await nothingLeft()
+    })
+
+    it('play kube (the old name) reads YAML from a URL; kube down too', async () => {
+      const text = `apiVersion: v1
+kind: Pod
+metadata: {name: fromurl}
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+  - {name: c, image: bb, command: ["sleep", "1000"]}
+`
+      // A separate server process: the tests' spawnSync blocks this one.
+      const www = env.file('www')
+      mkdirSync(www, {recursive: true})
+      writeFileSync(path.join(www, 'pod.yaml'), text)
+      const port = await freePort()
+      const server = spawn('busybox', ['httpd', '-f', '-p', `127.0.0.1:${port}`, '-h', www], {stdio: 'ignore'})
+      try {
+        const url = `http://127.0.0.1:${port}/pod.yaml`
+        await fetchUntil(url)
+        expect(env.ok(['play', 'kube', url])).to.match(/^Pod:\n[0-9a-f]{64}\nContainers:\n[0-9a-f]{64}\n\n$/)
+        expect(env.ok(['ps', '--format', '{{.Names}}'])).to.include('fromurl-c')
+        env.ok(['kube', 'down', url])
+      } finally {
+        server.kill()
+      }
       await nothingLeft()
     })
 
