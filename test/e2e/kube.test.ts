@@ -311,7 +311,7 @@ spec:
       expectError(env.run(['kube', 'down', '-'], {input: text}), 125, /^Error: no pod with name or ID idle found: no such pod$/)
     })
 
-    it('--wait runs in the foreground until the containers exit, then takes the pods and the volumes it made down; Ctrl-C too', async () => {
+    it('--wait runs in the foreground until the containers exit, then takes the pods and the volumes it made down; a signal too', async () => {
       const f = yaml(`apiVersion: v1
 kind: Pod
 metadata: {name: fg}
@@ -336,7 +336,8 @@ spec:
       const p = env.spawn(['kube', 'play', '--wait', g])
       const exited = new Promise<number | null>(resolve => p.on('exit', code => resolve(code)))
       await waitUntil('the pod to run', () => env.run(['ps', '--filter', 'name=fg2-c', '--format', '{{.Status}}']).stdout.startsWith('Up'))
-      p.kill('SIGINT')
+      // SIGTERM: the rootless launcher forwards it (SIGINT reaches the command from the terminal's process group)
+      p.kill('SIGTERM')
       expect(await exited).to.equal(0)
       await nothingLeft()
     })
