@@ -3,7 +3,7 @@
 // same YAML; all or nothing on failure; one-line errors on bad input with
 // nothing left behind.
 import {expect} from 'chai'
-import {spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import path from 'node:path'
@@ -234,6 +234,47 @@ spec:
       await nothingLeft()
     })
 
+    it('play kube (the old name) reads YAML from a URL; kube down too', async () => {
+      const text = `apiVersion: v1
+kind: Pod
+metadata: {name: fromurl}
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+  - {name: c, image: bb, command: ["sleep", "1000"]}
+`
+      // A separate server process: the tests' spawnSync blocks this one.
+      const www = env.file('www')
+      mkdirSync(www, {recursive: true})
+      writeFileSync(path.join(www, 'pod.yaml'), text)
+      const port = await freePort()
+      const server = spawn('busybox', ['httpd', '-f', '-p', `127.0.0.1:${port}`, '-h', www], {stdio: 'ignore'})
+      try {
+        const url = `http://127.0.0.1:${port}/pod.yaml`
+        await fetchUntil(url)
+        expect(env.ok(['play', 'kube', url])).to.match(/^Pod:\n[0-9a-f]{64}\nContainers:\n[0-9a-f]{64}\n\n$/)
+        expect(env.ok(['ps', '--format', '{{.Names}}'])).to.include('fromurl-c')
+        env.ok(['kube', 'down', url])
+      } finally {
+        server.kill()
+      }
+      await nothingLeft()
+    })
+
+    it('an init container that fails undoes the play', async () => {
+      const f = yaml(`apiVersion: v1
+kind: Pod
+metadata: {name: badinit}
+spec:
+  initContainers:
+  - {name: i, image: bb, command: ["sh", "-c", "exit 3"]}
+  containers:
+  - {name: c, image: bb, command: ["sleep", "1000"]}
+`)
+      expectError(env.run(['kube', 'play', f]), 125, /init container badinit-i of pod badinit exited with code 3/)
+      await nothingLeft()
+    })
+
     it('--replace recreates the pods; without it a second play fails and changes nothing', async () => {
       const f = yaml(`apiVersion: v1
 kind: Pod
@@ -267,9 +308,10 @@ spec:
       expect(env.ok(['ps', '-a', '--filter', 'name=idle-c', '--format', '{{.Status}}']).trim()).to.equal('Created')
       env.ok(['kube', 'down', '-'], {input: text})
       await nothingLeft()
+      expectError(env.run(['kube', 'down', '-'], {input: text}), 125, /^Error: no pod with name or ID idle found: no such pod$/)
     })
 
-    it('--wait runs in the foreground until the containers exit, then takes the pods and the volumes it made down; Ctrl-C too', async () => {
+    it('--wait runs in the foreground until the containers exit, then takes the pods and the volumes it made down; a signal too', async () => {
       const f = yaml(`apiVersion: v1
 kind: Pod
 metadata: {name: fg}
@@ -294,7 +336,8 @@ spec:
       const p = env.spawn(['kube', 'play', '--wait', g])
       const exited = new Promise<number | null>(resolve => p.on('exit', code => resolve(code)))
       await waitUntil('the pod to run', () => env.run(['ps', '--filter', 'name=fg2-c', '--format', '{{.Status}}']).stdout.startsWith('Up'))
-      p.kill('SIGINT')
+      // SIGTERM: the rootless launcher forwards it (SIGINT reaches the command from the terminal's process group)
+      p.kill('SIGTERM')
       expect(await exited).to.equal(0)
       await nothingLeft()
     })
@@ -319,6 +362,28 @@ spec:
       env.ok(['kube', 'down', f])
       env.ok(['kube', 'play', '--log-driver', 'none', f])
       expect(env.ok(['inspect', 'flags-c', '--format', '{{.HostConfig.LogConfig.Type}}']).trim()).to.equal('none')
+      env.ok(['kube', 'down', f])
+      await nothingLeft()
+    })
+
+    it('--ip and --mac-address give the pod its address on the kube network (rootful)', async function () {
+      if (mode !== 'root') this.skip()
+      env.run(['network', 'create', 'podman-default-kube-network'])
+      const subnet = JSON.parse(env.ok(['network', 'inspect', 'podman-default-kube-network']))[0].subnets[0].subnet as string
+      const ip = subnet.replace(/\.0\/\d+$/, '.77')
+      const f = yaml(`apiVersion: v1
+kind: Pod
+metadata: {name: addr}
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+  - {name: c, image: bb, command: ["sleep", "1000"]}
+`)
+      env.ok(['kube', 'play', '--ip', ip, '--mac-address', '92:d0:c6:0a:29:33', f])
+      const infra = env.ok(['pod', 'inspect', 'addr', '--format', '{{.InfraContainerID}}']).trim()
+      const net = JSON.parse(env.ok(['inspect', infra]))[0].NetworkSettings.Networks['podman-default-kube-network']
+      expect([net.IPAddress, net.MacAddress]).to.deep.equal([ip, '92:d0:c6:0a:29:33'])
+      expect(env.ok(['exec', 'addr-c', 'ip', '-4', 'addr'])).to.include(`inet ${ip}/`)
       env.ok(['kube', 'down', f])
       await nothingLeft()
     })

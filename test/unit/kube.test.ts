@@ -177,6 +177,12 @@ spec:
     }
   })
 
+  it('hostNetwork: the host\'s network, no ports published; shareProcessNamespace shares pid', () => {
+    const p = plan('apiVersion: v1\nkind: Pod\nmetadata: {name: h}\nspec:\n  hostNetwork: true\n  shareProcessNamespace: true\n  containers: [{name: c, image: bb, ports: [{containerPort: 80, hostPort: 80}]}]\n')
+    expect(p.podSpec.network).to.deep.equal({netns: {mode: 'host'}})
+    expect(p.podSpec.share).to.deep.equal(['ipc', 'net', 'uts', 'pid'])
+  })
+
   it('refuses bad pods in one line', () => {
     const pod = (c: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n${c}\n`
     fails(() => plan(pod('  - {name: a, image: bb, ports: [{containerPort: 80, protocol: HTTP}]}')), /protocol: Unsupported value: "HTTP"/)

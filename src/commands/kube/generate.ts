@@ -8,7 +8,7 @@ export default class KubeGenerate extends BaseCommand {
   static override description = 'Writes Kubernetes YAML for containers, pods and volumes that kube play (and a Kubernetes cluster) accepts back: a Pod (or a Deployment, DaemonSet or Job with --type), PersistentVolumeClaims for volumes, and with --service a NodePort Service. Containers keep their names across a play → generate → play round trip.'
   static override aliases = ['generate:kube']
   static override strict = false
-  static override usage = 'kube generate [options] CONTAINER...|POD...|VOLUME...'
+  static override usage = '[options] CONTAINER...|POD...|VOLUME...'
   static override examples = ['peapod kube generate web', 'peapod kube generate --service -f web.yaml web', 'peapod kube generate --type deployment --replicas 2 web']
   static override args = {ref: Args.string({description: 'container, pod or volume name or ID'})}
   static override flags = {

@@ -13,9 +13,9 @@ export default class KubePlay extends BaseCommand {
   static override summary = 'Play a pod or volume based on Kubernetes YAML'
   static override description = 'Creates pods, containers and volumes from Kubernetes YAML (Pod, Deployment, DaemonSet, Job, ConfigMap, Secret, PersistentVolumeClaim; other kinds are skipped with a warning) and starts them. All or nothing: images, ConfigMaps, keys and hostPaths are checked before anything is made, and a failure undoes what the play made. KUBEFILE is a file, - for stdin, or an http(s) URL.'
   static override aliases = ['play:kube']
-  static override usage = 'kube play [options] KUBEFILE|-'
+  static override usage = '[options] KUBEFILE|-'
   static override examples = ['peapod kube play web.yaml', 'peapod kube play --replace --configmap cm.yaml web.yaml', 'cat web.yaml | peapod kube play -']
-  static override args = {file: Args.string({description: 'Kubernetes YAML: a path, - for stdin, or a URL', required: true})}
+  static override args = {file: Args.string({description: 'Kubernetes YAML: a path, - for stdin, or a URL'})}
   static override flags = {
     annotation: many('Add annotations to pods (key=value)'),
     ...authFlags,
@@ -37,6 +37,7 @@ export default class KubePlay extends BaseCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(KubePlay, goBoolArgv(this.argv, {start: undefined, 'tls-verify': undefined}))
+    if (!args.file) throw new InvalidArgument('accepts 1 arg(s), received 0')
     const text = await readKubeInput(args.file)
     const rt = await this.runtime(flags)
     const kube = await load.kube()
@@ -47,14 +48,8 @@ export default class KubePlay extends BaseCommand {
     const configMaps = await Promise.all((flags.configmap ?? []).flatMap(v => v.split(',')).filter(Boolean).map(f => readKubeInput(f)))
     const ips = flags.ip ?? []
     const macs = flags['mac-address'] ?? []
-    let network: ContainerNetworkSpec | undefined
-    if (flags.network?.length || ips.length || macs.length) {
-      network = {...parseNetworkFlags(flags.network ?? [])}
-      if (ips.length > 1 || macs.length > 1) throw new InvalidArgument('--ip and --mac-address take one value per pod: only one pod per play is supported with them')
-      if (ips[0]) network.staticIP = ips[0]
-      if (macs[0]) network.staticMAC = macs[0]
-      if (!network.netns && (ips.length || macs.length)) network.netns = {mode: 'bridge'}
-    }
+    if (ips.length > 1 || macs.length > 1) throw new InvalidArgument('--ip and --mac-address take one value per pod: only one pod per play is supported with them')
+    const network: ContainerNetworkSpec | undefined = flags.network?.length ? parseNetworkFlags(flags.network) : undefined
     const {reporterFor} = await load.registryProgress()
     const report = await kube.playKube(rt, text, {
       start: boolValue(flags.start, true),
@@ -62,6 +57,8 @@ export default class KubePlay extends BaseCommand {
       strict: flags.validate === 'strict',
       configMaps,
       network,
+      staticIP: ips[0],
+      staticMAC: macs[0],
       noHosts: flags['no-hosts'],
       logDriver: flags['log-driver'],
       logOptions: flags['log-opt'] ? parseKeyValues(flags['log-opt'], 'log-opt') : undefined,

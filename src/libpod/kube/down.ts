@@ -43,6 +43,10 @@ export async function tearDown(rt: Runtime, podNames: string[], opts: {timeout?:
 export async function kubeDown(rt: Runtime, text: string, opts: {force?: boolean; timeout?: number} = {}): Promise<DownReport> {
   const docs = parseKubeYaml(text).filter(d => KINDS[d.kind])
   const names = docs.filter(isWorkload).map(d => podTemplate(d).name)
+  // As Podman: a pod the file names that does not exist is an error (checked before any is removed).
+  const existing = new Set(rt.pods.list().map(p => p.name))
+  const missing = names.find(n => !existing.has(n))
+  if (missing) throw new NoSuchPod(`no pod with name or ID ${missing} found: no such pod`)
   const report = await tearDown(rt, names, opts)
   if (opts.force) {
     const claims = new Set<string>()

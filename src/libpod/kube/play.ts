@@ -81,6 +81,7 @@ export function planPlay(rt: Runtime, text: string, opts: PlayOptions = {}): {pl
   const pvcs = pvcNeeds(supported)
   const defaults: PlayDefaults = {...opts, rootless: rt.config.rootless}
   const plans = supported.filter(isWorkload).map(d => planPod(d, sources, pvcs, defaults, n => rt.volumes.dataDir(n), VolumeStore.newName))
+  if ((opts.staticIP || opts.staticMAC) && plans.length > 1) throw new InvalidArgument('--ip and --mac-address: one value per pod, and the YAML has more than one pod')
   const seen = new Set<string>()
   for (const p of plans) {
     if (seen.has(p.name)) throw new InvalidArgument(`${p.kind} "${p.name}": pod name ${JSON.stringify(p.name)} is used twice in the YAML`)

@@ -27,8 +27,11 @@ export const INFRA_NAME_ANNOTATION = 'io.podman.annotations.infra.name'
 
 /** What the command line adds to every pod and container of a play. */
 export interface PlayDefaults {
-  /** --network (with --ip, --mac-address folded in); absent: Podman's kube default. */
+  /** --network; absent: Podman's kube default. */
   network?: ContainerNetworkSpec
+  /** --ip, --mac-address: the pod's address on its (first) network. */
+  staticIP?: string
+  staticMAC?: string
   noHosts?: boolean
   logDriver?: string
   logOptions?: Record<string, string>
@@ -193,6 +196,8 @@ export function planPod(d: KubeDoc, sources: KubeSources, pvcs: Map<string, Volu
     : defaults.network ? {...defaults.network}
       : defaults.rootless ? {} : {netns: {mode: 'bridge'}, networks: [{name: KUBE_NETWORK}]}
   if (ports.length && !spec.hostNetwork) network.portMappings = ports
+  if (defaults.staticIP) network.staticIP = defaults.staticIP
+  if (defaults.staticMAC) network.staticMAC = defaults.staticMAC
   const hostAdd = (spec.hostAliases ?? []).flatMap(a => (a.hostnames ?? []).map(host => ({host, ip: a.ip ?? ''})))
   if (hostAdd.length) network.hostAdd = hostAdd
   const dns = spec.dnsConfig
