@@ -90,7 +90,7 @@ export function containerRuntime(config: Config, c?: {runtime?: string; network?
   // --systemd-cgroup stays off: the spec carries no systemd-style cgroupsPath yet.
   return resolveRuntime(wanted, config.runtimePaths, config.runtimeExplicit, {root: ociRoot(config.runRoot), rootless: config.rootless, network: c?.network,
     // Podman's --runtime-flag: each value becomes `--value` before the verb.
-    extraFlags: config.runtimeFlags.map(f => f.startsWith('-') ? f : `--${f}`)})
+    extraFlags: (config.runtimeFlags ?? []).map(f => f.startsWith('-') ? f : `--${f}`)})
 }
 
 /**
