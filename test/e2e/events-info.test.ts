@@ -241,6 +241,16 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       expectError(env.run(['--hooks-dir', dir, 'run', '--rm', 'bb', 'true']), 125, /unrecognized hook version/)
     })
 
+    it('--network-cmd-path: rootless, that command sets the network up (slirp4netns)', function () {
+      if (mode === 'root') this.skip() // root containers use netavark bridges
+      const wrapper = env.file('slirp-wrapper')
+      const marker = env.file('slirp-used')
+      writeFileSync(wrapper, `#!/bin/sh\ntouch ${marker}\nexec /usr/bin/slirp4netns "$@"\n`, {mode: 0o755})
+      env.chown(wrapper)
+      expect(env.ok(['--network-cmd-path', wrapper, 'run', '--rm', 'bb', 'echo', 'up'])).to.equal('up\n')
+      expect(existsSync(marker)).to.equal(true)
+    })
+
     it('--runtime-flag passes global flags to the OCI runtime', () => {
       const r = env.run(['--runtime-flag', 'debug', 'run', '--rm', 'bb', 'echo', 'hi'])
       expect(r.code).to.equal(0)

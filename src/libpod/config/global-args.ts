@@ -13,5 +13,6 @@ export function engineGlobalArgs(c: Config): string[] {
     ...(c.networkConfigDir ? ['--network-config-dir', c.networkConfigDir] : []),
     ...(c.runtimeFlags ?? []).flatMap(f => ['--runtime-flag', f]),
     ...(c.hooksDirs ?? []).flatMap(d => ['--hooks-dir', d]),
+    ...(c.networkCmdPath ? ['--network-cmd-path', c.networkCmdPath] : []),
   ]
 }
