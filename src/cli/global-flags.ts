@@ -16,6 +16,7 @@ export const GLOBAL_EXTRA_FLAGS = {
   'network-config-dir': Flags.string({helpGroup: G, description: 'Path of the configuration directory for networks'}),
   conmon: Flags.string({helpGroup: G, description: 'Path of the conmon binary (ignored with a warning: peapod runs every container under its own monitor)'}),
   'hooks-dir': Flags.string({helpGroup: G, multiple: true, multipleNonGreedy: true, description: 'Set the OCI hooks directory path (may be set multiple times)'}),
+  'network-cmd-path': Flags.string({helpGroup: G, description: 'Path to the command for configuring the network (slirp4netns, rootless)'}),
   noout: Flags.boolean({helpGroup: G, description: 'do not output to stdout'}),
   url: Flags.string({helpGroup: G, description: 'URL to access Podman service (remote only: refused, peapod has no remote client)'}),
   connection: Flags.string({helpGroup: G, description: 'Connection to use for remote Podman service (remote only: refused)'}),
@@ -43,6 +44,7 @@ export function engineGlobals(pick: Pick): Partial<GlobalOptions> {
     runtimeFlags: pick('runtime-flag'),
     networkConfigDir: pick('network-config-dir'),
     hooksDirs: pick('hooks-dir'),
+    networkCmdPath: pick('network-cmd-path'),
   }
 }
 

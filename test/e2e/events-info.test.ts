@@ -5,7 +5,7 @@
 // place state (--tmpdir, --volumepath) or act before a command (--noout, the
 // refused remote flags, --events-backend none, --runtime-flag).
 import {expect} from 'chai'
-import {existsSync, readFileSync, readdirSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {Env, TEST_USER, unavailable, waitUntil, expectError, type Mode} from './helpers.js'
 import {busyboxTar} from './fixtures.js'
@@ -218,6 +218,45 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       for (const args of [['--url', 'unix:///x.sock', 'ps'], ['--connection', 'c', 'ps'], ['--remote', 'ps'], ['ps', '--identity', '/k']]) {
         expectError(env.run(args), 125, /has no remote client/)
       }
+    })
+
+    it('--hooks-dir: the OCI hooks that apply run at their stage with the container\'s state; bad hook files are refused', () => {
+      env.ok(['import', busyboxTar(), 'bb'])
+      const dir = env.file('hooks')
+      const out = env.file('hook-state.json')
+      mkdirSync(dir)
+      writeFileSync(path.join(dir, 'a.json'), JSON.stringify({version: '1.0.0', hook: {path: '/bin/sh', args: ['sh', '-c', `cat > ${out}`]}, when: {commands: ['^/bin/true$', 'true']}, stages: ['prestart']}))
+      writeFileSync(path.join(dir, 'b.json'), JSON.stringify({version: '1.0.0', hook: {path: '/bin/sh', args: ['sh', '-c', `touch ${out}.never`]}, when: {annotations: {'^nosuch$': '.*'}}, stages: ['poststop']}))
+      env.chown(dir)
+      const id = env.ok(['--hooks-dir', dir, 'run', '-d', 'bb', 'true']).trim()
+      const state = JSON.parse(readFileSync(out, 'utf8')) as {id: string; status: string}
+      expect(state.id).to.equal(id)
+      expect(existsSync(`${out}.never`)).to.equal(false)
+      // Without --hooks-dir, Podman's default directories (absent here): no hook.
+      rmSync(out)
+      env.ok(['run', '--rm', 'bb', 'true'])
+      expect(existsSync(out)).to.equal(false)
+      writeFileSync(path.join(dir, 'c.json'), JSON.stringify({version: '9', hook: {path: '/bin/true'}, when: {always: true}, stages: ['prestart']}))
+      env.chown(dir)
+      expectError(env.run(['--hooks-dir', dir, 'run', '--rm', 'bb', 'true']), 125, /unrecognized hook version/)
+    })
+
+    it('--network-cmd-path: rootless, that command sets the network up (slirp4netns)', function () {
+      if (mode === 'root') this.skip() // root containers use netavark bridges
+      const wrapper = env.file('slirp-wrapper')
+      const marker = env.file('slirp-used')
+      writeFileSync(wrapper, `#!/bin/sh\ntouch ${marker}\nexec /usr/bin/slirp4netns "$@"\n`, {mode: 0o755})
+      env.chown(wrapper)
+      expect(env.ok(['--network-cmd-path', wrapper, 'run', '--rm', 'bb', 'echo', 'up'])).to.equal('up\n')
+      expect(existsSync(marker)).to.equal(true)
+    })
+
+    it('--runtime-flag passes global flags to the OCI runtime', () => {
+      const r = env.run(['--runtime-flag', 'debug', 'run', '--rm', 'bb', 'echo', 'hi'])
+      expect(r.code).to.equal(0)
+      expect(r.stdout).to.equal('hi\n')
+      expect(r.stderr).to.match(/level=debug msg="nsexec/) // runc --debug
+      expect(env.run(['run', '--rm', 'bb', 'echo', 'hi']).stderr).to.not.match(/nsexec/)
     })
 
     it('--conmon is accepted with a warning that peapod uses its own monitor', () => {

@@ -3,7 +3,7 @@
 // logs --color, `images NAME`, and Go field names in --format templates
 // (`inspect --format '{{.ID}}'`), as root and as the rootless test user.
 import {expect} from 'chai'
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {Env, unavailable, waitUntil, expectError, type Mode} from './helpers.js'
 import {busyboxTar} from './fixtures.js'
@@ -62,6 +62,30 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       env.ok(['rm', '--filter', 'label=grp=a'])
       expect(env.ok(['ps', '-a', '--format', '{{.Names}}']).trim().split('\n')).to.deep.equal(['sa2'])
       env.ok(['rm', '-f', '-t', '0', 'sa2'])
+    })
+
+    it('pause/unpause/restart --filter and pod start/stop/rm --pod-id-file act on what they select', function () {
+      env.ok(['run', '-d', '--name', 'pf1', '--label', 'sel=1', 'bb', 'sleep', '1000'])
+      env.ok(['run', '-d', '--name', 'pf2', 'bb', 'sleep', '1000'])
+      if (mode === 'root') { // rootless on cgroup v1 cannot pause (Podman's error)
+        env.ok(['pause', '--filter', 'label=sel=1'])
+        expect([state('pf1'), state('pf2')]).to.deep.equal(['paused', 'running'])
+        env.ok(['unpause', '--filter', 'label=sel=1'])
+        expect(state('pf1')).to.equal('running')
+      }
+      const before = env.ok(['inspect', '--format', '{{.State.StartedAt}}', 'pf2'])
+      expect(env.ok(['restart', '-t', '0', '--filter', 'name=pf2']).trim()).to.match(/^[0-9a-f]{64}$/)
+      expect(env.ok(['inspect', '--format', '{{.State.StartedAt}}', 'pf2'])).to.not.equal(before)
+      env.ok(['rm', '-f', '-t', '0', 'pf1', 'pf2'])
+      const idFile = env.file('pod.id')
+      const id = env.ok(['pod', 'create', '--name', 'pidf']).trim()
+      writeFileSync(idFile, id + '\n')
+      env.chown(idFile)
+      expect(env.ok(['pod', 'start', '--pod-id-file', idFile]).trim()).to.equal(id)
+      expect(env.ok(['pod', 'stop', '--pod-id-file', idFile]).trim()).to.equal(id)
+      expect(env.ok(['pod', 'rm', '--pod-id-file', idFile]).trim()).to.equal(id)
+      expect(env.ok(['pod', 'ps', '-q']).trim()).to.equal('')
+      expectError(env.run(['pod', 'rm', '--pod-id-file', env.file('nofile')]), 125, /reading pod ID file/)
     })
 
     it('ps --watch lists again on its interval', async () => {

@@ -25,6 +25,8 @@ export interface GlobalOptions {
   networkConfigDir?: string
   /** --hooks-dir: OCI hook directories. */
   hooksDirs?: string[]
+  /** --network-cmd-path: the slirp4netns binary to use. */
+  networkCmdPath?: string
   /**
    * How to run peapod itself: the monitor's exit command (`... container
    * cleanup ID`) and healthcheck timers run it. The CLI passes its own entry
@@ -53,6 +55,7 @@ export interface Config extends Paths {
   runtimeFlags: string[]
   networkConfigDir?: string
   hooksDirs?: string[]
+  networkCmdPath?: string
   /** argv prefix that runs peapod (see GlobalOptions.peapodCommand). */
   peapodCommand: string[]
   containers: Table
@@ -98,6 +101,7 @@ export function loadConfig(opts: GlobalOptions = {}): Config {
     runtimeFlags: opts.runtimeFlags ?? [],
     networkConfigDir: opts.networkConfigDir || undefined,
     hooksDirs: opts.hooksDirs?.length ? opts.hooksDirs : undefined,
+    networkCmdPath: opts.networkCmdPath || undefined,
     peapodCommand: opts.peapodCommand ?? defaultPeapodCommand(),
   }
   return Object.defineProperties(config, {

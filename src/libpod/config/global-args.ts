@@ -9,9 +9,10 @@ export function engineGlobalArgs(c: Config): string[] {
     '--root', c.graphRoot, '--runroot', c.runRoot,
     ...(c.tmpDir ? ['--tmpdir', c.tmpDir] : []),
     ...(c.eventsBackend ? ['--events-backend', c.eventsBackend] : []),
-    ...(c.volumePath !== path.join(c.graphRoot, 'volumes') ? ['--volumepath', c.volumePath] : []),
+    ...(c.volumePath && c.volumePath !== path.join(c.graphRoot, 'volumes') ? ['--volumepath', c.volumePath] : []),
     ...(c.networkConfigDir ? ['--network-config-dir', c.networkConfigDir] : []),
-    ...c.runtimeFlags.flatMap(f => ['--runtime-flag', f]),
+    ...(c.runtimeFlags ?? []).flatMap(f => ['--runtime-flag', f]),
     ...(c.hooksDirs ?? []).flatMap(d => ['--hooks-dir', d]),
+    ...(c.networkCmdPath ? ['--network-cmd-path', c.networkCmdPath] : []),
   ]
 }

@@ -1,5 +1,6 @@
 // Starting a container: mount its rootfs, write its files and OCI bundle,
 // fork its monitor and learn from it whether the container runs.
+import {applyHooks, DEFAULT_HOOKS_DIRS} from '../spec/hooks.js'
 import {containerEvent} from '../events/log.js'
 import {engineGlobalArgs} from '../config/global-args.js'
 import {existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs'
@@ -85,6 +86,8 @@ async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, conso
   // resizes come through the monitor.
   if (c.config.tty && consoleSize && spec.process) (spec.process as {consoleSize?: unknown}).consoleSize = {height: consoleSize.rows, width: consoleSize.cols}
   addNotifySocket(spec as never, c.config) // --sdnotify=container
+  // OCI hooks (hooks.d; --hooks-dir replaces Podman's default directories)
+  applyHooks(spec as Parameters<typeof applyHooks>[0], rt.config.hooksDirs ?? DEFAULT_HOOKS_DIRS)
   writeFileSync(`${p.bundle}/config.json`, specToJSON(spec))
 }
 

@@ -52,6 +52,8 @@ export function networkSettings(rt: Runtime): NetworkSettings {
 
 /** A helper (netavark, aardvark-dns) from helper_binaries_dir, or a program (slirp4netns, pasta) from PATH. */
 export function findBinary(rt: Runtime | undefined, name: string): string | undefined {
+  // --network-cmd-path: the rootless network command (Podman's slirp4netns) given by path
+  if (name === 'slirp4netns' && rt?.config.networkCmdPath) return rt.config.networkCmdPath
   const dirs = [
     ...(rt ? networkSettings(rt).helperDirs : ['/usr/local/libexec/podman', '/usr/local/lib/podman', '/usr/libexec/podman', '/usr/lib/podman']),
     ...(process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(':'),
