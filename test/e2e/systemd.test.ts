@@ -334,6 +334,26 @@ WantedBy=default.target
       }
     })
 
+    it('--sdnotify=healthy: MAINPID from the monitor, READY=1 after the first passing health check', async () => {
+      const sock = new NotifySocket(env.dir)
+      try {
+        await sock.bound()
+        okWith(['run', '-d', '--sdnotify=healthy', '--health-cmd', 'test -e /tmp/ok', '--health-interval', '1s', '--name', 'n3', 'localhost/bb', 'sleep', '1000'], {NOTIFY_SOCKET: sock.path})
+        const monitor = env.ok(['inspect', '--format', '{{.State.ConmonPid}}', 'n3']).trim()
+        await waitUntil('MAINPID', () => sock.messages().length > 0)
+        expect(sock.messages()).to.deep.equal([`MAINPID=${monitor}`])
+        // failing checks: no READY
+        await waitUntil('a failed check', () => env.ok(['inspect', '--format', '{{.State.Health.FailingStreak}}', 'n3']).trim() !== '0')
+        expect(sock.messages()).to.have.length(1)
+        env.ok(['exec', 'n3', 'touch', '/tmp/ok'])
+        await waitUntil('READY=1', () => sock.messages().length > 1)
+        expect(sock.messages()).to.deep.equal([`MAINPID=${monitor}`, 'READY=1'])
+        env.ok(['rm', '-f', '-t', '0', 'n3'])
+      } finally {
+        sock.close()
+      }
+    })
+
     it('--replace, --cgroups and --sdnotify: Podman\'s checks and errors', () => {
       env.ok(['run', '-d', '--name', 'r1', 'localhost/bb', 'sleep', '1000'])
       const first = env.ok(['inspect', '--format', '{{.Id}}', 'r1']).trim()

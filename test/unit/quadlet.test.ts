@@ -254,6 +254,32 @@ PIDFile=%t/%N.pid
     g.cleanup()
   })
 
+  it('the 6.0 reference\'s newer keys and the .artifact type; the removed Remap keys are unsupported', () => {
+    const g = generate({
+      'c.container': '[Container]\nImage=localhost/x\nAppArmor=alt\nHttpProxy=false\nMount=type=artifact,source=cfg.artifact,destination=/etc/config\n',
+      'v.volume': '[Volume]\nUID=1234\nGID=5678\n',
+      'b.build': '[Build]\nImageTag=localhost/b\nFile=/srv/Containerfile\nBuildArg=foo=bar\nIgnoreFile=/srv/.ign\n',
+      'i.image': '[Image]\nImage=quay.io/x/y\nPolicy=always\n',
+      'p.pod': '[Pod]\nStopTimeout=20\n',
+      'cfg.artifact': '[Artifact]\nArtifact=quay.io/x/art:1\nQuiet=true\nRetry=5\n',
+      'old.container': '[Container]\nImage=localhost/x\nRemapUsers=auto\n',
+    })
+    expect(g.rc).to.equal(1)
+    expect(g.err).to.include(`converting "old.container": unsupported key 'RemapUsers' in group 'Container'`)
+    const c = g.services['c.service']!
+    expect(c).to.include(' --http-proxy=false ')
+    expect(c).to.include(' --security-opt apparmor=alt ')
+    expect(c).to.include(' --mount type=artifact,source=quay.io/x/art:1,destination=/etc/config ')
+    expect(c).to.include('Requires=cfg-artifact.service\nAfter=cfg-artifact.service\n')
+    expect(g.services['cfg-artifact.service']).to.include(`ExecStart=${P} artifact pull --retry 5 --quiet quay.io/x/art:1\n`)
+    expect(g.services['cfg-artifact.service']).to.include('[X-Artifact]\n')
+    expect(g.services['v-volume.service']).to.include(`ExecStart=${P} volume create --ignore --uid 1234 --gid 5678 systemd-v\n`)
+    expect(g.services['b-build.service']).to.include(`ExecStart=${P} build --ignorefile /srv/.ign --tag localhost/b --build-arg foo=bar --file /srv/Containerfile\n`)
+    expect(g.services['i-image.service']).to.include(' --policy always quay.io/x/y\n')
+    expect(g.services['p-pod.service']).to.include(`ExecStop=${P} pod stop --ignore --time=20 systemd-p\n`)
+    g.cleanup()
+  })
+
   it('an unknown key, a missing Image, a conflict: that file is skipped, the others generated, exit 1', () => {
     const g = generate({
       'bad.container': '[Container]\nImage=localhost/x\nBogus=1\n',

@@ -38,7 +38,7 @@ export interface PodPlacement {
 
 const PROXY_VARS = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'ftp_proxy', 'FTP_PROXY', 'no_proxy', 'NO_PROXY']
 /** Our own variables (rootless re-exec, lifted global flags): not the user's environment. */
-const OWN_VARS = /^PEAPOD_(ROOTLESS_UID|PAUSE_PID|GLOBAL_FLAGS)$/
+const OWN_VARS = /^PEAPOD_(ROOTLESS_UID|PAUSE_PID|GLOBAL_FLAGS|ARGV)$/
 
 /**
  * The host variables the container takes, recorded at create as Podman does

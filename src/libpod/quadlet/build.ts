@@ -17,11 +17,11 @@ export function convertBuild(unit: UnitFile, isUser: boolean, info: UnitsInfo): 
   // --pull takes an optional value: it needs the `=`
   const pull = unit.lookup(G, 'Pull')
   if (pull) c.add(`--pull=${pull}`)
-  lookupAndAddString(unit, G, [['Arch', '--arch'], ['AuthFile', '--authfile'], ['Target', '--target'], ['Variant', '--variant'],
+  lookupAndAddString(unit, G, [['Arch', '--arch'], ['AuthFile', '--authfile'], ['IgnoreFile', '--ignorefile'], ['Target', '--target'], ['Variant', '--variant'],
     ['Retry', '--retry'], ['RetryDelay', '--retry-delay']], c)
   lookupAndAddBoolean(unit, G, [['TLSVerify', '--tls-verify'], ['ForceRM', '--force-rm']], c)
   lookupAndAddAllStrings(unit, G, [['DNS', '--dns'], ['DNSOption', '--dns-option'], ['DNSSearch', '--dns-search'],
-    ['GroupAdd', '--group-add'], ['ImageTag', '--tag']], c)
+    ['GroupAdd', '--group-add'], ['ImageTag', '--tag'], ['BuildArg', '--build-arg']], c)
   lookupAndAddKeyVals(unit, G, [['Environment', '--env'], ['Label', '--label'], ['Annotation', '--annotation']], c, warnings)
   addNetworks(unit, G, service, info, c)
   for (const s of unit.lookupAllArgs(G, 'Secret')) c.add('--secret', s)

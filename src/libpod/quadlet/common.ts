@@ -15,7 +15,7 @@ export const AUTO_UPDATE_LABEL = 'io.containers.autoupdate'
 
 /** Extensions and their processing order (resources a later type names come first). */
 export const SUPPORTED_EXTENSIONS: Record<string, number> = {
-  '.image': 1, '.volume': 2, '.network': 2, '.build': 3, '.container': 4, '.kube': 4, '.pod': 5,
+  '.image': 1, '.artifact': 1, '.volume': 2, '.network': 2, '.build': 3, '.container': 4, '.kube': 4, '.pod': 5,
 }
 
 const UNIT_DEPENDENCY_KEYS = ['After', 'Before', 'BindsTo', 'Conflicts', 'OnFailure', 'OnSuccess', 'PartOf',
@@ -26,31 +26,32 @@ const keys = (s: string): Set<string> => new Set(s.split(/\s+/).filter(Boolean))
 
 /** Each Quadlet group, the group it is kept as in the service, and its keys. */
 export const GROUPS: Record<string, {x: string; keys: Set<string>}> = {
-  Container: {x: 'X-Container', keys: keys(`AddCapability AddDevice AddHost Annotation AutoUpdate CgroupsMode ContainerName
+  Container: {x: 'X-Container', keys: keys(`AddCapability AddDevice AddHost Annotation AppArmor AutoUpdate CgroupsMode ContainerName
     ContainersConfModule DNS DNSOption DNSSearch DropCapability Environment EnvironmentFile EnvironmentHost Entrypoint Exec
     ExposeHostPort GIDMap GlobalArgs Group GroupAdd HealthCmd HealthInterval HealthOnFailure HealthLogDestination
     HealthMaxLogCount HealthMaxLogSize HealthRetries HealthStartPeriod HealthStartupCmd HealthStartupInterval
-    HealthStartupRetries HealthStartupSuccess HealthStartupTimeout HealthTimeout HostName IP6 IP Image Label LogDriver
+    HealthStartupRetries HealthStartupSuccess HealthStartupTimeout HealthTimeout HostName HttpProxy IP6 IP Image Label LogDriver
     LogOpt Mask Memory Mount Network NetworkAlias NoNewPrivileges Notify PidsLimit Pod PodmanArgs PublishPort Pull
-    ReadOnly ReadOnlyTmpfs ReloadCmd ReloadSignal RemapGid RemapUid RemapUidSize RemapUsers Retry RetryDelay Rootfs
+    ReadOnly ReadOnlyTmpfs ReloadCmd ReloadSignal Retry RetryDelay Rootfs
     RunInit SeccompProfile Secret SecurityLabelDisable SecurityLabelFileType SecurityLabelLevel SecurityLabelNested
     SecurityLabelType ServiceName ShmSize StopSignal StartWithPod StopTimeout SubGIDMap SubUIDMap Sysctl Timezone Tmpfs
-    UIDMap Ulimit Unmask User UserNS VolatileTmp Volume WorkingDir`)},
-  Volume: {x: 'X-Volume', keys: keys(`ContainersConfModule Copy Device Driver GlobalArgs Group Image Label Options PodmanArgs
-    ServiceName Type User VolumeName`)},
+    UIDMap Ulimit Unmask User UserNS Volume WorkingDir`)},
+  Volume: {x: 'X-Volume', keys: keys(`ContainersConfModule Copy Device Driver GID GlobalArgs Group Image Label Options PodmanArgs
+    ServiceName Type UID User VolumeName`)},
   Network: {x: 'X-Network', keys: keys(`Label DNS ContainersConfModule GlobalArgs DisableDNS Driver Gateway IPAMDriver IPRange
     IPv6 InterfaceName Internal NetworkName NetworkDeleteOnStop Options ServiceName Subnet PodmanArgs`)},
   Kube: {x: 'X-Kube', keys: keys(`AutoUpdate ConfigMap ContainersConfModule ExitCodePropagation GlobalArgs KubeDownForce
-    LogDriver LogOpt Network PodmanArgs PublishPort RemapGid RemapUid RemapUidSize RemapUsers ServiceName
-    SetWorkingDirectory UserNS Yaml`)},
+    LogDriver Network PodmanArgs PublishPort ServiceName SetWorkingDirectory UserNS Yaml`)},
   Image: {x: 'X-Image', keys: keys(`AllTags Arch AuthFile CertDir ContainersConfModule Creds DecryptionKey GlobalArgs Image
-    ImageTag OS PodmanArgs Retry RetryDelay ServiceName TLSVerify Variant`)},
-  Build: {x: 'X-Build', keys: keys(`Annotation Arch AuthFile ContainersConfModule DNS DNSOption DNSSearch Environment File
-    ForceRM GlobalArgs GroupAdd ImageTag Label Network PodmanArgs Pull Retry RetryDelay Secret ServiceName
+    ImageTag OS PodmanArgs Policy Retry RetryDelay ServiceName TLSVerify Variant`)},
+  Build: {x: 'X-Build', keys: keys(`Annotation Arch AuthFile BuildArg ContainersConfModule DNS DNSOption DNSSearch Environment File
+    ForceRM GlobalArgs GroupAdd IgnoreFile ImageTag Label Network PodmanArgs Pull Retry RetryDelay Secret ServiceName
     SetWorkingDirectory Target TLSVerify Variant Volume`)},
   Pod: {x: 'X-Pod', keys: keys(`AddHost ContainersConfModule DNS DNSOption DNSSearch ExitPolicy GIDMap GlobalArgs HostName IP
-    IP6 Label Network NetworkAlias PodName PodmanArgs PublishPort RemapGid RemapUid RemapUidSize RemapUsers ServiceName
-    ShmSize SubGIDMap SubUIDMap UIDMap UserNS Volume`)},
+    IP6 Label Network NetworkAlias PodName PodmanArgs PublishPort ServiceName ShmSize StopTimeout SubGIDMap SubUIDMap
+    UIDMap UserNS Volume`)},
+  Artifact: {x: 'X-Artifact', keys: keys(`Artifact AuthFile CertDir ContainersConfModule Creds DecryptionKey GlobalArgs PodmanArgs
+    Quiet Retry RetryDelay ServiceName TLSVerify`)},
 }
 const QUADLET_KEYS = new Set(['DefaultDependencies'])
 
@@ -329,7 +330,7 @@ export function handleStorageSource(unit: UnitFile, service: UnitFile, source: s
   if (source.startsWith('.')) source = absolutePath(unit, source)
   if (source.startsWith('/')) {
     service.add('Unit', 'RequiresMountsFor', source)
-  } else if (source.endsWith('.volume') || (checkImage && source.endsWith('.image'))) {
+  } else if (source.endsWith('.volume') || (checkImage && (source.endsWith('.image') || source.endsWith('.artifact')))) {
     const u = info.get(source)
     if (!u) throw new QuadletError(`requested Quadlet source ${source} was not found`)
     service.add('Unit', 'Requires', serviceFileName(u))

@@ -65,7 +65,7 @@ export function convertContainer(unit: UnitFile, isUser: boolean, info: UnitsInf
   lookupAndAddAllStrings(unit, G, [['NetworkAlias', '--network-alias'], ['Ulimit', '--ulimit'], ['DNS', '--dns'],
     ['DNSOption', '--dns-option'], ['DNSSearch', '--dns-search'], ['GroupAdd', '--group-add'], ['AddHost', '--add-host'],
     ['Tmpfs', '--tmpfs']], c)
-  lookupAndAddBoolean(unit, G, [['RunInit', '--init'], ['EnvironmentHost', '--env-host'], ['ReadOnlyTmpfs', '--read-only-tmpfs']], c)
+  lookupAndAddBoolean(unit, G, [['RunInit', '--init'], ['EnvironmentHost', '--env-host'], ['ReadOnlyTmpfs', '--read-only-tmpfs'], ['HttpProxy', '--http-proxy']], c)
   addNetworks(unit, G, service, info, c)
 
   const type = service.lookup('Service', 'Type')
@@ -88,6 +88,8 @@ export function convertContainer(unit: UnitFile, isUser: boolean, info: UnitsInf
     const v = unit.lookup(G, key)
     if (v) c.add('--security-opt', `label=${opt}:${v}`)
   }
+  const apparmor = unit.lookup(G, 'AppArmor')
+  if (apparmor) c.add('--security-opt', `apparmor=${apparmor}`)
   for (let device of unit.lookupAllStrv(G, 'AddDevice')) {
     // `-/dev/x`: only when it exists
     if (device[0] === '-') {
@@ -193,7 +195,7 @@ function resolveMount(unit: UnitFile, service: UnitFile, mount: string, info: Un
     else tokens.push(f)
   }
   if (type === '') type = 'volume'
-  if (!['volume', 'bind', 'glob', 'image'].includes(type)) return mount
+  if (!['volume', 'bind', 'glob', 'image', 'artifact'].includes(type)) return mount
   let index = -1
   let source = ''
   tokens.forEach((t, i) => {

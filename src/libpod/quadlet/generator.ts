@@ -15,6 +15,7 @@ import {convertKube, kubeServiceName} from './kube.js'
 import {convertImage, imageServiceName} from './image.js'
 import {convertBuild, buildServiceName, builtImageName} from './build.js'
 import {convertPod, podServiceName, podResourceName} from './pod.js'
+import {convertArtifact, artifactServiceName} from './artifact.js'
 
 export interface GeneratorOptions {
   isUser: boolean
@@ -35,7 +36,7 @@ export interface GeneratorOptions {
 type Converter = (unit: UnitFile, isUser: boolean, info: UnitsInfo) => {service: UnitFile; warnings: string[]}
 const CONVERTERS: Record<string, Converter> = {
   '.container': convertContainer, '.volume': convertVolume, '.network': convertNetwork, '.kube': convertKube,
-  '.image': convertImage, '.build': convertBuild, '.pod': convertPod,
+  '.image': convertImage, '.build': convertBuild, '.pod': convertPod, '.artifact': convertArtifact,
 }
 
 /** Each unit's service and resource names, known before any is converted (they name each other). */
@@ -52,6 +53,7 @@ function unitsInfo(units: UnitFile[]): UnitsInfo {
       case '.image': entry.serviceName = imageServiceName(u); break
       case '.build': entry.serviceName = buildServiceName(u); entry.resourceName = builtImageName(u); break
       case '.pod': entry.serviceName = podServiceName(u); entry.resourceName = podResourceName(u); break
+      case '.artifact': entry.serviceName = artifactServiceName(u); entry.resourceName = u.lookup('Artifact', 'Artifact') ?? ''; break
       default: continue
     }
     info.set(u.filename, entry)

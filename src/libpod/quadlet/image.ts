@@ -12,7 +12,7 @@ export function convertImage(unit: UnitFile, isUser: boolean, info: UnitsInfo): 
   const c = baseCommand(unit, G)
   c.add('image', 'pull')
   lookupAndAddString(unit, G, [['Arch', '--arch'], ['AuthFile', '--authfile'], ['CertDir', '--cert-dir'], ['Creds', '--creds'],
-    ['DecryptionKey', '--decryption-key'], ['OS', '--os'], ['Variant', '--variant'], ['Retry', '--retry'], ['RetryDelay', '--retry-delay']], c)
+    ['DecryptionKey', '--decryption-key'], ['OS', '--os'], ['Variant', '--variant'], ['Policy', '--policy'], ['Retry', '--retry'], ['RetryDelay', '--retry-delay']], c)
   lookupAndAddBoolean(unit, G, [['AllTags', '--all-tags'], ['TLSVerify', '--tls-verify']], c)
   handlePodmanArgs(unit, G, c)
   c.add(image)

@@ -16,6 +16,7 @@ import {kubeServiceName} from './kube.js'
 import {imageServiceName} from './image.js'
 import {buildServiceName} from './build.js'
 import {podServiceName} from './pod.js'
+import {artifactServiceName} from './artifact.js'
 
 export class QuadletNotFound extends PeapodError {}
 
@@ -48,7 +49,7 @@ function serviceOf(file: string): string {
   }
   const byExt: Record<string, (u: UnitFile) => string> = {
     '.container': containerServiceName, '.volume': volumeServiceName, '.network': networkServiceName, '.kube': kubeServiceName,
-    '.image': imageServiceName, '.build': buildServiceName, '.pod': podServiceName,
+    '.image': imageServiceName, '.build': buildServiceName, '.pod': podServiceName, '.artifact': artifactServiceName,
   }
   return `${byExt[path.extname(file)]!(unit)}.service`
 }
@@ -114,7 +115,7 @@ function splitQuadlets(text: string, source: string): Array<{name: string; text:
   return text.split(/^---\s*$/m).map(part => part.replace(/^\n+/, '')).filter(p => p.trim()).map(part => {
     const fn = /^#\s*FileName=(.+)$/m.exec(part)?.[1]?.trim()
     if (!fn) throw new InvalidArgument(`missing "# FileName=" comment in a section of ${source}`)
-    const section = /^\[(Container|Volume|Network|Kube|Image|Build|Pod)\]/m.exec(part)?.[1]
+    const section = /^\[(Container|Volume|Network|Kube|Image|Build|Pod|Artifact)\]/m.exec(part)?.[1]
     if (!section) throw new InvalidArgument(`no Quadlet section in ${fn} of ${source}`)
     return {name: `${fn}.${section.toLowerCase()}`, text: part}
   })

@@ -19,7 +19,7 @@ export function convertPod(unit: UnitFile, isUser: boolean, info: UnitsInfo): {s
   start.add('pod', 'start', name)
   service.addCmdline('Service', 'ExecStart', start.args)
   const stop = baseCommand(unit, G)
-  stop.add('pod', 'stop', '--ignore', '--time=10', name)
+  stop.add('pod', 'stop', '--ignore', `--time=${unit.lookup(G, 'StopTimeout') || '10'}`, name)
   service.addCmdline('Service', 'ExecStop', stop.args)
   const rm = baseCommand(unit, G)
   rm.add('pod', 'rm', '--ignore', '--force', name)

@@ -13,6 +13,11 @@ export function convertVolume(unit: UnitFile, isUser: boolean, info: UnitsInfo):
   c.add('volume', 'create', '--ignore')
   const driver = unit.lookup(G, 'Driver')
   if (driver !== undefined) c.add('--driver', driver)
+  // UID=/GID= own the mount point (User=/Group= go to the mount options)
+  const uid = unit.lookup(G, 'UID')
+  if (uid) c.add('--uid', uid)
+  const gid = unit.lookup(G, 'GID')
+  if (gid) c.add('--gid', gid)
   let opts: string
   if (driver === 'image') {
     const image = unit.lookup(G, 'Image')
