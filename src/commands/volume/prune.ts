@@ -1,17 +1,6 @@
-import {createInterface} from 'node:readline'
 import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-
-async function confirm(question: string): Promise<boolean> {
-  process.stdout.write(question)
-  const rl = createInterface({input: process.stdin})
-  const answer = await new Promise<string>(resolve => {
-    rl.once('line', resolve)
-    rl.once('close', () => resolve(''))
-  })
-  rl.close()
-  return /^y(es)?$/i.test(answer.trim())
-}
+import {confirm} from '../../cli/confirm.js'
 
 export default class VolumePrune extends BaseCommand {
   static override summary = 'Remove all unused volumes'

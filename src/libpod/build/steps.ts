@@ -19,6 +19,7 @@ import type {ContainerSpec} from '../specgen/container.js'
 import type {NetNS} from '../specgen/network.js'
 import {rootfsDirs} from '../storage/mount.js'
 import type {StagedLayer} from '../storage/layers.js'
+import {pump} from '../container/cp.js'
 
 /** Containers made by this build, removed at its end (also on failure and SIGINT). */
 export class Scratch {
@@ -188,19 +189,6 @@ function isArchive(head: Buffer): boolean {
 
 async function* withMode(entries: AsyncIterable<FsEntry>, chmod: number | undefined): AsyncGenerator<FsEntry> {
   for await (const e of entries) yield chmod === undefined || e.type === 'symlink' ? e : {...e, mode: chmod}
-}
-
-async function pump(entries: AsyncIterable<FsEntry>, sink: TreeSink): Promise<void> {
-  const {closeSync} = await import('node:fs')
-  for await (const e of entries) {
-    const fd = e.type === 'file' && e.open ? e.open() : undefined
-    try {
-      await sink.put(e, fd === undefined ? undefined : {fd})
-    } finally {
-      if (fd !== undefined) closeSync(fd)
-    }
-  }
-  sink.finish()
 }
 
 /** Writes the COPY/ADD sources into the tree at `root` (a container's rootfs, or an empty dir for FROM scratch). */

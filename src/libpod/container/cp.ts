@@ -135,7 +135,7 @@ export async function* tarOf(entries: AsyncIterable<FsEntry>, owner?: {uid: numb
 }
 
 /** Copies walked entries into a sink, file content through both descriptors. */
-async function pump(entries: AsyncIterable<FsEntry>, sink: TreeSink): Promise<void> {
+export async function pump(entries: AsyncIterable<FsEntry>, sink: TreeSink): Promise<void> {
   for await (const e of entries) {
     const fd = e.type === 'file' && e.open ? e.open() : undefined
     try {

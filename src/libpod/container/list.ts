@@ -3,7 +3,6 @@ import {InvalidArgument} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {humanDuration, humanSize, timeAgo} from '../util/human.js'
 import {imageSize} from '../image/inspect.js'
-import {lstatSync, readdirSync, type Dirent} from 'node:fs'
 import path from 'node:path'
 import {healthStatus} from './healthcheck.js'
 import {syncContainer} from './sync.js'
@@ -11,6 +10,7 @@ import type {Container} from './types.js'
 import {containerNetworkInfo} from '../network/info.js'
 import {displayState, isRunningOrPaused} from '../define/state.js'
 import {labelMatches} from '../util/filters.js'
+import {dirBytes} from '../util/du.js'
 
 export interface PsOptions {
   all?: boolean
@@ -145,30 +145,6 @@ export async function psRows(rt: Runtime, opts: PsOptions = {}): Promise<PsRow[]
   return sortRows(rows, opts.sort ?? 'created')
 }
 
-/** Bytes below a directory (lstat sizes, not following links); unreadable parts count 0. */
-function dirSize(dir: string): number {
-  let total = 0
-  const walk = (d: string) => {
-    let entries: Dirent[]
-    try {
-      entries = readdirSync(d, {withFileTypes: true})
-    } catch {
-      return
-    }
-    for (const e of entries) {
-      const p = path.join(d, e.name)
-      try {
-        if (e.isDirectory()) walk(p)
-        else total += lstatSync(p).size
-      } catch {
-        // gone or unreadable
-      }
-    }
-  }
-  walk(dir)
-  return total
-}
-
 /** Podman's Size of ps -s: the writable layer (rwSize) and it plus the image (rootFsSize). */
 export function containerSize(rt: Runtime, c: Container): {rootFsSize: number; rwSize: number} {
   let image = 0
@@ -178,7 +154,7 @@ export function containerSize(rt: Runtime, c: Container): {rootFsSize: number; r
     // image gone
   }
   const base = path.join(rt.containers.containerDir(c.config.id), 'rootfs')
-  const rw = c.config.storageDriver === 'vfs' ? Math.max(0, dirSize(path.join(base, 'merged')) - image) : dirSize(path.join(base, 'diff'))
+  const rw = c.config.storageDriver === 'vfs' ? Math.max(0, dirBytes(path.join(base, 'merged')) - image) : dirBytes(path.join(base, 'diff'))
   return {rootFsSize: image + rw, rwSize: rw}
 }
 

@@ -1,7 +1,6 @@
 // `system df`: disk usage of images, containers and volumes, as Podman's
 // (pkg/domain/infra/abi/system.go SystemDf): what is used, and what a
 // prune could give back.
-import {lstatSync, readdirSync, type Dirent} from 'node:fs'
 import path from 'node:path'
 import type {Runtime} from '../runtime.js'
 import {imageSize, createdOf} from '../image/inspect.js'
@@ -12,32 +11,12 @@ import {parseReference} from '../image/reference.js'
 
 export interface DfImage { repository: string; tag: string; id: string; created: Date; size: number; sharedSize: number; uniqueSize: number; containers: number }
 export interface DfContainer { id: string; image: string; command: string; localVolumes: number; size: number; created: Date; status: string; names: string; running: boolean }
+import {dirBytes} from '../util/du.js'
+
+export {dirBytes}
+
 export interface DfVolume { name: string; links: number; size: number }
 export interface DfReport { images: DfImage[]; containers: DfContainer[]; volumes: DfVolume[] }
-
-/** Bytes below a directory (lstat sizes, links not followed); unreadable parts count 0. */
-export function dirBytes(dir: string): number {
-  let total = 0
-  const walk = (d: string) => {
-    let entries: Dirent[]
-    try {
-      entries = readdirSync(d, {withFileTypes: true})
-    } catch {
-      return
-    }
-    for (const e of entries) {
-      const p = path.join(d, e.name)
-      try {
-        if (e.isDirectory()) walk(p)
-        else total += lstatSync(p).size
-      } catch {
-        // gone meanwhile
-      }
-    }
-  }
-  walk(dir)
-  return total
-}
 
 export function diskUsage(rt: Runtime): DfReport {
   const containers = rt.listContainers()
