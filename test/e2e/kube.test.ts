@@ -296,6 +296,32 @@ spec:
       await nothingLeft()
     })
 
+    it('applies resources.limits and requests (memory, CPU quota and shares) as Podman does; rootless on cgroup v1 they are dropped with its warning', async () => {
+      const f = yaml(`apiVersion: v1
+kind: Pod
+metadata: {name: res}
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+  - name: c
+    image: bb
+    command: ["sleep", "1000"]
+    resources: {limits: {memory: 64Mi, cpu: 500m}, requests: {memory: 32Mi, cpu: 250m}}
+`)
+      const r = env.run(['kube', 'play', f])
+      expect(r.code, r.stderr).to.equal(0)
+      const hc = JSON.parse(env.ok(['inspect', 'res-c']))[0].HostConfig
+      if (mode === 'root') {
+        expect([hc.Memory, hc.MemoryReservation, hc.CpuQuota, hc.CpuPeriod, hc.CpuShares]).to.deep.equal([64 * 1024 * 1024, 32 * 1024 * 1024, 50000, 100000, 256])
+        expect(env.ok(['exec', 'res-c', 'cat', '/sys/fs/cgroup/memory/memory.limit_in_bytes']).trim()).to.equal(String(64 * 1024 * 1024))
+      } else {
+        expect(r.stderr).to.include('Resource limits are not supported and ignored on cgroups V1 rootless systems')
+        expect(hc.Memory).to.equal(0)
+      }
+      env.ok(['kube', 'down', f])
+      await nothingLeft()
+    })
+
     it('--start=false creates the pod without starting it; kube down from stdin', async () => {
       const text = `apiVersion: v1
 kind: Pod

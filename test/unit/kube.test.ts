@@ -11,7 +11,7 @@ import {expandVars} from '../../src/libpod/kube/env.js'
 import {parseQuantity} from '../../src/libpod/kube/validate.js'
 import {unknownFields} from '../../src/libpod/kube/fields.js'
 import {collectSources} from '../../src/libpod/kube/sources.js'
-import {planPod, KUBE_NETWORK} from '../../src/libpod/kube/to-spec.js'
+import {kubeResources, planPod, KUBE_NETWORK} from '../../src/libpod/kube/to-spec.js'
 import {pvcNeeds} from '../../src/libpod/kube/volumes.js'
 
 const plan = (text: string, rootless = false) => {
@@ -192,5 +192,16 @@ spec:
     fails(() => plan(pod('  - {name: a, image: bb, env: [{name: X, valueFrom: {secretKeyRef: {name: s, key: k}}}]}')), /cannot set env X: secret "s" not found/)
     expect(plan(pod('  - {name: a, image: bb, env: [{name: X, valueFrom: {secretKeyRef: {name: s, key: k, optional: true}}}]}')).containers[0].spec.env).to.deep.equal({})
     fails(() => plan(pod('  - {name: a, image: bb}\n  restartPolicy: Sometimes')), /restartPolicy: Unsupported value: "Sometimes"/)
+  })
+})
+
+describe('kube: resources', () => {
+  it('maps limits and requests as Podman kube play does', () => {
+    expect(kubeResources({name: 'a', resources: {limits: {memory: '64Mi', cpu: '500m'}, requests: {memory: '32Mi', cpu: '250m'}}})).to.deep.equal({
+      memory: {limit: 64 * 1024 * 1024, reservation: 32 * 1024 * 1024},
+      cpu: {quota: 50000, period: 100000, shares: 256},
+    })
+    expect(kubeResources({name: 'a', resources: {requests: {cpu: '1m'}}})).to.deep.equal({cpu: {shares: 2}})
+    expect(kubeResources({name: 'a'})).to.equal(undefined)
   })
 })

@@ -12,12 +12,13 @@ import type {ContainerSpec} from '../specgen/container.js'
 import type {ContainerNetworkSpec} from '../specgen/network.js'
 import type {PodSpec} from '../specgen/pod.js'
 import type {RestartPolicyName} from '../specgen/lifecycle.js'
+import type {ResourceLimits} from '../specgen/resources.js'
 import type {SharedNamespace} from '../pod/types.js'
 import type {PortMapping} from '../network/types.js'
 import {containerEnv, expandVars, type PodMeta} from './env.js'
 import type {KubeDoc} from './parse.js'
 import type {KubeSources} from './sources.js'
-import {checkObjectName, checkPodSpec} from './validate.js'
+import {checkObjectName, checkPodSpec, parseQuantity} from './validate.js'
 import {containerMounts, planVolumes, type VolumeNeed, type VolumePlan} from './volumes.js'
 
 /** The network kube play gives pods (rootful) when --network is not given, as Podman does. */
@@ -124,6 +125,29 @@ function seLinux(o: {user?: string; role?: string; type?: string; level?: string
   return (['user', 'role', 'type', 'level'] as const).filter(k => o[k]).map(k => `${k}:${o[k]}`)
 }
 
+/** CFS period Podman's kube play uses with a CPU limit (microseconds). */
+const CPU_PERIOD = 100000
+
+/**
+ * resources.limits and requests as Podman's kube play maps them: memory
+ * limit → limit, memory request → reservation, CPU limit → quota over a
+ * 100 ms period, CPU request → shares (1024 per CPU, at least 2).
+ */
+export function kubeResources(c: Container): ResourceLimits | undefined {
+  const q = (v: unknown) => (v === undefined ? undefined : parseQuantity(v))
+  const memLimit = q(c.resources?.limits?.memory)
+  const memRequest = q(c.resources?.requests?.memory)
+  const cpuLimit = q(c.resources?.limits?.cpu)
+  const cpuRequest = q(c.resources?.requests?.cpu)
+  const memory = {...memLimit ? {limit: Math.round(memLimit)} : {}, ...memRequest ? {reservation: Math.round(memRequest)} : {}}
+  const cpu = {
+    ...cpuLimit ? {quota: Math.max(1000, Math.round(cpuLimit * CPU_PERIOD)), period: CPU_PERIOD} : {},
+    ...cpuRequest ? {shares: Math.max(2, Math.round(cpuRequest * 1024))} : {},
+  }
+  const out: ResourceLimits = {...Object.keys(memory).length ? {memory} : {}, ...Object.keys(cpu).length ? {cpu} : {}}
+  return Object.keys(out).length ? out : undefined
+}
+
 const RESTART: Record<string, RestartPolicyName> = {Always: 'always', OnFailure: 'on-failure', Never: 'no'}
 const PULL: Record<string, PullPolicy> = {Always: 'always', IfNotPresent: 'missing', Never: 'never'}
 
@@ -137,9 +161,7 @@ function containerSpec(where: string, pod: string, meta: PodMeta, c: Container, 
   for (const p of ['readinessProbe', 'startupProbe'] as const) {
     if (c[p]) warnings.push(`${where}: container ${JSON.stringify(c.name)}: ${p} is ignored (Podman ignores it too)`)
   }
-  if (c.resources && (Object.keys(c.resources.limits ?? {}).length || Object.keys(c.resources.requests ?? {}).length)) {
-    warnings.push(`${where}: container ${JSON.stringify(c.name)}: resources are checked but not applied yet (no resource limits in peapod's container spec)`)
-  }
+  const resourceLimits = kubeResources(c)
   const security = {
     ...sc?.allowPrivilegeEscalation === false ? {noNewPrivileges: true} : {},
     ...seLinux(sc?.seLinuxOptions ?? psc?.seLinuxOptions).length ? {labelOpts: seLinux(sc?.seLinuxOptions ?? psc?.seLinuxOptions)} : {},
@@ -169,6 +191,7 @@ function containerSpec(where: string, pod: string, meta: PodMeta, c: Container, 
     ...defaults.logOptions ? {logOptions: defaults.logOptions} : {},
     ...mounts.length ? {mounts} : {},
     ...tmpfs.length ? {tmpfs} : {},
+    ...resourceLimits ? {resourceLimits} : {},
     ...!init && c.livenessProbe ? {healthcheck: probeToHealth(where, c.livenessProbe)} : {},
     // Init containers run to completion: they get no restart policy.
     ...init ? {} : {restartPolicy: {name: RESTART[spec.restartPolicy ?? 'Always']}},
