@@ -159,5 +159,5 @@ export async function removeContainer(...a: Parameters<OpsModule['removeContaine
 
 /** Creates a pod (and its infra container). */
 export async function createPod(...a: Parameters<typeof import('./pod/create.js')['createPod']>): Promise<Awaited<ReturnType<typeof import('./pod/create.js')['createPod']>>> {
-  return (await import('./pod/create.js')).createPod(...a)
+  return (await import('./create.js')).newPod(...a)
 }

@@ -135,6 +135,18 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       await expectNothingLeft()
     })
 
+    it('pod create --replace removes a pod of the same name (its running members too) first; without a name it is Podman\'s error', async () => {
+      expectError(env.run(['pod', 'create', '--replace']), 125, /^Error: cannot replace pod without --name being set$/m)
+      const first = env.ok(['pod', 'create', '--name', 'rp']).trim()
+      env.ok(['run', '-d', '--pod', 'rp', '--name', 'rp-member', 'bb', 'sleep', '1000'])
+      const second = env.ok(['pod', 'create', '--replace', '--name', 'rp']).trim()
+      expect(second).to.not.equal(first)
+      expect(env.ok(['pod', 'ps', '-q', '--no-trunc']).trim()).to.equal(second)
+      expect(env.run(['container', 'exists', 'rp-member']).code).to.equal(1)
+      env.ok(['pod', 'rm', '-f', 'rp'])
+      await expectNothingLeft()
+    })
+
     it('bad input: one line, exit 125, nothing half created', async () => {
       const count = () => env.ok(['ps', '-a', '-q']).split('\n').filter(Boolean).length
       expectError(env.run(['run', '--pod', 'nosuch', 'bb', 'true']), 125, /no pod with name or ID nosuch found: no such pod/)

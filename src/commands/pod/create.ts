@@ -36,6 +36,7 @@ export default class PodCreate extends BaseCommand {
     network: Flags.string({description: 'Connect a container to a network', aliases: ['net'], multiple: true, multipleNonGreedy: true}),
     'no-hosts': Flags.boolean({description: 'Do not create /etc/hosts within the pod\'s containers, instead use the version from the image'}),
     'pod-id-file': Flags.string({description: 'Write the pod ID to the file'}),
+    replace: Flags.boolean({description: 'If a pod with the same name exists, replace it'}),
     publish: many('Publish a container\'s port, or a range of ports, to the host (default [])', 'p'),
     share: Flags.string({description: 'A comma delimited list of kernel namespaces the pod will share (default ipc,net,uts)'}),
     ...podResourceFlags, // RESOURCES: the pod's cgroup limits, --cgroup-parent, --shm-size
@@ -51,6 +52,7 @@ export default class PodCreate extends BaseCommand {
     if (idFile && existsSync(idFile)) throw new InvalidArgument(`pod id file exists. Ensure another pod is not using it or delete ${idFile}`)
     const spec = {
       name: args.name ?? flags.name,
+      ...flags.replace ? {replace: true} : {},
       infra: boolValue(flags.infra, true),
       infraImage: flags['infra-image'],
       infraCommand: parseEntrypoint(flags['infra-command']),

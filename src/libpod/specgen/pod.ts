@@ -7,6 +7,8 @@ import type {PodUsersSpec} from './namespaces.js'
 export interface PodSpec {
   /** Absent: a generated name. */
   name?: string
+  /** --replace: a pod of the same name is removed (forced) first. */
+  replace?: boolean
   /** Create an infra container (default true). */
   infra?: boolean
   /** Absent: peapod's pause image. */

@@ -64,6 +64,7 @@ export function validateContainerSpec(s: ContainerSpec): void {
 
 /** What can be checked of a pod spec without the store. */
 export function validatePodSpec(s: PodSpec): void {
+  if (s.replace && !s.name) throw new InvalidArgument('cannot replace pod without --name being set')
   if (s.infra === false) {
     if (hasNetworkConfig(s.network)) throw new InvalidArgument('cannot set network options (--network, --publish, --dns, --add-host, --ip, --mac-address) without an infra container: invalid argument')
     if (s.share?.length) throw new InvalidArgument('you must have an infra container to share namespaces: invalid argument')
