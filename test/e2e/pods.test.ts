@@ -4,7 +4,7 @@
 // leaves nothing behind; bad input fails in one line with nothing created.
 import {expect} from 'chai'
 import {spawnSync} from 'node:child_process'
-import {existsSync, readdirSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 import {Containers, Env, processes, unavailable, waitUntil, type Mode, expectError, fetchUntil, freePort} from './helpers.js'
 import {busyboxTar} from './fixtures.js'
@@ -144,6 +144,17 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       expect(env.ok(['pod', 'ps', '-q', '--no-trunc']).trim()).to.equal(second)
       expect(env.run(['container', 'exists', 'rp-member']).code).to.equal(1)
       env.ok(['pod', 'rm', '-f', 'rp'])
+      await expectNothingLeft()
+    })
+
+    it('pod create --infra-conmon-pidfile: the infra\'s monitor writes its PID there when the pod starts', async () => {
+      const file = env.file('infra.pid')
+      env.ok(['pod', 'create', '--name', 'ipf', '--infra-conmon-pidfile', file])
+      env.ok(['pod', 'start', 'ipf'])
+      const pid = Number(readFileSync(file, 'utf8').trim())
+      expect(pid).to.be.greaterThan(1)
+      expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).to.match(/node/)
+      env.ok(['pod', 'rm', '-f', 'ipf'])
       await expectNothingLeft()
     })
 

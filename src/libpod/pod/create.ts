@@ -43,6 +43,7 @@ export async function createPod(rt: Runtime, spec: PodSpec): Promise<PodConfig> 
         ...cgroupPath ? {cgroupParent: cgroupPath} : {},
         ...resources.shmSize ? {shmSize: resources.shmSize} : {},
         ...spec.users, // USERS/NAMESPACES/DEVICES: the infra holds the pod's user namespace
+        ...spec.infraConmonPidFile ? {conmonPidFile: spec.infraConmonPidFile} : {},
       }, {pod: id, isInfra: true})
       infraId = infra.id
       failpoint('pod.create.after-infra')

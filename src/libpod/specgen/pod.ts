@@ -15,6 +15,8 @@ export interface PodSpec {
   infraImage?: string
   infraCommand?: string[]
   infraName?: string
+  /** --infra-conmon-pidfile: where the infra's monitor writes its PID on start (systemd pod units). */
+  infraConmonPidFile?: string
   /** The infra container's network (ports, DNS, networks): the members share it. */
   network?: ContainerNetworkSpec
   /** Namespaces the members join; absent: ipc, net, uts. */
