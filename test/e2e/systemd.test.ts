@@ -274,6 +274,28 @@ WantedBy=default.target
       expect(names()).to.not.include('svc')
     })
 
+    it('a generated pod\'s units run by hand: the pod starts with its member, the infra monitor\'s pid file is written, stop leaves nothing', () => {
+      mkdirSync(runtimeDir, {recursive: true})
+      env.chown(runtimeDir)
+      env.ok(['pod', 'create', '--name', 'wp'])
+      env.ok(['create', '--pod', 'wp', '--name', 'wp-c', 'localhost/bb', 'sleep', '1000'])
+      env.ok(['generate', 'systemd', '--new', '--name', '--files', 'wp'])
+      const podText = readFileSync(path.join(env.dir, 'pod-wp.service'), 'utf8')
+      const ctrText = readFileSync(path.join(env.dir, 'container-wp-c.service'), 'utf8')
+      const run = (text: string, unit: string, keys: string[]) => {
+        for (const k of keys) for (const l of unitValues(text, k)) runExec(l, unit)
+      }
+      run(podText, 'pod-wp.service', ['ExecStartPre', 'ExecStart'])
+      run(ctrText, 'container-wp-c.service', ['ExecStartPre', 'ExecStart'])
+      expect(env.ok(['ps', '--format', '{{.Names}} {{.PodName}}'])).to.match(/^wp-c wp$/m)
+      const pid = Number(readFileSync(path.join(runtimeDir, 'pod-wp.pid'), 'utf8').trim())
+      expect(existsSync(`/proc/${pid}`), `infra monitor ${pid}`).to.equal(true)
+      run(ctrText, 'container-wp-c.service', ['ExecStop', 'ExecStopPost'])
+      run(podText, 'pod-wp.service', ['ExecStop', 'ExecStopPost'])
+      expect(names()).to.deep.equal([])
+      expect(env.ok(['pod', 'ps', '-q']).trim()).to.equal('')
+    })
+
     it('a Quadlet unit\'s ExecStart run by hand starts the container; ExecStop removes it; the units verify', function () {
       const qdir = env.file('quadlet')
       mkdirSync(qdir, {recursive: true})
