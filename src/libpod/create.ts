@@ -16,7 +16,11 @@ export async function newContainer(rt: Runtime, spec: ContainerSpec, newPod?: Po
   if (spec.replace) {
     (await import('./specgen/validate.js')).validateContainerSpec(spec)
     const [{replaceExisting}, {removeContainer}] = await Promise.all([import('./container/life.js'), import('./container/ops.js')])
-    await replaceExisting(rt, spec.name, id => removeContainer(rt, id, {force: true, timeout: 0}))
+    const {NoSuchContainer} = await import('./define/errors.js')
+    // an --rm container may remove itself (its cleanup) while we stop it
+    await replaceExisting(rt, spec.name, id => removeContainer(rt, id, {force: true, timeout: 0}).catch(e => {
+      if (!(e instanceof NoSuchContainer)) throw e
+    }))
   }
   if (newPod) return (await import('./pod/new.js')).createInNewPod(rt, newPod, spec)
   if (spec.pod) return (await import('./pod/new.js')).createInPod(rt, {...spec, pod: spec.pod})
