@@ -9,8 +9,8 @@ import {execFileSync, spawnSync, type ChildProcess} from 'node:child_process'
 import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {Containers, Env, pidGone, unavailable, waitUntil, type Mode} from './helpers.js'
-import {busyboxTar} from './fixtures.js'
+import {Containers, Env, pidGone, waitUntil, type Mode} from './helpers.js'
+import {busyboxEnvs} from './fixtures.js'
 
 interface Done { code: number; stdout: string; stderr: string }
 
@@ -24,21 +24,9 @@ function finished(p: ChildProcess): Promise<Done> {
 }
 
 const MODES: Mode[] = ['root', 'rootless']
-const envs = new Map<Mode, {env: Env; ct: Containers}>()
 
 describe('container reliability', function () {
-  before(function () {
-    for (const mode of MODES) {
-      if (unavailable(mode)) continue
-      const env = new Env(mode)
-      env.ok(['import', busyboxTar(), 'bb'])
-      envs.set(mode, {env, ct: new Containers(env)})
-    }
-    if (envs.size === 0) this.skip()
-  })
-  after(() => {
-    for (const {env} of envs.values()) env.cleanup()
-  })
+  const envs = busyboxEnvs()
 
   it('runs 20 `run --rm` at once (10 root + 10 rootless): all succeed, nothing left behind', async function () {
     if (envs.size < 2) this.skip()

@@ -7,8 +7,8 @@
 import {expect} from 'chai'
 import {mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
-import {Containers, Env, unavailable, type Mode, type Result} from './helpers.js'
-import {busyboxTar} from './fixtures.js'
+import {Containers, Env, type Mode, type Result} from './helpers.js'
+import {busyboxEnvs} from './fixtures.js'
 
 const MODES: Mode[] = ['root', 'rootless']
 
@@ -43,22 +43,10 @@ async function cleanAndCheck(env: Env, ct: Containers): Promise<void> {
   expect(check.code).to.equal(0)
 }
 
-const envs = new Map<Mode, {env: Env; ct: Containers}>()
 
 describe('crash consistency', function () {
   this.timeout(600_000)
-  before(function () {
-    for (const mode of MODES) {
-      if (unavailable(mode)) continue
-      const env = new Env(mode)
-      env.ok(['import', busyboxTar(), 'bb'])
-      envs.set(mode, {env, ct: new Containers(env)})
-    }
-    if (envs.size === 0) this.skip()
-  })
-  after(() => {
-    for (const {env} of envs.values()) env.cleanup()
-  })
+  const envs = busyboxEnvs()
 
   it('system check reports each kind of damage, --repair --force fixes it, and it is clean after (root)', async function () {
     const e = envs.get('root')

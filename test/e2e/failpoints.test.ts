@@ -8,8 +8,8 @@
 import {expect} from 'chai'
 import {readdirSync, readFileSync} from 'node:fs'
 import path from 'node:path'
-import {Containers, Env, unavailable, waitUntil, type Mode} from './helpers.js'
-import {busyboxTar} from './fixtures.js'
+import {Containers, Env, waitUntil, type Mode} from './helpers.js'
+import {busyboxEnvs} from './fixtures.js'
 import {FAILPOINTS} from '../../src/libpod/util/failpoint.js'
 
 interface Done { code: number; signal?: string; stdout: string; stderr: string }
@@ -141,23 +141,10 @@ async function systemCheckClean(env: Env): Promise<void> {
   expect(check.code).to.equal(0)
 }
 
-const MODES: Mode[] = ['root', 'rootless']
 
 describe('failpoints and storms', function () {
   this.timeout(900_000)
-  const envs = new Map<Mode, {env: Env; ct: Containers}>()
-  before(function () {
-    for (const mode of MODES) {
-      if (unavailable(mode)) continue
-      const env = new Env(mode)
-      env.ok(['import', busyboxTar(), 'bb'])
-      envs.set(mode, {env, ct: new Containers(env)})
-    }
-    if (envs.size === 0) this.skip()
-  })
-  after(() => {
-    for (const {env} of envs.values()) env.cleanup()
-  })
+  const envs = busyboxEnvs()
 
   it('walks every failpoint (root and rootless at once): the invariants hold after each', async function () {
     const t0 = Date.now()

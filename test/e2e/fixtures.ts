@@ -4,6 +4,7 @@ import {execFileSync} from 'node:child_process'
 import {chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync, copyFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import {Containers, Env, unavailable, type Mode} from './helpers.js'
 
 const CACHE = path.join(os.tmpdir(), `peapod-fixtures-${process.pid}`)
 
@@ -44,4 +45,26 @@ export function busyboxTar(): string {
 
 export function removeFixtures(): void {
   rmSync(CACHE, {recursive: true, force: true})
+}
+
+/**
+ * Inside a describe: one store per mode that can run here (root, rootless),
+ * each with the busybox image as `bb`, cleaned up after the suite; the suite
+ * is skipped when neither can run. The map fills in `before`.
+ */
+export function busyboxEnvs(): Map<Mode, {env: Env; ct: Containers}> {
+  const envs = new Map<Mode, {env: Env; ct: Containers}>()
+  before(function () {
+    for (const mode of ['root', 'rootless'] as Mode[]) {
+      if (unavailable(mode)) continue
+      const env = new Env(mode)
+      env.ok(['import', busyboxTar(), 'bb'])
+      envs.set(mode, {env, ct: new Containers(env)})
+    }
+    if (envs.size === 0) this.skip()
+  })
+  after(() => {
+    for (const {env} of envs.values()) env.cleanup()
+  })
+  return envs
 }
