@@ -43,7 +43,10 @@ const requireHere = createRequire(import.meta.url)
  * CPU at start-up). The same module instance as an import would give.
  */
 function engineModule<T>(spec: string): T {
-  return (fromSources.get(spec) ?? requireHere(spec)) as T
+  if (!FROM_SOURCES) return requireHere(spec) as T
+  // From the sources every such module must be in ON_USE_MODULES (open() imports them).
+  if (!fromSources.has(spec)) throw new Error(`engine module ${spec} is not in ON_USE_MODULES`)
+  return fromSources.get(spec) as T
 }
 
 /**
