@@ -5,6 +5,7 @@ import {parseEntrypoint} from '../../cli/container-flags.js'
 import {parseKeyValues} from '../../cli/container-spec.js'
 import {parseExitPolicy, parseShare} from '../../cli/pod-spec.js'
 import {originalArgv} from '../../cli/argv.js'
+import {readLabelFiles} from '../../cli/lifecycle-spec.js'
 import {toNetworkSpec} from '../../cli/network-spec.js'
 import {podResourceFlags} from '../../cli/resource-flags.js'
 import {toResourceSpec} from '../../cli/resource-spec.js'
@@ -12,6 +13,7 @@ import {podNamespaceFlags} from '../../cli/namespace-flags.js'
 import {toDevicesSpec, toUsersSpec} from '../../cli/namespace-spec.js'
 import {boolValue, goBool, goBoolArgv} from '../../cli/go-bool.js'
 import {createPod, InvalidArgument} from '../../libpod/index.js'
+import {checkPodAddresses, podInfraFlags, toPodInfraSpec} from '../../cli/pod-infra.js'
 
 const many = (description: string, char?: string) =>
   Flags.string({description, multiple: true, multipleNonGreedy: true, ...(char ? {char: char as 'p'} : {})})
@@ -42,15 +44,18 @@ export default class PodCreate extends BaseCommand {
     share: Flags.string({description: 'A comma delimited list of kernel namespaces the pod will share (default ipc,net,uts)'}),
     ...podResourceFlags, // RESOURCES: the pod's cgroup limits, --cgroup-parent, --shm-size
     ...podNamespaceFlags, // --userns, --uidmap/--gidmap, --subuidname/--subgidname, --pid, --uts, --device
+    ...podInfraFlags, // --volume, --volumes-from, --security-opt, --sysctl, --label-file, --ip/--ip6/--mac-address/--network-alias, --share-parent
   }
 
   async run(): Promise<void> {
     // Podman's Go bool: --infra, --infra=false; --no-infra as well
-    const argv = goBoolArgv(this.argv.map(a => (a === '--no-infra' ? '--infra=false' : a)), {infra: undefined})
+    const argv = goBoolArgv(this.argv.map(a => (a === '--no-infra' ? '--infra=false' : a)), {infra: undefined, 'share-parent': undefined})
     const {args, flags} = await this.parse(PodCreate, argv)
     if (args.name && flags.name) throw new InvalidArgument('cannot specify --name and give a name as an argument')
     const idFile = flags['pod-id-file']
     if (idFile && existsSync(idFile)) throw new InvalidArgument(`pod id file exists. Ensure another pod is not using it or delete ${idFile}`)
+    const network = toNetworkSpec(flags)
+    checkPodAddresses(flags, network)
     const spec = {
       name: args.name ?? flags.name,
       ...flags.replace ? {replace: true} : {},
@@ -59,14 +64,15 @@ export default class PodCreate extends BaseCommand {
       infraCommand: parseEntrypoint(flags['infra-command']),
       infraName: flags['infra-name'],
       ...flags['infra-conmon-pidfile'] ? {infraConmonPidFile: flags['infra-conmon-pidfile']} : {},
-      network: toNetworkSpec(flags),
+      network,
       share: parseShare(flags.share),
       hostname: flags.hostname,
-      labels: parseKeyValues(flags.label, 'label'),
+      labels: {...readLabelFiles(flags['label-file'] ?? []), ...parseKeyValues(flags.label, 'label')},
       exitPolicy: parseExitPolicy(flags['exit-policy']),
       resources: toResourceSpec(flags),
       users: {...toUsersSpec(flags), ...toDevicesSpec(flags)},
       createCommand: ['peapod', ...originalArgv()],
+      ...toPodInfraSpec(flags),
     }
     const rt = await this.runtime(flags)
     const pod = await createPod(rt, spec)

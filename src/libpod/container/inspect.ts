@@ -27,6 +27,11 @@ function specOf(rt: Runtime, c: Container): {process?: {args?: string[]; env?: s
 const PROPAGATION = ['rprivate', 'private', 'rshared', 'shared', 'rslave', 'slave']
 
 /** A bind's options as Podman reports them: ro|rw, the propagation, rbind|bind, then the rest. */
+/** inspect's Mounts (pod inspect's `mounts` too: the infra's). */
+export function inspectMounts(mounts: Container['config']['mounts']): Array<Record<string, unknown>> {
+  return mounts.map(m => ({Type: m.type, Source: m.source, Destination: m.destination, Driver: '', Mode: '', Options: bindOptions(m.options).filter(o => !['ro', 'rw'].includes(o) && !PROPAGATION.includes(o)), RW: !m.options.includes('ro'), Propagation: m.options.find(o => PROPAGATION.includes(o)) ?? 'rprivate'}))
+}
+
 function bindOptions(opts: string[]): string[] {
   const rest = opts.filter(o => !['ro', 'rw', 'bind', 'rbind'].includes(o) && !PROPAGATION.includes(o))
   return [opts.includes('ro') ? 'ro' : 'rw', opts.find(o => PROPAGATION.includes(o)) ?? 'rprivate', opts.includes('bind') ? 'bind' : 'rbind', ...rest]
@@ -115,7 +120,7 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
     BoundingCaps: spec.process?.capabilities?.bounding ?? [],
     ExecIDs: [],
     GraphDriver: {Name: c.config.storageDriver, Data: s.mountPoint ? {MergedDir: s.mountPoint, UpperDir: `${p.dir}/rootfs/diff`, WorkDir: `${p.dir}/rootfs/work`} : null},
-    Mounts: c.config.mounts.map(m => ({Type: m.type, Source: m.source, Destination: m.destination, Driver: '', Mode: '', Options: bindOptions(m.options).filter(o => !['ro', 'rw'].includes(o) && !PROPAGATION.includes(o)), RW: !m.options.includes('ro'), Propagation: m.options.find(o => PROPAGATION.includes(o)) ?? 'rprivate'})),
+    Mounts: inspectMounts(c.config.mounts),
     Dependencies: [],
     NetworkSettings: net.NetworkSettings, // NETWORK
     Namespace: '',

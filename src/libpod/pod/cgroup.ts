@@ -88,7 +88,8 @@ export function removePodCgroup(cg: string | undefined): void {
 
 /** pod inspect's cgroup fields (after Labels). */
 export function inspectPodCgroup(pod: PodConfig): Record<string, unknown> {
-  if (!pod.cgroupPath) return {CreateCgroup: false}
+  // --share-parent=false: no pod cgroup, but Podman still shows the parent its members use
+  if (!pod.cgroupPath) return pod.shareParent === false ? {CreateCgroup: false, CgroupParent: DEFAULT_CGROUP_PARENT} : {CreateCgroup: false}
   return {CreateCgroup: true, CgroupParent: path.dirname(pod.cgroupPath), CgroupPath: pod.cgroupPath}
 }
 

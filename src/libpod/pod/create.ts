@@ -15,6 +15,7 @@ import {createPodCgroup, podCgroupPath, removePodCgroup} from './cgroup.js'
 import {hostCgroups, resolveResources} from '../container/resources.js'
 import {failpoint} from '../util/failpoint.js'
 import type {PodConfig} from './types.js'
+import type {ContainerSpec} from '../specgen/container.js'
 
 export async function createPod(rt: Runtime, spec: PodSpec): Promise<PodConfig> {
   validatePodSpec(spec)
@@ -25,7 +26,7 @@ export async function createPod(rt: Runtime, spec: PodSpec): Promise<PodConfig> 
   const name = spec.name ?? randomName()
   // RESOURCES: the pod's cgroup, with its limits, is its members' parent (pod/cgroup.ts)
   const {resources, warnings} = resolveResources(spec.resources ?? {}, {rootless: rt.config.rootless})
-  const cgroupPath = podCgroupPath(id, resources.cgroupParent, {rootless: rt.config.rootless, v2: hostCgroups().v2})
+  const cgroupPath = spec.shareParent === false ? undefined : podCgroupPath(id, resources.cgroupParent, {rootless: rt.config.rootless, v2: hostCgroups().v2})
   store.reserveName(name, id)
   let infraId: string | undefined
   try {
@@ -44,6 +45,7 @@ export async function createPod(rt: Runtime, spec: PodSpec): Promise<PodConfig> 
         ...resources.shmSize ? {shmSize: resources.shmSize} : {},
         ...spec.users, // USERS/NAMESPACES/DEVICES: the infra holds the pod's user namespace
         ...spec.infraConmonPidFile ? {conmonPidFile: spec.infraConmonPidFile} : {},
+        ...infraExtras(spec),
       }, {pod: id, isInfra: true})
       infraId = infra.id
       failpoint('pod.create.after-infra')
@@ -51,7 +53,8 @@ export async function createPod(rt: Runtime, spec: PodSpec): Promise<PodConfig> 
     const config: PodConfig = {
       id, name, created: new Date().toISOString(), createCommand: spec.createCommand, labels: {...spec.labels},
       ...spec.hostname ? {hostname: spec.hostname} : {}, share, exitPolicy: spec.exitPolicy ?? 'continue', ...infraId ? {infraId} : {},
-      ...cgroupPath ? {cgroupPath} : {}, ...Object.keys(resources).length ? {resources} : {},
+      ...cgroupPath ? {cgroupPath} : {}, ...Object.keys(resources).length && spec.shareParent !== false ? {resources} : {},
+      ...spec.shareParent === false ? {shareParent: false} : {},
       ...spec.users?.devices?.length ? {devices: spec.users.devices} : {},
     }
     store.write(config)
@@ -64,4 +67,14 @@ export async function createPod(rt: Runtime, spec: PodSpec): Promise<PodConfig> 
     removePodCgroup(cgroupPath)
     throw e
   }
+}
+
+/** --volume, --volumes-from, --security-opt, --sysctl: set on the infra (members inherit its volumes: pod/new.ts). */
+function infraExtras(spec: PodSpec): Partial<ContainerSpec> {
+  const out: Partial<ContainerSpec> = {}
+  if (spec.mounts?.length) out.mounts = spec.mounts
+  if (spec.volumesFrom?.length) out.volumesFrom = spec.volumesFrom
+  if (spec.security && Object.keys(spec.security).length) out.security = spec.security
+  if (spec.sysctl && Object.keys(spec.sysctl).length) out.sysctl = spec.sysctl
+  return out
 }

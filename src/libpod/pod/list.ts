@@ -1,4 +1,5 @@
 // `pod ps`: pod rows as Podman prints them, with its filters and sorts.
+import {inspectMounts} from '../container/inspect.js'
 import {InvalidArgument} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {stateName} from '../container/list.js'
@@ -167,5 +168,6 @@ export async function inspectPod(rt: Runtime, ref: string): Promise<Record<strin
     NumContainers: list.length,
     Containers: list.map(c => ({Id: c.config.id, Name: c.config.name, State: stateName(c)})),
     ...inspectPodLimits(pod),
+    ...infra?.config.mounts.length ? {mounts: inspectMounts(infra.config.mounts)} : {},
   }
 }

@@ -40,6 +40,8 @@ function podUsers(rt: Runtime, spec: ContainerSpec & {pod: string}): ContainerSp
   const infra = pod.infraId ? rt.containers.read(pod.infraId) : undefined
   const own = infra?.config.users?.idMappings || infra?.config.users?.userns
   const mine = spec.userns || spec.uidMap || spec.gidMap || spec.subUidName || spec.subGidName
+  // VOLUMES: pod create's --volume/--volumes-from live on the infra; every member mounts them (its own -v wins)
+  if (infra?.config.mounts.some(m => m.type === 'bind' || m.type === 'volume')) out.volumesFrom = [{container: infra.config.id}, ...spec.volumesFrom ?? []]
   if (infra && own && !mine) {
     out.userns = {mode: 'container', container: infra.config.id}
     // keep-id: the members run as the user too, as the infra does

@@ -25,6 +25,8 @@ export interface PodConfig {
   /** The pod's cgroup (its members' parent) and its limits: pod/cgroup.ts. */
   cgroupPath?: string
   resources?: import('../specgen/resources.js').ContainerResources
+  /** --share-parent=false: the members are not under a pod cgroup (and the pod's limits are dropped, as Podman does). */
+  shareParent?: false
   /** --device: added to every member. */
   devices?: import('../specgen/devices.js').DeviceSpec[]
 }

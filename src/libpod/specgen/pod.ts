@@ -3,6 +3,7 @@ import type {ExitPolicy, SharedNamespace} from '../pod/types.js'
 import type {ContainerNetworkSpec} from './network.js'
 import type {ResourceSpec} from './resources.js'
 import type {PodUsersSpec} from './namespaces.js'
+import type {ContainerSpec} from './container.js'
 
 export interface PodSpec {
   /** Absent: a generated name. */
@@ -29,6 +30,14 @@ export interface PodSpec {
   resources?: ResourceSpec
   /** --userns, --uidmap/--gidmap, --subuidname/--subgidname, --pid, --uts, --device. */
   users?: PodUsersSpec
+  /** --volume/--volumes-from: the infra's mounts, which every member inherits (as volumes-from the infra). */
+  mounts?: ContainerSpec['mounts']
+  volumesFrom?: ContainerSpec['volumesFrom']
+  /** --security-opt and --sysctl: the infra's own (the members see the sysctls of the namespaces they share). */
+  security?: ContainerSpec['security']
+  sysctl?: ContainerSpec['sysctl']
+  /** --share-parent=false: no pod cgroup; members go under the default parent (default true). */
+  shareParent?: boolean
 }
 
 /** Podman's default --share. */
