@@ -5,7 +5,7 @@
 // network its address; --label-file labels the pod; --share-parent=false
 // leaves the members out of a pod cgroup. Bad values: Podman's line, 125.
 import {expect} from 'chai'
-import {mkdirSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {expectError, type Mode} from './helpers.js'
 import {busyboxEnvs} from './fixtures.js'
 
@@ -60,6 +60,24 @@ describe('pod create: infra flags', function () {
       // masked in the infra only: an empty file there
       expect(env.ok(['exec', infra, 'cat', '/etc/group'])).to.equal('')
       expect(env.ok(['inspect', infra, '--format', '{{.HostConfig.SecurityOpt}}']).trim()).to.equal('[mask=/etc/group]')
+    })
+
+    it(`${mode}: create --init-ctr: always ones run before the others at every pod start, once ones at the first and are removed`, function () {
+      const {env} = get(this)
+      const dir = env.file('initlog')
+      mkdirSync(dir, {recursive: true})
+      env.chown(dir)
+      env.ok(['pod', 'create', '--name', 'pi', '-v', `${dir}:/d`])
+      env.ok(['create', '--init-ctr', 'always', '--pod', 'pi', '--name', 'ia', 'bb', 'sh', '-c', 'echo always >> /d/log'])
+      env.ok(['create', '--init-ctr=once', '--pod', 'pi', '--name', 'io', 'bb', 'sh', '-c', 'echo once >> /d/log'])
+      env.ok(['create', '--pod', 'pi', '--name', 'im', 'bb', 'sh', '-c', 'echo main >> /d/log; exec sleep 1000'])
+      env.ok(['pod', 'start', 'pi'])
+      expect(env.ok(['ps', '-a', '--format', '{{.Names}}']).split('\n').filter(n => n.startsWith('i')).sort()).to.deep.equal(['ia', 'im'])
+      env.ok(['pod', 'stop', '-t', '0', 'pi'])
+      env.ok(['pod', 'start', 'pi'])
+      expect(readFileSync(`${dir}/log`, 'utf8')).to.equal('always\nonce\nmain\nalways\nmain\n')
+      expectError(env.run(['create', '--init-ctr', 'once', 'bb', 'true']), 125, /^Error: must specify pod value with init-ctr$/)
+      expectError(env.run(['create', '--init-ctr', 'bogus', '--pod', 'pi', 'bb', 'true']), 125, /^Error: init-ctr value must be 'always' or 'once'$/)
     })
 
     it(`${mode}: --label-file labels the pod (--label wins)`, function () {

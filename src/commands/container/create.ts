@@ -3,6 +3,7 @@ import {splitAtPositional, valueFlagNames} from '../../cli/argv.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {checkCidfile, createFlags} from '../../cli/container-flags.js'
 import {toContainerSpec} from '../../cli/container-spec.js'
+import {initCtrFlags, toInitCtrSpec} from '../../cli/init-ctr.js'
 import {imageForCreate} from '../../cli/image-flags.js'
 import {createContainer, InvalidArgument} from '../../libpod/index.js'
 
@@ -11,14 +12,16 @@ export default class ContainerCreate extends BaseCommand {
   static override usage = 'container create [options] IMAGE [COMMAND [ARG...]]'
   static override aliases = ['create']
   static override strict = false
-  static override flags = createFlags
+  static override flags = {...createFlags, ...initCtrFlags}
 
   async run(): Promise<void> {
-    const {flags: flagArgv, rest} = splitAtPositional(this.argv, valueFlagNames({...BaseCommand.baseFlags, ...createFlags} as never))
+    const {flags: flagArgv, rest} = splitAtPositional(this.argv, valueFlagNames({...BaseCommand.baseFlags, ...ContainerCreate.flags} as never))
     const {flags} = await this.parse(ContainerCreate, flagArgv)
     if (rest.length === 0) throw new InvalidArgument('requires at least 1 arg(s), only received 0')
     checkCidfile(flags.cidfile)
-    const {spec, newPod} = toContainerSpec(flags, rest[0], rest.slice(1))
+    const input = toContainerSpec(flags, rest[0], rest.slice(1))
+    const {newPod} = input
+    const spec = {...input.spec, ...toInitCtrSpec(flags['init-ctr'], input.spec.pod ?? newPod?.name)}
     const rt = await this.runtime(flags)
     const c = await createContainer(rt, {...spec, image: await imageForCreate(rt, spec.image, flags)}, newPod)
     if (flags.cidfile) writeFileSync(flags.cidfile, c.id)

@@ -98,7 +98,8 @@ export async function createContainer(rt: Runtime, spec: ContainerSpec, placemen
     user: spec.user,
     hostname: spec.hostname,
     labels: {...spec.labels},
-    annotations: {...spec.annotations},
+    // --init-ctr: the annotation kube play's init containers carry (runtime/pods.ts runs them)
+    annotations: {...spec.annotations, ...spec.initContainerType ? {'io.podman.annotations.init.container.type': spec.initContainerType} : {}},
     tty: spec.terminal ?? false,
     interactive: spec.stdin ?? false,
     remove: spec.remove ?? false,

@@ -48,6 +48,8 @@ export interface ContainerBasicConfig {
   pod?: string
   /** The command line that created the container (inspect's Config.CreateCommand). */
   createCommand?: string[]
+  /** --init-ctr: an init container of its pod, run before the others at each pod start (`always`) or the first only (`once`, then removed). */
+  initContainerType?: 'always' | 'once'
   /** --sdnotify: who tells systemd the container is ready (default container). */
   sdNotifyMode?: SdNotifyMode
 }
