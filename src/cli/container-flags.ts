@@ -45,6 +45,7 @@ export const createFlags = {
   privileged: Flags.boolean({description: 'Give extended privileges to container'}),
   pull: Flags.string({description: 'Pull image policy', options: ['always', 'missing', 'never', 'newer'], default: 'missing'}),
   'read-only': Flags.boolean({description: "Make containers root filesystem read-only"}),
+  rootfs: Flags.boolean({description: 'The first argument is not an image but the rootfs to the exploded container (PATH, or PATH:O for an overlay over it)'}),
   rm: Flags.boolean({description: 'Remove container (and pod if created) after exit'}),
   sdnotify: Flags.string({description: 'control sd-notify behavior ("container"|"conmon"|"healthy"|"ignore")'}),
   'security-opt': many('Security Options'),

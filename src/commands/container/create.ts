@@ -4,6 +4,7 @@ import {BaseCommand} from '../../cli/base-command.js'
 import {checkCidfile, createFlags} from '../../cli/container-flags.js'
 import {toContainerSpec} from '../../cli/container-spec.js'
 import {initCtrFlags, toInitCtrSpec} from '../../cli/init-ctr.js'
+import {rootfsSpec} from '../../cli/rootfs.js'
 import {imageForCreate} from '../../cli/image-flags.js'
 import {createContainer, InvalidArgument} from '../../libpod/index.js'
 
@@ -21,9 +22,9 @@ export default class ContainerCreate extends BaseCommand {
     checkCidfile(flags.cidfile)
     const input = toContainerSpec(flags, rest[0], rest.slice(1))
     const {newPod} = input
-    const spec = {...input.spec, ...toInitCtrSpec(flags['init-ctr'], input.spec.pod ?? newPod?.name)}
+    const spec = {...input.spec, ...rootfsSpec(flags.rootfs, rest[0]), ...toInitCtrSpec(flags['init-ctr'], input.spec.pod ?? newPod?.name)}
     const rt = await this.runtime(flags)
-    const c = await createContainer(rt, {...spec, image: await imageForCreate(rt, spec.image, flags)}, newPod)
+    const c = await createContainer(rt, {...spec, ...spec.rootfs ? {} : {image: await imageForCreate(rt, spec.image, flags)}}, newPod)
     if (flags.cidfile) writeFileSync(flags.cidfile, c.id)
     this.log(c.id)
   }

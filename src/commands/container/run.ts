@@ -4,6 +4,7 @@ import {splitAtPositional, valueFlagNames} from '../../cli/argv.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {checkCidfile, createFlags} from '../../cli/container-flags.js'
 import {toContainerSpec} from '../../cli/container-spec.js'
+import {rootfsSpec} from '../../cli/rootfs.js'
 import {imageForCreate} from '../../cli/image-flags.js'
 import {startAttached} from '../../cli/container-run.js'
 import {cleanupContainer, createContainer, ExitCode, InvalidArgument, load, removeContainer, startContainer} from '../../libpod/index.js'
@@ -29,11 +30,12 @@ export default class ContainerRun extends BaseCommand {
     if (rest.length === 0) throw new InvalidArgument('requires at least 1 arg(s), only received 0')
     checkCidfile(flags.cidfile)
     checkPreservedFds(flags['preserve-fds'])
-    const input = toContainerSpec(flags, rest[0], rest.slice(1))
+    const given = toContainerSpec(flags, rest[0], rest.slice(1))
+    const input = {...given, spec: {...given.spec, ...rootfsSpec(flags.rootfs, rest[0])}}
     // --rmi implies --rm; the image goes once the container has
     const {spec, newPod} = flags.rmi ? {...input, spec: {...input.spec, remove: true}} : input
     const rt = await this.runtime(flags)
-    const c = await createContainer(rt, {...spec, image: await imageForCreate(rt, spec.image, flags)}, newPod)
+    const c = await createContainer(rt, {...spec, ...spec.rootfs ? {} : {image: await imageForCreate(rt, spec.image, flags)}}, newPod)
     if (flags.cidfile) writeFileSync(flags.cidfile, c.id)
     if (flags.detach) {
       try {

@@ -6,6 +6,7 @@ import {containerEvent} from '../events/log.js'
 import {InvalidArgument, NameInUse, NoSuchImage} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {createRootfs} from '../storage/mount.js'
+import {checkRootfsDir, NO_IMAGE} from './rootfs-dir.js'
 import {parseConfig} from '../image/inspect.js'
 import {resolveNetworkOptions} from '../network/index.js'
 import type {ContainerSpec} from '../specgen/container.js'
@@ -64,7 +65,8 @@ export async function createContainer(rt: Runtime, spec: ContainerSpec, placemen
   validateContainerSpec(spec)
   // RESOURCES: cgroup limits checked against the host (container/resources.ts)
   const {resources, warnings} = resolveResources(spec, {rootless: rt.config.rootless, runtimeName: spec.cgroupsMode === 'disabled' ? ociFor(rt).name : undefined})
-  const image = rt.lookupImage(spec.image)
+  if (spec.rootfs) checkRootfsDir(spec.rootfs)
+  const image = spec.rootfs ? NO_IMAGE : rt.lookupImage(spec.image)
   const imgCfg = parseConfig(image).config ?? {}
   const command = spec.command ?? []
   const entrypoint = spec.entrypoint ?? imgCfg.Entrypoint ?? []
@@ -84,7 +86,8 @@ export async function createContainer(rt: Runtime, spec: ContainerSpec, placemen
     id,
     name,
     imageId: image.id,
-    imageName: imageName(spec.image, image),
+    imageName: spec.rootfs ? '' : imageName(spec.image, image),
+    ...spec.rootfs ? {rootfs: {...spec.rootfs}} : {},
     created: new Date().toISOString(),
     command,
     entrypoint: spec.entrypoint,
@@ -132,11 +135,11 @@ export async function createContainer(rt: Runtime, spec: ContainerSpec, placemen
   const store = rt.containers
   // Under the store lock so that `rmi` sees the container as a user of its image.
   await rt.store.locked(() => {
-    if (!rt.store.images.exists(image.id)) throw new NoSuchImage(`${spec.image}: image not known`)
+    if (!spec.rootfs && !rt.store.images.exists(image.id)) throw new NoSuchImage(`${spec.image}: image not known`)
     reserveGivenOrRandom(store, config, spec.name === undefined)
     try {
       failpoint('container.create.after-reserve')
-      createRootfs(rt.store, store.containerDir(id), image.layers)
+      createRootfs(rt.store, store.containerDir(id), image.layers, spec.rootfs)
       failpoint('container.create.after-rootfs')
       store.create(config, {status: 'created', restartCount: 0})
       failpoint('container.create.after-document')

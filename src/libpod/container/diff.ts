@@ -139,6 +139,8 @@ export async function containerChanges(rt: Runtime, ref: string, notFound?: (ref
   if (!found) throw (notFound ?? ((r: string) => new NoSuchContainer(`${r} not found: container not known`)))(ref)
   const c = await syncContainer(rt, found)
   const dirs = rootfsDirs(containerPaths(rt, c.config.id).dir)
+  // --rootfs DIR:O: the changes are the upper dir's over DIR; plain DIR has no layer of its own
+  if (c.config.rootfs) return c.config.rootfs.overlay && rt.store.driver.name !== 'vfs' ? filterInit(await overlayChanges(dirs.upper, [c.config.rootfs.path])) : []
   const image = rt.store.images.get(c.config.imageId)
   const top = image.layers[image.layers.length - 1]
   if (rt.store.driver.name === 'vfs') return filterInit(await treeChanges(dirs.merged, top ? rt.store.driver.dir(top) : undefined))

@@ -99,7 +99,7 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
     Image: c.config.imageId,
     ImageDigest: image?.digest ?? '',
     ImageName: c.config.imageName,
-    Rootfs: '',
+    Rootfs: c.config.rootfs?.path ?? '',
     Pod: c.config.pod ?? '', // POD
     ResolvConfPath: p.resolvConf,
     HostnamePath: p.hostname,

@@ -2,6 +2,7 @@
 // the mounts live in peapod's mount namespace, so, as Podman, `mount` only
 // works inside `peapod unshare`. User mounts are counted (state.mountCount):
 // a running container's rootfs is never unmounted under it.
+import {imageOf} from './rootfs-dir.js'
 import {containerEvent} from '../events/log.js'
 import {containerBeingRemoved, ContainerStateImproper, InvalidArgument, UnmountFailed} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
@@ -27,8 +28,8 @@ export async function mountContainer(rt: Runtime, nameOrId: string): Promise<str
   return rt.containers.locked(id, async () => {
     const cur = rt.containers.read(id)
     if (!cur || cur.state.status === 'removing') throw containerBeingRemoved(id)
-    const image = rt.store.images.get(cur.config.imageId)
-    const merged = await mountRootfs(rt.store, p.dir, image.layers)
+    const image = imageOf(rt, cur.config)
+    const merged = await mountRootfs(rt.store, p.dir, image.layers, cur.config.rootfs)
     rt.containers.updateHeld(id, s => ({...s, mountPoint: merged, mountCount: (s.mountCount ?? 0) + 1}))
     containerEvent(rt.config, cur.config, 'mount')
     return merged

@@ -4,6 +4,7 @@
 // stopped one has its rootfs mounted for the operation (unmounted after if
 // it was not mounted before), its binds and volumes honoured as mounts, all
 // under the container's lock so that a `start` waits for us.
+import {imageOf} from './rootfs-dir.js'
 import {closeSync, constants, openSync, readFileSync} from 'node:fs'
 import {containerBeingRemoved, NoSuchContainer, PeapodError} from '../define/errors.js'
 import {parseConfig} from '../image/inspect.js'
@@ -70,10 +71,11 @@ export async function withContainerFs<T>(rt: Runtime, ref: string, notFound: (re
     const c = rt.containers.read(id)
     if (!c) throw notFound(ref)
     if (c.state.status === 'removing') throw containerBeingRemoved(id)
-    const merged = rootfsDirs(p.dir).merged
-    const wasMounted = rt.store.driver.name === 'vfs' || isMounted(merged)
-    const image = rt.store.images.get(c.config.imageId)
-    if (!wasMounted) await mountRootfs(rt.store, p.dir, image.layers)
+    const own = c.config.rootfs
+    const merged = own && !own.overlay ? own.path : rootfsDirs(p.dir).merged
+    const wasMounted = rt.store.driver.name === 'vfs' || isMounted(merged) || merged === own?.path
+    const image = imageOf(rt, c.config)
+    if (!wasMounted) await mountRootfs(rt.store, p.dir, image.layers, own)
     let root: FsRoot | undefined
     try {
       root = new FsRoot(merged, opts.rootfsOnly ? [] : await stoppedMounts(rt, c))

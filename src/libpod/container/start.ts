@@ -1,5 +1,6 @@
 // Starting a container: mount its rootfs, write its files and OCI bundle,
 // fork its monitor and learn from it whether the container runs.
+import {imageOf} from './rootfs-dir.js'
 import {applyHooks, DEFAULT_HOOKS_DIRS} from '../spec/hooks.js'
 import {containerEvent} from '../events/log.js'
 import {engineGlobalArgs} from '../config/global-args.js'
@@ -30,8 +31,8 @@ import {killStrayMonitor} from './stray-monitor.js'
 
 /** Writes config.json of the OCI bundle. */
 async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, consoleSize?: {rows: number; cols: number}): Promise<void> {
-  const image = rt.store.images.get(c.config.imageId)
-  const rootfs = await mountRootfs(rt.store, p.dir, image.layers)
+  const image = imageOf(rt, c.config)
+  const rootfs = await mountRootfs(rt.store, p.dir, image.layers, c.config.rootfs)
   mkdirSync(p.run, {recursive: true})
   const hostname = containerHostname(c.config, osHostname())
   writeContainerFiles(c.config, p, hostname, rt.config.rootless)

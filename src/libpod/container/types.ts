@@ -58,6 +58,8 @@ export interface ContainerConfig {
   imageId: string
   /** The image as the user named it (ps IMAGE column). */
   imageName: string
+  /** --rootfs: a host directory as the root (no image; imageId and imageName are ''). */
+  rootfs?: import('./rootfs-dir.js').RootfsDir
   created: string
   /** Command as the user gave it (after the image). */
   command: string[]

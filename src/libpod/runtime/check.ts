@@ -137,7 +137,7 @@ export async function systemCheck(rt: Runtime, opts: CheckOptions = {}): Promise
       add({kind: 'container marked running with no monitor', id, repaired: repair})
       if (repair) await syncContainer(rt, c)
     }
-    const missing = images.has(c.config.imageId)
+    const missing = c.config.rootfs ? [] : images.has(c.config.imageId)
       ? rt.store.images.get(c.config.imageId).layers.filter(l => !rt.store.layers.exists(l))
       : [`image ${c.config.imageId}`]
     const rootfs = path.join(rt.containers.containerDir(id), 'rootfs')

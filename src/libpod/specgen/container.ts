@@ -68,6 +68,8 @@ export interface ContainerStorageConfig {
   volumesFrom?: Array<{container: string; readonly?: boolean; relabel?: boolean}>
   workdir?: string
   readOnlyFilesystem?: boolean
+  /** --rootfs: a host directory as the root instead of the image (which is then ''). */
+  rootfs?: {path: string; overlay: boolean}
   /** Run an init (catatonit) as PID 1. */
   init?: boolean
 }

@@ -35,7 +35,7 @@ function validatePath(p: string): void {
 
 /** What can be checked of a container spec without the store. */
 export function validateContainerSpec(s: ContainerSpec): void {
-  if (!s.image) throw new InvalidArgument('no image specified')
+  if (!s.image && !s.rootfs) throw new InvalidArgument('no image specified')
   for (const k of Object.keys(s.env ?? {})) if (k === '' || /^[ \t]/.test(k)) throw new InvalidArgument(`invalid environment variable: ${JSON.stringify(`${k}=${s.env![k]}`)}`)
   for (const c of [...s.capAdd ?? [], ...s.capDrop ?? []]) if (c.toLowerCase() !== 'all') normalizeCapability(c)
   for (const u of s.ulimits ?? []) validateUlimit(u)

@@ -9,6 +9,12 @@ import {log} from '../util/log.js'
 import {run, runSync} from '../util/process.js'
 import type {Store} from './store.js'
 
+/** A --rootfs directory (container/rootfs-dir.ts). */
+export interface OwnRootfs {
+  path: string
+  overlay: boolean
+}
+
 export interface RootfsDirs {
   base: string
   upper: string
@@ -22,9 +28,15 @@ export function rootfsDirs(containerDir: string): RootfsDirs {
 }
 
 /** Prepares the container's writable layer at create time. */
-export function createRootfs(store: Store, containerDir: string, layers: string[]): void {
+export function createRootfs(store: Store, containerDir: string, layers: string[], own?: OwnRootfs): void {
   const d = rootfsDirs(containerDir)
   mkdirSync(d.merged, {recursive: true})
+  if (own && !own.overlay) return
+  if (own && store.driver.name === 'vfs') {
+    // --rootfs DIR:O on vfs: the container's own copy stands for the overlay
+    runSync(['cp', '-a', '--reflink=auto', `${own.path}/.`, d.merged])
+    return
+  }
   if (store.driver.name === 'vfs') {
     // Synchronous: create calls this inside the store's critical section.
     log.debug(`vfs: copying the image's top layer to ${d.merged}`)
@@ -41,8 +53,10 @@ export function isMounted(dir: string): boolean {
 }
 
 /** Mounts the rootfs (idempotent); returns the merged path. */
-export async function mountRootfs(store: Store, containerDir: string, layers: string[]): Promise<string> {
+export async function mountRootfs(store: Store, containerDir: string, layers: string[], own?: OwnRootfs): Promise<string> {
   const d = rootfsDirs(containerDir)
+  // --rootfs DIR: the directory itself; DIR:O: an overlay with it as the only lower dir
+  if (own && !own.overlay) return own.path
   if (store.driver.name === 'vfs' || isMounted(d.merged)) {
     log.debug(`${store.driver.name}: rootfs ${d.merged} ${store.driver.name === 'vfs' ? 'is a copy' : 'is already mounted'}`)
     return d.merged
@@ -51,7 +65,7 @@ export async function mountRootfs(store: Store, containerDir: string, layers: st
   // Lower dirs are given relative to the overlay home (cwd) so that many
   // layers fit in the one page the kernel accepts for mount options.
   const home = path.dirname(path.dirname(store.driver.dir('x')))
-  const lower = layers.length ? [...layers].reverse().map(l => `${l}/diff`).join(':') : undefined
+  const lower = own ? own.path : layers.length ? [...layers].reverse().map(l => `${l}/diff`).join(':') : undefined
   const opts = [
     lower ? `lowerdir=${lower}` : `lowerdir=${path.relative(home, d.upper)}-empty`,
     `upperdir=${d.upper}`,
