@@ -64,7 +64,8 @@ export async function mountRootfs(store: Store, containerDir: string, layers: st
   if (!existsSync(d.upper)) throw new StorageError(`container rootfs ${d.base} is missing`)
   // Lower dirs are given relative to the overlay home (cwd) so that many
   // layers fit in the one page the kernel accepts for mount options.
-  const home = path.dirname(path.dirname(store.driver.dir('x')))
+  // (--rootfs DIR:O: DIR is absolute, and the store may hold no layer dir yet)
+  const home = own ? d.base : path.dirname(path.dirname(store.driver.dir('x')))
   const lower = own ? own.path : layers.length ? [...layers].reverse().map(l => `${l}/diff`).join(':') : undefined
   const opts = [
     lower ? `lowerdir=${lower}` : `lowerdir=${path.relative(home, d.upper)}-empty`,
