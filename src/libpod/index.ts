@@ -88,6 +88,8 @@ export const load = {
   /** `system check` and the sweep of what killed commands left (rm -a, pod rm -a). */
   check: () => import('./runtime/check.js'),
   podCreate: () => import('./pod/create.js'),
+  /** container clone, pod clone. */
+  clone: () => import('./clone.js'),
   runtimePods: () => import('./runtime/pods.js'),
   volumeList: () => import('./volume/list.js'),
   volumeInspect: () => import('./volume/inspect.js'),

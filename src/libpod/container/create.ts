@@ -61,7 +61,7 @@ function imageName(ref: string, image: {id: string; names: string[]}): string {
   return image.names.find(n => n.endsWith('/' + ref) || n.endsWith('/' + ref + ':latest')) ?? image.names[0] ?? image.id
 }
 
-export async function createContainer(rt: Runtime, spec: ContainerSpec, placement?: PodPlacement): Promise<ContainerConfig> {
+export async function createContainer(rt: Runtime, spec: ContainerSpec, placement?: PodPlacement, asGiven: ContainerSpec = spec): Promise<ContainerConfig> {
   validateContainerSpec(spec)
   // RESOURCES: cgroup limits checked against the host (container/resources.ts)
   const {resources, warnings} = resolveResources(spec, {rootless: rt.config.rootless, runtimeName: spec.cgroupsMode === 'disabled' ? ociFor(rt).name : undefined})
@@ -87,6 +87,7 @@ export async function createContainer(rt: Runtime, spec: ContainerSpec, placemen
     name,
     imageId: image.id,
     imageName: spec.rootfs ? '' : imageName(spec.image, image),
+    spec: storedSpec(asGiven),
     ...spec.rootfs ? {rootfs: {...spec.rootfs}} : {},
     created: new Date().toISOString(),
     command,
@@ -193,4 +194,10 @@ function health(spec: ContainerSpec, imageConfig: string): Pick<ContainerConfig,
     }
   }
   return {...(hc ? {healthcheck: hc} : {}), healthOnFailure: spec.healthOnFailure ?? 'none'}
+}
+
+/** The spec as `clone` will reuse it: without the host environment (kept apart, in hostEnv) and --replace. */
+function storedSpec(spec: ContainerSpec): ContainerSpec {
+  const {hostEnv: _h, replace: _r, ...rest} = spec
+  return JSON.parse(JSON.stringify(rest)) as ContainerSpec
 }

@@ -58,6 +58,8 @@ export interface ContainerConfig {
   imageId: string
   /** The image as the user named it (ps IMAGE column). */
   imageName: string
+  /** The typed spec the container was made from, as given (before a pod's additions; no host environment): what `container clone` starts from. */
+  spec?: import('../specgen/container.js').ContainerSpec
   /** --rootfs: a host directory as the root (no image; imageId and imageName are ''). */
   rootfs?: import('./rootfs-dir.js').RootfsDir
   created: string

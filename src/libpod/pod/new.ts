@@ -18,7 +18,7 @@ export async function createInPod(rt: Runtime, spec0: ContainerSpec & {pod: stri
   // RESOURCES: under the pod's cgroup, with its /dev/shm size unless the member asks otherwise
   const pod = rt.pods.lookup(m.config.pod!)
   const inPod = {...spec, cgroupParent: spec.cgroupParent ?? pod.cgroupPath, shmSize: spec.shmSize ?? pod.resources?.shmSize}
-  return createContainer(rt, inPod, {...m.config, pod: m.config.pod!, network: m.net})
+  return createContainer(rt, inPod, {...m.config, pod: m.config.pod!, network: m.net}, spec0)
 }
 
 /** Creates a pod from `pod`, then the container in it. */

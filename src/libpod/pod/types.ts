@@ -25,6 +25,8 @@ export interface PodConfig {
   /** The pod's cgroup (its members' parent) and its limits: pod/cgroup.ts. */
   cgroupPath?: string
   resources?: import('../specgen/resources.js').ContainerResources
+  /** The typed spec the pod was made from: what `pod clone` starts from. */
+  spec?: import('../specgen/pod.js').PodSpec
   /** --share-parent=false: the members are not under a pod cgroup (and the pod's limits are dropped, as Podman does). */
   shareParent?: false
   /** --device: added to every member. */
