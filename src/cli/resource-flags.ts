@@ -34,7 +34,7 @@ export const resourceFlags = {
   ...updateResourceFlags,
   'cgroup-conf': many('Configure cgroup v2 (key=value)'),
   'cgroup-parent': str('Optional parent cgroup for the container'),
-  cgroupns: str('cgroup namespace to use (host, private, ns:PATH)'),
+  cgroupns: str('cgroup namespace to use (host, private, ns:PATH, container:ID)'),
   cgroups: Flags.string({description: 'control container cgroup configuration ("enabled"|"disabled"|"no-conmon"|"split")', default: 'enabled'}),
   'kernel-memory': Flags.string({description: 'Kernel memory limit (no longer supported: a no-op with a warning)', hidden: true}),
   'oom-kill-disable': Flags.boolean({description: 'Disable OOM Killer'}),

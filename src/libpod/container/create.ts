@@ -2,6 +2,7 @@
 // write the container's documents from a ContainerSpec. Nothing runs yet.
 // Which pod the container joins is decided above (src/libpod/create.ts) and
 // handed in as a PodPlacement, so container/ needs nothing from pod/.
+import {resolveCgroupns} from './cgroupns.js'
 import {containerEvent} from '../events/log.js'
 import {InvalidArgument, NameInUse, NoSuchImage} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
@@ -61,8 +62,10 @@ function imageName(ref: string, image: {id: string; names: string[]}): string {
   return image.names.find(n => n.endsWith('/' + ref) || n.endsWith('/' + ref + ':latest')) ?? image.names[0] ?? image.id
 }
 
-export async function createContainer(rt: Runtime, spec: ContainerSpec, placement?: PodPlacement, asGiven: ContainerSpec = spec): Promise<ContainerConfig> {
-  validateContainerSpec(spec)
+export async function createContainer(rt: Runtime, spec0: ContainerSpec, placement?: PodPlacement, asGiven: ContainerSpec = spec0): Promise<ContainerConfig> {
+  validateContainerSpec(spec0)
+  // --cgroupns=container:NAME: kept by ID
+  const spec = spec0.cgroupns?.startsWith('container:') ? {...spec0, cgroupns: resolveCgroupns(rt, spec0.cgroupns)} : spec0
   // RESOURCES: cgroup limits checked against the host (container/resources.ts)
   const {resources, warnings} = resolveResources(spec, {rootless: rt.config.rootless, runtimeName: spec.cgroupsMode === 'disabled' ? ociFor(rt).name : undefined})
   if (spec.rootfs) checkRootfsDir(spec.rootfs)

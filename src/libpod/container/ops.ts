@@ -201,10 +201,12 @@ export async function renameContainer(rt: Runtime, nameOrId: string, newName: st
   return renamed
 }
 
-/** Containers that need this one (they joined its network namespace: --network container:X). */
+/** Containers that need this one (they joined its network namespace: --network container:X; or its cgroup namespace). */
 export function dependentsOf(rt: Runtime, c: Container, all = rt.containers.list()): Container[] {
   return all.filter(o => {
-    if (o.config.id === c.config.id || !o.config.network.startsWith('container:')) return false
+    if (o.config.id === c.config.id) return false
+    if (o.config.resources?.cgroupns === `container:${c.config.id}`) return true
+    if (!o.config.network.startsWith('container:')) return false
     const ref = o.config.network.slice('container:'.length)
     return ref === c.config.name || (ref.length >= 3 && c.config.id.startsWith(ref))
   })

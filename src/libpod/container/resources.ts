@@ -249,7 +249,8 @@ export function resourceSpecOptions(id: string, r: ContainerResources | undefine
     cgroupsPath: cgroupsPathOf(id, r, {...o, v2}),
     oomScoreAdj: r?.oomScoreAdj,
     shmSize: r?.shmSize,
-    cgroupns: r?.cgroupns,
+    // container:ID is joined at start (cgroupns.ts)
+    cgroupns: r?.cgroupns?.startsWith('container:') ? undefined : r?.cgroupns as 'private' | 'host' | `ns:${string}` | undefined,
   })
 }
 
@@ -266,7 +267,7 @@ export function inspectResources(r: ContainerResources | undefined, o: {rootless
   const period = c?.period ?? 0
   const quota = c?.quota ?? 0
   return {
-    CgroupMode: r?.cgroupns === 'private' ? 'private' : r?.cgroupns?.startsWith('ns:') ? r.cgroupns : 'host',
+    CgroupMode: r?.cgroupns === 'private' ? 'private' : r?.cgroupns?.startsWith('ns:') || r?.cgroupns?.startsWith('container:') ? r.cgroupns : 'host',
     Cgroups: r?.cgroupsMode === 'disabled' ? 'disabled' : 'default',
     CgroupParent: r?.cgroupParent ?? '',
     OomScoreAdj: r?.oomScoreAdj ?? 0,

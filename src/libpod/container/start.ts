@@ -1,5 +1,6 @@
 // Starting a container: mount its rootfs, write its files and OCI bundle,
 // fork its monitor and learn from it whether the container runs.
+import {joinedCgroupns} from './cgroupns.js'
 import {imageOf} from './rootfs-dir.js'
 import {applyHooks, DEFAULT_HOOKS_DIRS} from '../spec/hooks.js'
 import {containerEvent} from '../events/log.js'
@@ -75,6 +76,7 @@ async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, conso
     init: c.config.init,
     ulimits: c.config.ulimits,
     ...resourceSpecOptions(c.config.id, c.config.resources, {rootless: rt.config.rootless, privileged: c.config.privileged}), // RESOURCES
+    ...joinedCgroupns(rt, c.config.resources?.cgroupns),
     network: net.mode,
     rootless: rt.config.rootless,
     files: {hosts: net.hosts, hostname: p.hostname, resolvConf: net.resolvConf, containerEnv: p.containerEnv},

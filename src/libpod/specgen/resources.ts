@@ -67,8 +67,8 @@ export interface ResourceLimits {
 export const CGROUPS_MODES = ['enabled', 'disabled', 'no-conmon', 'split'] as const
 export type CgroupsMode = typeof CGROUPS_MODES[number]
 
-/** --cgroupns: host (the default on cgroup v1), private, or ns:PATH. */
-export type CgroupNamespace = 'host' | 'private' | `ns:${string}`
+/** --cgroupns: host (the default on cgroup v1), private, ns:PATH, or container:ID (container/cgroupns.ts). */
+export type CgroupNamespace = 'host' | 'private' | `ns:${string}` | `container:${string}`
 
 /** Podman's ContainerResourceConfig and ContainerCgroupConfig, less --ulimit (security.ts). */
 export interface ResourceSpec {
@@ -124,6 +124,6 @@ export function validateResourceSpec(s: ResourceSpec): void {
   if (c?.mems !== undefined && c.mems !== '' && !parseCpuset(c.mems)) throw new InvalidArgument(`invalid value ${c.mems} for cpuset mems`)
   if (s.oomScoreAdj !== undefined && !Number.isInteger(s.oomScoreAdj)) throw new InvalidArgument(`invalid oom score adj ${s.oomScoreAdj}`)
   if (s.cgroupsMode !== undefined && !(CGROUPS_MODES as readonly string[]).includes(s.cgroupsMode)) throw new InvalidArgument(`running container create option: invalid cgroup mode "${s.cgroupsMode}": invalid argument`)
-  if (s.cgroupns !== undefined && s.cgroupns !== 'host' && s.cgroupns !== 'private' && !(s.cgroupns.startsWith('ns:') && s.cgroupns.length > 3)) throw new InvalidArgument(`unrecognized namespace mode ${s.cgroupns} passed`)
+  if (s.cgroupns !== undefined && s.cgroupns !== 'host' && s.cgroupns !== 'private' && !(s.cgroupns.startsWith('ns:') && s.cgroupns.length > 3) && !(s.cgroupns.startsWith('container:') && s.cgroupns.length > 10)) throw new InvalidArgument(`unrecognized namespace mode ${s.cgroupns} passed`)
   if (s.shmSize !== undefined && !(Number.isInteger(s.shmSize) && s.shmSize > 0)) throw new InvalidArgument(`invalid --shm-size ${s.shmSize}`)
 }
