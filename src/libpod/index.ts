@@ -51,6 +51,7 @@ export type {ImportOptions} from './image/import.js'
 export type {RemoveResult as ImageRemoveResult} from './image/manage.js'
 export type {Credentials} from './image/registry/auth.js'
 export type {Config} from './config/config.js'
+export type {NameKind, Candidate} from './runtime/names.js'
 export type {Attachment, AttachResult} from '../conmon/attach-client.js'
 
 /**
@@ -129,6 +130,8 @@ export const load = {
   /** The event log (events, system events) and `info`/`system` reports. */
   events: () => import('./events/index.js'),
   system: () => import('./system/index.js'),
+  /** Names for shell completion (`__complete`). */
+  names: () => import('./runtime/names.js'),
   /** Containerfile builds (build/). */
   build: () => import('./build/build.js'),
 }
