@@ -130,6 +130,10 @@ export const load = {
   /** The event log (events, system events) and `info`/`system` reports. */
   events: () => import('./events/index.js'),
   system: () => import('./system/index.js'),
+  /** `image mount`/`image unmount`. */
+  imageMount: () => import('./image/mount.js'),
+  /** `volume mount`/`volume unmount`. */
+  volumeMount: () => import('./volume/mount.js'),
   /** Names for shell completion (`__complete`). */
   names: () => import('./runtime/names.js'),
   /** Containerfile builds (build/). */
