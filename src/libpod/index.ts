@@ -130,6 +130,8 @@ export const load = {
   /** The event log (events, system events) and `info`/`system` reports. */
   events: () => import('./events/index.js'),
   system: () => import('./system/index.js'),
+  /** `generate spec`: Podman's SpecGenerator JSON of a container or pod. */
+  generateSpec: () => import('./generate/spec.js'),
   /** `image mount`/`image unmount`. */
   imageMount: () => import('./image/mount.js'),
   /** `volume mount`/`volume unmount`. */
