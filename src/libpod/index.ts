@@ -132,6 +132,8 @@ export const load = {
   system: () => import('./system/index.js'),
   /** `generate spec`: Podman's SpecGenerator JSON of a container or pod. */
   generateSpec: () => import('./generate/spec.js'),
+  /** `container runlabel`: an image label's command. */
+  runlabel: () => import('./container/runlabel.js'),
   /** `image mount`/`image unmount`. */
   imageMount: () => import('./image/mount.js'),
   /** `volume mount`/`volume unmount`. */
