@@ -134,6 +134,10 @@ export const load = {
   generateSpec: () => import('./generate/spec.js'),
   /** `container runlabel`: an image label's command. */
   runlabel: () => import('./container/runlabel.js'),
+  /** `image trust show/set`: policy.json. */
+  trust: () => import('./image/trust.js'),
+  /** `image tree`. */
+  imageTree: () => import('./image/tree.js'),
   /** `image mount`/`image unmount`. */
   imageMount: () => import('./image/mount.js'),
   /** `volume mount`/`volume unmount`. */
