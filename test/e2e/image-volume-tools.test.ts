@@ -196,4 +196,32 @@ describe('image and volume tools', function () {
     expect(r.code).to.equal(125)
     expect(r.stderr).to.match(/Source image rejected: Running image docker:\/\/localhost:5999\/x:latest is rejected by policy/)
   })
+
+  it('manifest annotate --os-features sets the instance\'s platform os.features', function () {
+    const env = [...envs.values()][0].env
+    env.ok(['manifest', 'create', 'mlist'])
+    env.ok(['manifest', 'add', 'mlist', 'containers-storage:localhost/bb:latest'])
+    const digest = JSON.parse(env.ok(['manifest', 'inspect', 'mlist'])).manifests[0].digest
+    env.ok(['manifest', 'annotate', '--os-features', 'f1', '--os-features', 'f2', '--os-version', '1.0', 'mlist', digest])
+    const platform = JSON.parse(env.ok(['manifest', 'inspect', 'mlist'])).manifests[0].platform
+    expect(platform['os.features']).to.deep.equal(['f1', 'f2'])
+    expect(platform['os.version']).to.equal('1.0')
+    env.ok(['manifest', 'rm', 'mlist'])
+  })
+
+  it('system df -v: an image with a child shares all of itself; the child shares its parent\'s size', function () {
+    const env = [...envs.values()][0].env
+    env.ok(['run', '--name', 'dfsrc', 'bb', 'touch', '/grown'])
+    env.ok(['commit', '-q', 'dfsrc', 'dfchild'])
+    env.ok(['rm', 'dfsrc'])
+    const rows = env.ok(['system', 'df', '-v']).split('\n')
+    const row = (repo: string) => rows.find(r => r.startsWith(repo + ' '))!.split(/\s{2,}/)
+    const [, , , , size, shared, unique] = row('localhost/bb')
+    expect(shared).to.equal(size)
+    expect(unique).to.equal('0B')
+    const child = row('localhost/dfchild')
+    expect(child[5]).to.equal(size)
+    expect(child[6]).to.not.equal('0B')
+    env.ok(['rmi', 'dfchild'])
+  })
 })
