@@ -12,7 +12,8 @@ export default class ImageUnmount extends BaseCommand {
   static override args = {image: Args.string({description: 'image name or ID'})}
   static override flags = {
     all: Flags.boolean({char: 'a', description: 'Unmount all of the currently mounted images'}),
-    force: Flags.boolean({char: 'f', description: 'Force the complete unmount of the specified mounted images'}),
+    // peapod keeps no per-user mount count for images: every unmount is already complete.
+    force: Flags.boolean({char: 'f', description: 'Force the complete unmount of the specified mounted images (every image unmount is complete: no mount count is kept)'}),
   }
 
   async run(): Promise<void> {

@@ -123,7 +123,7 @@ function describe(reqs: Requirement[]): {type: string; gpg_id?: string} {
 /** `image trust show`: the default, then every scope of every transport (sorted). */
 export function showTrust(explicit?: string): {file: string; raw: string; rows: TrustRow[]} {
   const file = trustPolicyPath(explicit)
-  if (!existsSync(file)) throw new InvalidArgument(`${file} does not exist`)
+  if (!existsSync(file)) throw new InvalidArgument(`open ${file}: no such file or directory`)
   const raw = readFileSync(file, 'utf8')
   const doc = readPolicy(file)
   const rows: TrustRow[] = []

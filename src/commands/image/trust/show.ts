@@ -8,7 +8,7 @@ export default class ImageTrustShow extends BaseCommand {
   static override description = 'Display trust policy for the system: the policy.json that pull honours (rootless ~/.config/containers/policy.json when it exists, else /etc/containers/policy.json).'
   static override usage = 'image trust show [options] [REGISTRY]'
   static override strict = false
-  static override args = {registry: Args.string({description: 'registry (scope) to show'})}
+  static override args = {registry: Args.string({description: 'registry (accepted as Podman does; the whole policy is shown)'})}
   static override flags = {
     json: Flags.boolean({char: 'j', description: 'Output as json'}),
     noheading: Flags.boolean({char: 'n', description: 'Do not print column headings'}),
@@ -28,7 +28,8 @@ export default class ImageTrustShow extends BaseCommand {
       process.stdout.write(raw.endsWith('\n') ? raw : raw + '\n')
       return
     }
-    const shown = args.length ? rows.filter(r => r.repo_name === args[0] || r.name === args[0]) : rows
+    // Podman 4.3.1 takes REGISTRY but shows the whole policy all the same.
+    const shown = rows
     if (flags.json) {
       this.log(JSON.stringify(shown, null, 2))
       return
