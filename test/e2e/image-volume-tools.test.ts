@@ -191,6 +191,8 @@ describe('image and volume tools', function () {
     expect(env.ok(['image', 'trust', 'show', '--raw', ...p])).to.equal(readFileSync(policy, 'utf8') + '\n')
     expectError(env.run(['image', 'trust', 'set', ...p, 'example.org']), 125, /^Error: at least one public key must be defined for type 'signedBy'$/)
     expectError(env.run(['image', 'trust', 'set', ...p, '-t', 'bogus', 'example.org']), 125, /^Error: invalid choice: bogus \(choose from 'accept', 'reject', 'signedBy', 'sigstoreSigned'\)$/)
+    expect(env.ok(['image', 'trust', 'show', ...p, 'docker.io']).split('\n')).to.have.length(6) // REGISTRY shows it all, as Podman
+    expectError(env.run(['image', 'trust', 'show', '--policypath', env.file('none.json')]), 125, /^Error: open .*none\.json: no such file or directory$/)
     // The rejected scope: pull refuses before any connection.
     const r = env.run(['pull', '-q', '--signature-policy', policy, 'localhost:5999/x'])
     expect(r.code).to.equal(125)
