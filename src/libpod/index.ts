@@ -51,6 +51,7 @@ export type {ImportOptions} from './image/import.js'
 export type {RemoveResult as ImageRemoveResult} from './image/manage.js'
 export type {Credentials} from './image/registry/auth.js'
 export type {Config} from './config/config.js'
+export type {NameKind, Candidate} from './runtime/names.js'
 export type {Attachment, AttachResult} from '../conmon/attach-client.js'
 
 /**
@@ -131,6 +132,20 @@ export const load = {
   /** The event log (events, system events) and `info`/`system` reports. */
   events: () => import('./events/index.js'),
   system: () => import('./system/index.js'),
+  /** `generate spec`: Podman's SpecGenerator JSON of a container or pod. */
+  generateSpec: () => import('./generate/spec.js'),
+  /** `container runlabel`: an image label's command. */
+  runlabel: () => import('./container/runlabel.js'),
+  /** `image trust show/set`: policy.json. */
+  trust: () => import('./image/trust.js'),
+  /** `image tree`. */
+  imageTree: () => import('./image/tree.js'),
+  /** `image mount`/`image unmount`. */
+  imageMount: () => import('./image/mount.js'),
+  /** `volume mount`/`volume unmount`. */
+  volumeMount: () => import('./volume/mount.js'),
+  /** Names for shell completion (`__complete`). */
+  names: () => import('./runtime/names.js'),
   /** Containerfile builds (build/). */
   build: () => import('./build/build.js'),
 }

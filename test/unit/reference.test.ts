@@ -37,6 +37,13 @@ describe('image lookup', () => {
     expect(findImage(images, 'sha256:abcc')).to.equal(b)
   })
 
+  it('takes a short hex word as a name before an ID prefix, as Podman 4.3.1 (`save bb` with an ID starting bb)', () => {
+    const named = img('f'.repeat(64), ['localhost/ab:latest'])
+    expect(findImage([a, b, named], 'ab')).to.equal(named)
+    expect(findImage([a, b, named], 'sha256:ab')).to.equal(b)
+    expect(findImage([a, b, named], 'abc')).to.equal(b)
+  })
+
   it('rejects an ambiguous short ID', () => {
     expect(() => findImage(images, 'a')).to.throw(/ambiguous/)
   })

@@ -14,6 +14,7 @@ export default class ManifestAnnotate extends BaseCommand {
     features: Flags.string({multiple: true, multipleNonGreedy: true, description: 'override the features of the specified image'}),
     index: Flags.boolean({description: 'apply --annotation values to the image index itself'}),
     os: Flags.string({description: 'override the OS of the specified image'}),
+    'os-features': Flags.string({multiple: true, multipleNonGreedy: true, description: 'override the OS features of the specified image'}),
     'os-version': Flags.string({description: 'override the OS version of the specified image'}),
     variant: Flags.string({description: 'override the Variant of the specified image'}),
   }
@@ -25,7 +26,7 @@ export default class ManifestAnnotate extends BaseCommand {
     const {annotateList} = await load.manifestOps()
     this.log(await annotateList(rt, args.list, args.digest ?? '', {
       annotations: flags.annotation, arch: flags.arch, os: flags.os, osVersion: flags['os-version'], variant: flags.variant,
-      features: flags.features, indexAnnotations: flags.index,
+      features: flags.features, osFeatures: flags['os-features'], indexAnnotations: flags.index,
     }))
   }
 }

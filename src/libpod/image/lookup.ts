@@ -14,14 +14,19 @@ export function searchRegistries(fromConf?: string[]): string[] {
 export function findImage(images: ImageDoc[], nameOrId: string, registries: string[] = ['docker.io']): ImageDoc | undefined {
   const idm = ID_PREFIX.exec(nameOrId)
   if (idm) {
-    const matches = images.filter(i => i.id.startsWith(idm[1]))
-    if (matches.length === 1) return matches[0]
-    if (matches.length > 1 && idm[1].length < 64) {
-      // A short prefix that is also a name (e.g. "abc") is tried as a name first.
+    // A full ID, or sha256:PREFIX, is an ID; a bare short hex word ("bb",
+    // "c415") is a name first, as Podman 4.3.1 resolves it (containers/storage
+    // looks names up before ID prefixes): `save bb` saves the image named bb
+    // even when another image's ID starts with bb.
+    const exact = idm[1].length === 64 || nameOrId.startsWith('sha256:')
+    if (!exact) {
       const byName = findByName(images, nameOrId, registries)
       if (byName) return byName
-      throw new InvalidArgument(`short ID "${nameOrId}" is ambiguous: ${matches.length} images match`)
     }
+    const matches = images.filter(i => i.id.startsWith(idm[1]))
+    if (matches.length === 1) return matches[0]
+    if (matches.length > 1) throw new InvalidArgument(`short ID "${nameOrId}" is ambiguous: ${matches.length} images match`)
+    return undefined
   }
   return findByName(images, nameOrId, registries)
 }

@@ -55,11 +55,11 @@ function isEmptyDir(dir: string): boolean {
   }
 }
 
-async function mountVolume(doc: VolumeDoc, data: string, ctrId: string): Promise<void> {
+export async function mountVolume(doc: VolumeDoc, data: string, ctrId: string): Promise<void> {
   await sh('mount', volumeMountArgs(doc, data), `mounting volume ${doc.name} for container ${ctrId}`)
 }
 
-async function unmount(dir: string): Promise<void> {
+export async function unmount(dir: string): Promise<void> {
   if (!isMounted(dir)) return
   try {
     await run(['umount', dir])

@@ -27,6 +27,8 @@ export interface AddOptions extends Omit<PullOptions, 'platform'> {
   osVersion?: string
   variant?: string
   features?: string[]
+  /** --os-features: the platform's os.features. */
+  osFeatures?: string[]
   annotations?: string[]
 }
 
@@ -66,6 +68,7 @@ function override(p: Platform | undefined, opts: AddOptions): Platform {
   if (opts.variant) out.variant = opts.variant
   if (opts.osVersion) out['os.version'] = opts.osVersion
   if (opts.features?.length) out.features = opts.features
+  if (opts.osFeatures?.length) out['os.features'] = opts.osFeatures
   return out
 }
 

@@ -1,0 +1,244 @@
+// `peapod __complete WORDS... CURRENT`: the completion protocol of cobra,
+// which Podman's (and so peapod's) shell scripts speak. One candidate per
+// line ("word\tdescription", no description for __completeNoDesc), then
+// ":DIRECTIVE" (a bit set: 1 error, 2 no space, 4 no file completion).
+// Commands and flags come from the command table (the oclif manifest); live
+// names (containers, images, pods, volumes, networks, secrets) from the store.
+import type {Candidate, NameKind} from '../../libpod/index.js'
+
+export const DIRECTIVE = {error: 1, noSpace: 2, noFileComp: 4, default: 0} as const
+
+export interface FlagInfo {
+  name: string
+  char?: string
+  /** 'boolean' takes no value. */
+  type: string
+  description?: string
+  hidden?: boolean
+  multiple?: boolean
+  options?: readonly string[]
+  helpGroup?: string
+  aliases?: string[]
+}
+
+export interface CommandInfo {
+  /** 'container:run' */
+  id: string
+  aliases?: string[]
+  hidden?: boolean
+  summary?: string
+  description?: string
+  flags?: Record<string, FlagInfo>
+  args?: Record<string, unknown>
+}
+
+/** What a name lookup needs: the kind, the word typed, for containers the statuses. */
+export type NameSource = (kind: NameKind, prefix: string, statuses?: string[]) => Candidate[]
+
+/** A positional argument (or a flag value) completes as names of these kinds, or as fixed words. */
+type ArgKind = NameKind | 'running' | 'paused' | 'stopped' | 'containerOrPod' | 'any' | 'file' | 'none' | readonly string[]
+
+const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const
+
+/** Per command id: the kind of each argument (the last one repeats). Unlisted commands: files if they take arguments. */
+const ARGS: Record<string, ArgKind[]> = {
+  'completion': [SHELLS, 'none'],
+  'container:run': ['image', 'none'], 'container:create': ['image', 'none'],
+  'container:attach': ['running', 'none'], 'container:exec': ['running', 'none'],
+  'container:kill': ['running'], 'container:stop': ['running'], 'container:pause': ['running'],
+  'container:top': ['running', 'none'], 'container:stats': ['running'], 'container:checkpoint': ['running'],
+  'container:unpause': ['paused'], 'container:start': ['stopped'],
+  'container:rename': ['container', 'none'], 'container:commit': ['container', 'none'],
+  'container:port': ['container', 'none'], 'container:cp': ['file'],
+  'container:runlabel': ['none', 'image', 'none'], 'container:clone': ['container', 'none', 'image'],
+  'generate:systemd': ['containerOrPod', 'none'], 'generate:spec': ['containerOrPod', 'none'], 'kube:generate': ['containerOrPod'],
+  'inspect': ['any'], 'diff': ['any', 'none'], 'container:diff': ['container', 'none'],
+  'image:tag': ['image', 'none'], 'image:save': ['image'], 'image:push': ['image', 'none'],
+  'image:build': ['file'], 'image:import': ['file', 'none'], 'image:load': ['none'], 'image:pull': ['none'], 'image:search': ['none'],
+  'network:connect': ['network', 'container', 'none'], 'network:disconnect': ['network', 'container', 'none'],
+  'network:create': ['none'], 'network:reload': ['container'], 'volume:create': ['none'], 'pod:create': ['none'],
+  'volume:import': ['volume', 'file'], 'volume:export': ['volume', 'none'],
+  'secret:create': ['none', 'file'], 'manifest:create': ['none', 'image'],
+  'manifest:add': ['image', 'image'], 'manifest:annotate': ['image', 'none'], 'manifest:push': ['image', 'none'],
+  'manifest:inspect': ['image', 'none'], 'manifest:remove': ['image', 'none'], 'manifest:rm': ['image'], 'manifest:exists': ['image', 'none'],
+  'image:trust:set': ['none', 'none'], 'image:trust:show': ['none', 'none'],
+}
+
+/** Commands whose arguments are all of one kind, by topic. */
+function topicArg(id: string): ArgKind | undefined {
+  const [topic] = id.split(':')
+  if (id.split(':').length !== 2) return undefined
+  return ({container: 'container', image: 'image', pod: 'pod', volume: 'volume', network: 'network', secret: 'secret', healthcheck: 'container'} as Record<string, ArgKind>)[topic]
+}
+
+/** Flag values: names for the flags that take one, fixed words for enumerations, files for paths. */
+function flagValueKind(f: FlagInfo): ArgKind {
+  if (f.options?.length) return f.options
+  switch (f.name) {
+    case 'pod': return 'pod'
+    case 'network': case 'net': return ['bridge', 'none', 'host', 'private', 'slirp4netns', 'container:', 'ns:', 'slirp4netns:']
+    case 'volumes-from': case 'requires': return 'container'
+    case 'secret': return 'secret'
+    case 'restart': return ['always', 'no', 'on-failure', 'unless-stopped']
+    case 'pull': return ['always', 'missing', 'never', 'newer']
+    case 'log-level': return ['trace', 'debug', 'info', 'warn', 'warning', 'error', 'fatal', 'panic']
+  }
+  if (/file$|^authfile$|^cidfile$|^pidfile$|^output$|^input$|^root$|^runroot$|^tmpdir$|dir$|^filename$|^conmon$|^runtime$|path$/.test(f.name)) return 'file'
+  return 'none'
+}
+
+const STATUSES: Record<string, string[]> = {
+  running: ['running'],
+  paused: ['paused'],
+  stopped: ['created', 'configured', 'stopped', 'exited'],
+}
+
+/** The candidates of a kind starting with prefix, with the directive to answer. */
+function candidates(kind: ArgKind, prefix: string, names: NameSource): {items: Candidate[]; directive: number} {
+  if (Array.isArray(kind)) return {items: (kind as string[]).filter(w => w.startsWith(prefix)).map(w => [w]), directive: DIRECTIVE.noFileComp}
+  switch (kind) {
+    case 'file': return {items: [], directive: DIRECTIVE.default}
+    case 'none': return {items: [], directive: DIRECTIVE.noFileComp}
+    case 'running': case 'paused': case 'stopped':
+      return {items: names('container', prefix, STATUSES[kind]), directive: DIRECTIVE.noFileComp}
+    case 'containerOrPod': return {items: [...names('container', prefix), ...names('pod', prefix)], directive: DIRECTIVE.noFileComp}
+    case 'any':
+      return {items: (['container', 'image', 'pod', 'network', 'volume'] as NameKind[]).flatMap(k => names(k, prefix)), directive: DIRECTIVE.noFileComp}
+    default: return {items: names(kind as NameKind, prefix), directive: DIRECTIVE.noFileComp}
+  }
+}
+
+/** Which value-taking flags a table has, by every spelling ('--name', '-n'). */
+function flagIndex(flags: FlagInfo[]): Map<string, FlagInfo> {
+  const m = new Map<string, FlagInfo>()
+  for (const f of flags) {
+    m.set('--' + f.name, f)
+    for (const a of f.aliases ?? []) m.set('--' + a, f)
+    if (f.char) m.set('-' + f.char, f)
+  }
+  return m
+}
+
+export interface CompletionResult {
+  items: Candidate[]
+  directive: number
+}
+
+/**
+ * Completes the last of `words` (the words after the program, the last one
+ * being the word under the cursor, possibly '').
+ */
+export function complete(words: string[], commands: CommandInfo[], topics: Record<string, {description?: string}>, globals: FlagInfo[], names: NameSource): CompletionResult {
+  const cur = words.length ? words[words.length - 1] : ''
+  const done = words.slice(0, -1)
+  // Every name a command answers to, in words: 'container run', 'run'.
+  const byName = new Map<string, CommandInfo>()
+  // oclif's runtime list has an entry per alias too (id 'run'): the real command is the one naming it as an alias.
+  const aliases = new Set(commands.flatMap(c => c.aliases ?? []))
+  commands = commands.filter(c => !aliases.has(c.id))
+  for (const c of commands) for (const n of [c.id, ...c.aliases ?? []]) byName.set(n.replace(/:/g, ' '), c)
+  // oclif lists every command as a topic too: a topic here is a name with commands under it.
+  const topicNames = new Set(Object.keys(topics).filter(t => commands.some(c => c.id.startsWith(t + ':'))).map(t => t.replace(/:/g, ' ')))
+  const globalIdx = flagIndex(globals)
+
+  let path: string[] = []
+  let cmd: CommandInfo | undefined
+  let flags = globalIdx
+  let args = 0
+  let pendingFlag: FlagInfo | undefined
+  const used = new Set<string>()
+  let afterDashDash = false
+  for (const w of done) {
+    if (pendingFlag) {
+      pendingFlag = undefined
+      continue
+    }
+    if (!afterDashDash && w === '--') {
+      afterDashDash = true
+      continue
+    }
+    if (!afterDashDash && w.startsWith('-') && w !== '-') {
+      const name = w.includes('=') ? w.slice(0, w.indexOf('=')) : w
+      const f = flags.get(name) ?? globalIdx.get(name)
+      if (f) {
+        used.add(f.name)
+        if (f.type !== 'boolean' && !w.includes('=')) pendingFlag = f
+      }
+      continue
+    }
+    if (cmd) {
+      // Once a command takes arguments, later words are its arguments (run IMAGE CMD...).
+      args++
+      if (args === 1 && (cmd.id === 'container:run' || cmd.id === 'container:create')) afterDashDash = true
+      continue
+    }
+    const next = [...path, w].join(' ')
+    if (byName.has(next) && !topicNames.has(next)) {
+      cmd = byName.get(next)
+      path = [...path, w]
+      flags = flagIndex(Object.values(cmd!.flags ?? {}).filter(f => f.helpGroup !== 'GLOBAL'))
+    } else if (topicNames.has(next)) {
+      path = [...path, w]
+    } else {
+      // An unknown word: nothing to offer.
+      return {items: [], directive: DIRECTIVE.noFileComp}
+    }
+  }
+
+  // The value of a flag: "--flag VALUE" or "--flag=VALUE".
+  let valueFlag = pendingFlag
+  let valuePrefix = cur
+  if (!valueFlag && !afterDashDash && cur.startsWith('-') && cur.includes('=')) {
+    valueFlag = (flags.get(cur.slice(0, cur.indexOf('='))) ?? globalIdx.get(cur.slice(0, cur.indexOf('='))))
+    valuePrefix = cur.slice(cur.indexOf('=') + 1)
+    if (!valueFlag) return {items: [], directive: DIRECTIVE.noFileComp}
+  }
+  if (valueFlag) return candidates(flagValueKind(valueFlag), valuePrefix, names)
+
+  if (!afterDashDash && cur.startsWith('-')) {
+    const table = cmd ? Object.values(cmd.flags ?? {}).filter(f => f.helpGroup !== 'GLOBAL') : globals
+    const items: Candidate[] = []
+    for (const f of [...table].sort((a, b) => a.name.localeCompare(b.name))) {
+      if (f.hidden || (used.has(f.name) && !f.multiple)) continue
+      const long = '--' + f.name
+      if (long.startsWith(cur)) items.push([long, f.description?.split('\n')[0]])
+      if (f.char && !cur.startsWith('--') && ('-' + f.char).startsWith(cur)) items.push(['-' + f.char, f.description?.split('\n')[0]])
+    }
+    if (cmd && '--help'.startsWith(cur)) items.push(['--help'])
+    return {items, directive: DIRECTIVE.noFileComp}
+  }
+
+  if (!cmd) {
+    // Subcommands of the topic (or the root): each command by its name here, aliases included.
+    const depth = path.length
+    const prefix = path.length ? path.join(' ') + ' ' : ''
+    const seen = new Map<string, string | undefined>()
+    for (const [n, c] of byName) {
+      if (c.hidden || !n.startsWith(prefix)) continue
+      const rest = n.slice(prefix.length).split(' ')
+      if (rest.length !== 1 || n.split(' ').length !== depth + 1) continue
+      if (!seen.has(rest[0])) seen.set(rest[0], c.summary ?? c.description?.split('\n')[0])
+    }
+    for (const t of topicNames) {
+      const parts = t.split(' ')
+      if (parts.length === depth + 1 && t.startsWith(prefix) && !seen.has(parts[depth])) seen.set(parts[depth], topics[t.replace(/ /g, ':')]?.description)
+    }
+    if (!path.length) seen.set('help', 'Help about any command')
+    const items = [...seen].filter(([w]) => w.startsWith(cur) && !w.startsWith('_')).sort(([a], [b]) => a.localeCompare(b)).map(([w, d]) => (d ? [w, d] : [w]) as Candidate)
+    return {items, directive: DIRECTIVE.noFileComp}
+  }
+
+  if (afterDashDash && (cmd.id === 'container:run' || cmd.id === 'container:create')) return {items: [], directive: DIRECTIVE.default}
+  const kinds = ARGS[cmd.id]
+  let kind: ArgKind
+  if (kinds) kind = kinds[Math.min(args, kinds.length - 1)]
+  else if (!Object.keys(cmd.args ?? {}).length) kind = 'none'
+  else kind = topicArg(cmd.id) ?? 'file'
+  return candidates(kind, cur, names)
+}
+
+/** The protocol's output: lines, then ":DIRECTIVE". */
+export function renderCompletion(r: CompletionResult, descriptions: boolean): string {
+  const lines = r.items.map(([w, d]) => (descriptions && d ? `${w}\t${d}` : w))
+  return [...lines, `:${r.directive}`].join('\n') + '\n'
+}

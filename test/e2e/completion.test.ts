@@ -1,0 +1,105 @@
+// `completion` and the `__complete` requests its scripts make, as Podman
+// 4.3.1's: cobra's scripts, candidates one a line with a tab before the
+// description, then ":DIRECTIVE" (4 = no file completion). Live names come
+// from the store of the line being completed. The bash script is checked
+// for real: bash sources it and runs its completion function on COMP_WORDS.
+import {expect} from 'chai'
+import {spawnSync} from 'node:child_process'
+import {readFileSync} from 'node:fs'
+import {BIN, expectError} from './helpers.js'
+import {busyboxEnvs} from './fixtures.js'
+
+describe('completion', function () {
+  const envs = busyboxEnvs()
+
+  before(function () {
+    for (const {env} of envs.values()) {
+      env.ok(['create', '--name', 'web1', 'bb', 'true'])
+      env.ok(['pod', 'create', '--name', 'pod1'])
+      env.ok(['volume', 'create', 'vol1'])
+      env.ok(['network', 'create', 'net1'])
+    }
+  })
+  it('prints each shell\'s script for peapod, to a file with -f, without descriptions with --no-desc', function () {
+    const {env} = envs.values().next().value!
+    const bash = env.ok(['completion', 'bash'])
+    expect(bash).to.match(/^# bash completion V2 for peapod/)
+    expect(bash).to.include('complete -o default -F __start_peapod peapod')
+    expect(bash).to.include('__complete ${args[*]}')
+    expect(bash).not.to.match(/podman/i)
+    expect(env.ok(['completion', 'zsh'])).to.match(/^#compdef peapod/)
+    expect(env.ok(['completion', 'fish'])).to.include('PEAPOD_ACTIVE_HELP=0 $args[1] __complete ')
+    expect(env.ok(['completion', 'powershell'])).to.include('Register-ArgumentCompleter -CommandName \'peapod\'')
+    expect(env.ok(['completion', '--no-desc', 'bash'])).to.include('__completeNoDesc ${args[*]}')
+    const f = env.file('_peapod')
+    expect(env.ok(['completion', '-f', f, 'zsh'])).to.equal('')
+    expect(readFileSync(f, 'utf8')).to.match(/^#compdef peapod/)
+  })
+
+  it('fails as Podman does on a bad shell or argument count', function () {
+    const {env} = envs.values().next().value!
+    expectError(env.run(['completion']), 125, /^Error: accepts 1 arg\(s\), received 0$/)
+    expectError(env.run(['completion', 'bash', 'zsh']), 125, /^Error: accepts 1 arg\(s\), received 2$/)
+    expectError(env.run(['completion', 'tcsh']), 125, /^Error: invalid argument "tcsh" for "peapod completion"$/)
+    expectError(env.run(['completion', '-f', '/nonexistent/dir/x', 'bash']), 125, /^Error: open \/nonexistent\/dir\/x: no such file or directory$/)
+  })
+
+  it('completes commands and flags from the command table', function () {
+    const {env} = envs.values().next().value!
+    expect(env.ok(['__complete', 'con'])).to.equal('container\tManage containers\n:4\n')
+    expect(env.ok(['__completeNoDesc', 'ima'])).to.equal('image\nimages\n:4\n')
+    const sub = env.ok(['__complete', 'container', 'r']).split('\n')
+    expect(sub).to.include.members(['rm\tRemove one or more containers', 'run\tRun a command in a new container', 'restart\tRestart one or more containers', ':4'])
+    const flags = env.ok(['__completeNoDesc', 'run', '--rm', '--r']).split('\n')
+    expect(flags).to.include.members(['--read-only', '--restart', '--rmi'])
+    expect(flags, 'a flag given once is not offered again').not.to.include('--rm')
+    expect(env.ok(['__completeNoDesc', 'run', '--restart', ''])).to.equal('always\nno\non-failure\nunless-stopped\n:4\n')
+    expect(env.ok(['__completeNoDesc', 'completion', ''])).to.equal('bash\nzsh\nfish\npowershell\n:4\n')
+  })
+
+  for (const mode of ['root', 'rootless'] as const) {
+    it(`completes live names of the store (${mode})`, function () {
+      const e = envs.get(mode)
+      if (!e) this.skip()
+      const {env} = e!
+      const lines = (args: string[]) => env.ok(['__completeNoDesc', ...args]).trim().split('\n')
+      const rm = lines(['rm', ''])
+      expect(rm).to.include('web1')
+      expect(rm.some(l => /^[0-9a-f]{12}-infra$/.test(l)), 'the pod\'s infra container').to.equal(true)
+      expect(env.ok(['__complete', 'rm', 'w'])).to.equal('web1\n:4\n')
+      expect(lines(['run', 'b'])).to.deep.equal(['bb:latest', ':4'])
+      expect(lines(['image', 'rm', ''])).to.include('localhost/bb:latest')
+      expect(lines(['pod', 'rm', ''])).to.deep.equal(['pod1', ':4'])
+      expect(lines(['volume', 'inspect', ''])).to.deep.equal(['vol1', ':4'])
+      expect(lines(['network', 'rm', 'n'])).to.deep.equal(['net1', ':4'])
+      expect(lines(['run', '--pod', 'p'])).to.deep.equal(['pod1', ':4'])
+      expect(lines(['run', '--pod=p'])).to.deep.equal(['pod1', ':4'])
+      expect(lines(['stop', '']), 'stop offers running containers only').to.deep.equal([':4'])
+      expect(lines(['start', 'w'])).to.deep.equal(['web1', ':4'])
+      // The global flags on the line choose the store: an empty one has no names.
+      expect(lines(['--root', env.file('other-root'), '--runroot', env.file('other-run'), 'rm', ''])).to.deep.equal([':4'])
+    })
+  }
+
+  it('bash: sourced, its completion function completes names and commands', function () {
+    const {env} = envs.values().next().value!
+    if (env.mode !== 'root') this.skip()
+    const script = env.ok(['completion', 'bash'])
+    // bash-completion's _get_comp_words_by_ref (not installed here), reduced to what the script asks of it.
+    const prog = `
+_get_comp_words_by_ref() { cur="\${COMP_WORDS[COMP_CWORD]}"; prev="\${COMP_WORDS[COMP_CWORD-1]}"; words=("\${COMP_WORDS[@]}"); cword=$COMP_CWORD; }
+peapod() { '${process.execPath}' -- '${BIN}' --root '${env.root}' --runroot '${env.runroot}' "$@"; }
+source /dev/stdin <<'SCRIPT'
+${script}
+SCRIPT
+try() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=\${#COMP_LINE}; COMPREPLY=(); __start_peapod 2>/dev/null; echo "\${COMPREPLY[*]}"; }
+try peapod rm we
+try peapod volume rm ''
+try peapod cont
+try peapod run --rest
+complete -p peapod
+`
+    const r = spawnSync('bash', ['-c', prog], {encoding: 'utf8'})
+    expect(r.stdout.split('\n')).to.deep.equal(['web1', 'vol1', 'container', '--restart', 'complete -o default -F __start_peapod peapod', ''])
+  })
+})
