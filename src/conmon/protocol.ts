@@ -35,6 +35,22 @@
 //   The container counts as running once the runtime wrote the pid file
 //   (polled every 5 ms while starting).
 //
+// DETACHED RUNTIME (runtimeCreateArgv + runtimeStartArgv, no terminal, not an
+//   exec session): a resident `runc run` costs ~3 MiB PSS per container, so
+//   the monitor runs `runc create` (same stdio as above) and then `runc start`,
+//   and neither stays. Node cannot make itself a child subreaper, so
+//   launchMonitor starts it through perl (perl-base, always on Debian):
+//   `perl -e 'prctl(PR_SET_CHILD_SUBREAPER, 1); exec node …'`; the attribute
+//   survives the exec, and perl tells the monitor it took with
+//   PEAPOD_MONITOR_SUBREAPER=1 (without it the monitor runs `run` as above).
+//   When runc create exits, the container's init is re-parented to the
+//   monitor. Node only reaps the children it spawned, so the init stays a
+//   zombie once it exits: on SIGCHLD the monitor reads its wait status from
+//   /proc/PID/stat (field 52, exit_code) and the zombie is reaped when the
+//   monitor exits. The container counts as running once `runc start` exited 0.
+//   runc's state then stays (status stopped) until the exit command's
+//   `runc delete`.
+//
 // READY CHANNEL (readyFd, normally 3): newline-delimited JSON ReadyMessage:
 //   {"type":"listening"}                  attach socket is accepting (always first
 //                                         when attachSocket is set)
@@ -151,6 +167,13 @@ export interface MonitorConfig {
    * list from those fields.
    */
   runtimeArgv?: string[]
+  /**
+   * DETACHED RUNTIME: `create …` and `start ID` (after the binary). Used
+   * instead of runtimeArgv when the monitor is a child subreaper and has no
+   * terminal (see DETACHED RUNTIME); ignored otherwise.
+   */
+  runtimeCreateArgv?: string[]
+  runtimeStartArgv?: string[]
   /** Extra arguments of `run`, after the verb (e.g. ["--no-new-keyring"]). */
   runtimeRunArgs?: string[]
   noPivot?: boolean

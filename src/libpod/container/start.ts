@@ -141,7 +141,9 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
       throw invokable ? e : new CommandNotInvokable((e as Error).message)
     }
     const fds = Array.from({length: opts.preserveFds ?? 0}, (_, i) => 3 + i) // --preserve-fds
-    const runtimeArgv = oci.run(id, {bundle: p.bundle, pidFile: p.pidFile, ...fds.length ? {extra: ['--preserve-fds', String(fds.length)]} : {}})
+    const runOpts = {bundle: p.bundle, pidFile: p.pidFile, ...fds.length ? {extra: ['--preserve-fds', String(fds.length)]} : {}}
+    const runtimeArgv = oci.run(id, runOpts)
+    const detached = c.config.tty ? undefined : oci.runDetached?.(id, runOpts) // no runtime left resident
     rt.logger.debug(`running ${runtimeArgv.join(' ')} under the container monitor`)
     const exitCommand = [...rt.config.peapodCommand, ...engineGlobalArgs(rt.config),
       '--storage-driver', rt.store.driver.name, 'container', 'cleanup', id]
@@ -152,6 +154,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
         containerId: id,
         runtime: oci.path,
         runtimeArgv: runtimeArgv.slice(1),
+        ...detached ? {runtimeCreateArgv: detached.create.slice(1), runtimeStartArgv: detached.start.slice(1)} : {},
         bundle: p.bundle,
         pidFile: p.pidFile,
         logPath: p.log,
