@@ -723,8 +723,8 @@ async function exitSequence(exit: {code: number | null; signal: NodeJS.Signals |
     c =>
       new Promise<void>(resolve => {
         if (c.destroyed) return resolve()
+        // Closed by the client (it may claim the cleanup first), not merely flushed.
         c.once('close', () => resolve())
-        c.once('finish', () => resolve())
         c.resume()
         c.end(exitFrame)
       }),

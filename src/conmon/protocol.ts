@@ -72,7 +72,11 @@
 // CLEANUP CLAIMED (<dir of exitFile>/cleanup-claimed): written by a command
 //   that stops the container and cleans it up itself (stop, rm -f, pod rm -f);
 //   when it exists once the container has exited, the monitor skips the exit
-//   command (one Node process less per container).
+//   command (one Node process less per container). An attached run, start -a
+//   or attach that cleans up after the exit writes it when the EXIT frame
+//   arrives, before it closes the connection; the monitor waits for its
+//   clients to close (CLIENT_FLUSH_MS at most) before it looks. So a
+//   foreground `run --rm` starts no third Node process.
 //
 // LOG (logDriver 'k8s-file'): conmon's format, one line per output line:
 //   <RFC3339Nano local time, 9 digits, ±hh:mm> <stdout|stderr> <F|P> <bytes>\n

@@ -1,5 +1,7 @@
 // runc (and runtimes installed under a runc* name).
 import {OciCliRuntime} from './cli.js'
+import {existsSync} from 'node:fs'
+import path from 'node:path'
 import type {OciRunOptions} from './types.js'
 
 export class Runc extends OciCliRuntime {
@@ -11,6 +13,11 @@ export class Runc extends OciCliRuntime {
   /** runc --debug logs `process exited` with the status (the foreground exec reads it). */
   protected override canDebug(): boolean {
     return true
+  }
+
+  /** runc keeps a container's state in ROOT/ID until `delete`. */
+  hasState(id: string): boolean {
+    return existsSync(path.join(this.opts.root, id))
   }
 
   /** create + start: runc exits once the container runs (checked with runc 1.1.5). */

@@ -95,6 +95,8 @@ export interface OciRuntime {
    * foreground only.
    */
   runDetached?(id: string, opts: OciRunOptions): {create: string[]; start: string[]}
+  /** Whether the runtime keeps state for the container (false: `delete` has nothing to do). Absent: unknown. */
+  hasState?(id: string): boolean
   /** Signal names without SIG (KILL, TERM) or numbers. `all`: every process of the container. */
   kill(id: string, signal: string, opts?: {all?: boolean}): Promise<void>
   /** `force`: kill a container that still runs; no error for one that is gone. */
