@@ -773,7 +773,12 @@ function rm(file: string | undefined): void {
   } catch {}
 }
 
-/** Same as libpod/state/atomic.ts (which is ESM, so not loadable here). */
+/**
+ * As libpod/state/atomic.ts (which is ESM, so not loadable here), without
+ * the fsync: the monitor writes only in the runtime dir (pid file, exit
+ * file), whose contents mean nothing after a power loss (no container runs
+ * then); against a crashed process the rename is enough.
+ */
 function writeFileAtomic(file: string, data: string): void {
   const dir = path.dirname(file)
   fs.mkdirSync(dir, {recursive: true})
@@ -781,7 +786,6 @@ function writeFileAtomic(file: string, data: string): void {
   const fd = fs.openSync(tmp, 'w', 0o644)
   try {
     fs.writeSync(fd, data)
-    fs.fsyncSync(fd)
   } finally {
     fs.closeSync(fd)
   }

@@ -11,8 +11,9 @@
 //   ESM loader), so the monitor's own files are .cts and import nothing but
 //   Node built-ins and wire.cts. launchMonitor also drops NODE_EXTRA_CA_CERTS
 //   (the monitor makes no TLS connection; the certificates cost ~1.8 MiB per
-//   process) and NODE_OPTIONS from its environment. Measured: ~9.1-9.5 MiB
-//   PSS per monitor + ~2.6 MiB per waiting runc with 10 containers running.
+//   process) and NODE_OPTIONS from its environment. Measured (10 running,
+//   test/e2e/conmon.test.ts): ~7.4 MiB PSS per monitor with the detached
+//   runtime below, against ~7.5 + 2.5 MiB for a monitor and its waiting runc.
 //
 //   The monitor runs the runtime in the foreground so the runtime stays the
 //   container's parent and exits with its status:
@@ -63,7 +64,7 @@
 //                                         127/126/125 (classifyStartError)
 //   then the monitor closes the fd. If the reader has gone, it carries on.
 //
-// EXIT FILE (exitFile), written atomically (temp + fsync + rename) when the
+// EXIT FILE (exitFile), written atomically (temp + rename; no fsync: see writeFileAtomic) when the
 //   container has exited, before attach clients are told and before the exit
 //   command runs: ExitStatus JSON. For a failed start it holds the
 //   127/126/125 code and `error`. The monitor removes a stale exit file and
