@@ -50,7 +50,9 @@
 //   /proc/PID/stat (field 52, exit_code) and the zombie is reaped when the
 //   monitor exits. The container counts as running once `runc start` exited 0.
 //   runc's state then stays (status stopped) until the exit command's
-//   `runc delete`.
+//   `runc delete`. The engine asks for it only for a container with its own
+//   pid namespace: with the host's, the container's orphans would be
+//   re-parented to the monitor too and stay zombies (`runc run` reaps them).
 //
 // READY CHANNEL (readyFd, normally 3): newline-delimited JSON ReadyMessage:
 //   {"type":"listening"}                  attach socket is accepting (always first
