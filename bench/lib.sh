@@ -4,7 +4,8 @@
 set -euo pipefail
 unset NODE_EXTRA_CA_CERTS
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$BENCH_DIR/.." && pwd)
+# PEAPOD_REPO: bench another checkout (built) with these scripts, e.g. main for before/after figures.
+REPO=${PEAPOD_REPO:-$(cd "$BENCH_DIR/.." && pwd)}
 PEAPOD="node $REPO/bin/run.js"
 RUNS=${RUNS:-20}
 WORK=$(mktemp -d /tmp/peapod-bench-XXXXXX)

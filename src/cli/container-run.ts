@@ -56,7 +56,7 @@ export async function startAttached(rt: Runtime, id: string, opts: {stdin: boole
   let attachment: Attachment | undefined
   const tty = process.stdout.isTTY ? {rows: process.stdout.rows, cols: process.stdout.columns} : undefined
   const proxy = opts.sigProxy ?? true ? proxySignals(rt) : undefined
-  const [{startContainer}, {Attachment}] = await Promise.all([load.start(), load.attach()])
+  const [{startContainer}, {Attachment}, ops] = await Promise.all([load.start(), load.attach(), load.ops()])
   try {
     const config = await startContainer(rt, id, {
       consoleSize: tty,
@@ -66,6 +66,7 @@ export async function startAttached(rt: Runtime, id: string, opts: {stdin: boole
           socketPath: socket,
           stdin: opts.stdin ? process.stdin : null,
           detachKeys: opts.detachKeys,
+          onExit: () => ops.claimCleanup(rt, id), // settle() cleans up: no exit command
           // -a: only the streams asked for
           ...opts.streams?.length ? {stdout: opts.streams.includes('stdout') ? process.stdout : null, stderr: opts.streams.includes('stderr') ? process.stderr : null} : {},
         })
@@ -80,7 +81,8 @@ export async function startAttached(rt: Runtime, id: string, opts: {stdin: boole
 
 /** Attaches to a running container until it exits or the user detaches. */
 export async function attachRunning(rt: Runtime, id: string, opts: {stdin: boolean; detachKeys?: string}): Promise<AttachedStart> {
-  const [{Attachment}, {containerPaths}] = await Promise.all([load.attach(), load.containerPaths()])
-  const a = await Attachment.connect({socketPath: containerPaths(rt, id).attachSocket, stdin: opts.stdin ? process.stdin : null, detachKeys: opts.detachKeys})
+  const [{Attachment}, {containerPaths}, ops] = await Promise.all([load.attach(), load.containerPaths(), load.ops()])
+  const a = await Attachment.connect({socketPath: containerPaths(rt, id).attachSocket, stdin: opts.stdin ? process.stdin : null, detachKeys: opts.detachKeys,
+    onExit: () => ops.claimCleanup(rt, id)}) // settle() cleans up: no exit command
   return settle(rt, id, opts.stdin, await a.done)
 }

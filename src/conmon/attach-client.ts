@@ -26,6 +26,13 @@ export interface AttachOptions {
   rawMode?: boolean
   /** Forward the local terminal's size (from stdout, a TTY); default: when the container has a terminal. */
   forwardResize?: boolean
+  /**
+   * Called when the EXIT frame arrives, before the connection closes: a
+   * caller that cleans up itself claims the cleanup here (protocol.ts,
+   * CLEANUP CLAIMED), and the monitor, which waits for its clients to close,
+   * then starts no exit command.
+   */
+  onExit?: (status: ExitStatus) => void
 }
 
 export interface AttachResult {
@@ -255,6 +262,9 @@ export class Attachment {
       case FRAME.EXIT: {
         const status = JSON.parse(payload.toString()) as ExitStatus
         this.gotExit = true
+        try {
+          this.opts.onExit?.(status)
+        } catch {}
         // Let the last output reach the local streams before reporting the exit.
         void this.flushed().then(() => this.finish({detached: false, exitCode: status.exitCode, status}))
         return

@@ -37,6 +37,14 @@ const stdinOpen = cfg.stdin === true
 const passthrough = logDriver === 'passthrough'
 /** Exec sessions: fds 3 .. 3+preserved-1 go to the process (runtime's --preserve-fds). */
 const preserved = cfg.exec?.preserveFds ?? cfg.preserveFds ?? 0
+/**
+ * protocol.ts, DETACHED RUNTIME: `runc create` + `runc start`, and the
+ * container's init adopted (this process is a child subreaper, set by perl
+ * before Node started).
+ */
+const detachedRuntime = process.env.PEAPOD_MONITOR_SUBREAPER === '1' && !terminal && !cfg.exec &&
+  Boolean(cfg.runtimeCreateArgv?.length && cfg.runtimeStartArgv?.length)
+delete process.env.PEAPOD_MONITOR_SUBREAPER
 
 let phase: Phase = 'waiting'
 let child: cp.ChildProcess | undefined
@@ -50,6 +58,7 @@ let server: net.Server | undefined
 let pidPoll: NodeJS.Timeout | undefined
 const clients = new Set<net.Socket>()
 const outputStreams: NodeJS.ReadableStream[] = []
+const endedStreams = new Set<NodeJS.ReadableStream>()
 let logFd: number | undefined
 let logBytes = 0
 let devNullFd: number | undefined
@@ -166,9 +175,10 @@ function startRuntime(): void {
 function spawnRuntime(): void {
   // The container runs once the runtime has written the pid file. Polled
   // (only while starting): fs.watch would cost each monitor ~70 KiB for good.
+  // Detached, it runs once `runc start` has exited 0.
   fs.mkdirSync(path.dirname(cfg.pidFile), {recursive: true})
-  pidPoll = setInterval(checkPidFile, PID_POLL_MS)
-  const argv = runtimeArgv()
+  if (!detachedRuntime) pidPoll = setInterval(checkPidFile, PID_POLL_MS)
+  const argv = detachedRuntime ? cfg.runtimeCreateArgv! : runtimeArgv()
   const env = runtimeEnv()
   if (passthrough) {
     child = cp.spawn(cfg.runtime, argv, {stdio: ['inherit', 'inherit', 'inherit', ...extraStdio(false)], env})
@@ -208,13 +218,102 @@ function spawnRuntime(): void {
     } else diag(`runtime: ${err.message}`)
   })
   child.on('exit', (code, signal) => {
+    if (detachedRuntime && code === 0 && phase === 'starting') return startCreated()
     exited = {code, signal}
+    // create failed: its message is on the stderr pipe, which ends with the half-made init.
+    if (detachedRuntime) return drainThenFinish(exited)
     // Give stray holders of the output pipes a moment, then stop waiting.
     setTimeout(() => void finish(exited!), DRAIN_GRACE_MS).unref()
   })
   child.on('close', () => {
-    if (exited) void finish(exited)
+    if (exited && !detachedRuntime) void finish(exited)
   })
+}
+
+// ---- detached runtime (protocol.ts, DETACHED RUNTIME) -------------------------
+
+/** The adopted init's pid, once `runc create` wrote it. */
+let initPid: number | undefined
+
+/** `runc create` succeeded: the init waits for `runc start` and is our child now. */
+function startCreated(): void {
+  const pid = readPidFile()
+  if (!pid) {
+    void finish({code: null, signal: null}, `${path.basename(cfg.runtime)} create wrote no pid to ${cfg.pidFile}`)
+    return
+  }
+  initPid = pid
+  process.on('SIGCHLD', checkInitExit)
+  let err = ''
+  const s = cp.spawn(cfg.runtime, cfg.runtimeStartArgv!, {stdio: ['ignore', 'ignore', 'pipe', ...extraStdio(false)], env: runtimeEnv()})
+  s.stderr!.on('data', (b: Buffer) => {
+    if (err.length < 65536) err += b.toString()
+  })
+  s.on('error', e => void finish({code: null, signal: null}, `cannot run ${cfg.runtime}: ${e.message}`))
+  s.on('close', code => {
+    if (finished) return
+    if (code !== 0) {
+      // The created init still waits: the exit command's `runc delete --force` ends it.
+      void finish({code, signal: null}, wire.runtimeErrorMessage(err) || `${path.basename(cfg.runtime)} start exited with code ${code}`)
+      return
+    }
+    markRunning(pid)
+    checkInitExit()
+  })
+}
+
+/**
+ * On SIGCHLD: has the adopted init exited? Its wait status is in
+ * /proc/PID/stat while it is a zombie (nothing but Node's own child
+ * handling could reap it, and that only reaps what Node spawned).
+ */
+function checkInitExit(): void {
+  if (initPid === undefined || phase !== 'running' || finished) return
+  let stat: string
+  try {
+    stat = fs.readFileSync(`/proc/${initPid}/stat`, 'latin1')
+  } catch {
+    // Gone without us: someone else reaped it, and the status with it.
+    diag(`container init ${initPid} was reaped elsewhere: its exit code is unknown`)
+    return containerExited({code: 255, signal: null})
+  }
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  if (f[0] !== 'Z' && f[0] !== 'X') return
+  const status = Number(f[49])
+  const sig = status & 0x7f
+  // As `runc run` reported it: a signal is 128+N.
+  containerExited({code: sig ? 128 + sig : (status >> 8) & 0xff, signal: null})
+}
+
+function containerExited(exit: {code: number | null; signal: NodeJS.Signals | null}): void {
+  process.removeListener('SIGCHLD', checkInitExit)
+  drainThenFinish(exit)
+}
+
+/** Reads the output pipes to their end (other holders exit too) or for DRAIN_GRACE_MS, then finishes. */
+function drainThenFinish(exit: {code: number | null; signal: NodeJS.Signals | null}): void {
+  const open = outputStreams.filter(st => !endedStreams.has(st))
+  if (open.length === 0) return void finish(exit)
+  let left = open.length
+  const timer = setTimeout(() => void finish(exit), DRAIN_GRACE_MS)
+  timer.unref()
+  for (const st of open) {
+    st.resume()
+    st.once('end', () => {
+      if (--left > 0) return
+      clearTimeout(timer)
+      void finish(exit)
+    })
+  }
+}
+
+function readPidFile(): number | undefined {
+  try {
+    const pid = Number.parseInt(fs.readFileSync(cfg.pidFile, 'utf8').trim(), 10)
+    return pid > 0 ? pid : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /**
@@ -287,16 +386,12 @@ function devNull(): number {
 }
 
 function checkPidFile(): void {
-  if (phase !== 'starting') return
-  let text: string
-  try {
-    if (!fs.existsSync(cfg.pidFile)) return
-    text = fs.readFileSync(cfg.pidFile, 'utf8').trim()
-  } catch {
-    return
-  }
-  const pid = Number.parseInt(text, 10)
-  if (!(pid > 0)) return
+  if (phase !== 'starting' || detachedRuntime) return
+  const pid = readPidFile()
+  if (pid) markRunning(pid)
+}
+
+function markRunning(pid: number): void {
   phase = 'running'
   clearInterval(pidPoll)
   notifySystemd()
@@ -373,6 +468,7 @@ function runHealthcheck(): void {
 
 function readOutput(stream: NodeJS.ReadableStream, name: 'stdout' | 'stderr'): void {
   outputStreams.push(stream)
+  stream.once('end', () => endedStreams.add(stream))
   stream.on('data', (chunk: Buffer) => {
     if (phase === 'running' || phase === 'exiting') deliver(name, chunk)
     else {
@@ -627,8 +723,8 @@ async function exitSequence(exit: {code: number | null; signal: NodeJS.Signals |
     c =>
       new Promise<void>(resolve => {
         if (c.destroyed) return resolve()
+        // Closed by the client (it may claim the cleanup first), not merely flushed.
         c.once('close', () => resolve())
-        c.once('finish', () => resolve())
         c.resume()
         c.end(exitFrame)
       }),
@@ -677,7 +773,12 @@ function rm(file: string | undefined): void {
   } catch {}
 }
 
-/** Same as libpod/state/atomic.ts (which is ESM, so not loadable here). */
+/**
+ * As libpod/state/atomic.ts (which is ESM, so not loadable here), without
+ * the fsync: the monitor writes only in the runtime dir (pid file, exit
+ * file), whose contents mean nothing after a power loss (no container runs
+ * then); against a crashed process the rename is enough.
+ */
 function writeFileAtomic(file: string, data: string): void {
   const dir = path.dirname(file)
   fs.mkdirSync(dir, {recursive: true})
@@ -685,7 +786,6 @@ function writeFileAtomic(file: string, data: string): void {
   const fd = fs.openSync(tmp, 'w', 0o644)
   try {
     fs.writeSync(fd, data)
-    fs.fsyncSync(fd)
   } finally {
     fs.closeSync(fd)
   }

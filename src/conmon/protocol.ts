@@ -11,8 +11,9 @@
 //   ESM loader), so the monitor's own files are .cts and import nothing but
 //   Node built-ins and wire.cts. launchMonitor also drops NODE_EXTRA_CA_CERTS
 //   (the monitor makes no TLS connection; the certificates cost ~1.8 MiB per
-//   process) and NODE_OPTIONS from its environment. Measured: ~9.1-9.5 MiB
-//   PSS per monitor + ~2.6 MiB per waiting runc with 10 containers running.
+//   process) and NODE_OPTIONS from its environment. Measured (10 running,
+//   test/e2e/conmon.test.ts): ~7.4 MiB PSS per monitor with the detached
+//   runtime below, against ~7.5 + 2.5 MiB for a monitor and its waiting runc.
 //
 //   The monitor runs the runtime in the foreground so the runtime stays the
 //   container's parent and exits with its status:
@@ -35,6 +36,24 @@
 //   The container counts as running once the runtime wrote the pid file
 //   (polled every 5 ms while starting).
 //
+// DETACHED RUNTIME (runtimeCreateArgv + runtimeStartArgv, no terminal, not an
+//   exec session): a resident `runc run` costs ~3 MiB PSS per container, so
+//   the monitor runs `runc create` (same stdio as above) and then `runc start`,
+//   and neither stays. Node cannot make itself a child subreaper, so
+//   launchMonitor starts it through perl (perl-base, always on Debian):
+//   `perl -e 'prctl(PR_SET_CHILD_SUBREAPER, 1); exec node …'`; the attribute
+//   survives the exec, and perl tells the monitor it took with
+//   PEAPOD_MONITOR_SUBREAPER=1 (without it the monitor runs `run` as above).
+//   When runc create exits, the container's init is re-parented to the
+//   monitor. Node only reaps the children it spawned, so the init stays a
+//   zombie once it exits: on SIGCHLD the monitor reads its wait status from
+//   /proc/PID/stat (field 52, exit_code) and the zombie is reaped when the
+//   monitor exits. The container counts as running once `runc start` exited 0.
+//   runc's state then stays (status stopped) until the exit command's
+//   `runc delete`. The engine asks for it only for a container with its own
+//   pid namespace: with the host's, the container's orphans would be
+//   re-parented to the monitor too and stay zombies (`runc run` reaps them).
+//
 // READY CHANNEL (readyFd, normally 3): newline-delimited JSON ReadyMessage:
 //   {"type":"listening"}                  attach socket is accepting (always first
 //                                         when attachSocket is set)
@@ -47,7 +66,7 @@
 //                                         127/126/125 (classifyStartError)
 //   then the monitor closes the fd. If the reader has gone, it carries on.
 //
-// EXIT FILE (exitFile), written atomically (temp + fsync + rename) when the
+// EXIT FILE (exitFile), written atomically (temp + rename; no fsync: see writeFileAtomic) when the
 //   container has exited, before attach clients are told and before the exit
 //   command runs: ExitStatus JSON. For a failed start it holds the
 //   127/126/125 code and `error`. The monitor removes a stale exit file and
@@ -56,7 +75,11 @@
 // CLEANUP CLAIMED (<dir of exitFile>/cleanup-claimed): written by a command
 //   that stops the container and cleans it up itself (stop, rm -f, pod rm -f);
 //   when it exists once the container has exited, the monitor skips the exit
-//   command (one Node process less per container).
+//   command (one Node process less per container). An attached run, start -a
+//   or attach that cleans up after the exit writes it when the EXIT frame
+//   arrives, before it closes the connection; the monitor waits for its
+//   clients to close (CLIENT_FLUSH_MS at most) before it looks. So a
+//   foreground `run --rm` starts no third Node process.
 //
 // LOG (logDriver 'k8s-file'): conmon's format, one line per output line:
 //   <RFC3339Nano local time, 9 digits, ±hh:mm> <stdout|stderr> <F|P> <bytes>\n
@@ -151,6 +174,13 @@ export interface MonitorConfig {
    * list from those fields.
    */
   runtimeArgv?: string[]
+  /**
+   * DETACHED RUNTIME: `create …` and `start ID` (after the binary). Used
+   * instead of runtimeArgv when the monitor is a child subreaper and has no
+   * terminal (see DETACHED RUNTIME); ignored otherwise.
+   */
+  runtimeCreateArgv?: string[]
+  runtimeStartArgv?: string[]
   /** Extra arguments of `run`, after the verb (e.g. ["--no-new-keyring"]). */
   runtimeRunArgs?: string[]
   noPivot?: boolean

@@ -126,7 +126,7 @@ describe('conmon: the per-container monitor', function () {
   }
 
   /** A bundle over the shared busybox rootfs, and its monitor. */
-  function start(args: string[], opts: Partial<MonitorConfig> = {}): Ctr {
+  function start(args: string[], opts: Partial<MonitorConfig> = {}, detached = false): Ctr {
     const id = `pp-conmon-${process.pid}-${++seq}`
     ids.push(id)
     const bundle = path.join(dir, id)
@@ -175,6 +175,10 @@ describe('conmon: the per-container monitor', function () {
       monitorPidFile: path.join(run, 'conmon.pid'),
       monitorLogPath: path.join(run, 'conmon.log'),
       exitCommand: ['/bin/sh', '-c', `echo "cleanup $0" > ${path.join(run, 'cleanup.txt')}`, id],
+      ...detached ? {
+        runtimeCreateArgv: ['--root', runcRoot, 'create', '--bundle', bundle, '--pid-file', path.join(run, 'pidfile'), id],
+        runtimeStartArgv: ['--root', runcRoot, 'start', id],
+      } : {},
       ...opts,
     }
     const m = launchMonitor({config, configPath: path.join(run, 'conmon.json'), entry})
@@ -459,6 +463,64 @@ describe('conmon: the per-container monitor', function () {
     for (const c of cs) await exitOf(c.m)
     for (const c of cs) expect(exitStatus(c).exitCode).to.equal(137)
     expect(avg).to.be.at.most(12)
+  })
+
+  describe('detached runtime: runc create + start, the monitor adopts the init', function () {
+    it('leaves no runtime process, passes the exit code and all the output through', async function () {
+      const c = start(['sh', '-c', 'echo up; read x; i=0; while [ $i -lt 3000 ]; do echo line$i; i=$((i+1)); done; exit 7'], {stdin: true}, true)
+      const r = await c.m.started
+      expect(r.running).to.equal(true)
+      // The container's init is the monitor's only child: runc has exited.
+      const kids = childrenOf(c.m.pid)
+      expect(kids).to.deep.equal([r.running ? r.pid : 0])
+      expect(readText(`/proc/${kids[0]}/comm`).trim()).to.equal('sh')
+      await until('"up" in the log', () => logLines(c).some(l => l.endsWith('stdout F up')))
+      const input = new PassThrough()
+      const out = new Collector()
+      const a = await Attachment.connect({socketPath: c.config.attachSocket!, stdin: input, stdout: out, stderr: null})
+      input.write('go\n')
+      expect((await a.done).exitCode).to.equal(7)
+      expect(out.text).to.match(/^line0\n[^]*line2999\n$/)
+      expect(await exitOf(c.m)).to.equal(0)
+      expect(exitStatus(c).exitCode).to.equal(7)
+      expect(logLines(c).filter(l => / stdout F line\d+$/.test(l))).to.have.length(3000)
+      expect(readText(path.join(c.run, 'cleanup.txt'))).to.equal(`cleanup ${c.id}\n`)
+      // runc keeps the stopped container until it is deleted (the engine's cleanup does it).
+      const state = JSON.parse(execFileSync(RUNC!, ['--root', runcRoot, 'state', c.id], {encoding: 'utf8'})) as {status: string}
+      expect(state.status).to.equal('stopped')
+    })
+
+    it('a container killed by a signal exits 128+N', async function () {
+      const c = start(['sleep', '1000'], {}, true)
+      expect((await c.m.started).running).to.equal(true)
+      execFileSync(RUNC!, ['--root', runcRoot, 'kill', c.id, 'KILL'])
+      await exitOf(c.m)
+      expect(exitStatus(c).exitCode).to.equal(137)
+    })
+
+    it('start failures keep their message and code', async function () {
+      const c = start(['nonexistent'], {}, true)
+      const r = await c.m.started
+      expect(r).to.deep.include({running: false, exitCode: 127})
+      expect(r.running ? '' : r.message).to.match(/executable file not found/)
+      await exitOf(c.m)
+      expect(exitStatus(c).exitCode).to.equal(127)
+      const d = start(['/etc/notexec'], {}, true)
+      expect(await d.m.started).to.deep.include({running: false, exitCode: 126})
+    })
+
+    it('memory: 10 monitors, no runtime left, within 9.5 MiB PSS each', async function () {
+      const cs = Array.from({length: 10}, () => start(['sleep', '1000'], {}, true))
+      for (const c of cs) expect((await c.m.started).running).to.equal(true)
+      const each = cs.map(c => pss(c.m.pid))
+      for (const c of cs) expect(childrenOf(c.m.pid).map(p => readText(`/proc/${p}/comm`).trim())).to.deep.equal(['sleep'])
+      const avg = each.reduce((a, b) => a + b, 0) / cs.length / 1024
+      console.log(`      PSS per container (monitor only, KiB): ${each.join(' ')}; average ${avg.toFixed(2)} MiB`)
+      for (const c of cs) execFileSync(RUNC!, ['--root', runcRoot, 'kill', c.id, 'KILL'])
+      for (const c of cs) await exitOf(c.m)
+      for (const c of cs) expect(exitStatus(c).exitCode).to.equal(137)
+      expect(avg).to.be.at.most(9.5)
+    })
   })
 })
 

@@ -74,6 +74,7 @@ export function parseLog(text: string, carry: {pending?: LogLine} = {}): LogLine
 }
 
 function inWindow(l: LogLine, o: LogOptions): boolean {
+  if (!o.since && !o.until) return true
   const t = Date.parse(l.time)
   return (!o.since || t >= o.since.getTime()) && (!o.until || t <= o.until.getTime())
 }

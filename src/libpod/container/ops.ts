@@ -46,7 +46,9 @@ export function normalizeSignal(sig: string): string {
 /** The runtime's delete, for cleanup and rm: a runtime that is gone (or was never there) must not wedge a container. */
 async function runtimeDelete(rt: Runtime, c: Container): Promise<void> {
   try {
-    await ociFor(rt, c.config).delete(c.config.id, {force: true})
+    const oci = ociFor(rt, c.config)
+    if (oci.hasState?.(c.config.id) === false) return // nothing to delete: no runtime process to start
+    await oci.delete(c.config.id, {force: true})
   } catch {
     // never created in the runtime, or the runtime is missing
   }
@@ -118,6 +120,21 @@ export function waitForState(rt: Runtime, id: string, done: (s: ContainerState) 
   })
 }
 
+/**
+ * Tells the container's monitor that this process cleans up after the exit
+ * (conmon/protocol.ts, CLEANUP CLAIMED), so it runs no exit command. Only
+ * inside the namespace, where the cleanup can unmount. False: not claimed.
+ */
+export function claimCleanup(rt: Runtime, id: string): boolean {
+  if (!inNamespace(rt)) return false
+  try {
+    writeFileSync(path.join(path.dirname(containerPaths(rt, id).exitFile), 'cleanup-claimed'), '')
+    return true
+  } catch {
+    return false // no run dir: nothing is running
+  }
+}
+
 /** Stop: the stop signal, then SIGKILL after the timeout (Podman's -t, default the container's). */
 export async function stopContainer(rt: Runtime, nameOrId: string, timeoutSec?: number): Promise<Container> {
   let c = await syncContainer(rt, rt.containers.lookup(nameOrId))
@@ -131,14 +148,7 @@ export async function stopContainer(rt: Runtime, nameOrId: string, timeoutSec?: 
   let done = false
   // In the namespace the cleanup below records the exit: the monitor's exit file is enough to go
   // on, and the monitor need not run its exit command (conmon/protocol.ts, CLEANUP CLAIMED).
-  const exitFile = inNamespace(rt) ? containerPaths(rt, id).exitFile : undefined
-  if (exitFile) {
-    try {
-      writeFileSync(path.join(path.dirname(exitFile), 'cleanup-claimed'), '')
-    } catch {
-      // no run dir: nothing is running
-    }
-  }
+  const exitFile = claimCleanup(rt, id) ? containerPaths(rt, id).exitFile : undefined
   const exited = (ms: number) => waitForState(rt, id, s => !isActive(s.status), ms, exitFile)
   // Through a promise: a runtime that is gone must not throw past the stop.
   const kill = (sig: string) => Promise.resolve().then(() => ociFor(rt, c.config).kill(id, sig)).catch(() => {})

@@ -31,7 +31,7 @@ import {killStrayMonitor} from './stray-monitor.js'
 
 
 /** Writes config.json of the OCI bundle. */
-async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, consoleSize?: {rows: number; cols: number}): Promise<void> {
+async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, consoleSize?: {rows: number; cols: number}): Promise<{ownPidNamespace: boolean}> {
   const image = imageOf(rt, c.config)
   const rootfs = await mountRootfs(rt.store, p.dir, image.layers, c.config.rootfs)
   mkdirSync(p.run, {recursive: true})
@@ -92,6 +92,8 @@ async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, conso
   // OCI hooks (hooks.d; --hooks-dir replaces Podman's default directories)
   applyHooks(spec as Parameters<typeof applyHooks>[0], rt.config.hooksDirs ?? DEFAULT_HOOKS_DIRS)
   writeFileSync(`${p.bundle}/config.json`, specToJSON(spec))
+  const ns = (spec.linux as {namespaces?: Array<{type: string; path?: string}>} | undefined)?.namespaces ?? []
+  return {ownPidNamespace: ns.some(n => n.type === 'pid' && !n.path)}
 }
 
 /** Maps the monitor's failed start to Podman's exit codes and messages. */
@@ -133,8 +135,9 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
     // A monitor left by a start killed before it recorded 'running' would share the run dir.
     if (await killStrayMonitor(p)) await oci.delete(id, {force: true}).catch(() => {})
     rmSync(p.exitFile, {force: true})
+    let ownPidNamespace = false
     try {
-      await prepareBundle(rt, c, p, opts.consoleSize)
+      ;({ownPidNamespace} = await prepareBundle(rt, c, p, opts.consoleSize))
       failpoint('container.start.after-mount')
     } catch (e) {
       await releaseBundle(rt, p)
@@ -144,7 +147,11 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
       throw invokable ? e : new CommandNotInvokable((e as Error).message)
     }
     const fds = Array.from({length: opts.preserveFds ?? 0}, (_, i) => 3 + i) // --preserve-fds
-    const runtimeArgv = oci.run(id, {bundle: p.bundle, pidFile: p.pidFile, ...fds.length ? {extra: ['--preserve-fds', String(fds.length)]} : {}})
+    const runOpts = {bundle: p.bundle, pidFile: p.pidFile, ...fds.length ? {extra: ['--preserve-fds', String(fds.length)]} : {}}
+    const runtimeArgv = oci.run(id, runOpts)
+    // No runtime left resident; not with the host's (or another's) pid namespace, whose orphans
+    // the monitor would adopt and, Node reaping only its own children, keep as zombies.
+    const detached = c.config.tty || !ownPidNamespace ? undefined : oci.runDetached?.(id, runOpts)
     rt.logger.debug(`running ${runtimeArgv.join(' ')} under the container monitor`)
     const exitCommand = [...rt.config.peapodCommand, ...engineGlobalArgs(rt.config),
       '--storage-driver', rt.store.driver.name, 'container', 'cleanup', id]
@@ -155,6 +162,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
         containerId: id,
         runtime: oci.path,
         runtimeArgv: runtimeArgv.slice(1),
+        ...detached ? {runtimeCreateArgv: detached.create.slice(1), runtimeStartArgv: detached.start.slice(1)} : {},
         bundle: p.bundle,
         pidFile: p.pidFile,
         logPath: p.log,

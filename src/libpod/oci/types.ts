@@ -88,6 +88,15 @@ export interface OciRuntime {
   start(id: string): Promise<void>
   /** The full argv (binary first) the monitor runs in the foreground: create + start + wait. */
   run(id: string, opts: OciRunOptions): string[]
+  /**
+   * `run` as two argvs (binary first), `create …` then `start ID`, for a
+   * monitor that adopts the container so no runtime process stays resident
+   * (conmon/protocol.ts, DETACHED RUNTIME). Absent: the runtime is run in the
+   * foreground only.
+   */
+  runDetached?(id: string, opts: OciRunOptions): {create: string[]; start: string[]}
+  /** Whether the runtime keeps state for the container (false: `delete` has nothing to do). Absent: unknown. */
+  hasState?(id: string): boolean
   /** Signal names without SIG (KILL, TERM) or numbers. `all`: every process of the container. */
   kill(id: string, signal: string, opts?: {all?: boolean}): Promise<void>
   /** `force`: kill a container that still runs; no error for one that is gone. */
