@@ -6,9 +6,19 @@
 // 3. Rootless: a command whose class says `static userNamespace = true` (the
 //    default; read-only ones say false) re-execs inside peapod's user
 //    namespace. The command is found in the manifest's index, not by oclif.
+//    bin/peapod, the installed launcher, already starts Node inside it when
+//    the pause process is alive; this is for its first start, or for
+//    `node bin/run.js` run directly.
 import {fileURLToPath} from 'node:url'
 import {liftGlobalFlags} from '../dist/cli/argv.js'
 import {loadCommandIndex, logLevelError, logLevelOf, needsUserNamespace} from '../dist/cli/launcher.js'
+
+// bin/peapod moved a NODE_EXTRA_CA_CERTS aside (Node's start-up would pay
+// for it): TLS connections add those certificates themselves.
+if (process.env.PEAPOD_EXTRA_CA_CERTS) {
+  const {deferExtraCaCerts} = await import('../dist/libpod/util/extra-ca.js')
+  deferExtraCaCerts(process.env.PEAPOD_EXTRA_CA_CERTS)
+}
 
 const argv = liftGlobalFlags(process.argv.slice(2))
 const rootless = process.getuid() !== 0 && !process.env.PEAPOD_ROOTLESS_UID
