@@ -27,6 +27,10 @@ const index = rootless || argv.some(a => a.startsWith('--log-level')) ? loadComm
 const level = argv.includes('--help') ? undefined : logLevelOf(argv, index)
 const bad = level === undefined ? undefined : logLevelError(level)
 
+// bin/peapod started us inside the namespace: say so as the re-exec does.
+const joined = process.env.PEAPOD_LAUNCHER_JOINED
+delete process.env.PEAPOD_LAUNCHER_JOINED
+
 if (bad) {
   process.stderr.write(bad + '\n')
   process.exitCode = 1
@@ -42,6 +46,11 @@ if (bad) {
     process.exitCode = 125
   }
 } else {
+  if (joined && level && ['debug', 'trace'].includes(level.toLowerCase())) {
+    const {log} = await import('../dist/libpod/util/log.js')
+    log.setLevel(level)
+    log.debug(`Joining the rootless user namespace of pause process ${joined}`)
+  }
   const {execute} = await import('../dist/cli/oclif.js')
   await execute({dir: import.meta.url, args: argv})
 }
