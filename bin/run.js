@@ -11,7 +11,7 @@
 //    `node bin/run.js` run directly.
 import {fileURLToPath} from 'node:url'
 import {liftGlobalFlags} from '../dist/cli/argv.js'
-import {loadCommandIndex, logLevelError, logLevelOf, needsUserNamespace} from '../dist/cli/launcher.js'
+import {loadCommandIndex, logLevelError, logLevelOf, needsUserNamespace, resolveCommand} from '../dist/cli/launcher.js'
 
 // bin/peapod moved a NODE_EXTRA_CA_CERTS aside (Node's start-up would pay
 // for it): TLS connections add those certificates themselves.
@@ -51,6 +51,16 @@ if (bad) {
     log.setLevel(level)
     log.debug(`Joining the rootless user namespace of pause process ${joined}`)
   }
-  const {execute} = await import('../dist/cli/oclif.js')
-  await execute({dir: import.meta.url, args: argv})
+  // A command the index names runs directly (dist/cli/direct.js: oclif's
+  // Config.load skipped); help, --version and unknown words go to oclif.
+  const root = fileURLToPath(new URL('..', import.meta.url))
+  const {canRunDirectly, readPackageJson, runDirectly} = await import('../dist/cli/direct.js')
+  const pjson = readPackageJson(root)
+  const found = !process.env.PEAPOD_OCLIF_DISPATCH && canRunDirectly(argv, pjson) ? resolveCommand(argv, index.version ? index : loadCommandIndex()) : undefined
+  if (found?.entry.path) {
+    await runDirectly(root, pjson, found.entry, argv.slice(found.words))
+  } else {
+    const {execute} = await import('../dist/cli/oclif.js')
+    await execute({dir: import.meta.url, args: argv})
+  }
 }

@@ -11,5 +11,5 @@ export const OCLIF_BUNDLE = fileURLToPath(new URL('../vendor/oclif-core.cjs', im
 
 const core = requireWithCodeCache(OCLIF_BUNDLE) as typeof Core
 
-export const {Command, Flags, Args, execute} = core
+export const {Command, Flags, Args, execute, Config, flush, handle} = core
 export type {Interfaces} from '@oclif/core'
