@@ -7,7 +7,7 @@
 # is measured rootless only and root's `inspect`/`port` use a created one.
 # Usage: bash bench/startup.sh   (RUNS=20 by default; BENCH_USER=peapodtest)
 source "$(dirname "$0")/lib.sh"
-LAUNCH="$REPO/bin/peapod"
+LAUNCH=${PEAPOD_LAUNCH:-$REPO/bin/peapod} # PEAPOD_LAUNCH="node OTHER/bin/run.js": another build
 OUT=$WORK/startup
 mkdir -p "$OUT"
 

@@ -53,6 +53,7 @@ if (bad) {
   }
   // A command the index names runs directly (dist/cli/direct.js: oclif's
   // Config.load skipped); help, --version and unknown words go to oclif.
+  // PEAPOD_OCLIF_DISPATCH=1 sends everything to oclif (to compare the two).
   const root = fileURLToPath(new URL('..', import.meta.url))
   const {canRunDirectly, readPackageJson, runDirectly} = await import('../dist/cli/direct.js')
   const pjson = readPackageJson(root)
