@@ -4,12 +4,33 @@
 // instead of ~48 ms here. typescript/ts-node are only used by oclif for
 // development-mode TypeScript loading, never by the built CLI.
 import {build} from 'esbuild'
+import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+// oclif import()s the ESM commands. src/cli/code-cache.ts runs the bundle as
+// a vm.Script (to give V8 its code cache), where a bare import() needs an
+// experimental vm option that warns: those calls go through __peapodImport,
+// the loader's own import() when it passes one, else the bundle's.
+const ESM_IMPORTS = /[\\/]@oclif[\\/]core[\\/]lib[\\/](module-loader|config[\\/]ts-path)\.js$/
+const oclifImports = {
+  name: 'oclif-imports',
+  setup(b) {
+    b.onLoad({filter: ESM_IMPORTS}, async args => {
+      const text = await readFile(args.path, 'utf8')
+      const out = text.replace(/\bawait import\(/g, 'await __peapodImport(')
+      if (out === text) throw new Error(`${args.path}: no import() to route (oclif changed?)`)
+      return {contents: out, loader: 'js'}
+    })
+  },
+}
+
 await build({
   entryPoints: [path.join(repo, 'scripts/vendor-oclif.cjs')],
+  plugins: [oclifImports],
+  banner: {js: "const __peapodImport = typeof __peapod_import === 'function' ? __peapod_import : s => import(s);"},
   outfile: path.join(repo, 'dist/vendor/oclif-core.cjs'),
   bundle: true,
   platform: 'node',

@@ -14,6 +14,8 @@ export interface CommandEntry {
   takesArgs: boolean
   /** Runs inside peapod's rootless user namespace (the command's `static userNamespace`). */
   userNamespace: boolean
+  /** The command's module, relative to the package root (direct.ts loads it). */
+  path?: string
 }
 
 /** Commands by id (`container:list`), as scripts/gen-command-index.js writes them. */
@@ -26,6 +28,7 @@ interface ManifestCommand {
   strict?: boolean
   args?: Record<string, unknown>
   userNamespace?: boolean
+  relativePath?: string[]
 }
 
 /**
@@ -42,6 +45,7 @@ export function indexFromManifest(manifest: {commands: Record<string, ManifestCo
       ...(c.hiddenAliases?.length ? {hiddenAliases: c.hiddenAliases} : {}),
       takesArgs: c.strict === false || Object.keys(c.args ?? {}).length > 0,
       userNamespace: c.userNamespace !== false,
+      ...(c.relativePath ? {path: c.relativePath.join('/')} : {}),
     }
   }
   return out

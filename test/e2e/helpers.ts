@@ -10,6 +10,8 @@ import {expect} from 'chai'
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const BIN = path.join(REPO, 'bin/run.js')
+/** The installed command (package.json `bin`): a sh launcher that runs BIN. */
+export const LAUNCHER = path.join(REPO, 'bin/peapod')
 export const TEST_USER = process.env.PEAPOD_TEST_USER || 'peapodtest'
 
 export type Mode = 'root' | 'rootless'
@@ -58,14 +60,14 @@ export class Env {
   }
 
   private command(args: string[], extraEnv: Record<string, string> = {}): {file: string; argv: string[]; env: NodeJS.ProcessEnv} {
-    // (`node -- script`: Node 20 would take a --env-file among peapod's args as its own)
-    const base = ['--', BIN, '--root', this.root, '--runroot', this.runroot, ...args]
+    // Through bin/peapod, as a user runs it (it runs `node -- bin/run.js`).
+    const base = ['--root', this.root, '--runroot', this.runroot, ...args]
     const env: NodeJS.ProcessEnv = {PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8', ...extraEnv}
-    if (this.mode === 'root') return {file: process.execPath, argv: base, env: {...env, HOME: '/root'}}
+    if (this.mode === 'root') return {file: LAUNCHER, argv: base, env: {...env, HOME: '/root'}}
     const u = this.user!
     return {
       file: 'setpriv',
-      argv: [`--reuid=${u.uid}`, `--regid=${u.gid}`, '--init-groups', '--', process.execPath, ...base],
+      argv: [`--reuid=${u.uid}`, `--regid=${u.gid}`, '--init-groups', '--', LAUNCHER, ...base],
       env: {...env, HOME: u.home, USER: TEST_USER, LOGNAME: TEST_USER, XDG_RUNTIME_DIR: path.join(this.dir, 'xdg')},
     }
   }

@@ -99,3 +99,34 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
     })
   })
 }
+
+describe('launcher: bin/peapod starts Node once, inside the namespace (rootless)', function () {
+  let env: Env
+
+  before(function () {
+    if (unavailable('rootless')) this.skip()
+    env = new Env('rootless')
+  })
+  after(() => env?.cleanup())
+
+  /** The command line of the parent of the peapod process that runs `unshare sh -c`. */
+  const grandparent = () => env.ok(['unshare', 'sh', '-c', 'set -- $(grep PPid /proc/$PPID/status); tr "\\0" " " </proc/$2/cmdline'])
+
+  it('the first command re-execs (no pause process yet); later ones are one Node, joined by nsenter', () => {
+    // first: bin/run.js starts the pause process and a second Node inside
+    expect(grandparent()).to.include('bin/run.js')
+    // then: bin/peapod's own parent (this test) runs the command's Node
+    expect(grandparent()).not.to.include('bin/run.js')
+    const r = env.run(['--log-level=debug', 'unshare', 'sh', '-c', 'cat /proc/self/uid_map; pwd'])
+    expect(r.code, r.stderr).to.equal(0)
+    expect(r.stdout.trim().split('\n')[0].trim().split(/\s+/)).to.deep.equal(['0', String(Number(readFileSync('/etc/passwd', 'utf8').split('\n').find(l => l.startsWith('peapodtest:'))!.split(':')[2])), '1'])
+    expect(r.stdout.trim().split('\n').pop()).to.equal(env.dir)
+    const pid = Number(readFileSync(path.join(env.dir, 'xdg', 'peapod', 'pause.pid'), 'utf8'))
+    expect(r.stderr).to.include(`level=debug msg="Joining the rootless user namespace of pause process ${pid}"`)
+  })
+
+  it("passes the command's exit code on", () => {
+    expect(env.run(['unshare', 'sh', '-c', 'exit 7']).code).to.equal(7)
+    expect(env.run(['unshare', 'false']).code).to.equal(1)
+  })
+})

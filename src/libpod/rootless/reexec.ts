@@ -6,6 +6,7 @@
 import {spawn} from 'node:child_process'
 import {constants} from 'node:os'
 import {RootlessSetupError} from '../define/errors.js'
+import {deferredExtraCaFile} from '../util/extra-ca.js'
 import {log} from '../util/log.js'
 import {ensurePauseProcess} from './pause.js'
 
@@ -21,7 +22,7 @@ export async function reexecInUserNamespace(entry: string, argv: string[]): Prom
   const child = spawn('nsenter', ['--user', '--mount', `--target=${pid}`, `--wd=${process.cwd()}`, '--',
     process.execPath, ...process.execArgv, '--', entry, ...argv], {
     stdio: 'inherit',
-    env: {...process.env, PEAPOD_ROOTLESS_UID: String(uid), PEAPOD_PAUSE_PID: String(pid), PEAPOD_ARGV: process.env.PEAPOD_ARGV ?? JSON.stringify(process.argv.slice(2))},
+    env: {...caEnv(), PEAPOD_ROOTLESS_UID: String(uid), PEAPOD_PAUSE_PID: String(pid), PEAPOD_ARGV: process.env.PEAPOD_ARGV ?? JSON.stringify(process.argv.slice(2))},
   })
   // Signals meant for the command go to the command; a terminal's ^C reaches
   // both of us through the process group, so SIGINT is only swallowed here.
@@ -33,4 +34,12 @@ export async function reexecInUserNamespace(entry: string, argv: string[]): Prom
     child.on('error', e => reject(new RootlessSetupError(`joining the user namespace: ${e.message}`)))
     child.on('exit', (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)))
   })
+}
+
+/** Our env for the child; a NODE_EXTRA_CA_CERTS we deferred stays deferred (bin/peapod). */
+function caEnv(): NodeJS.ProcessEnv {
+  const file = deferredExtraCaFile()
+  if (!file) return process.env
+  const {NODE_EXTRA_CA_CERTS: _, ...env} = process.env
+  return {...env, PEAPOD_EXTRA_CA_CERTS: file}
 }

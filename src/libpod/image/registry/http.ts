@@ -5,8 +5,8 @@
 import http, {type IncomingHttpHeaders, type IncomingMessage} from 'node:http'
 import https from 'node:https'
 import {Readable} from 'node:stream'
-import tls from 'node:tls'
 import {InvalidResponse, Unreachable} from '../../define/errors.js'
+import {caWithExtras} from '../../util/extra-ca.js'
 
 export interface TlsSettings {
   /** Verify the server's certificate (--tls-verify). */
@@ -94,7 +94,8 @@ export class HttpTransport {
       maxSockets: 32,
       rejectUnauthorized: tlsSettings.verify,
       // Not verifying: an empty CA list spares loading the system's ~140 roots (~20 ms).
-      ca: tlsSettings.ca?.length ? [...tls.rootCertificates, ...tlsSettings.ca] : tlsSettings.verify ? undefined : [],
+      // Verifying: the system's, a NODE_EXTRA_CA_CERTS bin/peapod deferred, certs.d's.
+      ca: tlsSettings.ca?.length || tlsSettings.verify ? caWithExtras(tlsSettings.ca) : [],
       cert: tlsSettings.cert,
       key: tlsSettings.key,
     })
