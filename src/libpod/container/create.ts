@@ -16,6 +16,8 @@ import {healthConfigFromImage} from './healthcheck.js'
 import {resolveLifecycle} from './life.js'
 import {randomName} from './names.js'
 import {ContainerStore} from './store.js'
+import {resolveCommand} from '../spec/command.js'
+import {SYSTEMD_STOP_SIGNAL, useSystemdMode, validateSystemdMode} from '../spec/systemd.js'
 import {resolveResources} from './resources.js'
 import {ociFor} from '../oci/runtime.js'
 import {usersConfigFields} from './userns.js'
@@ -70,6 +72,9 @@ export async function createContainer(rt: Runtime, spec: ContainerSpec, placemen
   const entrypoint = spec.entrypoint ?? imgCfg.Entrypoint ?? []
   const cmd = command.length ? command : (spec.entrypoint !== undefined ? [] : imgCfg.Cmd ?? [])
   if (entrypoint.length === 0 && cmd.length === 0) throw new InvalidArgument('no command or entrypoint provided, and no CMD or ENTRYPOINT from image')
+  // --systemd: decided on the command as it will run (spec/systemd.ts)
+  validateSystemdMode(spec.systemd)
+  const systemd = useSystemdMode(spec.systemd, resolveCommand({imageEntrypoint: imgCfg.Entrypoint, imageCmd: imgCfg.Cmd, entrypoint: spec.entrypoint, command, init: spec.init}))
   // USERS/NAMESPACES/DEVICES (container/userns.ts): ID maps, --ipc/--pid/--uts, devices
   const users = usersConfigFields(rt, spec, placement?.isInfra ? undefined : placement?.namespaces)
   // mounts, volumes-from and the image's VOLUMEs (volumes are created below, once all else is checked)
@@ -94,6 +99,7 @@ export async function createContainer(rt: Runtime, spec: ContainerSpec, placemen
     envHost: spec.envHost ?? false,
     createCommand: spec.createCommand,
     sdNotifyMode: spec.sdNotifyMode,
+    ...systemd ? {systemd} : {},
     workdir: spec.workdir,
     user: spec.user,
     hostname: spec.hostname,
@@ -114,7 +120,7 @@ export async function createContainer(rt: Runtime, spec: ContainerSpec, placemen
     ...Object.keys(resources).length ? {resources} : {},
     network,
     networkOptions,
-    stopSignal: spec.stopSignal === undefined ? 'SIGTERM' : signalName(spec.stopSignal),
+    stopSignal: signalName(spec.stopSignal ?? (systemd ? SYSTEMD_STOP_SIGNAL : 15)),
     stopTimeout: spec.stopTimeout ?? 10,
     logDriver: spec.logDriver ?? 'k8s-file',
     logOptions: {...spec.logOptions},
