@@ -65,6 +65,9 @@ function imageName(ref: string, image: {id: string; names: string[]}): string {
 export async function createContainer(rt: Runtime, spec: ContainerSpec, placement?: PodPlacement): Promise<ContainerConfig> {
   validateContainerSpec(spec)
   // RESOURCES: cgroup limits checked against the host (container/resources.ts)
+  // containers.conf `cgroupns` when --cgroupns is not given (Podman's; its own default is private on cgroup v2 only)
+  const confCgroupns = rt.config.containers?.cgroupns
+  if (spec.cgroupns === undefined && typeof confCgroupns === 'string' && confCgroupns) spec = {...spec, cgroupns: confCgroupns as ContainerSpec['cgroupns']}
   const {resources, warnings} = resolveResources(spec, {rootless: rt.config.rootless, runtimeName: spec.cgroupsMode === 'disabled' ? ociFor(rt).name : undefined})
   const image = rt.lookupImage(spec.image)
   const imgCfg = parseConfig(image).config ?? {}
