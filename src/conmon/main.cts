@@ -579,8 +579,9 @@ async function finish(exit: {code: number | null; signal: NodeJS.Signals | null}
   if (finished) return
   finished = true
   clearTimeout(healthTimer)
+  let code = 0
   try {
-    await exitSequence(exit, startError)
+    code = await exitSequence(exit, startError)
   } catch (e) {
     diag(`exit: ${(e as Error).stack ?? e}`)
   }
@@ -589,10 +590,12 @@ async function finish(exit: {code: number | null; signal: NodeJS.Signals | null}
       fs.rmSync(cfg.removeDirOnExit, {recursive: true, force: true})
     } catch {}
   }
-  process.exit(0)
+  // conmon's own exit status is the container's: a unit whose MAINPID is the
+  // monitor (--sdnotify=conmon) fails, and Restart=on-failure restarts it
+  process.exit(code & 0xff)
 }
 
-async function exitSequence(exit: {code: number | null; signal: NodeJS.Signals | null}, startError?: string): Promise<void> {
+async function exitSequence(exit: {code: number | null; signal: NodeJS.Signals | null}, startError?: string): Promise<number> {
   if (phase === 'starting') checkPidFile()
   const failed = phase !== 'running'
   phase = 'exiting'
@@ -638,6 +641,7 @@ async function exitSequence(exit: {code: number | null; signal: NodeJS.Signals |
   for (const c of clients) c.destroy()
   await runExitCommand()
   if (cfg.attachSocket) rm(cfg.attachSocket)
+  return status.exitCode
 }
 
 function runExitCommand(): Promise<void> {

@@ -59,6 +59,7 @@ function hostEnvOf(spec: ContainerSpec): Record<string, string> {
 /** The image as the user named it, for ps's IMAGE column. */
 function imageName(ref: string, image: {id: string; names: string[]}): string {
   if (image.names.includes(ref)) return ref
+  if (image.names.includes(`${ref}:latest`)) return `${ref}:latest`
   return image.names.find(n => n.endsWith('/' + ref) || n.endsWith('/' + ref + ':latest')) ?? image.names[0] ?? image.id
 }
 
