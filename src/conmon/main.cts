@@ -28,7 +28,16 @@ const PID_POLL_MS = 5
 type Phase = 'waiting' | 'starting' | 'running' | 'exiting'
 
 const noop = (): void => {}
-for (const sig of ['SIGINT', 'SIGHUP', 'SIGTERM'] as const) process.on(sig, noop)
+for (const sig of ['SIGINT', 'SIGHUP'] as const) process.on(sig, noop)
+// SIGTERM goes to the container, as conmon forwards it: `systemctl stop` of a
+// unit whose main PID is the monitor (KillMode=mixed) stops the container
+let containerPid: number | undefined
+process.on('SIGTERM', () => {
+  if (containerPid === undefined) return
+  try {
+    process.kill(containerPid, 'SIGTERM')
+  } catch {}
+})
 
 const cfg = loadConfig(process.argv[2])
 const logDriver = cfg.logDriver ?? 'k8s-file'
@@ -298,6 +307,7 @@ function checkPidFile(): void {
   const pid = Number.parseInt(text, 10)
   if (!(pid > 0)) return
   phase = 'running'
+  containerPid = pid
   clearInterval(pidPoll)
   notifySystemd()
   const held = pending

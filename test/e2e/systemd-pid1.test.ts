@@ -192,19 +192,22 @@ describe('units under a real systemd (systemd as PID 1 in a peapod container)', 
     expect(inner(['pod', 'ps', '--format', '{{.Name}}']).trim()).to.equal('')
   })
 
-  it('a .kube unit plays the YAML (its service container keeps the unit) and stopping it downs the pod', async function () {
-    // Quadlet runs `kube play --service-container=true`: peapod's kube play has no service container yet
-    if (!/service-container/.test(inner(['kube', 'play', '--help']))) this.skip()
+  it('a .kube unit plays the YAML (its service container is the unit\'s main process) and stopping it downs the pod', async () => {
     quadlet('app.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: kp\nspec:\n  containers:\n  - name: c\n    image: localhost/bb\n    command: ["sleep", "1000"]\n')
     quadlet('app.kube', '[Kube]\nYaml=app.yaml\n')
     systemctl('daemon-reload')
     systemctl('start', 'app.service')
     await waitState('app.service', 'active')
     expect(running()).to.include('kp-c')
+    // MAINPID: the service container's monitor
+    const svc = running().find(n => n.endsWith('-service'))
+    expect(svc).to.match(/^[0-9a-f]{12}-service$/)
+    expect(inner(['inspect', '--format', '{{.State.ConmonPid}}', svc!]).trim()).to.equal(sx(['systemctl', 'show', '-p', 'MainPID', '--value', 'app.service']).stdout.trim())
     systemctl('stop', 'app.service')
     await waitStopped('app.service')
     expect(running()).to.not.include('kp-c')
     expect(inner(['pod', 'ps', '--format', '{{.Name}}'])).to.not.include('kp')
+    expect(inner(['ps', '-a', '--format', '{{.Names}}'])).to.not.include('-service')
   })
 
   it('Restart=on-failure: systemd restarts a unit whose container fails', async () => {
