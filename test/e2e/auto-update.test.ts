@@ -5,6 +5,8 @@
 import {expect} from 'chai'
 import {busyboxEnvs} from './fixtures.js'
 import type {Env} from './helpers.js'
+import {writeFileSync} from 'node:fs'
+import {RegistryServer} from './registry-server.js'
 
 describe('auto-update', function () {
   const envs = busyboxEnvs()
@@ -84,4 +86,41 @@ describe('auto-update', function () {
       })
     })
   }
+
+  it('root: the registry policy compares the registry\'s digest, pulls the new image, and rolls back when the unit cannot restart', async function () {
+    const e = envs.get('root')
+    if (!e) this.skip()
+    const env = e.env
+    const reg = await RegistryServer.start()
+    try {
+      const conf = env.file('registries.conf')
+      writeFileSync(conf, `[[registry]]\nlocation = "${reg.host}"\ninsecure = true\n`)
+      const vars = {CONTAINERS_REGISTRIES_CONF: conf, PODMAN_SYSTEMD_UNIT: 'reg.service'}
+      const ok = (args: string[]) => {
+        const r = env.run(args, {env: vars})
+        if (r.code !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`)
+        return r.stdout
+      }
+      const ref = `${reg.host}/au:latest`
+      ok(['push', '-q', 'bb', ref])
+      ok(['pull', '-q', ref])
+      ok(['run', '-d', '--name', 'regc', '--label', 'io.containers.autoupdate=registry', ref, 'sleep', '1000'])
+      expect(ok(['auto-update', '--dry-run', '--format', '{{.Unit}} {{.Image}} {{.Policy}} {{.Updated}}'])).to.equal(`reg.service ${ref} registry false\n`)
+      // a new image behind the tag
+      ok(['commit', '-q', '--change', 'LABEL v=2', 'regc', 'localhost/v2'])
+      ok(['push', '-q', 'localhost/v2', ref])
+      const old = ok(['inspect', '--format', '{{.Id}}', ref]).trim()
+      expect(ok(['auto-update', '--dry-run', '--format', '{{.Updated}}'])).to.equal('pending\n')
+      // pulled; no systemd here, so the restart fails and the rollback gives the tag back to the old image
+      const r = env.run(['auto-update', '--format', '{{.Updated}}'], {env: vars})
+      expect(r.stdout).to.equal('failed\n')
+      expect(r.stderr).to.match(/during rollback/)
+      expect(ok(['inspect', '--format', '{{.Id}}', ref]).trim()).to.equal(old)
+      const v2 = ok(['inspect', '--format', '{{.Id}}', 'localhost/v2']).trim()
+      expect(ok(['images', '-q', '--no-trunc'])).to.include(v2)
+      env.run(['rm', '-f', '-t', '0', 'regc'])
+    } finally {
+      await reg.stop()
+    }
+  })
 })
