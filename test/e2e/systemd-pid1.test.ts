@@ -194,7 +194,7 @@ describe('units under a real systemd (systemd as PID 1 in a peapod container)', 
 
   it('a .kube unit plays the YAML (its service container is the unit\'s main process) and stopping it downs the pod', async () => {
     quadlet('app.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: kp\nspec:\n  containers:\n  - name: c\n    image: localhost/bb\n    command: ["sleep", "1000"]\n')
-    quadlet('app.kube', '[Kube]\nYaml=app.yaml\n')
+    quadlet('app.kube', '[Kube]\nYaml=app.yaml\nNetwork=host\n')
     systemctl('daemon-reload')
     systemctl('start', 'app.service')
     await waitState('app.service', 'active')
