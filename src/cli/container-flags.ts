@@ -51,6 +51,7 @@ export const createFlags = {
   'security-opt': many('Security Options'),
   'sig-proxy': Flags.boolean({description: 'Proxy received signals to the process', default: true, allowNo: true}),
   'stop-signal': Flags.string({description: 'Signal to stop a container. Default is SIGTERM'}),
+  systemd: Flags.string({description: 'Run container in systemd mode ("true"|"false"|"always")', default: 'true'}),
   'stop-timeout': Flags.integer({min: 0, description: 'Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL'}),
   tmpfs: many('Mount a temporary filesystem (tmpfs) into a container'),
   tty: Flags.boolean({char: 't', description: 'Allocate a pseudo-TTY for container'}),

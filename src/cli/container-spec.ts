@@ -134,12 +134,14 @@ export function toContainerSpec(f: Record<string, unknown>, image: string, comma
   return {spec: {...spec, network}, newPod: {name, network: portMappings ? {portMappings} : {}, createCommand}}
 }
 
-/** --sdnotify (what systemd units use), checked as Podman checks it. */
-function systemdOptions(f: Record<string, unknown>): Pick<ContainerSpec, 'sdNotifyMode'> {
+/** --sdnotify (what systemd units use), checked as Podman checks it, and --systemd. */
+function systemdOptions(f: Record<string, unknown>): Pick<ContainerSpec, 'sdNotifyMode' | 'systemd'> {
+  // --systemd: any case, as Podman lowercases it; the engine checks the value
+  const systemd = (f.systemd as string | undefined)?.toLowerCase() as ContainerSpec['systemd']
   const notify = f.sdnotify as string | undefined
-  if (notify === undefined) return {}
+  if (notify === undefined) return systemd ? {systemd} : {}
   if (!['container', 'conmon', 'ignore', 'healthy'].includes(notify)) {
     throw new InvalidArgument(`invalid config provided: invalid argument: invalid sdnotify value "${notify}": must be container, conmon or ignore`)
   }
-  return {sdNotifyMode: notify as ContainerSpec['sdNotifyMode']}
+  return {sdNotifyMode: notify as ContainerSpec['sdNotifyMode'], ...systemd ? {systemd} : {}}
 }

@@ -28,7 +28,16 @@ const PID_POLL_MS = 5
 type Phase = 'waiting' | 'starting' | 'running' | 'exiting'
 
 const noop = (): void => {}
-for (const sig of ['SIGINT', 'SIGHUP', 'SIGTERM'] as const) process.on(sig, noop)
+for (const sig of ['SIGINT', 'SIGHUP'] as const) process.on(sig, noop)
+// SIGTERM goes to the container, as conmon forwards it: `systemctl stop` of a
+// unit whose main PID is the monitor (KillMode=mixed) stops the container
+let containerPid: number | undefined
+process.on('SIGTERM', () => {
+  if (containerPid === undefined) return
+  try {
+    process.kill(containerPid, 'SIGTERM')
+  } catch {}
+})
 
 const cfg = loadConfig(process.argv[2])
 const logDriver = cfg.logDriver ?? 'k8s-file'
@@ -393,6 +402,7 @@ function checkPidFile(): void {
 
 function markRunning(pid: number): void {
   phase = 'running'
+  containerPid = pid
   clearInterval(pidPoll)
   notifySystemd()
   const held = pending
@@ -675,8 +685,9 @@ async function finish(exit: {code: number | null; signal: NodeJS.Signals | null}
   if (finished) return
   finished = true
   clearTimeout(healthTimer)
+  let code = 0
   try {
-    await exitSequence(exit, startError)
+    code = await exitSequence(exit, startError)
   } catch (e) {
     diag(`exit: ${(e as Error).stack ?? e}`)
   }
@@ -685,10 +696,12 @@ async function finish(exit: {code: number | null; signal: NodeJS.Signals | null}
       fs.rmSync(cfg.removeDirOnExit, {recursive: true, force: true})
     } catch {}
   }
-  process.exit(0)
+  // conmon's own exit status is the container's: a unit whose MAINPID is the
+  // monitor (--sdnotify=conmon) fails, and Restart=on-failure restarts it
+  process.exit(code & 0xff)
 }
 
-async function exitSequence(exit: {code: number | null; signal: NodeJS.Signals | null}, startError?: string): Promise<void> {
+async function exitSequence(exit: {code: number | null; signal: NodeJS.Signals | null}, startError?: string): Promise<number> {
   if (phase === 'starting') checkPidFile()
   const failed = phase !== 'running'
   phase = 'exiting'
@@ -734,6 +747,7 @@ async function exitSequence(exit: {code: number | null; signal: NodeJS.Signals |
   for (const c of clients) c.destroy()
   await runExitCommand()
   if (cfg.attachSocket) rm(cfg.attachSocket)
+  return status.exitCode
 }
 
 function runExitCommand(): Promise<void> {

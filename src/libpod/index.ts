@@ -84,6 +84,7 @@ export const load = {
   podList: () => import('./pod/list.js'),
   /** generate systemd: the units of a container or pod. */
   systemdGenerate: () => import('./systemd/generate.js'),
+  autoUpdate: () => import('./system/auto-update.js'),
   /** quadlet install/list/print/rm: the user's Quadlet files. */
   quadletManage: () => import('./quadlet/manage.js'),
   /** `system check` and the sweep of what killed commands left (rm -a, pod rm -a). */

@@ -1,7 +1,7 @@
 // Test images built locally (no network): a busybox rootfs from Debian's
 // busybox-static, as a plain tarball; cached per test run.
-import {execFileSync} from 'node:child_process'
-import {chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync, copyFileSync} from 'node:fs'
+import {execFileSync, spawnSync} from 'node:child_process'
+import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync, copyFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {Containers, Env, unavailable, type Mode} from './helpers.js'
@@ -67,4 +67,59 @@ export function busyboxEnvs(): Map<Mode, {env: Env; ct: Containers}> {
     for (const {env} of envs.values()) env.cleanup()
   })
   return envs
+}
+
+// ---- a Debian bookworm root filesystem with systemd, built once per machine ----
+
+/** Machine-wide cache (kept between runs): bump the key when the recipe changes. */
+const MACHINE_CACHE = path.join(os.tmpdir(), 'peapod-fixtures-cache')
+const DEBIAN_SYSTEMD_KEY = 'debian-bookworm-systemd-minbase-1'
+
+/** The mirror debootstrap uses: PEAPOD_DEBIAN_MIRROR, else the host's apt source for Debian, else Debian's. */
+function debianMirror(): string {
+  if (process.env.PEAPOD_DEBIAN_MIRROR) return process.env.PEAPOD_DEBIAN_MIRROR
+  for (const f of ['/etc/apt/sources.list.d/debian.sources', '/etc/apt/sources.list']) {
+    try {
+      const text = readFileSync(f, 'utf8')
+      const m = /^URIs:\s*(\S+\/debian)\s*$/m.exec(text) ?? /^deb\s+(?:\[[^\]]*\]\s+)?(\S+\/debian)\s+bookworm\b/m.exec(text)
+      if (m) return m[1]
+    } catch {
+      // no such file
+    }
+  }
+  return 'http://deb.debian.org/debian'
+}
+
+/**
+ * A tarball of Debian bookworm (minbase + systemd, systemd-sysv, dbus) made
+ * by debootstrap, built once per machine (~1-3 min, ~240 MB) under a lock and
+ * kept in the machine cache; `{skip}` says why it cannot be had here.
+ */
+export function debianSystemdTar(): {tar: string} | {skip: string} {
+  const out = path.join(MACHINE_CACHE, `${DEBIAN_SYSTEMD_KEY}.tar`)
+  if (existsSync(out)) return {tar: out}
+  if (process.getuid!() !== 0) return {skip: 'debootstrap needs root'}
+  const debootstrap = ['/usr/sbin/debootstrap', '/sbin/debootstrap'].find(p => existsSync(p))
+  if (!debootstrap) return {skip: 'no debootstrap here (apt-get install debootstrap)'}
+  mkdirSync(MACHINE_CACHE, {recursive: true, mode: 0o755})
+  const build = path.join(MACHINE_CACHE, `${DEBIAN_SYSTEMD_KEY}.build`)
+  const log = path.join(MACHINE_CACHE, `${DEBIAN_SYSTEMD_KEY}.log`)
+  // flock: two suites (or two runs) build it once
+  const script = `test -e "$OUT" && exit 0
+rm -rf "$BUILD"
+"$DEBOOTSTRAP" --variant=minbase --include=systemd,systemd-sysv,dbus bookworm "$BUILD" "$MIRROR" >"$LOG" 2>&1 || exit 1
+tar --numeric-owner -C "$BUILD" -cf "$OUT.tmp" . && mv "$OUT.tmp" "$OUT" && rm -rf "$BUILD"`
+  const r = spawnSync('flock', [path.join(MACHINE_CACHE, `${DEBIAN_SYSTEMD_KEY}.lock`), 'sh', '-c', script], {
+    env: {...process.env, OUT: out, BUILD: build, LOG: log, DEBOOTSTRAP: debootstrap, MIRROR: debianMirror()}, stdio: 'ignore', timeout: 15 * 60_000,
+  })
+  if (r.status !== 0 || !existsSync(out)) {
+    let tail = ''
+    try {
+      tail = readFileSync(log, 'utf8').trim().split('\n').slice(-2).join(' / ')
+    } catch {
+      // no log
+    }
+    return {skip: `debootstrap failed (${r.error?.message ?? `exit ${r.status}`}): ${tail}`}
+  }
+  return {tar: out}
 }

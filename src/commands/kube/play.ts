@@ -31,12 +31,13 @@ export default class KubePlay extends BaseCommand {
     quiet: Flags.boolean({char: 'q', description: 'Suppress output information when pulling images'}),
     replace: Flags.boolean({description: 'Delete and recreate pods defined in the YAML file'}),
     start: goBool('Start the pod after creating it (default true)'),
+    'service-container': Flags.string({hidden: true, options: ['true', 'false'], description: 'Starts a service container before all pods (what Quadlet\'s .kube units run): systemd tracks it, and kube down removes it'}),
     wait: Flags.boolean({char: 'w', description: 'Run the pods in the foreground until their containers exit; Ctrl-C (or SIGTERM) takes them down. The pods and the volumes this play made are removed at the end'}),
     validate: Flags.string({description: 'How to treat fields Kubernetes does not know: warn (default) or strict (an error; beyond Podman 4.3.1)', options: ['warn', 'strict'], default: 'warn'}),
   }
 
   async run(): Promise<void> {
-    const {args, flags} = await this.parse(KubePlay, goBoolArgv(this.argv, {start: undefined, 'tls-verify': undefined}))
+    const {args, flags} = await this.parse(KubePlay, goBoolArgv(this.argv, {start: undefined, 'tls-verify': undefined, 'service-container': undefined}))
     if (!args.file) throw new InvalidArgument('accepts 1 arg(s), received 0')
     const text = await readKubeInput(args.file)
     const rt = await this.runtime(flags)
@@ -51,6 +52,8 @@ export default class KubePlay extends BaseCommand {
     if (ips.length > 1 || macs.length > 1) throw new InvalidArgument('--ip and --mac-address take one value per pod: only one pod per play is supported with them')
     const network: ContainerNetworkSpec | undefined = flags.network?.length ? parseNetworkFlags(flags.network) : undefined
     const {reporterFor} = await load.registryProgress()
+    // --service-container: started first; READY=1 to systemd once the pods run
+    const service = boolValue(flags['service-container'], false) ? await kube.startServiceContainer(rt, text) : undefined
     const report = await kube.playKube(rt, text, {
       start: boolValue(flags.start, true),
       replace: flags.replace,
@@ -69,6 +72,7 @@ export default class KubePlay extends BaseCommand {
       },
     })
     for (const w of report.warnings) rt.logger.warn(w)
+    service?.ready()
     // Podman's report.
     let out = ''
     if (report.volumes.length) out += `Volumes:\n${report.volumes.join('\n')}\n`

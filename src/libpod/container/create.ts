@@ -18,6 +18,8 @@ import {healthConfigFromImage} from './healthcheck.js'
 import {resolveLifecycle} from './life.js'
 import {randomName} from './names.js'
 import {ContainerStore} from './store.js'
+import {resolveCommand} from '../spec/command.js'
+import {SYSTEMD_STOP_SIGNAL, useSystemdMode, validateSystemdMode} from '../spec/systemd.js'
 import {resolveResources} from './resources.js'
 import {ociFor} from '../oci/runtime.js'
 import {usersConfigFields} from './userns.js'
@@ -59,14 +61,18 @@ function hostEnvOf(spec: ContainerSpec): Record<string, string> {
 /** The image as the user named it, for ps's IMAGE column. */
 function imageName(ref: string, image: {id: string; names: string[]}): string {
   if (image.names.includes(ref)) return ref
+  if (image.names.includes(`${ref}:latest`)) return `${ref}:latest`
   return image.names.find(n => n.endsWith('/' + ref) || n.endsWith('/' + ref + ':latest')) ?? image.names[0] ?? image.id
 }
 
 export async function createContainer(rt: Runtime, spec0: ContainerSpec, placement?: PodPlacement, asGiven: ContainerSpec = spec0): Promise<ContainerConfig> {
   validateContainerSpec(spec0)
   // --cgroupns=container:NAME: kept by ID
-  const spec = spec0.cgroupns?.startsWith('container:') ? {...spec0, cgroupns: resolveCgroupns(rt, spec0.cgroupns)} : spec0
+  let spec = spec0.cgroupns?.startsWith('container:') ? {...spec0, cgroupns: resolveCgroupns(rt, spec0.cgroupns)} : spec0
   // RESOURCES: cgroup limits checked against the host (container/resources.ts)
+  // containers.conf `cgroupns` when --cgroupns is not given (Podman's; its own default is private on cgroup v2 only)
+  const confCgroupns = rt.config.containers?.cgroupns
+  if (spec.cgroupns === undefined && typeof confCgroupns === 'string' && confCgroupns) spec = {...spec, cgroupns: confCgroupns as ContainerSpec['cgroupns']}
   const {resources, warnings} = resolveResources(spec, {rootless: rt.config.rootless, runtimeName: spec.cgroupsMode === 'disabled' ? ociFor(rt).name : undefined})
   if (spec.rootfs) checkRootfsDir(spec.rootfs)
   const image = spec.rootfs ? NO_IMAGE : rt.lookupImage(spec.image)
@@ -75,6 +81,9 @@ export async function createContainer(rt: Runtime, spec0: ContainerSpec, placeme
   const entrypoint = spec.entrypoint ?? imgCfg.Entrypoint ?? []
   const cmd = command.length ? command : (spec.entrypoint !== undefined ? [] : imgCfg.Cmd ?? [])
   if (entrypoint.length === 0 && cmd.length === 0) throw new InvalidArgument('no command or entrypoint provided, and no CMD or ENTRYPOINT from image')
+  // --systemd: decided on the command as it will run (spec/systemd.ts)
+  validateSystemdMode(spec.systemd)
+  const systemd = useSystemdMode(spec.systemd, resolveCommand({imageEntrypoint: imgCfg.Entrypoint, imageCmd: imgCfg.Cmd, entrypoint: spec.entrypoint, command, init: spec.init}))
   // USERS/NAMESPACES/DEVICES (container/userns.ts): ID maps, --ipc/--pid/--uts, devices
   const users = usersConfigFields(rt, spec, placement?.isInfra ? undefined : placement?.namespaces)
   // mounts, volumes-from and the image's VOLUMEs (volumes are created below, once all else is checked)
@@ -101,6 +110,7 @@ export async function createContainer(rt: Runtime, spec0: ContainerSpec, placeme
     envHost: spec.envHost ?? false,
     createCommand: spec.createCommand,
     sdNotifyMode: spec.sdNotifyMode,
+    ...systemd ? {systemd} : {},
     workdir: spec.workdir,
     user: spec.user,
     hostname: spec.hostname,
@@ -122,7 +132,7 @@ export async function createContainer(rt: Runtime, spec0: ContainerSpec, placeme
     ...Object.keys(resources).length ? {resources} : {},
     network,
     networkOptions,
-    stopSignal: spec.stopSignal === undefined ? 'SIGTERM' : signalName(spec.stopSignal),
+    stopSignal: signalName(spec.stopSignal ?? (systemd ? SYSTEMD_STOP_SIGNAL : 15)),
     stopTimeout: spec.stopTimeout ?? 10,
     logDriver: spec.logDriver ?? 'k8s-file',
     logOptions: {...spec.logOptions},

@@ -164,6 +164,7 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
       ...usersInspectConfig(c.config), // USERS/NAMESPACES
       ...life.config,
       sdNotifyMode: c.config.sdNotifyMode ?? 'container',
+      ...c.config.systemd ? {SystemdMode: true} : {},
     },
     HostConfig: {
       Binds: c.config.mounts.filter(m => m.type === 'bind').map(m => `${m.source}:${m.destination}:${bindOptions(m.options).join(',')}`),

@@ -27,6 +27,8 @@ import {ociFor} from '../oci/runtime.js'
 import {afterStart, prepareLifecycle, startRequired, timeoutMs} from './life.js'
 import {addNotifySocket, monitorNotify} from './sdnotify.js'
 import {failpoint} from '../util/failpoint.js'
+import {applySystemdMode} from '../spec/systemd.js'
+import {cgroupV2} from './pause.js'
 import {killStrayMonitor} from './stray-monitor.js'
 
 
@@ -85,6 +87,7 @@ async function prepareBundle(rt: Runtime, c: Container, p: ContainerPaths, conso
     ...life.options,
   })
   life.apply(spec)
+  if (c.config.systemd) applySystemdMode(spec, c.config.id, {cgroupV2: cgroupV2()}) // --systemd
   // runc sizes the container's terminal from the spec at start; later
   // resizes come through the monitor.
   if (c.config.tty && consoleSize && spec.process) (spec.process as {consoleSize?: unknown}).consoleSize = {height: consoleSize.rows, width: consoleSize.cols}

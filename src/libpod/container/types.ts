@@ -115,6 +115,8 @@ export interface ContainerConfig {
   healthOnFailure?: HealthOnFailure
   /** --sdnotify (absent: container). */
   sdNotifyMode?: import('../specgen/container.js').SdNotifyMode
+  /** Runs in systemd mode (--systemd): spec/systemd.ts. */
+  systemd?: boolean
   /** POD: the ID of the pod the container belongs to. */
   pod?: string
   /** POD: the pod's infra container (holds the shared namespaces). */

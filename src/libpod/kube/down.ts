@@ -1,6 +1,7 @@
 // kube down: stops and removes the pods a YAML describes (and their emptyDir
 // and ConfigMap/Secret volumes). Volumes made from its PersistentVolumeClaims
 // stay, unless force: their data is the point of a claim.
+import {removeServiceContainer} from './service-container.js'
 import {NoSuchPod} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {parseKubeYaml, KINDS} from './parse.js'
@@ -48,6 +49,7 @@ export async function kubeDown(rt: Runtime, text: string, opts: {force?: boolean
   const missing = names.find(n => !existing.has(n))
   if (missing) throw new NoSuchPod(`no pod with name or ID ${missing} found: no such pod`)
   const report = await tearDown(rt, names, opts)
+  await removeServiceContainer(rt, text) // kube play --service-container's
   if (opts.force) {
     const claims = new Set<string>()
     for (const d of docs) {

@@ -52,6 +52,8 @@ export interface ContainerBasicConfig {
   initContainerType?: 'always' | 'once'
   /** --sdnotify: who tells systemd the container is ready (default container). */
   sdNotifyMode?: SdNotifyMode
+  /** --systemd: systemd mode when the command is an init or systemd (true, the default), always or never. */
+  systemd?: import('../spec/systemd.js').SystemdMode
 }
 
 export type SdNotifyMode = 'container' | 'conmon' | 'ignore' | 'healthy'
