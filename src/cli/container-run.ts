@@ -51,11 +51,28 @@ export function proxySignals(rt: Runtime): {running: (config: ContainerConfig) =
   }
 }
 
+/**
+ * Without --sig-proxy a signal ends only this command, yet not half-way through
+ * the start: it takes effect once the start is recorded (else a running
+ * container would stay 'created').
+ */
+function holdSignals(): {release: () => void} {
+  const held: NodeJS.Signals[] = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGTERM']
+  let got: NodeJS.Signals | undefined
+  const h = (sig: NodeJS.Signals) => { got ??= sig }
+  for (const sig of held) process.on(sig, h)
+  return {release: () => {
+    for (const sig of held) process.off(sig, h)
+    if (got) process.kill(process.pid, got)
+  }}
+}
+
 /** Starts a container attached (output from its first byte) and waits for it to exit or for a detach. */
 export async function startAttached(rt: Runtime, id: string, opts: {stdin: boolean; detachKeys?: string; sigProxy?: boolean; streams?: readonly string[]; preserveFds?: number}): Promise<AttachedStart> {
   let attachment: Attachment | undefined
   const tty = process.stdout.isTTY ? {rows: process.stdout.rows, cols: process.stdout.columns} : undefined
   const proxy = opts.sigProxy ?? true ? proxySignals(rt) : undefined
+  const hold = proxy ? undefined : holdSignals()
   const [{startContainer}, {Attachment}, ops] = await Promise.all([load.start(), load.attach(), load.ops()])
   try {
     const config = await startContainer(rt, id, {
@@ -73,9 +90,11 @@ export async function startAttached(rt: Runtime, id: string, opts: {stdin: boole
       },
     })
     proxy?.running(config)
+    hold?.release()
     return await settle(rt, id, opts.stdin, await attachment!.done)
   } finally {
     proxy?.stop()
+    hold?.release()
   }
 }
 

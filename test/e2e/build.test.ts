@@ -263,7 +263,7 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       const r = env.run(['build', '--rm=false', '--network=none', '--annotation', 'org.example.a=b', '--ignorefile', path.join(dir, 'my.ignore'), '-t', 'flags', dir])
       expect(r.code, r.stderr).to.equal(0)
       expect(env.ok(['ps', '-a', '-q']).trim().split('\n')).to.have.length(2) // the RUN and COPY steps' containers
-      env.ok(['rm', '-a', '-f'])
+      env.ok(['rm', '-a', '-f', '-t', '0'])
       expect(env.ok(['run', '--rm', 'flags', 'cat', '/links']).trim()).to.equal('1') // only lo
       expect(env.ok(['run', '--rm', 'flags', 'ls', '/ctx']).trim()).to.equal('keep.txt')
       const [img] = JSON.parse(env.ok(['image', 'inspect', 'flags'])) as Array<Record<string, any>>
@@ -271,7 +271,7 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       const bad = context({Containerfile: 'FROM busybox\nRUN exit 4\n'})
       expect(env.run(['build', '--force-rm=false', bad]).code).to.equal(4)
       expect(env.ok(['ps', '-a', '-q']).trim().split('\n')).to.have.length(1)
-      env.ok(['rm', '-a', '-f'])
+      env.ok(['rm', '-a', '-f', '-t', '0'])
     })
 
     it('runs the ONBUILD triggers of a docker-format base in the child build', function () {

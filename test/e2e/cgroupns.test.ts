@@ -23,7 +23,7 @@ describe('--cgroupns=container:ID', function () {
       expect(ns(['run', '--rm', '--cgroupns', 'private', 'bb', 'ls', '-l', '/proc/self/ns/cgroup'])).not.to.equal(theirs)
       env.ok(['create', '--name', 'cgjoin', '--cgroupns', `container:${id.slice(0, 12)}`, 'bb', 'true'])
       expect(env.ok(['inspect', 'cgjoin', '--format', '{{.HostConfig.CgroupMode}}']).trim()).to.equal(`container:${id}`)
-      expectError(env.run(['rm', '-f', 'cgsrc']), 125, /has dependent containers which must be removed before it/)
+      expectError(env.run(['rm', '-f', '-t', '0', 'cgsrc']), 125, /has dependent containers which must be removed before it/)
     })
   }
 

@@ -68,7 +68,7 @@ describe('container reliability', function () {
             expect(id, c.stderr).to.match(/^[0-9a-f]{64}$/)
             const s = await finished(env.spawn(['start', id]))
             expect(s.code, s.stderr).to.equal(0)
-            const r = await finished(env.spawn(['rm', '-f', id]))
+            const r = await finished(env.spawn(['rm', '-f', '-t', '0', id]))
             expect(r.code, r.stderr).to.equal(0)
           }
         }

@@ -5,9 +5,9 @@
 // inspect. Reliability (parallel runs, bad input, a killed monitor, a real
 // terminal, gVisor) is in containers-reliability.test.ts.
 import {expect} from 'chai'
-import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
-import {Containers, Env, pidGone, unavailable, type Mode} from './helpers.js'
+import {Containers, Env, pidGone, unavailable, waitUntil, type Mode} from './helpers.js'
 import {busyboxTar} from './fixtures.js'
 
 /** Podman's default capability set (11) as /proc/self/status shows it. */
@@ -235,6 +235,17 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
     })
 
     describe('lifecycle', () => {
+      it('rm -f stops gracefully first, as Podman: the stop signal, SIGKILL only after the stop timeout', async () => {
+        const dir = env.file('graceful')
+        mkdirSync(dir)
+        env.chown(dir)
+        env.ok(['run', '-d', '--name', 'graceful', '-v', `${dir}:/out`, 'bb', 'sh', '-c',
+          'trap "echo term > /out/t; exit 3" TERM; touch /out/ready; while :; do sleep 0.1; done'])
+        await waitUntil('the trap to be set', () => existsSync(path.join(dir, 'ready')))
+        expect(env.ok(['rm', '-f', 'graceful'])).to.equal('graceful\n')
+        expect(readFileSync(path.join(dir, 't'), 'utf8')).to.equal('term\n')
+      })
+
       it('create → init → start → stop → start → rm, with Podman\'s states', async () => {
         const id = env.ok(['create', '--name', 'life', 'bb', 'sleep', '1000']).trim()
         expect(id).to.match(/^[0-9a-f]{64}$/)
@@ -271,7 +282,7 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
         expect(env.ok(['stop', 'life'])).to.equal('life\n')
         expect(env.ok(['start', id.slice(0, 10)])).to.equal(id.slice(0, 10) + '\n')
         expect(inspect(id, '{{.State.Status}}')).to.equal('running')
-        expect(env.ok(['rm', '-f', 'life'])).to.equal('life\n')
+        expect(env.ok(['rm', '-f', '-t', '0', 'life'])).to.equal('life\n')
         expect(env.run(['container', 'exists', 'life']).code).to.equal(1)
         await ct.settled()
       })
@@ -334,7 +345,7 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
         expect(env.ok(['restart', '-t', '0', created])).to.equal(created + '\n')
         expect(inspect('r2', '{{.State.Status}}')).to.equal('running')
         expect(env.run(['restart', 'nosuch']).code).to.equal(125)
-        env.ok(['rm', '-f', '-a'])
+        env.ok(['rm', '-f', '-t', '0', '-a'])
         await ct.settled()
       })
 
@@ -346,7 +357,7 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
         const missing = env.run(['rm', 'nosuch'])
         expect(missing.code).to.equal(1)
         expect(missing.stderr).to.equal('Error: no container with name or ID "nosuch" found: no such container\n')
-        expect(env.run(['rm', '-f', 'nosuch'])).to.include({code: 0, stdout: ''})
+        expect(env.run(['rm', '-f', '-t', '0', 'nosuch'])).to.include({code: 0, stdout: ''})
         expect(env.run(['rm', '--ignore', 'nosuch']).code).to.equal(0)
         expect(env.ok(['rm', '-f', '-t', '0', 'up'])).to.equal('up\n')
         // dependencies: a container in another's network namespace
@@ -360,7 +371,7 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
         const ids = [env.ok(['create', 'bb', 'true']).trim(), env.ok(['run', '-d', 'bb', 'sleep', '1000']).trim()]
         const rmAll = env.run(['rm', '-a'])
         expect(rmAll.code).to.equal(2)
-        expect(env.ok(['rm', '-a', '-f', '-v']).trim().split('\n')).to.deep.equal([ids[1]])
+        expect(env.ok(['rm', '-a', '-f', '-t', '0', '-v']).trim().split('\n')).to.deep.equal([ids[1]])
         expect(env.ok(['ps', '-a', '-q'])).to.equal('')
         await ct.settled()
       })
@@ -563,7 +574,7 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
     describe('ps', () => {
       const ids: Record<string, string> = {}
       before(() => {
-        env.ok(['rm', '-a', '-f'])
+        env.ok(['rm', '-a', '-f', '-t', '0'])
         ids.c1 = env.ok(['create', '--name', 'c1', '-l', 'tier=web', 'bb', 'echo', 'a very long command line here']).trim()
         for (const name of ['x7', 'x7b']) {
           expect(env.run(['run', '--name', name, 'bb', 'sh', '-c', 'exit 7']).code).to.equal(7)

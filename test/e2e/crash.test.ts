@@ -34,7 +34,7 @@ function crash(env: Env, point: string, args: string[]): void {
 /** rm -af and pod rm -af leave nothing of ours, and `system check` finds nothing. */
 async function cleanAndCheck(env: Env, ct: Containers): Promise<void> {
   env.ok(['pod', 'rm', '-af'])
-  env.ok(['rm', '-af'])
+  env.ok(['rm', '-af', '-t', '0'])
   expect(ls(path.join(env.root, 'pod-names'))).to.deep.equal([])
   expect(ls(path.join(env.root, 'pods'))).to.deep.equal([])
   await ct.settled()
@@ -109,9 +109,9 @@ describe('crash consistency', function () {
       it('an rm killed after marking the container removing: ps -a shows it, rm -af removes it, its name is free', async function () {
         const {env, ct} = get()
         env.ok(['run', '-d', '--name', 'fixed', 'bb', 'sleep', '1000'])
-        crash(env, 'container.rm.after-mark', ['rm', '-f', 'fixed'])
+        crash(env, 'container.rm.after-mark', ['rm', '-f', '-t', '0', 'fixed'])
         expect(env.ok(['ps', '-a', '--format', '{{.Names}} {{.Status}}'])).to.match(/^fixed Exited/)
-        env.ok(['rm', '-af'])
+        env.ok(['rm', '-af', '-t', '0'])
         env.ok(['create', '--name', 'fixed', 'bb', 'true'])
         env.ok(['rm', 'fixed'])
         // and the same once more, finished by a plain `rm NAME`
@@ -132,7 +132,7 @@ describe('crash consistency', function () {
         env.ok(['pod', 'create', '--name', 'p1'])
         env.ok(['create', '--name', 'c1', 'bb', 'true'])
         env.ok(['pod', 'rm', '-af'])
-        env.ok(['rm', '-af'])
+        env.ok(['rm', '-af', '-t', '0'])
         expect(ls(path.join(env.root, 'pod-names'))).to.deep.equal([])
         expect(ls(path.join(env.root, 'names'))).to.deep.equal([])
         env.ok(['pod', 'create', '--name', 'p2'])
@@ -149,9 +149,9 @@ describe('crash consistency', function () {
         expect(r.stderr.trim()).to.equal('Error: default OCI runtime "nosuchrt" not found: invalid argument')
         expect(env.ok(['ps', '-aq'])).to.equal('')
         env.ok(['create', '--name', 'nort', 'bb', 'true'])
-        expect(env.run(['--runtime', 'nosuchrt', 'rm', '-f', 'nort'], {env: {CONTAINERS_CONF: conf}}).code).to.equal(0)
+        expect(env.run(['--runtime', 'nosuchrt', 'rm', '-f', '-t', '0', 'nort'], {env: {CONTAINERS_CONF: conf}}).code).to.equal(0)
         env.ok(['create', '--name', 'nort', 'bb', 'true'])
-        expect(env.run(['rm', '-af'], {env: {CONTAINERS_CONF: conf}}).code).to.equal(0)
+        expect(env.run(['rm', '-af', '-t', '0'], {env: {CONTAINERS_CONF: conf}}).code).to.equal(0)
         await cleanAndCheck(env, ct)
       })
 
@@ -163,7 +163,7 @@ describe('crash consistency', function () {
         expect(env.ok(['ps', '--format', '{{.Names}}']).trim()).to.equal('lm')
         env.ok(['create', '--name', 'lm2', 'bb', 'sleep', '1000'])
         crash(env, 'container.start.after-monitor', ['start', 'lm2'])
-        env.ok(['rm', '-af'])
+        env.ok(['rm', '-af', '-t', '0'])
         await cleanAndCheck(env, ct)
       })
     })

@@ -78,7 +78,7 @@ function cases(archive: string): Case[] {
     {point: 'container.start.after-monitor', kind: 'container', setup: [['create', '--name', 'fp', 'bb', 'sleep', '1000']], cmd: ['start', 'fp']},
     {point: 'container.start.after-record', kind: 'container', setup: [['create', '--name', 'fp', 'bb', 'sleep', '1000']], cmd: ['start', 'fp']},
     {point: 'container.stop.after-signal', kind: 'container', setup: [['run', '-d', '--name', 'fp', 'bb', 'sleep', '1000']], cmd: ['stop', '-t', '3', 'fp']},
-    {point: 'container.rm.after-release', kind: 'container', setup: [['run', '-d', '--name', 'fp', 'bb', 'sleep', '1000']], cmd: ['rm', '-f', 'fp']},
+    {point: 'container.rm.after-release', kind: 'container', setup: [['run', '-d', '--name', 'fp', 'bb', 'sleep', '1000']], cmd: ['rm', '-f', '-t', '0', 'fp']},
     {point: 'container.rm.after-mark', kind: 'container', setup: [['create', '--name', 'fp', 'bb', 'true']], cmd: ['rm', 'fp']},
     {point: 'container.rm.after-remove', kind: 'container', setup: [['create', '--name', 'fp', 'bb', 'true']], cmd: ['rm', 'fp']},
     {point: 'pod.create.after-reserve', kind: 'pod', cmd: ['pod', 'create', '--name', 'fpp']},
@@ -114,7 +114,7 @@ async function walkOne(env: Env, ct: Containers, c: Case): Promise<void> {
     expect(again.stderr.trim(), `${where}: repeated`).to.match(/^Error: .*(already|in use|not known|no such|exists)/)
   }
   if (c.kind === 'pod') await ok(env, ['pod', 'rm', '-af'])
-  await ok(env, ['rm', '-af'])
+  await ok(env, ['rm', '-af', '-t', '0'])
   if (c.kind === 'volume') await ok(env, ['volume', 'prune', '-f'])
   if (c.kind === 'network') await run(env, ['network', 'rm', '-f', 'fpn', 'fpn2'])
   if (c.kind === 'image') await ok(env, ['image', 'prune', '-f'])
@@ -171,7 +171,7 @@ describe('failpoints and storms', function () {
         case 1: return ['create', '--name', n, 'bb', 'true']
         case 2: return ['run', '--rm', 'bb', 'true']
         case 3: return ['pod', 'create', '--name', `p${i % 3}`]
-        case 4: return ['rm', '-af']
+        case 4: return ['rm', '-af', '-t', '0']
         case 5: return ['pod', 'rm', '-af']
         default: return ['ps', '-a']
       }
@@ -193,7 +193,7 @@ describe('failpoints and storms', function () {
       const ps = await ok(env, ['ps', '-a', '--format', 'json'])
       expect(() => JSON.parse(ps || '[]')).not.to.throw()
       await ok(env, ['pod', 'rm', '-af'])
-      await ok(env, ['rm', '-af'])
+      await ok(env, ['rm', '-af', '-t', '0'])
       expect(await ok(env, ['ps', '-aq'])).to.equal('')
       await waitUntil('pod names released', () => {
         try {

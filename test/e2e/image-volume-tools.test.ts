@@ -158,7 +158,7 @@ describe('image and volume tools', function () {
     expect(env.ok(['container', 'runlabel', '--replace', 'install', 'lbl'])).to.equal('installed\n')
     expectError(env.run(['container', 'runlabel', 'nolabel', 'lbl']), 125, /^Error: cannot find the value of label: nolabel in image: lbl$/)
     expectError(env.run(['container', 'runlabel', 'install']), 125, /^Error: requires at least 2 arg\(s\), only received 1$/)
-    env.ok(['rm', '-f', 'lbl'])
+    env.ok(['rm', '-f', '-t', '0', 'lbl'])
     env.ok(['rmi', 'lbl'])
   })
 

@@ -129,7 +129,7 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
     })
 
     describe('--restart', () => {
-      afterEach(() => env.run(['rm', '-af']))
+      afterEach(() => env.run(['rm', '-af', '-t', '0']))
 
       it('on-failure:2 restarts a failing container twice: RestartCount 2, then it stays exited', async () => {
         const id = env.ok(['run', '-d', '--restart', 'on-failure:2', 'bb', 'sh', '-c', 'exit 3']).trim()

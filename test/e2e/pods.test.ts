@@ -172,7 +172,7 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       env.ok(['run', '-d', '--pod', 'bad', 'bb', 'sleep', '1000'])
       expectError(env.run(['pod', 'rm', 'bad']), 125, /cannot remove container [0-9a-f]+ as it is running/)
       expect(podStatus('bad')).to.equal('Running 2')
-      expectError(env.run(['rm', '-f', JSON.parse(env.ok(['pod', 'inspect', 'bad'])).InfraContainerID]), 125, /infra container of pod/)
+      expectError(env.run(['rm', '-f', '-t', '0', JSON.parse(env.ok(['pod', 'inspect', 'bad'])).InfraContainerID]), 125, /infra container of pod/)
       expectError(env.run(['create', '--pod', 'new:half', 'nosuchimage']), 125, /nosuchimage/)
       expect(env.run(['pod', 'exists', 'half']).code).to.equal(1)
       expectError(env.run(['pod', 'create', '--share', 'bogus']), 125, /invalid kernel namespace to share: bogus/)

@@ -139,7 +139,7 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
         expect(spec.annotations['run.oci.keep_original_groups']).to.equal('1')
         expect(spec.process.user.additionalGids).to.equal(undefined)
         expect(env.ok(['inspect', '--format', '{{json .HostConfig.GroupAdd}}', id]).trim()).to.equal('["keep-groups"]')
-        env.ok(['rm', '-f', id])
+        env.ok(['rm', '-f', '-t', '0', id])
       })
 
       it('--umask sets the process umask', function () {
@@ -162,7 +162,7 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
         env.ok(['init', id])
         const spec = ociSpec(id)
         expect(spec.linux.personality).to.deep.equal({domain: 'LINUX32'})
-        env.ok(['rm', '-f', id])
+        env.ok(['rm', '-f', '-t', '0', id])
       })
 
       it('--chrootdirs: Podman\'s /etc files are mounted in the chroot too', function () {

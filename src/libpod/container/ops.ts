@@ -337,7 +337,8 @@ export async function removeContainer(rt: Runtime, nameOrId: string, opts: {forc
   }
   if (isActive(c.state.status) || c.state.status === 'initialized') {
     if (!opts.force) checkTransition('remove', id, c.state.status)
-    c = await stopContainer(rt, id, opts.timeout ?? 0)
+    // As Podman: a forced removal stops gracefully first (the container's stop timeout unless given).
+    c = await stopContainer(rt, id, opts.timeout)
   }
   const p = containerPaths(rt, id)
   const config = await rt.containers.locked(id, async () => {

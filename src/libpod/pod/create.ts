@@ -63,7 +63,7 @@ export async function createPod(rt: Runtime, spec: PodSpec): Promise<PodConfig> 
     podEvent(rt.config, config, 'create')
     return config
   } catch (e) {
-    if (infraId) await removeContainer(rt, infraId, {force: true}).catch(() => {})
+    if (infraId) await removeContainer(rt, infraId, {force: true, timeout: 0}).catch(() => {})
     store.releaseName(name, id)
     removePodCgroup(cgroupPath)
     throw e

@@ -144,11 +144,11 @@ export async function systemCheck(rt: Runtime, opts: CheckOptions = {}): Promise
     if (missing.length || !existsSync(rootfs)) {
       const fix = repair && (opts.force ?? false)
       add({kind: 'container whose layer is gone', id, detail: missing.length ? `missing ${missing.join(', ')}` : 'no rootfs', repaired: fix})
-      if (fix) await removeContainer(rt, id, {force: true}).catch(() => {})
+      if (fix) await removeContainer(rt, id, {force: true, timeout: 0}).catch(() => {})
     }
     if (c.config.isInfra && c.config.pod && !rt.pods.read(c.config.pod)) {
       add({kind: 'infra container of a pod that is gone', id, repaired: repair})
-      if (repair) await removeContainer(rt, id, {force: true}).catch(() => {})
+      if (repair) await removeContainer(rt, id, {force: true, timeout: 0}).catch(() => {})
     }
   }
 

@@ -69,7 +69,7 @@ export async function startPod(rt: Runtime, ref: string): Promise<PodConfig> {
     await waitExited(rt, c.config.id)
     const code = rt.containers.read(c.config.id)?.state.exitCode ?? -1
     if (code !== 0) throw new InvalidArgument(`init container ${c.config.name} of pod ${pod.name} exited with code ${code}`)
-    if (initType(c) === 'once') await removeContainer(rt, c.config.id, {force: true})
+    if (initType(c) === 'once') await removeContainer(rt, c.config.id, {force: true, timeout: 0})
   }
   await each(members(list).filter(c => !initType(c) && !isActive(c.state.status)), c => startContainer(rt, c.config.id))
   podEvent(rt.config, pod, 'start')
