@@ -44,6 +44,7 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       // the container's upper dir keeps its writes across starts
       expect(env.ok(['start', '-a', 'r2'])).to.equal('kept\nkept\n')
       expect(existsSync(`${dir}/k`)).to.equal(false)
+      expectError(env.run(['commit', 'r2', 'r2img']), 125, /^Error: cannot commit a container that uses an exploded rootfs$/)
       env.ok(['rm', 'r2'])
     })
 

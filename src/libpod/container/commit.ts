@@ -255,6 +255,7 @@ export async function commitContainer(rt: Runtime, ref: string, opts: CommitOpti
   if (!found) throw noSuchContainer(ref)
   const c = await syncContainer(rt, found)
   const id = c.config.id
+  if (c.config.rootfs) throw new InvalidArgument('cannot commit a container that uses an exploded rootfs')
   const image = rt.store.images.get(c.config.imageId)
   const baseDoc = JSON.parse(image.config) as ImageConfigDoc
   await rt.store.ready()
