@@ -99,7 +99,8 @@ export function launchMonitor(opts: LaunchOptions): LaunchedMonitor {
   log.debug(`Starting the monitor of container ${config.containerId}: ${opts.node ?? process.execPath} ${argv.join(' ')}`)
   const child = spawn(opts.node ?? process.execPath, argv, {
     detached: true,
-    stdio: passthrough ? ['inherit', 'inherit', 'inherit', ...extra, 'pipe'] : ['ignore', 'ignore', 'ignore', ...extra, 'pipe'],
+    // passthrough: stdin only when asked for (-i, build --stdin), else /dev/null as Podman
+    stdio: passthrough ? [config.stdin ? 'inherit' : 'ignore', 'inherit', 'inherit', ...extra, 'pipe'] : ['ignore', 'ignore', 'ignore', ...extra, 'pipe'],
     env,
   })
   const channel = child.stdio[readyFd] as Readable

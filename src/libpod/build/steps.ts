@@ -19,6 +19,7 @@ import type {ContainerSpec} from '../specgen/container.js'
 import type {NetNS} from '../specgen/network.js'
 import {rootfsDirs} from '../storage/mount.js'
 import type {StagedLayer} from '../storage/layers.js'
+import {withRunOptions, type BuildRunOptions} from './run-options.js'
 import {pump} from '../container/cp.js'
 
 /** Containers made by this build, removed at its end (also on failure and SIGINT). */
@@ -70,6 +71,10 @@ export interface RunStep {
   mountTargets: string[]
   /** --timestamp: the time of every file in the layer. */
   mtime?: number
+  /** The build's container flags (--cap-add, --volume, --dns ...). */
+  run?: BuildRunOptions
+  /** --stdin: the step reads the build's stdin. */
+  stdin?: boolean
 }
 
 async function scratchContainer(rt: Runtime, scratch: Scratch, spec: ContainerSpec): Promise<string> {
@@ -109,7 +114,7 @@ function dropMountTargets(rt: Runtime, id: string, layers: string[], targets: st
 
 /** Runs the command; returns its exit code and, when 0, the layer of its changes. */
 export async function runStep(rt: Runtime, scratch: Scratch, top: string | undefined, layers: string[], step: RunStep): Promise<{code: number; staged?: StagedLayer}> {
-  const id = await scratchContainer(rt, scratch, {
+  const id = await scratchContainer(rt, scratch, withRunOptions({
     image: step.image,
     command: step.command,
     entrypoint: [],
@@ -117,11 +122,14 @@ export async function runStep(rt: Runtime, scratch: Scratch, top: string | undef
     workdir: step.workdir || undefined,
     user: step.user || undefined,
     mounts: step.mounts,
-    logDriver: step.quiet ? 'none' : 'passthrough',
+    logDriver: step.quiet && !step.stdin ? 'none' : 'passthrough',
+    // --stdin: the build's stdin (else /dev/null)
+    ...step.stdin ? {stdin: true} : {},
     healthcheck: {test: ['NONE'], interval: 0, timeout: 0, retries: 0, startPeriod: 0},
-    network: {netns: step.network ?? {mode: 'host'}},
+    // Podman's default: a private network (the default bridge rootful, slirp4netns rootless)
+    ...step.network ? {network: {netns: step.network}} : {},
     labels: {'io.peapod.build': 'true'},
-  })
+  }, step.run))
   const c = rt.container(id)
   await c.start()
   // a SIGINT during the start: its removal may have come too early
