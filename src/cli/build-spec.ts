@@ -6,7 +6,7 @@
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
 import {InvalidArgument} from '../libpod/define/errors.js'
-import type {BuildRunOptions} from '../libpod/build/run-options.js'
+import type {BuildRunOptions} from '../libpod/specgen/build.js'
 import {normalizeCapability} from '../libpod/spec/caps.js'
 import {parseIdMap, parseNamespaceOption, type UsernsMode} from '../libpod/specgen/namespaces.js'
 import {toNetworkSpec} from './network-spec.js'

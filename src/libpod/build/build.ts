@@ -18,7 +18,7 @@ import {cacheKey, cacheLookup, cacheStore} from './cache.js'
 import {digestEntries, findContainerfile, openContext, resolveSources, type BuildContext} from './context.js'
 import {expandWord, expandWords, keyValues, type Vars} from './expand.js'
 import {adopt, commitStep, dockerToRuntime, workingFrom, type Working} from './image.js'
-import type {BuildRunOptions} from './run-options.js'
+import type {BuildRunOptions} from '../specgen/build.js'
 import {parseContainerfile, type Containerfile, type Instruction, type Stage} from './parse.js'
 import {Scratch, copyStep, runStep, withImageRoot, type CopyItem} from './steps.js'
 

@@ -19,7 +19,7 @@ import type {ContainerSpec} from '../specgen/container.js'
 import type {NetNS} from '../specgen/network.js'
 import {rootfsDirs} from '../storage/mount.js'
 import type {StagedLayer} from '../storage/layers.js'
-import {withRunOptions, type BuildRunOptions} from './run-options.js'
+import {withRunOptions, type BuildRunOptions} from '../specgen/build.js'
 import {pump} from '../container/cp.js'
 
 /** Containers made by this build, removed at its end (also on failure and SIGINT). */

@@ -3,7 +3,7 @@
 // --network ...) give every RUN step: typed ContainerSpec fields, merged into
 // the spec each step's container is created from, as buildah applies them to
 // each RUN.
-import type {ContainerSpec} from '../specgen/container.js'
+import type {ContainerSpec} from './container.js'
 
 /** The ContainerSpec fields a build's flags may set for its RUN steps. */
 export type BuildRunOptions = Pick<ContainerSpec,
