@@ -60,7 +60,7 @@ export default class ImageBuild extends BaseCommand {
     label: Flags.string({multiple: true, multipleNonGreedy: true, description: 'Set metadata for an image (a label, KEY=VALUE)'}),
     layers: goBool('Cache intermediate layers during build (default true)'),
     network: Flags.string({description: "Network mode of RUN steps: 'host' (default) or 'none'"}),
-    isolation: Flags.string({description: 'Type of process isolation of RUN steps: oci (the default), rootless (the same, rootless), chroot (the host\'s network, IPC and PID namespaces). Use BUILDAH_ISOLATION environment variable to override.'}),
+    isolation: Flags.string({description: 'Type of process isolation of RUN steps: oci (the default), rootless (the same, rootless), chroot (the host\'s network and PID namespaces). Use BUILDAH_ISOLATION environment variable to override.'}),
     logfile: Flags.string({description: 'Log to file instead of stdout/stderr'}),
     'no-cache': goBool('Do not use existing cached images for the container build'),
     'omit-history': goBool('Omit build history information from the built image'),
@@ -129,10 +129,9 @@ export default class ImageBuild extends BaseCommand {
     if (!['oci', 'rootless', 'chroot'].includes(isolation)) throw new InvalidArgument(`unrecognized isolation type ${JSON.stringify(isolation)}`)
     const run = toBuildRunOptions(flags)
     if (isolation === 'chroot') {
-      // buildah's chroot isolation: the host's network, IPC and PID namespaces, a UTS namespace of its own
+      // buildah's chroot isolation: the host's network and PID namespaces, a UTS namespace of its own (IPC stays private: a host without /dev/mqueue can't share it)
       if (flags.network !== undefined && !['host', 'private', 'default'].includes(flags.network)) throw new InvalidArgument(`--network=${flags.network} is not supported with --isolation=chroot`)
       run.network = {...run.network, netns: {mode: 'host'}}
-      run.ipc ??= 'host'
       run.pid ??= 'host'
     }
     const platform = buildPlatform(flags)

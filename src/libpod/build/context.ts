@@ -20,14 +20,15 @@ export interface BuildContext {
 }
 
 /** A tar on `input` unpacked into a new directory below `tmpParent`. */
-async function untarTo(input: Readable, tmpParent: string, what = 'reading the build context from stdin'): Promise<string> {
+async function untarTo(input: Readable | string, tmpParent: string, what = 'reading the build context from stdin'): Promise<string> {
   const dir = mkdtempSync(path.join(tmpParent, 'peapod-build-context-'))
   await new Promise<void>((resolve, reject) => {
-    // GNU tar finds the compression (gzip, bzip2, xz, zstd) itself
-    const p = spawn('tar', ['-x', '--no-same-owner', '-C', dir, '-f', '-'], {stdio: ['pipe', 'ignore', 'pipe']})
+    // from a file GNU tar finds the compression (gzip, bzip2, xz, zstd) itself
+    const file = typeof input === 'string'
+    const p = spawn('tar', ['-x', '--no-same-owner', '-C', dir, '-f', file ? input : '-'], {stdio: [file ? 'ignore' : 'pipe', 'ignore', 'pipe']})
     let err = ''
-    p.stderr.on('data', d => { err += d })
-    input.pipe(p.stdin)
+    p.stderr!.on('data', d => { err += d })
+    if (!file) input.pipe(p.stdin!)
     p.on('error', reject)
     p.on('close', code => code === 0 ? resolve() : reject(new BuildError(`${what}: ${err.trim() || `tar exited ${code}`}`)))
   }).catch(e => {
@@ -66,8 +67,7 @@ export async function fetchContext(url: string, tmpParent: string): Promise<stri
   const file = path.join(mkdtempSync(path.join(tmpParent, 'peapod-build-download-')), 'context')
   try {
     writeFileSync(file, Buffer.from(await res.arrayBuffer()), {mode: 0o600})
-    const {createReadStream} = await import('node:fs')
-    return await untarTo(createReadStream(file), tmpParent, `unpacking ${JSON.stringify(url)}`)
+    return await untarTo(file, tmpParent, `unpacking ${JSON.stringify(url)}`)
   } finally {
     rmSync(path.dirname(file), {recursive: true, force: true})
   }
