@@ -166,6 +166,15 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       expect(env.ok(['ps', '-a', '-q'])).to.equal('')
     })
 
+    it('COPY --parents keeps the sources\' paths; COPY --exclude leaves out what its patterns match', function () {
+      const dir = context({Containerfile: 'FROM busybox\nCOPY --parents a/b/c.txt a/x.txt /dst/\nCOPY --exclude=**/*.log --exclude=x.txt a /ex/\nCOPY --exclude=*.md *.md *.txt /top/\n',
+        'a/b/c.txt': 'c\n', 'a/b/d.log': 'log\n', 'a/x.txt': 'x\n', 'a/y.txt': 'y\n', 'r.md': 'r\n', 't.txt': 't\n'})
+      const r = env.run(['build', '-t', 'copyflags', dir])
+      expect(r.code, r.stderr).to.equal(0)
+      expect(env.ok(['run', '--rm', 'copyflags', 'find', '/dst', '/ex', '/top', '-type', 'f']).trim().split('\n').sort())
+        .to.deep.equal(['/dst/a/b/c.txt', '/dst/a/x.txt', '/ex/b/c.txt', '/ex/y.txt', '/top/t.txt'])
+    })
+
     it('builds from an http URL of a tarball, and takes a --build-context URL; --logfile', async function () {
       const src = context({Containerfile: 'FROM busybox\nCOPY hello.txt /hello.txt\nCOPY --from=web w.txt /w.txt\n', 'hello.txt': 'hello from the URL\n'})
       const web = context({'w.txt': 'web context\n'})

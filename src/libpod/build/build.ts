@@ -15,7 +15,7 @@ import type {Runtime} from '../runtime.js'
 import type {Mount} from '../specgen/mounts.js'
 import type {NetNS} from '../specgen/network.js'
 import {cacheKey, cacheLookup, cacheStore} from './cache.js'
-import {digestEntries, findContainerfile, openContext, resolveSources, type BuildContext} from './context.js'
+import {digestEntries, findContainerfile, ignoreMatcher, openContext, resolveSources, type BuildContext} from './context.js'
 import {expandWord, expandWords, keyValues, type Vars} from './expand.js'
 import {adopt, commitStep, dockerToRuntime, workingFrom, type Working} from './image.js'
 import type {BuildRunOptions} from '../specgen/build.js'
@@ -779,7 +779,7 @@ class Builder {
     const esc = this.cf.escape
     const sc = scope(vars)
     for (const f of ins.flags) {
-      const ok = ins.keyword === 'COPY' ? ['from', 'chown', 'chmod', 'link'] : ['chown', 'chmod', 'link', 'checksum']
+      const ok = ins.keyword === 'COPY' ? ['from', 'chown', 'chmod', 'link', 'parents', 'exclude'] : ['chown', 'chmod', 'link', 'checksum', 'exclude']
       if (!ok.includes(f.name)) throw new BuildError(`${where(this.cf, ins)}: unknown flag: --${f.name}`)
     }
     const words = ins.json ?? expandWords(ins.args, sc, esc)
@@ -804,12 +804,17 @@ class Builder {
     for (const u of urls) fileSrcs.splice(fileSrcs.indexOf(u), 1)
     const fetched = urls.length ? await this.download(ins, urls, flag(ins, 'checksum')) : undefined
     const from = flag(ins, 'from')
+    // --exclude=PATTERN (repeatable), Docker's ignore-file rules, matched below the root and below the source
+    const excludes = ins.flags.filter(f => f.name === 'exclude').map(f => expandWord(f.value ?? '', sc, esc))
+    const exMatch = excludes.length ? ignoreMatcher(excludes) : undefined
+    const excluded = exMatch ? (rel: string, source: string) => exMatch(rel) || (rel.startsWith(source + '/') && exMatch(rel.slice(source.length + 1))) : undefined
+    const parents = ins.flags.some(f => f.name === 'parents' && f.value !== 'false')
     const multi = fileSrcs.length + urls.length + inline.length > 1 || fileSrcs.some(x => /[*?[]/.test(x))
     const destIsDir = dest.endsWith('/') || multi
     const doCopy = async (root: FsRoot, srcLabel: string, ignored?: (rel: string) => boolean) => {
       const items: CopyItem[] = []
       for (const src of fileSrcs) {
-        const found = resolveSources(root, src).filter(rel => !ignored?.(rel))
+        const found = resolveSources(root, src).filter(rel => !ignored?.(rel) && !excluded?.(rel, rel))
         if (found.length === 0) {
           const escape = cleanParts(src).length !== path.posix.normalize(src).split('/').filter(p => p && p !== '.').length ? 'possible escaping context directory error: ' : ''
           throw new BuildError(`building at STEP "${stepText(ins)}": ${where(this.cf, ins)}: checking on sources under ${JSON.stringify(srcLabel)}: ${escape}copier: stat: ${JSON.stringify('/' + cleanParts(src).join('/'))}: no such file or directory`)
@@ -821,14 +826,14 @@ class Builder {
       if (multi && !dest.endsWith('/') && items.length + inline.length > 1) throw new BuildError(`${where(this.cf, ins)}: adding multiple sources to non-directory destination ${JSON.stringify(dest)}: when using COPY with more than one source file, the destination must be a directory and end with a /`)
       // the cache key: what is copied, how, where, on which parent
       let digest = ''
-      for (const it of items) digest += await digestEntries(walkTree(it.root, it.rel, path.posix.basename(it.rel), {skip: ignored}))
+      for (const it of items) digest += await digestEntries(walkTree(it.root, it.rel, path.posix.basename(it.rel), {skip: excluded ? (rel: string) => Boolean(ignored?.(rel)) || excluded(rel, it.rel) : ignored}))
       for (const f of inline) digest += f.name + '\0' + f.content
       const kind = items.length + inline.length > 1 ? 'multi' : items[0]?.isDir ? 'dir' : 'file'
       const createdBy = `/bin/sh -c #(nop) ${ins.keyword} ${kind}:${(await import('node:crypto')).createHash('sha256').update(digest).digest('hex')} in ${destRaw} `
       const key = cacheKey({parent: w.image?.id ?? 'scratch', instruction: createdBy + JSON.stringify(ins.flags) + (this.opts.timestamp ?? ''), args: {}, content: digest, format: this.keyTag})
       if (this.tryCache(w, key, isFinal)) return this.finishCached(w, isFinal)
       const staged = await copyStep(this.rt, this.scratch, w.image?.id, w.layers[w.layers.length - 1], {
-        items, inline, dest, destIsDir, chown, chmod, extract: ins.keyword === 'ADD', ignored,
+        items, inline, dest, destIsDir: destIsDir || parents, chown, chmod, extract: ins.keyword === 'ADD', ignored, parents, excluded,
       }, this.tmpParent, this.opts.timestamp)
       await this.commitMeta(w, createdBy, isFinal, false, staged, key)
     }

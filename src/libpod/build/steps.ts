@@ -167,6 +167,10 @@ export interface CopySpec {
   /** ADD: local tar archives are unpacked. */
   extract: boolean
   ignored?: (rel: string) => boolean
+  /** COPY --parents: each source keeps its path (below the context or image root) under the destination. */
+  parents?: boolean
+  /** COPY --exclude: whether a path is excluded (its path below the root, and below the source). */
+  excluded?: (rel: string, source: string) => boolean
 }
 
 /** Numeric owner of a --chown value: names looked up in the image's /etc/passwd and /etc/group. */
@@ -225,7 +229,15 @@ export async function copyInto(root: FsRoot, spec: CopySpec): Promise<void> {
   }
   for (const it of spec.items) {
     const base = path.posix.basename(it.rel)
-    const skip = spec.ignored
+    const ex = spec.excluded
+    const skip = ex ? (rel: string) => Boolean(spec.ignored?.(rel)) || ex(rel, it.rel) : spec.ignored
+    if (spec.parents) {
+      // the source's own path below the destination
+      const parts = [...destParts, ...cleanParts(it.rel)]
+      const at = root.resolve(it.isDir ? parts : parts.slice(0, -1), {followLast: true, create: true}).rel
+      await pump(withMode(walkTree(it.root, it.rel, it.isDir ? '' : base, {skip}), spec.chmod), new TreeSink(root, at, sinkOpts))
+      continue
+    }
     if (spec.extract && !it.isDir && !it.noExtract) {
       const {openSync, readSync, closeSync, createReadStream} = await import('node:fs')
       const parent = path.posix.dirname(it.rel) === '.' ? '' : path.posix.dirname(it.rel)
