@@ -814,8 +814,10 @@ class Builder {
     const doCopy = async (root: FsRoot, srcLabel: string, ignored?: (rel: string) => boolean) => {
       const items: CopyItem[] = []
       for (const src of fileSrcs) {
-        const found = resolveSources(root, src).filter(rel => !ignored?.(rel) && !excluded?.(rel, rel))
-        if (found.length === 0) {
+        const matched = resolveSources(root, src).filter(rel => !ignored?.(rel))
+        // a source all of whose matches --exclude leaves out copies nothing (not an error)
+        const found = excluded ? matched.filter(rel => !excluded(rel, rel)) : matched
+        if (matched.length === 0) {
           const escape = cleanParts(src).length !== path.posix.normalize(src).split('/').filter(p => p && p !== '.').length ? 'possible escaping context directory error: ' : ''
           throw new BuildError(`building at STEP "${stepText(ins)}": ${where(this.cf, ins)}: checking on sources under ${JSON.stringify(srcLabel)}: ${escape}copier: stat: ${JSON.stringify('/' + cleanParts(src).join('/'))}: no such file or directory`)
         }
