@@ -127,7 +127,8 @@ export function launchMonitor(opts: LaunchOptions): LaunchedMonitor {
   }
   const child = spawn(file, argv, {
     detached: true,
-    stdio: passthrough ? ['inherit', 'inherit', 'inherit', ...extra, 'pipe'] : ['ignore', 'ignore', 'ignore', ...extra, 'pipe'],
+    // passthrough: stdin only when asked for (-i, build --stdin), else /dev/null as Podman
+    stdio: passthrough ? [config.stdin ? 'inherit' : 'ignore', 'inherit', 'inherit', ...extra, 'pipe'] : ['ignore', 'ignore', 'ignore', ...extra, 'pipe'],
     env,
   })
   const channel = child.stdio[readyFd] as Readable

@@ -1,6 +1,9 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {boolValue, goBool, goBoolArgv} from '../../cli/go-bool.js'
+import {buildContainerFlags, buildPullFlags} from '../../cli/build-flags.js'
+import {buildPlatform, parseBuildContexts, parseBuildEnv, readBuildArgFile, toBuildRunOptions} from '../../cli/build-spec.js'
+import {credsFlag} from '../../cli/registry-flags.js'
 import {InvalidArgument, load} from '../../libpod/index.js'
 
 const PULL: Record<string, 'missing' | 'always' | 'never' | 'newer'> = {
@@ -36,30 +39,83 @@ export default class ImageBuild extends BaseCommand {
   static override usage = 'build [options] [CONTEXT]'
   static override args = {context: Args.string({description: 'build context directory, or - for a tar archive on stdin'})}
   static override flags = {
+    ...buildContainerFlags, // RUN steps: --cap-add, --security-opt, --ulimit, --memory, --userns, --volume, --dns, --network ... (build-flags.ts)
+    ...buildPullFlags, // pulls of base images: --authfile, --tls-verify, --creds, --platform, --retry ...
     annotation: Flags.string({multiple: true, multipleNonGreedy: true, description: 'Set metadata for an image (an annotation of its manifest, KEY=VALUE)'}),
     'build-arg': Flags.string({multiple: true, multipleNonGreedy: true, description: 'argument=value to supply to the builder'}),
+    'build-arg-file': Flags.string({multiple: true, multipleNonGreedy: true, description: 'A file of argument=value lines to supply to the builder (# comments and blank lines skipped); --build-arg wins'}),
+    'build-context': Flags.string({multiple: true, multipleNonGreedy: true, description: 'name=value: an additional build context that COPY --from=name, RUN --mount=from=name and FROM name use: a directory, an http(s) URL of a tar archive, or docker-image://IMAGE'}),
+    'cache-ttl': Flags.string({description: 'Only consider cached images younger than this duration (e.g. 10m, 1h; 0 uses no cache)'}),
+    compress: Flags.boolean({description: 'This is a legacy option, which has no effect on the image (as in Podman)'}),
+    'disable-compression': goBool("Don't compress layers by default (default true; peapod's store keeps layers uncompressed either way)", 'D'),
+    'disable-content-trust': Flags.boolean({description: 'This is a Docker specific option and is a NOOP'}),
+    env: Flags.string({multiple: true, multipleNonGreedy: true, description: 'Set environment variable for the image (KEY=VALUE; RUN steps see it too)'}),
     file: Flags.string({char: 'f', multiple: true, multipleNonGreedy: true, description: 'Pathname of a Containerfile (- for stdin); default: Containerfile, then Dockerfile in the context'}),
+    from: Flags.string({description: 'Image name used to replace the value in the first FROM instruction in the Containerfile'}),
     'force-rm': goBool('Always remove intermediate containers after a build, even if the build is unsuccessful (default true)'),
     format: Flags.string({description: 'Format of the built image\'s manifest and metadata (oci or docker)', default: process.env.BUILDAH_FORMAT ?? 'oci'}),
+    'identity-label': goBool('Add the default identity label io.peapod.version (default true)'),
     iidfile: Flags.string({description: 'File to write the image ID to'}),
     ignorefile: Flags.string({description: 'Path to an alternate .containerignore/.dockerignore file'}),
     label: Flags.string({multiple: true, multipleNonGreedy: true, description: 'Set metadata for an image (a label, KEY=VALUE)'}),
     layers: goBool('Cache intermediate layers during build (default true)'),
     network: Flags.string({description: "Network mode of RUN steps: 'host' (default) or 'none'"}),
+    isolation: Flags.string({description: 'Type of process isolation of RUN steps: oci (the default), rootless (the same, rootless), chroot (the host\'s network and PID namespaces). Use BUILDAH_ISOLATION environment variable to override.'}),
+    logfile: Flags.string({description: 'Log to file instead of stdout/stderr'}),
     'no-cache': goBool('Do not use existing cached images for the container build'),
+    'omit-history': goBool('Omit build history information from the built image'),
+    'os-feature': Flags.string({multiple: true, multipleNonGreedy: true, description: 'Set required OS feature for the target image in addition to values from the base image'}),
+    'os-version': Flags.string({description: 'Set required OS version for the target image instead of the value from the base image'}),
     pull: Flags.string({description: 'Pull the base image: missing (true, the default), always, never (false), newer'}),
     quiet: goBool('Refrain from announcing build instructions and image read/write progress', 'q'),
     rm: goBool('Remove intermediate containers after a successful build (default true)'),
+    squash: Flags.boolean({description: "Squash the image's new layers into a single new layer; the base image's layers are kept"}),
+    'squash-all': Flags.boolean({description: "Squash all of the image's layers, the base image's too, into a single layer"}),
+    'skip-unused-stages': goBool('Skip stages in multi-stage builds which do not affect the final target (default true)'),
+    stdin: Flags.boolean({description: 'Pass stdin into the RUN steps\' containers'}),
     secret: Flags.string({multiple: true, multipleNonGreedy: true, description: 'Secret file to expose to the build: id=ID,src=PATH (mounted by RUN --mount=type=secret,id=ID)'}),
     tag: Flags.string({char: 't', multiple: true, multipleNonGreedy: true, description: 'Tagged name to apply to the built image'}),
     target: Flags.string({description: 'Set the target build stage to build'}),
+    unsetenv: Flags.string({multiple: true, multipleNonGreedy: true, description: 'Unset environment variable from the final image'}),
     timestamp: Flags.integer({description: 'Set created timestamp to the specified epoch seconds to allow for deterministic builds (file times in the new layers too), defaults to current time'}),
+  }
+
+  /**
+   * --logfile: the build runs again with its stdout and stderr (its RUN
+   * steps' output too) on the file; this process passes its exit code on.
+   */
+  private async intoLogfile(file: string): Promise<void> {
+    const {openSync, closeSync} = await import('node:fs')
+    const {spawn} = await import('node:child_process')
+    let fd: number
+    try {
+      fd = openSync(file, 'w', 0o600)
+    } catch (e) {
+      throw new InvalidArgument(`opening log file: ${(e as Error).message}`)
+    }
+    const args: string[] = []
+    for (let i = 0; i < this.argv.length; i++) {
+      const a = this.argv[i]
+      if (a === '--logfile') i++
+      else if (!a.startsWith('--logfile=')) args.push(a)
+    }
+    const child = spawn(process.execPath, [process.argv[1], 'build', ...args], {stdio: ['inherit', fd, fd]})
+    closeSync(fd)
+    // a ^C reaches the child too (same process group): wait for it
+    const noop = () => {}
+    process.on('SIGINT', noop)
+    process.exitCode = await new Promise<number>(resolve => child.on('close', (code, sig) => resolve(code ?? (sig ? 128 + 2 : 125))))
+    process.off('SIGINT', noop)
   }
 
   async run(): Promise<void> {
     const bare = this.argv.map(a => (a === '--pull' ? '--pull=true' : a))
-    const argv0 = goBoolArgv(bare, {'force-rm': undefined, layers: undefined, 'no-cache': undefined, quiet: 'q', rm: undefined})
+    const argv0 = goBoolArgv(bare, {
+      'force-rm': undefined, layers: undefined, 'no-cache': undefined, quiet: 'q', rm: undefined, 'http-proxy': undefined, 'no-hosts': undefined,
+      'tls-verify': undefined, 'identity-label': undefined, 'omit-history': undefined, 'skip-unused-stages': undefined, 'disable-compression': 'D',
+    })
     const {argv, flags} = await this.parse(ImageBuild, argv0)
+    if (flags.logfile !== undefined) return this.intoLogfile(flags.logfile)
     const args = argv as string[]
     if (args.length > 1) throw new InvalidArgument(`accepts at most 1 arg(s), received ${args.length}`)
     const format = flags.format === 'docker' ? 'docker' : flags.format === 'oci' ? 'oci' : undefined
@@ -67,18 +123,43 @@ export default class ImageBuild extends BaseCommand {
     const pull = PULL[(flags.pull ?? 'missing').toLowerCase()]
     if (!pull) throw new InvalidArgument(`invalid pull policy "${flags.pull}"`)
     if ((flags.file?.length ?? 0) > 1) throw new InvalidArgument('only one Containerfile (-f) is supported')
-    let network: {mode: 'host' | 'none'} | undefined
-    if (flags.network !== undefined) {
-      if (flags.network !== 'host' && flags.network !== 'none') throw new InvalidArgument(`network mode ${JSON.stringify(flags.network)} is not supported by build: use host or none`)
-      network = {mode: flags.network}
+    // Podman 4.3.1's one message for both conflicts
+    if (flags.squash && (flags['squash-all'] || flags.layers === 'true')) throw new InvalidArgument('cannot specify --squash with --layers and --squash-all with --squash')
+    const isolation = flags.isolation ?? process.env.BUILDAH_ISOLATION ?? 'oci'
+    if (!['oci', 'rootless', 'chroot'].includes(isolation)) throw new InvalidArgument(`unrecognized isolation type ${JSON.stringify(isolation)}`)
+    const run = toBuildRunOptions(flags)
+    if (isolation === 'chroot') {
+      // buildah's chroot isolation: the host's network and PID namespaces, a UTS namespace of its own (IPC stays private: a host without /dev/mqueue can't share it)
+      if (flags.network !== undefined && !['host', 'private', 'default'].includes(flags.network)) throw new InvalidArgument(`--network=${flags.network} is not supported with --isolation=chroot`)
+      run.network = {...run.network, netns: {mode: 'host'}}
+      run.pid ??= 'host'
     }
+    const platform = buildPlatform(flags)
+    if (flags.platform && (flags.os || flags.arch)) throw new InvalidArgument('--platform option can not be specified with --arch or --os')
+    let cacheTtlMs: number | undefined
+    if (flags['cache-ttl'] !== undefined) {
+      const m = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)?$/.exec(flags['cache-ttl'])
+      if (!m || (m[2] === undefined && m[1] !== '0')) throw new InvalidArgument(`time: invalid duration ${JSON.stringify(flags['cache-ttl'])}`)
+      cacheTtlMs = Number(m[1]) * ({ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1e3, m: 6e4, h: 3.6e6}[m[2] ?? 'ms'] ?? 1)
+    }
+    let retryDelayMs = 2000
+    if (flags['retry-delay'] !== undefined) {
+      const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(flags['retry-delay'])
+      if (!m) throw new InvalidArgument(`time: invalid duration ${JSON.stringify(flags['retry-delay'])}`)
+      retryDelayMs = Number(m[1]) * {ms: 1, s: 1e3, m: 6e4}[m[2] as 'ms']
+    }
+    if (flags.retry < 0) throw new InvalidArgument('--retry must be 0 or more')
+    const tls = flags['tls-verify']
     const secrets: Record<string, string> = {}
     for (const s of flags.secret ?? []) {
       const kv = Object.fromEntries(s.split(',').map(p => [p.split('=')[0], p.slice(p.indexOf('=') + 1)]))
       if (!kv.id || !kv.src) throw new InvalidArgument(`invalid secret ${JSON.stringify(s)}: id=ID,src=PATH`)
       secrets[kv.id] = kv.src
     }
-    const buildArgs = pairs(flags['build-arg'], 'build-arg', true)
+    const argFiles = (flags['build-arg-file'] ?? []).flatMap(f => readBuildArgFile(f))
+    const buildArgs = {...pairs(argFiles, 'build-arg', false), ...pairs(flags['build-arg'], 'build-arg', true)}
+    const buildContexts = parseBuildContexts(flags['build-context'] ?? [])
+    const creds = await credsFlag(flags.creds)
     const quiet = boolValue(flags.quiet, false)
     const rt = await this.runtime(flags)
     const {build, writeIidFile} = await load.build()
@@ -93,11 +174,26 @@ export default class ImageBuild extends BaseCommand {
       annotations: pairs(flags.annotation, 'annotation', false),
       format,
       noCache: boolValue(flags['no-cache'], false),
-      layers: boolValue(flags.layers, (process.env.BUILDAH_LAYERS ?? 'true') !== 'false'),
+      layers: !flags.squash && !flags['squash-all'] && boolValue(flags.layers, (process.env.BUILDAH_LAYERS ?? 'true') !== 'false'),
       rm: boolValue(flags.rm, true),
       forceRm: boolValue(flags['force-rm'], true),
       pull,
-      network,
+      run,
+      runStdin: flags.stdin,
+      env: parseBuildEnv(flags.env ?? []),
+      unsetEnv: flags.unsetenv ?? [],
+      identityLabel: boolValue(flags['identity-label'], true),
+      omitHistory: boolValue(flags['omit-history'], false),
+      from: flags.from,
+      platform,
+      osVersion: flags['os-version'],
+      osFeatures: flags['os-feature'],
+      pullOptions: {authfile: flags.authfile, certDir: flags['cert-dir'], creds, ...tls === undefined ? {} : {tlsVerify: tls === 'true'}},
+      retry: {count: flags.retry, delayMs: retryDelayMs},
+      cacheTtlMs,
+      skipUnusedStages: boolValue(flags['skip-unused-stages'], true),
+      buildContexts,
+      squash: flags['squash-all'] ? 'all' : flags.squash ? 'new' : undefined,
       ignoreFile: flags.ignorefile,
       secrets,
       timestamp: flags.timestamp,

@@ -2,7 +2,7 @@
 // needs), each instruction committed as an image as buildah does with
 // --layers, the layer cache consulted first. Progress lines as Podman
 // prints them go to `out`; the image ID is returned.
-import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import type {Readable} from 'node:stream'
 import {BuildError, PeapodError} from '../define/errors.js'
@@ -10,14 +10,15 @@ import {FsRoot, cleanParts, walkTree} from '../container/fsroot.js'
 import type {ImageDoc} from '../image/images.js'
 import {tagImage} from '../image/manage.js'
 import {normalizeName} from '../image/archive/names.js'
-import type {PullPolicy} from '../image/pull.js'
+import type {PullOptions, PullPolicy} from '../image/pull.js'
 import type {Runtime} from '../runtime.js'
 import type {Mount} from '../specgen/mounts.js'
 import type {NetNS} from '../specgen/network.js'
 import {cacheKey, cacheLookup, cacheStore} from './cache.js'
-import {digestEntries, findContainerfile, openContext, resolveSources, type BuildContext} from './context.js'
+import {digestEntries, findContainerfile, ignoreMatcher, openContext, resolveSources, type BuildContext} from './context.js'
 import {expandWord, expandWords, keyValues, type Vars} from './expand.js'
-import {adopt, commitStep, workingFrom, type Working} from './image.js'
+import {adopt, commitStep, dockerToRuntime, workingFrom, type Working} from './image.js'
+import type {BuildRunOptions} from '../specgen/build.js'
 import {parseContainerfile, type Containerfile, type Instruction, type Stage} from './parse.js'
 import {Scratch, copyStep, runStep, withImageRoot, type CopyItem} from './steps.js'
 
@@ -45,9 +46,47 @@ export interface BuildOptions {
   /** --secret id=ID,src=PATH. */
   secrets: Record<string, string>
   stdin?: Readable
+  /** The build's container flags, given to every RUN step (--cap-add, --volume, --dns, --network ...). */
+  run?: BuildRunOptions
+  /** --stdin: RUN steps read the build's stdin. */
+  runStdin?: boolean
+  /** --env: variables set in every stage's image from its start (a RUN sees them). */
+  env?: Array<[string, string]>
+  /** --unsetenv: variables removed from the final image. */
+  unsetEnv?: string[]
+  /** --identity-label (default true): the io.peapod.version label. */
+  identityLabel?: boolean
+  /** --omit-history: no history in the images. */
+  omitHistory?: boolean
+  /** --from: the image that replaces the first FROM's. */
+  from?: string
+  /** --platform/--os/--arch/--variant: the image's platform (and the base images pulled for it). */
+  platform?: {os?: string; arch?: string; variant?: string}
+  /** --os-version, --os-feature. */
+  osVersion?: string
+  osFeatures?: string[]
+  /** --authfile, --tls-verify, --creds, --cert-dir: for the pulls of base images. */
+  pullOptions?: PullOptions
+  /** --retry, --retry-delay (ms): pulls retried after a failure. */
+  retry?: {count: number; delayMs: number}
+  /** --cache-ttl: only cached images younger than this (ms) are used; 0: none. */
+  cacheTtlMs?: number
+  /** --build-context NAME=...: what FROM NAME, COPY --from=NAME and RUN --mount=from=NAME read. */
+  buildContexts?: Record<string, BuildContextSource>
+  /** --squash: the new layers as one; --squash-all: the whole image as one layer. */
+  squash?: 'new' | 'all'
+  /** --skip-unused-stages (default true): only the stages the target needs. */
+  skipUnusedStages?: boolean
   /** Progress (Podman's stdout lines). */
   out: (line: string) => void
   warn: (message: string) => void
+}
+
+/** An additional build context: a directory, a tarball's URL, or an image. */
+export interface BuildContextSource {
+  dir?: string
+  url?: string
+  image?: string
 }
 
 /** Build args every build knows (Docker's predefined proxy args and the platform ones). */
@@ -59,6 +98,15 @@ function platformArgs(): Record<string, string> {
     TARGETPLATFORM: `linux/${arch}`, TARGETOS: 'linux', TARGETARCH: arch, TARGETVARIANT: '',
     BUILDPLATFORM: `linux/${arch}`, BUILDOS: 'linux', BUILDARCH: arch, BUILDVARIANT: '',
   }
+}
+
+/** An image mounted for a RUN --mount=type=bind,from= (its rootfs is the mount's source). */
+interface Held {
+  image: string
+  source: string
+  /** The mount's index in the step's mounts. */
+  index: number
+  ins: Instruction
 }
 
 interface StageResult {
@@ -147,6 +195,16 @@ export async function build(rt: Runtime, opts: BuildOptions): Promise<string> {
   const tmpParent = path.join(rt.config.graphRoot, 'tmp')
   mkdirSync(tmpParent, {recursive: true})
   for (const k of Object.keys(opts.buildArgs)) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new BuildError(`invalid build arg ${JSON.stringify(k)}: a name is letters, digits and '_'`)
+  for (const [name, c] of Object.entries(opts.buildContexts ?? {})) {
+    if (c.dir === undefined) continue
+    let isDir = false
+    try {
+      isDir = statSync(c.dir).isDirectory()
+    } catch {
+      isDir = false
+    }
+    if (!isDir) throw new BuildError(`build context "${name}": ${JSON.stringify(c.dir)} is not a directory`)
+  }
   const fileFromStdin = opts.file === '-'
   if (fileFromStdin && opts.context === '-') throw new BuildError('the context and the Containerfile cannot both be read from stdin')
   let text: string | undefined
@@ -162,11 +220,13 @@ export async function build(rt: Runtime, opts: BuildOptions): Promise<string> {
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
+  let builder: Builder | undefined
   try {
     const file = fileFromStdin ? 'Containerfile' : findContainerfile(ctx.dir, opts.file)
     if (text === undefined) text = readFileSync(file, 'utf8')
     const cf = parseContainerfile(text, fileFromStdin ? '-' : path.basename(file))
-    return await new Builder(rt, opts, cf, ctx, scratch, tmpParent).run()
+    builder = new Builder(rt, opts, cf, ctx, scratch, tmpParent)
+    return await builder.run()
   } catch (e) {
     if (scratch.interrupted) throw new BuildError('interrupted', 130)
     if (!opts.forceRm) scratch.keep = true
@@ -176,15 +236,20 @@ export async function build(rt: Runtime, opts: BuildOptions): Promise<string> {
     process.off('SIGTERM', onSignal)
     await scratch.removeAll(rt)
     ctx.cleanup()
+    for (const dir of builder?.fetchedContexts.values() ?? []) rmSync(dir, {recursive: true, force: true})
   }
 }
 
 class Builder {
   private readonly results = new Map<number, StageResult>()
+  /** --build-context URLs unpacked (name → directory), removed at the end. */
+  readonly fetchedContexts = new Map<string, string>()
   private readonly headerArgs = new Map<string, string | undefined>()
   private readonly usedBuildArgs = new Set<string>()
   /** Images this build committed (--layers=false removes all but the result). */
   private readonly created: string[] = []
+  /** The target stage's base image (--squash keeps its layers). */
+  private targetBase?: {doc?: ImageDoc; name: string}
   /** The target stage's "[i/N] " (multi-stage builds). */
   private commitPrefix = ''
 
@@ -213,6 +278,8 @@ class Builder {
         this.headerArgs.set(k, this.buildArg(k) ?? v)
       }
     }
+    // --from: the first stage is built on that image instead
+    if (this.opts.from !== undefined && cf.stages.length) cf.stages[0].base = this.opts.from
     let target = cf.stages.length - 1
     if (this.opts.target !== undefined) {
       target = cf.stages.findIndex(s => s.name === this.opts.target?.toLowerCase())
@@ -222,13 +289,14 @@ class Builder {
     const stages = cf.stages.filter(s => s.index <= target)
     let last: ImageDoc | undefined
     for (const s of stages) {
-      if (!need.has(s.index)) continue
+      if (!need.has(s.index) && this.opts.skipUnusedStages !== false) continue
       last = await this.buildStage(s, s.index === target, stages.length)
     }
     const unused = Object.keys(this.opts.buildArgs).filter(k => !this.usedBuildArgs.has(k) && !PREDEFINED.includes(k))
     if (unused.length) this.opts.warn(`one or more build args were not consumed: [${unused.sort().join(' ')}]`)
     if (!last) throw new BuildError('the build made no image')
-    if (!this.opts.layers) {
+    if (this.opts.squash) last = await this.squashed(last)
+    if (!this.opts.layers || this.opts.squash) {
       // no layer cache: the intermediate images go, only the result stays
       const {removeImages} = await import('../image/manage.js')
       const result = last.id
@@ -236,6 +304,84 @@ class Builder {
       if (extra.length) await removeImages(this.rt.store, extra, {inUse: id => this.rt.imageUsers(id)})
     }
     return last.id
+  }
+
+  /** What, besides the steps, makes a committed image different: part of every cache key. */
+  private get keyTag(): string {
+    const o = this.opts
+    if (!o.env?.length && !o.unsetEnv?.length && o.identityLabel !== false && !o.omitHistory && !o.platform && !o.osVersion && !o.osFeatures?.length) return o.format
+    return JSON.stringify([o.format, o.env ?? [], o.unsetEnv ?? [], o.identityLabel !== false, Boolean(o.omitHistory), o.platform ?? {}, o.osVersion ?? '', o.osFeatures ?? []])
+  }
+
+  /** A base image (FROM, COPY --from, RUN --mount from=) pulled as --pull says, with the build's pull options, retried as --retry says. */
+  async pull(ref: string): Promise<ImageDoc> {
+    const {pullImageIfNeeded} = await import('../image/pull.js')
+    const opts: PullOptions = {...this.opts.pullOptions, ...this.opts.platform ? {platform: this.opts.platform} : {}}
+    const retry = this.opts.retry ?? {count: 3, delayMs: 2000}
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await pullImageIfNeeded(this.rt, ref, this.opts.pull, opts)
+      } catch (e) {
+        // only a registry's failure is worth another try (not an unknown image with --pull=never, nor a bad name)
+        const retriable = (e as Error).name === 'RegistryError' || /ECONNREFUSED|ECONNRESET|ETIMEDOUT|fetch failed|status 5\d\d/.test((e as Error).message)
+        if (!retriable || attempt >= retry.count) throw e
+        this.opts.warn(`Failed, retrying in ${retry.delayMs / 1000}s ... (${attempt + 1}/${retry.count}). Error: ${(e as Error).message}`)
+        await new Promise(resolve => setTimeout(resolve, retry.delayMs))
+      }
+    }
+  }
+
+  /** --squash (the target's new layers as one, over its base's) or --squash-all (one layer): the final image, committed and tagged. */
+  private async squashed(last: ImageDoc): Promise<ImageDoc> {
+    const out = this.opts.quiet ? () => {} : this.opts.out
+    const all = this.opts.squash === 'all'
+    const base = all ? undefined : this.targetBase?.doc
+    const cfg = JSON.parse(last.config) as {config?: Record<string, unknown>; history?: Array<Record<string, unknown>>; architecture?: string; os?: string; variant?: string; author?: string; 'os.version'?: string; 'os.features'?: string[]; rootfs?: {diff_ids?: string[]}}
+    const baseCfg = base ? JSON.parse(base.config) as {history?: Array<Record<string, unknown>>; rootfs?: {diff_ids?: string[]}} : undefined
+    const baseFromTarget = this.targetBase?.doc ? (JSON.parse(this.targetBase.doc.config) as {history?: unknown[]}).history?.length ?? 0 : 0
+    const history = cfg.history ?? []
+    const steps = history.slice(baseFromTarget)
+    const lastEntry = steps[steps.length - 1] ?? history[history.length - 1] ?? {}
+    const names = this.finalNames()
+    out(`${this.commitPrefix}COMMIT${names.length ? ` ${this.opts.tags[0]}` : ''}`)
+    const newLayers = last.layers.slice(base?.layers.length ?? 0)
+    let staged: Parameters<typeof commitStep>[2]['staged']
+    if (newLayers.length || all) {
+      const {stageTreeDiff} = await import('../container/commit.js')
+      const top = base?.layers[base.layers.length - 1]
+      staged = await withImageRoot(this.rt, this.scratch, last.id, async root => base
+        ? withImageRoot(this.rt, this.scratch, base.id, broot => stageTreeDiff(this.rt, top, root.root, broot.root, this.opts.timestamp))
+        : stageTreeDiff(this.rt, undefined, root.root, undefined, this.opts.timestamp))
+    }
+    const w: Working = {
+      image: base,
+      layers: base ? [...base.layers] : [],
+      diffIds: baseCfg?.rootfs?.diff_ids ?? [],
+      // the steps' entries: empty but for the last, which has the squashed layer
+      history: [...(baseCfg?.history ?? []), ...steps.slice(0, -1).map(h => ({...h, empty_layer: true}))],
+      config: dockerToRuntime(cfg.config ?? {}),
+      architecture: cfg.architecture ?? 'amd64',
+      os: cfg.os ?? 'linux',
+      variant: cfg.variant,
+      osVersion: cfg['os.version'],
+      osFeatures: cfg['os.features'],
+      author: cfg.author,
+      parentName: `FROM ${this.targetBase?.name ?? 'scratch'}`,
+      baseAnnotations: base && this.targetBase ? {'org.opencontainers.image.base.digest': base.digest, 'org.opencontainers.image.base.name': this.targetBase.name} : {},
+    }
+    const doc = await commitStep(this.rt, w, {
+      createdBy: String(lastEntry.created_by ?? ''),
+      staged,
+      format: this.opts.format,
+      names,
+      created: String(lastEntry.created ?? '') || undefined,
+      annotations: this.opts.annotations,
+      omitHistory: this.opts.omitHistory,
+    })
+    if (staged) this.rt.store.layers.discard(staged)
+    out(`--> ${doc.id.slice(0, 11)}`)
+    for (const n of names) out(`Successfully tagged ${n}`)
+    return doc
   }
 
   private prefix(s: Stage, count: number): string {
@@ -255,10 +401,12 @@ class Builder {
       if (!r?.image) throw new BuildError(`${where(this.cf, s)}: stage "${base}" made no image`)
       return {doc: r.image, name: r.image.id.slice(0, 12)}
     }
-    const {pullImageIfNeeded} = await import('../image/pull.js')
+    const bc = this.opts.buildContexts?.[base]
+    if (bc && bc.image === undefined) throw new BuildError(`${where(this.cf, s)}: FROM ${base}: the build context "${base}" is a directory, not an image`)
+    const ref = bc?.image ?? base
     try {
-      const doc = await pullImageIfNeeded(this.rt, base, this.opts.pull)
-      const name = doc.names.find(n => n === base || n.endsWith('/' + base) || n.endsWith('/' + base + ':latest')) ?? doc.names[0] ?? doc.id
+      const doc = await this.pull(ref)
+      const name = doc.names.find(n => n === ref || n.endsWith('/' + ref) || n.endsWith('/' + ref + ':latest')) ?? doc.names[0] ?? doc.id
       return {doc, name}
     } catch (e) {
       throw new BuildError(`creating build container: ${(e as Error).message} (${where(this.cf, s)})`)
@@ -272,6 +420,19 @@ class Builder {
     const total = s.instructions.length + 1
     const base = await this.resolveBase(s, text => out(`${pre}STEP 1/${total}: FROM ${text}${s.name ? ` AS ${s.name}` : ''}`))
     const w = workingFrom(base.doc, base.name)
+    if (isTarget) this.targetBase = base
+    const p = this.opts.platform
+    if (p?.os) w.os = p.os
+    if (p?.arch) w.architecture = p.arch
+    if (p?.variant !== undefined) w.variant = p.variant || undefined
+    if (this.opts.osVersion !== undefined) w.osVersion = this.opts.osVersion
+    if (this.opts.osFeatures?.length) w.osFeatures = [...new Set([...(w.osFeatures ?? []), ...this.opts.osFeatures])]
+    if (this.opts.env?.length) {
+      // --env: in the image from the stage's start, so RUN steps see them too
+      let env = (w.config.Env as string[] | undefined) ?? []
+      for (const [k, v] of this.opts.env) env = [...env.filter(e => e.split('=')[0] !== k), `${k}=${v}`]
+      w.config.Env = env
+    }
     const vars: StageVars = {env: envMap(w.config), args: new Map()}
     // ONBUILD triggers of the base image run first
     const triggers = ((w.config.OnBuild as string[] | undefined) ?? []).map((t, i): Instruction => {
@@ -312,22 +473,28 @@ class Builder {
   /** Commits a step without a layer (or tags a cached one), printing Podman's lines. */
   private async commitMeta(w: Working, createdBy: string, isFinal: boolean, noCache = false, staged?: Parameters<typeof commitStep>[2]['staged'], key?: string): Promise<void> {
     const out = this.opts.quiet ? () => {} : this.opts.out
-    const names = isFinal ? this.finalNames() : []
-    if (isFinal) out(`${this.commitPrefix}COMMIT${names.length ? ` ${this.opts.tags[0]}` : ''}`)
+    // --squash: the final image is committed by squashed(), steps print nothing
+    const squash = Boolean(this.opts.squash)
+    const names = isFinal && !squash ? this.finalNames() : []
+    if (isFinal && !squash) out(`${this.commitPrefix}COMMIT${names.length ? ` ${this.opts.tags[0]}` : ''}`)
+    // --unsetenv: gone from the final image only (RUN steps still saw them)
+    if (isFinal && this.opts.unsetEnv?.length) w.config.Env = ((w.config.Env as string[] | undefined) ?? []).filter(e => !this.opts.unsetEnv!.includes(e.split('=')[0]))
+    const identity: Record<string, string> = this.opts.identityLabel === false ? {} : {'io.peapod.version': '0.1.0'}
     const doc = await commitStep(this.rt, w, {
       createdBy,
       staged,
       format: this.opts.format,
       names,
       created: this.opts.timestamp === undefined ? undefined : new Date(this.opts.timestamp * 1000).toISOString().replace('.000Z', 'Z'),
-      extraLabels: isFinal ? {...this.opts.labels, 'io.peapod.version': '0.1.0'} : {'io.peapod.version': '0.1.0'},
+      extraLabels: isFinal ? {...this.opts.labels, ...identity} : identity,
+      omitHistory: this.opts.omitHistory,
       annotations: isFinal ? this.opts.annotations : undefined,
     })
     if (staged) this.rt.store.layers.discard(staged)
     this.created.push(doc.id)
-    if (key && !noCache && this.opts.layers) cacheStore(this.rt, key, doc.id)
-    out(`--> ${doc.id.slice(0, 11)}`)
-    if (isFinal) for (const n of names) out(`Successfully tagged ${n}`)
+    if (key && !noCache && this.opts.layers && !squash) cacheStore(this.rt, key, doc.id)
+    if (!squash) out(`--> ${doc.id.slice(0, 11)}`)
+    for (const n of names) out(`Successfully tagged ${n}`)
   }
 
   private usedArgs(vars: StageVars): Record<string, string> {
@@ -338,9 +505,11 @@ class Builder {
 
   /** Tries the cache for a step; on a hit the working image moves there. */
   private tryCache(w: Working, key: string, isFinal: boolean): boolean {
-    if (this.opts.noCache || !this.opts.layers) return false
+    if (this.opts.noCache || !this.opts.layers || this.opts.squash) return false
     const hit = cacheLookup(this.rt, key)
     if (!hit) return false
+    // --cache-ttl: an older cached image is not used
+    if (this.opts.cacheTtlMs !== undefined && Date.now() - Date.parse(hit.added) >= this.opts.cacheTtlMs) return false
     const out = this.opts.quiet ? () => {} : this.opts.out
     out(`--> Using cache ${hit.id}`)
     adopt(w, hit)
@@ -371,7 +540,7 @@ class Builder {
     const used = new Set<string>()
     const parent = w.image?.id ?? 'scratch'
     const meta = async (createdBy: string, mutate: () => void) => {
-      const key = cacheKey({parent, instruction: createdBy + (this.opts.timestamp ?? ''), args: this.usedArgs(vars), format: this.opts.format})
+      const key = cacheKey({parent, instruction: createdBy + (this.opts.timestamp ?? ''), args: this.usedArgs(vars), format: this.keyTag})
       mutate()
       if (this.tryCache(w, key, isFinal)) return this.finishCached(w, isFinal)
       await this.commitMeta(w, createdBy, isFinal, false, undefined, key)
@@ -481,6 +650,7 @@ class Builder {
     for (const [k, v] of vars.env) env[k] = v
     const mounts: Mount[] = []
     const targets: string[] = []
+    const held: Held[] = []
     let mountKey = ''
     for (const f of ins.flags) {
       if (f.name === 'network') continue
@@ -510,16 +680,21 @@ class Builder {
         mkdirSync(dir, {recursive: true, mode: 0o755})
         mounts.push({type: 'bind', source: dir, destination: target, readonly: m.ro === 'true' || m.readonly === 'true'})
       } else if (type === 'bind') {
-        const from = m.from
-        let src: string
-        if (from) throw new BuildError(`${where(this.cf, ins)}: --mount=type=bind,from= is not supported yet`)
-        else {
-          const r = new FsRoot(this.ctx.dir)
+        const from = m.from === undefined ? undefined : expandWord(m.from, scope(vars), this.cf.escape)
+        const source = m.source ?? m.src ?? '/'
+        let src = ''
+        const got = from === undefined ? {dir: this.ctx.dir, ignored: this.ctx.ignored} : await this.source(from)
+        if ('image' in got) {
+          // a stage's or an image's rootfs: mounted while the step runs
+          held.push({image: got.image, source, index: mounts.length, ins})
+          mountKey += `${got.image}:${source}`
+        } else {
+          const r = new FsRoot(got.dir)
           try {
-            const rel = r.resolve(cleanParts(m.source ?? m.src ?? '/'), {followLast: true})
-            if (!rel.exists) throw new BuildError(`${where(this.cf, ins)}: bind mount source ${JSON.stringify(m.source ?? '/')} is not in the context`)
-            src = path.join(this.ctx.dir, rel.rel)
-            mountKey += await digestEntries(walkTree(r, rel.rel, 'x', {skip: this.ctx.ignored}))
+            const rel = r.resolve(cleanParts(source), {followLast: true})
+            if (!rel.exists) throw new BuildError(`${where(this.cf, ins)}: bind mount source ${JSON.stringify(source)} is not in the ${from === undefined ? 'context' : `build context "${from}"`}`)
+            src = path.join(got.dir, rel.rel)
+            mountKey += await digestEntries(walkTree(r, rel.rel, 'x', {skip: got.ignored}))
           } finally {
             r.close()
           }
@@ -531,12 +706,13 @@ class Builder {
       targets.push(target)
     }
     const netFlag = ins.flags.find(f => f.name === 'network')?.value
-    const network: NetNS | undefined = netFlag === 'none' || netFlag === 'host' ? {mode: netFlag} : this.opts.network
-    const key = cacheKey({parent: w.image.id, instruction: createdBy + JSON.stringify(ins.flags) + mountKey + (this.opts.timestamp ?? ''), args, format: this.opts.format})
+    const network: NetNS | undefined = netFlag === 'none' || netFlag === 'host' ? {mode: netFlag} : undefined
+    const key = cacheKey({parent: w.image.id, instruction: createdBy + JSON.stringify(ins.flags) + mountKey + (this.opts.timestamp ?? ''), args, format: this.keyTag})
     if (this.tryCache(w, key, isFinal)) return this.finishCached(w, isFinal)
     const top = w.layers[w.layers.length - 1]
-    const r = await runStep(this.rt, this.scratch, top, w.layers, {
-      image: w.image.id,
+    const image = w.image.id
+    const r = await this.holding(held, mounts, () => runStep(this.rt, this.scratch, top, w.layers, {
+      image,
       command,
       env,
       workdir: cfg.WorkingDir as string | undefined,
@@ -544,11 +720,45 @@ class Builder {
       mounts,
       network,
       quiet: this.opts.quiet,
-      mountTargets: targets,
+      mountTargets: [...targets, ...(this.opts.run?.mounts ?? []).map(m => m.destination)],
       mtime: this.opts.timestamp,
-    })
+      run: this.opts.run,
+      stdin: this.opts.runStdin,
+    }))
     if (r.code !== 0) throw new BuildError(`building at STEP "${stepText(ins)}": while running runtime: exit status ${r.code}`, r.code)
     await this.commitMeta(w, createdBy, isFinal, false, r.staged, key)
+  }
+
+  /** Runs fn with the images of RUN --mount=type=bind,from= mounted, their sources filled into the mounts. */
+  private async holding<T>(held: Held[], mounts: Mount[], fn: () => Promise<T>): Promise<T> {
+    if (!held.length) return fn()
+    const [h, ...rest] = held
+    return withImageRoot(this.rt, this.scratch, h.image, async root => {
+      const rel = root.resolve(cleanParts(h.source), {followLast: true})
+      if (!rel.exists) throw new BuildError(`${where(this.cf, h.ins)}: bind mount source ${JSON.stringify(h.source)} is not in the image`)
+      ;(mounts[h.index] as {source: string}).source = path.join(root.root, rel.rel)
+      return this.holding(rest, mounts, fn)
+    })
+  }
+
+  /** What COPY --from=ref and RUN --mount=from=ref read: a stage's image, a --build-context (directory, URL, image), or an image. */
+  private async source(ref: string): Promise<{image: string} | {dir: string; ignored?: (rel: string) => boolean}> {
+    const idx = /^\d+$/.test(ref) ? Number(ref) : this.cf.stages.findIndex(x => x.name === ref.toLowerCase())
+    if (idx >= 0 && this.results.has(idx)) return {image: this.results.get(idx)!.image!.id}
+    const c = this.opts.buildContexts?.[ref]
+    if (c?.dir !== undefined) return {dir: c.dir}
+    if (c?.url !== undefined) return {dir: await this.urlContext(ref, c.url)}
+    return {image: (await this.pull(c?.image ?? ref)).id}
+  }
+
+  /** A --build-context URL: the tarball fetched and unpacked once per build. */
+  private async urlContext(name: string, url: string): Promise<string> {
+    const had = this.fetchedContexts.get(name)
+    if (had) return had
+    const {fetchContext} = await import('./context.js')
+    const dir = await fetchContext(url, this.tmpParent)
+    this.fetchedContexts.set(name, dir)
+    return dir
   }
 
   private async download(ins: Instruction, urls: string[], checksum: string | undefined): Promise<{root: FsRoot; names: string[]; done: () => void}> {
@@ -569,7 +779,7 @@ class Builder {
     const esc = this.cf.escape
     const sc = scope(vars)
     for (const f of ins.flags) {
-      const ok = ins.keyword === 'COPY' ? ['from', 'chown', 'chmod', 'link'] : ['chown', 'chmod', 'link', 'checksum']
+      const ok = ins.keyword === 'COPY' ? ['from', 'chown', 'chmod', 'link', 'parents', 'exclude'] : ['chown', 'chmod', 'link', 'checksum', 'exclude']
       if (!ok.includes(f.name)) throw new BuildError(`${where(this.cf, ins)}: unknown flag: --${f.name}`)
     }
     const words = ins.json ?? expandWords(ins.args, sc, esc)
@@ -594,13 +804,20 @@ class Builder {
     for (const u of urls) fileSrcs.splice(fileSrcs.indexOf(u), 1)
     const fetched = urls.length ? await this.download(ins, urls, flag(ins, 'checksum')) : undefined
     const from = flag(ins, 'from')
+    // --exclude=PATTERN (repeatable), Docker's ignore-file rules, matched below the root and below the source
+    const excludes = ins.flags.filter(f => f.name === 'exclude').map(f => expandWord(f.value ?? '', sc, esc))
+    const exMatch = excludes.length ? ignoreMatcher(excludes) : undefined
+    const excluded = exMatch ? (rel: string, source: string) => exMatch(rel) || (rel.startsWith(source + '/') && exMatch(rel.slice(source.length + 1))) : undefined
+    const parents = ins.flags.some(f => f.name === 'parents' && f.value !== 'false')
     const multi = fileSrcs.length + urls.length + inline.length > 1 || fileSrcs.some(x => /[*?[]/.test(x))
     const destIsDir = dest.endsWith('/') || multi
     const doCopy = async (root: FsRoot, srcLabel: string, ignored?: (rel: string) => boolean) => {
       const items: CopyItem[] = []
       for (const src of fileSrcs) {
-        const found = resolveSources(root, src).filter(rel => !ignored?.(rel))
-        if (found.length === 0) {
+        const matched = resolveSources(root, src).filter(rel => !ignored?.(rel))
+        // a source all of whose matches --exclude leaves out copies nothing (not an error)
+        const found = excluded ? matched.filter(rel => !excluded(rel, rel)) : matched
+        if (matched.length === 0) {
           const escape = cleanParts(src).length !== path.posix.normalize(src).split('/').filter(p => p && p !== '.').length ? 'possible escaping context directory error: ' : ''
           throw new BuildError(`building at STEP "${stepText(ins)}": ${where(this.cf, ins)}: checking on sources under ${JSON.stringify(srcLabel)}: ${escape}copier: stat: ${JSON.stringify('/' + cleanParts(src).join('/'))}: no such file or directory`)
         }
@@ -611,14 +828,14 @@ class Builder {
       if (multi && !dest.endsWith('/') && items.length + inline.length > 1) throw new BuildError(`${where(this.cf, ins)}: adding multiple sources to non-directory destination ${JSON.stringify(dest)}: when using COPY with more than one source file, the destination must be a directory and end with a /`)
       // the cache key: what is copied, how, where, on which parent
       let digest = ''
-      for (const it of items) digest += await digestEntries(walkTree(it.root, it.rel, path.posix.basename(it.rel), {skip: ignored}))
+      for (const it of items) digest += await digestEntries(walkTree(it.root, it.rel, path.posix.basename(it.rel), {skip: excluded ? (rel: string) => Boolean(ignored?.(rel)) || excluded(rel, it.rel) : ignored}))
       for (const f of inline) digest += f.name + '\0' + f.content
       const kind = items.length + inline.length > 1 ? 'multi' : items[0]?.isDir ? 'dir' : 'file'
       const createdBy = `/bin/sh -c #(nop) ${ins.keyword} ${kind}:${(await import('node:crypto')).createHash('sha256').update(digest).digest('hex')} in ${destRaw} `
-      const key = cacheKey({parent: w.image?.id ?? 'scratch', instruction: createdBy + JSON.stringify(ins.flags) + (this.opts.timestamp ?? ''), args: {}, content: digest, format: this.opts.format})
+      const key = cacheKey({parent: w.image?.id ?? 'scratch', instruction: createdBy + JSON.stringify(ins.flags) + (this.opts.timestamp ?? ''), args: {}, content: digest, format: this.keyTag})
       if (this.tryCache(w, key, isFinal)) return this.finishCached(w, isFinal)
       const staged = await copyStep(this.rt, this.scratch, w.image?.id, w.layers[w.layers.length - 1], {
-        items, inline, dest, destIsDir, chown, chmod, extract: ins.keyword === 'ADD', ignored,
+        items, inline, dest, destIsDir: destIsDir || parents, chown, chmod, extract: ins.keyword === 'ADD', ignored, parents, excluded,
       }, this.tmpParent, this.opts.timestamp)
       await this.commitMeta(w, createdBy, isFinal, false, staged, key)
     }
@@ -633,16 +850,18 @@ class Builder {
       return
     }
     const ref = expandWord(from, sc, esc)
-    const idx = /^\d+$/.test(ref) ? Number(ref) : this.cf.stages.findIndex(x => x.name === ref.toLowerCase())
-    let image: string
-    if (idx >= 0 && this.results.has(idx)) {
-      image = this.results.get(idx)!.image!.id
-    } else {
-      const {pullImageIfNeeded} = await import('../image/pull.js')
-      image = (await pullImageIfNeeded(this.rt, ref, this.opts.pull)).id
-    }
     try {
-      await withImageRoot(this.rt, this.scratch, image, root => doCopy(root, ref))
+      const got = await this.source(ref)
+      if ('image' in got) {
+        await withImageRoot(this.rt, this.scratch, got.image, root => doCopy(root, ref))
+        return
+      }
+      const root = new FsRoot(got.dir)
+      try {
+        await doCopy(root, got.dir)
+      } finally {
+        root.close()
+      }
     } finally {
       fetched?.done()
     }

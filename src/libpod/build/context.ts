@@ -4,7 +4,7 @@
 // or --ignorefile) with Docker's pattern rules (@balena/dockerignore).
 import {spawn} from 'node:child_process'
 import {createHash} from 'node:crypto'
-import {closeSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
+import {closeSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import type {Readable} from 'node:stream'
 import {createRequire} from 'node:module'
@@ -20,15 +20,17 @@ export interface BuildContext {
 }
 
 /** A tar on `input` unpacked into a new directory below `tmpParent`. */
-async function untarTo(input: Readable, tmpParent: string): Promise<string> {
+async function untarTo(input: Readable | string, tmpParent: string, what = 'reading the build context from stdin'): Promise<string> {
   const dir = mkdtempSync(path.join(tmpParent, 'peapod-build-context-'))
   await new Promise<void>((resolve, reject) => {
-    const p = spawn('tar', ['-x', '--no-same-owner', '-C', dir, '-f', '-'], {stdio: ['pipe', 'ignore', 'pipe']})
+    // from a file GNU tar finds the compression (gzip, bzip2, xz, zstd) itself
+    const file = typeof input === 'string'
+    const p = spawn('tar', ['-x', '--no-same-owner', '-C', dir, '-f', file ? input : '-'], {stdio: [file ? 'ignore' : 'pipe', 'ignore', 'pipe']})
     let err = ''
-    p.stderr.on('data', d => { err += d })
-    input.pipe(p.stdin)
+    p.stderr!.on('data', d => { err += d })
+    if (!file) input.pipe(p.stdin!)
     p.on('error', reject)
-    p.on('close', code => code === 0 ? resolve() : reject(new BuildError(`reading the build context from stdin: ${err.trim() || `tar exited ${code}`}`)))
+    p.on('close', code => code === 0 ? resolve() : reject(new BuildError(`${what}: ${err.trim() || `tar exited ${code}`}`)))
   }).catch(e => {
     rmSync(dir, {recursive: true, force: true})
     throw e
@@ -52,11 +54,30 @@ export function ignoreMatcher(patterns: string[]): (rel: string) => boolean {
   }
 }
 
+/** An http(s) URL of a tar archive (compressed or not): fetched and unpacked into a new directory below `tmpParent`. */
+export async function fetchContext(url: string, tmpParent: string): Promise<string> {
+  let res: Response
+  try {
+    res = await fetch(url)
+  } catch (e) {
+    const cause = (e as Error).cause
+    throw new BuildError(`getting ${JSON.stringify(url)}: ${cause instanceof Error ? cause.message : (e as Error).message}`)
+  }
+  if (!res.ok) throw new BuildError(`invalid response status ${res.status} getting ${JSON.stringify(url)}`)
+  const file = path.join(mkdtempSync(path.join(tmpParent, 'peapod-build-download-')), 'context')
+  try {
+    writeFileSync(file, Buffer.from(await res.arrayBuffer()), {mode: 0o600})
+    return await untarTo(file, tmpParent, `unpacking ${JSON.stringify(url)}`)
+  } finally {
+    rmSync(path.dirname(file), {recursive: true, force: true})
+  }
+}
+
 export async function openContext(arg: string, opts: {stdin?: Readable; ignoreFile?: string; tmpParent: string; containerfileName?: string}): Promise<BuildContext> {
   let dir: string
   let cleanup = () => {}
-  if (arg === '-') {
-    dir = await untarTo(opts.stdin ?? process.stdin, opts.tmpParent)
+  if (arg === '-' || /^https?:\/\//.test(arg)) {
+    dir = arg === '-' ? await untarTo(opts.stdin ?? process.stdin, opts.tmpParent) : await fetchContext(arg, opts.tmpParent)
     const d = dir
     cleanup = () => rmSync(d, {recursive: true, force: true})
   } else {

@@ -26,6 +26,9 @@ export interface Working {
   architecture: string
   os: string
   variant?: string
+  /** --os-version, --os-feature (the base's, else none). */
+  osVersion?: string
+  osFeatures?: string[]
   author?: string
   /** The history comment of the next step: "FROM <base name>" first, then the parent's short ID. */
   parentName: string
@@ -42,6 +45,8 @@ export interface StepCommit {
   created?: string
   extraLabels?: Record<string, string>
   annotations?: Record<string, string>
+  /** --omit-history: the config has no history. */
+  omitHistory?: boolean
 }
 
 const OCI_KEYS = ['User', 'ExposedPorts', 'Env', 'Entrypoint', 'Cmd', 'Volumes', 'WorkingDir', 'Labels', 'StopSignal', 'ArgsEscaped']
@@ -75,6 +80,11 @@ function dockerConfig(c: RuntimeConfig): RuntimeConfig {
   return out
 }
 
+/** The config's "os.version" and "os.features", when there are any. */
+function platformExtras(w: Working): Record<string, unknown> {
+  return {...w.osVersion ? {'os.version': w.osVersion} : {}, ...w.osFeatures?.length ? {'os.features': w.osFeatures} : {}}
+}
+
 /** Commits the step: a new image on top of the working one; updates `w`. */
 export async function commitStep(rt: Runtime, w: Working, step: StepCommit): Promise<ImageDoc> {
   const created = step.created ?? goNow()
@@ -82,7 +92,7 @@ export async function commitStep(rt: Runtime, w: Working, step: StepCommit): Pro
   if (w.author) entry.author = w.author
   entry.comment = w.parentName
   if (!step.staged) entry.empty_layer = true
-  const history = [...w.history, entry]
+  const history = step.omitHistory ? [] : [...w.history, entry]
   const diffIds = step.staged ? [...w.diffIds, step.staged.doc.diffId] : w.diffIds
   const runtime = {...w.config}
   if (step.extraLabels && Object.keys(step.extraLabels).length) runtime.Labels = {...(runtime.Labels as object ?? {}), ...step.extraLabels}
@@ -97,9 +107,10 @@ export async function commitStep(rt: Runtime, w: Working, step: StepCommit): Pro
       architecture: w.architecture,
       ...(w.variant ? {variant: w.variant} : {}),
       os: w.os,
+      ...platformExtras(w),
       ...(w.image ? {parent: `sha256:${w.image.id}`} : {}),
       rootfs: {type: 'layers', diff_ids: diffIds},
-      history,
+      ...history.length ? {history} : {},
     }
     : {
       created,
@@ -107,9 +118,10 @@ export async function commitStep(rt: Runtime, w: Working, step: StepCommit): Pro
       architecture: w.architecture,
       ...(w.variant ? {variant: w.variant} : {}),
       os: w.os,
+      ...platformExtras(w),
       config: cfg,
       rootfs: {type: 'layers', diff_ids: diffIds},
-      history,
+      ...history.length ? {history} : {},
     })
   const layerSizes = w.layers.map(l => {
     const d = rt.store.layers.get(l)
@@ -165,7 +177,7 @@ export function workingFrom(doc: ImageDoc | undefined, baseName: string): Workin
   if (!doc) {
     return {layers: [], diffIds: [], history: [], config: {Env: [DEFAULT_PATH]}, architecture: process.arch === 'x64' ? 'amd64' : process.arch, os: 'linux', parentName: 'FROM scratch', baseAnnotations: {}}
   }
-  const cfg = JSON.parse(doc.config) as {config?: RuntimeConfig; history?: Array<Record<string, unknown>>; rootfs?: {diff_ids?: string[]}; architecture?: string; os?: string; variant?: string}
+  const cfg = JSON.parse(doc.config) as {config?: RuntimeConfig; history?: Array<Record<string, unknown>>; rootfs?: {diff_ids?: string[]}; architecture?: string; os?: string; variant?: string; 'os.version'?: string; 'os.features'?: string[]}
   const config = dockerToRuntime(cfg.config ?? {})
   // buildah gives a base without PATH the default one
   const env = (config.Env as string[] | undefined) ?? []
@@ -179,6 +191,8 @@ export function workingFrom(doc: ImageDoc | undefined, baseName: string): Workin
     architecture: cfg.architecture ?? 'amd64',
     os: cfg.os ?? 'linux',
     variant: cfg.variant,
+    osVersion: cfg['os.version'],
+    osFeatures: cfg['os.features'],
     parentName: `FROM ${baseName}`,
     baseAnnotations: {'org.opencontainers.image.base.digest': doc.digest, 'org.opencontainers.image.base.name': baseName},
   }

@@ -19,6 +19,7 @@ import type {ContainerSpec} from '../specgen/container.js'
 import type {NetNS} from '../specgen/network.js'
 import {rootfsDirs} from '../storage/mount.js'
 import type {StagedLayer} from '../storage/layers.js'
+import {withRunOptions, type BuildRunOptions} from '../specgen/build.js'
 import {pump} from '../container/cp.js'
 
 /** Containers made by this build, removed at its end (also on failure and SIGINT). */
@@ -70,6 +71,10 @@ export interface RunStep {
   mountTargets: string[]
   /** --timestamp: the time of every file in the layer. */
   mtime?: number
+  /** The build's container flags (--cap-add, --volume, --dns ...). */
+  run?: BuildRunOptions
+  /** --stdin: the step reads the build's stdin. */
+  stdin?: boolean
 }
 
 async function scratchContainer(rt: Runtime, scratch: Scratch, spec: ContainerSpec): Promise<string> {
@@ -109,7 +114,7 @@ function dropMountTargets(rt: Runtime, id: string, layers: string[], targets: st
 
 /** Runs the command; returns its exit code and, when 0, the layer of its changes. */
 export async function runStep(rt: Runtime, scratch: Scratch, top: string | undefined, layers: string[], step: RunStep): Promise<{code: number; staged?: StagedLayer}> {
-  const id = await scratchContainer(rt, scratch, {
+  const id = await scratchContainer(rt, scratch, withRunOptions({
     image: step.image,
     command: step.command,
     entrypoint: [],
@@ -117,11 +122,14 @@ export async function runStep(rt: Runtime, scratch: Scratch, top: string | undef
     workdir: step.workdir || undefined,
     user: step.user || undefined,
     mounts: step.mounts,
-    logDriver: step.quiet ? 'none' : 'passthrough',
+    logDriver: step.quiet && !step.stdin ? 'none' : 'passthrough',
+    // --stdin: the build's stdin (else /dev/null)
+    ...step.stdin ? {stdin: true} : {},
     healthcheck: {test: ['NONE'], interval: 0, timeout: 0, retries: 0, startPeriod: 0},
-    network: {netns: step.network ?? {mode: 'host'}},
+    // Podman's default: a private network (the default bridge rootful, slirp4netns rootless)
+    ...step.network ? {network: {netns: step.network}} : {},
     labels: {'io.peapod.build': 'true'},
-  })
+  }, step.run))
   const c = rt.container(id)
   await c.start()
   // a SIGINT during the start: its removal may have come too early
@@ -159,6 +167,10 @@ export interface CopySpec {
   /** ADD: local tar archives are unpacked. */
   extract: boolean
   ignored?: (rel: string) => boolean
+  /** COPY --parents: each source keeps its path (below the context or image root) under the destination. */
+  parents?: boolean
+  /** COPY --exclude: whether a path is excluded (its path below the root, and below the source). */
+  excluded?: (rel: string, source: string) => boolean
 }
 
 /** Numeric owner of a --chown value: names looked up in the image's /etc/passwd and /etc/group. */
@@ -217,7 +229,15 @@ export async function copyInto(root: FsRoot, spec: CopySpec): Promise<void> {
   }
   for (const it of spec.items) {
     const base = path.posix.basename(it.rel)
-    const skip = spec.ignored
+    const ex = spec.excluded
+    const skip = ex ? (rel: string) => Boolean(spec.ignored?.(rel)) || ex(rel, it.rel) : spec.ignored
+    if (spec.parents) {
+      // the source's own path below the destination
+      const parts = [...destParts, ...cleanParts(it.rel)]
+      const at = root.resolve(it.isDir ? parts : parts.slice(0, -1), {followLast: true, create: true}).rel
+      await pump(withMode(walkTree(it.root, it.rel, it.isDir ? '' : base, {skip}), spec.chmod), new TreeSink(root, at, sinkOpts))
+      continue
+    }
     if (spec.extract && !it.isDir && !it.noExtract) {
       const {openSync, readSync, closeSync, createReadStream} = await import('node:fs')
       const parent = path.posix.dirname(it.rel) === '.' ? '' : path.posix.dirname(it.rel)

@@ -244,6 +244,11 @@ export async function stageContainerLayer(rt: Runtime, id: string, top: string |
   return stageFrom(rt, top, clamped(overlayEntries(upper, await treeXattrs(upper, '^(security\\.capability|trusted\\.overlay\\.opaque|user\\.overlay\\.opaque)$')), mtime))
 }
 
+/** A layer of the differences between two full trees (build --squash; no old tree: all of the new one), staged over `parent`. */
+export async function stageTreeDiff(rt: Runtime, parent: string | undefined, newTree: string, oldTree: string | undefined, mtime?: number): Promise<StagedLayer> {
+  return stageFrom(rt, parent, clamped(vfsEntries(newTree, oldTree, await treeXattrs(newTree, '^security\\.capability$')), mtime))
+}
+
 export async function commitContainer(rt: Runtime, ref: string, opts: CommitOptions = {}): Promise<string> {
   const format = opts.format ?? 'oci'
   if (format !== 'oci' && format !== 'docker') throw new InvalidArgument(`unrecognized image type "${format}"`)

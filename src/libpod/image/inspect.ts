@@ -85,7 +85,7 @@ export function inspectImage(store: Store, doc: ImageDoc): Record<string, unknow
     Annotations: annotations,
     ManifestType: doc.manifestMediaType,
     User: cfg.config?.User ?? '',
-    History: history,
+    History: cfg.history ?? null, // Podman: null for an image without history (build --omit-history)
     NamesHistory: doc.names,
   }
 }
