@@ -115,12 +115,13 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
     BoundingCaps: spec.process?.capabilities?.bounding ?? [],
     ExecIDs: [],
     GraphDriver: {Name: c.config.storageDriver, Data: s.mountPoint ? {MergedDir: s.mountPoint, UpperDir: `${p.dir}/rootfs/diff`, WorkDir: `${p.dir}/rootfs/work`} : null},
-    Mounts: c.config.mounts.map(m => ({Type: m.type, Source: m.source, Destination: m.destination, Driver: '', Mode: '', Options: bindOptions(m.options).filter(o => !['ro', 'rw'].includes(o) && !PROPAGATION.includes(o)), RW: !m.options.includes('ro'), Propagation: m.options.find(o => PROPAGATION.includes(o)) ?? 'rprivate'})),
+    // a named volume as Podman shows it: its name, its mountpoint as Source, its driver
+    Mounts: c.config.mounts.map(m => ({Type: m.type, ...m.type === 'volume' ? {Name: m.source, Source: rt.volumes.dataDir(m.source)} : {Source: m.source}, Destination: m.destination, Driver: m.type === 'volume' ? rt.volumes.read(m.source)?.driver ?? 'local' : '', Mode: '', Options: bindOptions(m.options).filter(o => !['ro', 'rw'].includes(o) && !PROPAGATION.includes(o)), RW: !m.options.includes('ro'), Propagation: m.options.find(o => PROPAGATION.includes(o)) ?? 'rprivate'})),
     Dependencies: [],
     NetworkSettings: net.NetworkSettings, // NETWORK
     Namespace: '',
     IsInfra: c.config.isInfra ?? false, // POD
-    IsService: false,
+    IsService: c.config.labels['io.podman.kube.service'] === 'true', // kube play --service-container
     Config: {
       Hostname: c.config.hostname ?? c.config.id.slice(0, 12),
       Domainname: '',
@@ -132,7 +133,7 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
       OpenStdin: c.config.interactive,
       StdinOnce: false,
       Env: spec.process?.env ?? createdEnv(c, imgCfg.Env ?? []),
-      Cmd: cmd,
+      Cmd: cmd.length ? cmd : null, // Podman: null when there is none
       Image: c.config.imageName,
       Volumes: null,
       WorkingDir: spec.process?.cwd ?? c.config.workdir ?? imgCfg.WorkingDir ?? '/',
