@@ -3,6 +3,7 @@
 // named as Podman names them: the pod is metadata.name (a template's pod is
 // `<name>-pod`), its containers `<pod>-<container>`. No store access here
 // except the hostPath checks (volumes.ts): play.ts makes what this plans.
+import {existsSync} from 'node:fs'
 import {constants} from 'node:os'
 import type {Container, PodSpec as K8sPodSpec, Probe, SecurityContext, PodSecurityContext} from 'kubernetes-types/core/v1.js'
 import {InvalidArgument} from '../define/errors.js'
@@ -279,6 +280,8 @@ export function planPod(d: KubeDoc, t: Template, sources: KubeSources, pvcs: Map
     share.push('pid')
   }
   checkSysctls(where, spec)
+  // rootless, the host's IPC namespace needs the host's /dev/mqueue (create fails the same way; refused before anything is made)
+  if (spec.hostIPC && defaults.rootless && !existsSync('/dev/mqueue')) throw new InvalidArgument(`${where}: spec.hostIPC: statfs /dev/mqueue: no such file or directory`)
   const users = {...defaults.userns ? {userns: defaults.userns} : {}, ...spec.hostPID ? {pid: 'host' as const} : {}}
   const podSpec: PodSpec = {
     name,
