@@ -11,13 +11,13 @@ import {expandVars} from '../../src/libpod/kube/env.js'
 import {parseQuantity} from '../../src/libpod/kube/validate.js'
 import {unknownFields} from '../../src/libpod/kube/fields.js'
 import {collectSources} from '../../src/libpod/kube/sources.js'
-import {kubeResources, planPod, KUBE_NETWORK} from '../../src/libpod/kube/to-spec.js'
+import {kubeResources, planPod, podTemplates, KUBE_NETWORK} from '../../src/libpod/kube/to-spec.js'
 import {pvcNeeds} from '../../src/libpod/kube/volumes.js'
 
 const plan = (text: string, rootless = false) => {
   const docs = parseKubeYaml(text)
   const pod = docs.find(d => ['Pod', 'Deployment', 'DaemonSet', 'Job'].includes(d.kind))!
-  return planPod(pod, collectSources(docs), pvcNeeds(docs), {rootless}, n => `/vols/${n}/_data`, () => 'rand')
+  return planPod(pod, podTemplates(pod)[0], collectSources(docs), pvcNeeds(docs), {rootless}, n => `/vols/${n}/_data`, () => 'rand')
 }
 const fails = (fn: () => unknown, re: RegExp) => {
   expect(fn).to.throw(InvalidArgument, re)
@@ -103,7 +103,7 @@ spec:
       hostAdd: [{host: 'db', ip: '10.0.0.1'}, {host: 'cache', ip: '10.0.0.1'}],
     })
     const [srv, args] = p.containers.map(c => c.spec)
-    expect(srv).to.deep.include({name: 'web-srv', image: 'bb', entrypoint: ['sh', '-c'], command: ['echo from-cm web'], user: '1000', capAdd: ['NET_ADMIN'], restartPolicy: {name: 'on-failure'}})
+    expect(srv).to.deep.include({name: 'web-srv', image: 'bb', entrypoint: ['sh', '-c'], command: ['echo from-cm web'], user: '1000', capAdd: ['CAP_NET_ADMIN'], restartPolicy: {name: 'on-failure'}})
     expect(srv.env).to.deep.equal({K: 'from-cm', NAME: 'web', L: 'web'})
     expect(srv.security).to.deep.equal({noNewPrivileges: true})
     expect(srv.annotations).to.deep.equal({a: 'b'})
@@ -111,12 +111,15 @@ spec:
     expect(args.command).to.deep.equal(['sleep', '1'])
   })
 
-  it('names a Deployment\'s pod <name>-pod and warns about replicas; rootless pods keep the default network', () => {
-    const p = plan('apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  replicas: 3\n  template:\n    spec:\n      containers: [{name: c, image: bb}]\n', true)
-    expect(p.name).to.equal('d-pod')
-    expect(p.containers[0].spec.name).to.equal('d-pod-c')
+  it('names a Deployment\'s pods <name>-pod-<i>, one per replica (Podman 4.3.1); a Job\'s <name>-pod; rootless pods keep the default network', () => {
+    const dep = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  replicas: 3\n  template:\n    spec:\n      containers: [{name: c, image: bb}]\n'
+    const p = plan(dep, true)
+    expect(p.name).to.equal('d-pod-0')
+    expect(p.containers[0].spec.name).to.equal('d-pod-0-c')
     expect(p.podSpec.network).to.deep.equal({})
-    expect(p.warnings.join()).to.match(/Limiting replica count to 1/)
+    expect(podTemplates(parseKubeYaml(dep)[0]).map(t => t.name)).to.deep.equal(['d-pod-0', 'd-pod-1', 'd-pod-2'])
+    expect(podTemplates(parseKubeYaml(dep.replace('replicas: 3', 'replicas: 0'))[0])).to.deep.equal([])
+    expect(plan(dep.replace('apps/v1\nkind: Deployment', 'batch/v1\nkind: Job')).name).to.equal('d-pod')
   })
 
   it('plans volumes: PVC with Podman\'s annotations, ConfigMap items, emptyDir, hostPath types, subPath', () => {
@@ -164,7 +167,7 @@ spec:
       const spec = p.containers[0].spec
       expect(spec.mounts).to.deep.equal([
         {type: 'bind', source: '/vols/claim/_data/sub', destination: '/p'},
-        {type: 'volume', name: 'cm', destination: '/cm', readonly: true},
+        {type: 'volume', name: 'cm', destination: '/cm'},
         {type: 'volume', name: 'rand', destination: '/e'},
         {type: 'bind', source: `${dir}/file`, destination: '/f', readonly: true},
         {type: 'bind', source: `${dir}/new`, destination: '/n'},

@@ -28,8 +28,9 @@ const PROPAGATION = ['rprivate', 'private', 'rshared', 'shared', 'rslave', 'slav
 
 /** A bind's options as Podman reports them: ro|rw, the propagation, rbind|bind, then the rest. */
 /** inspect's Mounts (pod inspect's `mounts` too: the infra's). */
-export function inspectMounts(mounts: Container['config']['mounts']): Array<Record<string, unknown>> {
-  return mounts.map(m => ({Type: m.type, Source: m.source, Destination: m.destination, Driver: '', Mode: '', Options: bindOptions(m.options).filter(o => !['ro', 'rw'].includes(o) && !PROPAGATION.includes(o)), RW: !m.options.includes('ro'), Propagation: m.options.find(o => PROPAGATION.includes(o)) ?? 'rprivate'}))
+/** Mounts as Podman shows them; a named volume with its name, its mountpoint as Source and its driver. */
+export function inspectMounts(mounts: Container['config']['mounts'], rt: Runtime): Array<Record<string, unknown>> {
+  return mounts.map(m => ({Type: m.type, ...m.type === 'volume' ? {Name: m.source, Source: rt.volumes.dataDir(m.source)} : {Source: m.source}, Destination: m.destination, Driver: m.type === 'volume' ? rt.volumes.read(m.source)?.driver ?? 'local' : '', Mode: '', Options: bindOptions(m.options).filter(o => !['ro', 'rw'].includes(o) && !PROPAGATION.includes(o)), RW: !m.options.includes('ro'), Propagation: m.options.find(o => PROPAGATION.includes(o)) ?? 'rprivate'}))
 }
 
 function bindOptions(opts: string[]): string[] {
@@ -120,12 +121,12 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
     BoundingCaps: spec.process?.capabilities?.bounding ?? [],
     ExecIDs: [],
     GraphDriver: {Name: c.config.storageDriver, Data: s.mountPoint ? {MergedDir: s.mountPoint, UpperDir: `${p.dir}/rootfs/diff`, WorkDir: `${p.dir}/rootfs/work`} : null},
-    Mounts: inspectMounts(c.config.mounts),
+    Mounts: inspectMounts(c.config.mounts, rt),
     Dependencies: [],
     NetworkSettings: net.NetworkSettings, // NETWORK
     Namespace: '',
     IsInfra: c.config.isInfra ?? false, // POD
-    IsService: false,
+    IsService: c.config.labels['io.podman.kube.service'] === 'true', // kube play --service-container
     Config: {
       Hostname: c.config.hostname ?? c.config.id.slice(0, 12),
       Domainname: '',
@@ -137,7 +138,7 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
       OpenStdin: c.config.interactive,
       StdinOnce: false,
       Env: spec.process?.env ?? createdEnv(c, imgCfg.Env ?? []),
-      Cmd: cmd,
+      Cmd: cmd.length ? cmd : null, // Podman: null when there is none
       Image: c.config.imageName,
       Volumes: null,
       WorkingDir: spec.process?.cwd ?? c.config.workdir ?? imgCfg.WorkingDir ?? '/',

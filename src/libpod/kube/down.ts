@@ -1,12 +1,12 @@
 // kube down: stops and removes the pods a YAML describes (and their emptyDir
 // and ConfigMap/Secret volumes). Volumes made from its PersistentVolumeClaims
 // stay, unless force: their data is the point of a claim.
-import {removeServiceContainer} from './service-container.js'
 import {NoSuchPod} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {parseKubeYaml, KINDS} from './parse.js'
-import {isWorkload, podTemplate} from './to-spec.js'
+import {isWorkload, podTemplates, templateSpec} from './to-spec.js'
 import {EMPTYDIR_LABEL, SOURCE_LABEL} from './volumes.js'
+import {removeServiceContainer} from './service.js'
 
 export interface DownReport {
   stopped: string[]
@@ -43,18 +43,18 @@ export async function tearDown(rt: Runtime, podNames: string[], opts: {timeout?:
 /** kube down: the file's pods go; its claims' volumes too with force. */
 export async function kubeDown(rt: Runtime, text: string, opts: {force?: boolean; timeout?: number} = {}): Promise<DownReport> {
   const docs = parseKubeYaml(text).filter(d => KINDS[d.kind])
-  const names = docs.filter(isWorkload).map(d => podTemplate(d).name)
+  const names = docs.filter(isWorkload).flatMap(d => podTemplates(d).map(t => t.name))
   // As Podman: a pod the file names that does not exist is an error (checked before any is removed).
   const existing = new Set(rt.pods.list().map(p => p.name))
   const missing = names.find(n => !existing.has(n))
   if (missing) throw new NoSuchPod(`no pod with name or ID ${missing} found: no such pod`)
   const report = await tearDown(rt, names, opts)
-  await removeServiceContainer(rt, text) // kube play --service-container's
+  await removeServiceContainer(rt, text)
   if (opts.force) {
     const claims = new Set<string>()
     for (const d of docs) {
       if (d.kind === 'PersistentVolumeClaim') claims.add(String((d.obj.metadata as {name?: unknown} | undefined)?.name ?? ''))
-      if (isWorkload(d)) for (const v of podTemplate(d).spec?.volumes ?? []) if (v.persistentVolumeClaim) claims.add(v.persistentVolumeClaim.claimName)
+      if (isWorkload(d)) for (const v of templateSpec(d)?.volumes ?? []) if (v.persistentVolumeClaim) claims.add(v.persistentVolumeClaim.claimName)
     }
     for (const name of claims) {
       if (!rt.volumes.exists(name)) continue
@@ -64,7 +64,7 @@ export async function kubeDown(rt: Runtime, text: string, opts: {force?: boolean
   }
   // ConfigMap/Secret volumes kube play filled, once no container uses them.
   for (const d of docs.filter(isWorkload)) {
-    for (const v of podTemplate(d).spec?.volumes ?? []) {
+    for (const v of templateSpec(d)?.volumes ?? []) {
       const name = v.configMap?.name ?? v.secret?.secretName
       if (!name || !rt.volumes.exists(name) || !rt.volumes.read(name)?.labels[SOURCE_LABEL]) continue
       if ((await rt.volume(name).users()).length) continue

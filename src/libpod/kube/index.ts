@@ -3,4 +3,5 @@ export {playKube, planPlay, type PlayOptions, type PlayReport, type PlayedPod} f
 export {kubeDown, type DownReport} from './down.js'
 export {parseKubeYaml, type KubeDoc} from './parse.js'
 export {generateKube, generateObjects, type GenerateOptions, type WorkloadType} from './generate.js'
-export {startServiceContainer, removeServiceContainer, serviceContainerName} from './service-container.js'
+export {removeServiceContainer, serviceContainerName} from './service.js'
+export {takeNotifySocket, notifyServiceReady} from './service-container.js'

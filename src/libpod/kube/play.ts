@@ -14,11 +14,15 @@ import {createPod} from '../pod/create.js'
 import {pullImageIfNeeded, type PullOptions} from '../image/pull.js'
 import {VolumeStore} from '../volume/store.js'
 import {parseKubeYaml, KINDS, type KubeDoc} from './parse.js'
-import {collectSources} from './sources.js'
+import {collectSources, secretDocumentText} from './sources.js'
 import {unknownFields} from './fields.js'
-import {isWorkload, KUBE_NETWORK, planPod, type PlayDefaults, type PodPlan} from './to-spec.js'
+import {isWorkload, KUBE_NETWORK, planPod, podTemplates, type PlayDefaults, type PodPlan} from './to-spec.js'
 import {pvcNeeds, SOURCE_LABEL, type VolumeNeed} from './volumes.js'
 import {tearDown} from './down.js'
+import {validateSecretName} from '../secret/secrets.js'
+import {buildImages, type BuildChoice} from './build-images.js'
+import {createServiceContainer, removeServiceContainer} from './service.js'
+import {pullPolicyOf} from './to-spec.js'
 
 export interface PlayOptions extends Omit<PlayDefaults, 'rootless'> {
   /** Start the pods (default true; --start=false: created only). */
@@ -31,6 +35,10 @@ export interface PlayOptions extends Omit<PlayDefaults, 'rootless'> {
   pull?: PullOptions
   /** --validate=strict: an unknown field is an error (default: a warning). */
   strict?: boolean
+  /** --build, --context-dir: images built from directories named like them. */
+  build?: BuildChoice
+  /** --service-container: a container that stands for the play (systemd). */
+  serviceContainer?: boolean
 }
 
 export interface PlayedPod {
@@ -47,6 +55,8 @@ export interface PlayReport {
   volumes: string[]
   /** What was accepted but skipped or ignored, one line each (the CLI prints them as warnings). */
   warnings: string[]
+  /** The service container's ID (--service-container). */
+  serviceContainer?: string
 }
 
 /** Runs the undo steps in reverse; their own failures do not hide the first error. */
@@ -61,7 +71,7 @@ async function undo(steps: Array<() => Promise<unknown> | unknown>): Promise<voi
 }
 
 /** Parses, checks and plans a play without touching the store. */
-export function planPlay(rt: Runtime, text: string, opts: PlayOptions = {}): {plans: PodPlan[]; pvcs: Map<string, VolumeNeed>; warnings: string[]} {
+export function planPlay(rt: Runtime, text: string, opts: PlayOptions = {}): {plans: PodPlan[]; pvcs: Map<string, VolumeNeed>; secrets: Map<string, string>; warnings: string[]} {
   const docs = parseKubeYaml(text)
   const cmDocs: KubeDoc[][] = (opts.configMaps ?? []).map(t => parseKubeYaml(t))
   const warnings: string[] = []
@@ -78,9 +88,22 @@ export function planPlay(rt: Runtime, text: string, opts: PlayOptions = {}): {pl
   }
   if (supported.length === 0) throw new InvalidArgument('YAML document does not contain any supported kube kind')
   const sources = collectSources(supported, cmDocs)
+  sources.stored = name => {
+    const doc = rt.secrets.find(name)
+    return doc ? rt.secrets.read(doc.id) : undefined
+  }
+  // The file's Secrets go into the secret store (replacing one of the same name), as Podman stores them.
+  const secrets = new Map<string, string>()
+  for (const d of supported.filter(x => x.kind === 'Secret')) {
+    const name = String((d.obj.metadata as {name?: unknown}).name)
+    validateSecretName(name)
+    const doc = secretDocumentText(d.obj)
+    if (Buffer.byteLength(doc) >= 512000) throw new InvalidArgument(`Secret "${name}": secret data must be larger than 0 and less than 512000 bytes`)
+    secrets.set(name, doc)
+  }
   const pvcs = pvcNeeds(supported)
   const defaults: PlayDefaults = {...opts, rootless: rt.config.rootless}
-  const plans = supported.filter(isWorkload).map(d => planPod(d, sources, pvcs, defaults, n => rt.volumes.dataDir(n), VolumeStore.newName))
+  const plans = supported.filter(isWorkload).flatMap(d => podTemplates(d).map(t => planPod(d, t, sources, pvcs, defaults, n => rt.volumes.dataDir(n), VolumeStore.newName)))
   if ((opts.staticIP || opts.staticMAC) && plans.length > 1) throw new InvalidArgument('--ip and --mac-address: one value per pod, and the YAML has more than one pod')
   const seen = new Set<string>()
   for (const p of plans) {
@@ -88,7 +111,7 @@ export function planPlay(rt: Runtime, text: string, opts: PlayOptions = {}): {pl
     seen.add(p.name)
     warnings.push(...p.warnings)
   }
-  return {plans, pvcs, warnings}
+  return {plans, pvcs, secrets, warnings}
 }
 
 /** Checks the names the play will take: pods and their containers must be free unless --replace. */
@@ -114,16 +137,32 @@ function writeFiles(dir: string, files: NonNullable<VolumeNeed['files']>): void 
   }
 }
 
+/** Stores a Secret document under its name; the undo step puts back what was there. */
+async function storeSecret(rt: Runtime, name: string, doc: string, steps: Array<() => Promise<unknown> | unknown>): Promise<void> {
+  const prev = rt.secrets.find(name)
+  const prevData = prev ? rt.secrets.read(prev.id) : undefined
+  if (prev) await rt.secrets.remove(prev.id)
+  steps.push(async () => {
+    if (rt.secrets.find(name)) await rt.secrets.remove(name)
+    if (prev && prevData) await rt.secrets.create(prev.name, prevData, {labels: prev.labels, driver: prev.driver})
+  })
+  await rt.secrets.create(name, Buffer.from(doc))
+}
+
 /** kube play: makes what the YAML describes, or nothing. */
 export async function playKube(rt: Runtime, text: string, opts: PlayOptions = {}): Promise<PlayReport> {
-  const {plans, pvcs, warnings} = planPlay(rt, text, opts)
+  const {plans, pvcs, secrets, warnings} = planPlay(rt, text, opts)
+  if (opts.serviceContainer && opts.start === false) throw new InvalidArgument('--service-container does not work with --start=stop')
   checkNames(rt, plans, Boolean(opts.replace))
-  // Every image, before anything is made.
-  for (const c of plans.flatMap(p => p.containers)) await pullImageIfNeeded(rt, c.spec.image, c.pullPolicy, opts.pull)
+  // Every image, before anything is made: built (--build), else pulled as the policy says.
+  const built = new Set(await buildImages(rt, plans.flatMap(p => p.containers.map(c => c.spec.image)), opts.build ?? {}))
+  for (const c of plans.flatMap(p => p.containers)) if (!built.has(c.spec.image)) await pullImageIfNeeded(rt, c.spec.image, c.pullPolicy, opts.pull)
+  for (const i of plans.flatMap(p => p.volumes.images)) await pullImageIfNeeded(rt, i.image, pullPolicyOf(i.pullPolicy), opts.pull)
 
   if (opts.replace) {
     const names = new Set(plans.map(p => p.name))
     await tearDown(rt, rt.pods.list().filter(p => names.has(p.name)).map(p => p.name), {})
+    if (opts.serviceContainer) await removeServiceContainer(rt, text)
   }
 
   const steps: Array<() => Promise<unknown> | unknown> = []
@@ -134,6 +173,7 @@ export async function playKube(rt: Runtime, text: string, opts: PlayOptions = {}
       const {existed} = await rt.networks.create({name: KUBE_NETWORK, ignore: true})
       if (!existed) steps.push(async () => (await import('../network/manage.js')).removeNetwork(rt, KUBE_NETWORK))
     }
+    for (const [name, doc] of secrets) await storeSecret(rt, name, doc, steps)
     for (const p of plans.flatMap(x => x.volumes.hostPaths)) {
       if (existsSync(p.path)) continue
       if (p.create === 'dir') {
@@ -173,6 +213,12 @@ export async function playKube(rt: Runtime, text: string, opts: PlayOptions = {}
       report.pods.push(played)
       // Init containers in order (runtime/pods.ts startPod), then the others together.
       if (opts.start !== false) await rt.pod(pod.id).start()
+    }
+    if (opts.serviceContainer) {
+      const svc = await createServiceContainer(rt, text)
+      steps.push(() => rt.container(svc.id).remove({force: true, timeout: 0}))
+      await rt.container(svc.id).start()
+      report.serviceContainer = svc.id
     }
   } catch (e) {
     await undo(steps)

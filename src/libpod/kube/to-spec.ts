@@ -3,6 +3,7 @@
 // named as Podman names them: the pod is metadata.name (a template's pod is
 // `<name>-pod`), its containers `<pod>-<container>`. No store access here
 // except the hostPath checks (volumes.ts): play.ts makes what this plans.
+import {existsSync} from 'node:fs'
 import {constants} from 'node:os'
 import type {Container, PodSpec as K8sPodSpec, Probe, SecurityContext, PodSecurityContext} from 'kubernetes-types/core/v1.js'
 import {InvalidArgument} from '../define/errors.js'
@@ -14,6 +15,10 @@ import type {PodSpec} from '../specgen/pod.js'
 import type {RestartPolicyName} from '../specgen/lifecycle.js'
 import type {ResourceLimits} from '../specgen/resources.js'
 import type {SharedNamespace} from '../pod/types.js'
+import type {UsernsMode} from '../specgen/namespaces.js'
+import {sysctlAllowed} from '../specgen/lifecycle.js'
+import {seccompOf} from './seccomp.js'
+import {normalizeCapabilities} from '../spec/caps.js'
 import type {PortMapping} from '../network/types.js'
 import {containerEnv, expandVars, type PodMeta} from './env.js'
 import type {KubeDoc} from './parse.js'
@@ -38,6 +43,10 @@ export interface PlayDefaults {
   logOptions?: Record<string, string>
   /** --annotation: onto every container. */
   annotations?: Record<string, string>
+  /** --userns: the pods' user namespace (the infra holds it, the members join). */
+  userns?: UsernsMode
+  /** --seccomp-profile-root: where `localhost/` seccomp profiles are (default /var/lib/kubelet/seccomp). */
+  seccompProfileRoot?: string
   /** Running rootless (no bridge network by default). */
   rootless: boolean
 }
@@ -74,15 +83,28 @@ function stringMap(where: string, field: string, v: unknown): Record<string, str
   return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, String(x)]))
 }
 
-/** The pod's name and template of a workload document (a template's pod is named `<name>-pod`, as Podman names it). */
-export function podTemplate(d: KubeDoc): {name: string; meta: Meta; spec: K8sPodSpec | undefined; warnings: string[]} {
+type Template = {name: string; meta: Meta; spec: K8sPodSpec | undefined; warnings: string[]}
+
+/**
+ * The pods of a workload document, named as Podman 4.3.1 names them: a Pod
+ * is metadata.name; a Deployment makes `replicas` pods (default 1)
+ * `<name>-pod-0`, `<name>-pod-1`…; a DaemonSet's or Job's pod (kinds 4.3.1
+ * does not play; later Podmans do) is `<name>-pod`.
+ */
+export function podTemplates(d: KubeDoc): Template[] {
   const name = checkObjectName(d.kind, (d.obj.metadata as Meta | undefined)?.name, d.line)
-  if (d.kind === 'Pod') return {name, meta: (d.obj.metadata ?? {}) as Meta, spec: d.obj.spec as K8sPodSpec | undefined, warnings: []}
-  const spec = (d.obj.spec ?? {}) as {replicas?: number; template?: {metadata?: Meta; spec?: K8sPodSpec}}
-  const warnings: string[] = []
-  if (d.kind === 'Deployment' && typeof spec.replicas === 'number' && spec.replicas > 1) warnings.push('Limiting replica count to 1, more than one replica is not supported by Podman')
-  const meta = {...spec.template?.metadata, name: `${name}-pod`}
-  return {name: `${name}-pod`, meta, spec: spec.template?.spec, warnings}
+  if (d.kind === 'Pod') return [{name, meta: (d.obj.metadata ?? {}) as Meta, spec: d.obj.spec as K8sPodSpec | undefined, warnings: []}]
+  const spec = (d.obj.spec ?? {}) as {replicas?: unknown; template?: {metadata?: Meta; spec?: K8sPodSpec}}
+  const one = (pod: string): Template => ({name: pod, meta: {...spec.template?.metadata, name: pod}, spec: spec.template?.spec, warnings: []})
+  if (d.kind !== 'Deployment') return [one(`${name}-pod`)]
+  const replicas = spec.replicas ?? 1
+  if (!Number.isInteger(replicas) || (replicas as number) < 0) throw new InvalidArgument(`Deployment "${name}": spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`)
+  return Array.from({length: replicas as number}, (_, i) => one(`${name}-pod-${i}`))
+}
+
+/** The pod spec (template) of a workload document: its volumes and claims. */
+export function templateSpec(d: KubeDoc): K8sPodSpec | undefined {
+  return d.kind === 'Pod' ? d.obj.spec as K8sPodSpec | undefined : (d.obj.spec as {template?: {spec?: K8sPodSpec}} | undefined)?.template?.spec
 }
 
 function signalNumber(where: string, s: unknown): number {
@@ -151,6 +173,9 @@ export function kubeResources(c: Container): ResourceLimits | undefined {
 const RESTART: Record<string, RestartPolicyName> = {Always: 'always', OnFailure: 'on-failure', Never: 'no'}
 const PULL: Record<string, PullPolicy> = {Always: 'always', IfNotPresent: 'missing', Never: 'never'}
 
+/** A Kubernetes imagePullPolicy as peapod's pull policy (default IfNotPresent; checked at plan). */
+export const pullPolicyOf = (p: string | undefined): PullPolicy => PULL[p ?? 'IfNotPresent'] ?? 'missing'
+
 function containerSpec(where: string, pod: string, meta: PodMeta, c: Container, spec: K8sPodSpec, vols: VolumePlan, sources: KubeSources,
   defaults: PlayDefaults, init: boolean, volumeDir: (n: string) => string, warnings: string[]): {spec: ContainerSpec; subPathDirs: string[]} {
   const env = containerEnv(where, c, meta, sources)
@@ -162,7 +187,9 @@ function containerSpec(where: string, pod: string, meta: PodMeta, c: Container, 
     if (c[p]) warnings.push(`${where}: container ${JSON.stringify(c.name)}: ${p} is ignored (Podman ignores it too)`)
   }
   const resourceLimits = kubeResources(c)
+  const seccomp = seccompOf(where, c, spec, meta.annotations, defaults.seccompProfileRoot)
   const security = {
+    ...seccomp !== undefined ? {seccompProfile: seccomp} : {},
     ...sc?.allowPrivilegeEscalation === false ? {noNewPrivileges: true} : {},
     ...seLinux(sc?.seLinuxOptions ?? psc?.seLinuxOptions).length ? {labelOpts: seLinux(sc?.seLinuxOptions ?? psc?.seLinuxOptions)} : {},
     ...sc?.procMount === 'Unmasked' ? {unmask: ['ALL']} : {},
@@ -180,11 +207,16 @@ function containerSpec(where: string, pod: string, meta: PodMeta, c: Container, 
     ...c.tty ? {terminal: true} : {},
     ...c.stdin ? {stdin: true} : {},
     ...userOf(sc, psc) ? {user: userOf(sc, psc)} : {},
-    ...sc?.capabilities?.add?.length ? {capAdd: sc.capabilities.add} : {},
-    ...sc?.capabilities?.drop?.length ? {capDrop: sc.capabilities.drop} : {},
+    // as `--cap-add` gives them (CAP_ prefixed, checked): inspect shows them so
+    ...sc?.capabilities?.add?.length ? {capAdd: normalizeCapabilities(sc.capabilities.add)} : {},
+    ...sc?.capabilities?.drop?.length ? {capDrop: normalizeCapabilities(sc.capabilities.drop)} : {},
     ...sc?.privileged ? {privileged: true} : {},
     ...sc?.readOnlyRootFilesystem ? {readOnlyFilesystem: true} : {},
     ...Object.keys(security).length ? {security} : {},
+    ...spec.hostPID ? {pid: 'host' as const} : {},
+    ...spec.hostIPC ? {ipc: 'host' as const} : {},
+    ...psc?.supplementalGroups?.length ? {groupAdd: psc.supplementalGroups.map(String)} : {},
+    ...psc?.sysctls?.length ? {sysctl: Object.fromEntries(psc.sysctls.map(x => [x.name, String(x.value ?? '')]))} : {},
     ...lifecycle?.stopSignal !== undefined ? {stopSignal: signalNumber(where, lifecycle.stopSignal)} : {},
     ...spec.terminationGracePeriodSeconds !== undefined ? {stopTimeout: spec.terminationGracePeriodSeconds} : {},
     ...defaults.logDriver ? {logDriver: defaults.logDriver} : {},
@@ -199,10 +231,21 @@ function containerSpec(where: string, pod: string, meta: PodMeta, c: Container, 
   return {spec: out, subPathDirs}
 }
 
+/** The pod's sysctls: names Podman lets a container set, and none of a host namespace. */
+function checkSysctls(where: string, spec: K8sPodSpec): void {
+  for (const [i, x] of (spec.securityContext?.sysctls ?? []).entries()) {
+    const at = `spec.securityContext.sysctls[${i}]`
+    if (!x || typeof x.name !== 'string' || !x.name) throw new InvalidArgument(`${where}: ${at}.name: Required value`)
+    if (!sysctlAllowed(x.name)) throw new InvalidArgument(`${where}: ${at}.name: Invalid value: ${JSON.stringify(x.name)}: sysctl '${x.name}' is not allowed`)
+    const host = x.name.startsWith('net.') ? spec.hostNetwork && 'Network' : x.name.startsWith('fs.mqueue.') || x.name.startsWith('kernel.') ? spec.hostIPC && 'IPC' : undefined
+    if (host) throw new InvalidArgument(`${where}: ${at}: sysctl ${x.name}=${x.value} can't be set since ${host} Namespace set to host`)
+  }
+}
+
 /** Plans a workload document (Pod, Deployment, DaemonSet, Job). */
-export function planPod(d: KubeDoc, sources: KubeSources, pvcs: Map<string, VolumeNeed>, defaults: PlayDefaults,
+export function planPod(d: KubeDoc, t: Template, sources: KubeSources, pvcs: Map<string, VolumeNeed>, defaults: PlayDefaults,
   volumeDir: (n: string) => string, randomName: () => string): PodPlan {
-  const {name, meta, spec: rawSpec, warnings} = podTemplate(d)
+  const {name, meta, spec: rawSpec, warnings} = t
   const where = `${d.kind} "${(d.obj.metadata as Meta).name}"`
   const spec = checkPodSpec(where, rawSpec)
   if (spec.restartPolicy !== undefined && !RESTART[spec.restartPolicy]) throw new InvalidArgument(`${where}: spec.restartPolicy: Unsupported value: ${JSON.stringify(spec.restartPolicy)}: supported values: "Always", "Never", "OnFailure"`)
@@ -210,6 +253,7 @@ export function planPod(d: KubeDoc, sources: KubeSources, pvcs: Map<string, Volu
   const annotations = stringMap(where, 'metadata.annotations', meta.annotations)
   const podMeta: PodMeta = {name, namespace: meta.namespace ?? '', labels, annotations}
   const vols = planVolumes(where, name, spec, sources, pvcs, randomName)
+  for (const i of vols.images) if (i.pullPolicy !== undefined && !PULL[i.pullPolicy]) throw new InvalidArgument(`${where}: image volume ${JSON.stringify(i.image)}: pullPolicy: Unsupported value: ${JSON.stringify(i.pullPolicy)}: supported values: "Always", "IfNotPresent", "Never"`)
 
   // The pod's network: ports published on the infra, hosts, DNS.
   const ports: PortMapping[] = spec.containers.flatMap(c => (c.ports ?? []).filter(p => p.hostPort).map(p => ({
@@ -229,12 +273,16 @@ export function planPod(d: KubeDoc, sources: KubeSources, pvcs: Map<string, Volu
   if (dns?.options?.length) network.dnsOptions = dns.options.map(o => (o.value !== undefined ? `${o.name}:${o.value}` : o.name ?? ''))
   if (defaults.noHosts) network.useImageHosts = true
 
-  const share: SharedNamespace[] = ['ipc', 'net', 'uts']
-  if (spec.shareProcessNamespace) share.push('pid')
-  if (spec.hostPID || spec.hostIPC) warnings.push(`${where}: hostPID and hostIPC are not supported yet: the pod keeps its own namespaces`)
-  for (const k of ['sysctls', 'supplementalGroups'] as const) {
-    if (spec.securityContext?.[k]?.length) warnings.push(`${where}: securityContext.${k} is accepted but not applied`)
+  // hostIPC/hostPID: the members use the host's namespace, not the infra's.
+  const share: SharedNamespace[] = spec.hostIPC ? ['net', 'uts'] : ['ipc', 'net', 'uts']
+  if (spec.shareProcessNamespace) {
+    if (spec.hostPID) throw new InvalidArgument(`${where}: spec.shareProcessNamespace: Invalid value: true: ShareProcessNamespace and HostPID cannot both be enabled`)
+    share.push('pid')
   }
+  checkSysctls(where, spec)
+  // rootless, the host's IPC namespace needs the host's /dev/mqueue (create fails the same way; refused before anything is made)
+  if (spec.hostIPC && defaults.rootless && !existsSync('/dev/mqueue')) throw new InvalidArgument(`${where}: spec.hostIPC: statfs /dev/mqueue: no such file or directory`)
+  const users = {...defaults.userns ? {userns: defaults.userns} : {}, ...spec.hostPID ? {pid: 'host' as const} : {}}
   const podSpec: PodSpec = {
     name,
     labels,
@@ -242,6 +290,7 @@ export function planPod(d: KubeDoc, sources: KubeSources, pvcs: Map<string, Volu
     network,
     share,
     exitPolicy: 'stop',
+    ...Object.keys(users).length ? {users} : {},
     ...annotations[INFRA_NAME_ANNOTATION] ? {infraName: annotations[INFRA_NAME_ANNOTATION]} : {},
   }
 

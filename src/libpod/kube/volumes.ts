@@ -39,11 +39,20 @@ type Source =
   | {type: 'bind'; path: string; readonly?: boolean}
   | {type: 'volume'; name: string; readonly?: boolean}
   | {type: 'tmpfs'; size?: string}
+  | {type: 'image'; reference: string}
 
 export interface VolumePlan {
   sources: Map<string, Source>
   volumes: VolumeNeed[]
   hostPaths: HostPathNeed[]
+  /** Images of `image` volumes, pulled with the containers' images. */
+  images: Array<{image: string; pullPolicy?: string}>
+}
+
+/** Kubernetes' image volume source (1.31; not in the 1.30 types). */
+interface ImageVolumeSource {
+  reference?: string
+  pullPolicy?: string
 }
 
 const PVC_ANNOTATION = 'volume.podman.io/'
@@ -156,7 +165,7 @@ function projectedFiles(where: string, what: string, name: string, data: KeyData
 
 /** Plans the pod's volumes: checks hostPaths and sources, lists what to make. */
 export function planVolumes(where: string, podName: string, spec: PodSpec, sources: KubeSources, pvcs: Map<string, VolumeNeed>, randomName: () => string): VolumePlan {
-  const plan: VolumePlan = {sources: new Map(), volumes: [], hostPaths: []}
+  const plan: VolumePlan = {sources: new Map(), volumes: [], hostPaths: [], images: []}
   const used = new Set([...spec.initContainers ?? [], ...spec.containers].flatMap(c => (c.volumeMounts ?? []).map(m => m.name)))
   for (const v of spec.volumes ?? []) {
     if (!used.has(v.name)) continue
@@ -171,7 +180,8 @@ export function planVolumes(where: string, podName: string, spec: PodSpec, sourc
       const name = v.configMap.name ?? ''
       const files = projectedFiles(where, 'configmap', name, lookupConfigMap(sources, name), v.configMap.items, v.configMap.defaultMode, v.configMap.optional)
       plan.volumes.push({name, kind: 'configmap', labels: {}, options: [], files})
-      plan.sources.set(v.name, {type: 'volume', name, readonly: true})
+      // writable unless readOnly, as Podman 4.3.1 mounts it (Kubernetes mounts it read-only; play rewrites its files each time)
+      plan.sources.set(v.name, {type: 'volume', name})
     } else if (v.secret) {
       const name = v.secret.secretName ?? ''
       const files = projectedFiles(where, 'secret', name, lookupSecret(sources, name), v.secret.items, v.secret.defaultMode, v.secret.optional)
@@ -186,9 +196,14 @@ export function planVolumes(where: string, podName: string, spec: PodSpec, sourc
         plan.volumes.push({name, kind: 'emptydir', labels: {[EMPTYDIR_LABEL]: podName}, options: []})
         plan.sources.set(v.name, {type: 'volume', name})
       }
+    } else if ((v as {image?: ImageVolumeSource}).image) {
+      const img = (v as {image?: ImageVolumeSource}).image!
+      if (typeof img.reference !== 'string' || !img.reference) throw new InvalidArgument(`${where}: volume ${JSON.stringify(v.name)}: image.reference: Required value`)
+      plan.images.push({image: img.reference, pullPolicy: img.pullPolicy})
+      plan.sources.set(v.name, {type: 'image', reference: img.reference})
     } else {
       const kind = Object.keys(v).find(k => k !== 'name') ?? 'none'
-      throw new InvalidArgument(`${where}: volume ${JSON.stringify(v.name)}: volume type ${kind} is not supported (hostPath, emptyDir, configMap, secret, persistentVolumeClaim)`)
+      throw new InvalidArgument(`${where}: volume ${JSON.stringify(v.name)}: volume type ${kind} is not supported (hostPath, emptyDir, configMap, secret, persistentVolumeClaim, image)`)
     }
   }
   return plan
@@ -205,7 +220,11 @@ export function containerMounts(plan: VolumePlan, c: Container, volumeDir: (name
   for (const m of c.volumeMounts ?? []) {
     const s = plan.sources.get(m.name)!
     const readonly = m.readOnly || ('readonly' in s && s.readonly) || undefined
-    if (s.type === 'tmpfs') {
+    if (s.type === 'image') {
+      // An image's rootfs, read-only (Kubernetes: image volumes are always read-only).
+      if (m.subPath) throw new InvalidArgument(`container ${JSON.stringify(c.name)}: volumeMounts ${JSON.stringify(m.name)}: subPath of an image volume is not supported`)
+      mounts.push({type: 'image', source: s.reference, destination: m.mountPath})
+    } else if (s.type === 'tmpfs') {
       tmpfs.push({type: 'tmpfs', destination: m.mountPath, ...s.size ? {size: s.size} : {}, ...readonly ? {readonly} : {}})
     } else if (s.type === 'bind') {
       if (m.subPath) subPathDirs.push(path.join(s.path, m.subPath))

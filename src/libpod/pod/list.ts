@@ -168,6 +168,6 @@ export async function inspectPod(rt: Runtime, ref: string): Promise<Record<strin
     NumContainers: list.length,
     Containers: list.map(c => ({Id: c.config.id, Name: c.config.name, State: stateName(c)})),
     ...inspectPodLimits(pod),
-    ...infra?.config.mounts.length ? {mounts: inspectMounts(infra.config.mounts)} : {},
+    ...infra?.config.mounts.length ? {mounts: inspectMounts(infra.config.mounts, rt)} : {},
   }
 }
