@@ -233,13 +233,13 @@ describe('engine objects with the fake OCI runtime', function () {
     expect(() => rt.container(c.id)).to.throw(lib.NoSuchContainer)
   })
 
-  it('removes a running container only with force, stopping it with SIGKILL first', async () => {
+  it('removes a running container only with force, stopping it first with its stop signal, as Podman', async () => {
     const c = await running()
     await rejects(rt.container(c.id).remove(), lib.ContainerStateImproper,
       `cannot remove container ${c.id} as it is running - running or paused containers cannot be removed without force: container state improper`)
     expect(oci.container(c.id)?.status).to.equal('running')
     expect(await rt.container(c.id).remove({force: true})).to.deep.equal([c.id])
-    expect(oci.calls.filter(x => x[0] === 'kill')).to.deep.equal([['kill', c.id, 'KILL']])
+    expect(oci.calls.filter(x => x[0] === 'kill')).to.deep.equal([['kill', c.id, 'TERM']])
     expect(oci.container(c.id)).to.equal(undefined) // deleted from the runtime
     expect(rt.containers.find(c.id)).to.equal(undefined)
   })
@@ -295,7 +295,7 @@ describe('engine objects with the fake OCI runtime', function () {
     expect(await rt.volume('vol').remove({force: true})).to.equal('vol')
     expect(rt.containers.find(a.id)).to.equal(undefined)
     expect(rt.containers.find(b.id)).to.equal(undefined)
-    expect(oci.calls.filter(x => x[0] === 'kill')).to.deep.equal([['kill', a.id, 'KILL']])
+    expect(oci.calls.filter(x => x[0] === 'kill')).to.deep.equal([['kill', a.id, 'TERM']])
     expect(rt.volumes.list()).to.have.length(0)
   })
 })
