@@ -108,7 +108,7 @@ describe('kube play: the same YAML as Podman 4.3.1 (root)', function () {
   after(() => {
     if (!env) return
     spawnSync('podman', [...pm, 'pod', 'rm', '-af'], {stdio: 'ignore'})
-    spawnSync('podman', [...pm, 'rm', '-af'], {stdio: 'ignore'})
+    spawnSync('podman', [...pm, 'rm', '-af', '-t', '0'], {stdio: 'ignore'})
     spawnSync('podman', [...pm, 'volume', 'rm', '-af'], {stdio: 'ignore'})
     spawnSync('podman', [...pm, 'rmi', '-af'], {stdio: 'ignore'})
     env.run(['pod', 'rm', '-a', '-f', '-t', '0'])
