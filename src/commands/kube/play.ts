@@ -33,7 +33,7 @@ export default class KubePlay extends BaseCommand {
     quiet: Flags.boolean({char: 'q', description: 'Suppress output information when pulling images'}),
     replace: Flags.boolean({description: 'Delete and recreate pods defined in the YAML file'}),
     'seccomp-profile-root': Flags.string({description: 'Directory path for seccomp profiles: where localhost/ profiles of the seccomp annotations and securityContext.seccompProfile are read', default: '/var/lib/kubelet/seccomp'}),
-    'service-container': Flags.boolean({description: 'Starts a service container with the pods (what Quadlet\'s .kube units run): systemd tracks it, and kube down removes it', hidden: true}),
+    'service-container': Flags.string({options: ['true', 'false'], description: 'Starts a service container with the pods (what Quadlet\'s .kube units run): systemd tracks it, and kube down removes it', hidden: true}),
     start: goBool('Start the pod after creating it (default true)'),
     userns: Flags.string({description: 'User namespace to use for the pods (host, auto, keep-id, nomap, ns:PATH, container:ID; default $PODMAN_USERNS)'}),
     wait: Flags.boolean({char: 'w', description: 'Run the pods in the foreground until their containers exit; Ctrl-C (or SIGTERM) takes them down. The pods and the volumes this play made are removed at the end'}),
@@ -60,7 +60,8 @@ export default class KubePlay extends BaseCommand {
     const network: ContainerNetworkSpec | undefined = flags.network?.length ? parseNetworkFlags(flags.network) : undefined
     const {reporterFor} = await load.registryProgress()
     // --service-container: READY=1 to systemd once the pods run, from play only
-    const notifySocket = flags['service-container'] ? kube.takeNotifySocket() : undefined
+    const serviceContainer = boolValue(flags['service-container'], false)
+    const notifySocket = serviceContainer ? kube.takeNotifySocket() : undefined
     const report = await kube.playKube(rt, text, {
       start: boolValue(flags.start, true),
       replace: flags.replace,
@@ -81,7 +82,7 @@ export default class KubePlay extends BaseCommand {
         ...flags.quiet ? {} : {out: (line: string) => process.stderr.write(line + '\n')},
         warn: (m: string) => rt.logger.warn(m),
       },
-      serviceContainer: flags['service-container'],
+      serviceContainer,
       pull: {
         tlsVerify: tlsVerify(flags), certDir: flags['cert-dir'], authfile: flags.authfile, creds: await credsFlag(flags.creds),
         reporter: reporterFor(process.stderr, flags.quiet),
