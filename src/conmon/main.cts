@@ -253,6 +253,9 @@ function startCreated(): void {
   }
   initPid = pid
   process.on('SIGCHLD', checkInitExit)
+  // Running from here, as `runc run`'s pid file said: the engine records it
+  // before the container can write a byte (that waits for `runc start`).
+  markRunning(pid)
   let err = ''
   const s = cp.spawn(cfg.runtime, cfg.runtimeStartArgv!, {stdio: ['ignore', 'ignore', 'pipe', ...extraStdio(false)], env: runtimeEnv()})
   s.stderr!.on('data', (b: Buffer) => {
@@ -263,10 +266,9 @@ function startCreated(): void {
     if (finished) return
     if (code !== 0) {
       // The created init still waits: the exit command's `runc delete --force` ends it.
-      void finish({code, signal: null}, wire.runtimeErrorMessage(err) || `${path.basename(cfg.runtime)} start exited with code ${code}`)
+      void finish({code: 125, signal: null}, wire.runtimeErrorMessage(err) || `${path.basename(cfg.runtime)} start exited with code ${code}`)
       return
     }
-    markRunning(pid)
     checkInitExit()
   })
 }
@@ -713,6 +715,10 @@ async function exitSequence(exit: {code: number | null; signal: NodeJS.Signals |
     status.exitCode = startError ? 125 : wire.classifyStartError(message)
     status.error = message
     ready({type: 'failed', message, exitCode: status.exitCode})
+  } else if (startError) {
+    // `runc start` failed after the container was reported running.
+    status.exitCode = exit.code ?? 125
+    status.error = startError
   } else if (exit.signal) {
     status.exitCode = 128 + (signalNumber(exit.signal) ?? 0)
     status.signal = exit.signal

@@ -48,7 +48,9 @@
 //   monitor. Node only reaps the children it spawned, so the init stays a
 //   zombie once it exits: on SIGCHLD the monitor reads its wait status from
 //   /proc/PID/stat (field 52, exit_code) and the zombie is reaped when the
-//   monitor exits. The container counts as running once `runc start` exited 0.
+//   monitor exits. The container counts as running once `runc create` exited
+//   0 (as with `run`'s pid file: before it can write anything); a failing
+//   `runc start` then ends it with 125 and the error in the exit file.
 //   runc's state then stays (status stopped) until the exit command's
 //   `runc delete`. The engine asks for it only for a container with its own
 //   pid namespace: with the host's, the container's orphans would be

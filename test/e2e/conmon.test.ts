@@ -471,11 +471,11 @@ describe('conmon: the per-container monitor', function () {
       const c = start(['sh', '-c', 'echo up; read x; i=0; while [ $i -lt 3000 ]; do echo line$i; i=$((i+1)); done; exit 7'], {stdin: true}, true)
       const r = await c.m.started
       expect(r.running).to.equal(true)
-      // The container's init is the monitor's only child: runc has exited.
-      const kids = childrenOf(c.m.pid)
-      expect(kids).to.deep.equal([r.running ? r.pid : 0])
-      expect(readText(`/proc/${kids[0]}/comm`).trim()).to.equal('sh')
       await until('"up" in the log', () => logLines(c).some(l => l.endsWith('stdout F up')))
+      // The container's init is the monitor's only child: runc (create, then start) has exited.
+      const pid = r.running ? r.pid : 0
+      await until('runc start gone', () => childrenOf(c.m.pid).join() === String(pid))
+      expect(readText(`/proc/${pid}/comm`).trim()).to.equal('sh')
       const input = new PassThrough()
       const out = new Collector()
       const a = await Attachment.connect({socketPath: c.config.attachSocket!, stdin: input, stdout: out, stderr: null})
@@ -514,7 +514,7 @@ describe('conmon: the per-container monitor', function () {
       const cs = Array.from({length: 10}, () => start(['sleep', '1000'], {}, true))
       for (const c of cs) expect((await c.m.started).running).to.equal(true)
       const each = cs.map(c => pss(c.m.pid))
-      for (const c of cs) expect(childrenOf(c.m.pid).map(p => readText(`/proc/${p}/comm`).trim())).to.deep.equal(['sleep'])
+      for (const c of cs) await until('sleep runs', () => childrenOf(c.m.pid).map(p => readText(`/proc/${p}/comm`).trim()).join() === 'sleep')
       const avg = each.reduce((a, b) => a + b, 0) / cs.length / 1024
       console.log(`      PSS per container (monitor only, KiB): ${each.join(' ')}; average ${avg.toFixed(2)} MiB`)
       for (const c of cs) execFileSync(RUNC!, ['--root', runcRoot, 'kill', c.id, 'KILL'])
