@@ -20,6 +20,7 @@ import {expandWord, expandWords, keyValues, type Vars} from './expand.js'
 import {adopt, commitStep, workingFrom, type Working} from './image.js'
 import {parseContainerfile, type Containerfile, type Instruction, type Stage} from './parse.js'
 import {Scratch, copyStep, runStep, withImageRoot, type CopyItem} from './steps.js'
+import {failpoint} from '../util/failpoint.js'
 
 export interface BuildOptions {
   /** The context directory, or '-' for a tar archive on stdin. */
@@ -324,6 +325,7 @@ class Builder {
       annotations: isFinal ? this.opts.annotations : undefined,
     })
     if (staged) this.rt.store.layers.discard(staged)
+    failpoint('build.step.after-commit')
     this.created.push(doc.id)
     if (key && !noCache && this.opts.layers) cacheStore(this.rt, key, doc.id)
     out(`--> ${doc.id.slice(0, 11)}`)

@@ -20,6 +20,7 @@ import type {NetNS} from '../specgen/network.js'
 import {rootfsDirs} from '../storage/mount.js'
 import type {StagedLayer} from '../storage/layers.js'
 import {pump} from '../container/cp.js'
+import {failpoint} from '../util/failpoint.js'
 
 /** Containers made by this build, removed at its end (also on failure and SIGINT). */
 export class Scratch {
@@ -124,6 +125,7 @@ export async function runStep(rt: Runtime, scratch: Scratch, top: string | undef
   })
   const c = rt.container(id)
   await c.start()
+  failpoint('build.run.after-start')
   // a SIGINT during the start: its removal may have come too early
   if (scratch.interrupted) await scratch.removeAll(rt)
   scratch.check()
@@ -133,6 +135,7 @@ export async function runStep(rt: Runtime, scratch: Scratch, top: string | undef
   // the exit command's cleanup may still be unmounting: the changes are in the upper dir either way
   if (step.mountTargets.length) dropMountTargets(rt, id, layers, step.mountTargets)
   const staged = await stageContainerLayer(rt, id, top, step.mtime)
+  failpoint('build.run.after-layer')
   await scratch.release(rt, id)
   return {code, staged}
 }
