@@ -20,6 +20,7 @@ import {PeapodError} from '../../src/libpod/define/errors.js'
 import {Runtime} from '../../src/libpod/runtime.js'
 import {pullImages} from '../../src/libpod/image/pull.js'
 import {decompress} from '../../src/libpod/storage/decompress.js'
+import {manifestType, parseImageManifest} from '../../src/libpod/image/registry/manifest.js'
 import {padding, tarEnd, tarHeader} from '../../src/libpod/util/tar-writer.js'
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60)
@@ -259,6 +260,25 @@ describe('fuzz: registry documents and compressed layers (fast-check)', function
       expect(tree(path.join(rt.config.graphRoot, 'tmp')).filter(f => f.startsWith('layer-')), 'staging files').to.deep.equal([])
     }), {numRuns: RUNS, endOnFailure: true, verbose: 1})
     console.log(`      ${RUNS} pulls: ${ok} consistent images pulled, ${refused} refused (${[...errors].map(([k, n]) => `${k} ${n}`).join(', ')})`)
+  })
+
+  it('regressions found by fuzzing', async function () {
+    // bytes after the end of a gzip stream closed the pipeline early: a plain stream error
+    const {stream} = decompress(Readable.from([...Buffer.concat([GZ, Buffer.alloc(10)])].map(b => Buffer.from([b]))))
+    let err: unknown
+    try {
+      for await (const _ of stream) void _
+    } catch (e) {
+      err = e
+    }
+    expect(err).to.be.instanceOf(PeapodError)
+    expect((err as Error).message).to.equal('invalid compressed layer: data after the end of the compressed stream')
+    // manifests: an unknown media type, a non-string one, both layers and manifests, bad annotations
+    const m = (o: object) => Buffer.from(JSON.stringify({schemaVersion: 2, config: {mediaType: 'x', digest: sha('c'), size: 1}, layers: [], ...o}))
+    expect(() => manifestType(m({mediaType: 5}))).to.throw(PeapodError, 'mediaType is not a string')
+    expect(() => parseImageManifest(m({manifests: []}), 'm')).to.throw(PeapodError, 'manifest is ambiguous')
+    expect(() => parseImageManifest(m({annotations: {a: 1}}), 'm')).to.throw(PeapodError, 'invalid annotations')
+    expect(() => parseImageManifest(Buffer.from('null'), 'm')).to.throw(PeapodError, 'not a JSON object')
   })
 
   it('gzip and zstd streams, damaged anywhere: the plain tar or a typed error, never a hang', async function () {
