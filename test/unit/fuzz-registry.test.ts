@@ -23,7 +23,7 @@ import {decompress} from '../../src/libpod/storage/decompress.js'
 import {manifestType, parseImageManifest} from '../../src/libpod/image/registry/manifest.js'
 import {padding, tarEnd, tarHeader} from '../../src/libpod/util/tar-writer.js'
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 60)
+const RUNS = Number(process.env.FUZZ_RUNS ?? 40)
 const sha = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`
 
 function tarOf(files: Record<string, string>): Buffer {
