@@ -148,9 +148,7 @@ export class Container {
       return -1
     }
     await (others.length ? waitForState(this.rt, this.id, st => others.includes(st.status) || !isActive(st.status)) : waitExited(this.rt, this.id))
-    let after = this.rt.containers.read(this.id)
-    // its exit not recorded (a full disk): what the sync saw
-    if (after && isActive(after.state.status)) after = await (await import('./sync.js')).syncContainer(this.rt, after)
+    const after = this.rt.containers.read(this.id)
     return after && !isActive(after.state.status) ? after.state.exitCode ?? 0 : -1
   }
 

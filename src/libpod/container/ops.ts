@@ -113,7 +113,7 @@ export function waitForState(rt: Runtime, id: string, done: (s: ContainerState) 
     const liveness = setInterval(() => {
       const c = rt.containers.read(id)
       // (a state that cannot be recorded, e.g. on a full disk, must not make the wait endless)
-      if (c && isActive(c.state.status) && !monitorAlive(c)) void syncContainer(rt, c).then(now => (done(now.state) ? finish(true) : check()), () => finish(true))
+      if (c && isActive(c.state.status) && !monitorAlive(c)) void syncContainer(rt, c).then(now => (done(now.state) ? finish(true) : check()), check)
     }, 500)
     check()
   })
