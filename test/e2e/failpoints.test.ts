@@ -6,10 +6,11 @@
 // runtimes, locks, run dirs), and `system check` finds nothing.
 // Then a storm: concurrent commands SIGKILLed at random moments.
 import {expect} from 'chai'
-import {readdirSync, readFileSync} from 'node:fs'
+import {mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {Containers, Env, waitUntil, type Mode} from './helpers.js'
 import {busyboxEnvs} from './fixtures.js'
+import {RegistryServer} from './registry-server.js'
 import {FAILPOINTS} from '../../src/libpod/util/failpoint.js'
 
 interface Done { code: number; signal?: string; stdout: string; stderr: string }
@@ -69,7 +70,12 @@ interface Case {
   cmd: string[]
 }
 
-function cases(archive: string): Case[] {
+/** Every failpoint's case; `host` is a local registry (pull), `ctx` a build context (FROM bb, two RUN steps). */
+function cases(env: Env | undefined, host: string): Case[] {
+  const archive = env?.file('fp.tar') ?? ''
+  const ctx = env?.file('fpctx') ?? ''
+  const remote = `${host}/${env?.mode}/fppull:1`
+  const TLS = '--tls-verify=false'
   return [
     {point: 'container.create.after-reserve', kind: 'container', cmd: ['create', '--name', 'fp', 'bb', 'true']},
     {point: 'container.create.after-rootfs', kind: 'container', cmd: ['create', '--name', 'fp', 'bb', 'true']},
@@ -87,12 +93,17 @@ function cases(archive: string): Case[] {
     {point: 'pod.rm.after-document', kind: 'pod', setup: [['pod', 'create', '--name', 'fpp']], cmd: ['pod', 'rm', '-f', 'fpp']},
     {point: 'image.commit.after-layer', kind: 'image', setup: [['create', '--name', 'fp', 'bb', 'true']], cmd: ['commit', '-q', 'fp', 'fpimg']},
     {point: 'image.load.after-layers', kind: 'image', setup: [['save', '-o', archive, 'fpimg'], ['rmi', 'fpimg']], cmd: ['load', '-q', '-i', archive]},
+    {point: 'image.pull.after-layers', kind: 'image', setup: [['run', '--name', 'fpc', 'bb', 'touch', '/pulled'], ['commit', '-q', 'fpc', 'fppull'],
+      ['push', '-q', TLS, 'fppull', remote], ['rm', 'fpc'], ['rmi', 'fppull']], cmd: ['pull', '-q', TLS, remote]},
     {point: 'image.rm.after-untag', kind: 'image', cmd: ['rmi', 'fpimg']},
     {point: 'volume.create.after-dir', kind: 'volume', cmd: ['volume', 'create', 'fpv']},
     {point: 'volume.rm.after-document', kind: 'volume', setup: [['volume', 'create', 'fpv']], cmd: ['volume', 'rm', 'fpv']},
     {point: 'network.create.after-document', kind: 'network', cmd: ['network', 'create', 'fpn']},
     // (rootless: connect needs a container on a bridge network already, not slirp4netns)
     {point: 'network.connect.after-setup', kind: 'network', setup: [['network', 'create', 'fpn'], ['network', 'create', 'fpn2'], ['create', '--name', 'fp', '--network', 'fpn', 'bb', 'true']], cmd: ['network', 'connect', 'fpn2', 'fp']},
+    {point: 'build.run.after-start', kind: 'image', cmd: ['build', '-q', '-t', 'fpb', ctx]},
+    {point: 'build.run.after-layer', kind: 'image', cmd: ['build', '-q', '--no-cache', '-t', 'fpb', ctx]},
+    {point: 'build.step.after-commit', kind: 'image', cmd: ['build', '-q', '--no-cache', '-t', 'fpb', ctx]},
   ]
 }
 
@@ -126,6 +137,7 @@ async function walkOne(env: Env, ct: Containers, c: Case): Promise<void> {
     }
   }
   expect(ls('pod-names'), `${where}: pod names`).to.deep.equal([])
+  expect(ls('tmp').filter(f => f.startsWith('layer-')), `${where}: staged layers and spool files`).to.deep.equal([])
   expect(ls('pods'), `${where}: pods`).to.deep.equal([])
   if (c.kind === 'volume') expect(ls('volumes'), `${where}: volumes`).to.deep.equal([])
   try {
@@ -148,12 +160,21 @@ describe('failpoints and storms', function () {
 
   it('walks every failpoint (root and rootless at once): the invariants hold after each', async function () {
     const t0 = Date.now()
-    const all = cases('')
+    const all = cases(undefined, '')
     expect(all.map(c => c.point).sort(), 'every failpoint has a case').to.deep.equal([...FAILPOINTS].sort())
-    await Promise.all([...envs.values()].map(async ({env, ct}) => {
-      for (const c of cases(env.file('fp.tar'))) await walkOne(env, ct, c)
-      await systemCheckClean(env)
-    }))
+    const reg = await RegistryServer.start()
+    try {
+      await Promise.all([...envs.values()].map(async ({env, ct}) => {
+        const ctx = env.file('fpctx')
+        mkdirSync(ctx)
+        writeFileSync(path.join(ctx, 'Containerfile'), 'FROM bb\nRUN touch /a\nRUN touch /b\n')
+        env.chown(ctx)
+        for (const c of cases(env, reg.host)) await walkOne(env, ct, c)
+        await systemCheckClean(env)
+      }))
+    } finally {
+      await reg.stop()
+    }
     console.log(`      ${FAILPOINTS.length} failpoints x ${envs.size} modes: ${Date.now() - t0} ms`)
   })
 

@@ -21,6 +21,7 @@ import {adopt, commitStep, dockerToRuntime, workingFrom, type Working} from './i
 import type {BuildRunOptions} from '../specgen/build.js'
 import {parseContainerfile, type Containerfile, type Instruction, type Stage} from './parse.js'
 import {Scratch, copyStep, runStep, withImageRoot, type CopyItem} from './steps.js'
+import {failpoint} from '../util/failpoint.js'
 
 export interface BuildOptions {
   /** The context directory, or '-' for a tar archive on stdin. */
@@ -491,6 +492,7 @@ class Builder {
       annotations: isFinal ? this.opts.annotations : undefined,
     })
     if (staged) this.rt.store.layers.discard(staged)
+    failpoint('build.step.after-commit')
     this.created.push(doc.id)
     if (key && !noCache && this.opts.layers && !squash) cacheStore(this.rt, key, doc.id)
     if (!squash) out(`--> ${doc.id.slice(0, 11)}`)

@@ -21,6 +21,7 @@ import {rootfsDirs} from '../storage/mount.js'
 import type {StagedLayer} from '../storage/layers.js'
 import {withRunOptions, type BuildRunOptions} from '../specgen/build.js'
 import {pump} from '../container/cp.js'
+import {failpoint} from '../util/failpoint.js'
 
 /** Containers made by this build, removed at its end (also on failure and SIGINT). */
 export class Scratch {
@@ -132,6 +133,7 @@ export async function runStep(rt: Runtime, scratch: Scratch, top: string | undef
   }, step.run))
   const c = rt.container(id)
   await c.start()
+  failpoint('build.run.after-start')
   // a SIGINT during the start: its removal may have come too early
   if (scratch.interrupted) await scratch.removeAll(rt)
   scratch.check()
@@ -141,6 +143,7 @@ export async function runStep(rt: Runtime, scratch: Scratch, top: string | undef
   // the exit command's cleanup may still be unmounting: the changes are in the upper dir either way
   if (step.mountTargets.length) dropMountTargets(rt, id, layers, step.mountTargets)
   const staged = await stageContainerLayer(rt, id, top, step.mtime)
+  failpoint('build.run.after-layer')
   await scratch.release(rt, id)
   return {code, staged}
 }

@@ -339,6 +339,15 @@ export function* readChunks(fd: number, size: number): Generator<Buffer> {
 
 // --- writing into a tree -------------------------------------------------
 
+/** A file that could not be written whole (a full disk) is not left half-written. */
+function dropPartial(at: string): void {
+  try {
+    unlinkSync(at)
+  } catch {
+    // gone already
+  }
+}
+
 export interface SinkOptions {
   /** Owner for everything written; undefined keeps each entry's. */
   chown?: {uid: number; gid: number}
@@ -507,6 +516,7 @@ export class TreeSink {
             done()
           } catch (err) {
             closeSync(fd)
+            dropPartial(at)
             throw err
           }
         })()
@@ -518,6 +528,7 @@ export class TreeSink {
       } catch {
         // already closed by done()
       }
+      dropPartial(at)
       this.fail(rel, 'write', err)
     }
   }

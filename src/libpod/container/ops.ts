@@ -8,7 +8,7 @@ import path from 'node:path'
 import {containerBeingRemoved, ContainerStateImproper, DependencyExists, InfraContainerRemoval, InvalidArgument, NameInUse, NoSuchContainer, noSuchContainer} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {readJson} from '../state/atomic.js'
-import {unmountRootfs} from '../storage/mount.js'
+import {rootfsDirs, unmountRootfs} from '../storage/mount.js'
 import {releaseMounts} from '../volume/prepare.js'
 import {removeAnonymousVolumes} from '../volume/usage.js'
 import {monitorAlive} from './liveness.js'
@@ -114,7 +114,8 @@ export function waitForState(rt: Runtime, id: string, done: (s: ContainerState) 
     // A monitor killed outright writes nothing: notice it on this slow tick.
     const liveness = setInterval(() => {
       const c = rt.containers.read(id)
-      if (c && isActive(c.state.status) && !monitorAlive(c)) void syncContainer(rt, c).then(check)
+      // (a state that cannot be recorded, e.g. on a full disk, must not make the wait endless)
+      if (c && isActive(c.state.status) && !monitorAlive(c)) void syncContainer(rt, c).then(now => (done(now.state) ? finish(true) : check()), check)
     }, 500)
     check()
   })
@@ -354,7 +355,15 @@ export async function removeContainer(rt: Runtime, nameOrId: string, opts: {forc
     failpoint('container.rm.after-release')
     // 'removing' keeps a concurrent start away once the lock is released.
     // The remover's token tells a later command whether this rm was killed before it finished.
-    rt.containers.updateHeld(id, s => ({...s, status: 'removing', remover: ownerToken()}))
+    const mark = () => rt.containers.updateHeld(id, s => ({...s, status: 'removing', remover: ownerToken()}))
+    try {
+      mark()
+    } catch (e) {
+      // A full disk: the container's own writes (what rm discards anyway) make the room the mark needs
+      if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e
+      rmSync(rootfsDirs(p.dir).base, {recursive: true, force: true})
+      mark()
+    }
     return cur.config
   })
   if (!config) throw noSuchContainer(nameOrId)

@@ -10,7 +10,7 @@ import {containerEvent} from '../events/log.js'
 import {resumeAbandonedRemoval} from './abandoned-removal.js'
 import {monitorAlive} from './liveness.js'
 import {containerPaths} from './paths.js'
-import type {Container} from './types.js'
+import type {ContainerState, Container} from './types.js'
 
 export interface ExitStatus { exitCode: number; finishedAt: string; error?: string; oomKilled?: boolean }
 
@@ -29,13 +29,14 @@ export async function syncContainer(rt: Runtime, c: Container): Promise<Containe
   if (!isActive(c.state.status) || monitorAlive(c)) return c
   const p = containerPaths(rt, c.config.id)
   let died: number | undefined
+  let seen: ContainerState | undefined
   const state = await rt.containers.update(c.config.id, s => {
     if (!isActive(s.status)) return s
     const exit = readJson<ExitStatus>(p.exitFile)
     died = exit?.exitCode ?? 137
-    return {...s, status: 'exited', exitCode: exit?.exitCode ?? 137, finishedAt: exit?.finishedAt ?? new Date().toISOString(),
+    return seen = {...s, status: 'exited' as const, exitCode: exit?.exitCode ?? 137, finishedAt: exit?.finishedAt ?? new Date().toISOString(),
       error: exit ? s.error : 'container monitor died', pid: undefined}
-  }).catch(() => c.state)
+  }).catch(() => seen ?? c.state) // (not recorded, e.g. a full disk: the caller still sees it exited)
   if (died !== undefined) containerEvent(rt.config, c.config, 'died', {ContainerExitCode: died})
   if (inNamespace(rt)) {
     await rt.hooks.cleanup(rt, c.config.id, {fromSync: true}).catch(() => {})

@@ -38,7 +38,13 @@ export function parseKubeYaml(text: string): KubeDoc[] {
       const {line, col} = lc.linePos(err.pos[0])
       throw new InvalidArgument(`multi doc yaml could not be split: yaml: line ${line}, column ${col}: ${firstLine(err.message)}`)
     }
-    const value = d.toJS({maxAliasCount: 100}) as unknown
+    let value: unknown
+    try {
+      value = d.toJS({maxAliasCount: 100})
+    } catch (e) {
+      // an alias to nothing, a merge of a scalar, too many aliases (found by fuzzing)
+      throw new InvalidArgument(`multi doc yaml could not be split: yaml: ${firstLine((e as Error).message)}`)
+    }
     if (value === null || value === undefined) continue // an empty document (`---` at the end)
     const line = d.contents?.range ? lc.linePos(d.contents.range[0]).line : 1
     flatten(value, line, out)

@@ -99,5 +99,7 @@ function wrap(e: unknown): Error {
   if (typeof code === 'string' && code.startsWith('Z_')) {
     return new InvalidArchive(`invalid compressed layer: ${(e as Error).message}`)
   }
+  // zlib ends at the end of its stream: bytes after it close the pipeline early (found by fuzzing)
+  if (code === 'ERR_STREAM_PREMATURE_CLOSE') return new InvalidArchive('invalid compressed layer: data after the end of the compressed stream')
   return e instanceof Error ? e : new Error(String(e))
 }

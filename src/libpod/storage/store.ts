@@ -1,6 +1,6 @@
 // The store: layers + images under one lock, with the driver fixed when the
 // store is first used (as containers/storage does).
-import {existsSync, mkdirSync} from 'node:fs'
+import {existsSync, mkdirSync, statSync} from 'node:fs'
 import path from 'node:path'
 import type {Config} from '../config/config.js'
 import {StorageError} from '../define/errors.js'
@@ -12,6 +12,25 @@ import {makeDriver, overlayWorks, type LayerDriver} from './driver.js'
 import {LayerStore} from './layers.js'
 
 interface StoreMeta { driver: string }
+
+/**
+ * A store is used by its owner only: root must not write root-owned files
+ * into a user's store, nor a user touch another's. (In the rootless user
+ * namespace the user's own files show as owned by 0, the euid there.)
+ */
+function checkOwner(graphRoot: string): void {
+  const euid = process.geteuid?.()
+  if (euid === undefined) return
+  let st
+  try {
+    st = statSync(graphRoot, {throwIfNoEntry: false})
+  } catch (e) {
+    throw new StorageError(`the store ${graphRoot} is not accessible: ${(e as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (e as Error).message}`)
+  }
+  if (st && st.uid !== euid) {
+    throw new StorageError(`the store ${graphRoot} is owned by uid ${st.uid}, not by the current user: use a store of your own (--root)`)
+  }
+}
 
 export class Store {
   readonly layers: LayerStore
@@ -26,6 +45,9 @@ export class Store {
 
   /** Opens the store; the driver is chosen (and checked) on first use only. */
   static open(config: Config): Store {
+    checkOwner(config.graphRoot)
+    // The runtime dir (state, sockets, exit files) is private, as Podman's: made 0700 before anything below it
+    if (!existsSync(config.runRoot)) mkdirSync(config.runRoot, {recursive: true, mode: 0o700})
     const metaFile = path.join(config.graphRoot, 'storage.json')
     const meta = readJson<StoreMeta>(metaFile)
     log.debug(`Using graph driver ${meta?.driver ?? config.storageDriver}${meta ? '' : ' (the store is new)'}`)

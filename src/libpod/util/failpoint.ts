@@ -22,6 +22,7 @@ export const FAILPOINTS = [
   'pod.create.after-infra',
   'pod.rm.after-members',
   'pod.rm.after-document',
+  'image.pull.after-layers',
   'image.load.after-layers',
   'image.commit.after-layer',
   'image.rm.after-untag',
@@ -29,6 +30,9 @@ export const FAILPOINTS = [
   'volume.rm.after-document',
   'network.create.after-document',
   'network.connect.after-setup',
+  'build.run.after-start',
+  'build.run.after-layer',
+  'build.step.after-commit',
 ] as const
 
 export type FailpointName = typeof FAILPOINTS[number]

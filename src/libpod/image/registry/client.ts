@@ -351,6 +351,8 @@ export class Registry {
     return this.withRetry(`fetching blob ${digest}`, async () => {
       const res = await this.getBlob(repo, digest)
       const buf = await res.buffer(limit)
+      // (a shorter body with the right digest still contradicts the manifest: found by fuzzing)
+      if (size >= 0 && buf.length !== size) throw new DigestMismatchError(`reading blob ${digest}: size mismatch: the manifest declares ${size} bytes, the registry sent ${buf.length}`)
       const got = sha256(buf)
       if (got !== digest) throw new DigestMismatchError(`reading blob ${digest}: digest did not match, expected ${digest}, got ${got}`)
       return buf

@@ -18,10 +18,11 @@ import {BlobInfoCache} from './blob-cache.js'
 import {blobStream, type BlobStream} from './blob.js'
 import type {Registry} from './client.js'
 import {
-  DOCKER_V1, DOCKER_V1_SIGNED, checkLayerType, choosePlatform, isListType, parseImageManifest, parseManifestList,
+  DOCKER_V1, DOCKER_V1_SIGNED, checkLayerType, choosePlatform, isImageType, isListType, parseImageManifest, parseManifestList,
   type ImageManifest, type PlatformWanted,
 } from './manifest.js'
 import type {Reporter} from './progress.js'
+import {failpoint} from '../../util/failpoint.js'
 
 export interface FetchOptions {
   platform: PlatformWanted
@@ -57,6 +58,8 @@ export async function resolveManifest(reg: Registry, repo: string, reference: st
   if (m.mediaType === DOCKER_V1 || m.mediaType === DOCKER_V1_SIGNED) {
     throw new InvalidResponse(`${display}: Docker schema 1 manifests are not supported (push the image again with a current tool)`)
   }
+  // Anything else (an artifact, a mistyped document) is not an image: containers/image refuses it too
+  if (!isImageType(m.mediaType)) throw new InvalidResponse(`${display}: unsupported manifest type ${JSON.stringify(m.mediaType)}`)
   let manifest: ImageManifest
   try {
     manifest = parseImageManifest(m.raw, `manifest ${m.digest}`)
@@ -225,6 +228,7 @@ export async function fetchImage(store: Store, reg: Registry, repo: string, reso
       await Promise.allSettled(downloads.values())
     }
     if (failure) throw failure.error
+    failpoint('image.pull.after-layers')
     const cfgBar = reporter.blob('config', configDigest, manifest.config.size)
     cfgBar.done()
     reporter.line('Writing manifest to image destination')

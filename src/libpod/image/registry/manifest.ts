@@ -92,7 +92,8 @@ export function manifestType(raw: Buffer, contentType?: string): string {
   } catch (e) {
     throw new InvalidResponse(`invalid manifest: ${(e as Error).message}`)
   }
-  if (!doc || typeof doc !== 'object') throw new InvalidResponse('invalid manifest: not a JSON object')
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new InvalidResponse('invalid manifest: not a JSON object')
+  if (doc.mediaType !== undefined && doc.mediaType !== null && typeof doc.mediaType !== 'string') throw new InvalidResponse('invalid manifest: mediaType is not a string')
   if (typeof doc.mediaType === 'string' && doc.mediaType) return doc.mediaType
   if (doc.schemaVersion === 1) return doc.signatures ? DOCKER_V1_SIGNED : DOCKER_V1
   const ct = contentType?.split(';')[0].trim()
@@ -104,6 +105,10 @@ export function manifestType(raw: Buffer, contentType?: string): string {
 
 export function parseImageManifest(raw: Buffer, what: string): ImageManifest {
   const m = JSON.parse(raw.toString('utf8')) as ImageManifest
+  if (!m || typeof m !== 'object' || Array.isArray(m)) throw new InvalidResponse(`${what}: not a JSON object`)
+  // An image manifest that also lists manifests could be read as either (containers/image refuses it too)
+  if ((m as {manifests?: unknown}).manifests != null) throw new InvalidResponse(`${what}: manifest is ambiguous: it has both layers and manifests`)
+  checkAnnotations(m.annotations, what)
   if (m.schemaVersion !== 2) throw new InvalidResponse(`${what}: unsupported schema version ${JSON.stringify(m.schemaVersion)}`)
   checkDescriptor(m.config, `${what}: config`)
   if (!Array.isArray(m.layers)) throw new InvalidResponse(`${what}: no layers`)
@@ -111,9 +116,14 @@ export function parseImageManifest(raw: Buffer, what: string): ImageManifest {
   return m
 }
 
+function checkAnnotations(a: unknown, what: string): void {
+  if (a === undefined || a === null) return
+  if (typeof a !== 'object' || Array.isArray(a) || Object.values(a).some(v => typeof v !== 'string')) throw new InvalidResponse(`${what}: invalid annotations`)
+}
+
 export function parseManifestList(raw: Buffer, what: string): ManifestList {
   const m = JSON.parse(raw.toString('utf8')) as ManifestList
-  if (m.schemaVersion !== 2 || !Array.isArray(m.manifests)) throw new InvalidResponse(`${what}: invalid manifest list`)
+  if (!m || typeof m !== 'object' || m.schemaVersion !== 2 || !Array.isArray(m.manifests)) throw new InvalidResponse(`${what}: invalid manifest list`)
   m.manifests.forEach((d, i) => checkDescriptor(d, `${what}: instance ${i}`))
   return m
 }
