@@ -154,7 +154,9 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
     const runtimeArgv = oci.run(id, runOpts)
     // No runtime left resident; not with the host's (or another's) pid namespace, whose orphans
     // the monitor would adopt and, Node reaping only its own children, keep as zombies.
-    const detached = c.config.tty || !ownPidNamespace ? undefined : oci.runDetached?.(id, runOpts)
+    // Nor with passthrough stdio: the init of a `runc create` holding the caller's stdio was
+    // SIGKILLed in 2 of 5 runs here (exit 137; build's RUN steps use passthrough).
+    const detached = c.config.tty || !ownPidNamespace || c.config.logDriver === 'passthrough' ? undefined : oci.runDetached?.(id, runOpts)
     rt.logger.debug(`running ${runtimeArgv.join(' ')} under the container monitor`)
     const exitCommand = [...rt.config.peapodCommand, ...engineGlobalArgs(rt.config),
       '--storage-driver', rt.store.driver.name, 'container', 'cleanup', id]
