@@ -29,6 +29,8 @@ export function canRunDirectly(argv: string[], pjson: PackageJson): boolean {
   if (o.hooks && Object.keys(o.hooks).length) return false
   if (o.additionalHelpFlags?.length || o.additionalVersionFlags?.length || o.topicSeparator !== ' ') return false
   if (argv.length === 0 || argv[0] === '--version') return false
+  // Shell completion answers from the whole command table, which only a loaded config has.
+  if (argv[0].startsWith('__complete')) return false
   const end = argv.indexOf('--')
   return !(end === -1 ? argv : argv.slice(0, end)).includes('--help')
 }
