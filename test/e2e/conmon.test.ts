@@ -482,7 +482,7 @@ describe('conmon: the per-container monitor', function () {
       input.write('go\n')
       expect((await a.done).exitCode).to.equal(7)
       expect(out.text).to.match(/^line0\n[^]*line2999\n$/)
-      expect(await exitOf(c.m)).to.equal(0)
+      expect(await exitOf(c.m)).to.equal(7) // the container's code, as conmon
       expect(exitStatus(c).exitCode).to.equal(7)
       expect(logLines(c).filter(l => / stdout F line\d+$/.test(l))).to.have.length(3000)
       expect(readText(path.join(c.run, 'cleanup.txt'))).to.equal(`cleanup ${c.id}\n`)
