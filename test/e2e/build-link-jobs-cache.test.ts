@@ -78,6 +78,15 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       // what the container sees: the parent's files, the copies, the owner by name from the parent's /etc/passwd
       const seen = env.ok(['run', '--rm', 'l755', 'sh', '-c', 'cat /d/p /d/f; stat -c "%U %a" /d/g'])
       expect(seen).to.equal('p\nlinked\nnobody 640\n')
+      // without --timestamp: the layer made once is applied again over another parent (buildah's --link cache), its diff ID with it
+      const dir2 = context(env, {A: file('mkdir -m 700 /d', '--link'), B: file('mkdir -p /d && touch /d/q', '--link'), f: 'again\n'})
+      env.ok(['build', '-q', '-f', path.join(dir2, 'A'), '-t', 'ra', dir2])
+      env.ok(['build', '-q', '-f', path.join(dir2, 'B'), '-t', 'rb', dir2])
+      const ra = inspect(env, 'ra').RootFS.Layers as string[]
+      const rb = inspect(env, 'rb').RootFS.Layers as string[]
+      expect(ra[ra.length - 3]).to.not.equal(rb[rb.length - 3])
+      expect(ra.slice(-2)).to.deep.equal(rb.slice(-2))
+      expect(env.ok(['run', '--rm', 'rb', 'sh', '-c', 'ls /d; cat /d/f'])).to.equal('f\ng\np\nq\nagain\n')
       // --link=false is the plain COPY; a bad value is refused
       const dir = context(env, {Containerfile: 'FROM busybox\nCOPY --link=maybe f /f\n', f: 'x'})
       const r = env.run(['build', dir])

@@ -182,7 +182,8 @@ export default class ImageBuild extends BaseCommand {
       forceRm: boolValue(flags['force-rm'], true),
       pull,
       run,
-      runStdin: flags.stdin,
+      // as Podman: with more than one job, RUN steps read /dev/null
+      runStdin: flags.stdin && (flags.jobs ?? 1) === 1,
       env: parseBuildEnv(flags.env ?? []),
       unsetEnv: flags.unsetenv ?? [],
       identityLabel: boolValue(flags['identity-label'], true),

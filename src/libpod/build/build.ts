@@ -14,7 +14,7 @@ import type {PullOptions, PullPolicy} from '../image/pull.js'
 import type {Runtime} from '../runtime.js'
 import type {Mount} from '../specgen/mounts.js'
 import type {NetNS} from '../specgen/network.js'
-import {cacheKey, cacheLookup, cacheStore} from './cache.js'
+import {cacheKey, cacheLookup, cacheStore, linkLayerLookup, linkLayerStore} from './cache.js'
 import {digestEntries, findContainerfile, ignoreMatcher, openContext, resolveSources, type BuildContext} from './context.js'
 import {expandWord, expandWords, keyValues, type Vars} from './expand.js'
 import {adopt, commitStep, dockerToRuntime, workingFrom, type Working} from './image.js'
@@ -878,9 +878,15 @@ class Builder {
       const owner = link && chown !== undefined && w.image && !/^\d+(:\d*)?$/.test(chown)
         ? await withImageRoot(this.rt, this.scratch, w.image.id, async r => resolveChown(r, chown))
         : undefined
-      const staged = await copyStep(this.rt, this.scratch, w.image?.id, w.layers[w.layers.length - 1], {
-        items, inline, dest, destIsDir: destIsDir || parents, chown, chmod, extract: ins.keyword === 'ADD', ignored, parents, excluded, owner,
-      }, this.tmpParent, this.opts.timestamp, link)
+      const top = w.layers[w.layers.length - 1]
+      const linkKey = link ? cacheKey({parent: '', instruction: createdBy + JSON.stringify(ins.flags) + dest + JSON.stringify(owner ?? null) + (this.opts.timestamp ?? ''), args: {}, content: digest, format: ''}) : undefined
+      const reuse = linkKey && !this.opts.noCache && this.opts.layers ? linkLayerLookup(this.rt, linkKey) : undefined
+      const staged = reuse
+        ? await this.rt.store.layers.stage(top, this.rt.store.layers.tarStream(reuse))
+        : await copyStep(this.rt, this.scratch, w.image?.id, top, {
+          items, inline, dest, destIsDir: destIsDir || parents, chown, chmod, extract: ins.keyword === 'ADD', ignored, parents, excluded, owner,
+        }, this.tmpParent, this.opts.timestamp, link)
+      if (linkKey && !reuse && this.opts.layers) linkLayerStore(this.rt, linkKey, staged.doc.id)
       await this.commitMeta(w, createdBy, isFinal, false, staged, key)
     }
     if (from === undefined) {
