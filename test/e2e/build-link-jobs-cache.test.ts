@@ -87,6 +87,13 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       expect(ra[ra.length - 3]).to.not.equal(rb[rb.length - 3])
       expect(ra.slice(-2)).to.deep.equal(rb.slice(-2))
       expect(env.ok(['run', '--rm', 'rb', 'sh', '-c', 'ls /d; cat /d/f'])).to.equal('f\ng\np\nq\nagain\n')
+      // ADD --link: a local archive unpacked into the layer of its own
+      const dir3 = context(env, {Containerfile: 'FROM busybox\nADD --link t.tar /x/\n', 'in.txt': 'unpacked\n'})
+      execFileSync('tar', ['-cf', path.join(dir3, 't.tar'), '-C', dir3, 'in.txt'])
+      env.chown(path.join(dir3, 't.tar'))
+      env.ok(['build', '-q', '-t', 'addlink', dir3])
+      expect(topLayer('addlink')).to.deep.equal(['x/', 'x/in.txt'])
+      expect(env.ok(['run', '--rm', 'addlink', 'cat', '/x/in.txt'])).to.equal('unpacked\n')
       // --link=false is the plain COPY; a bad value is refused
       const dir = context(env, {Containerfile: 'FROM busybox\nCOPY --link=maybe f /f\n', f: 'x'})
       const r = env.run(['build', dir])
