@@ -136,6 +136,9 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
         const tags = JSON.parse(execFileSync('curl', ['-sf', `http://${reg.host}/v2/cache/app/tags/list`], {encoding: 'utf8'})) as {tags: string[]}
         expect(tags.tags).to.have.length(3)
         for (const t of tags.tags) expect(t).to.match(/^[0-9a-f]{64}$/)
+        // a step found in the local cache is pushed too: another repository gets all three
+        env.ok(['build', '-q', '--tls-verify=false', '--cache-to', `${reg.host}/cache/again`, '-v', `${marks}:/m`, dir])
+        expect((JSON.parse(execFileSync('curl', ['-sf', `http://${reg.host}/v2/cache/again/tags/list`], {encoding: 'utf8'})) as {tags: string[]}).tags.sort()).to.deep.equal(tags.tags.sort())
         // the fresh store gets the same base image (save/load keeps its ID)
         const base = env.file('base.tar')
         env.ok(['save', '-o', base, 'busybox'])

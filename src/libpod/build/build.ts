@@ -537,6 +537,7 @@ class Builder {
   private async tryCache(w: Working, key: string, isFinal: boolean): Promise<boolean> {
     if (this.opts.noCache || !this.opts.layers || this.opts.squash) return false
     let hit = cacheLookup(this.rt, key)
+    const local = hit !== undefined
     if (!hit && this.opts.cacheFrom?.length) {
       // --cache-from: the key looked up in the repositories, the image pulled on a hit
       const {pullCached} = await import('./remote-cache.js')
@@ -548,6 +549,11 @@ class Builder {
     if (this.opts.cacheTtlMs !== undefined && Date.now() - Date.parse(hit.added) >= this.opts.cacheTtlMs) return false
     const out = this.opts.quiet ? () => {} : this.opts.out
     out(`--> Using cache ${hit.id}`)
+    if (local && this.opts.cacheTo !== undefined) {
+      // as buildah: a step found in the local cache is pushed too (one pulled from --cache-from is not)
+      const {pushCached} = await import('./remote-cache.js')
+      await pushCached(this.rt, this.opts.cacheTo, key, hit.id, this.opts.pullOptions ?? {})
+    }
     adopt(w, hit)
     return !isFinal || true
   }
