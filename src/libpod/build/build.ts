@@ -14,13 +14,13 @@ import type {PullOptions, PullPolicy} from '../image/pull.js'
 import type {Runtime} from '../runtime.js'
 import type {Mount} from '../specgen/mounts.js'
 import type {NetNS} from '../specgen/network.js'
-import {cacheKey, cacheLookup, cacheStore} from './cache.js'
+import {cacheKey, cacheLookup, cacheStore, linkLayerLookup, linkLayerStore} from './cache.js'
 import {digestEntries, findContainerfile, ignoreMatcher, openContext, resolveSources, type BuildContext} from './context.js'
 import {expandWord, expandWords, keyValues, type Vars} from './expand.js'
 import {adopt, commitStep, dockerToRuntime, workingFrom, type Working} from './image.js'
 import type {BuildRunOptions} from '../specgen/build.js'
 import {parseContainerfile, type Containerfile, type Instruction, type Stage} from './parse.js'
-import {Scratch, copyStep, runStep, withImageRoot, type CopyItem} from './steps.js'
+import {Scratch, copyStep, resolveChown, runStep, withImageRoot, type CopyItem} from './steps.js'
 import {failpoint} from '../util/failpoint.js'
 
 export interface BuildOptions {
@@ -78,6 +78,12 @@ export interface BuildOptions {
   squash?: 'new' | 'all'
   /** --skip-unused-stages (default true): only the stages the target needs. */
   skipUnusedStages?: boolean
+  /** --jobs: stages built at once (default 1; 0: no limit). */
+  jobs?: number
+  /** --cache-from: repositories where a step's cached image is looked up (tagged by its cache key) and pulled. */
+  cacheFrom?: string[]
+  /** --cache-to: the repository each step's new image is pushed to, tagged by its cache key. */
+  cacheTo?: string
   /** Progress (Podman's stdout lines). */
   out: (line: string) => void
   warn: (message: string) => void
@@ -206,6 +212,12 @@ export async function build(rt: Runtime, opts: BuildOptions): Promise<string> {
     }
     if (!isDir) throw new BuildError(`build context "${name}": ${JSON.stringify(c.dir)} is not a directory`)
   }
+  if (opts.jobs !== undefined && (!Number.isInteger(opts.jobs) || opts.jobs < 0)) throw new BuildError('building: invalid value for jobs.  It must be a positive integer')
+  if (opts.cacheTo !== undefined || opts.cacheFrom?.length) {
+    const {checkCacheRepo} = await import('./remote-cache.js')
+    for (const r of opts.cacheFrom ?? []) checkCacheRepo('cache-from', r)
+    if (opts.cacheTo !== undefined) checkCacheRepo('cache-to', opts.cacheTo)
+  }
   const fileFromStdin = opts.file === '-'
   if (fileFromStdin && opts.context === '-') throw new BuildError('the context and the Containerfile cannot both be read from stdin')
   let text: string | undefined
@@ -288,10 +300,20 @@ class Builder {
     }
     const need = neededStages(cf, target)
     const stages = cf.stages.filter(s => s.index <= target)
+    const todo = stages.filter(s => need.has(s.index) || this.opts.skipUnusedStages === false)
     let last: ImageDoc | undefined
-    for (const s of stages) {
-      if (!need.has(s.index) && this.opts.skipUnusedStages !== false) continue
-      last = await this.buildStage(s, s.index === target, stages.length)
+    const jobs = this.opts.jobs ?? 1
+    if (jobs === 1) {
+      for (const s of todo) last = await this.buildStage(s, s.index === target, stages.length)
+    } else {
+      // --jobs: a stage starts once the stages it reads are built, at most `jobs` at once (0: no limit)
+      const {runStagesInParallel} = await import('./jobs.js')
+      const deps = new Map(todo.map(s => [s.index, [...neededStages(cf, s.index)].filter(i => i !== s.index && todo.some(t => t.index === i))]))
+      const built = await runStagesInParallel(todo.map(s => s.index), deps, jobs, async i => {
+        const s = cf.stages[i]
+        return this.buildStage(s, s.index === target, stages.length)
+      })
+      last = built.get(target) ?? built.get(todo[todo.length - 1]?.index)
     }
     const unused = Object.keys(this.opts.buildArgs).filter(k => !this.usedBuildArgs.has(k) && !PREDEFINED.includes(k))
     if (unused.length) this.opts.warn(`one or more build args were not consumed: [${unused.sort().join(' ')}]`)
@@ -494,7 +516,13 @@ class Builder {
     if (staged) this.rt.store.layers.discard(staged)
     failpoint('build.step.after-commit')
     this.created.push(doc.id)
-    if (key && !noCache && this.opts.layers && !squash) cacheStore(this.rt, key, doc.id)
+    if (key && !noCache && this.opts.layers && !squash) {
+      cacheStore(this.rt, key, doc.id)
+      if (this.opts.cacheTo !== undefined) {
+        const {pushCached} = await import('./remote-cache.js')
+        await pushCached(this.rt, this.opts.cacheTo, key, doc.id, this.opts.pullOptions ?? {})
+      }
+    }
     if (!squash) out(`--> ${doc.id.slice(0, 11)}`)
     for (const n of names) out(`Successfully tagged ${n}`)
   }
@@ -506,14 +534,26 @@ class Builder {
   }
 
   /** Tries the cache for a step; on a hit the working image moves there. */
-  private tryCache(w: Working, key: string, isFinal: boolean): boolean {
+  private async tryCache(w: Working, key: string, isFinal: boolean): Promise<boolean> {
     if (this.opts.noCache || !this.opts.layers || this.opts.squash) return false
-    const hit = cacheLookup(this.rt, key)
+    let hit = cacheLookup(this.rt, key)
+    const local = hit !== undefined
+    if (!hit && this.opts.cacheFrom?.length) {
+      // --cache-from: the key looked up in the repositories, the image pulled on a hit
+      const {pullCached} = await import('./remote-cache.js')
+      hit = await pullCached(this.rt, this.opts.cacheFrom, key, this.opts.pullOptions ?? {})
+      if (hit) cacheStore(this.rt, key, hit.id)
+    }
     if (!hit) return false
     // --cache-ttl: an older cached image is not used
     if (this.opts.cacheTtlMs !== undefined && Date.now() - Date.parse(hit.added) >= this.opts.cacheTtlMs) return false
     const out = this.opts.quiet ? () => {} : this.opts.out
     out(`--> Using cache ${hit.id}`)
+    if (local && this.opts.cacheTo !== undefined) {
+      // as buildah: a step found in the local cache is pushed too (one pulled from --cache-from is not)
+      const {pushCached} = await import('./remote-cache.js')
+      await pushCached(this.rt, this.opts.cacheTo, key, hit.id, this.opts.pullOptions ?? {})
+    }
     adopt(w, hit)
     return !isFinal || true
   }
@@ -544,7 +584,7 @@ class Builder {
     const meta = async (createdBy: string, mutate: () => void) => {
       const key = cacheKey({parent, instruction: createdBy + (this.opts.timestamp ?? ''), args: this.usedArgs(vars), format: this.keyTag})
       mutate()
-      if (this.tryCache(w, key, isFinal)) return this.finishCached(w, isFinal)
+      if (await this.tryCache(w, key, isFinal)) return this.finishCached(w, isFinal)
       await this.commitMeta(w, createdBy, isFinal, false, undefined, key)
     }
     const nop = `/bin/sh -c #(nop) ${ins.keyword} ${ins.original}`.trimEnd()
@@ -710,7 +750,7 @@ class Builder {
     const netFlag = ins.flags.find(f => f.name === 'network')?.value
     const network: NetNS | undefined = netFlag === 'none' || netFlag === 'host' ? {mode: netFlag} : undefined
     const key = cacheKey({parent: w.image.id, instruction: createdBy + JSON.stringify(ins.flags) + mountKey + (this.opts.timestamp ?? ''), args, format: this.keyTag})
-    if (this.tryCache(w, key, isFinal)) return this.finishCached(w, isFinal)
+    if (await this.tryCache(w, key, isFinal)) return this.finishCached(w, isFinal)
     const top = w.layers[w.layers.length - 1]
     const image = w.image.id
     const r = await this.holding(held, mounts, () => runStep(this.rt, this.scratch, top, w.layers, {
@@ -811,6 +851,10 @@ class Builder {
     const exMatch = excludes.length ? ignoreMatcher(excludes) : undefined
     const excluded = exMatch ? (rel: string, source: string) => exMatch(rel) || (rel.startsWith(source + '/') && exMatch(rel.slice(source.length + 1))) : undefined
     const parents = ins.flags.some(f => f.name === 'parents' && f.value !== 'false')
+    // --link (BuildKit's, later buildah's): the layer is made apart from the previous ones
+    const linkV = flag(ins, 'link')
+    if (linkV !== undefined && !['true', 'false'].includes(linkV)) throw new BuildError(`${where(this.cf, ins)}: invalid value for --link: ${JSON.stringify(linkV)}`)
+    const link = ins.flags.some(f => f.name === 'link') && linkV !== 'false'
     const multi = fileSrcs.length + urls.length + inline.length > 1 || fileSrcs.some(x => /[*?[]/.test(x))
     const destIsDir = dest.endsWith('/') || multi
     const doCopy = async (root: FsRoot, srcLabel: string, ignored?: (rel: string) => boolean) => {
@@ -835,10 +879,20 @@ class Builder {
       const kind = items.length + inline.length > 1 ? 'multi' : items[0]?.isDir ? 'dir' : 'file'
       const createdBy = `/bin/sh -c #(nop) ${ins.keyword} ${kind}:${(await import('node:crypto')).createHash('sha256').update(digest).digest('hex')} in ${destRaw} `
       const key = cacheKey({parent: w.image?.id ?? 'scratch', instruction: createdBy + JSON.stringify(ins.flags) + (this.opts.timestamp ?? ''), args: {}, content: digest, format: this.keyTag})
-      if (this.tryCache(w, key, isFinal)) return this.finishCached(w, isFinal)
-      const staged = await copyStep(this.rt, this.scratch, w.image?.id, w.layers[w.layers.length - 1], {
-        items, inline, dest, destIsDir: destIsDir || parents, chown, chmod, extract: ins.keyword === 'ADD', ignored, parents, excluded,
-      }, this.tmpParent, this.opts.timestamp)
+      if (await this.tryCache(w, key, isFinal)) return this.finishCached(w, isFinal)
+      // --link: the owner's names are the parent image's (the layer's tree starts empty)
+      const owner = link && chown !== undefined && w.image && !/^\d+(:\d*)?$/.test(chown)
+        ? await withImageRoot(this.rt, this.scratch, w.image.id, async r => resolveChown(r, chown))
+        : undefined
+      const top = w.layers[w.layers.length - 1]
+      const linkKey = link ? cacheKey({parent: '', instruction: createdBy + JSON.stringify(ins.flags) + dest + JSON.stringify(owner ?? null) + (this.opts.timestamp ?? ''), args: {}, content: digest, format: ''}) : undefined
+      const reuse = linkKey && !this.opts.noCache && this.opts.layers ? linkLayerLookup(this.rt, linkKey) : undefined
+      const staged = reuse
+        ? await this.rt.store.layers.stage(top, this.rt.store.layers.tarStream(reuse))
+        : await copyStep(this.rt, this.scratch, w.image?.id, top, {
+          items, inline, dest, destIsDir: destIsDir || parents, chown, chmod, extract: ins.keyword === 'ADD', ignored, parents, excluded, owner,
+        }, this.tmpParent, this.opts.timestamp, link)
+      if (linkKey && !reuse && this.opts.layers) linkLayerStore(this.rt, linkKey, staged.doc.id)
       await this.commitMeta(w, createdBy, isFinal, false, staged, key)
     }
     if (from === undefined) {

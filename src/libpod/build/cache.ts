@@ -39,3 +39,23 @@ export function cacheLookup(rt: Runtime, key: string): ImageDoc | undefined {
 export function cacheStore(rt: Runtime, key: string, imageId: string): void {
   writeFileAtomic(keyPath(rt, key), imageId)
 }
+
+/**
+ * COPY --link's layer cache: the key leaves the parent out (what is copied,
+ * how, where), the value is a layer that step made. On a hit the same tar is
+ * applied over the new parent: the layer (its diff ID) is reused as buildah's
+ * --link does, even when the layers below it changed.
+ */
+export function linkLayerLookup(rt: Runtime, key: string): string | undefined {
+  let id: string
+  try {
+    id = readFileSync(keyPath(rt, `link-${key}`), 'utf8').trim()
+  } catch {
+    return undefined
+  }
+  return rt.store.layers.exists(id) ? id : undefined
+}
+
+export function linkLayerStore(rt: Runtime, key: string, layerId: string): void {
+  writeFileAtomic(keyPath(rt, `link-${key}`), layerId)
+}

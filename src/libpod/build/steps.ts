@@ -174,6 +174,8 @@ export interface CopySpec {
   parents?: boolean
   /** COPY --exclude: whether a path is excluded (its path below the root, and below the source). */
   excluded?: (rel: string, source: string) => boolean
+  /** The owner when --chown was resolved elsewhere (COPY --link: against the parent image, not the empty tree). */
+  owner?: {uid: number; gid: number}
 }
 
 /** Numeric owner of a --chown value: names looked up in the image's /etc/passwd and /etc/group. */
@@ -208,7 +210,7 @@ async function* withMode(entries: AsyncIterable<FsEntry>, chmod: number | undefi
 
 /** Writes the COPY/ADD sources into the tree at `root` (a container's rootfs, or an empty dir for FROM scratch). */
 export async function copyInto(root: FsRoot, spec: CopySpec): Promise<void> {
-  const owner = spec.chown ? resolveChown(root, spec.chown) : {uid: 0, gid: 0}
+  const owner = spec.owner ?? (spec.chown ? resolveChown(root, spec.chown) : {uid: 0, gid: 0})
   const destParts = cleanParts(spec.dest)
   const destRes = root.resolve(destParts, {followLast: true})
   const destIsDir = spec.destIsDir || Boolean(destRes.exists && destRes.st?.isDirectory())
@@ -273,9 +275,14 @@ export async function copyInto(root: FsRoot, spec: CopySpec): Promise<void> {
   }
 }
 
-/** COPY/ADD as a layer: a created container's rootfs written to (or, FROM scratch, an empty tree). */
-export async function copyStep(rt: Runtime, scratch: Scratch, image: string | undefined, top: string | undefined, spec: CopySpec, tmpParent: string, mtime?: number): Promise<StagedLayer> {
-  if (!image) {
+/**
+ * COPY/ADD as a layer: a created container's rootfs written to (or, FROM
+ * scratch, an empty tree). `link` (COPY --link): the files are written into an
+ * empty tree whose tar is the layer, applied over `top`: the layer holds only
+ * the copied files (and their directories), whatever the parent holds.
+ */
+export async function copyStep(rt: Runtime, scratch: Scratch, image: string | undefined, top: string | undefined, spec: CopySpec, tmpParent: string, mtime?: number, link = false): Promise<StagedLayer> {
+  if (!image || link) {
     const {mkdtempSync} = await import('node:fs')
     const dir = mkdtempSync(path.join(tmpParent, 'peapod-build-scratch-'))
     const root = new FsRoot(dir)
@@ -283,7 +290,7 @@ export async function copyStep(rt: Runtime, scratch: Scratch, image: string | un
       await copyInto(root, spec)
       const {tarOf} = await import('../container/cp.js')
       const entries = walkTree(root, '', '')
-      return await rt.store.layers.stage(undefined, Readable.from(tarOf(mtime === undefined ? entries : (async function* () {
+      return await rt.store.layers.stage(link ? top : undefined, Readable.from(tarOf(mtime === undefined ? entries : (async function* () {
         for await (const e of entries) yield {...e, mtime}
       })())))
     } finally {
