@@ -148,7 +148,13 @@ export class Container {
       return -1
     }
     await (others.length ? waitForState(this.rt, this.id, st => others.includes(st.status) || !isActive(st.status)) : waitExited(this.rt, this.id))
-    const after = this.rt.containers.read(this.id)
+    let after = this.rt.containers.read(this.id)
+    if (after && isActive(after.state.status)) {
+      // An exit that could not be recorded (a full disk): as the dead monitor left it.
+      const {syncContainer} = await import('./sync.js')
+      const seen = after
+      after = await syncContainer(this.rt, seen).catch(() => seen)
+    }
     return after && !isActive(after.state.status) ? after.state.exitCode ?? 0 : -1
   }
 
