@@ -108,6 +108,12 @@ export class Env {
     if (this.user) execFileSync('chown', ['-R', `${this.user.uid}:${this.user.gid}`, p])
   }
 
+  /** Removes every pod and container of the store at once (-t 0: no stop timeout to wait out). */
+  removeAll(): void {
+    this.run(['pod', 'rm', '-a', '-f', '-t', '0'])
+    this.run(['rm', '-a', '-f', '-t', '0'])
+  }
+
   cleanup(): void {
     // The store a suite leaves must be one `system check` finds nothing in
     // (issue 17: after the whole suite). PEAPOD_E2E_SYSTEM_CHECK=0 skips it.

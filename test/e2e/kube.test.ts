@@ -30,13 +30,11 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
     })
     after(() => {
       if (!env) return
-      env.run(['pod', 'rm', '-a', '-f', '-t', '0'])
-      env.run(['rm', '-a', '-f', '-t', '0'])
+      env.removeAll()
       env.cleanup()
     })
     afterEach(() => {
-      env.run(['pod', 'rm', '-a', '-f', '-t', '0'])
-      env.run(['rm', '-a', '-f', '-t', '0'])
+      env.removeAll()
       env.run(['volume', 'prune', '-f'])
     })
 

@@ -14,8 +14,7 @@ describe('pod create: infra flags', function () {
   const envs = busyboxEnvs()
   afterEach(() => {
     for (const {env} of envs.values()) {
-      env.run(['pod', 'rm', '-a', '-f', '-t', '0'])
-      env.run(['rm', '-a', '-f', '-t', '0'])
+      env.removeAll()
     }
   })
 

@@ -33,15 +33,13 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
     })
     after(() => {
       if (!env) return
-      env.run(['pod', 'rm', '-a', '-f', '-t', '0'])
-      env.run(['rm', '-a', '-f', '-t', '0'])
+      env.removeAll()
       env.cleanup()
     })
 
     // A failed test's pods must not fail the next ones.
     afterEach(() => {
-      env.run(['pod', 'rm', '-a', '-f', '-t', '0'])
-      env.run(['rm', '-a', '-f', '-t', '0'])
+      env.removeAll()
     })
 
     const podStatus = (name: string) => env.ok(['pod', 'ps', '--filter', `name=^${name}$`, '--format', '{{.Status}} {{.NumberOfContainers}}']).trim()
