@@ -12,7 +12,7 @@ describe('clone', function () {
   const envs = busyboxEnvs()
   afterEach(() => {
     for (const {env} of envs.values()) {
-      env.removeAll()
+      env.removeContainers()
     }
   })
 

@@ -109,7 +109,7 @@ export class Env {
   }
 
   /** Removes every pod and container of the store at once (-t 0: no stop timeout to wait out). */
-  removeAll(): void {
+  removeContainers(): void {
     this.run(['pod', 'rm', '-a', '-f', '-t', '0'])
     this.run(['rm', '-a', '-f', '-t', '0'])
   }

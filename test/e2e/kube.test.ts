@@ -30,11 +30,11 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
     })
     after(() => {
       if (!env) return
-      env.removeAll()
+      env.removeContainers()
       env.cleanup()
     })
     afterEach(() => {
-      env.removeAll()
+      env.removeContainers()
       env.run(['volume', 'prune', '-f'])
     })
 

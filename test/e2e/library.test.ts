@@ -56,7 +56,7 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
     })
     after(() => {
       if (!env) return
-      env.removeAll()
+      env.removeContainers()
       env.cleanup()
     })
 

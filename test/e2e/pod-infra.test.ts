@@ -14,7 +14,7 @@ describe('pod create: infra flags', function () {
   const envs = busyboxEnvs()
   afterEach(() => {
     for (const {env} of envs.values()) {
-      env.removeAll()
+      env.removeContainers()
     }
   })
 

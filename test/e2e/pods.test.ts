@@ -33,13 +33,13 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
     })
     after(() => {
       if (!env) return
-      env.removeAll()
+      env.removeContainers()
       env.cleanup()
     })
 
     // A failed test's pods must not fail the next ones.
     afterEach(() => {
-      env.removeAll()
+      env.removeContainers()
     })
 
     const podStatus = (name: string) => env.ok(['pod', 'ps', '--filter', `name=^${name}$`, '--format', '{{.Status}} {{.NumberOfContainers}}']).trim()
