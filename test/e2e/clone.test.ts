@@ -5,23 +5,14 @@
 // exit 125, nothing created.
 import {expect} from 'chai'
 import {expectError, type Mode} from './helpers.js'
-import {busyboxEnvs} from './fixtures.js'
+import {busyboxEnvs, envOf} from './fixtures.js'
 
 describe('clone', function () {
   this.timeout(90000)
-  const envs = busyboxEnvs()
-  afterEach(() => {
-    for (const {env} of envs.values()) {
-      env.removeContainers()
-    }
-  })
+  const envs = busyboxEnvs({removeContainersAfterEach: true})
 
   for (const mode of ['root', 'rootless'] as Mode[]) {
-    const get = (ctx: Mocha.Context) => {
-      const e = envs.get(mode)
-      if (!e) ctx.skip()
-      return e!
-    }
+    const get = (ctx: Mocha.Context) => envOf(envs, ctx, mode)
     const names = (env: {ok: (a: string[]) => string}) => env.ok(['ps', '-a', '--format', '{{.Names}}']).trim().split('\n').filter(Boolean).sort()
 
     it(`${mode}: container clone copies the spec; names NAME-clone, NAME-clone1; --run starts it; --destroy removes the original`, function () {

@@ -52,8 +52,13 @@ export function removeFixtures(): void {
  * each with the busybox image as `bb`, cleaned up after the suite; the suite
  * is skipped when neither can run. The map fills in `before`.
  */
-export function busyboxEnvs(): Map<Mode, {env: Env; ct: Containers}> {
+export function busyboxEnvs(opts: {removeContainersAfterEach?: boolean} = {}): Map<Mode, {env: Env; ct: Containers}> {
   const envs = new Map<Mode, {env: Env; ct: Containers}>()
+  if (opts.removeContainersAfterEach) {
+    afterEach(() => {
+      for (const {env} of envs.values()) env.removeContainers()
+    })
+  }
   before(function () {
     for (const mode of ['root', 'rootless'] as Mode[]) {
       if (unavailable(mode)) continue
@@ -67,6 +72,13 @@ export function busyboxEnvs(): Map<Mode, {env: Env; ct: Containers}> {
     for (const {env} of envs.values()) env.cleanup()
   })
   return envs
+}
+
+/** The mode's store of busyboxEnvs(), or the test is skipped (the mode is unavailable here). */
+export function envOf(envs: Map<Mode, {env: Env; ct: Containers}>, ctx: Mocha.Context, mode: Mode): {env: Env; ct: Containers} {
+  const e = envs.get(mode)
+  if (!e) ctx.skip()
+  return e!
 }
 
 // ---- a Debian bookworm root filesystem with systemd, built once per machine ----

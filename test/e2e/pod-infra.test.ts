@@ -7,23 +7,14 @@
 import {expect} from 'chai'
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {expectError, type Mode} from './helpers.js'
-import {busyboxEnvs} from './fixtures.js'
+import {busyboxEnvs, envOf} from './fixtures.js'
 
 describe('pod create: infra flags', function () {
   this.timeout(90000)
-  const envs = busyboxEnvs()
-  afterEach(() => {
-    for (const {env} of envs.values()) {
-      env.removeContainers()
-    }
-  })
+  const envs = busyboxEnvs({removeContainersAfterEach: true})
 
   for (const mode of ['root', 'rootless'] as Mode[]) {
-    const get = (ctx: Mocha.Context) => {
-      const e = envs.get(mode)
-      if (!e) ctx.skip()
-      return e!
-    }
+    const get = (ctx: Mocha.Context) => envOf(envs, ctx, mode)
 
     it(`${mode}: --volume and --volumes-from reach every member; the member's own -v wins`, function () {
       const {env} = get(this)
