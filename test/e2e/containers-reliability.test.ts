@@ -184,8 +184,15 @@ describe('container reliability', function () {
           tmux('send-keys', '-t', 'tty', 'stty size', 'Enter')
           await shows('the first size', /^24 80$/m)
           tmux('resize-window', '-t', 'tty', '-x', '100', '-y', '30')
-          tmux('send-keys', '-t', 'tty', 'clear; stty size', 'Enter')
-          await shows('the new size', /^30 100$/m)
+          // the new size travels SIGWINCH → run → monitor → pty, as it does
+          // for Podman, so the shell may read the old one first: ask until
+          // it has arrived, each time on a cleared screen
+          let asked = 0
+          await waitUntil('the new size', () => {
+            if (/^30 100$/m.test(screen())) return true
+            if (asked++ % 40 === 0) tmux('send-keys', '-t', 'tty', 'clear; stty size', 'Enter')
+            return false
+          }, 30000)
           // Ctrl-D ends the shell; run exits 0 and removes the container (--rm)
           tmux('send-keys', '-t', 'tty', 'C-d')
           await shows('run\'s exit code', /^EXIT=0$/m)

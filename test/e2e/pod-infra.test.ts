@@ -6,7 +6,7 @@
 // leaves the members out of a pod cgroup. Bad values: Podman's line, 125.
 import {expect} from 'chai'
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
-import {expectError, type Mode} from './helpers.js'
+import {expectError, waitUntil, type Mode} from './helpers.js'
 import {busyboxEnvs, envOf} from './fixtures.js'
 
 describe('pod create: infra flags', function () {
@@ -52,7 +52,7 @@ describe('pod create: infra flags', function () {
       expect(env.ok(['inspect', infra, '--format', '{{.HostConfig.SecurityOpt}}']).trim()).to.equal('[mask=/etc/group]')
     })
 
-    it(`${mode}: create --init-ctr: always ones run before the others at every pod start, once ones at the first and are removed`, function () {
+    it(`${mode}: create --init-ctr: always ones run before the others at every pod start, once ones at the first and are removed`, async function () {
       const {env} = get(this)
       const dir = env.file('initlog')
       mkdirSync(dir, {recursive: true})
@@ -63,8 +63,11 @@ describe('pod create: infra flags', function () {
       env.ok(['create', '--pod', 'pi', '--name', 'im', 'bb', 'sh', '-c', 'echo main >> /d/log; exec sleep 1000'])
       env.ok(['pod', 'start', 'pi'])
       expect(env.ok(['ps', '-a', '--format', '{{.Names}}']).split('\n').filter(n => n.startsWith('i')).sort()).to.deep.equal(['ia', 'im'])
+      await waitUntil('the main container\'s first line', () => readFileSync(`${dir}/log`, 'utf8').endsWith('main\n'))
       env.ok(['pod', 'stop', '-t', '0', 'pi'])
       env.ok(['pod', 'start', 'pi'])
+      // start returns once the main container runs, not once it has written
+      await waitUntil('the main container\'s second line', () => readFileSync(`${dir}/log`, 'utf8').endsWith('always\nmain\n'))
       expect(readFileSync(`${dir}/log`, 'utf8')).to.equal('always\nonce\nmain\nalways\nmain\n')
       expectError(env.run(['create', '--init-ctr', 'once', 'bb', 'true']), 125, /^Error: must specify pod value with init-ctr$/)
       expectError(env.run(['create', '--init-ctr', 'bogus', '--pod', 'pi', 'bb', 'true']), 125, /^Error: init-ctr value must be 'always' or 'once'$/)
