@@ -24,7 +24,8 @@ describe('clone', function () {
       expect(names(env)).to.deep.equal(['c1', 'c1-clone', 'c1-clone1', 'c1b'])
       expect(env.ok(['start', '-a', 'c1-clone'])).to.equal('1\n1\n')
       expect(env.ok(['inspect', 'c1-clone1', '--format', '{{.Config.Labels.l}}']).trim()).to.equal('v')
-      env.ok(['create', '--name', 's1', 'bb', 'sleep', '1000'])
+      // --stop-timeout 0 (copied by the clones): the --destroy -f below need not wait out sleep's ignored SIGTERM
+      env.ok(['create', '--name', 's1', '--stop-timeout', '0', 'bb', 'sleep', '1000'])
       env.ok(['container', 'clone', '--run', 's1', 's2'])
       expect(env.ok(['inspect', 's2', '--format', '{{.State.Status}}']).trim()).to.equal('running')
       // a running original needs -f with --destroy; refused before anything is made
@@ -46,7 +47,8 @@ describe('clone', function () {
     it(`${mode}: pod clone copies the pod and its containers; flags replace its settings; --start; --destroy`, function () {
       const {env} = get(this)
       env.ok(['pod', 'create', '--name', 'pc', '--label', 'a=1', '--hostname', 'hh'])
-      env.ok(['create', '--pod', 'pc', '--name', 'm1', '-e', 'X=y', 'bb', 'sleep', '1000'])
+      // --stop-timeout 0 (copied by the clones): --destroy of the running pc2 need not wait out sleep's ignored SIGTERM
+      env.ok(['create', '--pod', 'pc', '--name', 'm1', '-e', 'X=y', '--stop-timeout', '0', 'bb', 'sleep', '1000'])
       env.ok(['pod', 'clone', 'pc'])
       expect(env.ok(['pod', 'ps', '--format', '{{.Name}} {{.NumberOfContainers}}']).trim().split('\n').sort()).to.deep.equal(['pc 2', 'pc-clone 2'])
       env.ok(['pod', 'clone', '--hostname', 'h2', '--label', 'b=2', '--start', 'pc', 'pc2'])

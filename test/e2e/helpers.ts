@@ -82,7 +82,9 @@ export class Env {
         chownSync(xdg, this.user!.uid, this.user!.gid)
       }
     }
+    const t0 = Date.now()
     const r = spawnSync(c.file, c.argv, {env: c.env, input: opts.input, maxBuffer: 256 * 1024 * 1024, cwd: this.dir})
+    if (process.env.PEAPOD_E2E_TRACE && Date.now() - t0 >= Number(process.env.PEAPOD_E2E_TRACE)) console.log(`      [${Date.now() - t0}ms] ${this.mode} ${args.join(' ')}`)
     return {code: r.status ?? 128, stdout: r.stdout.toString(), stderr: r.stderr.toString()}
   }
 

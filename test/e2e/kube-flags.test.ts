@@ -325,7 +325,8 @@ spec:
     })
 
     it('--service-container: a service container stands for the play; kube down removes it; not with --start=false', async () => {
-      const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: svc}\nspec:\n  containers: [{name: c, image: bb, command: [sleep, "1000"]}]\n'
+      // terminationGracePeriodSeconds 0: kube down need not wait out sleep's ignored SIGTERM
+      const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: svc}\nspec:\n  terminationGracePeriodSeconds: 0\n  containers: [{name: c, image: bb, command: [sleep, "1000"]}]\n'
       const f = yaml(text)
       expectError(env.run(['kube', 'play', '--service-container', '--start=false', f]), 125, /^Error: --service-container does not work with --start=stop$/)
       await nothingLeft()

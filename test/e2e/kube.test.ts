@@ -193,7 +193,8 @@ spec:
 `)
       const first = env.ok(['kube', 'play', f])
       expect(first).to.match(/^Volumes:\ndata\nPod:\n/)
-      await waitLog('store-w', /^1\n/)
+      // the second line comes after the first: wait for the exit, not a line
+      await waitUntil('store-w to exit', () => env.ok(['ps', '-a', '--filter', 'name=^store-w$', '--format', '{{.Status}}']).startsWith('Exited'))
       expect(logsOf('store-w')).to.equal('1\n1000:1000\n')
       env.ok(['kube', 'down', f])
       expect(env.ok(['volume', 'ls', '-q']).trim()).to.equal('data')

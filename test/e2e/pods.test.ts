@@ -51,7 +51,10 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       expect(ls(path.join(env.root, 'pod-names'))).to.deep.equal([])
       await waitUntil('no netns file', () => ls(path.join(env.runroot, 'netns')).length === 0)
       expect(ct.mounts().filter(m => m.includes('/netns'))).to.deep.equal([])
-      expect(processes().filter(p => p.cmdline.includes(env.dir) && /slirp4netns|pasta|portfwd-child/.test(p.cmdline))).to.deep.equal([])
+      // a killed helper may take a moment to go
+      let helpers: string[] = []
+      await waitUntil('no network helpers', () => (helpers = processes().filter(p => p.cmdline.includes(env.dir) && /slirp4netns|pasta|portfwd-child/.test(p.cmdline)).map(p => p.cmdline)).length === 0)
+        .catch(() => expect(helpers).to.deep.equal([]))
     }
 
     it('members share localhost, hostname and IPC; ps --pod shows the pod; pod rm -f leaves nothing', async () => {

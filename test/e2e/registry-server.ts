@@ -217,6 +217,10 @@ export class FaultProxy {
   cuts = 0
   rangeRequests = 0
   redirects = 0
+  /** Blob GETs seen (any mode): a pull of a present image makes none. */
+  blobGets = 0
+  /** Manifest requests seen. */
+  manifestRequests = 0
   private constructor(private readonly server: http.Server, readonly port: number, private readonly upstream: number) {}
 
   get host(): string {
@@ -234,6 +238,8 @@ export class FaultProxy {
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const isBlob = req.method === 'GET' && /\/blobs\/sha256:/.test(req.url ?? '')
     if (req.headers.range) this.rangeRequests++
+    if (isBlob) this.blobGets++
+    if (/\/manifests\//.test(req.url ?? '')) this.manifestRequests++
     if (isBlob && this.mode === 'redirect') {
       this.redirects++
       res.writeHead(307, {location: `http://127.0.0.1:${this.upstream}${req.url}`})

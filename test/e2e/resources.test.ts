@@ -190,6 +190,8 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       try {
         const id = env.ok(['create', ...NO_NET, '--cgroup-parent', parent, 'bb', 'cat', '/proc/self/cgroup']).trim()
         env.ok(['start', id])
+        // start returns once cat runs, not once it has printed: its exit
+        env.ok(['wait', id])
         const lines = env.ok(['logs', id]).trim().split('\n')
         expect(lines.find(l => /:memory:/.test(l))).to.match(new RegExp(`:memory:${parent}/libpod-${id}$`))
         expect(env.ok(['inspect', '--format', '{{.HostConfig.CgroupParent}}', id]).trim()).to.equal(parent)

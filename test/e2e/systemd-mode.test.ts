@@ -27,6 +27,8 @@ describe('run/create --systemd', function () {
       const id = env.ok(['create', '--systemd=always', '--name', 'sd', 'bb', 'sh', '-c', 'cat /proc/self/mounts; env']).trim()
       expect(env.ok(['inspect', '--format', '{{.Config.SystemdMode}} {{.Config.StopSignal}}', 'sd']).trim()).to.equal('true 37')
       env.ok(['start', 'sd'])
+      // start returns once the command runs, not once it has printed: its exit
+      env.ok(['wait', 'sd'])
       const out = env.ok(['logs', 'sd'])
       const m = mountsOf(out, ['/run', '/run/lock', '/tmp', '/var/log/journal', '/sys/fs/cgroup/systemd', '/run/.containerenv'])
       for (const d of ['/run', '/run/lock', '/tmp', '/var/log/journal']) expect(m[d], d).to.match(/^tmpfs rw,nosuid,nodev/)

@@ -255,7 +255,8 @@ WantedBy=default.target
     it('a generated unit\'s ExecStartPre/ExecStart run by hand start the container; ExecStop/ExecStopPost remove it', () => {
       mkdirSync(runtimeDir, {recursive: true})
       env.chown(runtimeDir)
-      env.ok(['create', '--name', 'svc', '-e', 'X=1', 'localhost/bb', 'sleep', '1000'])
+      // --stop-timeout 0 (the unit's run line keeps it): the --replace and ExecStop need not wait out sleep's ignored SIGTERM
+      env.ok(['create', '--name', 'svc', '-e', 'X=1', '--stop-timeout', '0', 'localhost/bb', 'sleep', '1000'])
       const text = env.ok(['generate', 'systemd', '--new', '--name', '--no-header', 'svc'])
       env.ok(['rm', 'svc'])
       expect(names()).to.not.include('svc')
@@ -278,7 +279,7 @@ WantedBy=default.target
       mkdirSync(runtimeDir, {recursive: true})
       env.chown(runtimeDir)
       env.ok(['pod', 'create', '--name', 'wp'])
-      env.ok(['create', '--pod', 'wp', '--name', 'wp-c', 'localhost/bb', 'sleep', '1000'])
+      env.ok(['create', '--pod', 'wp', '--name', 'wp-c', '--stop-timeout', '0', 'localhost/bb', 'sleep', '1000'])
       env.ok(['generate', 'systemd', '--new', '--name', '--files', 'wp'])
       const podText = readFileSync(path.join(env.dir, 'pod-wp.service'), 'utf8')
       const ctrText = readFileSync(path.join(env.dir, 'container-wp-c.service'), 'utf8')
@@ -301,7 +302,7 @@ WantedBy=default.target
       mkdirSync(qdir, {recursive: true})
       const globals = `GlobalArgs=--root ${env.root} --runroot ${env.runroot}\n`
       // --cgroups=split (Quadlet's default) fails on this cgroup v1 host, as with Podman: no-conmon instead
-      writeFileSync(path.join(qdir, 'q.container'), `[Container]\n${globals}Image=localhost/bb\nExec=sleep 1000\nCgroupsMode=no-conmon\nEnvironment=GREETING=hi\nVolume=data.volume:/data\n[Install]\nWantedBy=default.target\n`)
+      writeFileSync(path.join(qdir, 'q.container'), `[Container]\n${globals}Image=localhost/bb\nExec=sleep 1000\nStopTimeout=0\nCgroupsMode=no-conmon\nEnvironment=GREETING=hi\nVolume=data.volume:/data\n[Install]\nWantedBy=default.target\n`)
       writeFileSync(path.join(qdir, 'data.volume'), `[Volume]\n${globals}`)
       const out = env.file('quadlet-out')
       const r = spawnSync(process.execPath, [path.join(REPO, 'bin/quadlet.js'), '-no-kmsg-log', out, out, out], {encoding: 'utf8', env: {...process.env, QUADLET_UNIT_DIRS: qdir}})
@@ -316,6 +317,8 @@ WantedBy=default.target
       expect(env.ok(['ps', '--format', '{{.Names}}'])).to.include('systemd-q')
       expect(env.ok(['exec', 'systemd-q', 'sh', '-c', 'echo $GREETING']).trim()).to.equal('hi')
       expect(env.ok(['inspect', '--format', '{{.Config.Labels.PODMAN_SYSTEMD_UNIT}}', 'systemd-q']).trim()).to.equal('q.service')
+      // StopTimeout=0 (so that ExecStop need not wait out sleep's ignored SIGTERM) reached the container
+      expect(env.ok(['inspect', '--format', '{{.Config.StopTimeout}}', 'systemd-q']).trim()).to.equal('0')
       for (const l of unitValues(q, 'ExecStop')) runExec(l, 'q.service')
       for (const l of unitValues(q, 'ExecStopPost')) runExec(l, 'q.service')
       expect(names()).to.not.include('systemd-q')

@@ -119,7 +119,8 @@ export async function unpausePod(rt: Runtime, ref: string): Promise<PodConfig> {
 
 /**
  * `pod rm`: refuses a pod with running containers unless forced (checked
- * before anything is removed); forced, stops them (timeout as rm -t).
+ * before anything is removed); forced, stops them (timeout as rm -t, else
+ * each container's stop timeout).
  */
 export async function removePod(rt: Runtime, ref: string, opts: {force?: boolean; timeout?: number} = {}): Promise<string> {
   const store = rt.pods
@@ -131,7 +132,8 @@ export async function removePod(rt: Runtime, ref: string, opts: {force?: boolean
   if (c && !opts.force) {
     throw new PodNotReady(`removing container ${c.config.id} from pod ${pod.id}: cannot remove container ${c.config.id} as it is ${c.state.status} - running or paused containers cannot be removed without force: container state improper`)
   }
-  const timeout = opts.timeout ?? 10
+  // As Podman's pod rm -f (and pod clone --destroy): without -t, each container's own stop timeout
+  const timeout = opts.timeout
   // Everything is going, so the infra is stopped together with its members.
   if (busy.length) await each(busy, c => stopContainer(rt, c.config.id, timeout))
   await each(members(list), c => removeContainer(rt, c.config.id, {force: true, timeout}))
