@@ -268,6 +268,21 @@ describe('engine objects with the fake OCI runtime', function () {
     expect(oci.calls.filter(x => x[0] === 'kill').map(x => x[1]).sort()).to.deep.equal([infra.id, member.id].sort())
   })
 
+  it('pod rm -f without -t stops each member with its own stop timeout, as Podman (0: SIGKILL at once)', async () => {
+    const podId = '9'.repeat(64)
+    const infra = await running({pod: podId, isInfra: true, stopTimeout: 0})
+    const quick = await running({pod: podId, stopTimeout: 0})
+    const graceful = await running({pod: podId, stopTimeout: 5})
+    rt.pods.reserveName('pod9', podId)
+    rt.pods.write({id: podId, name: 'pod9', created: '2026-01-01T00:00:00Z', labels: {}, share: [], exitPolicy: 'continue', infraId: infra.id})
+    oci.calls.length = 0
+    expect(await rt.pod('pod9').remove({force: true})).to.equal(podId)
+    const kills = oci.calls.filter(x => x[0] === 'kill')
+    // a timeout of 0 goes straight to SIGKILL; the other gets its stop signal first
+    expect(kills.filter(x => x[1] === quick.id)).to.deep.equal([['kill', quick.id, 'KILL']])
+    expect(kills.filter(x => x[1] === graceful.id)).to.deep.equal([['kill', graceful.id, 'TERM']])
+  })
+
   it('pod kill: members first, the infra last, through the runtime; none running is Podman\'s error', async () => {
     const podId = '6'.repeat(64)
     const infra = await running({pod: podId, isInfra: true})
