@@ -164,7 +164,7 @@ describe('registries (root)', function () {
     expect(r.stderr).to.equal('')
     expect(snapshot(env)).to.deep.equal(before)
     // Nothing downloaded: counted by a proxy in front of the registry (a time
-    // limit said the same on an idle machine and failed on a loaded one).
+    // limit said the same on an idle machine, and can fail on a loaded one).
     const proxy = await FaultProxy.start(reg.port)
     try {
       const via = await runAsync(env, ['pull', '-q', TLS_OFF, `${proxy.host}/test/multi:v1`])
