@@ -291,9 +291,11 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
 
       it('stops with the stop signal, --stop-timeout, and stop --all', async () => {
         // a trap for the stop signal exits at once with its own code
-        env.ok(['run', '-d', '--name', 'trap', '--stop-signal', 'USR1', 'bb', 'sh', '-c', 'trap "exit 42" USR1; sleep 1000 & wait'])
-        env.ok(['run', '-d', '--name', 'term', 'bb', 'sh', '-c', 'trap "exit 43" TERM; sleep 1000 & wait'])
+        env.ok(['run', '-d', '--name', 'trap', '--stop-signal', 'USR1', 'bb', 'sh', '-c', 'trap "exit 42" USR1; echo ready; sleep 1000 & wait'])
+        env.ok(['run', '-d', '--name', 'term', 'bb', 'sh', '-c', 'trap "exit 43" TERM; echo ready; sleep 1000 & wait'])
         env.ok(['run', '-d', '--name', 'slow', '--stop-timeout', '1', 'bb', 'sleep', '1000'])
+        // run -d returns once sh runs, not once it has set its trap (a signal before that is dropped: sh is PID 1)
+        await waitUntil('the traps to be set', () => ['trap', 'term'].every(n => env.ok(['logs', n]).includes('ready')))
         const t0 = Date.now()
         const stopped = env.ok(['stop', '--all']).trim().split('\n')
         expect(Date.now() - t0).to.be.within(900, 10000)
@@ -311,7 +313,9 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       })
 
       it('kills with a signal (kill -s) and refuses containers that do not run', async () => {
-        const id = env.ok(['run', '-d', '--name', 'k', 'bb', 'sh', '-c', 'trap "exit 9" HUP; sleep 1000 & wait']).trim()
+        const id = env.ok(['run', '-d', '--name', 'k', 'bb', 'sh', '-c', 'trap "exit 9" HUP; echo ready; sleep 1000 & wait']).trim()
+        // a HUP before the trap is set is dropped (sh is PID 1): wait for it
+        await waitUntil('the trap to be set', () => env.ok(['logs', 'k']).includes('ready'))
         expect(env.ok(['kill', '-s', 'HUP', 'k'])).to.equal('k\n')
         expect(env.ok(['wait', 'k'])).to.equal('9\n')
         const notRunning = env.run(['kill', 'k'])
