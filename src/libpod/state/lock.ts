@@ -175,9 +175,13 @@ async function acquire(file: string, wait: boolean): Promise<HeldLock> {
   }
   try {
     writeFileSync(path.join(dir, 'owner'), ownerToken())
+  } catch {
+    // no owner file (a full disk): the stale rule still applies
+  }
+  try {
     touch(lock)
   } catch {
-    // the lock dir went (taken over): the stale rule still applies
+    // the lock dir went (taken over): the refresh will see it
   }
   scheduleRefresh(lock)
   return lock
