@@ -34,7 +34,9 @@ user_bench_setup() { # WHAT
   mkdir -p -m 700 "$WORK/xdg" && chown "$BENCH_USER" "$WORK/xdg"
   node --import tsx -e "import {busyboxTar} from '$REPO/test/e2e/fixtures.ts'; console.log(busyboxTar())" > "$WORK/tar"
   cp "$(cat "$WORK/tar")" "$WORK/bb.tar"; chmod 644 "$WORK/bb.tar"
-  PP="node $REPO/bin/run.js --root $WORK/pp --runroot $WORK/pp-run"
+  # As installed (bin/peapod: rootless, one Node start inside the namespace);
+  # PEAPOD_LAUNCH="node $REPO/bin/run.js" for the Node-twice path.
+  PP="${PEAPOD_LAUNCH:-$REPO/bin/peapod} --root $WORK/pp --runroot $WORK/pp-run"
   PM="podman --root $WORK/pm --runroot $WORK/pm-run --runtime runc"
   as "$PP import bb.tar bb >/dev/null"
   if have_podman; then as "$PM import bb.tar bb >/dev/null 2>&1"; fi

@@ -40,6 +40,8 @@ export function monitorEntry(): string {
 
 /** prctl(2)'s syscall number where perl's syscall() needs it. */
 const PRCTL_NR: Partial<Record<string, number>> = {x64: 157, arm64: 167, riscv64: 167, loong64: 167, ia32: 172, arm: 172, ppc64: 171, s390x: 172}
+/** mknodat(2)'s. */
+const MKNODAT_NR: Partial<Record<string, number>> = {x64: 259, arm64: 33, riscv64: 33, loong64: 33, ia32: 297, arm: 324, ppc64: 288, s390x: 290}
 const PERL = '/usr/bin/perl'
 
 /**
@@ -48,12 +50,25 @@ const PERL = '/usr/bin/perl'
  * says whether it took, and execs Node (the attribute survives exec).
  * Undefined without perl or a known syscall number: the runtime then stays
  * resident (`run`).
+ * With PEAPOD_MONITOR_FIFOS ("BASE\nNAME\n…") in its environment, perl also
+ * makes the container's stdio FIFOs, BASE.PID.NAME (PID: the monitor's, as
+ * exec keeps it), with mknodat(S_IFIFO|0600), which saves the monitor a
+ * `mkfifo` process; PEAPOD_MONITOR_FIFOS is then 1 when all were made.
  */
 export function subreaperWrapper(): string[] | undefined {
   const nr = PRCTL_NR[process.arch]
-  if (nr === undefined || !existsSync(PERL)) return undefined
-  const script = `$ENV{PEAPOD_MONITOR_SUBREAPER} = syscall(${nr}, 36, 1, 0, 0, 0) == 0 ? 1 : 0; exec {$ARGV[0]} @ARGV or die "exec $ARGV[0]: $!\n"`
+  const mknod = MKNODAT_NR[process.arch]
+  if (nr === undefined || mknod === undefined || !existsSync(PERL)) return undefined
+  const script = `$ENV{PEAPOD_MONITOR_SUBREAPER} = syscall(${nr}, 36, 1, 0, 0, 0) == 0 ? 1 : 0; ` +
+    `if (my $f = $ENV{PEAPOD_MONITOR_FIFOS}) { my ($b, @n) = split /\n/, $f; my $ok = 1; ` +
+    `for (@n) { $ok = 0 if syscall(${mknod}, -100, "$b.$$.$_", 0010600, 0) != 0 } $ENV{PEAPOD_MONITOR_FIFOS} = $ok } ` +
+    `exec {$ARGV[0]} @ARGV or die "exec $ARGV[0]: $!\n"`
   return [PERL, '-e', script, '--']
+}
+
+/** The FIFOs the monitor's containerPipes() opens (main.cts), for perl to make. */
+function fifoNames(config: MonitorConfig): string {
+  return [path.resolve(config.exitFile), 'out', 'err', ...config.stdin ? ['in'] : []].join('\n')
 }
 
 export interface LaunchOptions {
@@ -124,6 +139,7 @@ export function launchMonitor(opts: LaunchOptions): LaunchedMonitor {
   if (wrap) {
     file = wrap[0]
     argv = [...wrap.slice(1), node, ...argv]
+    env.PEAPOD_MONITOR_FIFOS = fifoNames(config)
   }
   const child = spawn(file, argv, {
     detached: true,

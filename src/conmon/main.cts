@@ -54,6 +54,9 @@ const preserved = cfg.exec?.preserveFds ?? cfg.preserveFds ?? 0
 const detachedRuntime = process.env.PEAPOD_MONITOR_SUBREAPER === '1' && !terminal && !cfg.exec &&
   Boolean(cfg.runtimeCreateArgv?.length && cfg.runtimeStartArgv?.length)
 delete process.env.PEAPOD_MONITOR_SUBREAPER
+/** launch.ts's perl made the FIFOs containerPipes() needs (no `mkfifo` process then). */
+const fifosMade = process.env.PEAPOD_MONITOR_FIFOS === '1'
+delete process.env.PEAPOD_MONITOR_FIFOS
 
 let phase: Phase = 'waiting'
 let child: cp.ChildProcess | undefined
@@ -345,8 +348,11 @@ interface Pipe<T> {
 function containerPipes(): {stdin?: Pipe<net.Socket>; stdout: Pipe<net.Socket>; stderr: Pipe<net.Socket>} {
   const base = `${cfg.exitFile}.${process.pid}`
   const names = stdinOpen ? ['out', 'err', 'in'] : ['out', 'err']
-  const r = cp.spawnSync('mkfifo', ['-m', '600', ...names.map(n => `${base}.${n}`)], {stdio: ['ignore', 'ignore', 'pipe']})
-  if (r.status !== 0) throw new Error(`mkfifo: ${r.error?.message ?? r.stderr?.toString().trim()}`)
+  if (!fifosMade) {
+    for (const n of names) rm(`${base}.${n}`) // any perl made before one failed
+    const r = cp.spawnSync('mkfifo', ['-m', '600', ...names.map(n => `${base}.${n}`)], {stdio: ['ignore', 'ignore', 'pipe']})
+    if (r.status !== 0) throw new Error(`mkfifo: ${r.error?.message ?? r.stderr?.toString().trim()}`)
+  }
   return {
     stdout: fifo(`${base}.out`, false),
     stderr: fifo(`${base}.err`, false),

@@ -44,6 +44,8 @@
 //   `perl -e 'prctl(PR_SET_CHILD_SUBREAPER, 1); exec node …'`; the attribute
 //   survives the exec, and perl tells the monitor it took with
 //   PEAPOD_MONITOR_SUBREAPER=1 (without it the monitor runs `run` as above).
+//   perl also makes the stdio FIFOs (mknodat; PEAPOD_MONITOR_FIFOS=1 says
+//   so), which spares a `mkfifo` process per start.
 //   When runc create exits, the container's init is re-parented to the
 //   monitor. Node only reaps the children it spawned, so the init stays a
 //   zombie once it exits: on SIGCHLD the monitor reads its wait status from

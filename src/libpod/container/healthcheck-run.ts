@@ -122,7 +122,7 @@ export async function runHealthcheck(rt: Runtime, nameOrId: string): Promise<Hea
       }
     }
     h.Log = [...(h.Log ?? []), entry].slice(-MAX_LOGS)
-    writeJsonAtomic(healthLogPath(rt, id), h)
+    writeJsonAtomic(healthLogPath(rt, id), h, {durable: false}) // no fsync: state/atomic.ts
     return h
   })
   if (results.Status === 'unhealthy') await onFailure(rt, c)

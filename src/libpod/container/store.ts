@@ -147,7 +147,8 @@ export class ContainerStore {
     const c = this.read(id)
     if (!c) throw noContainerWithId(id)
     const next = fn(c.state, c.config) ?? c.state
-    writeJsonAtomic(path.join(this.containerDir(id), 'state.json'), next)
+    // Replaces the state create wrote durably; no fsync (state/atomic.ts)
+    writeJsonAtomic(path.join(this.containerDir(id), 'state.json'), next, {durable: false})
     return next
   }
 

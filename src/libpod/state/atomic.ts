@@ -1,16 +1,27 @@
 // Atomic document writes: a crash leaves the old document or the new one,
 // never half of one (write a temp file, fsync, rename over).
+// {durable: false} skips the fsync (~4 ms of wall time each here) for a
+// document that replaces one of its own kind and only records what is true
+// while the machine runs (a container's state, a health log): against a
+// killed process the rename alone is atomic; after a power loss no container
+// runs and the state is taken from the runtime dir being gone, and ext4
+// (auto_da_alloc) writes a file renamed over another before the rename.
 import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync} from 'node:fs'
 import path from 'node:path'
 
-export function writeFileAtomic(file: string, data: string | Buffer, mode = 0o644): void {
+export interface WriteOptions {
+  /** fsync before the rename (default); false: see the file comment. */
+  durable?: boolean
+}
+
+export function writeFileAtomic(file: string, data: string | Buffer, mode = 0o644, opts: WriteOptions = {}): void {
   const dir = path.dirname(file)
   mkdirSync(dir, {recursive: true})
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`)
   const fd = openSync(tmp, 'w', mode)
   try {
     writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data)
-    fsyncSync(fd)
+    if (opts.durable !== false) fsyncSync(fd)
   } catch (e) {
     closeSync(fd)
     rmSync(tmp, {force: true})
@@ -20,8 +31,8 @@ export function writeFileAtomic(file: string, data: string | Buffer, mode = 0o64
   renameSync(tmp, file)
 }
 
-export function writeJsonAtomic(file: string, doc: unknown): void {
-  writeFileAtomic(file, JSON.stringify(doc, null, 1) + '\n')
+export function writeJsonAtomic(file: string, doc: unknown, opts?: WriteOptions): void {
+  writeFileAtomic(file, JSON.stringify(doc, null, 1) + '\n', 0o644, opts)
 }
 
 /** Reads a JSON document; undefined when it does not exist. */
