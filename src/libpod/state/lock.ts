@@ -175,13 +175,9 @@ async function acquire(file: string, wait: boolean): Promise<HeldLock> {
   }
   try {
     writeFileSync(path.join(dir, 'owner'), ownerToken())
-  } catch {
-    // no owner file (a full disk): the stale rule still applies
-  }
-  try {
     touch(lock)
   } catch {
-    // the lock dir went (taken over): the refresh will see it
+    // the lock dir went (taken over): the stale rule still applies
   }
   scheduleRefresh(lock)
   return lock
