@@ -1,4 +1,4 @@
-// On-disk locks (proper-lockfile's protocol, see acquire). A lock is a directory `<file>.lock` whose
+// On-disk locks (proper-lockfile). A lock is a directory `<file>.lock` whose
 // mtime is refreshed while held; a holder killed with SIGKILL stops refreshing
 // and the lock is taken over once stale, so a crash never wedges the store.
 import fs, {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
@@ -68,136 +68,39 @@ export function sweepDeadLocks(dir: string): string[] {
   return names.filter(f => breakDeadLock(path.join(dir, f.slice(0, -'.lock'.length))))
 }
 
-/**
- * proper-lockfile's protocol, done here (loading it costs each locking
- * command ~12 ms of CPU: graceful-fs, signal-exit, retry): the lock is the
- * directory `<file>.lock`, made with mkdir; its holder refreshes its mtime
- * every UPDATE_MS; a lock older than STALE_MS is taken over; a holder that
- * finds the mtime changed under it (taken over while it was blocked) stops
- * refreshing and leaves the directory to the new holder. Commands of an
- * earlier peapod (proper-lockfile) and this one exclude each other.
- */
-const UPDATE_MS = STALE_MS / 2
-
-interface HeldLock {
-  dir: string
-  /** The mtime we last set (ms), our proof of ownership. */
-  mtime: number
-  timer?: NodeJS.Timeout
-  compromised: boolean
-}
-
-const held = new Set<HeldLock>()
-let exitHook = false
-
-function lockedError(file: string): NodeJS.ErrnoException {
-  return Object.assign(new Error('Lock file is already being held'), {code: 'ELOCKED', file})
-}
-
-/** One attempt, as proper-lockfile's acquireLock: mkdir, or take over a stale lock. */
-function tryLock(dir: string, stale = true): boolean {
-  try {
-    mkdirSync(dir)
-    return true
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
-  }
-  if (!stale) return false
-  let mtime: number
-  try {
-    mtime = fs.statSync(dir).mtimeMs
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return tryLock(dir, false) // released meanwhile
-    throw e
-  }
-  if (mtime >= Date.now() - STALE_MS) return false
-  rmSync(dir, {recursive: true, force: true})
-  return tryLock(dir, false)
-}
-
-/** Sets the lock dir's mtime to now and remembers it as ours. */
-function touch(lock: HeldLock): void {
-  const now = new Date()
-  fs.utimesSync(lock.dir, now, now)
-  lock.mtime = fs.statSync(lock.dir).mtimeMs
-}
-
-function scheduleRefresh(lock: HeldLock): void {
-  lock.timer = setTimeout(() => {
-    try {
-      if (fs.statSync(lock.dir).mtimeMs !== lock.mtime) {
-        // Taken over (we were blocked longer than STALE_MS): the work under
-        // way finishes; atomic writes keep documents whole.
-        lock.compromised = true
-        held.delete(lock)
-        return
-      }
-      touch(lock)
-    } catch {
-      lock.compromised = true // the lock dir went
-      held.delete(lock)
-      return
-    }
-    scheduleRefresh(lock)
-  }, UPDATE_MS)
-  lock.timer.unref()
-}
-
-function release(lock: HeldLock): void {
-  clearTimeout(lock.timer)
-  held.delete(lock)
-  if (!lock.compromised) rmSync(lock.dir, {recursive: true, force: true})
-}
-
-/** Takes the lock (retrying as proper-lockfile's retries option would when `wait`). */
-async function acquire(file: string, wait: boolean): Promise<HeldLock> {
-  const dir = `${file}.lock`
-  let delay = 5
-  for (let attempt = 0; ; attempt++) {
-    if (tryLock(dir)) break
-    if (!wait || attempt >= 400) throw lockedError(file)
-    // the retry package's backoff, as before: 5 ms × 1.2^n × [1, 2), at most 60 ms
-    await new Promise(r => setTimeout(r, Math.min(delay * (1 + Math.random()), 60)))
-    delay *= 1.2
-  }
-  const lock: HeldLock = {dir, mtime: 0, compromised: false}
-  held.add(lock)
-  if (!exitHook) {
-    exitHook = true
-    // A command that exits holding a lock (an error thrown past it) leaves none behind.
-    process.on('exit', () => {
-      for (const l of held) {
-        try {
-          rmSync(l.dir, {recursive: true, force: true})
-        } catch {}
-      }
-    })
-  }
-  try {
-    writeFileSync(path.join(dir, 'owner'), ownerToken())
-    touch(lock)
-  } catch {
-    // the lock dir went (taken over): the stale rule still applies
-  }
-  scheduleRefresh(lock)
-  return lock
+/** proper-lockfile removes its lock dir with rmdir: ours holds the owner file, so remove it whole. */
+const lockFs = {
+  ...fs,
+  rmdir: (p: string, cb: (e: NodeJS.ErrnoException | null) => void) => fs.rm(p, {recursive: true, force: true}, cb),
+  rmdirSync: (p: string) => fs.rmSync(p, {recursive: true, force: true}),
 }
 
 export async function withLock<T>(file: string, fn: () => Promise<T> | T): Promise<T> {
   mkdirSync(path.dirname(file), {recursive: true})
-  let lock: HeldLock
+  let release: () => Promise<void>
+  // Loaded on first use: read-only commands (images, ps) never lock.
+  const {default: lockfile} = await import('proper-lockfile')
+  const options = {
+    realpath: false,
+    fs: lockFs,
+    stale: STALE_MS,
+    onCompromised: () => {
+      // Another process took the lock over (we were blocked longer than
+      // `stale`): the work under way finishes; atomic writes keep documents whole.
+    },
+  }
   try {
     // One try first, so that a wait is seen (--log-level=debug) before it starts.
-    lock = await acquire(file, false).catch(async (e: NodeJS.ErrnoException) => {
+    release = await lockfile.lock(file, options).catch(async (e: NodeJS.ErrnoException) => {
       if (e.code !== 'ELOCKED') throw e
       if (breakDeadLock(file)) {
-        const r = await acquire(file, false).catch(() => undefined)
+        const r = await lockfile.lock(file, options).catch(() => undefined)
         if (r) return r
       }
       log.debug(`Lock ${file}.lock is held by another command: waiting`)
       const started = Date.now()
       // Retry long enough to outlast a stale lock left by a killed command.
-      const r = await acquire(file, true)
+      const r = await lockfile.lock(file, {...options, retries: {retries: 400, factor: 1.2, minTimeout: 5, maxTimeout: 60, randomize: true}})
       log.debug(`Lock ${file}.lock acquired after ${Date.now() - started} ms`)
       return r
     })
@@ -205,8 +108,16 @@ export async function withLock<T>(file: string, fn: () => Promise<T> | T): Promi
     throw new LockError(`acquiring lock ${file}: ${(e as Error).message}`)
   }
   try {
+    // The dir's mtime is proper-lockfile's proof of ownership: put it back after the write.
+    const {atime, mtime} = fs.statSync(`${file}.lock`)
+    writeFileSync(path.join(`${file}.lock`, 'owner'), ownerToken())
+    fs.utimesSync(`${file}.lock`, atime, mtime)
+  } catch {
+    // the lock dir went (compromised): the stale rule still applies
+  }
+  try {
     return await fn()
   } finally {
-    release(lock)
+    await release().catch(() => {})
   }
 }
