@@ -36,7 +36,8 @@ export interface CommandInfo {
 export type NameSource = (kind: NameKind, prefix: string, statuses?: string[]) => Candidate[]
 
 /** A positional argument (or a flag value) completes as names of these kinds, or as fixed words. */
-type ArgKind = NameKind | 'running' | 'paused' | 'stopped' | 'containerOrPod' | 'any' | 'file' | 'none' | readonly string[]
+type ArgKind = NameKind | 'running' | 'paused' | 'stopped' | 'containerOrPod' | 'containerOrImage' | 'generate' | 'any' | 'file' | 'none'
+  | 'cp' | 'volumeFlag' | 'mountFlag' | 'buildNamespace' | readonly string[]
 
 const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const
 
@@ -49,16 +50,18 @@ const ARGS: Record<string, ArgKind[]> = {
   'container:top': ['running', 'none'], 'container:stats': ['running'], 'container:checkpoint': ['running'],
   'container:unpause': ['paused'], 'container:start': ['stopped'],
   'container:rename': ['container', 'none'], 'container:commit': ['container', 'none'],
-  'container:port': ['container', 'none'], 'container:cp': ['file'],
+  'container:port': ['container', 'none'], 'container:cp': ['cp', 'cp', 'none'], 'container:restore': ['containerOrImage'],
   'container:runlabel': ['none', 'image', 'none'], 'container:clone': ['container', 'none', 'image'],
-  'generate:systemd': ['containerOrPod', 'none'], 'generate:spec': ['containerOrPod', 'none'], 'kube:generate': ['containerOrPod'],
-  'inspect': ['any'], 'diff': ['any', 'none'], 'container:diff': ['container', 'none'],
+  'generate:systemd': ['containerOrPod', 'none'], 'generate:spec': ['containerOrPod', 'none'], 'kube:generate': ['generate'],
+  'inspect': ['any'], 'diff': ['containerOrImage', 'none'], 'container:diff': ['container', 'none'],
+  // as Podman's: one file each, and the command of unshare
+  'kube:play': ['file', 'none'], 'kube:down': ['file', 'none'], 'unshare': ['file'], 'login': ['none'], 'logout': ['none'],
   'image:tag': ['image', 'none'], 'image:save': ['image'], 'image:push': ['image', 'none'],
-  'image:build': ['file'], 'image:import': ['file', 'none'], 'image:load': ['none'], 'image:pull': ['none'], 'image:search': ['none'],
+  'image:build': ['file', 'none'], 'image:import': ['file', 'none'], 'image:load': ['none'], 'image:pull': ['image'], 'image:search': ['none'],
   'network:connect': ['network', 'container', 'none'], 'network:disconnect': ['network', 'container', 'none'],
   'network:create': ['none'], 'network:reload': ['container'], 'volume:create': ['none'], 'pod:create': ['none'],
   'volume:import': ['volume', 'file'], 'volume:export': ['volume', 'none'],
-  'secret:create': ['none', 'file'], 'manifest:create': ['none', 'image'],
+  'secret:create': ['none', 'file'], 'manifest:create': ['image'],
   'manifest:add': ['image', 'image'], 'manifest:annotate': ['image', 'none'], 'manifest:push': ['image', 'none'],
   'manifest:inspect': ['image', 'none'], 'manifest:remove': ['image', 'none'], 'manifest:rm': ['image'], 'manifest:exists': ['image', 'none'],
   'image:trust:set': ['none', 'none'], 'image:trust:show': ['none', 'none'],
@@ -71,10 +74,28 @@ function topicArg(id: string): ArgKind | undefined {
   return ({container: 'container', image: 'image', pod: 'pod', volume: 'volume', network: 'network', secret: 'secret', healthcheck: 'container'} as Record<string, ArgKind>)[topic]
 }
 
+/**
+ * Flags whose value Podman 4.3.1 completes as a path (cobra's default: the
+ * shell's file completion), besides those the pattern in flagValueKind names.
+ */
+const FILE_FLAGS = new Set(['blkio-weight-device', 'device-read-bps', 'device-read-iops', 'device-write-bps', 'device-write-iops', 'cgroup-parent',
+  'device', 'chrootdirs', 'tmpfs', 'seccomp-policy', 'init-ctr', 'export', 'import', 'decryption-key', 'creds', 'configmap', 'seccomp-profile-root',
+  'interface-name', 'replicas'])
+
+/** Go's bool flags (`--tls-verify[=false]`): like a boolean, they take no separate word, so the next one is an argument. */
+const goBool = (f: FlagInfo) => f.type === 'boolean' || (f.options?.length === 2 && f.options.includes('true') && f.options.includes('false'))
+
 /** Flag values: names for the flags that take one, fixed words for enumerations, files for paths. */
-function flagValueKind(f: FlagInfo): ArgKind {
+function flagValueKind(f: FlagInfo, cmd?: CommandInfo): ArgKind {
+  // build's namespace and volume flags: buildah's completion leaves files on
+  if (cmd?.id === 'image:build' && ['volume', 'from'].includes(f.name)) return 'file'
+  if (cmd?.id === 'image:build' && ['cgroupns', 'ipc', 'network', 'pid', 'userns', 'uts'].includes(f.name)) return 'buildNamespace'
   if (f.options?.length) return f.options
+  if (FILE_FLAGS.has(f.name)) return 'file'
   switch (f.name) {
+    case 'volume': return 'volumeFlag'
+    case 'mount': return 'mountFlag'
+    case 'infra-image': return 'image'
     case 'pod': return 'pod'
     case 'network': case 'net': return ['bridge', 'none', 'host', 'private', 'slirp4netns', 'container:', 'ns:', 'slirp4netns:']
     case 'volumes-from': case 'requires': return 'container'
@@ -98,6 +119,19 @@ function candidates(kind: ArgKind, prefix: string, names: NameSource): {items: C
   if (Array.isArray(kind)) return {items: (kind as string[]).filter(w => w.startsWith(prefix)).map(w => [w]), directive: DIRECTIVE.noFileComp}
   switch (kind) {
     case 'file': return {items: [], directive: DIRECTIVE.default}
+    case 'containerOrImage': return {items: [...names('container', prefix), ...names('image', prefix)], directive: DIRECTIVE.noFileComp}
+    case 'generate': return {items: [...names('container', prefix), ...names('pod', prefix), ...names('volume', prefix)], directive: DIRECTIVE.noFileComp}
+    // cp: `CONTAINER:` with no space after it (the path in the container is not completed); a host path is a file
+    case 'cp':
+      if (prefix.includes(':')) return {items: [], directive: DIRECTIVE.noSpace}
+      return {items: names('container', prefix).map(([n]) => [n + ':'] as Candidate), directive: DIRECTIVE.noSpace}
+    // -v: volume names, and host paths; no space until the destination is there
+    case 'volumeFlag':
+      if (prefix.includes(':')) return {items: [], directive: DIRECTIVE.default}
+      return {items: names('volume', prefix), directive: DIRECTIVE.noSpace}
+    case 'buildNamespace': return {items: [['host'], ['private'], ['container'], ['ns:']], directive: DIRECTIVE.default}
+    // --mount: its first key, as Podman offers it
+    case 'mountFlag': return {items: [['type=bind,'], ['type=volume,'], ['type=tmpfs,']], directive: DIRECTIVE.noSpace}
     case 'none': return {items: [], directive: DIRECTIVE.noFileComp}
     case 'running': case 'paused': case 'stopped':
       return {items: names('container', prefix, STATUSES[kind]), directive: DIRECTIVE.noFileComp}
@@ -139,6 +173,8 @@ export function complete(words: string[], commands: CommandInfo[], topics: Recor
   for (const c of commands) for (const n of [c.id, ...c.aliases ?? []]) byName.set(n.replace(/:/g, ' '), c)
   // oclif lists every command as a topic too: a topic here is a name with commands under it.
   const topicNames = new Set(Object.keys(topics).filter(t => commands.some(c => c.id.startsWith(t + ':'))).map(t => t.replace(/:/g, ' ')))
+  // the first words of an alias of several ('play kube' for kube play) lead to it as a topic's do
+  const aliasPrefixes = new Set([...byName.keys()].flatMap(n => n.split(' ').slice(0, -1).map((_, i, a) => a.slice(0, i + 1).join(' '))))
   const globalIdx = flagIndex(globals)
 
   let path: string[] = []
@@ -162,7 +198,7 @@ export function complete(words: string[], commands: CommandInfo[], topics: Recor
       const f = flags.get(name) ?? globalIdx.get(name)
       if (f) {
         used.add(f.name)
-        if (f.type !== 'boolean' && !w.includes('=')) pendingFlag = f
+        if (!goBool(f) && !w.includes('=')) pendingFlag = f
       }
       continue
     }
@@ -177,7 +213,7 @@ export function complete(words: string[], commands: CommandInfo[], topics: Recor
       cmd = byName.get(next)
       path = [...path, w]
       flags = flagIndex(Object.values(cmd!.flags ?? {}).filter(f => f.helpGroup !== 'GLOBAL'))
-    } else if (topicNames.has(next)) {
+    } else if (topicNames.has(next) || aliasPrefixes.has(next)) {
       path = [...path, w]
     } else {
       // An unknown word: nothing to offer.
@@ -192,8 +228,10 @@ export function complete(words: string[], commands: CommandInfo[], topics: Recor
     valueFlag = (flags.get(cur.slice(0, cur.indexOf('='))) ?? globalIdx.get(cur.slice(0, cur.indexOf('='))))
     valuePrefix = cur.slice(cur.indexOf('=') + 1)
     if (!valueFlag) return {items: [], directive: DIRECTIVE.noFileComp}
+    // `--tls-verify=`: cobra has nothing to offer for a bool's value (the shell's default)
+    if (goBool(valueFlag)) return {items: [], directive: DIRECTIVE.default}
   }
-  if (valueFlag) return candidates(flagValueKind(valueFlag), valuePrefix, names)
+  if (valueFlag) return candidates(flagValueKind(valueFlag, cmd), valuePrefix, names)
 
   if (!afterDashDash && cur.startsWith('-')) {
     const table = cmd ? Object.values(cmd.flags ?? {}).filter(f => f.helpGroup !== 'GLOBAL') : globals
