@@ -81,7 +81,7 @@ describe('completion', function () {
     })
   }
 
-  it('completes files and image names where Podman 4.3.1 does (the same candidates and directive from podman itself, root)', function () {
+  it('completes files, image names and fixed words where Podman 4.3.1 does (the same candidates and directive from podman itself, root)', function () {
     const e = envs.get('root')
     if (!e) this.skip()
     const {env} = e!
@@ -102,6 +102,10 @@ describe('completion', function () {
       [['container', 'restore', ''], 'INFRA,PAUSE,localhost/bb:latest,web1 :4'], [['diff', ''], 'INFRA,PAUSE,localhost/bb:latest,web1 :4'],
       [['pod', 'create', '--infra-image', ''], 'PAUSE,localhost/bb:latest :4'], [['manifest', 'create', ''], 'PAUSE,localhost/bb:latest :4'],
       [['generate', 'kube', ''], 'INFRA,pod1,vol1,web1 :4'],
+      // fixed words
+      [['ps', '--format', ''], 'json :4'], [['commit', '--format', ''], 'docker,oci :4'], [['run', '--log-driver', ''], 'journald,k8s-file,none,passthrough :4'],
+      [['run', '--userns', ''], 'auto,container:,host,keep-id,nomap,ns:,private :6'], [['run', '--detach-keys', ''], 'ctrl- :2'],
+      [['generate', 'systemd', '--restart-policy', ''], 'always,no,on-abnormal,on-abort,on-failure,on-success,on-watchdog :4'],
     ]
     const answer = (out: string) => {
       const lines = out.trim().split('\n')

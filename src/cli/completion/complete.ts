@@ -37,7 +37,7 @@ export type NameSource = (kind: NameKind, prefix: string, statuses?: string[]) =
 
 /** A positional argument (or a flag value) completes as names of these kinds, or as fixed words. */
 type ArgKind = NameKind | 'running' | 'paused' | 'stopped' | 'containerOrPod' | 'containerOrImage' | 'generate' | 'any' | 'file' | 'none'
-  | 'cp' | 'volumeFlag' | 'mountFlag' | 'buildNamespace' | readonly string[]
+  | 'cp' | 'volumeFlag' | 'mountFlag' | 'buildNamespace' | readonly string[] | {words: readonly string[]; directive: number}
 
 const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const
 
@@ -82,6 +82,49 @@ const FILE_FLAGS = new Set(['blkio-weight-device', 'device-read-bps', 'device-re
   'device', 'chrootdirs', 'tmpfs', 'seccomp-policy', 'init-ctr', 'export', 'import', 'decryption-key', 'creds', 'configmap', 'seccomp-profile-root',
   'interface-name', 'replicas'])
 
+/** Fixed words Podman 4.3.1 offers for a flag's value (per command where they differ), and its directive. */
+type Words = {words: readonly string[]; directive: number; only?: readonly string[]}
+const RUN = ['container:run', 'container:create']
+const NS = ['host', 'private', 'container:', 'ns:']
+const WORDS: Record<string, Words[]> = {
+  'format': [
+    {words: ['oci', 'docker'], directive: DIRECTIVE.noFileComp, only: ['container:commit']},
+    {words: ['oci', 'v2s2'], directive: DIRECTIVE.noFileComp, only: ['image:push', 'manifest:push']},
+    {words: ['oci-dir', 'oci-archive', 'docker-dir', 'docker-archive'], directive: DIRECTIVE.noFileComp, only: ['image:save']},
+    {words: ['json'], directive: DIRECTIVE.noFileComp, only: ['auto-update', 'diff', 'version', 'container:diff', 'container:inspect', 'container:list', 'container:mount',
+      'container:stats', 'generate:systemd', 'image:diff', 'image:history', 'image:inspect', 'image:list', 'image:mount', 'image:search', 'pod:inspect', 'pod:ps',
+      'pod:stats', 'network:inspect', 'network:list', 'secret:inspect', 'secret:list', 'system:info', 'volume:inspect', 'volume:list']},
+  ],
+  'arch': [{words: ['386', 'amd64', 'arm', 'arm64', 'ppc64', 'ppc64le', 'mips', 'mipsle', 'mips64', 'mips64le', 'riscv64', 's390x'], directive: DIRECTIVE.noFileComp, only: [...RUN, 'image:pull', 'manifest:add', 'manifest:annotate']}],
+  'os': [{words: ['linux', 'windows'], directive: DIRECTIVE.noFileComp, only: [...RUN, 'image:pull', 'manifest:add', 'manifest:annotate']}],
+  'attach': [{words: ['stdin', 'stdout', 'stderr'], directive: DIRECTIVE.noFileComp, only: RUN}],
+  'cgroups': [{words: ['enabled', 'disabled', 'no-conmon', 'split'], directive: DIRECTIVE.noFileComp, only: RUN}],
+  'systemd': [{words: ['true', 'false', 'always'], directive: DIRECTIVE.noFileComp, only: RUN}],
+  'health-on-failure': [{words: ['none', 'kill', 'restart', 'stop'], directive: DIRECTIVE.noFileComp, only: RUN}],
+  'image-volume': [{words: ['bind', 'tmpfs', 'ignore'], directive: DIRECTIVE.noFileComp, only: RUN}],
+  'log-driver': [{words: ['journald', 'none', 'k8s-file', 'passthrough'], directive: DIRECTIVE.noFileComp, only: [...RUN, 'kube:play']}],
+  'log-opt': [{words: ['path=', 'tag=', 'max-size='], directive: DIRECTIVE.noFileComp | DIRECTIVE.noSpace, only: [...RUN, 'kube:play']}],
+  'change': [{words: ['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL', 'ONBUILD', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR'], directive: DIRECTIVE.noSpace, only: ['container:commit', 'image:import']}],
+  'compression-format': [{words: ['gzip', 'zstd', 'zstd:chunked'], directive: DIRECTIVE.noFileComp, only: ['image:push']}],
+  'condition': [{words: ['unknown', 'configured', 'created', 'running', 'stopped', 'paused', 'exited', 'removing'], directive: DIRECTIVE.noFileComp, only: ['container:wait']}],
+  'detach-keys': [{words: ['ctrl-'], directive: DIRECTIVE.noSpace, only: ['container:attach', 'container:exec', 'container:run', 'container:start']}],
+  'driver': [{words: ['bridge', 'macvlan', 'ipvlan'], directive: DIRECTIVE.noFileComp, only: ['network:create']}],
+  'ipam-driver': [{words: ['host-local', 'dhcp', 'none'], directive: DIRECTIVE.noFileComp, only: ['network:create']}],
+  'restart-policy': [{words: ['no', 'on-success', 'on-failure', 'on-abnormal', 'on-watchdog', 'on-abort', 'always'], directive: DIRECTIVE.noFileComp, only: ['generate:systemd']}],
+  'share': [{words: ['ipc', 'net', 'pid', 'user', 'uts', 'cgroup', 'none'], directive: DIRECTIVE.noFileComp, only: ['pod:create']}],
+  'sort': [
+    {words: ['command', 'created', 'id', 'image', 'names', 'runningfor', 'size', 'status'], directive: DIRECTIVE.noFileComp, only: ['container:list']},
+    {words: ['created', 'id', 'name', 'status', 'number'], directive: DIRECTIVE.noFileComp, only: ['pod:ps']},
+  ],
+  'type': [{words: ['signedBy', 'accept', 'reject'], directive: DIRECTIVE.noFileComp, only: ['image:trust:set']}],
+  // namespaces: a mode or `container:`/`ns:` to go on typing; build's (buildah's) leave files on
+  'pid': [{words: NS, directive: DIRECTIVE.noFileComp | DIRECTIVE.noSpace, only: [...RUN, 'pod:create', 'pod:clone']}],
+  'uts': [{words: NS, directive: DIRECTIVE.noFileComp | DIRECTIVE.noSpace, only: [...RUN, 'pod:create', 'pod:clone']}],
+  'ipc': [{words: NS, directive: DIRECTIVE.noFileComp | DIRECTIVE.noSpace, only: RUN}],
+  'cgroupns': [{words: NS, directive: DIRECTIVE.noFileComp | DIRECTIVE.noSpace, only: RUN}],
+  'userns': [{words: [...NS, 'auto', 'keep-id', 'nomap'], directive: DIRECTIVE.noFileComp | DIRECTIVE.noSpace, only: [...RUN, 'pod:create', 'pod:clone', 'kube:play']}],
+}
+
 /** Go's bool flags (`--tls-verify[=false]`): like a boolean, they take no separate word, so the next one is an argument. */
 const goBool = (f: FlagInfo) => f.type === 'boolean' || (f.options?.length === 2 && f.options.includes('true') && f.options.includes('false'))
 
@@ -91,6 +134,8 @@ function flagValueKind(f: FlagInfo, cmd?: CommandInfo): ArgKind {
   if (cmd?.id === 'image:build' && ['volume', 'from'].includes(f.name)) return 'file'
   if (cmd?.id === 'image:build' && ['cgroupns', 'ipc', 'network', 'pid', 'userns', 'uts'].includes(f.name)) return 'buildNamespace'
   if (f.options?.length) return f.options
+  const words = WORDS[f.name]?.find(w => cmd && w.only?.includes(cmd.id))
+  if (words) return {words: words.words, directive: words.directive}
   if (FILE_FLAGS.has(f.name)) return 'file'
   switch (f.name) {
     case 'volume': return 'volumeFlag'
@@ -117,6 +162,7 @@ const STATUSES: Record<string, string[]> = {
 /** The candidates of a kind starting with prefix, with the directive to answer. */
 function candidates(kind: ArgKind, prefix: string, names: NameSource): {items: Candidate[]; directive: number} {
   if (Array.isArray(kind)) return {items: (kind as string[]).filter(w => w.startsWith(prefix)).map(w => [w]), directive: DIRECTIVE.noFileComp}
+  if (typeof kind === 'object' && 'words' in kind) return {items: kind.words.filter(w => w.startsWith(prefix)).map(w => [w] as Candidate), directive: kind.directive}
   switch (kind) {
     case 'file': return {items: [], directive: DIRECTIVE.default}
     case 'containerOrImage': return {items: [...names('container', prefix), ...names('image', prefix)], directive: DIRECTIVE.noFileComp}
