@@ -7,7 +7,7 @@ import {expect} from 'chai'
 import {spawnSync} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import {BIN, expectError} from './helpers.js'
-import {busyboxEnvs} from './fixtures.js'
+import {busyboxEnvs, busyboxTar} from './fixtures.js'
 
 describe('completion', function () {
   const envs = busyboxEnvs()
@@ -80,6 +80,57 @@ describe('completion', function () {
       expect(lines(['--root', env.file('other-root'), '--runroot', env.file('other-run'), 'rm', ''])).to.deep.equal([':4'])
     })
   }
+
+  it('completes files, image names and fixed words where Podman 4.3.1 does (the same candidates and directive from podman itself, root)', function () {
+    const e = envs.get('root')
+    if (!e) this.skip()
+    const {env} = e!
+    // words => what peapod answers (names sorted; a pod's infra container and the pause image written as INFRA and PAUSE)
+    const cases: Array<[string[], string]> = [
+      [['build', '-f', ''], ':0'], [['build', ''], ':0'], [['build', 'ctx', ''], ':4'], [['build', '--from', ''], ':0'],
+      [['build', '--network', ''], 'container,host,ns:,private :0'], [['build', '--volume', ''], ':0'],
+      [['load', '-i', ''], ':0'], [['import', ''], ':0'], [['save', '-o', 'x', ''], 'PAUSE,localhost/bb:latest :4'],
+      [['run', '--env-file', ''], ':0'], [['run', '--env-file=x'], ':0'], [['run', '--device', ''], ':0'], [['run', '--tmpfs', ''], ':0'],
+      [['run', '--cgroup-parent', ''], ':0'], [['run', '--device-read-bps', ''], ':0'], [['run', '--seccomp-policy', ''], ':0'],
+      [['container', 'checkpoint', '--export', ''], ':0'], [['container', 'restore', '--import', ''], ':0'],
+      [['kube', 'play', ''], ':0'], [['kube', 'play', 'a.yaml', ''], ':4'], [['play', 'kube', ''], ':0'], [['kube', 'down', ''], ':0'],
+      [['kube', 'play', '--configmap', ''], ':0'], [['kube', 'play', '--seccomp-profile-root', ''], ':0'], [['kube', 'play', '--start', ''], ':0'],
+      [['unshare', ''], ':0'], [['secret', 'create', 's', ''], ':0'],
+      [['run', '-v', ''], 'vol1 :2'], [['run', '-v', 'vol1:'], ':0'], [['run', '--mount', ''], 'type=bind,,type=tmpfs,,type=volume, :2'],
+      [['cp', ''], 'INFRA:,web1: :2'], [['cp', '/tmp', 'web1:/', ''], ':4'],
+      [['pull', ''], 'PAUSE,localhost/bb:latest :4'], [['pull', '--tls-verify', ''], 'PAUSE,localhost/bb:latest :4'], [['pull', '--tls-verify='], ':0'],
+      [['container', 'restore', ''], 'INFRA,PAUSE,localhost/bb:latest,web1 :4'], [['diff', ''], 'INFRA,PAUSE,localhost/bb:latest,web1 :4'],
+      [['pod', 'create', '--infra-image', ''], 'PAUSE,localhost/bb:latest :4'], [['manifest', 'create', ''], 'PAUSE,localhost/bb:latest :4'],
+      [['generate', 'kube', ''], 'INFRA,pod1,vol1,web1 :4'],
+      // fixed words
+      [['ps', '--format', ''], 'json :4'], [['commit', '--format', ''], 'docker,oci :4'], [['run', '--log-driver', ''], 'journald,k8s-file,none,passthrough :4'],
+      [['run', '--userns', ''], 'auto,container:,host,keep-id,nomap,ns:,private :6'], [['run', '--detach-keys', ''], 'ctrl- :2'],
+      [['generate', 'systemd', '--restart-policy', ''], 'always,no,on-abnormal,on-abort,on-failure,on-success,on-watchdog :4'],
+    ]
+    const answer = (out: string) => {
+      const lines = out.trim().split('\n')
+      const words = lines.slice(0, -1).map(l => l.replace(/^[0-9a-f]{12}-infra/, 'INFRA').replace(/^localhost\/podman-pause:.*$/, 'PAUSE')).sort()
+      return [words.join(','), lines[lines.length - 1]].filter(Boolean).join(' ')
+    }
+    for (const [words, want] of cases) expect(answer(env.ok(['__completeNoDesc', ...words])), words.join(' ')).to.equal(want)
+    if (spawnSync('podman', ['--version']).status !== 0) return
+    // Podman's answers on a store with the same objects (create and pod create run no container)
+    const pm = ['--root', env.file('podman-root'), '--runroot', env.file('podman-run'), '--storage-driver', 'vfs', '--cgroup-manager', 'cgroupfs']
+    const podman = (args: string[]) => spawnSync('podman', [...pm, ...args], {encoding: 'utf8'})
+    try {
+      podman(['import', busyboxTar(), 'localhost/bb'])
+      podman(['create', '--name', 'web1', 'localhost/bb', 'true'])
+      podman(['pod', 'create', '--name', 'pod1'])
+      podman(['volume', 'create', 'vol1'])
+      const theirs = cases.map(([words]) => `${words.join(' ')} => ${answer(podman(['__completeNoDesc', ...words]).stdout)}`)
+      expect(theirs).to.deep.equal(cases.map(([words, want]) => `${words.join(' ')} => ${want}`))
+    } finally {
+      podman(['pod', 'rm', '-af'])
+      podman(['rm', '-af'])
+      podman(['volume', 'rm', '-af'])
+      podman(['rmi', '-af'])
+    }
+  })
 
   it('bash: sourced, its completion function completes names and commands', function () {
     const {env} = envs.values().next().value!

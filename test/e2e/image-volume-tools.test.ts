@@ -3,10 +3,11 @@
 // only inside `unshare`), image tree, generate spec, container runlabel,
 // image trust show/set, manifest annotate --os-features.
 import {expect} from 'chai'
-import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
+import {spawnSync} from 'node:child_process'
 import {BIN, expectError} from './helpers.js'
-import {busyboxEnvs} from './fixtures.js'
+import {busyboxEnvs, busyboxTar} from './fixtures.js'
 
 describe('image and volume tools', function () {
   const envs = busyboxEnvs()
@@ -65,6 +66,70 @@ describe('image and volume tools', function () {
         expect(inNs(['image', 'mount']).stdout).to.equal('')
         expectError(env.run(['image', 'unmount']), 125, /^Error: image name or ID must be specified$/)
         expectError(env.run(['image', 'unmount', 'nosuch']), 125, /^Error: nosuch: image not known$/)
+      })
+
+      it('image mount keeps a mount count on the top layer as Podman 4.3.1 (root: podman\'s own outputs compared): two mounts need two unmounts, or --force; --all takes one off each mounted image', function () {
+        const env = e()
+        const inNs = (args: string[]) => mode === 'root' ? env.run(args) : env.run(['unshare', process.execPath, BIN, '--root', env.root, '--runroot', env.runroot, ...args])
+        // mc: a layer of this test's own; mc2 shares it (a label only), so they share one count
+        const ctx = env.file('mc-ctx')
+        mkdirSync(ctx, {recursive: true})
+        writeFileSync(path.join(ctx, 'f'), `mount count ${mode}\n`)
+        writeFileSync(path.join(ctx, 'Containerfile'), 'FROM localhost/bb\nCOPY f /mc\n')
+        writeFileSync(path.join(ctx, 'C2'), 'FROM localhost/mc\nLABEL x=1\n')
+        env.chown(ctx)
+        const steps = (cmd: (args: string[]) => {stdout: string; stderr: string; code: number | null}) => {
+          for (const b of [['-t', 'mc', ctx], ['-t', 'mc2', '-f', path.join(ctx, 'C2'), ctx]]) {
+            const r = cmd(['build', '-q', ...b])
+            expect(r.code, r.stderr).to.equal(0)
+          }
+          const ids = ['mc', 'mc2'].map(n => cmd(['image', 'inspect', '--format', '{{.Id}}', n]).stdout.trim())
+          const dir = cmd(['image', 'inspect', '--format', '{{.GraphDriver.Data.UpperDir}}', 'mc']).stdout.trim().replace(/\/diff$/, '/merged')
+          const norm = (t: string) => t.trim().split('\n').map(l => l.replaceAll(dir, 'DIR').replaceAll(ids[0], 'MC').replaceAll(ids[1], 'MC2').replace(/\s+/g, ' ').trim()).sort().join(', ')
+          const out: string[] = []
+          const step = (args: string[]) => out.push(`${args.join(' ')} => ${norm(cmd(args).stdout)}`.trim())
+          const ls = () => out.push(`list => ${norm(cmd(['image', 'mount']).stdout)}`.trim())
+          step(['image', 'mount', 'mc']); step(['image', 'mount', 'mc']); ls()
+          step(['image', 'unmount', 'mc']); ls()
+          step(['image', 'unmount', 'mc2']); ls()
+          step(['image', 'unmount', 'mc']) // not mounted: nothing printed
+          step(['image', 'mount', 'mc']); step(['image', 'mount', 'mc2']); step(['image', 'mount', 'mc'])
+          step(['image', 'unmount', '--force', 'mc']); ls()
+          step(['image', 'mount', 'mc']); step(['image', 'mount', 'mc']); step(['image', 'mount', 'mc'])
+          step(['image', 'unmount', '--all']); ls()
+          // one left: the first image (the oldest) takes it, the second is no longer mounted then
+          step(['image', 'unmount', '--all']); ls()
+          return {text: out.join('\n'), dir}
+        }
+        const ours = steps(inNs)
+        expect(ours.text).to.equal([
+          'image mount mc => DIR', 'image mount mc => DIR', 'list => localhost/mc2:latest DIR, localhost/mc:latest DIR',
+          'image unmount mc => MC', 'list => localhost/mc2:latest DIR, localhost/mc:latest DIR',
+          'image unmount mc2 => MC2', 'list =>',
+          'image unmount mc =>',
+          'image mount mc => DIR', 'image mount mc2 => DIR', 'image mount mc => DIR',
+          'image unmount --force mc => MC', 'list =>',
+          'image mount mc => DIR', 'image mount mc => DIR', 'image mount mc => DIR',
+          'image unmount --all => MC, MC2', 'list => localhost/mc2:latest DIR, localhost/mc:latest DIR',
+          'image unmount --all => MC', 'list =>',
+        ].join('\n'))
+        const mounts = mode === 'root' ? readFileSync('/proc/self/mounts', 'utf8') : env.ok(['unshare', 'cat', '/proc/self/mounts'])
+        expect(mounts).to.not.include(ours.dir)
+        env.ok(['rmi', 'mc2', 'mc'])
+        if (mode !== 'root' || spawnSync('podman', ['--version']).status !== 0) return
+        // Podman 4.3.1 as root (image mounts and a COPY build run no container, which its rlimits refuse here)
+        const pm = ['--root', env.file('podman-root'), '--runroot', env.file('podman-run'), '--storage-driver', 'overlay']
+        const podman = (args: string[]) => {
+          const r = spawnSync('podman', [...pm, ...args], {encoding: 'utf8'})
+          return {stdout: r.stdout, stderr: r.stderr, code: r.status}
+        }
+        try {
+          podman(['import', busyboxTar(), 'localhost/bb'])
+          expect(steps(podman).text).to.equal(ours.text)
+        } finally {
+          podman(['image', 'unmount', '--all', '--force'])
+          podman(['rmi', '-af'])
+        }
       })
 
       it('volume mount/unmount: the _data path, a tmpfs volume really mounted', function () {

@@ -5,7 +5,9 @@
 // catatonit bound in read-only, the generator linked into
 // /etc/systemd/system-generators and the inner peapod store on a volume.
 // Everything is then driven through systemctl inside it, waiting on unit
-// states (never sleeping).
+// states (never sleeping). User units run under the systemd --user of a
+// lingering user (loginctl enable-linger) whose home is on a volume, with
+// the host's newuidmap/newgidmap copied in (minbase has no uidmap).
 //
 // Inside, the nested containers use the host network and a private cgroup
 // namespace (the systemd container's containers.conf): on this cgroup v1
@@ -70,6 +72,8 @@ describe('units under a real systemd (systemd as PID 1 in a peapod container)', 
     env.ok(['import', fx.tar, 'localhost/debian-systemd'])
     // the inner store: a volume (overlay on overlay does not work), the busybox image put there before boot
     env.ok(['volume', 'create', 'sdstore'])
+    // the users' homes (rootless stores: overlay on the container's overlay does not work)
+    env.ok(['volume', 'create', 'sdhome'])
     const store = env.ok(['volume', 'inspect', '--format', '{{.Mountpoint}}', 'sdstore']).trim()
     const imp = spawnSync(process.execPath, ['--', BIN, '--root', path.join(store, 'storage'), '--runroot', env.file('inner-run'), 'import', busyboxTar(), 'localhost/bb'], {encoding: 'utf8'})
     if (imp.status !== 0) throw new Error(`import into the inner store: ${imp.stderr}`)
@@ -94,6 +98,7 @@ describe('units under a real systemd (systemd as PID 1 in a peapod container)', 
       `${etc}:/etc/containers:ro`,
       `${gens}:/etc/systemd/system-generators:ro`,
       'sdstore:/var/lib/peapod',
+      'sdhome:/home',
     ]
     // node_modules may be a link out of the repository
     const nm = path.join(REPO, 'node_modules')
@@ -107,7 +112,7 @@ describe('units under a real systemd (systemd as PID 1 in a peapod container)', 
   after(function () {
     if (!env) return
     env.run(['rm', '-f', '-t', '0', 'sd'])
-    env.run(['volume', 'rm', '-f', 'sdstore'])
+    env.run(['volume', 'rm', '-f', 'sdstore', 'sdhome'])
     env.cleanup()
     console.log(`      systemd suite: ${((Date.now() - started) / 1000).toFixed(1)} s in all`)
   })
@@ -244,5 +249,89 @@ describe('units under a real systemd (systemd as PID 1 in a peapod container)', 
     expect(inner(['inspect', '--format', '{{.Id}}', 'localhost/au']).trim()).to.equal(second[1])
     systemctl('stop', 'au.service')
     await waitStopped('au.service')
+  })
+
+  describe('--user units: rootless, under the systemd --user of a lingering user', function () {
+    const UID = 1500
+    const HOME = '/home/tu'
+    /** A command as the user, with the environment its manager has. */
+    const asUser = (args: string[], input?: string): Result => sx(['runuser', '-u', 'tu', '--', 'env', `HOME=${HOME}`, `XDG_RUNTIME_DIR=/run/user/${UID}`, ...args], input)
+    const userPeapod = (args: string[]): string => {
+      const r = asUser([BIN, ...args])
+      if (r.code !== 0) throw new Error(`the user's peapod ${args.join(' ')}: exit ${r.code}: ${r.stderr}`)
+      return r.stdout
+    }
+    const userState = (unit: string) => asUser(['systemctl', '--user', 'show', '-p', 'ActiveState', '--value', unit]).stdout.trim()
+    const userJournal = (unit: string) => sx(['journalctl', '--no-pager', '-n', '15', '--user-unit', unit]).stdout.trim().split('\n').slice(-8).join(' | ')
+    const userSystemctl = (...args: string[]) => {
+      const r = asUser(['systemctl', '--user', ...args])
+      if (r.code !== 0) throw new Error(`systemctl --user ${args.join(' ')}: exit ${r.code}: ${r.stderr} ${userJournal(args[args.length - 1])}`)
+    }
+    const userQuadlet = (name: string, text: string) => {
+      const r = asUser(['sh', '-c', `mkdir -p ${HOME}/.config/containers/systemd && cat > ${HOME}/.config/containers/systemd/${name}`], text)
+      if (r.code !== 0) throw new Error(`writing ${name}: ${r.stderr}`)
+    }
+
+    before(async function () {
+      if (!env) this.skip()
+      // newuidmap/newgidmap (uidmap) are not in the minbase image: the host's, setuid root inside
+      const maps = ['/usr/bin/newuidmap', '/usr/bin/newgidmap']
+      if (!maps.every(p => existsSync(p))) {
+        console.log('      skipped: no newuidmap/newgidmap on the host to put into the systemd container')
+        this.skip()
+      }
+      for (const m of maps) env.ok(['cp', m, `sd:${m}`])
+      env.ok(['cp', busyboxTar(), 'sd:/tmp/bb.tar'])
+      const setup = sx(['sh', '-ec', [
+        `chown root:root ${maps.join(' ')}`, `chmod 4755 ${maps.join(' ')}`, 'chmod 644 /tmp/bb.tar',
+        // useradd gives it subordinate ranges (100000:65536 for the first user); others if it did not
+        `useradd -m -d ${HOME} -u ${UID} tu`, 'grep -q ^tu: /etc/subuid || echo tu:200000:65536 >> /etc/subuid', 'grep -q ^tu: /etc/subgid || echo tu:200000:65536 >> /etc/subgid',
+        // Quadlet's user generator, as scripts/install-systemd.sh links it
+        'mkdir -p /etc/systemd/user-generators', `ln -sf ${REPO}/bin/quadlet.js /etc/systemd/user-generators/peapod-user-generator`,
+        // The minbase image has no libpam-systemd: pam_systemd would give the user manager its
+        // XDG_RUNTIME_DIR (without it: "Trying to run as user instance, but $XDG_RUNTIME_DIR is not set").
+        'mkdir -p /etc/systemd/system/user@.service.d', 'printf "[Service]\\nEnvironment=XDG_RUNTIME_DIR=/run/user/%%i\\n" > /etc/systemd/system/user@.service.d/runtime-dir.conf',
+        'systemctl daemon-reload', 'loginctl enable-linger tu',
+      ].join('\n')])
+      if (setup.code !== 0) throw new Error(`setting up the user: ${setup.stderr}`)
+      await waitState(`user@${UID}.service`, 'active')
+      userPeapod(['import', '/tmp/bb.tar', 'localhost/bb'])
+    })
+
+    it('a .container unit starts its container rootless (the user\'s own store and user namespace), and stop removes it', async () => {
+      userQuadlet('uhello.container', `[Container]\nImage=localhost/bb\nExec=${SERVE}\nNetwork=host\nCgroupsMode=no-conmon\n`)
+      userSystemctl('daemon-reload')
+      userSystemctl('start', 'uhello.service')
+      await waitUntil('uhello.service active', () => userState('uhello.service') === 'active', 60_000).catch(e => {
+        throw new Error(`${(e as Error).message}; now ${userState('uhello.service')}; journal: ${userJournal('uhello.service')}`)
+      })
+      expect(userPeapod(['ps', '--format', '{{.Names}}']).trim()).to.equal('systemd-uhello')
+      // root in the container is the user outside it: uid 0 → 1500, the rest from its /etc/subuid range
+      const map = userPeapod(['exec', 'systemd-uhello', 'cat', '/proc/self/uid_map']).trim().split('\n').map(l => l.trim().split(/\s+/))
+      expect(map[0]).to.deep.equal(['0', String(UID), '1'])
+      const sub = sx(['sh', '-c', 'grep ^tu: /etc/subuid | head -1']).stdout.trim().split(':')
+      expect(map[1].slice(0, 2)).to.deep.equal(['1', sub[1]])
+      // MAINPID: the container's monitor, a process of the user's manager
+      const pid = asUser(['systemctl', '--user', 'show', '-p', 'MainPID', '--value', 'uhello.service']).stdout.trim()
+      expect(userPeapod(['inspect', '--format', '{{.State.ConmonPid}}', 'systemd-uhello']).trim()).to.equal(pid)
+      expect(inner(['ps', '-a', '--format', '{{.Names}}'])).to.not.include('systemd-uhello') // not in root's store
+      userSystemctl('stop', 'uhello.service')
+      await waitUntil('uhello.service stopped', () => ['inactive', 'failed'].includes(userState('uhello.service')), 60_000)
+      expect(userPeapod(['ps', '-a', '--format', '{{.Names}}']).trim()).to.equal('')
+    })
+
+    it('a .kube unit whose pod exits ends by itself: the service container stops with the pod, and kube down leaves nothing', async () => {
+      userQuadlet('uapp.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ukp\nspec:\n  restartPolicy: Never\n  containers:\n  - name: c\n    image: localhost/bb\n    command: [sh, -c, "sleep 2; exit 3"]\n')
+      userQuadlet('uapp.kube', '[Kube]\nYaml=uapp.yaml\nNetwork=host\n')
+      userSystemctl('daemon-reload')
+      userSystemctl('start', 'uapp.service')
+      expect(userState('uapp.service')).to.equal('active')
+      // the unit's main process is the service container's monitor: it ends when the pod is done
+      // (Podman 4.3.1 kills the service container then: exit 137, so the unit fails)
+      await waitUntil('uapp.service to end', () => ['inactive', 'failed'].includes(userState('uapp.service')), 60_000)
+      expect(asUser(['systemctl', '--user', 'show', '-p', 'ExecMainStatus', '--value', 'uapp.service']).stdout.trim()).to.equal('137')
+      expect(userPeapod(['pod', 'ps', '-q']).trim()).to.equal('')
+      expect(userPeapod(['ps', '-a', '--format', '{{.Names}}']).trim()).to.equal('')
+    })
   })
 })

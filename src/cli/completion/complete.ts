@@ -36,7 +36,8 @@ export interface CommandInfo {
 export type NameSource = (kind: NameKind, prefix: string, statuses?: string[]) => Candidate[]
 
 /** A positional argument (or a flag value) completes as names of these kinds, or as fixed words. */
-type ArgKind = NameKind | 'running' | 'paused' | 'stopped' | 'containerOrPod' | 'any' | 'file' | 'none' | readonly string[]
+type ArgKind = NameKind | 'running' | 'paused' | 'stopped' | 'containerOrPod' | 'containerOrImage' | 'generate' | 'any' | 'file' | 'none'
+  | 'cp' | 'volumeFlag' | 'mountFlag' | 'buildNamespace' | readonly string[] | {words: readonly string[]; directive: number}
 
 const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const
 
@@ -49,16 +50,18 @@ const ARGS: Record<string, ArgKind[]> = {
   'container:top': ['running', 'none'], 'container:stats': ['running'], 'container:checkpoint': ['running'],
   'container:unpause': ['paused'], 'container:start': ['stopped'],
   'container:rename': ['container', 'none'], 'container:commit': ['container', 'none'],
-  'container:port': ['container', 'none'], 'container:cp': ['file'],
+  'container:port': ['container', 'none'], 'container:cp': ['cp', 'cp', 'none'], 'container:restore': ['containerOrImage'],
   'container:runlabel': ['none', 'image', 'none'], 'container:clone': ['container', 'none', 'image'],
-  'generate:systemd': ['containerOrPod', 'none'], 'generate:spec': ['containerOrPod', 'none'], 'kube:generate': ['containerOrPod'],
-  'inspect': ['any'], 'diff': ['any', 'none'], 'container:diff': ['container', 'none'],
+  'generate:systemd': ['containerOrPod', 'none'], 'generate:spec': ['containerOrPod', 'none'], 'kube:generate': ['generate'],
+  'inspect': ['any'], 'diff': ['containerOrImage', 'none'], 'container:diff': ['container', 'none'],
+  // as Podman's: one file each, and the command of unshare
+  'kube:play': ['file', 'none'], 'kube:down': ['file', 'none'], 'unshare': ['file'], 'login': ['none'], 'logout': ['none'],
   'image:tag': ['image', 'none'], 'image:save': ['image'], 'image:push': ['image', 'none'],
-  'image:build': ['file'], 'image:import': ['file', 'none'], 'image:load': ['none'], 'image:pull': ['none'], 'image:search': ['none'],
+  'image:build': ['file', 'none'], 'image:import': ['file', 'none'], 'image:load': ['none'], 'image:pull': ['image'], 'image:search': ['none'],
   'network:connect': ['network', 'container', 'none'], 'network:disconnect': ['network', 'container', 'none'],
   'network:create': ['none'], 'network:reload': ['container'], 'volume:create': ['none'], 'pod:create': ['none'],
   'volume:import': ['volume', 'file'], 'volume:export': ['volume', 'none'],
-  'secret:create': ['none', 'file'], 'manifest:create': ['none', 'image'],
+  'secret:create': ['none', 'file'], 'manifest:create': ['image'],
   'manifest:add': ['image', 'image'], 'manifest:annotate': ['image', 'none'], 'manifest:push': ['image', 'none'],
   'manifest:inspect': ['image', 'none'], 'manifest:remove': ['image', 'none'], 'manifest:rm': ['image'], 'manifest:exists': ['image', 'none'],
   'image:trust:set': ['none', 'none'], 'image:trust:show': ['none', 'none'],
@@ -71,10 +74,73 @@ function topicArg(id: string): ArgKind | undefined {
   return ({container: 'container', image: 'image', pod: 'pod', volume: 'volume', network: 'network', secret: 'secret', healthcheck: 'container'} as Record<string, ArgKind>)[topic]
 }
 
+/**
+ * Flags whose value Podman 4.3.1 completes as a path (cobra's default: the
+ * shell's file completion), besides those the pattern in flagValueKind names.
+ */
+const FILE_FLAGS = new Set(['blkio-weight-device', 'device-read-bps', 'device-read-iops', 'device-write-bps', 'device-write-iops', 'cgroup-parent',
+  'device', 'chrootdirs', 'tmpfs', 'seccomp-policy', 'init-ctr', 'export', 'import', 'decryption-key', 'creds', 'configmap', 'seccomp-profile-root',
+  'interface-name', 'replicas'])
+
+/** Fixed words Podman 4.3.1 offers for a flag's value (per command where they differ), and its directive. */
+type Words = {words: readonly string[]; directive: number; only?: readonly string[]}
+const RUN = ['container:run', 'container:create']
+const NS = ['host', 'private', 'container:', 'ns:']
+const WORDS: Record<string, Words[]> = {
+  'format': [
+    {words: ['oci', 'docker'], directive: DIRECTIVE.noFileComp, only: ['container:commit']},
+    {words: ['oci', 'v2s2'], directive: DIRECTIVE.noFileComp, only: ['image:push', 'manifest:push']},
+    {words: ['oci-dir', 'oci-archive', 'docker-dir', 'docker-archive'], directive: DIRECTIVE.noFileComp, only: ['image:save']},
+    {words: ['json'], directive: DIRECTIVE.noFileComp, only: ['auto-update', 'diff', 'version', 'container:diff', 'container:inspect', 'container:list', 'container:mount',
+      'container:stats', 'generate:systemd', 'image:diff', 'image:history', 'image:inspect', 'image:list', 'image:mount', 'image:search', 'pod:inspect', 'pod:ps',
+      'pod:stats', 'network:inspect', 'network:list', 'secret:inspect', 'secret:list', 'system:info', 'volume:inspect', 'volume:list']},
+  ],
+  'arch': [{words: ['386', 'amd64', 'arm', 'arm64', 'ppc64', 'ppc64le', 'mips', 'mipsle', 'mips64', 'mips64le', 'riscv64', 's390x'], directive: DIRECTIVE.noFileComp, only: [...RUN, 'image:pull', 'manifest:add', 'manifest:annotate']}],
+  'os': [{words: ['linux', 'windows'], directive: DIRECTIVE.noFileComp, only: [...RUN, 'image:pull', 'manifest:add', 'manifest:annotate']}],
+  'attach': [{words: ['stdin', 'stdout', 'stderr'], directive: DIRECTIVE.noFileComp, only: RUN}],
+  'cgroups': [{words: ['enabled', 'disabled', 'no-conmon', 'split'], directive: DIRECTIVE.noFileComp, only: RUN}],
+  'systemd': [{words: ['true', 'false', 'always'], directive: DIRECTIVE.noFileComp, only: RUN}],
+  'health-on-failure': [{words: ['none', 'kill', 'restart', 'stop'], directive: DIRECTIVE.noFileComp, only: RUN}],
+  'image-volume': [{words: ['bind', 'tmpfs', 'ignore'], directive: DIRECTIVE.noFileComp, only: RUN}],
+  'log-driver': [{words: ['journald', 'none', 'k8s-file', 'passthrough'], directive: DIRECTIVE.noFileComp, only: [...RUN, 'kube:play']}],
+  'log-opt': [{words: ['path=', 'tag=', 'max-size='], directive: DIRECTIVE.noFileComp | DIRECTIVE.noSpace, only: [...RUN, 'kube:play']}],
+  'change': [{words: ['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL', 'ONBUILD', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR'], directive: DIRECTIVE.noSpace, only: ['container:commit', 'image:import']}],
+  'compression-format': [{words: ['gzip', 'zstd', 'zstd:chunked'], directive: DIRECTIVE.noFileComp, only: ['image:push']}],
+  'condition': [{words: ['unknown', 'configured', 'created', 'running', 'stopped', 'paused', 'exited', 'removing'], directive: DIRECTIVE.noFileComp, only: ['container:wait']}],
+  'detach-keys': [{words: ['ctrl-'], directive: DIRECTIVE.noSpace, only: ['container:attach', 'container:exec', 'container:run', 'container:start']}],
+  'driver': [{words: ['bridge', 'macvlan', 'ipvlan'], directive: DIRECTIVE.noFileComp, only: ['network:create']}],
+  'ipam-driver': [{words: ['host-local', 'dhcp', 'none'], directive: DIRECTIVE.noFileComp, only: ['network:create']}],
+  'restart-policy': [{words: ['no', 'on-success', 'on-failure', 'on-abnormal', 'on-watchdog', 'on-abort', 'always'], directive: DIRECTIVE.noFileComp, only: ['generate:systemd']}],
+  'share': [{words: ['ipc', 'net', 'pid', 'user', 'uts', 'cgroup', 'none'], directive: DIRECTIVE.noFileComp, only: ['pod:create']}],
+  'sort': [
+    {words: ['command', 'created', 'id', 'image', 'names', 'runningfor', 'size', 'status'], directive: DIRECTIVE.noFileComp, only: ['container:list']},
+    {words: ['created', 'id', 'name', 'status', 'number'], directive: DIRECTIVE.noFileComp, only: ['pod:ps']},
+  ],
+  'type': [{words: ['signedBy', 'accept', 'reject'], directive: DIRECTIVE.noFileComp, only: ['image:trust:set']}],
+  // namespaces: a mode or `container:`/`ns:` to go on typing; build's (buildah's) leave files on
+  'pid': [{words: NS, directive: DIRECTIVE.noFileComp | DIRECTIVE.noSpace, only: [...RUN, 'pod:create', 'pod:clone']}],
+  'uts': [{words: NS, directive: DIRECTIVE.noFileComp | DIRECTIVE.noSpace, only: [...RUN, 'pod:create', 'pod:clone']}],
+  'ipc': [{words: NS, directive: DIRECTIVE.noFileComp | DIRECTIVE.noSpace, only: RUN}],
+  'cgroupns': [{words: NS, directive: DIRECTIVE.noFileComp | DIRECTIVE.noSpace, only: RUN}],
+  'userns': [{words: [...NS, 'auto', 'keep-id', 'nomap'], directive: DIRECTIVE.noFileComp | DIRECTIVE.noSpace, only: [...RUN, 'pod:create', 'pod:clone', 'kube:play']}],
+}
+
+/** Go's bool flags (`--tls-verify[=false]`): like a boolean, they take no separate word, so the next one is an argument. */
+const goBool = (f: FlagInfo) => f.type === 'boolean' || (f.options?.length === 2 && f.options.includes('true') && f.options.includes('false'))
+
 /** Flag values: names for the flags that take one, fixed words for enumerations, files for paths. */
-function flagValueKind(f: FlagInfo): ArgKind {
+function flagValueKind(f: FlagInfo, cmd?: CommandInfo): ArgKind {
+  // build's namespace and volume flags: buildah's completion leaves files on
+  if (cmd?.id === 'image:build' && ['volume', 'from'].includes(f.name)) return 'file'
+  if (cmd?.id === 'image:build' && ['cgroupns', 'ipc', 'network', 'pid', 'userns', 'uts'].includes(f.name)) return 'buildNamespace'
   if (f.options?.length) return f.options
+  const words = WORDS[f.name]?.find(w => cmd && w.only?.includes(cmd.id))
+  if (words) return {words: words.words, directive: words.directive}
+  if (FILE_FLAGS.has(f.name)) return 'file'
   switch (f.name) {
+    case 'volume': return 'volumeFlag'
+    case 'mount': return 'mountFlag'
+    case 'infra-image': return 'image'
     case 'pod': return 'pod'
     case 'network': case 'net': return ['bridge', 'none', 'host', 'private', 'slirp4netns', 'container:', 'ns:', 'slirp4netns:']
     case 'volumes-from': case 'requires': return 'container'
@@ -96,8 +162,22 @@ const STATUSES: Record<string, string[]> = {
 /** The candidates of a kind starting with prefix, with the directive to answer. */
 function candidates(kind: ArgKind, prefix: string, names: NameSource): {items: Candidate[]; directive: number} {
   if (Array.isArray(kind)) return {items: (kind as string[]).filter(w => w.startsWith(prefix)).map(w => [w]), directive: DIRECTIVE.noFileComp}
+  if (typeof kind === 'object' && 'words' in kind) return {items: kind.words.filter(w => w.startsWith(prefix)).map(w => [w] as Candidate), directive: kind.directive}
   switch (kind) {
     case 'file': return {items: [], directive: DIRECTIVE.default}
+    case 'containerOrImage': return {items: [...names('container', prefix), ...names('image', prefix)], directive: DIRECTIVE.noFileComp}
+    case 'generate': return {items: [...names('container', prefix), ...names('pod', prefix), ...names('volume', prefix)], directive: DIRECTIVE.noFileComp}
+    // cp: `CONTAINER:` with no space after it (the path in the container is not completed); a host path is a file
+    case 'cp':
+      if (prefix.includes(':')) return {items: [], directive: DIRECTIVE.noSpace}
+      return {items: names('container', prefix).map(([n]) => [n + ':'] as Candidate), directive: DIRECTIVE.noSpace}
+    // -v: volume names, and host paths; no space until the destination is there
+    case 'volumeFlag':
+      if (prefix.includes(':')) return {items: [], directive: DIRECTIVE.default}
+      return {items: names('volume', prefix), directive: DIRECTIVE.noSpace}
+    case 'buildNamespace': return {items: [['host'], ['private'], ['container'], ['ns:']], directive: DIRECTIVE.default}
+    // --mount: its first key, as Podman offers it
+    case 'mountFlag': return {items: [['type=bind,'], ['type=volume,'], ['type=tmpfs,']], directive: DIRECTIVE.noSpace}
     case 'none': return {items: [], directive: DIRECTIVE.noFileComp}
     case 'running': case 'paused': case 'stopped':
       return {items: names('container', prefix, STATUSES[kind]), directive: DIRECTIVE.noFileComp}
@@ -139,6 +219,8 @@ export function complete(words: string[], commands: CommandInfo[], topics: Recor
   for (const c of commands) for (const n of [c.id, ...c.aliases ?? []]) byName.set(n.replace(/:/g, ' '), c)
   // oclif lists every command as a topic too: a topic here is a name with commands under it.
   const topicNames = new Set(Object.keys(topics).filter(t => commands.some(c => c.id.startsWith(t + ':'))).map(t => t.replace(/:/g, ' ')))
+  // the first words of an alias of several ('play kube' for kube play) lead to it as a topic's do
+  const aliasPrefixes = new Set([...byName.keys()].flatMap(n => n.split(' ').slice(0, -1).map((_, i, a) => a.slice(0, i + 1).join(' '))))
   const globalIdx = flagIndex(globals)
 
   let path: string[] = []
@@ -162,7 +244,7 @@ export function complete(words: string[], commands: CommandInfo[], topics: Recor
       const f = flags.get(name) ?? globalIdx.get(name)
       if (f) {
         used.add(f.name)
-        if (f.type !== 'boolean' && !w.includes('=')) pendingFlag = f
+        if (!goBool(f) && !w.includes('=')) pendingFlag = f
       }
       continue
     }
@@ -177,7 +259,7 @@ export function complete(words: string[], commands: CommandInfo[], topics: Recor
       cmd = byName.get(next)
       path = [...path, w]
       flags = flagIndex(Object.values(cmd!.flags ?? {}).filter(f => f.helpGroup !== 'GLOBAL'))
-    } else if (topicNames.has(next)) {
+    } else if (topicNames.has(next) || aliasPrefixes.has(next)) {
       path = [...path, w]
     } else {
       // An unknown word: nothing to offer.
@@ -192,8 +274,10 @@ export function complete(words: string[], commands: CommandInfo[], topics: Recor
     valueFlag = (flags.get(cur.slice(0, cur.indexOf('='))) ?? globalIdx.get(cur.slice(0, cur.indexOf('='))))
     valuePrefix = cur.slice(cur.indexOf('=') + 1)
     if (!valueFlag) return {items: [], directive: DIRECTIVE.noFileComp}
+    // `--tls-verify=`: cobra has nothing to offer for a bool's value (the shell's default)
+    if (goBool(valueFlag)) return {items: [], directive: DIRECTIVE.default}
   }
-  if (valueFlag) return candidates(flagValueKind(valueFlag), valuePrefix, names)
+  if (valueFlag) return candidates(flagValueKind(valueFlag, cmd), valuePrefix, names)
 
   if (!afterDashDash && cur.startsWith('-')) {
     const table = cmd ? Object.values(cmd.flags ?? {}).filter(f => f.helpGroup !== 'GLOBAL') : globals

@@ -5,15 +5,14 @@ import {InvalidArgument, load} from '../../libpod/index.js'
 
 export default class ImageUnmount extends BaseCommand {
   static override summary = "Unmount an image's root filesystem"
-  static override description = 'Unmounts the specified images\' root file system (mounted with `image mount`) and prints their IDs.'
+  static override description = 'Each `image mount` counts one more mount of the image; an unmount takes one off and prints the image\'s ID. The root file system is really unmounted when the count reaches zero, or at once with --force. An image that is not mounted is skipped silently.'
   static override usage = 'image unmount [options] IMAGE [IMAGE...]'
   static override aliases = ['image:umount']
   static override strict = false
   static override args = {image: Args.string({description: 'image name or ID'})}
   static override flags = {
     all: Flags.boolean({char: 'a', description: 'Unmount all of the currently mounted images'}),
-    // peapod keeps no per-user mount count for images: every unmount is already complete.
-    force: Flags.boolean({char: 'f', description: 'Force the complete unmount of the specified mounted images (every image unmount is complete: no mount count is kept)'}),
+    force: Flags.boolean({char: 'f', description: 'Force the complete unmount of the specified mounted images (whatever their mount count)'}),
   }
 
   async run(): Promise<void> {
@@ -24,6 +23,6 @@ export default class ImageUnmount extends BaseCommand {
     const rt = await this.runtime(flags)
     const {mountedImages, unmountImage} = await load.imageMount()
     const targets = flags.all ? mountedImages(rt).map(m => m.id) : refs
-    await forEachRef(targets, r => unmountImage(rt, r))
+    await forEachRef(targets, r => unmountImage(rt, r, {force: flags.force}))
   }
 }

@@ -202,8 +202,16 @@ export async function playKube(rt: Runtime, text: string, opts: PlayOptions = {}
     }
     for (const d of plans.flatMap(p => p.subPathDirs)) if (!existsSync(d)) mkdirSync(d, {recursive: true})
 
+    // The service container runs before the pods, as Podman's: a pod that is
+    // done at once must find it running to stop it (runtime/service-container.ts).
+    if (opts.serviceContainer) {
+      const svc = await createServiceContainer(rt, text)
+      steps.push(() => rt.container(svc.id).remove({force: true, timeout: 0}))
+      await rt.container(svc.id).start()
+      report.serviceContainer = svc.id
+    }
     for (const plan of plans) {
-      const pod = await createPod(rt, plan.podSpec)
+      const pod = await createPod(rt, {...plan.podSpec, ...report.serviceContainer ? {serviceContainer: report.serviceContainer} : {}})
       steps.push(() => rt.pod(pod.id).remove({force: true, timeout: 0}))
       const played: PlayedPod = {id: pod.id, name: pod.name, containers: [], initContainers: []}
       for (const c of plan.containers) {
@@ -211,15 +219,10 @@ export async function playKube(rt: Runtime, text: string, opts: PlayOptions = {}
         ;(c.init ? played.initContainers : played.containers).push(cfg.id)
       }
       report.pods.push(played)
-      // Init containers in order (runtime/pods.ts startPod), then the others together.
-      if (opts.start !== false) await rt.pod(pod.id).start()
     }
-    if (opts.serviceContainer) {
-      const svc = await createServiceContainer(rt, text)
-      steps.push(() => rt.container(svc.id).remove({force: true, timeout: 0}))
-      await rt.container(svc.id).start()
-      report.serviceContainer = svc.id
-    }
+    // Every pod exists before any starts: the service is done only when all of them are.
+    // Init containers in order (runtime/pods.ts startPod), then the others together.
+    if (opts.start !== false) for (const p of report.pods) await rt.pod(p.id).start()
   } catch (e) {
     await undo(steps)
     throw e

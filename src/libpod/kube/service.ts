@@ -1,7 +1,8 @@
 // kube play --service-container: one extra container, as Podman 4.3.1 makes
 // it for systemd (`podman-kube@.service`): the pause image with no network,
-// named `<first 12 hex of the YAML's sha256>-service`, started after the
-// pods. Its life is the unit's: kube down (of the same YAML) removes it.
+// named `<first 12 hex of the YAML's sha256>-service`, started before the
+// pods. Its life is the pods' (runtime/service-container.ts): it stops when
+// they are all done and goes with the last of them (kube down).
 import {createHash} from 'node:crypto'
 import {NoSuchContainer} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
@@ -25,6 +26,8 @@ export async function createServiceContainer(rt: Runtime, text: string): Promise
     network: {netns: {mode: 'none'}},
     labels: {[SERVICE_LABEL]: 'true'},
     sdNotifyMode: 'ignore',
+    // Podman's: stopping the service (its pods are done) kills it at once, exit 137.
+    stopTimeout: 0,
   })
 }
 

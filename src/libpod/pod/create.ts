@@ -52,11 +52,12 @@ export async function createPod(rt: Runtime, spec: PodSpec): Promise<PodConfig> 
     }
     const config: PodConfig = {
       id, name, created: new Date().toISOString(), createCommand: spec.createCommand, labels: {...spec.labels},
-      spec: JSON.parse(JSON.stringify({...spec, replace: undefined})) as PodSpec,
+      spec: JSON.parse(JSON.stringify({...spec, replace: undefined, serviceContainer: undefined})) as PodSpec,
       ...spec.hostname ? {hostname: spec.hostname} : {}, share, exitPolicy: spec.exitPolicy ?? 'continue', ...infraId ? {infraId} : {},
       ...cgroupPath ? {cgroupPath} : {}, ...Object.keys(resources).length && spec.shareParent !== false ? {resources} : {},
       ...spec.shareParent === false ? {shareParent: false} : {},
       ...spec.users?.devices?.length ? {devices: spec.users.devices} : {},
+      ...spec.serviceContainer ? {serviceContainerId: spec.serviceContainer} : {},
     }
     store.write(config)
     for (const w of warnings) rt.logger.plain(w)

@@ -31,6 +31,8 @@ export interface PodConfig {
   shareParent?: false
   /** --device: added to every member. */
   devices?: import('../specgen/devices.js').DeviceSpec[]
+  /** kube play --service-container: its ID (the service stops when its pods are done, goes with the last one). */
+  serviceContainerId?: string
 }
 
 // Podman's pod states: in define/state.ts with the container states.

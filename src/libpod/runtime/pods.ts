@@ -17,6 +17,7 @@ import {podStatus} from '../pod/status.js'
 import {removePodCgroup} from '../pod/cgroup.js'
 import type {PodConfig} from '../pod/types.js'
 import {failpoint} from '../util/failpoint.js'
+import {maybeRemoveServiceContainer, maybeStartServiceContainer, maybeStopServiceContainer} from './service-container.js'
 
 /** Before a member starts: its pod's infra container runs. */
 export async function beforeMemberStart(rt: Runtime, c: ContainerConfig): Promise<void> {
@@ -29,12 +30,21 @@ export async function beforeMemberStart(rt: Runtime, c: ContainerConfig): Promis
   await startContainer(rt, infraId)
 }
 
-/** After a member exited (its cleanup): exit policy `stop` stops the infra when no member is left running. */
+/**
+ * After a member exited (its cleanup): exit policy `stop` stops the infra when
+ * no member is left running; then a kube play service container may stop.
+ */
 export async function afterMemberExit(rt: Runtime, c: ContainerConfig): Promise<void> {
   // An init container's exit is its success: the pod goes on to its other members.
   if (!c.pod || c.isInfra || c.annotations?.[INIT_CONTAINER_TYPE]) return
   const pod = rt.pods.read(c.pod)
-  if (!pod?.infraId || pod.exitPolicy !== 'stop') return
+  if (!pod) return
+  await stopInfraIfDone(rt, pod)
+  await maybeStopServiceContainer(rt, pod)
+}
+
+async function stopInfraIfDone(rt: Runtime, pod: PodConfig): Promise<void> {
+  if (!pod.infraId || pod.exitPolicy !== 'stop') return
   const others = rt.containers.list().filter(o => o.config.pod === pod.id && !o.config.isInfra)
   if (others.some(o => isActive(o.state.status))) return
   const infra = rt.containers.read(pod.infraId)
@@ -62,6 +72,7 @@ export const INIT_CONTAINER_TYPE = 'io.podman.annotations.init.container.type'
 export async function startPod(rt: Runtime, ref: string): Promise<PodConfig> {
   const pod = rt.pods.lookup(ref)
   const list = await podContainers(rt, pod)
+  await maybeStartServiceContainer(rt, pod)
   if (pod.infraId) await startContainer(rt, pod.infraId)
   const initType = (c: Container) => c.config.annotations?.[INIT_CONTAINER_TYPE]
   for (const c of members(list).filter(initType)) {
@@ -81,6 +92,7 @@ export async function stopPod(rt: Runtime, ref: string, timeout?: number): Promi
   const list = await podContainers(rt, pod)
   await each(members(list), c => stopContainer(rt, c.config.id, timeout))
   if (pod.infraId) await each(list.filter(c => c.config.isInfra), c => stopContainer(rt, c.config.id, timeout))
+  await maybeStopServiceContainer(rt, pod)
   podEvent(rt.config, pod, 'stop')
   return pod
 }
@@ -148,6 +160,7 @@ export async function removePod(rt: Runtime, ref: string, opts: {force?: boolean
     if (!(e instanceof NoSuchContainer)) throw e
   })
   removePodCgroup(pod.cgroupPath) // RESOURCES
+  await maybeRemoveServiceContainer(rt, pod)
   podEvent(rt.config, pod, 'remove')
   return pod.id
 }

@@ -38,6 +38,8 @@ export interface PodSpec {
   sysctl?: ContainerSpec['sysctl']
   /** --share-parent=false: no pod cgroup; members go under the default parent (default true). */
   shareParent?: boolean
+  /** kube play --service-container: the container that stands for the play (runtime/service-container.ts). */
+  serviceContainer?: string
 }
 
 /** Podman's default --share. */
