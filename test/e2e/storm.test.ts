@@ -42,9 +42,11 @@ function netArgs(env: Env, k: number): string[] {
 
 type Op = {args: string[]} | {monitorKill: true}
 
-/** One random operation; names come from small pools so that commands collide. */
-function pick(env: Env, rand: (n: number) => number): Op {
+/** One random operation; names come from small pools so that commands collide. `up`: names last seen started. */
+function pick(env: Env, rand: (n: number) => number, up: string[]): Op {
   const c = `c${rand(8)}`
+  // exec, stop and rm mostly aim at a container that runs
+  const live = up.length && rand(3) ? up[rand(up.length)] : c
   const p = `p${rand(3)}`
   const v = `v${rand(3)}`
   const k = rand(NETS)
@@ -53,10 +55,10 @@ function pick(env: Env, rand: (n: number) => number): Op {
     [6, () => ({args: ['run', '-d', '--name', c, ...opts(), 'bb', ...MAIN]})],
     [2, () => ({args: ['create', '--name', c, ...opts(), 'bb', ...MAIN]})],
     [3, () => ({args: ['start', c]})],
-    [2, () => ({args: ['stop', '-t', '2', c]})],
-    [2, () => ({args: ['rm', '-f', '-t', '0', c]})],
+    [2, () => ({args: ['stop', '-t', '2', live]})],
+    [2, () => ({args: ['rm', '-f', '-t', '0', live]})],
     [1, () => ({args: ['rm', c]})],
-    [3, () => ({args: ['exec', c, 'sh', '-c', 'echo x > /tmp/x; cat /tmp/x']})],
+    [4, () => ({args: ['exec', live, 'sh', '-c', 'echo x > /tmp/x; cat /tmp/x']})],
     [1, () => ({args: ['pod', 'create', '--name', p]})],
     [1, () => ({args: ['pod', 'rm', '-f', '-t', '0', p]})],
     [1, () => ({args: ['volume', 'create', v]})],
@@ -75,22 +77,23 @@ function pick(env: Env, rand: (n: number) => number): Op {
   throw new Error('unreachable')
 }
 
-interface Tally { ops: number; cliKills: number; monitorKills: number; failed: number }
+interface Tally { ops: number; cliKills: number; monitorKills: number; failed: number; execs: number }
 
 /** The storm on one store: OPS operations, AT_ONCE at a time; a third of the commands are SIGKILLed at a random moment. */
 async function storm(env: Env, seed: number, ids: Set<string>): Promise<Tally> {
   const rand = generator(seed)
-  const t: Tally = {ops: 0, cliKills: 0, monitorKills: 0, failed: 0}
+  const t: Tally = {ops: 0, cliKills: 0, monitorKills: 0, failed: 0, execs: 0}
   // Containers seen in the store (root: none may be left in iptables), polled while the storm runs.
   const dir = path.join(env.root, 'containers')
   const poll = setInterval(() => {
     for (const id of existsSync(dir) ? readdirSync(dir) : []) if (/^[0-9a-f]{64}$/.test(id)) ids.add(id)
   }, 50)
   let next = 0
+  const up = new Set<string>()
   try {
     await Promise.all(Array.from({length: AT_ONCE}, async () => {
       for (let i = next++; i < OPS; i = next++) {
-        const op = pick(env, rand)
+        const op = pick(env, rand, [...up])
         t.ops++
         if ('monitorKill' in op) {
           // A monitor of a running container, SIGKILLed (the container's runtime is left behind it)
@@ -106,9 +109,16 @@ async function storm(env: Env, seed: number, ids: Set<string>): Promise<Tally> {
         }
         const kill = rand(3) === 0
         if (kill) t.cliKills++
+        const started = Date.now()
         const r = await run(env, op.args, {}, kill ? 50 + rand(1200) : undefined)
         if (r.code !== 0 && !r.signal) t.failed++
-        if (process.env.PEAPOD_STORM_VERBOSE) console.log(`      ${env.mode} ${op.args.join(' ')} -> ${r.signal ?? r.code} ${r.stderr.trim().split('\n')[0] ?? ''}`)
+        if (r.code === 0 && !r.signal) {
+          if (op.args[0] === 'exec') t.execs++
+          if (op.args[0] === 'start' || (op.args[0] === 'run' && op.args[1] === '-d')) up.add(op.args[op.args[0] === 'start' ? 1 : 3])
+          if (op.args[0] === 'stop' || op.args[0] === 'rm') up.delete(op.args[op.args.length - 1])
+          if (op.args[1] === '-af') up.clear()
+        }
+        if (process.env.PEAPOD_STORM_VERBOSE) console.log(`      ${env.mode} ${op.args.join(' ')} -> ${r.signal ?? r.code} (${Date.now() - started} ms) ${r.stderr.trim().split('\n')[0] ?? ''}`)
         // A command that ran to the end answers as Podman would: 0, or one `Error:` line (125, or exec's 126/127, rm's 1/2)
         if (!r.signal && r.code !== 0 && r.code !== 137) {
           expect(r.stderr, `${env.mode} ${op.args.join(' ')}`).to.match(/^Error: /m)
@@ -143,7 +153,7 @@ describe('storm', function () {
         ids,
       })
       await systemCheckClean(env, where)
-      report.push(`${env.mode}: ${t.ops} ops, ${t.cliKills} command kills, ${t.monitorKills} monitor kills, ${t.failed} refused, ${ids.size} containers`)
+      report.push(`${env.mode}: ${t.ops} ops, ${t.cliKills} command kills, ${t.monitorKills} monitor kills, ${t.failed} refused, ${t.execs} execs, ${ids.size} containers`)
     }))
     for (const line of report) console.log(`      ${line}`)
     console.log(`      storm seed ${SEED}: ${OPS} ops x ${envs.size} modes, ${AT_ONCE} at a time: ${Date.now() - t0} ms`)

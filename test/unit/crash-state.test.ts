@@ -67,3 +67,16 @@ await withLock(${JSON.stringify(file)}, () => { process.kill(process.pid, 'SIGKI
     expect(existsSync(`${file}.lock`)).to.equal(false)
   })
 })
+
+// The storm (test/e2e/storm.test.ts): `rm -af` waited on a container another rm had just removed;
+// its directory was gone, and waitForState threw "Cannot access 'timer' before initialization".
+describe('crash state: waiting on a container removed meanwhile', function () {
+  it('waitForState resolves when the container directory is already gone', async () => {
+    const {waitForState} = await import('../../src/libpod/container/ops.js')
+    const dir = mkdtempSync(path.join(tmpdir(), 'peapod-wait-gone-'))
+    rmSync(dir, {recursive: true})
+    const rt = {containers: {containerDir: () => dir, read: () => undefined}} as unknown as Parameters<typeof waitForState>[0]
+    expect(await waitForState(rt, 'gone', () => false, 1000)).to.equal(true)
+    expect(await waitForState(rt, 'gone', () => false)).to.equal(true)
+  })
+})

@@ -79,6 +79,10 @@ export function waitForState(rt: Runtime, id: string, done: (s: ContainerState) 
   const dir = rt.containers.containerDir(id)
   return new Promise(resolve => {
     let finished = false
+    // Declared before finish() can run: a directory removed meanwhile (a concurrent rm) finishes at
+    // once, and a `const` below would still be in its TDZ ("Cannot access 'timer' before initialization").
+    let timer: ReturnType<typeof setTimeout> | undefined
+    let liveness: ReturnType<typeof setInterval> | undefined
     const finish = (v: boolean) => {
       if (finished) return
       finished = true
@@ -110,9 +114,9 @@ export function waitForState(rt: Runtime, id: string, done: (s: ContainerState) 
     } catch {
       return finish(true)
     }
-    const timer = timeoutMs === Infinity ? undefined : setTimeout(() => finish(false), timeoutMs)
+    timer = timeoutMs === Infinity ? undefined : setTimeout(() => finish(false), timeoutMs)
     // A monitor killed outright writes nothing: notice it on this slow tick.
-    const liveness = setInterval(() => {
+    liveness = setInterval(() => {
       const c = rt.containers.read(id)
       // (a state that cannot be recorded, e.g. on a full disk, must not make the wait endless)
       if (c && isActive(c.state.status) && !monitorAlive(c)) void syncContainer(rt, c).then(now => (done(now.state) ? finish(true) : check()), check)
@@ -369,7 +373,10 @@ export async function removeContainer(rt: Runtime, nameOrId: string, opts: {forc
   if (!config) throw noSuchContainer(nameOrId)
   failpoint('container.rm.after-mark')
   // The store lock (never taken while holding a container's): names and image users are store-wide.
-  await rt.store.locked(() => rt.containers.remove(config))
+  // The container's lock too (store first, then container, as everywhere): a command that holds it
+  // (a concurrent rm -af, stop, the exit command) must not have the directory go under its write
+  // ("ENOENT ... rename .state.json.PID.tmp" from rm -af in the storm).
+  await rt.store.locked(() => rt.containers.locked(id, () => rt.containers.remove(config)))
   failpoint('container.rm.after-remove')
   rmSync(path.join(rt.containers.containerDir(id)), {recursive: true, force: true})
   containerEvent(rt.config, config, 'remove')
