@@ -3,7 +3,7 @@
 // (and swept), a lock whose holder is gone is broken at once rather than
 // after the stale time, and a live owner's are respected.
 import {expect} from 'chai'
-import {spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
@@ -65,6 +65,22 @@ await withLock(${JSON.stringify(file)}, () => { process.kill(process.pid, 'SIGKI
     await withLock(file, () => undefined)
     expect(Date.now() - t0).to.be.lessThan(2000)
     expect(existsSync(`${file}.lock`)).to.equal(false)
+  })
+
+  it('a holder killed while another command waits: its lock is broken at the next try, not after the stale time', async () => {
+    const file = path.join(dir, 'locks', 'c2')
+    const script = path.join(dir, 'holder.mts')
+    writeFileSync(script, `import {withLock} from '${SRC}/state/lock.ts'
+setInterval(() => {}, 1000)
+await withLock(${JSON.stringify(file)}, () => new Promise(() => { console.log('held') }))`)
+    const holder = spawn(process.execPath, ['--import', 'tsx', script], {stdio: ['ignore', 'pipe', 'inherit']})
+    await new Promise<void>(resolve => holder.stdout!.on('data', d => String(d).includes('held') && resolve()))
+    const t0 = Date.now()
+    const waiting = withLock(file, () => Date.now())
+    setTimeout(() => holder.kill('SIGKILL'), 300)
+    const got = await waiting
+    // (the stale time is 5 s; the mtime of a lock held 300 ms is fresh)
+    expect(got - t0).to.be.lessThan(2500)
   })
 })
 
