@@ -349,6 +349,7 @@ export async function removeContainer(rt: Runtime, nameOrId: string, opts: {forc
   const config = await rt.containers.locked(id, async () => {
     const cur = rt.containers.read(id)
     if (!cur) return undefined
+    if (cur.state.status === 'removing' && !rt.containers.removalAbandoned(cur)) return 'elsewhere' as const
     // A monitor its start never recorded (start killed mid-way) dies with the container.
     await killStrayMonitor(p)
     await runtimeDelete(rt, cur)
@@ -371,6 +372,15 @@ export async function removeContainer(rt: Runtime, nameOrId: string, opts: {forc
     return cur.config
   })
   if (!config) throw noSuchContainer(nameOrId)
+  if (config === 'elsewhere') {
+    // Another rm marked it and let the lock go (rm -af next to rm NAME, in the storm): as Podman's
+    // second rm, which waits on the container's lock, wait for that one to finish rather than
+    // remove it twice; a remover killed meanwhile leaves the removal to this one.
+    const settled = await waitForState(rt, id, s => s.status !== 'removing' || rt.containers.removalAbandoned({config: c.config, state: s}), 30_000)
+    if (!settled) throw containerBeingRemoved(id)
+    if (rt.containers.read(id)) return removeContainer(rt, id, opts)
+    throw noSuchContainer(nameOrId)
+  }
   failpoint('container.rm.after-mark')
   // The store lock (never taken while holding a container's): names and image users are store-wide.
   // The container's lock too (store first, then container, as everywhere): a command that holds it
