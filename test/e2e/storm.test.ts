@@ -45,8 +45,8 @@ type Op = {args: string[]} | {monitorKill: true}
 /** One random operation; names come from small pools so that commands collide. `up`: names last seen started. */
 function pick(env: Env, rand: (n: number) => number, up: string[]): Op {
   const c = `c${rand(8)}`
-  // exec, stop and rm mostly aim at a container that runs
-  const live = up.length && rand(3) ? up[rand(up.length)] : c
+  // exec, stop and rm aim at a container last seen started, when there is one
+  const live = up.length ? up[rand(up.length)] : c
   const p = `p${rand(3)}`
   const v = `v${rand(3)}`
   const k = rand(NETS)
@@ -58,7 +58,7 @@ function pick(env: Env, rand: (n: number) => number, up: string[]): Op {
     [2, () => ({args: ['stop', '-t', '2', live]})],
     [2, () => ({args: ['rm', '-f', '-t', '0', live]})],
     [1, () => ({args: ['rm', c]})],
-    [4, () => ({args: ['exec', live, 'sh', '-c', 'echo x > /tmp/x; cat /tmp/x']})],
+    [5, () => ({args: ['exec', live, 'sh', '-c', 'echo x > /tmp/x; cat /tmp/x']})],
     [1, () => ({args: ['pod', 'create', '--name', p]})],
     [1, () => ({args: ['pod', 'rm', '-f', '-t', '0', p]})],
     [1, () => ({args: ['volume', 'create', v]})],
