@@ -325,7 +325,9 @@ export async function removeContainer(rt: Runtime, nameOrId: string, opts: {forc
   // withPod (rm -a): the last container of a pod takes the pod with it, as Podman's.
   if (c.config.isInfra && c.config.pod && rt.pods.read(c.config.pod)) {
     const others = rt.containers.list().some(o => o.config.pod === c.config.pod && o.config.id !== id)
-    if (!opts.withPod || others) throw new InfraContainerRemoval(`container ${id} is the infra container of pod ${c.config.pod} and cannot be removed without removing the pod`)
+    // rm -af (as Podman's): the pod goes with its infra even when a member was created after the
+    // listing (the storm: rm -af failed over a `run -d --pod` next to it).
+    if (!opts.withPod || (others && !opts.force)) throw new InfraContainerRemoval(`container ${id} is the infra container of pod ${c.config.pod} and cannot be removed without removing the pod`)
     await rt.hooks.removePod(rt, c.config.pod, {force: opts.force, timeout: opts.timeout})
     return [id]
   }
