@@ -118,6 +118,8 @@ async function storm(env: Env, seed: number, ids: Set<string>): Promise<Tally> {
           if (op.args[0] === 'stop' || op.args[0] === 'rm') up.delete(op.args[op.args.length - 1])
           if (op.args[1] === '-af') up.clear()
         }
+        // (a container found gone or stopped leaves the started set)
+        if (/no such container|state improper/.test(r.stderr) && ['exec', 'stop'].includes(op.args[0])) up.delete(op.args[op.args[0] === 'exec' ? 1 : 3])
         if (process.env.PEAPOD_STORM_VERBOSE) console.log(`      ${env.mode} ${op.args.join(' ')} -> ${r.signal ?? r.code} (${Date.now() - started} ms) ${r.stderr.trim().split('\n')[0] ?? ''}`)
         // A command that ran to the end answers as Podman would: 0, or one `Error:` line (125, or exec's 126/127, rm's 1/2)
         if (!r.signal && r.code !== 0 && r.code !== 137) {
