@@ -5,9 +5,9 @@
 // then every failpoint (src/libpod/util/failpoint.ts) in turn, root and
 // rootless, each followed by the invariants, and `system check`.
 import {expect} from 'chai'
-import {mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
-import {Containers, Env, type Mode, type Result} from './helpers.js'
+import {Containers, Env, pidGone, processes, waitUntil, type Mode, type Result} from './helpers.js'
 import {busyboxEnvs} from './fixtures.js'
 
 const MODES: Mode[] = ['root', 'rootless']
@@ -164,6 +164,40 @@ describe('crash consistency', function () {
         env.ok(['create', '--name', 'lm2', 'bb', 'sleep', '1000'])
         crash(env, 'container.start.after-monitor', ['start', 'lm2'])
         env.ok(['rm', '-af', '-t', '0'])
+        await cleanAndCheck(env, ct)
+      })
+
+      // The storm (storm.test.ts): rootless, `ps` noticed the dead monitor outside the namespace and
+      // nobody cleaned up: the container ran on, shown Exited, and `start` failed with runc's
+      // "container with given ID already exists".
+      it('a monitor SIGKILLed, noticed by ps: the container is cleaned up and start works again', async function () {
+        const {env, ct} = get()
+        env.ok(['run', '-d', '--name', 'mk', 'bb', 'sleep', '1000'])
+        const state = JSON.parse(env.ok(['inspect', 'mk']))[0].State
+        process.kill(state.ConmonPid, 'SIGKILL')
+        expect(env.ok(['ps', '-a', '--format', '{{.Names}} {{.Status}}'])).to.match(/^mk Exited \(137\)/)
+        await pidGone(state.Pid)
+        const id = env.ok(['inspect', '--format', '{{.Id}}', 'mk']).trim()
+        await waitUntil('the runtime state released', () => !existsSync(path.join(env.runroot, 'runc', id)))
+        env.ok(['start', 'mk'])
+        expect(env.ok(['ps', '--format', '{{.Names}}']).trim()).to.equal('mk')
+        env.ok(['rm', '-f', '-t', '0', 'mk'])
+        await cleanAndCheck(env, ct)
+      })
+
+      it('a start killed after its monitor ran, then the monitor SIGKILLed: start works again', async function () {
+        const {env, ct} = get()
+        env.ok(['create', '--name', 'mk2', 'bb', 'sleep', '1000'])
+        crash(env, 'container.start.after-monitor', ['start', 'mk2'])
+        const id = env.ok(['inspect', '--format', '{{.Id}}', 'mk2']).trim()
+        const mon = processes().find(p => p.cmdline.includes(`${env.runroot}/`) && p.cmdline.includes('conmon/main.cjs'))
+        expect(mon, 'the monitor of the killed start').to.not.equal(undefined)
+        process.kill(mon!.pid, 'SIGKILL')
+        await pidGone(mon!.pid)
+        expect(existsSync(path.join(env.runroot, 'runc', id)), 'the runtime state left behind').to.equal(true)
+        env.ok(['start', 'mk2'])
+        expect(env.ok(['ps', '--format', '{{.Names}}']).trim()).to.equal('mk2')
+        env.ok(['rm', '-f', '-t', '0', 'mk2'])
         await cleanAndCheck(env, ct)
       })
     })

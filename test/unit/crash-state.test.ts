@@ -3,7 +3,7 @@
 // (and swept), a lock whose holder is gone is broken at once rather than
 // after the stale time, and a live owner's are respected.
 import {expect} from 'chai'
-import {spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
@@ -65,5 +65,34 @@ await withLock(${JSON.stringify(file)}, () => { process.kill(process.pid, 'SIGKI
     await withLock(file, () => undefined)
     expect(Date.now() - t0).to.be.lessThan(2000)
     expect(existsSync(`${file}.lock`)).to.equal(false)
+  })
+
+  it('a holder killed while another command waits: its lock is broken at the next try, not after the stale time', async () => {
+    const file = path.join(dir, 'locks', 'c2')
+    const script = path.join(dir, 'holder.mts')
+    writeFileSync(script, `import {withLock} from '${SRC}/state/lock.ts'
+setInterval(() => {}, 1000)
+await withLock(${JSON.stringify(file)}, () => new Promise(() => { console.log('held') }))`)
+    const holder = spawn(process.execPath, ['--import', 'tsx', script], {stdio: ['ignore', 'pipe', 'inherit']})
+    await new Promise<void>(resolve => holder.stdout!.on('data', d => String(d).includes('held') && resolve()))
+    const t0 = Date.now()
+    const waiting = withLock(file, () => Date.now())
+    setTimeout(() => holder.kill('SIGKILL'), 300)
+    const got = await waiting
+    // (the stale time is 5 s; the mtime of a lock held 300 ms is fresh)
+    expect(got - t0).to.be.lessThan(2500)
+  })
+})
+
+// The storm (test/e2e/storm.test.ts): `rm -af` waited on a container another rm had just removed;
+// its directory was gone, and waitForState threw "Cannot access 'timer' before initialization".
+describe('crash state: waiting on a container removed meanwhile', function () {
+  it('waitForState resolves when the container directory is already gone', async () => {
+    const {waitForState} = await import('../../src/libpod/container/ops.js')
+    const dir = mkdtempSync(path.join(tmpdir(), 'peapod-wait-gone-'))
+    rmSync(dir, {recursive: true})
+    const rt = {containers: {containerDir: () => dir, read: () => undefined}} as unknown as Parameters<typeof waitForState>[0]
+    expect(await waitForState(rt, 'gone', () => false, 1000)).to.equal(true)
+    expect(await waitForState(rt, 'gone', () => false)).to.equal(true)
   })
 })

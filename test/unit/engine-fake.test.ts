@@ -283,6 +283,21 @@ describe('engine objects with the fake OCI runtime', function () {
     expect(kills.filter(x => x[1] === graceful.id)).to.deep.equal([['kill', graceful.id, 'TERM']])
   })
 
+  // The storm (test/e2e/storm.test.ts): `rm -af` failed over an infra whose pod had gained a member
+  // (a `run -d --pod` next to it) after rm listed the containers.
+  it('rm -af of an infra whose pod gained a member since the listing: the pod goes with it (forced only)', async () => {
+    const podId = '7'.repeat(64)
+    const infra = await running({pod: podId, isInfra: true})
+    const late = await running({pod: podId})
+    rt.pods.reserveName('pod7', podId)
+    rt.pods.write({id: podId, name: 'pod7', created: '2026-01-01T00:00:00Z', labels: {}, share: [], exitPolicy: 'continue', infraId: infra.id})
+    await rejects(rt.container(infra.id).remove({withPod: true}), lib.InfraContainerRemoval,
+      `container ${infra.id} is the infra container of pod ${podId} and cannot be removed without removing the pod`)
+    expect(await rt.container(infra.id).remove({force: true, timeout: 0, withPod: true})).to.deep.equal([infra.id])
+    for (const id of [infra.id, late.id]) expect(rt.containers.find(id)).to.equal(undefined)
+    expect(() => rt.pod(podId)).to.throw(lib.NoSuchPod)
+  })
+
   it('pod kill: members first, the infra last, through the runtime; none running is Podman\'s error', async () => {
     const podId = '6'.repeat(64)
     const infra = await running({pod: podId, isInfra: true})

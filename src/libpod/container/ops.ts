@@ -79,6 +79,10 @@ export function waitForState(rt: Runtime, id: string, done: (s: ContainerState) 
   const dir = rt.containers.containerDir(id)
   return new Promise(resolve => {
     let finished = false
+    // Declared before finish() can run: a directory removed meanwhile (a concurrent rm) finishes at
+    // once, and a `const` below would still be in its TDZ ("Cannot access 'timer' before initialization").
+    let timer: ReturnType<typeof setTimeout> | undefined
+    let liveness: ReturnType<typeof setInterval> | undefined
     const finish = (v: boolean) => {
       if (finished) return
       finished = true
@@ -110,9 +114,9 @@ export function waitForState(rt: Runtime, id: string, done: (s: ContainerState) 
     } catch {
       return finish(true)
     }
-    const timer = timeoutMs === Infinity ? undefined : setTimeout(() => finish(false), timeoutMs)
+    timer = timeoutMs === Infinity ? undefined : setTimeout(() => finish(false), timeoutMs)
     // A monitor killed outright writes nothing: notice it on this slow tick.
-    const liveness = setInterval(() => {
+    liveness = setInterval(() => {
       const c = rt.containers.read(id)
       // (a state that cannot be recorded, e.g. on a full disk, must not make the wait endless)
       if (c && isActive(c.state.status) && !monitorAlive(c)) void syncContainer(rt, c).then(now => (done(now.state) ? finish(true) : check()), check)
@@ -321,7 +325,9 @@ export async function removeContainer(rt: Runtime, nameOrId: string, opts: {forc
   // withPod (rm -a): the last container of a pod takes the pod with it, as Podman's.
   if (c.config.isInfra && c.config.pod && rt.pods.read(c.config.pod)) {
     const others = rt.containers.list().some(o => o.config.pod === c.config.pod && o.config.id !== id)
-    if (!opts.withPod || others) throw new InfraContainerRemoval(`container ${id} is the infra container of pod ${c.config.pod} and cannot be removed without removing the pod`)
+    // rm -af (as Podman's): the pod goes with its infra even when a member was created after the
+    // listing (the storm: rm -af failed over a `run -d --pod` next to it).
+    if (!opts.withPod || (others && !opts.force)) throw new InfraContainerRemoval(`container ${id} is the infra container of pod ${c.config.pod} and cannot be removed without removing the pod`)
     await rt.hooks.removePod(rt, c.config.pod, {force: opts.force, timeout: opts.timeout})
     return [id]
   }
@@ -345,6 +351,7 @@ export async function removeContainer(rt: Runtime, nameOrId: string, opts: {forc
   const config = await rt.containers.locked(id, async () => {
     const cur = rt.containers.read(id)
     if (!cur) return undefined
+    if (cur.state.status === 'removing' && !rt.containers.removalAbandoned(cur)) return 'elsewhere' as const
     // A monitor its start never recorded (start killed mid-way) dies with the container.
     await killStrayMonitor(p)
     await runtimeDelete(rt, cur)
@@ -367,9 +374,21 @@ export async function removeContainer(rt: Runtime, nameOrId: string, opts: {forc
     return cur.config
   })
   if (!config) throw noSuchContainer(nameOrId)
+  if (config === 'elsewhere') {
+    // Another rm marked it and let the lock go (rm -af next to rm NAME, in the storm): as Podman's
+    // second rm, which waits on the container's lock, wait for that one to finish rather than
+    // remove it twice; a remover killed meanwhile leaves the removal to this one.
+    const settled = await waitForState(rt, id, s => s.status !== 'removing' || rt.containers.removalAbandoned({config: c.config, state: s}), 30_000)
+    if (!settled) throw containerBeingRemoved(id)
+    if (rt.containers.read(id)) return removeContainer(rt, id, opts)
+    throw noSuchContainer(nameOrId)
+  }
   failpoint('container.rm.after-mark')
   // The store lock (never taken while holding a container's): names and image users are store-wide.
-  await rt.store.locked(() => rt.containers.remove(config))
+  // The container's lock too (store first, then container, as everywhere): a command that holds it
+  // (a concurrent rm -af, stop, the exit command) must not have the directory go under its write
+  // ("ENOENT ... rename .state.json.PID.tmp" from rm -af in the storm).
+  await rt.store.locked(() => rt.containers.locked(id, () => rt.containers.remove(config)))
   failpoint('container.rm.after-remove')
   rmSync(path.join(rt.containers.containerDir(id)), {recursive: true, force: true})
   containerEvent(rt.config, config, 'remove')

@@ -13,7 +13,7 @@ import {parseConfig} from '../image/inspect.js'
 import type {Runtime} from '../runtime.js'
 import {generateSpec, specToJSON} from '../spec/index.js'
 import {mountRootfs, unmountRootfs} from '../storage/mount.js'
-import {prepareMounts} from '../volume/prepare.js'
+import {prepareMounts, releaseMounts} from '../volume/prepare.js'
 import {prepareContainerNetwork, teardownByRunDir} from '../network/index.js'
 import {containerHostname, writeContainerFiles} from './files.js'
 import {healthMonitorConfig, healthOnStart} from './healthcheck.js'
@@ -135,8 +135,14 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
     if (c.state.status === 'removing') throw containerBeingRemoved(id)
     if (opts.onlyIf && !opts.onlyIf(c.state)) return c.config
     const oci = ociFor(rt, c.config)
-    // A monitor left by a start killed before it recorded 'running' would share the run dir.
-    if (await killStrayMonitor(p)) await oci.delete(id, {force: true}).catch(() => {})
+    // A monitor left by a start killed before it recorded 'running' would share the run dir; the
+    // runtime's state of a run nobody cleaned up after (its start and its monitor both killed) would
+    // make the runtime refuse the container: "container with given ID already exists" (the storm).
+    if (await killStrayMonitor(p) || oci.hasState?.(id)) {
+      await oci.delete(id, {force: true}).catch(() => {})
+      await releaseBundle(rt, p)
+      await releaseMounts(rt, c.config).catch(() => {})
+    }
     rmSync(p.exitFile, {force: true})
     let ownPidNamespace = false
     try {

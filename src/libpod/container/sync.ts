@@ -3,7 +3,9 @@
 // inspect, top, port, stats) calls it: the cleanup it may need, with the
 // OCI runtime and network teardown behind it, loads only when a monitor
 // really died.
+import {spawn} from 'node:child_process'
 import type {Runtime} from '../runtime.js'
+import {engineGlobalArgs} from '../config/global-args.js'
 import {readJson} from '../state/atomic.js'
 import {isActive} from '../define/state.js'
 import {containerEvent} from '../events/log.js'
@@ -40,6 +42,22 @@ export async function syncContainer(rt: Runtime, c: Container): Promise<Containe
   if (died !== undefined) containerEvent(rt.config, c.config, 'died', {ContainerExitCode: died})
   if (inNamespace(rt)) {
     await rt.hooks.cleanup(rt, c.config.id, {fromSync: true}).catch(() => {})
+  } else if (died !== undefined) {
+    // (rootless ps, inspect: not in our namespace) The container's runtime, mounts and network are
+    // still there, its processes running: a peapod that joins the namespace cleans up, as the
+    // dead monitor's exit command would have. Left to the next start, its runtime refused the
+    // container ("container with given ID already exists"; the storm, issue 17).
+    cleanupInNamespace(rt, c.config.id)
   }
   return {config: c.config, state}
+}
+
+/** Runs `container cleanup ID` detached, as the monitor runs its exit command. */
+function cleanupInNamespace(rt: Runtime, id: string): void {
+  const argv = [...rt.config.peapodCommand, ...engineGlobalArgs(rt.config), '--storage-driver', rt.store.driver.name, 'container', 'cleanup', id]
+  try {
+    spawn(argv[0], argv.slice(1), {detached: true, stdio: 'ignore'}).unref()
+  } catch {
+    // the next command in the namespace (start, rm) releases what is left
+  }
 }

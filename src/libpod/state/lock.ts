@@ -75,6 +75,26 @@ const lockFs = {
   rmdirSync: (p: string) => fs.rmSync(p, {recursive: true, force: true}),
 }
 
+/**
+ * Retries a busy lock (backoff 5 ms to 60 ms, ~24 s in all: long enough to outlast a stale lock).
+ * A holder killed while this one waits has its lock broken at the next try, not after the stale
+ * time: in the storm (commands SIGKILLed 8 at a time), waits of 5 s behind dead holders were most
+ * of a command's time.
+ */
+async function waitForLock<R>(file: string, attempt: () => Promise<R>): Promise<R> {
+  let delay = 5
+  for (let tries = 0; ; tries++) {
+    try {
+      return await attempt()
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ELOCKED' || tries >= 400) throw e
+    }
+    if (breakDeadLock(file)) continue
+    await new Promise(r => setTimeout(r, delay * (0.5 + Math.random())))
+    delay = Math.min(60, delay * 1.2)
+  }
+}
+
 export async function withLock<T>(file: string, fn: () => Promise<T> | T): Promise<T> {
   mkdirSync(path.dirname(file), {recursive: true})
   let release: () => Promise<void>
@@ -99,8 +119,7 @@ export async function withLock<T>(file: string, fn: () => Promise<T> | T): Promi
       }
       log.debug(`Lock ${file}.lock is held by another command: waiting`)
       const started = Date.now()
-      // Retry long enough to outlast a stale lock left by a killed command.
-      const r = await lockfile.lock(file, {...options, retries: {retries: 400, factor: 1.2, minTimeout: 5, maxTimeout: 60, randomize: true}})
+      const r = await waitForLock(file, () => lockfile.lock(file, options))
       log.debug(`Lock ${file}.lock acquired after ${Date.now() - started} ms`)
       return r
     })
