@@ -29,3 +29,21 @@ help.formatCommand(ps)
 help.formatRoot()
 const bytes = writeCodeCache(OCLIF_BUNDLE)
 console.log(`wrote ${path.relative(repo, OCLIF_BUNDLE)}.cache (${bytes} bytes)`)
+
+// dist/peapod.cjs.cache, from a child with no Node flags of ours (V8 rejects
+// a cache made under other flags) that runs the everyday read-only commands
+// on an empty store, output ignored (scripts/warm-bundle.cjs).
+const {spawnSync} = await import('node:child_process')
+const {mkdtempSync, rmSync} = await import('node:fs')
+const tmp = mkdtempSync(path.join((await import('node:os')).tmpdir(), 'peapod-warm-'))
+try {
+  const env = {...process.env}
+  for (const k of ['NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS', 'PEAPOD_EXTRA_CA_CERTS']) delete env[k]
+  for (const k of Object.keys(env)) if (k.startsWith('PEAPOD_') || k.startsWith('CONTAINERS_')) delete env[k]
+  const r = spawnSync(process.execPath, [path.join(repo, 'scripts/warm-bundle.cjs'), tmp], {env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8'})
+  const line = r.stderr.split('\n').find(l => l.startsWith('wrote '))
+  if (!line) throw new Error(`scripts/warm-bundle.cjs: no cache written\n${r.stderr}`)
+  console.log(line)
+} finally {
+  rmSync(tmp, {recursive: true, force: true})
+}

@@ -5,6 +5,7 @@
 // development-mode TypeScript loading, never by the built CLI.
 import {build} from 'esbuild'
 import {readFile} from 'node:fs/promises'
+import {asciiOnly} from './ascii-only.js'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -40,6 +41,9 @@ await build({
   external: ['typescript', 'ts-node', 'tsx'],
   logLevel: 'warning',
 })
+
+// ASCII only, so that src/cli/code-cache.ts may decode it as latin1.
+asciiOnly(path.join(repo, 'dist/vendor/oclif-core.cjs'))
 
 // execa (~80 ESM files) into dist/vendor/execa.mjs for util/process.ts, which
 // loads it on the first helper call: one file costs ~20 ms of CPU to import
