@@ -49,6 +49,13 @@ const importESM = (specifier: string): Promise<unknown> => import(specifier)
 // dist/peapod.cjs, dist/cli/code-cache.cjs) so the build can write each cache.
 const scripts: Map<string, vm.Script> = ((globalThis as Record<symbol, unknown>)[Symbol.for('peapod.codeCacheScripts')] ??= new Map()) as Map<string, vm.Script>
 
+const fromCache = new Map<string, boolean>()
+
+/** Whether FILE, loaded by requireWithCodeCache, was compiled from its cache (tests, debugging). */
+export function compiledFromCache(file: string): boolean | undefined {
+  return fromCache.get(file)
+}
+
 /**
  * require(FILE), compiled from FILE.cache when it matches. The module is
  * registered in require's cache, so a later require(FILE) gets this instance.
@@ -59,6 +66,7 @@ export function requireWithCodeCache(file: string): unknown {
   const cachedData = readCache(file)
   const script = new vm.Script(WRAPPER[0] + readSource(file) + WRAPPER[1], {filename: file, cachedData})
   scripts.set(file, script)
+  fromCache.set(file, cachedData !== undefined && !script.cachedDataRejected)
   const m = new Module(file)
   m.filename = file
   m.paths = cached._nodeModulePaths(path.dirname(file))
