@@ -25,12 +25,22 @@ const dist = path.join(repo, 'dist')
 //   own): through __peapodImport, the code-cache loader's import().
 const META = /\bimport\.meta\.url\b/g
 const COMPUTED_IMPORT = /(?<![\w$.]|async\s+)import\((?!\s*['"`])/g
+// - config/toml.js: smol-toml's one-file build (dist/vendor) into the bundle,
+//   so it compiles from the cache too (every engine command reads
+//   containers.conf).
+const EDITS = {
+  'libpod/config/toml.js': [["const require = createRequire(import.meta.url);\n    try {\n        return require('../../vendor/smol-toml.cjs');", "try {\n        return require('../../vendor/smol-toml.cjs');"]],
+}
 const distModules = {
   name: 'dist-modules',
   setup(b) {
     b.onLoad({filter: /[\\/]dist[\\/].*\.js$/}, async args => {
       const rel = path.relative(dist, args.path).split(path.sep).join('/')
-      const text = await readFile(args.path, 'utf8')
+      let text = await readFile(args.path, 'utf8')
+      for (const [from, to] of EDITS[rel] ?? []) {
+        if (!text.includes(from)) throw new Error(`${rel}: no ${JSON.stringify(from)} to edit (changed?)`)
+        text = text.replace(from, to)
+      }
       const out = text.replace(META, `__peapodUrl(${JSON.stringify(rel)})`).replace(COMPUTED_IMPORT, '__peapodImport(')
       return {contents: out, loader: 'js'}
     })

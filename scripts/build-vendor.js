@@ -28,9 +28,23 @@ const oclifImports = {
   },
 }
 
+// fdir (oclif's globbing) looks picomatch up on disk with require.resolve()
+// before requiring it, on every start; the bundle has picomatch inside.
+const fdirPicomatch = {
+  name: 'fdir-picomatch',
+  setup(b) {
+    b.onLoad({filter: /[\\/]fdir[\\/]dist[\\/]index\.cjs$/}, async args => {
+      const text = await readFile(args.path, 'utf8')
+      const out = text.replace('require.resolve("picomatch");', '')
+      if (out === text) throw new Error(`${args.path}: no require.resolve("picomatch") (fdir changed?)`)
+      return {contents: out, loader: 'js'}
+    })
+  },
+}
+
 await build({
   entryPoints: [path.join(repo, 'scripts/vendor-oclif.cjs')],
-  plugins: [oclifImports],
+  plugins: [oclifImports, fdirPicomatch],
   banner: {js: "const __peapodImport = typeof __peapod_import === 'function' ? __peapod_import : s => import(s);"},
   outfile: path.join(repo, 'dist/vendor/oclif-core.cjs'),
   bundle: true,
