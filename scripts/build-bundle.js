@@ -84,6 +84,7 @@ const result = await build({
   external: ['typescript', 'ts-node', 'tsx'],
   logLevel: 'warning',
   metafile: true,
+  sourcemap: process.env.PEAPOD_BUNDLE_MAP ? 'external' : false,
 })
 
 // ASCII only, so the loader may decode it as latin1 (code-cache.ts):
