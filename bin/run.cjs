@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --
 // peapod's entry point as bin/peapod starts it: the command line (src/main.ts)
 // from the build's one-file bundle, dist/peapod.cjs, compiled from its V8
 // code cache when that matches (src/cli/code-cache.ts). CommonJS, so that no
