@@ -28,7 +28,12 @@ const COMPUTED_IMPORT = /(?<![\w$.]|async\s+)import\((?!\s*['"`])/g
 // - config/toml.js: smol-toml's one-file build (dist/vendor) into the bundle,
 //   so it compiles from the cache too (every engine command reads
 //   containers.conf).
+// - a synchronous require() of an engine module (runtime.js's on-use
+//   modules, container/store.js's legacy.js): the bundle's own module, not
+//   a second copy from dist/ with its own error classes and logger.
 const EDITS = {
+  'libpod/runtime.js': [[/\bengineModule\(('\.\/[\w/.-]+\.js')\)/g, 'require($1)']],
+  'libpod/container/store.js': [["createRequire(import.meta.url)('./legacy.js')", "require('./legacy.js')"]],
   'libpod/config/toml.js': [["const require = createRequire(import.meta.url);\n    try {\n        return require('../../vendor/smol-toml.cjs');", "try {\n        return require('../../vendor/smol-toml.cjs');"]],
 }
 const distModules = {
@@ -38,7 +43,8 @@ const distModules = {
       const rel = path.relative(dist, args.path).split(path.sep).join('/')
       let text = await readFile(args.path, 'utf8')
       for (const [from, to] of EDITS[rel] ?? []) {
-        if (!text.includes(from)) throw new Error(`${rel}: no ${JSON.stringify(from)} to edit (changed?)`)
+        const found = typeof from === 'string' ? text.includes(from) : from.test(text)
+        if (!found) throw new Error(`${rel}: no ${from} to edit (changed?)`)
         text = text.replace(from, to)
       }
       const out = text.replace(META, `__peapodUrl(${JSON.stringify(rel)})`).replace(COMPUTED_IMPORT, '__peapodImport(')
