@@ -29,3 +29,34 @@ help.formatCommand(ps)
 help.formatRoot()
 const bytes = writeCodeCache(OCLIF_BUNDLE)
 console.log(`wrote ${path.relative(repo, OCLIF_BUNDLE)}.cache (${bytes} bytes)`)
+
+// dist/peapod.cjs.cache, from a child with no Node flags of ours (V8 rejects
+// a cache made under other flags) that runs the everyday read-only commands
+// on a store in TMP, output ignored (scripts/warm-bundle.cjs). As root the
+// store gets something to list first (by bin/run.js, the unbundled modules,
+// so that the bundle's cache holds only what the listings compile); a
+// rootless build lists an empty store.
+const {spawnSync} = await import('node:child_process')
+const {mkdtempSync, rmSync} = await import('node:fs')
+const tmp = mkdtempSync(path.join((await import('node:os')).tmpdir(), 'peapod-warm-'))
+try {
+  const env = {...process.env}
+  for (const k of ['NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS', 'PEAPOD_EXTRA_CA_CERTS']) delete env[k]
+  for (const k of Object.keys(env)) if (k.startsWith('PEAPOD_') || k.startsWith('CONTAINERS_')) delete env[k]
+  if (process.getuid() === 0) {
+    const {writeFileSync} = await import('node:fs')
+    writeFileSync(path.join(tmp, 'empty.tar'), Buffer.alloc(1024))
+    const store = ['--root', path.join(tmp, 'root'), '--runroot', path.join(tmp, 'runroot')]
+    for (const args of [['import', path.join(tmp, 'empty.tar'), 'warm'], ['create', '--name', 'c1', '-p', '18091:80', 'warm', 'true'],
+      ['create', '--name', 'c2', 'warm', 'true'], ['pod', 'create', '--name', 'p1', '--infra=false'], ['volume', 'create', 'v1']]) {
+      const r = spawnSync(process.execPath, [path.join(repo, 'bin/run.js'), ...store, ...args], {env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8'})
+      if (r.status !== 0) console.warn(`warming the code cache: peapod ${args.join(' ')}: ${r.stderr.trim()}`)
+    }
+  }
+  const r = spawnSync(process.execPath, [path.join(repo, 'scripts/warm-bundle.cjs'), tmp], {env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8'})
+  const line = r.stderr.split('\n').find(l => l.startsWith('wrote '))
+  if (!line) throw new Error(`scripts/warm-bundle.cjs: no cache written\n${r.stderr}`)
+  console.log(line)
+} finally {
+  rmSync(tmp, {recursive: true, force: true})
+}

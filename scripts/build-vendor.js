@@ -5,6 +5,7 @@
 // development-mode TypeScript loading, never by the built CLI.
 import {build} from 'esbuild'
 import {readFile} from 'node:fs/promises'
+import {asciiOnly} from './ascii-only.js'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -27,9 +28,47 @@ const oclifImports = {
   },
 }
 
+// fdir (oclif's globbing) looks picomatch up on disk with require.resolve()
+// before requiring it, on every start; the bundle has picomatch inside.
+const fdirPicomatch = {
+  name: 'fdir-picomatch',
+  setup(b) {
+    b.onLoad({filter: /[\\/]fdir[\\/]dist[\\/]index\.cjs$/}, async args => {
+      const text = await readFile(args.path, 'utf8')
+      const out = text.replace('require.resolve("picomatch");', '')
+      if (out === text) throw new Error(`${args.path}: no require.resolve("picomatch") (fdir changed?)`)
+      return {contents: out, loader: 'js'}
+    })
+  },
+}
+
+// Node modules oclif requires on every start for one rarely taken path
+// (~3 ms of CPU: child_process brings net and dgram along): loaded on first
+// use instead, through a getter (those modules only read the property at
+// the call). util/os.js: execSync on Windows (WSL); parser/parse.js:
+// readline for a flag read from stdin.
+const LAZY_BUILTINS = {
+  'util/os.js': ['node_child_process_1', 'node:child_process', 'execSync'],
+  'parser/parse.js': ['node_readline_1', 'node:readline', 'createInterface'],
+}
+const oclifLazyBuiltins = {
+  name: 'oclif-lazy-builtins',
+  setup(b) {
+    b.onLoad({filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/](util[\\/]os|parser[\\/]parse)\.js$/}, async args => {
+      const rel = args.path.split(/[\\/]lib[\\/]/).pop().split(path.sep).join('/')
+      const [name, mod, prop] = LAZY_BUILTINS[rel]
+      const text = await readFile(args.path, 'utf8')
+      const from = `const ${name} = require("${mod}");`
+      const uses = text.split(name).length - 1
+      if (!text.includes(from) || uses !== 1 + text.split(`${name}.${prop})`).length - 1) throw new Error(`${args.path}: ${name} not as expected (oclif changed?)`)
+      return {contents: text.replace(from, `const ${name} = {get ${prop}() { return require("${mod}").${prop} }};`), loader: 'js'}
+    })
+  },
+}
+
 await build({
   entryPoints: [path.join(repo, 'scripts/vendor-oclif.cjs')],
-  plugins: [oclifImports],
+  plugins: [oclifImports, fdirPicomatch, oclifLazyBuiltins],
   banner: {js: "const __peapodImport = typeof __peapod_import === 'function' ? __peapod_import : s => import(s);"},
   outfile: path.join(repo, 'dist/vendor/oclif-core.cjs'),
   bundle: true,
@@ -40,6 +79,9 @@ await build({
   external: ['typescript', 'ts-node', 'tsx'],
   logLevel: 'warning',
 })
+
+// ASCII only, so that src/cli/code-cache.ts may decode it as latin1.
+asciiOnly(path.join(repo, 'dist/vendor/oclif-core.cjs'))
 
 // execa (~80 ESM files) into dist/vendor/execa.mjs for util/process.ts, which
 // loads it on the first helper call: one file costs ~20 ms of CPU to import

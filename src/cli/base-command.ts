@@ -81,8 +81,9 @@ export abstract class BaseCommand extends Command {
       process.stderr.write(bad + '\n')
       this.exit(1)
     }
-    // The monitor's exit command and healthcheck timers run this same CLI.
-    opts.peapodCommand = [process.execPath, path.join(this.config.root, 'bin/run.js')]
+    // The monitor's exit command and healthcheck timers run this same CLI
+    // (bundled, from its code cache: bin/run.cjs).
+    opts.peapodCommand = [process.execPath, path.join(this.config.root, 'bin/run.cjs')]
     this.runtimePromise ??= import('../libpod/index.js').then(m => m.Runtime.open(opts)).then(rt => {
       if (flags.conmon ?? JSON.parse(process.env[GLOBALS_ENV] || '{}').conmon) rt.logger.warn(CONMON_NOTICE)
       return rt

@@ -5,6 +5,7 @@
 // (FILE.cache) and carries the bundle's size and mtime: a cache that does not
 // match them, or that V8 rejects (another Node, other flags), is ignored and
 // the bundle compiles as without a cache. Never stale, at worst unused.
+import {isAscii} from 'node:buffer'
 import {readFileSync, statSync, writeFileSync} from 'node:fs'
 import Module, {createRequire} from 'node:module'
 import path from 'node:path'
@@ -29,12 +30,31 @@ function readCache(file: string): Buffer | undefined {
   return buf.subarray(n + 1)
 }
 
+/**
+ * FILE's text. The bundles are ASCII (the build escapes the rest): decoding
+ * them as latin1 is the same string at a third of UTF-8's cost (~6 ms less
+ * for the 1.9 MB of dist/peapod.cjs).
+ */
+function readSource(file: string): string {
+  const buf = readFileSync(file)
+  return isAscii(buf) ? buf.toString('latin1') : buf.toString('utf8')
+}
+
 // Node's CommonJS wrapper plus __peapod_import: a vm.Script has no import()
 // of its own (scripts/build-vendor.js routes the bundle's import()s to it).
 const WRAPPER = ['(function (exports, require, module, __filename, __dirname, __peapod_import) { ', '\n});']
 const importESM = (specifier: string): Promise<unknown> => import(specifier)
 
-const scripts = new Map<string, vm.Script>()
+// Shared by every copy of this module (dist/cli/code-cache.js, the one in
+// dist/peapod.cjs, dist/cli/code-cache.cjs) so the build can write each cache.
+const scripts: Map<string, vm.Script> = ((globalThis as Record<symbol, unknown>)[Symbol.for('peapod.codeCacheScripts')] ??= new Map()) as Map<string, vm.Script>
+
+const fromCache = new Map<string, boolean>()
+
+/** Whether FILE, loaded by requireWithCodeCache, was compiled from its cache (tests, debugging). */
+export function compiledFromCache(file: string): boolean | undefined {
+  return fromCache.get(file)
+}
 
 /**
  * require(FILE), compiled from FILE.cache when it matches. The module is
@@ -44,8 +64,9 @@ export function requireWithCodeCache(file: string): unknown {
   const cached = Module as unknown as {_cache: Record<string, Module>; _nodeModulePaths(dir: string): string[]}
   if (cached._cache[file]) return cached._cache[file].exports
   const cachedData = readCache(file)
-  const script = new vm.Script(WRAPPER[0] + readFileSync(file, 'utf8') + WRAPPER[1], {filename: file, cachedData})
+  const script = new vm.Script(WRAPPER[0] + readSource(file) + WRAPPER[1], {filename: file, cachedData})
   scripts.set(file, script)
+  fromCache.set(file, cachedData !== undefined && !script.cachedDataRejected)
   const m = new Module(file)
   m.filename = file
   m.paths = cached._nodeModulePaths(path.dirname(file))

@@ -53,13 +53,15 @@ export function lightConfig(ConfigClass: typeof Config, root: string, pjson: Pac
 
 /**
  * Runs ENTRY's command on ARGS (what follows its name), then flushes and
- * handles errors as execute() does.
+ * handles errors as execute() does. LOAD loads the command's module (the
+ * bundle has its own table of them).
  */
-export async function runDirectly(root: string, pjson: PackageJson, entry: CommandEntry & {path: string}, args: string[]): Promise<void> {
+export async function runDirectly(root: string, pjson: PackageJson, entry: CommandEntry & {path: string}, args: string[],
+  load: (modulePath: string) => Promise<unknown> = p => import(pathToFileURL(path.join(root, p)).href)): Promise<void> {
   const {Config, flush, handle} = await import('./oclif.js')
   try {
     const config = lightConfig(Config, root, pjson)
-    const mod = await import(pathToFileURL(path.join(root, entry.path)).href) as {default: typeof Command}
+    const mod = await load(entry.path) as {default: typeof Command}
     const Cmd = mod.default as typeof Command & {id?: string; plugin?: unknown; isESM?: boolean; relativePath?: string[]}
     Cmd.id ??= entry.id
     Cmd.plugin = (config as unknown as {rootPlugin: never}).rootPlugin

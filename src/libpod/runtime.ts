@@ -22,6 +22,7 @@ import type {Logger} from './util/log.js'
 import type {OciRuntime} from './oci/types.js'
 import type {VolumeStore} from './volume/store.js'
 import type {Container, Image, Network, Pod, Secrets, Volume} from './objects.js'
+import {collate} from './util/collate.js'
 
 export type {GlobalOptions}
 
@@ -179,7 +180,7 @@ export class Runtime {
 
   /** The most recently created container (--latest). */
   latestContainer(): Container | undefined {
-    return this.listContainers().sort((a, b) => b.config.created.localeCompare(a.config.created))[0]
+    return this.listContainers().sort((a, b) => collate(b.config.created, a.config.created))[0]
   }
 
   /**
@@ -220,7 +221,7 @@ export class Runtime {
 
   /** The most recently created pod (--latest). */
   latestPod(): Pod | undefined {
-    return this.listPods().sort((a, b) => b.config.created.localeCompare(a.config.created))[0]
+    return this.listPods().sort((a, b) => collate(b.config.created, a.config.created))[0]
   }
 
   podRefs(sel: Selection<Pod>): string[] {

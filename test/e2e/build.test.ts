@@ -190,7 +190,7 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       const closed = new Promise<number | null>(resolve => p.on('close', code => resolve(code)))
       await waitUntil('the RUN step to start', () => out.includes('started'))
       // as a terminal's ^C: every peapod process of this build (the rootless launcher and its child in the namespace)
-      for (const proc of processes()) if (proc.cmdline.includes('bin/run.js') && proc.cmdline.includes(dir)) process.kill(proc.pid, 'SIGINT')
+      for (const proc of processes()) if (proc.cmdline.includes('bin/run.') && proc.cmdline.includes(dir)) process.kill(proc.pid, 'SIGINT')
       expect(await closed).to.equal(130)
       await ct.settled()
       expect(env.ok(['ps', '-a', '-q'])).to.equal('')

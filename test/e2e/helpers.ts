@@ -60,7 +60,7 @@ export class Env {
   }
 
   private command(args: string[], extraEnv: Record<string, string> = {}): {file: string; argv: string[]; env: NodeJS.ProcessEnv} {
-    // Through bin/peapod, as a user runs it (it runs `node -- bin/run.js`).
+    // Through bin/peapod, as a user runs it (it runs `node -- bin/run.cjs`).
     const base = ['--root', this.root, '--runroot', this.runroot, ...args]
     const env: NodeJS.ProcessEnv = {PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8', ...extraEnv}
     if (this.mode === 'root') return {file: LAUNCHER, argv: base, env: {...env, HOME: '/root'}}
@@ -240,7 +240,7 @@ export class Containers {
       names: ls(path.join(this.env.root, 'names')),
       mounts: this.mounts(),
       monitors: all.filter(p => mine(p) && p.cmdline.includes('conmon/main.cjs')).map(p => p.pid),
-      runtimes: all.filter(p => mine(p) && / (run|delete|kill|state) /.test(p.cmdline) && !p.cmdline.includes('conmon/main.cjs') && !p.cmdline.includes('bin/run.js')).map(p => p.pid),
+      runtimes: all.filter(p => mine(p) && / (run|delete|kill|state) /.test(p.cmdline) && !p.cmdline.includes('conmon/main.cjs') && !p.cmdline.includes('bin/run.')).map(p => p.pid),
       locks: listFiles(this.env.root).filter(f => f.endsWith('.lock')),
       runDirs: ls(path.join(this.env.runroot, 'containers')),
     }

@@ -113,10 +113,10 @@ describe('launcher: bin/peapod starts Node once, inside the namespace (rootless)
   const grandparent = () => env.ok(['unshare', 'sh', '-c', 'set -- $(grep PPid /proc/$PPID/status); tr "\\0" " " </proc/$2/cmdline'])
 
   it('the first command re-execs (no pause process yet); later ones are one Node, joined by nsenter', () => {
-    // first: bin/run.js starts the pause process and a second Node inside
-    expect(grandparent()).to.include('bin/run.js')
+    // first: bin/run.cjs starts the pause process and a second Node inside
+    expect(grandparent()).to.include('bin/run.cjs')
     // then: bin/peapod's own parent (this test) runs the command's Node
-    expect(grandparent()).not.to.include('bin/run.js')
+    expect(grandparent()).not.to.include('bin/run.')
     const r = env.run(['--log-level=debug', 'unshare', 'sh', '-c', 'cat /proc/self/uid_map; pwd'])
     expect(r.code, r.stderr).to.equal(0)
     expect(r.stdout.trim().split('\n')[0].trim().split(/\s+/)).to.deep.equal(['0', String(Number(readFileSync('/etc/passwd', 'utf8').split('\n').find(l => l.startsWith('peapodtest:'))!.split(':')[2])), '1'])

@@ -64,9 +64,9 @@ export interface Config extends Paths {
 
 const DRIVERS = new Set(['overlay', 'vfs'])
 
-/** This package's bin/run.js under the running Node: the default peapodCommand. */
+/** This package's bin/run.cjs (the bundled CLI; bin/run.js without a bundle) under the running Node: the default peapodCommand. */
 export function defaultPeapodCommand(): string[] {
-  return [process.execPath, fileURLToPath(new URL('../../../bin/run.js', import.meta.url))]
+  return [process.execPath, fileURLToPath(new URL('../../../bin/run.cjs', import.meta.url))]
 }
 
 export function loadConfig(opts: GlobalOptions = {}): Config {

@@ -11,6 +11,7 @@ import {containerNetworkInfo} from '../network/info.js'
 import {displayState, isRunningOrPaused} from '../define/state.js'
 import {labelMatches} from '../util/filters.js'
 import {dirBytes} from '../util/du.js'
+import {collate} from '../util/collate.js'
 
 export interface PsOptions {
   all?: boolean
@@ -137,7 +138,7 @@ export async function psRows(rt: Runtime, opts: PsOptions = {}): Promise<PsRow[]
   const showAll = opts.all || opts.last !== undefined || opts.latest || filters.length > 0
   if (!showAll) list = list.filter(c => isRunningOrPaused(c.state.status))
   list = list.filter(c => filters.every(f => f(c)))
-  list.sort((a, b) => b.config.created.localeCompare(a.config.created))
+  list.sort((a, b) => collate(b.config.created, a.config.created))
   if (opts.latest) list = list.slice(0, 1)
   if (opts.last !== undefined && opts.last >= 0) list = list.slice(0, opts.last)
   const now = Date.now()
@@ -239,13 +240,13 @@ export function goTime(d: Date): string {
 
 function sortRows(rows: PsRow[], by: string): PsRow[] {
   const cmp: Record<string, (a: PsRow, b: PsRow) => number> = {
-    created: (a, b) => b.container.config.created.localeCompare(a.container.config.created),
-    id: (a, b) => a.Id.localeCompare(b.Id),
-    image: (a, b) => a.Image.localeCompare(b.Image),
-    names: (a, b) => a.Names.localeCompare(b.Names),
-    command: (a, b) => a.Command.localeCompare(b.Command),
-    status: (a, b) => a.Status.localeCompare(b.Status),
-    runningfor: (a, b) => b.container.config.created.localeCompare(a.container.config.created),
+    created: (a, b) => collate(b.container.config.created, a.container.config.created),
+    id: (a, b) => collate(a.Id, b.Id),
+    image: (a, b) => collate(a.Image, b.Image),
+    names: (a, b) => collate(a.Names, b.Names),
+    command: (a, b) => collate(a.Command, b.Command),
+    status: (a, b) => collate(a.Status, b.Status),
+    runningfor: (a, b) => collate(b.container.config.created, a.container.config.created),
     size: () => 0,
   }
   const c = cmp[by]

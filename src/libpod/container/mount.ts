@@ -11,6 +11,7 @@ import {syncContainer} from './sync.js'
 import {containerPaths} from './paths.js'
 import type {Container} from './types.js'
 import {isActive} from '../define/state.js'
+import {collate} from '../util/collate.js'
 
 
 /** Podman's ParentNSRequired check: rootless, mount needs `unshare`. */
@@ -53,7 +54,7 @@ export interface MountedContainer {
 export function mountedContainers(rt: Runtime): MountedContainer[] {
   return rt.containers.list()
     .filter(c => c.state.status !== 'removing' && isContainerMounted(rt, c))
-    .sort((a, b) => a.config.id.localeCompare(b.config.id))
+    .sort((a, b) => collate(a.config.id, b.config.id))
     .map(c => ({id: c.config.id, name: c.config.name, path: c.state.mountPoint ?? rootfsDirs(containerPaths(rt, c.config.id).dir).merged}))
 }
 

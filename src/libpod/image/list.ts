@@ -7,6 +7,7 @@ import type {ImageDoc} from './images.js'
 import {createdOf, imageSize, parseConfig, repoDigests, type ImageRow} from './inspect.js'
 import {parseReference} from './reference.js'
 import {labelMatches} from '../util/filters.js'
+import {collate} from '../util/collate.js'
 
 export interface ListOptions {
   filters?: string[]
@@ -88,14 +89,14 @@ export function imageRows(rt: Runtime, opts: ListOptions = {}): ImageRow[] {
 function sortRows(rows: ImageRow[], by: string): ImageRow[] {
   const cmp: Record<string, (a: ImageRow, b: ImageRow) => number> = {
     created: (a, b) => b.CreatedTime.getTime() - a.CreatedTime.getTime(),
-    id: (a, b) => a.Id.localeCompare(b.Id),
-    repository: (a, b) => a.Repository.localeCompare(b.Repository),
-    tag: (a, b) => a.Tag.localeCompare(b.Tag),
+    id: (a, b) => collate(a.Id, b.Id),
+    repository: (a, b) => collate(a.Repository, b.Repository),
+    tag: (a, b) => collate(a.Tag, b.Tag),
     size: (a, b) => a.bytes - b.bytes,
   }
   const c = cmp[by]
   if (!c) throw new InvalidArgument(`"${by}" is not a valid option for --sort: valid options are created, id, repository, size, tag`)
-  return rows.sort((a, b) => c(a, b) || a.Repository.localeCompare(b.Repository) || a.Tag.localeCompare(b.Tag))
+  return rows.sort((a, b) => c(a, b) || collate(a.Repository, b.Repository) || collate(a.Tag, b.Tag))
 }
 
 /** The JSON form `images --format json` prints (Podman's ImageSummary). */

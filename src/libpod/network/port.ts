@@ -7,6 +7,7 @@ import type {Container} from '../container/types.js'
 import {expandPorts} from './ports.js'
 import type {NetConfig} from './state.js'
 import {isRunningOrPaused} from '../define/state.js'
+import {collate} from '../util/collate.js'
 
 
 function mappings(c: Container) {
@@ -16,7 +17,7 @@ function mappings(c: Container) {
 export async function containerPortLines(rt: Runtime, o: {all?: boolean; latest?: boolean; container?: string; port?: string}): Promise<string[]> {
   let list: Container[]
   if (o.all) list = rt.containers.list()
-  else if (o.latest) list = rt.containers.list().sort((a, b) => b.config.created.localeCompare(a.config.created)).slice(0, 1)
+  else if (o.latest) list = rt.containers.list().sort((a, b) => collate(b.config.created, a.config.created)).slice(0, 1)
   else list = [rt.containers.lookup(o.container!)]
   list = await Promise.all(list.map(c => syncContainer(rt, c)))
   const out: string[] = []

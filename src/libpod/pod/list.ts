@@ -11,6 +11,7 @@ import {podStatus} from './status.js'
 import type {PodConfig} from './types.js'
 import {inspectPodCgroup, inspectPodLimits} from './cgroup.js'
 import {labelMatches} from '../util/filters.js'
+import {collate} from '../util/collate.js'
 
 export interface PodPsOptions {
   filters?: string[]
@@ -73,11 +74,11 @@ export async function podRows(rt: Runtime, opts: PodPsOptions = {}): Promise<Pod
   }
   const by = opts.sort ?? 'created'
   const cmp: Record<string, (a: PodRow, b: PodRow) => number> = {
-    created: (a, b) => b.created.localeCompare(a.created),
-    id: (a, b) => a.Id.localeCompare(b.Id),
-    name: (a, b) => a.Name.localeCompare(b.Name),
+    created: (a, b) => collate(b.created, a.created),
+    id: (a, b) => collate(a.Id, b.Id),
+    name: (a, b) => collate(a.Name, b.Name),
     number: (a, b) => a.NumberOfContainers - b.NumberOfContainers,
-    status: (a, b) => a.Status.localeCompare(b.Status),
+    status: (a, b) => collate(a.Status, b.Status),
   }
   if (!cmp[by]) throw new InvalidArgument(`invalid option for --sort, options are: id, names, created, number, or status`)
   rows.sort(cmp[by])

@@ -2,7 +2,7 @@
 // than at Node's start-up. Node reads that file before any JavaScript runs
 // (~45 ms here for the 144 certificates of ca-certificates.crt), and most
 // commands make no TLS connection. bin/peapod moves it aside into
-// PEAPOD_EXTRA_CA_CERTS; bin/run.js hands it to deferExtraCaCerts(), which
+// PEAPOD_EXTRA_CA_CERTS; src/main.ts hands it to deferExtraCaCerts(), which
 // puts NODE_EXTRA_CA_CERTS back for the processes peapod starts (containers
 // with --env-host, the monitor) and has this process add the certificates
 // itself: the registry client (extraCaCertificates()) and fetch().
@@ -49,7 +49,7 @@ export function extraCaCertificates(): string[] {
 export function caWithExtras(extra: string[] = []): string[] | undefined {
   const more = extraCaCertificates()
   if (!more.length && !extra.length) return undefined
-  // node:tls loads only here: bin/run.js imports this module on every start.
+  // node:tls loads only here: src/main.ts imports this module on every start.
   const tls = createRequire(import.meta.url)('node:tls') as typeof import('node:tls')
   return [...tls.rootCertificates, ...more, ...extra]
 }

@@ -1,0 +1,138 @@
+// The V8 code caches of the bundles (src/cli/code-cache.ts): used only when
+// made from the very file they sit next to; a stale or broken cache is
+// ignored and the file still loads and runs as without one.
+import {expect} from 'chai'
+import {spawnSync} from 'node:child_process'
+import {cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {compiledFromCache, requireWithCodeCache, writeCodeCache} from '../../src/cli/code-cache.js'
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+const source = (n: number) => `exports.answer = function answer() { return ${n} }\nexports.dir = __dirname\n`
+
+describe('code cache of a bundle', () => {
+  let dir: string
+  before(() => { dir = mkdtempSync(path.join(tmpdir(), 'peapod-code-cache-')) })
+  after(() => rmSync(dir, {recursive: true, force: true}))
+
+  /** FILE written with SOURCE, given the mtime of FROM when set (a cache's stamp is size and mtime). */
+  const write = (name: string, text: string, mtimeOf?: string) => {
+    const file = path.join(dir, name)
+    writeFileSync(file, text)
+    if (mtimeOf) utimesSync(file, statSync(mtimeOf).atime, statSync(mtimeOf).mtime)
+    return file
+  }
+  type Mod = {answer(): number; dir: string}
+
+  it('is written from a loaded file and used for the same file', function () {
+    // Written and read by plain Node processes, as the build and bin/run.cjs
+    // do (V8 rejects a cache made under other flags; this one runs tsx).
+    const loader = path.join(repo, 'dist/cli/code-cache.cjs')
+    if (!existsSync(loader)) this.skip() // npm run build
+    const node = (code: string) => spawnSync(process.execPath, ['-e', `const c = require(${JSON.stringify(loader)}); ${code}`], {encoding: 'utf8', env: {...process.env, NODE_OPTIONS: ''}})
+    const a = write('a.cjs', source(1))
+    let r = node(`const m = c.requireWithCodeCache(${JSON.stringify(a)}); console.log(c.compiledFromCache(${JSON.stringify(a)}), m.answer(), c.writeCodeCache(${JSON.stringify(a)}) > 0)`)
+    expect(r.stdout.trim(), r.stderr).to.equal('false 1 true')
+    // b.cjs: the same source, a.cjs's cache stamped for it (size:mtime; a
+    // copied mtime can round to another millisecond).
+    const b = write('b.cjs', source(1))
+    const data = readFileSync(a + '.cache')
+    writeFileSync(b + '.cache', Buffer.concat([Buffer.from(`${statSync(b).size}:${Math.trunc(statSync(b).mtimeMs)}\n`), data.subarray(data.indexOf(10) + 1)]))
+    r = node(`const m = c.requireWithCodeCache(${JSON.stringify(b)}); console.log(c.compiledFromCache(${JSON.stringify(b)}), m.answer(), m.dir, c.requireWithCodeCache(${JSON.stringify(b)}) === m)`)
+    expect(r.stdout.trim(), r.stderr).to.equal(`true 1 ${dir} true`)
+    // and in this process: the module, one instance as with require
+    const m = requireWithCodeCache(b) as Mod
+    expect(m.answer()).to.equal(1)
+    expect(requireWithCodeCache(b)).to.equal(m)
+    expect(writeCodeCache(b)).to.be.greaterThan(0)
+  })
+
+  it('is ignored when the file changed since (stamp mismatch), and the new file runs', () => {
+    const a = path.join(dir, 'a.cjs')
+    // Same size, other code, other mtime: the stamp no longer matches.
+    const c = write('c.cjs', source(2))
+    utimesSync(c, new Date(), new Date(statSync(a).mtimeMs + 5000))
+    cpSync(a + '.cache', c + '.cache')
+    expect(statSync(c).size).to.equal(statSync(a).size)
+    expect((requireWithCodeCache(c) as Mod).answer()).to.equal(2)
+    expect(compiledFromCache(c)).to.equal(false)
+  })
+
+  it('is ignored when V8 rejects it (a matching stamp over other data)', () => {
+    const d = write('d.cjs', source(3))
+    const stamp = `${statSync(d).size}:${Math.trunc(statSync(d).mtimeMs)}\n`
+    writeFileSync(d + '.cache', Buffer.concat([Buffer.from(stamp), Buffer.alloc(4096, 7)]))
+    expect((requireWithCodeCache(d) as Mod).answer()).to.equal(3)
+    expect(compiledFromCache(d)).to.equal(false)
+  })
+
+  it('a missing cache: the file loads without one', () => {
+    const e = write('e.cjs', source(4))
+    expect((requireWithCodeCache(e) as Mod).answer()).to.equal(4)
+    expect(compiledFromCache(e)).to.equal(false)
+  })
+
+  it('a non-ASCII file still reads as UTF-8', () => {
+    const f = write('f.cjs', 'exports.answer = () => "µs"\n')
+    expect((requireWithCodeCache(f) as {answer(): string}).answer()).to.equal('µs')
+  })
+})
+
+describe('code cache: the built bundle (bin/run.cjs)', () => {
+  const bundle = path.join(repo, 'dist/peapod.cjs')
+  let copy: string
+  before(function () {
+    if (!existsSync(bundle + '.cache')) this.skip() // npm run build
+    // A copy of the built tree whose caches no longer match their bundles.
+    copy = mkdtempSync(path.join(tmpdir(), 'peapod-stale-'))
+    for (const p of ['bin', 'dist', 'package.json', 'oclif.manifest.json']) cpSync(path.join(repo, p), path.join(copy, p), {recursive: true})
+    for (const f of ['dist/peapod.cjs', 'dist/vendor/oclif-core.cjs']) {
+      const file = path.join(copy, f)
+      writeFileSync(file, readFileSync(file, 'latin1') + '\n', 'latin1')
+    }
+  })
+  after(() => copy && rmSync(copy, {recursive: true, force: true}))
+
+  const run = (root: string, ...args: string[]) => spawnSync(process.execPath, [path.join(root, 'bin/run.cjs'), ...args], {encoding: 'utf8', env: {...process.env, NODE_OPTIONS: ''}})
+
+  it('runs the same with stale caches as with fresh ones', () => {
+    for (const args of [['version'], ['--version'], ['ps', '--help']]) {
+      const fresh = run(repo, ...args)
+      const stale = run(copy, ...args)
+      expect(fresh.status, fresh.stderr).to.equal(0)
+      expect(stale.status, stale.stderr).to.equal(fresh.status)
+      expect(stale.stdout).to.equal(fresh.stdout)
+    }
+  })
+
+  it('the bundled CLI runs the engine from the bundle, never a second copy of a dist/ module', () => {
+    // A dist/ module loaded beside the bundle would have its own error
+    // classes and logger (runtime.ts's on-use modules are require()d).
+    const tmp = mkdtempSync(path.join(tmpdir(), 'peapod-bundle-'))
+    const hook = path.join(tmp, 'hook.cjs')
+    writeFileSync(hook, "process.on('exit', () => process.stderr.write('\\nREQUIRED ' + JSON.stringify(Object.keys(require.cache)) + '\\n'))\n")
+    try {
+      const store = ['--root', path.join(tmp, 'root'), '--runroot', path.join(tmp, 'run')]
+      for (const args of [['volume', 'ls'], ['pod', 'ps'], ['network', 'ls'], ['images'], ['ps', '-a'], ['secret', 'ls'], ['version']]) {
+        const r = spawnSync(process.execPath, ['-r', hook, path.join(repo, 'bin/run.cjs'), ...store, ...args], {encoding: 'utf8', env: {...process.env, NODE_OPTIONS: ''}})
+        const line = r.stderr.split('\n').find(l => l.startsWith('REQUIRED '))
+        expect(line, r.stderr).to.be.a('string')
+        const loaded = (JSON.parse(line!.slice(9)) as string[]).filter(f => f.startsWith(path.join(repo, 'dist') + path.sep))
+        expect(loaded.filter(f => !f.endsWith('.cjs')), args.join(' ')).to.deep.equal([])
+      }
+    } finally {
+      rmSync(tmp, {recursive: true, force: true})
+    }
+  })
+
+  it('the build\'s caches match their bundles (compiled from cache)', () => {
+    const r = spawnSync(process.execPath, ['-e', `
+      const {requireWithCodeCache, compiledFromCache} = require(${JSON.stringify(path.join(repo, 'dist/cli/code-cache.cjs'))})
+      const files = ${JSON.stringify([bundle, path.join(repo, 'dist/vendor/oclif-core.cjs')])}
+      for (const f of files) requireWithCodeCache(f)
+      console.log(files.map(f => compiledFromCache(f)).join(' '))`], {encoding: 'utf8', env: {...process.env, NODE_OPTIONS: ''}})
+    expect(r.stdout.trim(), r.stderr).to.equal('true true')
+  })
+})
