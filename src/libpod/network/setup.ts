@@ -190,6 +190,7 @@ async function setupBridge(rt: Runtime, c: NetConfig, st: FullNetworkState, o: C
     }
   }
   log.debug(`netavark setup ${st.netns} for networks ${Object.keys(input.networks).join(', ')}${st.rootlessNs ? ` (in the rootless netns ${st.rootlessNs})` : ''}: ${JSON.stringify(input)}`)
+  writeJsonAtomic(stateFile(rt, c.id), st) // the input, for a teardown of a setup killed mid-way
   st.status = await netavarkSetup(rt, st.netns!, input, st.rootlessNs)
   writeJsonAtomic(stateFile(rt, c.id), st)
   const first = Object.values(st.status)[0]
@@ -219,7 +220,9 @@ export async function teardownContainerNetwork(rt: Runtime, id: string): Promise
   const step = (fn: () => Promise<unknown>) => fn().catch(() => {})
   if (st.forwarderPid) await step(() => stopHelper(st.forwarderPid, id))
   if (st.helperPid) await step(() => stopHelper(st.helperPid, st.netns ?? ''))
-  if (st.netavark && st.status && st.netns) {
+  // Without a status too: a setup killed mid-way may have made the bridge and
+  // its firewall rules already (the storm left them); teardown undoes them.
+  if (st.netavark && st.netns) {
     const rlns = st.rootlessNs
     if (!rlns || rootlessNetnsPath(rt) === rlns) await step(() => netavarkTeardown(rt, st.netns!, st.netavark!, rlns))
   }

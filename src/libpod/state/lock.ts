@@ -16,7 +16,9 @@ import {ownerAlive, ownerToken} from '../util/owner.js'
 function breakDeadLock(file: string): boolean {
   const dir = `${file}.lock`
   let token: string
+  let ino: number
   try {
+    ino = fs.statSync(dir).ino
     token = readFileSync(path.join(dir, 'owner'), 'utf8')
   } catch {
     return false // no owner yet (being taken) or gone
@@ -30,7 +32,8 @@ function breakDeadLock(file: string): boolean {
   }
   let still = ''
   try {
-    still = readFileSync(path.join(moved, 'owner'), 'utf8')
+    // the same directory (a new lock has another inode) with the same owner
+    if (fs.statSync(moved).ino === ino) still = readFileSync(path.join(moved, 'owner'), 'utf8')
   } catch {
     // taken over in between: not ours to remove
   }
@@ -76,6 +79,17 @@ const lockFs = {
 }
 
 /**
+ * Busy, or our fresh lock dir vanished before proper-lockfile's mtime probe:
+ * a waiter breaking a dead lock renamed it away for a moment, then put it
+ * back (ENOENT on utime; the storm and 20 parallel runs hit it). A missing
+ * parent (the object removed) is not retried.
+ */
+function retryable(file: string, e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code
+  return code === 'ELOCKED' || (code === 'ENOENT' && fs.existsSync(path.dirname(file)))
+}
+
+/**
  * Retries a busy lock (backoff 5 ms to 60 ms, ~24 s in all: long enough to outlast a stale lock).
  * A holder killed while this one waits has its lock broken at the next try, not after the stale
  * time: in the storm (commands SIGKILLed 8 at a time), waits of 5 s behind dead holders were most
@@ -87,7 +101,7 @@ async function waitForLock<R>(file: string, attempt: () => Promise<R>): Promise<
     try {
       return await attempt()
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ELOCKED' || tries >= 400) throw e
+      if (!retryable(file, e) || tries >= 400) throw e
     }
     if (breakDeadLock(file)) continue
     await new Promise(r => setTimeout(r, delay * (0.5 + Math.random())))
@@ -112,7 +126,7 @@ export async function withLock<T>(file: string, fn: () => Promise<T> | T): Promi
   try {
     // One try first, so that a wait is seen (--log-level=debug) before it starts.
     release = await lockfile.lock(file, options).catch(async (e: NodeJS.ErrnoException) => {
-      if (e.code !== 'ELOCKED') throw e
+      if (!retryable(file, e)) throw e
       if (breakDeadLock(file)) {
         const r = await lockfile.lock(file, options).catch(() => undefined)
         if (r) return r
