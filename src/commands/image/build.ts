@@ -4,6 +4,7 @@ import {boolValue, goBool, goBoolArgv} from '../../cli/go-bool.js'
 import {buildContainerFlags, buildPullFlags} from '../../cli/build-flags.js'
 import {buildPlatform, parseBuildContexts, parseBuildEnv, readBuildArgFile, toBuildRunOptions} from '../../cli/build-spec.js'
 import {credsFlag} from '../../cli/registry-flags.js'
+import {parseBuildOutput} from '../../cli/build-output.js'
 import {InvalidArgument, load} from '../../libpod/index.js'
 
 const PULL: Record<string, 'missing' | 'always' | 'never' | 'newer'> = {
@@ -65,6 +66,8 @@ export default class ImageBuild extends BaseCommand {
     network: Flags.string({description: "Network mode of RUN steps: 'host' (default) or 'none'"}),
     isolation: Flags.string({description: 'Type of process isolation of RUN steps: oci (the default), rootless (the same, rootless), chroot (the host\'s network and PID namespaces). Use BUILDAH_ISOLATION environment variable to override.'}),
     logfile: Flags.string({description: 'Log to file instead of stdout/stderr'}),
+    manifest: Flags.string({description: 'Add the image to the specified manifest list. Creates manifest list if it does not exist'}),
+    output: Flags.string({char: 'o', description: 'Output destination of the final stage\'s rootfs: a directory (PATH or type=local,dest=PATH), a tar archive (type=tar,dest=FILE), or - for a tar archive on stdout'}),
     'no-cache': goBool('Do not use existing cached images for the container build'),
     'omit-history': goBool('Omit build history information from the built image'),
     'os-feature': Flags.string({multiple: true, multipleNonGreedy: true, description: 'Set required OS feature for the target image in addition to values from the base image'}),
@@ -120,6 +123,10 @@ export default class ImageBuild extends BaseCommand {
     const {argv, flags} = await this.parse(ImageBuild, argv0)
     if (flags.logfile !== undefined) return this.intoLogfile(flags.logfile)
     const args = argv as string[]
+    const output = flags.output === undefined ? undefined : parseBuildOutput(flags.output)
+    // a tar on stdout: the build's own lines go to stderr
+    const toStdout = output?.type === 'tar' && output.dest === undefined
+    const say = (line: string) => (toStdout ? process.stderr : process.stdout).write(line + '\n')
     if (args.length > 1) throw new InvalidArgument(`accepts at most 1 arg(s), received ${args.length}`)
     const format = flags.format === 'docker' ? 'docker' : flags.format === 'oci' ? 'oci' : undefined
     if (!format) throw new InvalidArgument(`unrecognized image type "${flags.format}"`)
@@ -205,10 +212,15 @@ export default class ImageBuild extends BaseCommand {
       cacheFrom: flags['cache-from']?.flatMap(v => v.split(',')).filter(Boolean),
       cacheTo: flags['cache-to'],
       stdin: process.stdin,
-      out: line => process.stdout.write(line + '\n'),
+      out: say,
       warn: m => process.stderr.write(`WARN[0000] ${m}\n`),
     })
     if (flags.iidfile) writeIidFile(flags.iidfile, id)
-    this.log(id)
+    if (output || flags.manifest !== undefined) {
+      const {writeBuildOutput, addToManifest} = await load.buildOutput()
+      if (flags.manifest !== undefined) await addToManifest(rt, flags.manifest, id)
+      if (output) await writeBuildOutput(rt, id, output)
+    }
+    say(id)
   }
 }

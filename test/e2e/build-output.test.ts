@@ -1,0 +1,118 @@
+// build's flags for what happens beside the stored image, root and rootless:
+// --output (a directory, a tar file, a tar on stdout; nothing outside dest),
+// --manifest (the image joins a list, made if missing), --logsplit,
+// --cpp-flag (Containerfile.in through cpp), and the flags Podman 4.3.1
+// refuses on this host (--all-platforms, --sign-by, --decryption-key, --ssh)
+// with its errors and exit code 125.
+import {expect} from 'chai'
+import {execFileSync} from 'node:child_process'
+import {existsSync, lstatSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+import {Env, expectError, unavailable, type Mode} from './helpers.js'
+import {busyboxTar} from './fixtures.js'
+
+for (const mode of ['root', 'rootless'] as Mode[]) {
+  describe(`build output and list flags (${mode})`, function () {
+    this.timeout(120000)
+    let env: Env
+    let n = 0
+
+    function context(files: Record<string, string>): string {
+      const dir = env.file(`ctx${++n}`)
+      mkdirSync(dir, {recursive: true})
+      for (const [f, content] of Object.entries(files)) writeFileSync(path.join(dir, f), content)
+      env.chown(dir)
+      return dir
+    }
+
+    /** A fresh empty dir the peapod user owns. */
+    function dir(name: string): string {
+      const d = env.file(name)
+      mkdirSync(d, {recursive: true})
+      env.chown(d)
+      return d
+    }
+
+    // a symlink in the rootfs to a host path: written as a link, never followed
+    const FILE = 'FROM busybox\nRUN echo hi > /hi && mkdir -p /sub && echo deep > /sub/f && ln -s /etc /sub/etclink\n'
+
+    before(function () {
+      if (unavailable(mode)) this.skip()
+      env = new Env(mode)
+      env.ok(['import', busyboxTar(), 'busybox'])
+    })
+
+    after(function () {
+      env?.cleanup()
+    })
+
+    it('--output DIR and type=local,dest=DIR write the final rootfs into the directory, owned by the user', function () {
+      const ctx = context({Containerfile: FILE})
+      const out = dir('out-local')
+      const id = env.ok(['build', '-q', '-o', out, ctx]).trim()
+      expect(id).to.match(/^[0-9a-f]{64}$/)
+      expect(readFileSync(path.join(out, 'hi'), 'utf8')).to.equal('hi\n')
+      expect(readFileSync(path.join(out, 'sub/f'), 'utf8')).to.equal('deep\n')
+      expect(lstatSync(path.join(out, 'sub/etclink')).isSymbolicLink()).to.equal(true)
+      expect(existsSync(path.join(out, 'bin/busybox'))).to.equal(true)
+      if (mode === 'rootless') expect(statSync(path.join(out, 'hi')).uid).to.not.equal(0)
+      // a dest that does not exist yet is made
+      const out2 = path.join(dir('out-parent'), 'new')
+      env.ok(['build', '-q', '--output', `type=local,dest=${out2}`, ctx])
+      expect(readFileSync(path.join(out2, 'hi'), 'utf8')).to.equal('hi\n')
+    })
+
+    it('--output type=tar,dest=FILE writes a tar archive; - writes one to stdout (the build lines on stderr)', async function () {
+      const ctx = context({Containerfile: FILE})
+      const file = path.join(dir('out-tar'), 'root.tar')
+      env.ok(['build', '-q', '-o', `type=tar,dest=${file}`, ctx])
+      const names = execFileSync('tar', ['tf', file], {encoding: 'utf8'}).split('\n')
+      expect(names).to.include.members(['hi', 'sub/f', 'bin/busybox'])
+      // stdout as bytes (a tar is no UTF-8)
+      const p = env.spawn(['build', '-o', '-', ctx])
+      const out: Buffer[] = []
+      let stderr = ''
+      p.stdout!.on('data', (d: Buffer) => out.push(d))
+      p.stderr!.on('data', d => { stderr += d })
+      const code = await new Promise<number | null>(resolve => p.on('close', resolve))
+      expect(code, stderr).to.equal(0)
+      expect(stderr).to.match(/STEP 1\/2: FROM busybox/)
+      expect(stderr).to.match(/^[0-9a-f]{64}$/m)
+      const listed = execFileSync('tar', ['tf', '-'], {input: Buffer.concat(out), encoding: 'utf8'}).split('\n')
+      expect(listed).to.include('hi')
+    })
+
+    it('refuses bad --output values as Podman, building nothing', function () {
+      const ctx = context({Containerfile: 'FROM busybox\nRUN touch /x\n'})
+      const before = env.ok(['images', '-a', '-q']).trim()
+      for (const [v, re] of [
+        ['type=foo,dest=x', /^Error: failed to parse build output: invalid type "foo" selected for build output options "type=foo,dest=x"$/],
+        ['type=local,dest=-', /^Error: failed to parse build output: invalid build output option "type=local,dest=-", type=local and dest=- is not supported$/],
+        ['a=b,c', /^Error: failed to parse build output: unrecognized key "a" in build output option: "a=b,c"$/],
+        ['type=tar,dest=x,type=tar', /^Error: failed to parse build output: duplicate "type" not supported$/],
+        ['type=tar,x', /^Error: failed to parse build output: invalid build output options "type=tar,x", expected format key=value$/],
+        ['type=tar,', /expected format key=value/],
+      ] as Array<[string, RegExp]>) {
+        expectError(env.run(['build', '-q', '-o', v, ctx]), 125, re)
+      }
+      expect(env.ok(['images', '-a', '-q']).trim()).to.equal(before)
+    })
+
+    it('--manifest adds the built image to the list, creating it first when missing', function () {
+      const ctx = context({Containerfile: 'FROM busybox\nRUN echo one > /one\n'})
+      const id = env.ok(['build', '-q', '--manifest', 'mylist', ctx]).trim()
+      const list = JSON.parse(env.ok(['manifest', 'inspect', 'mylist'])) as {manifests: Array<{digest: string; platform: {os: string}}>}
+      expect(list.manifests).to.have.length(1)
+      expect(list.manifests[0].platform.os).to.equal('linux')
+      const digest = (JSON.parse(env.ok(['image', 'inspect', id])) as Array<{Digest: string}>)[0].Digest
+      expect(list.manifests[0].digest).to.equal(digest)
+      // a second build joins the same list
+      const ctx2 = context({Containerfile: 'FROM busybox\nRUN echo two > /two\n'})
+      env.ok(['build', '-q', '--manifest', 'mylist', ctx2])
+      const list2 = JSON.parse(env.ok(['manifest', 'inspect', 'mylist'])) as {manifests: unknown[]}
+      expect(list2.manifests).to.have.length(2)
+      // an image's name is not a list
+      expectError(env.run(['build', '-q', '--manifest', 'busybox', ctx]), 125, /^Error: image name "localhost\/busybox:latest" is already associated with image "[0-9a-f]{64}": that name is already in use$/)
+    })
+  })
+}
