@@ -114,5 +114,42 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       // an image's name is not a list
       expectError(env.run(['build', '-q', '--manifest', 'busybox', ctx]), 125, /^Error: image name "localhost\/busybox:latest" is already associated with image "[0-9a-f]{64}": that name is already in use$/)
     })
+
+    it('--logsplit with --logfile FILE: the build log is in FILE_OS_ARCH (empty names for the host platform), FILE stays empty', function () {
+      const ctx = context({Containerfile: 'FROM busybox\nRUN echo logged\n'})
+      const logs = dir('logs')
+      const r = env.run(['build', '--logsplit', '--logfile', path.join(logs, 'lf'), ctx])
+      expect(r.code, r.stderr).to.equal(0)
+      expect(r.stdout).to.equal('')
+      expect(readFileSync(path.join(logs, 'lf'), 'utf8')).to.equal('')
+      const log = readFileSync(path.join(logs, 'lf__'), 'utf8')
+      expect(log).to.match(/STEP 2\/2: RUN echo logged\nlogged\n/)
+      expect(log).to.match(/^[0-9a-f]{64}$/m)
+      env.ok(['build', '-q', '--logsplit', '--logfile', path.join(logs, 'lg'), '--platform', 'linux/amd64', ctx])
+      expect(readFileSync(path.join(logs, 'lg_linux_amd64'), 'utf8')).to.match(/^[0-9a-f]{64}\n$/)
+      // without --logsplit: one file, no suffixed one
+      env.ok(['build', '-q', '--logfile', path.join(logs, 'one'), ctx])
+      expect(existsSync(path.join(logs, 'one__'))).to.equal(false)
+      expect(readFileSync(path.join(logs, 'one'), 'utf8')).to.match(/^[0-9a-f]{64}\n$/)
+    })
+
+    it('a Containerfile.in goes through cpp with --cpp-flag (and #include from the context); cpp errors are a warning', function () {
+      const ctx = context({
+        'Containerfile.in': '#include "common"\nRUN echo X=VAL > /x\n',
+        common: 'FROM busybox\n',
+        'bad.in': 'FROM busybox\n#error boom\nRUN echo ran > /ran\n',
+      })
+      const out = dir('cpp-out')
+      env.ok(['build', '-q', '--cpp-flag', '-DVAL=42', '-f', 'Containerfile.in', '-o', out, ctx])
+      expect(readFileSync(path.join(out, 'x'), 'utf8')).to.equal('X=42\n')
+      const out2 = dir('cpp-out2')
+      env.ok(['build', '-q', '--cpp-flag=-DVAL=43', '-f', path.join(ctx, 'Containerfile.in'), '-o', out2, ctx])
+      expect(readFileSync(path.join(out2, 'x'), 'utf8')).to.equal('X=43\n')
+      const out3 = dir('cpp-out3')
+      const r = env.run(['build', '-q', '-f', 'bad.in', '-o', out3, ctx])
+      expect(r.code, r.stderr).to.equal(0)
+      expect(r.stderr).to.match(/WARN\[0000\] Ignoring <stdin>:2:2: error: #error boom/)
+      expect(readFileSync(path.join(out3, 'ran'), 'utf8')).to.equal('ran\n')
+    })
   })
 }

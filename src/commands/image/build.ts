@@ -11,6 +11,8 @@ const PULL: Record<string, 'missing' | 'always' | 'never' | 'newer'> = {
   true: 'missing', missing: 'missing', ifmissing: 'missing', always: 'always', false: 'never', never: 'never', ifnewer: 'newer', newer: 'newer',
 }
 
+const CPP_MARK = '\u0001'
+
 /** KEY=VALUE flags into a record (a bare KEY takes the caller's environment, as Podman). */
 function pairs(values: string[] | undefined, what: string, fromEnv: boolean): Record<string, string> {
   const out: Record<string, string> = {}
@@ -49,6 +51,7 @@ export default class ImageBuild extends BaseCommand {
     'cache-from': Flags.string({multiple: true, multipleNonGreedy: true, description: 'Remote repository (REGISTRY/REPO) where each step\'s cached image is looked up by its cache key and pulled on a hit, so the step does not run again; repeatable'}),
     'cache-to': Flags.string({description: 'Remote repository (REGISTRY/REPO) to which each step\'s new image is pushed, tagged by its cache key (for a later --cache-from)'}),
     'cache-ttl': Flags.string({description: 'Only consider cached images younger than this duration (e.g. 10m, 1h; 0 uses no cache)'}),
+    'cpp-flag': Flags.string({multiple: true, multipleNonGreedy: true, description: 'Set additional flag to pass to C preprocessor (cpp), which runs a Containerfile whose name ends in .in'}),
     compress: Flags.boolean({description: 'This is a legacy option, which has no effect on the image (as in Podman)'}),
     'disable-compression': goBool("Don't compress layers by default (default true; peapod's store keeps layers uncompressed either way)", 'D'),
     'disable-content-trust': Flags.boolean({description: 'This is a Docker specific option and is a NOOP'}),
@@ -66,6 +69,7 @@ export default class ImageBuild extends BaseCommand {
     network: Flags.string({description: "Network mode of RUN steps: 'host' (default) or 'none'"}),
     isolation: Flags.string({description: 'Type of process isolation of RUN steps: oci (the default), rootless (the same, rootless), chroot (the host\'s network and PID namespaces). Use BUILDAH_ISOLATION environment variable to override.'}),
     logfile: Flags.string({description: 'Log to file instead of stdout/stderr'}),
+    logsplit: goBool('Split logfile to different files for each platform: with --logfile FILE, the build\'s output goes to FILE_OS_ARCH[_VARIANT] (the --platform/--os/--arch given, empty for the host\'s), FILE stays empty'),
     manifest: Flags.string({description: 'Add the image to the specified manifest list. Creates manifest list if it does not exist'}),
     output: Flags.string({char: 'o', description: 'Output destination of the final stage\'s rootfs: a directory (PATH or type=local,dest=PATH), a tar archive (type=tar,dest=FILE), or - for a tar archive on stdout'}),
     'no-cache': goBool('Do not use existing cached images for the container build'),
@@ -90,12 +94,17 @@ export default class ImageBuild extends BaseCommand {
    * --logfile: the build runs again with its stdout and stderr (its RUN
    * steps' output too) on the file; this process passes its exit code on.
    */
-  private async intoLogfile(file: string): Promise<void> {
+  private async intoLogfile(file: string, split?: {os?: string; arch?: string; variant?: string}): Promise<void> {
     const {openSync, closeSync} = await import('node:fs')
     const {spawn} = await import('node:child_process')
     let fd: number
     try {
       fd = openSync(file, 'w', 0o600)
+      if (split) {
+        // --logsplit: the one platform's log, named as buildah names it (FILE_OS_ARCH[_VARIANT])
+        closeSync(fd)
+        fd = openSync(`${file}_${split.os ?? ''}_${split.arch ?? ''}${split.variant ? `_${split.variant}` : ''}`, 'w', 0o600)
+      }
     } catch (e) {
       throw new InvalidArgument(`opening log file: ${(e as Error).message}`)
     }
@@ -115,13 +124,24 @@ export default class ImageBuild extends BaseCommand {
   }
 
   async run(): Promise<void> {
-    const bare = this.argv.map(a => (a === '--pull' ? '--pull=true' : a))
+    const bare: string[] = []
+    for (let i = 0; i < this.argv.length; i++) {
+      const a = this.argv[i]
+      if (a === '--') {
+        bare.push(...this.argv.slice(i))
+        break
+      }
+      // --cpp-flag's value is a cpp option ("-DX", where oclif sees -D): marked, so it is not read as a flag
+      if (a === '--cpp-flag' && i + 1 < this.argv.length) bare.push(`--cpp-flag=${CPP_MARK}${this.argv[++i]}`)
+      else if (a.startsWith('--cpp-flag=')) bare.push(`--cpp-flag=${CPP_MARK}${a.slice('--cpp-flag='.length)}`)
+      else bare.push(a === '--pull' ? '--pull=true' : a)
+    }
     const argv0 = goBoolArgv(bare, {
       'force-rm': undefined, layers: undefined, 'no-cache': undefined, quiet: 'q', rm: undefined, 'http-proxy': undefined, 'no-hosts': undefined,
-      'tls-verify': undefined, 'identity-label': undefined, 'omit-history': undefined, 'skip-unused-stages': undefined, 'disable-compression': 'D',
+      'tls-verify': undefined, 'identity-label': undefined, logsplit: undefined, 'omit-history': undefined, 'skip-unused-stages': undefined, 'disable-compression': 'D',
     })
     const {argv, flags} = await this.parse(ImageBuild, argv0)
-    if (flags.logfile !== undefined) return this.intoLogfile(flags.logfile)
+    if (flags.logfile !== undefined) return this.intoLogfile(flags.logfile, flags.logsplit === 'true' ? buildPlatform(flags) ?? {} : undefined)
     const args = argv as string[]
     const output = flags.output === undefined ? undefined : parseBuildOutput(flags.output)
     // a tar on stdout: the build's own lines go to stderr
@@ -211,6 +231,7 @@ export default class ImageBuild extends BaseCommand {
       jobs: flags.jobs,
       cacheFrom: flags['cache-from']?.flatMap(v => v.split(',')).filter(Boolean),
       cacheTo: flags['cache-to'],
+      cppFlags: flags['cpp-flag']?.map(v => v.replace(CPP_MARK, '')),
       stdin: process.stdin,
       out: say,
       warn: m => process.stderr.write(`WARN[0000] ${m}\n`),

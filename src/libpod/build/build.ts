@@ -84,6 +84,8 @@ export interface BuildOptions {
   cacheFrom?: string[]
   /** --cache-to: the repository each step's new image is pushed to, tagged by its cache key. */
   cacheTo?: string
+  /** --cpp-flag: extra flags of cpp for a Containerfile named *.in. */
+  cppFlags?: string[]
   /** Progress (Podman's stdout lines). */
   out: (line: string) => void
   warn: (message: string) => void
@@ -237,6 +239,7 @@ export async function build(rt: Runtime, opts: BuildOptions): Promise<string> {
   try {
     const file = fileFromStdin ? 'Containerfile' : findContainerfile(ctx.dir, opts.file)
     if (text === undefined) text = readFileSync(file, 'utf8')
+    if (!fileFromStdin && file.endsWith('.in')) text = await (await import('./preprocess.js')).preprocessContainerfile(file, text, ctx.dir, opts.cppFlags ?? [], opts.warn)
     const cf = parseContainerfile(text, fileFromStdin ? '-' : path.basename(file))
     builder = new Builder(rt, opts, cf, ctx, scratch, tmpParent)
     return await builder.run()
