@@ -5,11 +5,12 @@
 // refuses on this host (--all-platforms, --sign-by, --decryption-key, --ssh)
 // with its errors and exit code 125.
 import {expect} from 'chai'
-import {execFileSync} from 'node:child_process'
+import {execFileSync, spawn} from 'node:child_process'
 import {existsSync, lstatSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {Env, expectError, unavailable, type Mode} from './helpers.js'
 import {busyboxTar} from './fixtures.js'
+import {RegistryServer} from './registry-server.js'
 
 for (const mode of ['root', 'rootless'] as Mode[]) {
   describe(`build output and list flags (${mode})`, function () {
@@ -150,6 +151,70 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       expect(r.code, r.stderr).to.equal(0)
       expect(r.stderr).to.match(/WARN\[0000\] Ignoring <stdin>:2:2: error: #error boom/)
       expect(readFileSync(path.join(out3, 'ran'), 'utf8')).to.equal('ran\n')
+    })
+
+    it('--ssh: RUN --mount=type=ssh gets the agent (a socket, or key files loaded into an agent of the build); bad values refused as Podman', async function () {
+      const keys = dir('ssh')
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'buildkey', '-f', path.join(keys, 'key')])
+      env.chown(keys)
+      const fingerprint = execFileSync('ssh-keygen', ['-lf', path.join(keys, 'key.pub')], {encoding: 'utf8'}).trim()
+      // the host's ssh-add, run from a read-only bind of / (busybox has none)
+      const ctx = context({Containerfile: 'FROM busybox\nRUN --mount=type=ssh /h/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 --library-path /h/usr/lib/x86_64-linux-gnu /h/usr/bin/ssh-add -l > /keys; echo "$SSH_AUTH_SOCK" >> /keys\nRUN echo "[$SSH_AUTH_SOCK]" > /after\n'})
+      const out = dir('ssh-out')
+      env.ok(['build', '-q', '--ssh', `default=${path.join(keys, 'key')}`, '-v', '/:/h:ro', '-o', out, ctx])
+      expect(readFileSync(path.join(out, 'keys'), 'utf8')).to.equal(`${fingerprint}\n/run/buildkit/ssh_agent.0\n`)
+      // the socket is the step's only: not in the next one
+      expect(readFileSync(path.join(out, 'after'), 'utf8')).to.equal('[]\n')
+      // $SSH_AUTH_SOCK of an agent of the user's
+      const sock = path.join(keys, 'agent.sock')
+      // run as the store's user: ssh-agent takes only its own user's (and root's) connections
+      const {uid, gid} = statSync(keys)
+      const agent = spawn('setpriv', [`--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '--', 'ssh-agent', '-D', '-a', sock], {stdio: ['ignore', 'pipe', 'inherit']})
+      try {
+        await new Promise(resolve => agent.stdout!.once('data', resolve))
+        execFileSync('ssh-add', ['-q', path.join(keys, 'key')], {env: {...process.env, SSH_AUTH_SOCK: sock}})
+        const out2 = dir('ssh-out2')
+        const r = env.run(['build', '-q', '--no-cache', '--ssh', 'default', '-v', '/:/h:ro', '-o', out2, ctx], {env: {SSH_AUTH_SOCK: sock}})
+        expect(r.code, r.stderr).to.equal(0)
+        expect(readFileSync(path.join(out2, 'keys'), 'utf8')).to.equal(`${fingerprint}\n/run/buildkit/ssh_agent.0\n`)
+      } finally {
+        agent.kill()
+      }
+      expectError(env.run(['build', '-q', '--ssh', 'default', ctx], {env: {SSH_AUTH_SOCK: ''}}), 125, /^Error: creating build executor: \$SSH_AUTH_SOCK not set$/)
+      expectError(env.run(['build', '-q', '--ssh', 'x=/nonexist', ctx]), 125, /^Error: creating build executor: stat \/nonexist: no such file or directory$/)
+    })
+
+    it('--all-platforms, --sign-by, --decryption-key: Podman\'s errors on this host, exit 125, nothing built', async function () {
+      const before = env.ok(['images', '-a', '-q']).trim()
+      const scratch = context({Containerfile: 'FROM scratch\nCOPY f /\n', f: 'x'})
+      expectError(env.run(['build', '-q', '--all-platforms', scratch]), 125, /^Error: build uses no non-scratch base images: %!w\(<nil>\)$/)
+      const ctx = context({Containerfile: 'FROM localhost/busybox\nRUN touch /x\n'})
+      expectError(env.run(['build', '-q', '--all-platforms', '--tls-verify=false', ctx]), 125, /^Error: base image name "localhost\/busybox" didn't resolve to a manifest list$/)
+      const short = context({Containerfile: 'FROM busybox\nRUN touch /x\n'})
+      // a registries.conf with no search registries, as this host's
+      const conf = path.join(dir('regconf'), 'registries.conf')
+      writeFileSync(conf, 'unqualified-search-registries = []\n')
+      env.chown(conf)
+      // (busybox has an alias in shortnames.conf: this name has none)
+      const noAlias = context({Containerfile: 'FROM nosuchbase\nRUN touch /x\n'})
+      expectError(env.run(['build', '-q', '--all-platforms', noAlias], {env: {CONTAINERS_REGISTRIES_CONF: conf}}), 125, new RegExp(`^Error: resolving image name "nosuchbase": short-name "nosuchbase" did not resolve to an alias and no unqualified-search registries are defined in "${conf}"$`))
+      expectError(env.run(['build', '-q', '--sign-by', 'ABCDEF', short]), 125, /^Error: --sign-by: signing images is not supported$/)
+      expectError(env.run(['build', '-q', '--decryption-key', '/nonexist', short]), 125, /^Error: unable to obtain decrypt config: invalid decryption keys: Unable to read file: open \/nonexist: no such file or directory$/)
+      const key = path.join(dir('dkey'), 'k.pem')
+      writeFileSync(key, 'not a key')
+      env.chown(key)
+      expectError(env.run(['build', '-q', '--decryption-key', key, short]), 125, /^Error: --decryption-key: encrypted images are not supported$/)
+      expect(env.ok(['images', '-a', '-q']).trim()).to.equal(before)
+      // a base that is a manifest list in its registry: checked, then refused (peapod builds one platform)
+      const reg = await RegistryServer.start()
+      try {
+        env.ok(['build', '-q', '--manifest', 'ml', short])
+        env.ok(['manifest', 'push', '--tls-verify=false', 'ml', `docker://${reg.host}/ml:1`])
+        const multi = context({Containerfile: `FROM ${reg.host}/ml:1\nRUN touch /y\n`})
+        expectError(env.run(['build', '-q', '--all-platforms', '--tls-verify=false', multi]), 125, /^Error: building for all platforms of the base images is not supported: peapod builds for one platform at a time/)
+      } finally {
+        await reg.stop()
+      }
     })
   })
 }

@@ -5,6 +5,8 @@ import {buildContainerFlags, buildPullFlags} from '../../cli/build-flags.js'
 import {buildPlatform, parseBuildContexts, parseBuildEnv, readBuildArgFile, toBuildRunOptions} from '../../cli/build-spec.js'
 import {credsFlag} from '../../cli/registry-flags.js'
 import {parseBuildOutput} from '../../cli/build-output.js'
+import {parseBuildSsh} from '../../cli/build-ssh.js'
+import {checkDecryptionKeys} from '../../cli/build-refused.js'
 import {InvalidArgument, load} from '../../libpod/index.js'
 
 const PULL: Record<string, 'missing' | 'always' | 'never' | 'newer'> = {
@@ -44,6 +46,7 @@ export default class ImageBuild extends BaseCommand {
   static override flags = {
     ...buildContainerFlags, // RUN steps: --cap-add, --security-opt, --ulimit, --memory, --userns, --volume, --dns, --network ... (build-flags.ts)
     ...buildPullFlags, // pulls of base images: --authfile, --tls-verify, --creds, --platform, --retry ...
+    'all-platforms': Flags.boolean({description: "Attempt to build for all base image platforms: each base image must be a manifest list in its registry (as Podman checks); peapod then refuses, it builds for one platform at a time"}),
     annotation: Flags.string({multiple: true, multipleNonGreedy: true, description: 'Set metadata for an image (an annotation of its manifest, KEY=VALUE)'}),
     'build-arg': Flags.string({multiple: true, multipleNonGreedy: true, description: 'argument=value to supply to the builder'}),
     'build-arg-file': Flags.string({multiple: true, multipleNonGreedy: true, description: 'A file of argument=value lines to supply to the builder (# comments and blank lines skipped); --build-arg wins'}),
@@ -53,6 +56,7 @@ export default class ImageBuild extends BaseCommand {
     'cache-ttl': Flags.string({description: 'Only consider cached images younger than this duration (e.g. 10m, 1h; 0 uses no cache)'}),
     'cpp-flag': Flags.string({multiple: true, multipleNonGreedy: true, description: 'Set additional flag to pass to C preprocessor (cpp), which runs a Containerfile whose name ends in .in'}),
     compress: Flags.boolean({description: 'This is a legacy option, which has no effect on the image (as in Podman)'}),
+    'decryption-key': Flags.string({multiple: true, multipleNonGreedy: true, description: 'Key needed to decrypt the image (KEY[:PASSPHRASE]); encrypted images are not supported, so a readable key is refused'}),
     'disable-compression': goBool("Don't compress layers by default (default true; peapod's store keeps layers uncompressed either way)", 'D'),
     'disable-content-trust': Flags.boolean({description: 'This is a Docker specific option and is a NOOP'}),
     env: Flags.string({multiple: true, multipleNonGreedy: true, description: 'Set environment variable for the image (KEY=VALUE; RUN steps see it too)'}),
@@ -83,6 +87,8 @@ export default class ImageBuild extends BaseCommand {
     'squash-all': Flags.boolean({description: "Squash all of the image's layers, the base image's too, into a single layer"}),
     'skip-unused-stages': goBool('Skip stages in multi-stage builds which do not affect the final target (default true)'),
     stdin: Flags.boolean({description: 'Pass stdin into the RUN steps\' containers'}),
+    'sign-by': Flags.string({description: 'Sign the image using a GPG key with the specified FINGERPRINT (not supported: refused)'}),
+    ssh: Flags.string({multiple: true, multipleNonGreedy: true, description: "SSH agent socket or keys to expose to the build (ID[=SOCKET|KEY[,KEY...]]; 'default': $SSH_AUTH_SOCK), for RUN --mount=type=ssh,id=ID"}),
     secret: Flags.string({multiple: true, multipleNonGreedy: true, description: 'Secret file to expose to the build: id=ID,src=PATH (mounted by RUN --mount=type=secret,id=ID)'}),
     tag: Flags.string({char: 't', multiple: true, multipleNonGreedy: true, description: 'Tagged name to apply to the built image'}),
     target: Flags.string({description: 'Set the target build stage to build'}),
@@ -157,6 +163,9 @@ export default class ImageBuild extends BaseCommand {
     if (flags.squash && (flags['squash-all'] || flags.layers === 'true')) throw new InvalidArgument('cannot specify --squash with --layers and --squash-all with --squash')
     const isolation = flags.isolation ?? process.env.BUILDAH_ISOLATION ?? 'oci'
     if (!['oci', 'rootless', 'chroot'].includes(isolation)) throw new InvalidArgument(`unrecognized isolation type ${JSON.stringify(isolation)}`)
+    checkDecryptionKeys(flags['decryption-key'] ?? [])
+    const ssh = parseBuildSsh(flags.ssh ?? [])
+    if (flags['sign-by'] !== undefined) throw new InvalidArgument('--sign-by: signing images is not supported')
     const run = toBuildRunOptions(flags)
     if (isolation === 'chroot') {
       // buildah's chroot isolation: the host's network and PID namespaces, a UTS namespace of its own (IPC stays private: a host without /dev/mqueue can't share it)
@@ -231,6 +240,8 @@ export default class ImageBuild extends BaseCommand {
       jobs: flags.jobs,
       cacheFrom: flags['cache-from']?.flatMap(v => v.split(',')).filter(Boolean),
       cacheTo: flags['cache-to'],
+      ssh,
+      allPlatforms: flags['all-platforms'],
       cppFlags: flags['cpp-flag']?.map(v => v.replace(CPP_MARK, '')),
       stdin: process.stdin,
       out: say,
