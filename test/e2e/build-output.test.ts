@@ -163,7 +163,8 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       const out = dir('ssh-out')
       env.ok(['build', '-q', '--ssh', `default=${path.join(keys, 'key')}`, '-v', '/:/h:ro', '-o', out, ctx])
       expect(readFileSync(path.join(out, 'keys'), 'utf8')).to.equal(`${fingerprint}\n/run/buildkit/ssh_agent.0\n`)
-      // the socket is the step's only: not in the next one
+      // the socket is the step's only: not in the next one, nor in a layer
+      expect(existsSync(path.join(out, 'run/buildkit'))).to.equal(false)
       expect(readFileSync(path.join(out, 'after'), 'utf8')).to.equal('[]\n')
       // $SSH_AUTH_SOCK of an agent of the user's
       const sock = path.join(keys, 'agent.sock')
