@@ -149,6 +149,8 @@ export const load = {
   names: () => import('./runtime/names.js'),
   /** Containerfile builds (build/). */
   build: () => import('./build/build.js'),
+  /** build --output/--manifest: what a build does with its image after the commit. */
+  buildOutput: () => import('./build/output.js'),
 }
 
 type CreateModule = typeof import('./create.js')

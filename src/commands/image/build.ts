@@ -4,11 +4,16 @@ import {boolValue, goBool, goBoolArgv} from '../../cli/go-bool.js'
 import {buildContainerFlags, buildPullFlags} from '../../cli/build-flags.js'
 import {buildPlatform, parseBuildContexts, parseBuildEnv, readBuildArgFile, toBuildRunOptions} from '../../cli/build-spec.js'
 import {credsFlag} from '../../cli/registry-flags.js'
+import {parseBuildOutput} from '../../cli/build-output.js'
+import {parseBuildSsh} from '../../cli/build-ssh.js'
+import {checkDecryptionKeys} from '../../cli/build-refused.js'
 import {InvalidArgument, load} from '../../libpod/index.js'
 
 const PULL: Record<string, 'missing' | 'always' | 'never' | 'newer'> = {
   true: 'missing', missing: 'missing', ifmissing: 'missing', always: 'always', false: 'never', never: 'never', ifnewer: 'newer', newer: 'newer',
 }
+
+const CPP_MARK = '\u0001'
 
 /** KEY=VALUE flags into a record (a bare KEY takes the caller's environment, as Podman). */
 function pairs(values: string[] | undefined, what: string, fromEnv: boolean): Record<string, string> {
@@ -41,6 +46,7 @@ export default class ImageBuild extends BaseCommand {
   static override flags = {
     ...buildContainerFlags, // RUN steps: --cap-add, --security-opt, --ulimit, --memory, --userns, --volume, --dns, --network ... (build-flags.ts)
     ...buildPullFlags, // pulls of base images: --authfile, --tls-verify, --creds, --platform, --retry ...
+    'all-platforms': Flags.boolean({description: "Attempt to build for all base image platforms: each base image must be a manifest list in its registry (as Podman checks); peapod then refuses, it builds for one platform at a time"}),
     annotation: Flags.string({multiple: true, multipleNonGreedy: true, description: 'Set metadata for an image (an annotation of its manifest, KEY=VALUE)'}),
     'build-arg': Flags.string({multiple: true, multipleNonGreedy: true, description: 'argument=value to supply to the builder'}),
     'build-arg-file': Flags.string({multiple: true, multipleNonGreedy: true, description: 'A file of argument=value lines to supply to the builder (# comments and blank lines skipped); --build-arg wins'}),
@@ -48,7 +54,9 @@ export default class ImageBuild extends BaseCommand {
     'cache-from': Flags.string({multiple: true, multipleNonGreedy: true, description: 'Remote repository (REGISTRY/REPO) where each step\'s cached image is looked up by its cache key and pulled on a hit, so the step does not run again; repeatable'}),
     'cache-to': Flags.string({description: 'Remote repository (REGISTRY/REPO) to which each step\'s new image is pushed, tagged by its cache key (for a later --cache-from)'}),
     'cache-ttl': Flags.string({description: 'Only consider cached images younger than this duration (e.g. 10m, 1h; 0 uses no cache)'}),
+    'cpp-flag': Flags.string({multiple: true, multipleNonGreedy: true, description: 'Set additional flag to pass to C preprocessor (cpp), which runs a Containerfile whose name ends in .in'}),
     compress: Flags.boolean({description: 'This is a legacy option, which has no effect on the image (as in Podman)'}),
+    'decryption-key': Flags.string({multiple: true, multipleNonGreedy: true, description: 'Key needed to decrypt the image (KEY[:PASSPHRASE]); encrypted images are not supported, so a readable key is refused'}),
     'disable-compression': goBool("Don't compress layers by default (default true; peapod's store keeps layers uncompressed either way)", 'D'),
     'disable-content-trust': Flags.boolean({description: 'This is a Docker specific option and is a NOOP'}),
     env: Flags.string({multiple: true, multipleNonGreedy: true, description: 'Set environment variable for the image (KEY=VALUE; RUN steps see it too)'}),
@@ -65,6 +73,9 @@ export default class ImageBuild extends BaseCommand {
     network: Flags.string({description: "Network mode of RUN steps: 'host' (default) or 'none'"}),
     isolation: Flags.string({description: 'Type of process isolation of RUN steps: oci (the default), rootless (the same, rootless), chroot (the host\'s network and PID namespaces). Use BUILDAH_ISOLATION environment variable to override.'}),
     logfile: Flags.string({description: 'Log to file instead of stdout/stderr'}),
+    logsplit: goBool('Split logfile to different files for each platform: with --logfile FILE, the build\'s output goes to FILE_OS_ARCH[_VARIANT] (the --platform/--os/--arch given, empty for the host\'s), FILE stays empty'),
+    manifest: Flags.string({description: 'Add the image to the specified manifest list. Creates manifest list if it does not exist'}),
+    output: Flags.string({char: 'o', description: 'Output destination of the final stage\'s rootfs: a directory (PATH or type=local,dest=PATH), a tar archive (type=tar,dest=FILE), or - for a tar archive on stdout'}),
     'no-cache': goBool('Do not use existing cached images for the container build'),
     'omit-history': goBool('Omit build history information from the built image'),
     'os-feature': Flags.string({multiple: true, multipleNonGreedy: true, description: 'Set required OS feature for the target image in addition to values from the base image'}),
@@ -76,6 +87,8 @@ export default class ImageBuild extends BaseCommand {
     'squash-all': Flags.boolean({description: "Squash all of the image's layers, the base image's too, into a single layer"}),
     'skip-unused-stages': goBool('Skip stages in multi-stage builds which do not affect the final target (default true)'),
     stdin: Flags.boolean({description: 'Pass stdin into the RUN steps\' containers'}),
+    'sign-by': Flags.string({description: 'Sign the image using a GPG key with the specified FINGERPRINT (not supported: refused)'}),
+    ssh: Flags.string({multiple: true, multipleNonGreedy: true, description: "SSH agent socket or keys to expose to the build (ID[=SOCKET|KEY[,KEY...]]; 'default': $SSH_AUTH_SOCK), for RUN --mount=type=ssh,id=ID"}),
     secret: Flags.string({multiple: true, multipleNonGreedy: true, description: 'Secret file to expose to the build: id=ID,src=PATH (mounted by RUN --mount=type=secret,id=ID)'}),
     tag: Flags.string({char: 't', multiple: true, multipleNonGreedy: true, description: 'Tagged name to apply to the built image'}),
     target: Flags.string({description: 'Set the target build stage to build'}),
@@ -87,12 +100,17 @@ export default class ImageBuild extends BaseCommand {
    * --logfile: the build runs again with its stdout and stderr (its RUN
    * steps' output too) on the file; this process passes its exit code on.
    */
-  private async intoLogfile(file: string): Promise<void> {
+  private async intoLogfile(file: string, split?: {os?: string; arch?: string; variant?: string}): Promise<void> {
     const {openSync, closeSync} = await import('node:fs')
     const {spawn} = await import('node:child_process')
     let fd: number
     try {
       fd = openSync(file, 'w', 0o600)
+      if (split) {
+        // --logsplit: the one platform's log, named as buildah names it (FILE_OS_ARCH[_VARIANT])
+        closeSync(fd)
+        fd = openSync(`${file}_${split.os ?? ''}_${split.arch ?? ''}${split.variant ? `_${split.variant}` : ''}`, 'w', 0o600)
+      }
     } catch (e) {
       throw new InvalidArgument(`opening log file: ${(e as Error).message}`)
     }
@@ -112,14 +130,29 @@ export default class ImageBuild extends BaseCommand {
   }
 
   async run(): Promise<void> {
-    const bare = this.argv.map(a => (a === '--pull' ? '--pull=true' : a))
+    const bare: string[] = []
+    for (let i = 0; i < this.argv.length; i++) {
+      const a = this.argv[i]
+      if (a === '--') {
+        bare.push(...this.argv.slice(i))
+        break
+      }
+      // --cpp-flag's value is a cpp option ("-DX", where oclif sees -D): marked, so it is not read as a flag
+      if (a === '--cpp-flag' && i + 1 < this.argv.length) bare.push(`--cpp-flag=${CPP_MARK}${this.argv[++i]}`)
+      else if (a.startsWith('--cpp-flag=')) bare.push(`--cpp-flag=${CPP_MARK}${a.slice('--cpp-flag='.length)}`)
+      else bare.push(a === '--pull' ? '--pull=true' : a)
+    }
     const argv0 = goBoolArgv(bare, {
       'force-rm': undefined, layers: undefined, 'no-cache': undefined, quiet: 'q', rm: undefined, 'http-proxy': undefined, 'no-hosts': undefined,
-      'tls-verify': undefined, 'identity-label': undefined, 'omit-history': undefined, 'skip-unused-stages': undefined, 'disable-compression': 'D',
+      'tls-verify': undefined, 'identity-label': undefined, logsplit: undefined, 'omit-history': undefined, 'skip-unused-stages': undefined, 'disable-compression': 'D',
     })
     const {argv, flags} = await this.parse(ImageBuild, argv0)
-    if (flags.logfile !== undefined) return this.intoLogfile(flags.logfile)
+    if (flags.logfile !== undefined) return this.intoLogfile(flags.logfile, flags.logsplit === 'true' ? buildPlatform(flags) ?? {} : undefined)
     const args = argv as string[]
+    const output = flags.output === undefined ? undefined : parseBuildOutput(flags.output)
+    // a tar on stdout: the build's own lines go to stderr
+    const toStdout = output?.type === 'tar' && output.dest === undefined
+    const say = (line: string) => (toStdout ? process.stderr : process.stdout).write(line + '\n')
     if (args.length > 1) throw new InvalidArgument(`accepts at most 1 arg(s), received ${args.length}`)
     const format = flags.format === 'docker' ? 'docker' : flags.format === 'oci' ? 'oci' : undefined
     if (!format) throw new InvalidArgument(`unrecognized image type "${flags.format}"`)
@@ -130,6 +163,9 @@ export default class ImageBuild extends BaseCommand {
     if (flags.squash && (flags['squash-all'] || flags.layers === 'true')) throw new InvalidArgument('cannot specify --squash with --layers and --squash-all with --squash')
     const isolation = flags.isolation ?? process.env.BUILDAH_ISOLATION ?? 'oci'
     if (!['oci', 'rootless', 'chroot'].includes(isolation)) throw new InvalidArgument(`unrecognized isolation type ${JSON.stringify(isolation)}`)
+    checkDecryptionKeys(flags['decryption-key'] ?? [])
+    const ssh = parseBuildSsh(flags.ssh ?? [])
+    if (flags['sign-by'] !== undefined) throw new InvalidArgument('--sign-by: signing images is not supported')
     const run = toBuildRunOptions(flags)
     if (isolation === 'chroot') {
       // buildah's chroot isolation: the host's network and PID namespaces, a UTS namespace of its own (IPC stays private: a host without /dev/mqueue can't share it)
@@ -204,11 +240,19 @@ export default class ImageBuild extends BaseCommand {
       jobs: flags.jobs,
       cacheFrom: flags['cache-from']?.flatMap(v => v.split(',')).filter(Boolean),
       cacheTo: flags['cache-to'],
+      ssh,
+      allPlatforms: flags['all-platforms'],
+      cppFlags: flags['cpp-flag']?.map(v => v.replace(CPP_MARK, '')),
       stdin: process.stdin,
-      out: line => process.stdout.write(line + '\n'),
+      out: say,
       warn: m => process.stderr.write(`WARN[0000] ${m}\n`),
     })
     if (flags.iidfile) writeIidFile(flags.iidfile, id)
-    this.log(id)
+    if (output || flags.manifest !== undefined) {
+      const {writeBuildOutput, addToManifest} = await load.buildOutput()
+      if (flags.manifest !== undefined) await addToManifest(rt, flags.manifest, id)
+      if (output) await writeBuildOutput(rt, id, output)
+    }
+    say(id)
   }
 }

@@ -19,6 +19,7 @@ import {digestEntries, findContainerfile, ignoreMatcher, openContext, resolveSou
 import {expandWord, expandWords, keyValues, type Vars} from './expand.js'
 import {adopt, commitStep, dockerToRuntime, workingFrom, type Working} from './image.js'
 import type {BuildRunOptions} from '../specgen/build.js'
+import type {SshSource} from '../specgen/build-ssh.js'
 import {parseContainerfile, type Containerfile, type Instruction, type Stage} from './parse.js'
 import {Scratch, copyStep, resolveChown, runStep, withImageRoot, type CopyItem} from './steps.js'
 import {failpoint} from '../util/failpoint.js'
@@ -84,6 +85,12 @@ export interface BuildOptions {
   cacheFrom?: string[]
   /** --cache-to: the repository each step's new image is pushed to, tagged by its cache key. */
   cacheTo?: string
+  /** --ssh ID[=PATH,...]: the agents RUN --mount=type=ssh,id=ID forwards. */
+  ssh?: Record<string, SshSource>
+  /** --all-platforms: build for every platform of the base images' lists (checked, then refused: see all-platforms.ts). */
+  allPlatforms?: boolean
+  /** --cpp-flag: extra flags of cpp for a Containerfile named *.in. */
+  cppFlags?: string[]
   /** Progress (Podman's stdout lines). */
   out: (line: string) => void
   warn: (message: string) => void
@@ -234,11 +241,15 @@ export async function build(rt: Runtime, opts: BuildOptions): Promise<string> {
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   let builder: Builder | undefined
+  let agents: {sockets: Record<string, string>; close(): void} | undefined
   try {
+    if (opts.ssh && Object.keys(opts.ssh).length) agents = await (await import('./ssh.js')).startSshAgents(opts.ssh, tmpParent)
     const file = fileFromStdin ? 'Containerfile' : findContainerfile(ctx.dir, opts.file)
     if (text === undefined) text = readFileSync(file, 'utf8')
+    if (!fileFromStdin && file.endsWith('.in')) text = await (await import('./preprocess.js')).preprocessContainerfile(file, text, ctx.dir, opts.cppFlags ?? [], opts.warn)
     const cf = parseContainerfile(text, fileFromStdin ? '-' : path.basename(file))
     builder = new Builder(rt, opts, cf, ctx, scratch, tmpParent)
+    builder.sshSockets = agents?.sockets ?? {}
     return await builder.run()
   } catch (e) {
     if (scratch.interrupted) throw new BuildError('interrupted', 130)
@@ -248,6 +259,7 @@ export async function build(rt: Runtime, opts: BuildOptions): Promise<string> {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
     await scratch.removeAll(rt)
+    agents?.close()
     ctx.cleanup()
     for (const dir of builder?.fetchedContexts.values() ?? []) rmSync(dir, {recursive: true, force: true})
   }
@@ -257,6 +269,8 @@ class Builder {
   private readonly results = new Map<number, StageResult>()
   /** --build-context URLs unpacked (name → directory), removed at the end. */
   readonly fetchedContexts = new Map<string, string>()
+  /** --ssh: id → agent socket on the host (RUN --mount=type=ssh). */
+  sshSockets: Record<string, string> = {}
   private readonly headerArgs = new Map<string, string | undefined>()
   private readonly usedBuildArgs = new Set<string>()
   /** Images this build committed (--layers=false removes all but the result). */
@@ -293,6 +307,10 @@ class Builder {
     }
     // --from: the first stage is built on that image instead
     if (this.opts.from !== undefined && cf.stages.length) cf.stages[0].base = this.opts.from
+    if (this.opts.allPlatforms) {
+      const vars: Vars = new Map([...this.headerArgs].filter(([, x]) => x !== undefined) as Array<[string, string]>)
+      await (await import('./all-platforms.js')).checkAllPlatforms(this.rt, cf, vars, this.opts)
+    }
     let target = cf.stages.length - 1
     if (this.opts.target !== undefined) {
       target = cf.stages.findIndex(s => s.name === this.opts.target?.toLowerCase())
@@ -711,6 +729,21 @@ class Builder {
         const dest = target ?? `/run/secrets/${id}`
         mounts.push({type: 'bind', source: src, destination: dest, readonly: true})
         targets.push(dest)
+        continue
+      }
+      if (type === 'ssh') {
+        // the agent's socket, bound where SSH_AUTH_SOCK of the step says (buildah's default place)
+        const id = m.id ?? 'default'
+        const sock = this.sshSockets[id]
+        if (!sock) {
+          // as buildkit: skipped unless required=true
+          if (m.required !== 'true') continue
+          throw new BuildError(`${where(this.cf, ins)}: ssh agent with id ${JSON.stringify(id)} was not given (--ssh ${id}[=SOCKET|KEY])`)
+        }
+        const dest = target ?? `/run/buildkit/ssh_agent.${mounts.filter(x => x.destination.startsWith('/run/buildkit/ssh_agent.')).length}`
+        mounts.push({type: 'bind', source: sock, destination: dest, readonly: false})
+        targets.push(dest)
+        env.SSH_AUTH_SOCK = dest
         continue
       }
       if (!target) throw new BuildError(`${where(this.cf, ins)}: --mount=type=${type} needs target=`)
