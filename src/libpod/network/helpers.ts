@@ -3,7 +3,7 @@
 // and pasta (passt). Each runs detached until teardown kills it.
 // Raw spawn for slirp4netns: it is detached and long-lived, with a ready pipe on fd 3 (short calls use util/process.ts).
 import {spawn} from 'node:child_process'
-import {closeSync, openSync, readFileSync, rmSync} from 'node:fs'
+import {closeSync, openSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {connect} from 'node:net'
 import {InvalidArgument, NetworkFailure} from '../define/errors.js'
 import {log as logger} from '../util/log.js'
@@ -77,7 +77,7 @@ export function slirpDnsIp(o: SlirpOptions): string {
  * Starts slirp4netns on a netns and waits until it configured tap0.
  * Returns its pid; its output goes to `logFile`.
  */
-export async function startSlirp(bin: string, netns: string, apiSocket: string, logFile: string, o: SlirpOptions): Promise<number> {
+export async function startSlirp(bin: string, netns: string, apiSocket: string, logFile: string, o: SlirpOptions, pidFile?: string): Promise<number> {
   const args = ['--configure', `--mtu=${o.mtu}`, '--enable-sandbox', '--enable-seccomp']
   if (!o.allowHostLoopback) args.push('--disable-host-loopback')
   if (o.enableIpv6) args.push('--enable-ipv6')
@@ -90,6 +90,8 @@ export async function startSlirp(bin: string, netns: string, apiSocket: string, 
   const log = openSync(logFile, 'a')
   const child = spawn(bin, args, {detached: true, stdio: ['ignore', log, log, 'pipe']})
   closeSync(log)
+  // before it is ready: a command killed while waiting leaves teardown its pid
+  if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid))
   const pid = await new Promise<number>((resolve, reject) => {
     const ready = child.stdio[3] as NodeJS.ReadableStream
     const fail = (why: string) => {

@@ -6,12 +6,12 @@
 // What was set up is kept in <runRoot>/networks/containers/ID.json until
 // teardown, so that a cleanup from another process (the monitor's exit
 // command) can undo it.
-import {existsSync, mkdirSync, rmSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, rmSync} from 'node:fs'
 import {networkInterfaces} from 'node:os'
 import path from 'node:path'
 import {InvalidArgument, NetworkFailure} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
-import {writeJsonAtomic} from '../state/atomic.js'
+import {sweepDeadTemps, writeJsonAtomic} from '../state/atomic.js'
 import {log} from '../util/log.js'
 import {findBinary, networkSettings} from './config.js'
 import {parseSlirpOptions, slirpForward, slirpGuestIp, slirpUnforward, startPasta, startSlirp, stopHelper} from './helpers.js'
@@ -122,7 +122,7 @@ async function setupSlirp(rt: Runtime, c: NetConfig, st: FullNetworkState, o: Co
   const base = helperBase(rt, c.id)
   mkdirSync(path.dirname(base), {recursive: true})
   st.helperApiSocket = `${base}.sock`
-  st.helperPid = await startSlirp(bin, st.netns!, st.helperApiSocket, `${base}.log`, opts)
+  st.helperPid = await startSlirp(bin, st.netns!, st.helperApiSocket, `${base}.log`, opts, `${base}.pid`)
   writeJsonAtomic(stateFile(rt, c.id), st)
   st.address = slirpGuestIp(opts)
   if (st.ports.length) {
@@ -211,15 +211,27 @@ async function setupBridge(rt: Runtime, c: NetConfig, st: FullNetworkState, o: C
  * down, frees addresses and forwarded ports, removes the netns. Idempotent;
  * each step is tried even when one fails.
  */
+function pidFromFile(file: string): number | undefined {
+  try {
+    return Number(readFileSync(file, 'utf8').trim()) || undefined
+  } catch {
+    return undefined
+  }
+}
+
 export async function teardownContainerNetwork(rt: Runtime, id: string): Promise<void> {
   const file = stateFile(rt, id)
+  sweepDeadTemps(path.dirname(file), path.basename(file))
   const st = readNetworkState(rt, id)
   if (!st) return
   log.debug(`Tearing down ${st.mode} network of container ${id}`)
   // Best effort, step by step: one failing step must not keep the others from running.
   const step = (fn: () => Promise<unknown>) => fn().catch(() => {})
   if (st.forwarderPid) await step(() => stopHelper(st.forwarderPid, id))
-  if (st.helperPid) await step(() => stopHelper(st.helperPid, st.netns ?? ''))
+  // a helper started by a command killed before it recorded the pid: its pid file
+  const base = helperBase(rt, id)
+  const helper = st.helperPid ?? pidFromFile(`${base}.pid`)
+  if (helper) await step(() => stopHelper(helper, st.netns ?? ''))
   // Without a status too: a setup killed mid-way may have made the bridge and
   // its firewall rules already (the storm left them); teardown undoes them.
   if (st.netavark && st.netns) {
@@ -233,7 +245,6 @@ export async function teardownContainerNetwork(rt: Runtime, id: string): Promise
   if (st.ips) await step(() => new Ipam(networkSettings(rt).runDir).release(id))
   if (st.rootlessNetns) await step(() => releaseRootlessNetns(rt, id))
   if (st.netns) await step(() => removeNetns(st.netns!))
-  const base = helperBase(rt, id)
   for (const ext of ['.sock', '.log', '.pid']) rmSync(base + ext, {force: true})
   rmSync(file, {force: true})
 }

@@ -11,6 +11,7 @@ import {removeContainer, syncContainer} from '../container/ops.js'
 import {isActive} from '../define/state.js'
 import {pidAlive} from '../util/liveness.js'
 import {lockAbandoned, sweepDeadLocks} from '../state/lock.js'
+import {sweepDeadTemps} from '../state/atomic.js'
 import {removePod} from './pods.js'
 
 export interface CheckFinding {
@@ -58,6 +59,11 @@ export async function sweepAbandoned(rt: Runtime): Promise<string[]> {
   })
   out.push(...rt.pods.danglingNames(true), ...rt.pods.sweepDirs(), ...rt.volumes.sweepGone())
   for (const d of LOCK_DIRS) out.push(...sweepDeadLocks(path.join(rt.config.graphRoot, d)))
+  // the store-wide network locks, which no later command may take (no network command follows)
+  for (const d of [path.join(rt.config.graphRoot, 'networks'), path.join(rt.config.runRoot, 'networks')]) out.push(...sweepDeadLocks(d))
+  // temp files of atomic writes whose writer was killed, where documents outlive their writers
+  for (const d of ['', 'images', 'networks', 'volumes', 'names', 'pod-names']) sweepDeadTemps(path.join(rt.config.graphRoot, d))
+  for (const d of ['', 'networks', 'networks/containers']) sweepDeadTemps(path.join(rt.config.runRoot, d))
   return out
 }
 

@@ -6,8 +6,9 @@
 // killed process the rename alone is atomic; after a power loss no container
 // runs and the state is taken from the runtime dir being gone, and ext4
 // (auto_da_alloc) writes a file renamed over another before the rename.
-import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync} from 'node:fs'
+import {closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync} from 'node:fs'
 import path from 'node:path'
+import {pidAlive} from '../util/liveness.js'
 
 export interface WriteOptions {
   /** fsync before the rename (default); false: see the file comment. */
@@ -29,6 +30,24 @@ export function writeFileAtomic(file: string, data: string | Buffer, mode = 0o64
   }
   closeSync(fd)
   renameSync(tmp, file)
+}
+
+/**
+ * Removes the temp files of writes whose process is gone (killed between
+ * write and rename), in a directory that outlives its documents' writers
+ * (network state, IPAM); `name` limits it to one document's.
+ */
+export function sweepDeadTemps(dir: string, name?: string): void {
+  let files: string[]
+  try {
+    files = readdirSync(dir)
+  } catch {
+    return
+  }
+  for (const f of files) {
+    const m = /^\.(.+)\.(\d+)\.\d+\.tmp$/.exec(f)
+    if (m && (name === undefined || m[1] === name) && !pidAlive(Number(m[2]))) rmSync(path.join(dir, f), {force: true})
+  }
 }
 
 export function writeJsonAtomic(file: string, doc: unknown, opts?: WriteOptions): void {

@@ -1,51 +1,37 @@
 // On-disk locks (proper-lockfile). A lock is a directory `<file>.lock` whose
 // mtime is refreshed while held; a holder killed with SIGKILL stops refreshing
 // and the lock is taken over once stale, so a crash never wedges the store.
-import fs, {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import fs, {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {LockError} from '../define/errors.js'
 import {log} from '../util/log.js'
 import {ownerAlive, ownerToken} from '../util/owner.js'
 
-/**
- * A lock whose holder's process is gone (its owner token, written into the
- * lock dir once taken) is removed at once, rather than waited on until
- * stale. The rename lets one of several waiters remove it; a lock that
- * turns out to be another's (taken in between) is put back.
- */
-function breakDeadLock(file: string): boolean {
-  const dir = `${file}.lock`
-  let token: string
-  let ino: number
+/** The lock dir's holder is known to be gone: its owner token names a dead process. */
+function deadHolder(dir: string): boolean {
   try {
-    ino = fs.statSync(dir).ino
-    token = readFileSync(path.join(dir, 'owner'), 'utf8')
+    return !ownerAlive(readFileSync(path.join(dir, 'owner'), 'utf8'))
   } catch {
     return false // no owner yet (being taken) or gone
   }
-  if (ownerAlive(token)) return false
-  const moved = `${dir}.${process.pid}.dead`
+}
+
+/**
+ * A lock whose holder is gone is made stale at once (its mtime set to the
+ * epoch), so proper-lockfile takes it over now rather than after STALE_MS.
+ * Nothing is moved: breaking it by renaming it away and back when raced left
+ * ownerless lock dirs behind (found by the storm) and made a fresh lock
+ * vanish under its taker for a moment.
+ */
+function breakDeadLock(file: string): boolean {
+  const dir = `${file}.lock`
+  if (!deadHolder(dir)) return false
   try {
-    renameSync(dir, moved)
+    fs.utimesSync(dir, 0, 0)
   } catch {
     return false
   }
-  let still = ''
-  try {
-    // the same directory (a new lock has another inode) with the same owner
-    if (fs.statSync(moved).ino === ino) still = readFileSync(path.join(moved, 'owner'), 'utf8')
-  } catch {
-    // taken over in between: not ours to remove
-  }
-  if (still !== token) {
-    try {
-      renameSync(moved, dir)
-    } catch {
-      // a newer lock is in place
-    }
-  }
-  rmSync(moved, {recursive: true, force: true})
-  log.debug(`Removed lock ${dir} of a process that is gone`)
+  log.debug(`Expired lock ${dir} of a process that is gone`)
   return true
 }
 
@@ -60,7 +46,11 @@ export function lockAbandoned(lockDir: string): boolean {
   }
 }
 
-/** Removes the locks in dir whose holders are gone (a lock of a removed object is never taken again). */
+/**
+ * Removes the locks in dir whose holders are gone, or that are stale with no
+ * owner at all (a taker killed between mkdir and writing it): a lock of a
+ * removed object is never taken again, so nobody else would.
+ */
 export function sweepDeadLocks(dir: string): string[] {
   let names: string[]
   try {
@@ -68,7 +58,25 @@ export function sweepDeadLocks(dir: string): string[] {
   } catch {
     return []
   }
-  return names.filter(f => breakDeadLock(path.join(dir, f.slice(0, -'.lock'.length))))
+  return names.filter(f => {
+    const lock = path.join(dir, f)
+    if (!deadHolder(lock) && !(ownerless(lock) && stale(lock))) return false
+    rmSync(lock, {recursive: true, force: true})
+    log.debug(`Removed lock ${lock} of a process that is gone`)
+    return true
+  })
+}
+
+function ownerless(lock: string): boolean {
+  return !fs.existsSync(path.join(lock, 'owner'))
+}
+
+function stale(lock: string): boolean {
+  try {
+    return fs.statSync(lock).mtimeMs < Date.now() - STALE_MS
+  } catch {
+    return false
+  }
 }
 
 /** proper-lockfile removes its lock dir with rmdir: ours holds the owner file, so remove it whole. */

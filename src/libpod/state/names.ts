@@ -1,13 +1,14 @@
-// Names of containers and pods, reserved atomically: <dir>/<name> created
-// with O_EXCL holds the owner's ID, so two parallel creates of one name can
+// Names of containers and pods, reserved atomically: <dir>/<name>, linked
+// into place whole (link fails if it exists), holds the owner's ID, so two parallel creates of one name can
 // never both win. Its second line is the reserving process's owner token: a
 // reservation whose owner's document never got written and whose process is
 // gone (killed between the two) is abandoned, and free to take or sweep.
 // Reservations of older versions (no token) are abandoned once 30 s old.
-import {closeSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync} from 'node:fs'
+import {existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {InvalidArgument} from '../define/errors.js'
 import {ownerAlive, ownerToken} from '../util/owner.js'
+import {sweepDeadTemps} from './atomic.js'
 
 export const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/
 
@@ -28,9 +29,14 @@ export class NameReservations {
     if (!NAME.test(name)) throw new InvalidArgument('names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument')
     mkdirSync(this.dir, {recursive: true})
     const file = path.join(this.dir, name)
-    let fd: number
+    // Written whole under a temp name, then linked to the name (EEXIST if
+    // taken): a reservation is never seen empty. An O_EXCL create killed
+    // before its write left an empty one nobody could tell abandoned (the
+    // storm). A killed reserver's temp is swept once its process is gone.
+    const tmp = path.join(this.dir, `.${name}.${process.pid}.${Date.now()}.tmp`)
+    writeFileSync(tmp, `${id}\n${ownerToken()}\n`)
     try {
-      fd = openSync(file, 'wx')
+      linkSync(tmp, file)
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
       const content = readContent(file)
@@ -39,10 +45,9 @@ export class NameReservations {
         return this.reserve(name, id)
       }
       throw this.inUse(name, content?.split('\n')[0].trim() ?? '')
+    } finally {
+      rmSync(tmp, {force: true})
     }
-    // One write: a reader sees the whole reservation or an empty file.
-    writeSync(fd, `${id}\n${ownerToken()}\n`)
-    closeSync(fd)
   }
 
   /** A reservation nobody will complete: no document, and its owner is gone. */
@@ -87,6 +92,7 @@ export class NameReservations {
 
   /** Releases every abandoned reservation; returns their names. */
   sweep(): string[] {
+    sweepDeadTemps(this.dir)
     const gone = this.dangling()
     for (const name of gone) {
       const file = path.join(this.dir, name)
