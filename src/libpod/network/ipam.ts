@@ -5,7 +5,7 @@
 import {mkdirSync} from 'node:fs'
 import path from 'node:path'
 import {InvalidArgument} from '../define/errors.js'
-import {readJson, sweepDeadTemps, writeJsonAtomic} from '../state/atomic.js'
+import {readJson, writeJsonAtomic} from '../state/atomic.js'
 import {withLock} from '../state/lock.js'
 import {contains, formatIp, lastAddr, parseCidr, parseIp} from './ip.js'
 import type {NetworkDoc} from './types.js'
@@ -27,7 +27,6 @@ export class Ipam {
       const db = readJson<IpamDb>(this.file) ?? {}
       const r = fn(db)
       writeJsonAtomic(this.file, db)
-      sweepDeadTemps(path.dirname(this.file), path.basename(this.file))
       return r
     })
   }

@@ -7,10 +7,10 @@ import {LockError} from '../define/errors.js'
 import {log} from '../util/log.js'
 import {ownerAlive, ownerToken} from '../util/owner.js'
 
-/** The lock dir's holder is known to be gone: its owner token names a dead process. */
-function deadHolder(dir: string): boolean {
+/** Whether a lock dir's holder is known to be gone (its owner token names a dead process). */
+export function lockAbandoned(lockDir: string): boolean {
   try {
-    return !ownerAlive(readFileSync(path.join(dir, 'owner'), 'utf8'))
+    return !ownerAlive(readFileSync(path.join(lockDir, 'owner'), 'utf8'))
   } catch {
     return false // no owner yet (being taken) or gone
   }
@@ -25,7 +25,7 @@ function deadHolder(dir: string): boolean {
  */
 function breakDeadLock(file: string): boolean {
   const dir = `${file}.lock`
-  if (!deadHolder(dir)) return false
+  if (!lockAbandoned(dir)) return false
   try {
     fs.utimesSync(dir, 0, 0)
   } catch {
@@ -36,15 +36,6 @@ function breakDeadLock(file: string): boolean {
 }
 
 const STALE_MS = 5000
-
-/** Whether a lock dir's holder is known to be gone (its owner token names a dead process). */
-export function lockAbandoned(lockDir: string): boolean {
-  try {
-    return !ownerAlive(readFileSync(path.join(lockDir, 'owner'), 'utf8'))
-  } catch {
-    return false
-  }
-}
 
 /**
  * Removes the locks in dir whose holders are gone, or that are stale with no
@@ -60,7 +51,7 @@ export function sweepDeadLocks(dir: string): string[] {
   }
   return names.filter(f => {
     const lock = path.join(dir, f)
-    if (!deadHolder(lock) && !(ownerless(lock) && stale(lock))) return false
+    if (!lockAbandoned(lock) && !(ownerless(lock) && stale(lock))) return false
     rmSync(lock, {recursive: true, force: true})
     log.debug(`Removed lock ${lock} of a process that is gone`)
     return true
