@@ -3,16 +3,15 @@
 // Interface: protocol.ts. CommonJS and only Node built-ins + wire.cts, to stay
 // small: it lives as long as the container (budget: 12 MiB PSS together with
 // the waiting runtime).
-// Raw spawns: the monitor's start-up and memory count (no execa), and it owns the runtime's stdio.
-import cp = require('node:child_process')
+// Processes, pipes and the attach socket through uv.cts, not child_process
+// and net: the monitor's memory counts (see there), and it owns the runtime's stdio.
 import fs = require('node:fs')
-import net = require('node:net')
 import path = require('node:path')
+import uv = require('./uv.cjs')
 import wire = require('./wire.cjs')
 
 /** protocol.ts CLEANUP_CLAIMED (this file cannot import the ESM module). */
 const CLEANUP_CLAIMED = 'cleanup-claimed'
-import type {Writable} from 'node:stream'
 import type {AttachHello, ExitStatus, MonitorConfig, ReadyMessage} from './protocol.js'
 
 const {FRAME} = wire
@@ -59,18 +58,17 @@ const fifosMade = process.env.PEAPOD_MONITOR_FIFOS === '1'
 delete process.env.PEAPOD_MONITOR_FIFOS
 
 let phase: Phase = 'waiting'
-let child: cp.ChildProcess | undefined
+let child: uv.Child | undefined
 /** Where attach clients' stdin goes: the container's stdin pipe, or script's. */
-let stdinSink: Writable | undefined
+let stdinSink: uv.Stream | undefined
 let pending: Array<['stdout' | 'stderr', Buffer]> = []
 let runtimeStderr = ''
 let termSize = cfg.consoleSize ?? {rows: 24, cols: 80}
 let readyFd = cfg.readyFd
-let server: net.Server | undefined
+let server: uv.Server | undefined
 let pidPoll: NodeJS.Timeout | undefined
-const clients = new Set<net.Socket>()
-const outputStreams: NodeJS.ReadableStream[] = []
-const endedStreams = new Set<NodeJS.ReadableStream>()
+const clients = new Set<uv.Stream>()
+const outputStreams: uv.Stream[] = []
 let logFd: number | undefined
 let logBytes = 0
 let devNullFd: number | undefined
@@ -174,13 +172,17 @@ function runtimeArgv(): string[] {
   ]
 }
 
+/** The runtime (or script) could not be started at all. */
+class SpawnFailure extends Error {}
+
 function startRuntime(): void {
   if (phase !== 'waiting') return
   phase = 'starting'
   try {
     spawnRuntime()
   } catch (e) {
-    void finish({code: null, signal: null}, `cannot start the runtime: ${(e as Error).message}`)
+    const message = (e as Error).message
+    void finish({code: null, signal: null}, e instanceof SpawnFailure ? message : `cannot start the runtime: ${message}`)
   }
 }
 
@@ -192,44 +194,48 @@ function spawnRuntime(): void {
   if (!detachedRuntime) pidPoll = setInterval(checkPidFile, PID_POLL_MS)
   const argv = detachedRuntime ? cfg.runtimeCreateArgv! : runtimeArgv()
   const env = runtimeEnv()
+  const spawn = (file: string, args: string[], opts: uv.SpawnOptions): uv.Child => {
+    try {
+      return uv.spawn(file, args, opts)
+    } catch (err) {
+      // Spawn failure (runtime or script missing).
+      const what = terminal && !passthrough ? `script (util-linux, needed for a terminal)` : cfg.runtime
+      throw new SpawnFailure(`cannot run ${what}: ${(err as Error).message}`)
+    }
+  }
   if (passthrough) {
-    child = cp.spawn(cfg.runtime, argv, {stdio: ['inherit', 'inherit', 'inherit', ...extraStdio(false)], env})
+    child = spawn(cfg.runtime, argv, {stdio: [0, 1, 2, ...extraStdio(false)], env})
   } else if (terminal) {
     // A pty without native code: util-linux script. runc's stderr → fd D,
     // the first fd after those an exec session preserves (3 without any).
     const d = 3 + preserved
     const cmd = `stty rows ${termSize.rows} cols ${termSize.cols} 2>/dev/null; exec ${[cfg.runtime, ...argv].map(shq).join(' ')} 2>&${d} ${d}>&-`
-    child = cp.spawn('script', ['-q', '-e', '-E', 'never', '-c', cmd, '/dev/null'], {
+    child = spawn('script', ['-q', '-e', '-E', 'never', '-c', cmd, '/dev/null'], {
       stdio: ['pipe', 'pipe', 'pipe', ...extraStdio(true)],
       env: {...env, SHELL: '/bin/sh'},
     })
-    readOutput(child.stdout!, 'stdout')
-    readDiagnostics(child.stderr!)
-    readDiagnostics(child.stdio[d] as NodeJS.ReadableStream)
+    readOutput(child.stdio[1]!, 'stdout')
+    readDiagnostics(child.stdio[2]!)
+    readDiagnostics(child.stdio[d]!)
   } else {
     // Real pipes (FIFOs), not Node's socketpairs: programs that open
     // /dev/stdout (nginx's log symlinks) get ENXIO on a socket.
     const io = containerPipes()
-    child = cp.spawn(cfg.runtime, argv, {stdio: [io.stdin?.theirs ?? 'ignore', io.stdout.theirs, io.stderr.theirs, ...extraStdio(false)], env})
-    for (const p of [io.stdin, io.stdout, io.stderr]) if (p && typeof p.theirs === 'number') fs.closeSync(p.theirs)
+    try {
+      child = spawn(cfg.runtime, argv, {stdio: [io.stdin?.theirs ?? 'ignore', io.stdout.theirs, io.stderr.theirs, ...extraStdio(false)], env})
+    } finally {
+      for (const p of [io.stdin, io.stdout, io.stderr]) if (p) fs.closeSync(p.theirs)
+    }
     stdinSink = io.stdin?.mine
     readOutput(io.stdout.mine, 'stdout')
     readOutput(io.stderr.mine, 'stderr')
   }
-  if (terminal && !passthrough) stdinSink = child.stdin ?? undefined
-  stdinSink?.on('error', noop)
-  stdinSink?.on('drain', () => {
+  if (terminal && !passthrough) stdinSink = child.stdio[0]
+  stdinSink?.onDrain(() => {
     for (const c of clients) c.resume()
   })
   let exited: {code: number | null; signal: NodeJS.Signals | null} | undefined
-  child.on('error', err => {
-    // Spawn failure: no exit event follows.
-    if (child?.pid === undefined) {
-      const what = terminal && !passthrough ? `script (util-linux, needed for a terminal)` : cfg.runtime
-      void finish({code: null, signal: null}, `cannot run ${what}: ${err.message}`)
-    } else diag(`runtime: ${err.message}`)
-  })
-  child.on('exit', (code, signal) => {
+  child.onExit((code, signal) => {
     if (detachedRuntime && code === 0 && phase === 'starting') return startCreated()
     exited = {code, signal}
     // create failed: its message is on the stderr pipe, which ends with the half-made init.
@@ -237,7 +243,7 @@ function spawnRuntime(): void {
     // Give stray holders of the output pipes a moment, then stop waiting.
     setTimeout(() => void finish(exited!), DRAIN_GRACE_MS).unref()
   })
-  child.on('close', () => {
+  child.onClose(() => {
     if (exited && !detachedRuntime) void finish(exited)
   })
 }
@@ -260,12 +266,19 @@ function startCreated(): void {
   // before the container can write a byte (that waits for `runc start`).
   markRunning(pid)
   let err = ''
-  const s = cp.spawn(cfg.runtime, cfg.runtimeStartArgv!, {stdio: ['ignore', 'ignore', 'pipe', ...extraStdio(false)], env: runtimeEnv()})
-  s.stderr!.on('data', (b: Buffer) => {
+  let s: uv.Child
+  try {
+    s = uv.spawn(cfg.runtime, cfg.runtimeStartArgv!, {stdio: ['ignore', 'ignore', 'pipe', ...extraStdio(false)], env: runtimeEnv()})
+  } catch (e) {
+    void finish({code: null, signal: null}, `cannot run ${cfg.runtime}: ${(e as Error).message}`)
+    return
+  }
+  s.stdio[2]!.onData(b => {
     if (err.length < 65536) err += b.toString()
   })
-  s.on('error', e => void finish({code: null, signal: null}, `cannot run ${cfg.runtime}: ${e.message}`))
-  s.on('close', code => {
+  let code: number | null = null
+  s.onExit(c => (code = c))
+  s.onClose(() => {
     if (finished) return
     if (code !== 0) {
       // The created init still waits: the exit command's `runc delete --force` ends it.
@@ -306,14 +319,14 @@ function containerExited(exit: {code: number | null; signal: NodeJS.Signals | nu
 
 /** Reads the output pipes to their end (other holders exit too) or for DRAIN_GRACE_MS, then finishes. */
 function drainThenFinish(exit: {code: number | null; signal: NodeJS.Signals | null}): void {
-  const open = outputStreams.filter(st => !endedStreams.has(st))
+  const open = outputStreams.filter(st => !st.ended)
   if (open.length === 0) return void finish(exit)
   let left = open.length
   const timer = setTimeout(() => void finish(exit), DRAIN_GRACE_MS)
   timer.unref()
   for (const st of open) {
     st.resume()
-    st.once('end', () => {
+    st.onEnd(() => {
       if (--left > 0) return
       clearTimeout(timer)
       void finish(exit)
@@ -345,13 +358,13 @@ interface Pipe<T> {
 }
 
 /** FIFOs for the container's stdio (stdin only when attach clients may write). */
-function containerPipes(): {stdin?: Pipe<net.Socket>; stdout: Pipe<net.Socket>; stderr: Pipe<net.Socket>} {
+function containerPipes(): {stdin?: Pipe<uv.Stream>; stdout: Pipe<uv.Stream>; stderr: Pipe<uv.Stream>} {
   const base = `${cfg.exitFile}.${process.pid}`
   const names = stdinOpen ? ['out', 'err', 'in'] : ['out', 'err']
   if (!fifosMade) {
     for (const n of names) rm(`${base}.${n}`) // any perl made before one failed
-    const r = cp.spawnSync('mkfifo', ['-m', '600', ...names.map(n => `${base}.${n}`)], {stdio: ['ignore', 'ignore', 'pipe']})
-    if (r.status !== 0) throw new Error(`mkfifo: ${r.error?.message ?? r.stderr?.toString().trim()}`)
+    const r = uv.spawnSync('mkfifo', ['-m', '600', ...names.map(n => `${base}.${n}`)], {stdio: ['ignore', 'ignore', 'pipe'], env: process.env})
+    if (r.status !== 0) throw new Error(`mkfifo: ${r.error?.message ?? r.output[2]?.toString().trim()}`)
   }
   return {
     stdout: fifo(`${base}.out`, false),
@@ -365,15 +378,13 @@ function containerPipes(): {stdin?: Pipe<net.Socket>; stdout: Pipe<net.Socket>; 
  * for the missing peer) and removes its name. Each end has its own open file
  * description, so the monitor's non-blocking mode never reaches the container.
  */
-function fifo(file: string, childReads: boolean): Pipe<net.Socket> {
+function fifo(file: string, childReads: boolean): Pipe<uv.Stream> {
   const {O_RDWR, O_RDONLY, O_WRONLY} = fs.constants
   const keep = fs.openSync(file, O_RDWR)
   try {
     const r = fs.openSync(file, O_RDONLY)
     const w = fs.openSync(file, O_WRONLY)
-    return childReads
-      ? {mine: new net.Socket({fd: w, readable: false, writable: true}), theirs: r}
-      : {mine: new net.Socket({fd: r, readable: true, writable: false}), theirs: w}
+    return childReads ? {mine: uv.Stream.fromFd(w), theirs: r} : {mine: uv.Stream.fromFd(r), theirs: w}
   } finally {
     fs.closeSync(keep)
     rm(file)
@@ -387,8 +398,8 @@ function fifo(file: string, childReads: boolean): Pipe<net.Socket> {
  * without close-on-exec (Node can't set it): the runtime gets /dev/null in its
  * place (or the diagnostics pipe) so it doesn't hold the channel open.
  */
-function extraStdio(pipe: boolean): Array<number | 'ignore' | 'pipe'> {
-  const out: Array<number | 'ignore' | 'pipe'> = []
+function extraStdio(pipe: boolean): uv.Stdio[] {
+  const out: uv.Stdio[] = []
   for (let fd = 3; fd < 3 + preserved; fd++) out.push(fd)
   if (pipe) out.push('pipe')
   const next = 3 + out.length
@@ -445,7 +456,7 @@ function notifySystemd(): void {
   const n = cfg.sdNotify
   if (!n) return
   const args = [`--pid=${process.pid}`, ...(n.ready ? ['--ready'] : [])]
-  const r = cp.spawnSync('systemd-notify', args, {env: {...process.env, NOTIFY_SOCKET: n.socket}, stdio: 'ignore', timeout: 5000})
+  const r = uv.spawnSync('systemd-notify', args, {env: {...process.env, NOTIFY_SOCKET: n.socket}, stdio: ['ignore', 'ignore', 'ignore'], timeoutMs: 5000})
   if (r.status !== 0) diag(`sd_notify: systemd-notify ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`})`)
 }
 
@@ -470,40 +481,36 @@ function scheduleHealthcheck(): void {
 function runHealthcheck(): void {
   const argv = cfg.healthcheck!.command
   if (phase !== 'running') return
-  let p: cp.ChildProcess
+  let p: uv.Child
   try {
-    p = cp.spawn(argv[0], argv.slice(1), {detached: true, stdio: 'ignore', env: cfg.exitCommandEnv ?? process.env})
+    p = uv.spawn(argv[0], argv.slice(1), {detached: true, stdio: ['ignore', 'ignore', 'ignore'], env: cfg.exitCommandEnv ?? process.env})
   } catch (e) {
     diag(`healthcheck: ${(e as Error).message}`)
     scheduleHealthcheck()
     return
   }
-  p.on('error', err => diag(`healthcheck: ${err.message}`))
   // The check may stop or restart this very container: it must outlive us.
   p.unref()
-  p.on('close', () => scheduleHealthcheck())
+  p.onClose(() => scheduleHealthcheck())
 }
 
-function readOutput(stream: NodeJS.ReadableStream, name: 'stdout' | 'stderr'): void {
+function readOutput(stream: uv.Stream, name: 'stdout' | 'stderr'): void {
   outputStreams.push(stream)
-  stream.once('end', () => endedStreams.add(stream))
-  stream.on('data', (chunk: Buffer) => {
+  stream.onData(chunk => {
     if (phase === 'running' || phase === 'exiting') deliver(name, chunk)
     else {
       pending.push([name, chunk])
       if (name === 'stderr' && runtimeStderr.length < 65536) runtimeStderr += chunk.toString()
     }
   })
-  stream.on('error', noop)
 }
 
 /** The runtime's (or script's) own messages: kept for a start failure, otherwise dropped. */
-function readDiagnostics(stream: NodeJS.ReadableStream): void {
-  stream.on('data', (chunk: Buffer) => {
+function readDiagnostics(stream: uv.Stream): void {
+  stream.onData(chunk => {
     if (phase !== 'running' && runtimeStderr.length < 65536) runtimeStderr += chunk.toString()
     else diag(`runtime: ${chunk.toString().trimEnd()}`)
   })
-  stream.on('error', noop)
 }
 
 function deliver(stream: 'stdout' | 'stderr', chunk: Buffer): void {
@@ -574,22 +581,29 @@ function rotateLog(): void {
 function listen(socketPath: string, onListening: () => void): void {
   rm(socketPath)
   fs.mkdirSync(path.dirname(socketPath), {recursive: true})
-  server = net.createServer(onClient)
-  server.on('error', err => {
+  try {
+    // sockaddr_un holds 107 bytes: bind long paths from inside their directory.
+    if (Buffer.byteLength(socketPath) > 100) {
+      process.chdir(path.dirname(socketPath))
+      try {
+        server = uv.listenUnix(path.basename(socketPath), onClient)
+      } finally {
+        process.chdir('/')
+      }
+    } else {
+      server = uv.listenUnix(socketPath, onClient)
+    }
+  } catch (e) {
+    const err = e as Error
     diag(`attach socket: ${err.message}`)
-    if (phase === 'waiting') void finish({code: null, signal: null}, `cannot listen on ${socketPath}: ${err.message}`)
-  })
-  // sockaddr_un holds 107 bytes: bind long paths from inside their directory.
-  if (Buffer.byteLength(socketPath) > 100) {
-    process.chdir(path.dirname(socketPath))
-    server.listen(path.basename(socketPath), onListening)
-    process.chdir('/')
-  } else {
-    server.listen(socketPath, onListening)
+    void finish({code: null, signal: null}, `cannot listen on ${socketPath}: ${err.message}`)
+    return
   }
+  // As net's listen callback: after this tick.
+  setImmediate(onListening)
 }
 
-function onClient(sock: net.Socket): void {
+function onClient(sock: uv.Stream): void {
   if (phase === 'exiting') {
     sock.destroy()
     return
@@ -598,7 +612,7 @@ function onClient(sock: net.Socket): void {
   const hello: AttachHello = {containerId: cfg.containerId, terminal, stdin: stdinOpen}
   sock.write(wire.encodeFrame(FRAME.HELLO, JSON.stringify(hello)))
   const decoder = new wire.FrameDecoder()
-  sock.on('data', chunk => {
+  sock.onData(chunk => {
     let frames
     try {
       frames = decoder.push(chunk)
@@ -608,16 +622,15 @@ function onClient(sock: net.Socket): void {
     }
     for (const f of frames) onFrame(sock, f.type, f.payload)
   })
-  sock.on('drain', resumeOutput)
-  sock.on('error', noop)
-  sock.on('close', () => {
+  sock.onDrain(resumeOutput)
+  sock.onClose(() => {
     clients.delete(sock)
     resumeOutput()
   })
   if (phase === 'waiting') startRuntime()
 }
 
-function onFrame(sock: net.Socket, type: number, payload: Buffer): void {
+function onFrame(sock: uv.Stream, type: number, payload: Buffer): void {
   switch (type) {
     case FRAME.STDIN:
       if (!stdinOpen || !stdinSink || stdinSink.writableEnded) return
@@ -655,7 +668,6 @@ function resizePty(): void {
   }
   resizing = true
   const {rows, cols} = termSize
-  const p = cp.spawn('stty', ['-F', tty, 'rows', String(rows), 'cols', String(cols)], {stdio: 'ignore'})
   const done = (): void => {
     resizing = false
     if (resizeAgain) {
@@ -663,11 +675,12 @@ function resizePty(): void {
       resizePty()
     }
   }
-  p.on('error', err => {
-    diag(`stty: ${err.message}`)
+  try {
+    uv.spawn('stty', ['-F', tty, 'rows', String(rows), 'cols', String(cols)], {stdio: ['ignore', 'ignore', 'ignore'], env: process.env}).onExit(done)
+  } catch (err) {
+    diag(`stty: ${(err as Error).message}`)
     done()
-  })
-  p.on('exit', done)
+  }
 }
 
 /** The slave side of script's pty: stdin of script's child (the runtime). */
@@ -749,7 +762,7 @@ async function exitSequence(exit: {code: number | null; signal: NodeJS.Signals |
       new Promise<void>(resolve => {
         if (c.destroyed) return resolve()
         // Closed by the client (it may claim the cleanup first), not merely flushed.
-        c.once('close', () => resolve())
+        c.onClose(() => resolve())
         c.resume()
         c.end(exitFrame)
       }),
@@ -768,16 +781,12 @@ function runExitCommand(): Promise<void> {
   // A stopper that cleans up itself (stop, rm -f) claimed the cleanup: no second process for it.
   if (fs.existsSync(path.join(path.dirname(cfg.exitFile), CLEANUP_CLAIMED))) return Promise.resolve()
   return new Promise(resolve => {
-    const p = cp.spawn(argv[0], argv.slice(1), {
-      detached: true,
-      stdio: 'ignore',
-      env: cfg.exitCommandEnv ?? process.env,
-    })
-    p.on('error', err => {
-      diag(`exit command: ${err.message}`)
+    try {
+      uv.spawn(argv[0], argv.slice(1), {detached: true, stdio: ['ignore', 'ignore', 'ignore'], env: cfg.exitCommandEnv ?? process.env}).onExit(() => resolve())
+    } catch (err) {
+      diag(`exit command: ${(err as Error).message}`)
       resolve()
-    })
-    p.on('exit', () => resolve())
+    }
   })
 }
 
@@ -795,7 +804,8 @@ function shq(s: string): string {
 function rm(file: string | undefined): void {
   if (!file) return
   try {
-    fs.rmSync(file, {force: true})
+    // Not rmSync: it loads its rimraf module; these are all plain files, sockets or FIFOs.
+    fs.unlinkSync(file)
   } catch {}
 }
 

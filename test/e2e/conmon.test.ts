@@ -105,7 +105,7 @@ describe('conmon: the per-container monitor', function () {
     const built = path.join(REPO, 'dist/conmon')
     const copy = path.join(dir, 'conmon')
     mkdirSync(copy)
-    for (const f of ['main.cjs', 'wire.cjs']) copyFileSync(path.join(built, f), path.join(copy, f))
+    for (const f of ['main.cjs', 'wire.cjs', 'uv.cjs']) copyFileSync(path.join(built, f), path.join(copy, f))
     copyFileSync(path.join(built, 'attach-client.js'), path.join(copy, 'attach-client.mjs'))
     entry = path.join(copy, 'main.cjs')
     clientModule = path.join(copy, 'attach-client.mjs')
