@@ -53,6 +53,9 @@ const preserved = cfg.exec?.preserveFds ?? cfg.preserveFds ?? 0
 const detachedRuntime = process.env.PEAPOD_MONITOR_SUBREAPER === '1' && !terminal && !cfg.exec &&
   Boolean(cfg.runtimeCreateArgv?.length && cfg.runtimeStartArgv?.length)
 delete process.env.PEAPOD_MONITOR_SUBREAPER
+/** Tests: where to write the built-in modules this monitor loaded in its life, as it exits. */
+const modulesFile = process.env.PEAPOD_MONITOR_MODULES_FILE
+delete process.env.PEAPOD_MONITOR_MODULES_FILE
 /** launch.ts's perl made the FIFOs containerPipes() needs (no `mkfifo` process then). */
 const fifosMade = process.env.PEAPOD_MONITOR_FIFOS === '1'
 delete process.env.PEAPOD_MONITOR_FIFOS
@@ -715,6 +718,11 @@ async function finish(exit: {code: number | null; signal: NodeJS.Signals | null}
   if (cfg.removeDirOnExit) {
     try {
       fs.rmSync(cfg.removeDirOnExit, {recursive: true, force: true})
+    } catch {}
+  }
+  if (modulesFile) {
+    try {
+      fs.writeFileSync(modulesFile, (process as unknown as {moduleLoadList: string[]}).moduleLoadList.join('\n') + '\n')
     } catch {}
   }
   // conmon's own exit status is the container's: a unit whose MAINPID is the

@@ -4,8 +4,8 @@
 // (stream, dgram, cluster, ...), ~0.7 MiB of private memory in every monitor
 // (bench/monitor-memory.sh). The monitor needs only: start a process with
 // given fds, read and write pipe/FIFO/socket fds, a unix socket server.
-// process.binding() of these warns only under --pending-deprecation (DEP0111),
-// which the monitor never gets (launch.ts clears NODE_OPTIONS). CommonJS and
+// process.binding() of these is allowed in Node 20; it warns (DEP0111) only
+// under --pending-deprecation, silenced below. CommonJS and
 // no imports beyond Node's, like main.cts. test/unit/conmon-uv.test.ts.
 import util = require('node:util')
 
@@ -46,8 +46,17 @@ interface Bindings {
   }
   spawn_sync: {spawn(options: object): {status: number | null; signal: string | null; error?: number; output: Array<Buffer | null> | null}}
 }
-const binding = <K extends keyof Bindings>(name: K): Bindings[K] =>
-  (process as unknown as {binding(n: string): Bindings[K]}).binding(name)
+function binding<K extends keyof Bindings>(name: K): Bindings[K] {
+  // No DEP0111 warning under NODE_PENDING_DEPRECATION=1: with passthrough logs
+  // the monitor's stderr is the user's terminal.
+  const quiet = process.noDeprecation
+  process.noDeprecation = true
+  try {
+    return (process as unknown as {binding(n: string): Bindings[K]}).binding(name)
+  } finally {
+    process.noDeprecation = quiet
+  }
+}
 
 const {Process} = binding('process_wrap')
 const {Pipe, constants: PipeConstants} = binding('pipe_wrap')
@@ -213,7 +222,10 @@ export function listenUnix(path: string, onConnection: (client: Stream) => void)
   if (!err) err = h.listen(511)
   if (err) {
     h.close()
-    throw errnoError(err, 'listen')
+    // As net's: `listen EACCES: permission denied PATH`.
+    const e = errnoError(err, 'listen')
+    e.message = `listen ${e.code}: ${util.getSystemErrorMap().get(err)?.[1] ?? 'unknown error'} ${path}`
+    throw e
   }
   h.onconnection = (e, client) => {
     if (e || !client) return

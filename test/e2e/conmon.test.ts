@@ -126,7 +126,7 @@ describe('conmon: the per-container monitor', function () {
   }
 
   /** A bundle over the shared busybox rootfs, and its monitor. */
-  function start(args: string[], opts: Partial<MonitorConfig> = {}, detached = false): Ctr {
+  function start(args: string[], opts: Partial<MonitorConfig> = {}, detached = false, env?: NodeJS.ProcessEnv): Ctr {
     const id = `pp-conmon-${process.pid}-${++seq}`
     ids.push(id)
     const bundle = path.join(dir, id)
@@ -181,7 +181,7 @@ describe('conmon: the per-container monitor', function () {
       } : {},
       ...opts,
     }
-    const m = launchMonitor({config, configPath: path.join(run, 'conmon.json'), entry})
+    const m = launchMonitor({config, configPath: path.join(run, 'conmon.json'), entry, env})
     monitors.push(m)
     return {id, run, config, m}
   }
@@ -508,6 +508,29 @@ describe('conmon: the per-container monitor', function () {
       expect(exitStatus(c).exitCode).to.equal(127)
       const d = start(['/etc/notexec'], {}, true)
       expect(await d.m.started).to.deep.include({running: false, exitCode: 126})
+    })
+
+    it('loads none of child_process, net, stream: start, attach, stdin, output, exit command', async function () {
+      const modules = path.join(dir, `modules-${++seq}.txt`)
+      const env = {...process.env, PEAPOD_MONITOR_MODULES_FILE: modules}
+      delete env.NODE_OPTIONS
+      const c = start(['sh', '-c', 'read x; echo "got $x"; echo err >&2; exit 4'], {stdin: true, waitForAttach: true, logMaxSize: 4096}, true, env)
+      await c.m.listening
+      const input = new PassThrough()
+      const out = new Collector()
+      const err = new Collector()
+      const done = attach({socketPath: c.config.attachSocket!, stdin: input, stdout: out, stderr: err})
+      input.end('hi\n')
+      expect((await done).exitCode).to.equal(4)
+      expect(out.text).to.equal('got hi\n')
+      expect(err.text).to.equal('err\n')
+      expect(await exitOf(c.m)).to.equal(4)
+      expect(readText(path.join(c.run, 'cleanup.txt'))).to.equal(`cleanup ${c.id}\n`)
+      const loaded = readText(modules).split('\n')
+      expect(loaded).to.include('Internal Binding process_wrap')
+      for (const m of ['child_process', 'net', 'stream', 'dgram', 'cluster', 'internal/child_process', 'internal/streams/readable', 'internal/fs/rimraf']) {
+        expect(loaded, m).not.to.include(`NativeModule ${m}`)
+      }
     })
 
     it('memory: 10 monitors, no runtime left, within 9.5 MiB PSS each', async function () {
