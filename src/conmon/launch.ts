@@ -21,12 +21,14 @@ import {log} from '../libpod/util/log.js'
 import type {MonitorConfig, ReadyMessage} from './protocol.js'
 
 /**
- * V8 flags for the monitor. None: every one measured (--max-old-space-size,
- * --max-semi-space-size, --jitless, --lite-mode, --single-threaded,
- * --v8-pool-size, --optimize-for-size; --expose-gc with a gc() once the
- * container runs) left the monitor as big or made it up to 0.4 MiB bigger
- * (5 monitors, 7.2-7.6 MiB PSS each against 6.2-6.5 for an idle Node; the
- * rest is mostly node:net, which the attach socket needs).
+ * V8 flags for the monitor. None: with 5 monitors beside 5 idle Nodes, a
+ * monitor is ~0.3 MiB above an idle Node (PSS and private memory alike, since
+ * it stopped loading child_process and net: uv.cts); --max-semi-space-size=1,
+ * --single-threaded, --v8-pool-size=0, --max-old-space-size=16,
+ * --optimize-for-size, --no-opt each moved that by under 30 KiB either way,
+ * --jitless and --lite-mode saved ~40 KiB at the cost of interpreting every
+ * log line. (Earlier, with net loaded: --expose-gc and a gc() once the
+ * container runs did not help either.)
  */
 export const MONITOR_NODE_FLAGS: string[] = []
 
