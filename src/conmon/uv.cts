@@ -49,12 +49,13 @@ interface Bindings {
 function binding<K extends keyof Bindings>(name: K): Bindings[K] {
   // No DEP0111 warning under NODE_PENDING_DEPRECATION=1: with passthrough logs
   // the monitor's stderr is the user's terminal.
+  // (Read-only, and already true, under --no-deprecation.)
   const quiet = process.noDeprecation
-  process.noDeprecation = true
+  if (!quiet) process.noDeprecation = true
   try {
     return (process as unknown as {binding(n: string): Bindings[K]}).binding(name)
   } finally {
-    process.noDeprecation = quiet
+    if (!quiet) process.noDeprecation = quiet
   }
 }
 

@@ -141,3 +141,14 @@ describe('the monitor\'s libuv handles (conmon/uv.cts)', () => {
     expect(() => uv.listenUnix(path.join(dir, 'nodir', 'sock'), () => {})).to.throw(/^listen E[A-Z]+: .+ \/.*nodir\/sock$/)
   })
 })
+
+describe('conmon/uv.cts under Node\'s deprecation flags', () => {
+  for (const flags of [['--pending-deprecation'], ['--no-deprecation'], ['--throw-deprecation', '--pending-deprecation']]) {
+    it(`loads and spawns quietly with ${flags.join(' ')}`, () => {
+      const entry = path.join(path.dirname(new URL(import.meta.url).pathname), '../../dist/conmon/uv.cjs')
+      const r = cpSpawnSync(process.execPath, [...flags, '-e', `require(${JSON.stringify(entry)}).spawnSync('true', [], {stdio: ['ignore'], env: process.env})`], {encoding: 'utf8', env: {PATH: process.env.PATH}})
+      expect(r.stderr).to.equal('')
+      expect(r.status).to.equal(0)
+    })
+  }
+})
