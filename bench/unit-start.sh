@@ -33,11 +33,12 @@ for (const x of r) console.log(x.command.padEnd(28) + "  " + ms(x.median) + "   
 ' "$WORK/unit-start.json"
 for cmd in "$BEFORE" "$AFTER"; do
   unit $STOP >/dev/null
-  # strace -f would wait for the monitor too: it is let go once the command itself has exited
-  strace -f -q -s 256 -e trace=execve -o "$WORK/trace" $UENV setpriv --reuid="$U" --regid="$(id -g "$BENCH_USER")" --init-groups -- $cmd >/dev/null &
+  # strace -f would wait for the monitor too: it is let go (-I1: SIGTERM detaches) once the command itself has exited
+  rm -f "$WORK/trace"
+  strace -I1 -f -q -s 256 -e trace=execve -o "$WORK/trace" $UENV setpriv --reuid="$U" --regid="$(id -g "$BENCH_USER")" --init-groups -- $cmd >/dev/null &
   tracer=$!
-  until first=$(head -c 20 "$WORK/trace" 2>/dev/null | cut -d' ' -f1) && [ -n "$first" ] && grep -q "^$first +++ exited" "$WORK/trace"; do sleep 0.1; done
-  kill -INT "$tracer"; wait "$tracer" || true
+  until first=$(awk '{print $1; exit}' "$WORK/trace" 2>/dev/null) && [ -n "$first" ] && grep -Eq "^$first +\+\+\+ exited" "$WORK/trace"; do sleep 0.1; done
+  kill -TERM "$tracer"; wait "$tracer" 2>/dev/null || true
   cli=$(grep -c 'execve("[^"]*/node", .*/bin/run\.c\?js".* = 0$' "$WORK/trace" || true)
   all=$(grep -c 'execve("[^"]*/node", .* = 0$' "$WORK/trace" || true)
   echo "\`${cmd%% *} ... start m\`: $cli Node start(s) of the command, $((all - cli)) of the container's monitor; execs: $(grep 'execve(.* = 0$' "$WORK/trace" | sed 's/.*execve("\([^"]*\)".*/\1/' | xargs -n1 basename | paste -sd' ')"
