@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 repo=$(cd "$(dirname "$0")/.." && pwd -P)
-peapod="$repo/bin/run.js"
+peapod="$repo/bin/peapod" # the launcher, as a user's shell runs it
 quadlet="$repo/bin/quadlet.js"
 sd="$prefix/lib/systemd"
 for d in system user system-generators user-generators; do $dry mkdir -p "$sd/$d"; done

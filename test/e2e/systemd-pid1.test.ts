@@ -18,12 +18,21 @@ import {expect} from 'chai'
 import {spawnSync} from 'node:child_process'
 import {mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync, copyFileSync, existsSync, lstatSync} from 'node:fs'
 import path from 'node:path'
-import {BIN, Env, REPO, unavailable, waitUntil, type Result} from './helpers.js'
+import {BIN, Env, LAUNCHER, REPO, unavailable, waitUntil, type Result} from './helpers.js'
 import {busyboxTar, debianSystemdTar} from './fixtures.js'
 
 const CATATONIT = ['/usr/libexec/podman/catatonit', '/usr/bin/catatonit', '/usr/local/bin/catatonit'].find(p => existsSync(p))
 /** A container command that exits on SIGTERM (sleep as PID 1 ignores it). */
 const SERVE = `sh -c 'trap "exit 0" TERM; sleep 1000 & wait'`
+/**
+ * Counts Node starts: a unit's [Service] preloads this into every Node it
+ * starts (NODE_OPTIONS), which logs its script and command line. The monitor
+ * drops NODE_OPTIONS (conmon/launch.ts), so what is logged is the units' own
+ * commands: one line each when the command starts Node once.
+ */
+const COUNTER = '/tmp/node-starts.cjs'
+const COUNTER_JS = "require('fs').appendFileSync(process.env.PEAPOD_NODE_STARTS, require('path').basename(process.argv[1] || '-') + ' ' + process.argv.slice(2).join(' ') + '\\n')\n"
+const countStarts = (log: string) => `Environment="NODE_OPTIONS=-r ${COUNTER}" PEAPOD_NODE_STARTS=${log}\n`
 const RUNC = ['/usr/sbin/runc', '/usr/bin/runc', '/usr/local/sbin/runc', '/usr/local/bin/runc'].find(p => existsSync(p))
 
 describe('units under a real systemd (systemd as PID 1 in a peapod container)', function () {
@@ -36,7 +45,7 @@ describe('units under a real systemd (systemd as PID 1 in a peapod container)', 
   const sx = (args: string[], input?: string): Result => env.run(['exec', ...(input !== undefined ? ['-i'] : []), 'sd', ...args], input !== undefined ? {input} : {})
   /** peapod inside the systemd container (its own store, on the volume); stdout, or throws. */
   const inner = (args: string[]): string => {
-    const r = sx([BIN, ...args])
+    const r = sx([LAUNCHER, ...args])
     if (r.code !== 0) throw new Error(`inner peapod ${args.join(' ')}: exit ${r.code}: ${r.stderr}`)
     return r.stdout
   }
@@ -55,6 +64,8 @@ describe('units under a real systemd (systemd as PID 1 in a peapod container)', 
     if (r.code !== 0) throw new Error(`systemctl ${args.join(' ')}: exit ${r.code}: ${r.stderr} ${journal(args[args.length - 1])}`)
   }
   const quadlet = (name: string, text: string) => writeFileSync(path.join(quadletDir, name), text)
+  /** The Node starts a counting unit logged (countStarts), sorted. */
+  const nodeStarts = (log: string): string[] => sx(['cat', log]).stdout.split('\n').filter(Boolean).sort()
 
   before(async function () {
     const why = unavailable('root') ?? (RUNC ? undefined : 'no runc') ?? (CATATONIT ? undefined : 'no catatonit')
@@ -107,6 +118,8 @@ describe('units under a real systemd (systemd as PID 1 in a peapod container)', 
     env.ok(['run', '-d', '--name', 'sd', '--privileged', '--systemd=always', '--network=host', ...binds.flatMap(b => ['-v', b]), 'localhost/debian-systemd', '/sbin/init'])
     await waitUntil('systemd to finish booting', () => /^(running|degraded)$/.test(sx(['systemctl', 'is-system-running']).stdout.trim()), 60_000)
     console.log(`      systemd container ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+    const counter = sx(['sh', '-c', `cat > ${COUNTER}`], COUNTER_JS)
+    if (counter.code !== 0) throw new Error(`writing ${COUNTER}: ${counter.stderr}`)
   })
 
   after(function () {
@@ -124,9 +137,9 @@ describe('units under a real systemd (systemd as PID 1 in a peapod container)', 
   })
 
   it('a Quadlet .container: daemon-reload runs the generator, start makes it active with its container, stop leaves none', async () => {
-    quadlet('web.container', `[Container]\nImage=localhost/bb\nExec=${SERVE}\nCgroupsMode=no-conmon\nEnvironment=GREETING=hi\n`)
+    quadlet('web.container', `[Container]\nImage=localhost/bb\nExec=${SERVE}\nCgroupsMode=no-conmon\nEnvironment=GREETING=hi\n[Service]\n${countStarts('/tmp/starts-web')}`)
     systemctl('daemon-reload')
-    expect(sx(['systemctl', 'cat', 'web.service']).stdout).to.match(new RegExp(`\nExecStart=${BIN} run --name systemd-%N `))
+    expect(sx(['systemctl', 'cat', 'web.service']).stdout).to.match(new RegExp(`\nExecStart=${LAUNCHER} run --name systemd-%N `))
     systemctl('start', 'web.service')
     await waitState('web.service', 'active')
     expect(running()).to.include('systemd-web')
@@ -138,11 +151,16 @@ describe('units under a real systemd (systemd as PID 1 in a peapod container)', 
     await waitStopped('web.service')
     expect(running()).to.not.include('systemd-web')
     expect(inner(['ps', '-a', '--format', '{{.Names}}'])).to.not.include('systemd-web')
+    // ExecStart, ExecStop, ExecStopPost: one Node each, from the bundle (bin/peapod runs bin/run.cjs)
+    const starts = nodeStarts('/tmp/starts-web')
+    expect(starts, starts.join('\n')).to.have.length(3)
+    expect(starts.filter(l => l === 'run.cjs rm -v -f -i systemd-web')).to.have.length(2)
+    expect(starts.filter(l => l.startsWith('run.cjs run --name systemd-web '))).to.have.length(1)
   })
 
   it('generate systemd --new: the unit starts, restarts (a new container) and stops the container', async () => {
     inner(['create', '--name', 'gs', '--cgroups=no-conmon', 'localhost/bb', 'sh', '-c', 'trap "exit 0" TERM; sleep 1000 & wait'])
-    const files = sx(['sh', '-c', `cd /etc/systemd/system && ${BIN} generate systemd --new --name --files gs`])
+    const files = sx(['sh', '-c', `cd /etc/systemd/system && ${LAUNCHER} generate systemd --new --name --files gs`])
     expect(files.code, files.stderr).to.equal(0)
     inner(['rm', 'gs'])
     systemctl('daemon-reload')
@@ -242,7 +260,7 @@ describe('units under a real systemd (systemd as PID 1 in a peapod container)', 
     expect(second[1]).to.equal(v2.replace(/^sha256:/, ''))
     // an image the unit cannot start (its user does not exist): restart fails, the old image comes back
     inner(['commit', '-q', '--change', 'USER nosuchuser', 'systemd-au', 'localhost/au'])
-    const r = sx([BIN, 'auto-update', '--format', '{{.Unit}} {{.Updated}}'])
+    const r = sx([LAUNCHER, 'auto-update', '--format', '{{.Unit}} {{.Updated}}'])
     expect(r.stdout, r.stderr).to.match(/^au\.service rolled back$/m)
     await waitState('au.service', 'active')
     expect(inner(['inspect', '--format', '{{.Image}}', 'systemd-au']).trim()).to.equal(second[1])
@@ -257,7 +275,7 @@ describe('units under a real systemd (systemd as PID 1 in a peapod container)', 
     /** A command as the user, with the environment its manager has. */
     const asUser = (args: string[], input?: string): Result => sx(['runuser', '-u', 'tu', '--', 'env', `HOME=${HOME}`, `XDG_RUNTIME_DIR=/run/user/${UID}`, ...args], input)
     const userPeapod = (args: string[]): string => {
-      const r = asUser([BIN, ...args])
+      const r = asUser([LAUNCHER, ...args])
       if (r.code !== 0) throw new Error(`the user's peapod ${args.join(' ')}: exit ${r.code}: ${r.stderr}`)
       return r.stdout
     }
@@ -299,7 +317,7 @@ describe('units under a real systemd (systemd as PID 1 in a peapod container)', 
     })
 
     it('a .container unit starts its container rootless (the user\'s own store and user namespace), and stop removes it', async () => {
-      userQuadlet('uhello.container', `[Container]\nImage=localhost/bb\nExec=${SERVE}\nNetwork=host\nCgroupsMode=no-conmon\n`)
+      userQuadlet('uhello.container', `[Container]\nImage=localhost/bb\nExec=${SERVE}\nNetwork=host\nCgroupsMode=no-conmon\n[Service]\n${countStarts('/tmp/starts-uhello')}`)
       userSystemctl('daemon-reload')
       userSystemctl('start', 'uhello.service')
       await waitUntil('uhello.service active', () => userState('uhello.service') === 'active', 60_000).catch(e => {
@@ -318,6 +336,31 @@ describe('units under a real systemd (systemd as PID 1 in a peapod container)', 
       userSystemctl('stop', 'uhello.service')
       await waitUntil('uhello.service stopped', () => ['inactive', 'failed'].includes(userState('uhello.service')), 60_000)
       expect(userPeapod(['ps', '-a', '--format', '{{.Names}}']).trim()).to.equal('')
+      // rootless too, each Exec line started Node once: the launcher joined the namespace before Node
+      const starts = nodeStarts('/tmp/starts-uhello')
+      expect(starts, starts.join('\n')).to.have.length(3)
+      expect(starts.filter(l => l.startsWith('run.cjs rm -v -f -i systemd-uhello'))).to.have.length(2)
+      expect(starts.filter(l => l.startsWith('run.cjs run --name systemd-uhello '))).to.have.length(1)
+    })
+
+    it('generate systemd (not --new): the user\'s unit starts and stops the existing container, each Exec line one Node start', async () => {
+      userPeapod(['create', '--name', 'ug', '--network=host', '--cgroups=no-conmon', 'localhost/bb', 'sh', '-c', 'trap "exit 0" TERM; sleep 1000 & wait'])
+      const dir = `${HOME}/.config/systemd/user`
+      const gen = asUser(['sh', '-c', `mkdir -p ${dir}/container-ug.service.d && cd ${dir} && ${LAUNCHER} generate systemd --name --files ug && cat > container-ug.service.d/count.conf`], `[Service]\n${countStarts('/tmp/starts-ug')}`)
+      expect(gen.code, gen.stderr).to.equal(0)
+      expect(asUser(['cat', `${dir}/container-ug.service`]).stdout).to.include(`\nExecStart=${LAUNCHER} start ug\n`)
+      userSystemctl('daemon-reload')
+      userSystemctl('start', 'container-ug.service')
+      expect(userState('container-ug.service')).to.equal('active')
+      // Type=forking: the main process is the monitor, from the PID file
+      const pid = asUser(['systemctl', '--user', 'show', '-p', 'MainPID', '--value', 'container-ug.service']).stdout.trim()
+      expect(userPeapod(['inspect', '--format', '{{.State.Status}} {{.State.ConmonPid}}', 'ug']).trim()).to.equal(`running ${pid}`)
+      userSystemctl('stop', 'container-ug.service')
+      await waitUntil('container-ug.service stopped', () => ['inactive', 'failed'].includes(userState('container-ug.service')), 60_000)
+      expect(userPeapod(['inspect', '--format', '{{.State.Status}}', 'ug']).trim()).to.equal('exited')
+      const stop = 'run.cjs stop -t 10 ug'
+      expect(nodeStarts('/tmp/starts-ug')).to.deep.equal(['run.cjs start ug', stop, stop])
+      userPeapod(['rm', 'ug'])
     })
 
     it('a .kube unit whose pod exits ends by itself: the service container stops with the pod, and kube down leaves nothing', async () => {

@@ -6,9 +6,10 @@
 // (Node has no AF_UNIX datagram sockets); --replace and --cgroups.
 import {expect} from 'chai'
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
-import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync} from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
-import {BIN, Env, REPO, unavailable, waitUntil, type Mode} from './helpers.js'
+import {Env, LAUNCHER, REPO, unavailable, waitUntil, type Mode} from './helpers.js'
 import {busyboxTar} from './fixtures.js'
 import {splitString, WHITESPACE} from '../../src/libpod/quadlet/split.js'
 
@@ -32,6 +33,21 @@ function execWords(line: string, spec: Record<string, string>): {ignoreFailure: 
   const argv = words.map(w => w.replace(/%(.)/g, (_m, c: string) => (c === '%' ? '%' : spec[c] ?? `%${c}`)).replaceAll('$$', '$'))
   return {ignoreFailure, argv}
 }
+
+/** A copy of this node where systemd's PATH does not look (as nvm's would be), readable by the test user; removed at the end. */
+let nodeCopy: string | undefined
+function nodeElsewhere(): string {
+  if (nodeCopy) return nodeCopy
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'peapod-e2e-node-'))
+  chmodSync(dir, 0o755)
+  const copy = path.join(dir, 'node')
+  copyFileSync(process.execPath, copy)
+  chmodSync(copy, 0o755)
+  return (nodeCopy = copy)
+}
+after(() => {
+  if (nodeCopy) rmSync(path.dirname(nodeCopy), {recursive: true, force: true})
+})
 
 /** A python3 process bound to a unix datagram socket, collecting what arrives. */
 class NotifySocket {
@@ -72,7 +88,7 @@ describe('Quadlet generator (peapod-quadlet binary)', () => {
     const r = spawnSync(process.execPath, [q, '-dryrun'], {encoding: 'utf8', env: {...process.env, QUADLET_UNIT_DIRS: tmp, PODMAN: ''}, cwd: dir})
     expect(r.status).to.equal(0)
     expect(r.stdout).to.include('---app.service---\n')
-    expect(r.stdout).to.include(`ExecStart=${BIN} run --name systemd-%N --replace --rm --cgroups=split --sdnotify=conmon -d localhost/bb\n`)
+    expect(r.stdout).to.include(`ExecStart=${LAUNCHER} run --name systemd-%N --replace --rm --cgroups=split --sdnotify=conmon -d localhost/bb\n`)
     const v = spawnSync(process.execPath, [q, '-version'], {encoding: 'utf8'})
     expect(v.stdout.trim()).to.equal(JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')).version)
     const bad = spawnSync(process.execPath, [q, '-bogus'], {encoding: 'utf8'})
@@ -95,7 +111,7 @@ describe('shipped systemd units (scripts/install-systemd.sh)', () => {
     for (const scope of ['system', 'user']) {
       const dir = path.join(sd, scope)
       const restart = readFileSync(path.join(dir, 'peapod-restart.service'), 'utf8')
-      expect(restart).to.include(`ExecStart=${BIN} $LOGGING start --all --filter restart-policy=always\n`)
+      expect(restart).to.include(`ExecStart=${LAUNCHER} $LOGGING start --all --filter restart-policy=always\n`)
       // a template verifies as an instance
       writeFileSync(path.join(dir, 'peapod-kube@x.service'), readFileSync(path.join(dir, 'peapod-kube@.service'), 'utf8'))
       expect(verify(['peapod-restart.service', 'peapod-kube@x.service', 'peapod-auto-update.service', 'peapod-auto-update.timer'].map(f => path.join(dir, f)))).to.deep.equal({code: 0, output: ''})
@@ -128,12 +144,16 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       env.cleanup()
     })
 
-    /** Runs a unit's Exec line by hand, as the unit's user, with the unit's specifiers. */
-    const runExec = (line: string, unit: string) => {
+    /**
+     * Runs a unit's Exec line by hand, as the unit's user, with the unit's
+     * specifiers and environment: its program is the launcher, which
+     * Env.run runs with systemd's PATH (XDG_RUNTIME_DIR rootless).
+     */
+    const runExec = (line: string, unit: string, unitEnv: Record<string, string> = {}) => {
       const {ignoreFailure, argv} = execWords(line, {t: runtimeDir, n: unit, N: unit.replace(/\.service$/, '')})
       if (argv[0] === '/bin/rm') return spawnSync(argv[0], argv.slice(1))
-      expect(argv[0]).to.equal(BIN)
-      const r = env.run(argv.slice(1), {env: {PODMAN_SYSTEMD_UNIT: unit}})
+      expect(argv[0]).to.equal(LAUNCHER)
+      const r = env.run(argv.slice(1), {env: {...unitEnv, PODMAN_SYSTEMD_UNIT: unit}})
       if (!ignoreFailure && r.code !== 0) throw new Error(`${argv.join(' ')}: exit ${r.code}: ${r.stderr}`)
       return r
     }
@@ -166,7 +186,7 @@ Restart=on-failure
 TimeoutStopSec=70
 ExecStartPre=/bin/rm \\
 \t-f %t/%n.ctr-id
-ExecStart=${BIN} \\
+ExecStart=${LAUNCHER} \\
 ${globals}\t--cidfile=%t/%n.ctr-id \\
 \t--cgroups=no-conmon \\
 \t--rm \\
@@ -176,10 +196,10 @@ ${globals}\t--cidfile=%t/%n.ctr-id \\
 \t--name web \\
 \t-e A=b \\
 \t--label x=y localhost/bb sleep 1000
-ExecStop=${BIN} stop \\
+ExecStop=${LAUNCHER} stop \\
 \t--ignore -t 10 \\
 \t--cidfile=%t/%n.ctr-id
-ExecStopPost=${BIN} rm \\
+ExecStopPost=${LAUNCHER} rm \\
 \t-f \\
 \t--ignore -t 10 \\
 \t--cidfile=%t/%n.ctr-id
@@ -197,7 +217,7 @@ WantedBy=default.target
       const text = env.ok(['generate', 'systemd', 'old'])
       expect(text).to.match(new RegExp(`^# container-${id}\\.service\\n# autogenerated by Podman 4\\.3\\.1\\n# \\w{3} \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\w+ \\d{4}\\n\\n\\[Unit\\]\\n`))
       expect(text).to.include(`RequiresMountsFor=${env.runroot}\n`)
-      expect(text).to.include(`ExecStart=${BIN} start ${id}\nExecStop=${BIN} stop  \\\n\t-t 10 ${id}\n`)
+      expect(text).to.include(`ExecStart=${LAUNCHER} start ${id}\nExecStop=${LAUNCHER} stop  \\\n\t-t 10 ${id}\n`)
       expect(text).to.include(`PIDFile=${env.runroot}/containers/${id}/conmon.pid\nType=forking\n`)
       const flagged = env.ok(['generate', 'systemd', '--name', '--no-header', '--restart-policy=always', '--restart-sec', '5', '--start-timeout', '30',
         '--stop-timeout', '7', '--wants', 'a.service', '--after', 'b.service', '--requires', 'c.service', '-e', 'FOO=b c', '--container-prefix', 'ctr', '--separator', '_', 'old'])
@@ -238,7 +258,7 @@ WantedBy=default.target
       expect(out.map(f => path.basename(f)).sort()).to.deep.equal(['container-pc.service', 'pod-p.service'])
       const pod = readFileSync(path.join(env.dir, 'pod-p.service'), 'utf8')
       expect(pod).to.include('Wants=container-pc.service\nBefore=container-pc.service\n')
-      expect(pod).to.include(`ExecStartPre=${BIN} \\\n\t--root ${env.root} \\\n\t--runroot ${env.runroot} pod create \\\n\t--infra-conmon-pidfile %t/pod-p.pid \\\n\t--pod-id-file %t/pod-p.pod-id \\\n\t--exit-policy=stop \\\n\t--name p \\\n\t--replace\n`)
+      expect(pod).to.include(`ExecStartPre=${LAUNCHER} \\\n\t--root ${env.root} \\\n\t--runroot ${env.runroot} pod create \\\n\t--infra-conmon-pidfile %t/pod-p.pid \\\n\t--pod-id-file %t/pod-p.pod-id \\\n\t--exit-policy=stop \\\n\t--name p \\\n\t--replace\n`)
       const pc = readFileSync(path.join(env.dir, 'container-pc.service'), 'utf8')
       expect(pc).to.include('BindsTo=pod-p.service\nAfter=pod-p.service\n')
       expect(pc).to.include('\t--pod-id-file %t/pod-p.pod-id \\\n\t--sdnotify=conmon \\\n')
@@ -273,6 +293,31 @@ WantedBy=default.target
       for (const l of unitValues(text, 'ExecStop')) runExec(l, unit)
       for (const l of unitValues(text, 'ExecStopPost')) runExec(l, unit)
       expect(names()).to.not.include('svc')
+    })
+
+    it('generated by a node that systemd\'s PATH does not find, a unit pins it (PEAPOD_NODE), and its launcher starts that node', () => {
+      mkdirSync(runtimeDir, {recursive: true})
+      env.chown(runtimeDir)
+      const node = nodeElsewhere()
+      env.ok(['create', '--name', 'pin', '--stop-timeout', '0', 'localhost/bb', 'sleep', '1000'])
+      // the launcher honours PEAPOD_NODE: generate systemd runs under that node, which the unit names
+      const text = okWith(['generate', 'systemd', '--new', '--name', '--no-header', 'pin'], {PEAPOD_NODE: node})
+      expect(text).to.include(`[Service]\nEnvironment=PODMAN_SYSTEMD_UNIT=%n\nEnvironment=PEAPOD_NODE=${node}\nRestart=on-failure\n`)
+      // generated by the node on systemd's PATH, the unit is Podman's text (the first test)
+      expect(env.ok(['generate', 'systemd', '--new', '--name', '--no-header', 'pin'])).to.not.include('PEAPOD_NODE')
+      if (hasAnalyze) {
+        writeFileSync(env.file('container-pin.service'), text)
+        expect(verify([env.file('container-pin.service')])).to.deep.equal({code: 0, output: ''})
+      }
+      env.ok(['rm', 'pin'])
+      const unit = 'container-pin.service'
+      const unitEnv = {PEAPOD_NODE: unitValues(text, 'Environment').find(e => e.startsWith('PEAPOD_NODE='))!.slice('PEAPOD_NODE='.length)}
+      for (const k of ['ExecStartPre', 'ExecStart']) for (const l of unitValues(text, k)) runExec(l, unit, unitEnv)
+      // the container's monitor is a child of the node the launcher started: that node
+      const monitor = env.ok(['inspect', '--format', '{{.State.ConmonPid}}', 'pin']).trim()
+      expect(readlinkSync(`/proc/${monitor}/exe`)).to.equal(node)
+      for (const k of ['ExecStop', 'ExecStopPost']) for (const l of unitValues(text, k)) runExec(l, unit, unitEnv)
+      expect(names()).to.not.include('pin')
     })
 
     it('a generated pod\'s units run by hand: the pod starts with its member, the infra monitor\'s pid file is written, stop leaves nothing', () => {

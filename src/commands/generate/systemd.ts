@@ -45,9 +45,9 @@ export default class GenerateSystemd extends BaseCommand {
       restartSec: flags['restart-sec'], startTimeout: flags['start-timeout'], stopTimeout: flags['stop-timeout'],
       containerPrefix: flags['container-prefix'], podPrefix: flags['pod-prefix'], separator: flags.separator,
       template: flags.template, wants: flags.wants, after: flags.after, requires: flags.requires, env: flags.env,
-      // the engine Quadlet writes too (bin/quadlet.js): not argv[1], which
-      // is the bundle's loader (bin/run.cjs) when bin/peapod started us
-      executable: path.join(realpathSync(this.config.root), 'bin', 'run.js'),
+      // the launcher, as a user's shell runs peapod (and Quadlet's units do):
+      // rootless, it starts Node once, inside the user namespace
+      executable: path.join(realpathSync(this.config.root), 'bin', 'peapod'),
     })
     if (flags.files) {
       const written: Record<string, string> = {}

@@ -8,6 +8,7 @@ import type {Container as ContainerDoc} from '../container/types.js'
 import type {PodConfig} from '../pod/types.js'
 import {InvalidArgument, NoSuchContainer, NoSuchPod, PeapodError} from '../define/errors.js'
 import {containerPaths} from '../container/paths.js'
+import {unitNodePin} from './unit-node.js'
 
 export interface GenerateSystemdOptions {
   /** Name the units after names, not IDs. */
@@ -29,8 +30,10 @@ export interface GenerateSystemdOptions {
   requires?: string[]
   /** Extra `Environment=` lines. */
   env?: string[]
-  /** The engine in Exec* lines (default: peapod's launcher). */
+  /** The engine in Exec* lines: peapod's launcher (bin/peapod), as a user's shell runs it. */
   executable: string
+  /** The node the launcher must start (PEAPOD_NODE); default: this one when systemd's PATH would find another (unit-node.ts); '' never. */
+  node?: string
   /** For the header's date (tests fix it). */
   now?: Date
 }
@@ -226,6 +229,9 @@ function restartPolicy(o: GenerateSystemdOptions): string {
   return o.restartPolicy
 }
 
+/** peapod's own line, only when the unit's PATH would not find our node. */
+const nodeEnvironment = (o: GenerateSystemdOptions): string => (o.node ? `Environment=${escapeSystemdArg(`PEAPOD_NODE=${o.node}`)}\n` : '')
+
 function containerUnit(info: ContainerInfo, o: GenerateSystemdOptions): string {
   const exe = o.executable
   let restart = restartPolicy(o)
@@ -310,6 +316,7 @@ function containerUnit(info: ContainerInfo, o: GenerateSystemdOptions): string {
   s += `\n[Service]\nEnvironment=PODMAN_SYSTEMD_UNIT=%n${o.template ? '-%i' : ''}\n`
   if (extraEnvs.length) s += `Environment=${extraEnvs.join(' ')}\n`
   for (const e of o.env ?? []) s += `Environment=${escapeSystemdArg(e)}\n`
+  s += nodeEnvironment(o)
   s += `Restart=${restart}\n`
   if (o.restartSec) s += `RestartSec=${o.restartSec}\n`
   if (startLimitBurst) s += `StartLimitBurst=${startLimitBurst}\n`
@@ -368,6 +375,7 @@ function podUnit(info: PodInfo, o: GenerateSystemdOptions): string {
   s += userDependencies(o)
   s += '\n[Service]\nEnvironment=PODMAN_SYSTEMD_UNIT=%n\n'
   for (const e of o.env ?? []) s += `Environment=${escapeSystemdArg(e)}\n`
+  s += nodeEnvironment(o)
   s += `Restart=${restart}\n`
   if (o.restartSec) s += `RestartSec=${o.restartSec}\n`
   if (o.startTimeout) s += `TimeoutStartSec=${o.startTimeout}\n`
@@ -400,6 +408,7 @@ function containerInfo(rt: Runtime, doc: ContainerDoc, o: GenerateSystemdOptions
 /** The units for a container or a pod: service name (without `.service`) → text. Pod first, then its members by name. */
 export async function generateSystemd(rt: Runtime, nameOrId: string, o: GenerateSystemdOptions): Promise<Map<string, string>> {
   restartPolicy(o)
+  o = {...o, node: o.node ?? unitNodePin()}
   let ctr
   try {
     ctr = rt.container(nameOrId)
