@@ -40,8 +40,10 @@ describe('the light exit command', function () {
       expect(monitor.exitCommand.at(-1)).to.equal(id)
 
       // exits by itself: nothing but its monitor and exit command act on it
-      const x1 = env.ok(['run', '-d', '--name', 'x1', 'bb', 'sh', '-c', 'exit 3']).trim()
+      // (it waits for its go: its monitor's pid is read before the exit command removes the run dir)
+      const x1 = env.ok(['run', '-d', '--name', 'x1', 'bb', 'sh', '-c', 'while [ ! -e /go ]; do sleep 0.05; done; exit 3']).trim()
       const monitorPid = Number(readFileSync(path.join(runDir(env, x1), 'conmon.pid'), 'utf8').trim())
+      env.ok(['exec', 'x1', 'touch', '/go'])
       await pidGone(monitorPid) // it waits for its exit command
       expect(storedState(env, x1)).to.include({status: 'exited', exitCode: 3})
       expect(storedState(env, x1).mountPoint).to.equal(undefined)
