@@ -115,3 +115,23 @@ await build({
   target: 'node20',
   logLevel: 'warning',
 })
+
+// The light exit command a container's monitor runs (src/exit-command.ts,
+// loaded by bin/exit-command.cjs): the engine's cleanup without the CLI, in
+// its own bundle with its own code cache (scripts/warm-exit-command.cjs).
+const exitResult = await build({
+  entryPoints: [path.join(dist, 'exit-command.js')],
+  plugins: [distModules],
+  banner: {js: "const __peapodImport = typeof __peapod_import === 'function' ? __peapod_import : s => import(s);\nconst __peapodUrl = p => require('node:url').pathToFileURL(require('node:path').join(__dirname, p)).href;"},
+  outfile: path.join(dist, 'exit-command.cjs'),
+  bundle: true, platform: 'node', format: 'cjs', target: 'node20', supported: {'dynamic-import': false},
+  minify: true, keepNames: true, external: ['typescript', 'ts-node', 'tsx'], logLevel: 'warning', metafile: true,
+})
+asciiOnly(path.join(dist, 'exit-command.cjs'))
+const exitText = readFileSync(path.join(dist, 'exit-command.cjs'), 'utf8')
+if (exitText.match(/(?<![\w$.]|async\s+)import\((?!s\))/g)) throw new Error('dist/exit-command.cjs: import() left (not routed through __peapodImport)')
+console.log(`wrote dist/exit-command.cjs (${Object.keys(exitResult.metafile.inputs).length} modules, ${(exitText.length / 1024).toFixed(0)} KB)`)
+// (from a child with no Node flags of ours: V8 rejects a cache made under other flags)
+const warmEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NODE_OPTIONS|NODE_EXTRA_CA_CERTS|PEAPOD_.*|CONTAINERS_.*)$/.test(k)))
+const warm = (await import('node:child_process')).spawnSync(process.execPath, [path.join(repo, 'scripts/warm-exit-command.cjs')], {env: warmEnv, stdio: ['ignore', 'inherit', 'inherit']})
+if (warm.status !== 0) throw new Error('scripts/warm-exit-command.cjs failed')

@@ -150,14 +150,16 @@ export async function stopContainer(rt: Runtime, nameOrId: string, timeoutSec?: 
   if (!isActive(c.state.status)) return c
   await rt.containers.update(id, s => ({...s, stoppedByUser: true}))
   const timeout = timeoutSec ?? c.config.stopTimeout
-  let done = false
   // In the namespace the cleanup below records the exit: the monitor's exit file is enough to go
   // on, and the monitor need not run its exit command (conmon/protocol.ts, CLEANUP CLAIMED).
   const exitFile = claimCleanup(rt, id) ? containerPaths(rt, id).exitFile : undefined
+  // Exited already (its exit command not yet recorded it; rm -f right after a short run): no signal
+  // to send, and no runtime process to send it with.
+  let done = exitFile !== undefined && existsSync(exitFile)
   const exited = (ms: number) => waitForState(rt, id, s => !isActive(s.status), ms, exitFile)
   // Through a promise: a runtime that is gone must not throw past the stop.
   const kill = (sig: string) => Promise.resolve().then(() => ociFor(rt, c.config).kill(id, sig)).catch(() => {})
-  if (timeout > 0) {
+  if (!done && timeout > 0) {
     await kill(normalizeSignal(c.config.stopSignal))
     failpoint('container.stop.after-signal')
     done = await exited(timeout * 1000)

@@ -4,7 +4,7 @@ import {joinedCgroupns} from './cgroupns.js'
 import {imageOf} from './rootfs-dir.js'
 import {applyHooks, DEFAULT_HOOKS_DIRS} from '../spec/hooks.js'
 import {containerEvent} from '../events/log.js'
-import {engineGlobalArgs} from '../config/global-args.js'
+import {exitCommandArgv} from './exit-command.js'
 import {existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs'
 import {hostname as osHostname} from 'node:os'
 import {launchMonitor, type StartResult} from '../../conmon/launch.js'
@@ -164,8 +164,7 @@ export async function startContainer(rt: Runtime, id: string, opts: StartOptions
     // SIGKILLed in 2 of 5 runs here (exit 137; build's RUN steps use passthrough).
     const detached = c.config.tty || !ownPidNamespace || c.config.logDriver === 'passthrough' ? undefined : oci.runDetached?.(id, runOpts)
     rt.logger.debug(`running ${runtimeArgv.join(' ')} under the container monitor`)
-    const exitCommand = [...rt.config.peapodCommand, ...engineGlobalArgs(rt.config),
-      '--storage-driver', rt.store.driver.name, 'container', 'cleanup', id]
+    const exitCommand = exitCommandArgv(rt, id)
     const monitor = launchMonitor({
       configPath: p.monitorConfig,
       ...fds.length ? {extraFds: fds} : {},

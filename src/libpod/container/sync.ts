@@ -5,7 +5,7 @@
 // really died.
 import {spawn} from 'node:child_process'
 import type {Runtime} from '../runtime.js'
-import {engineGlobalArgs} from '../config/global-args.js'
+import {exitCommandArgv} from './exit-command.js'
 import {readJson} from '../state/atomic.js'
 import {isActive} from '../define/state.js'
 import {containerEvent} from '../events/log.js'
@@ -52,9 +52,9 @@ export async function syncContainer(rt: Runtime, c: Container): Promise<Containe
   return {config: c.config, state}
 }
 
-/** Runs `container cleanup ID` detached, as the monitor runs its exit command. */
+/** Runs the exit command (the cleanup of ID) detached, as the monitor does. */
 function cleanupInNamespace(rt: Runtime, id: string): void {
-  const argv = [...rt.config.peapodCommand, ...engineGlobalArgs(rt.config), '--storage-driver', rt.store.driver.name, 'container', 'cleanup', id]
+  const argv = exitCommandArgv(rt, id)
   try {
     spawn(argv[0], argv.slice(1), {detached: true, stdio: 'ignore'}).unref()
   } catch {
