@@ -161,6 +161,8 @@ await build({
   format: 'cjs',
   target: 'node20',
   minify: true,
+  // oclif's class names (an error's constructor, a stack trace) stay its own.
+  keepNames: true,
   logLevel: 'warning',
 })
 asciiOnly(path.join(repo, 'dist/vendor/oclif-light.cjs'))
