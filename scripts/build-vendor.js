@@ -46,24 +46,28 @@ const fdirPicomatch = {
 
 // Node modules oclif requires on every start for one rarely taken path
 // (~3 ms of CPU: child_process brings net and dgram along): loaded on first
-// use instead, through a getter (those modules only read the property at
+// use instead, through getters (those modules only read the property at
 // the call). util/os.js: execSync on Windows (WSL); parser/parse.js:
-// readline for a flag read from stdin.
+// readline for a flag read from stdin; util/fs.js: fs/promises (~1 ms) for
+// file and directory flags and reading JSON.
 const LAZY_BUILTINS = {
-  'util/os.js': ['node_child_process_1', 'node:child_process', 'execSync'],
-  'parser/parse.js': ['node_readline_1', 'node:readline', 'createInterface'],
+  'util/os.js': ['node_child_process_1', 'node:child_process', ['execSync']],
+  'parser/parse.js': ['node_readline_1', 'node:readline', ['createInterface']],
+  'util/fs.js': ['promises_1', 'node:fs/promises', ['stat', 'readFile']],
 }
 const oclifLazyBuiltins = {
   name: 'oclif-lazy-builtins',
   setup(b) {
-    b.onLoad({filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/](util[\\/]os|parser[\\/]parse)\.js$/}, async args => {
+    b.onLoad({filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/](util[\\/]os|util[\\/]fs|parser[\\/]parse)\.js$/}, async args => {
       const rel = args.path.split(/[\\/]lib[\\/]/).pop().split(path.sep).join('/')
-      const [name, mod, prop] = LAZY_BUILTINS[rel]
+      const [name, mod, props] = LAZY_BUILTINS[rel]
       const text = await readFile(args.path, 'utf8')
       const from = `const ${name} = require("${mod}");`
       const uses = text.split(name).length - 1
-      if (!text.includes(from) || uses !== 1 + text.split(`${name}.${prop})`).length - 1) throw new Error(`${args.path}: ${name} not as expected (oclif changed?)`)
-      return {contents: text.replace(from, `const ${name} = {get ${prop}() { return require("${mod}").${prop} }};`), loader: 'js'}
+      const known = props.reduce((n, prop) => n + text.split(`${name}.${prop})`).length - 1, 0)
+      if (!text.includes(from) || uses !== 1 + known) throw new Error(`${args.path}: ${name} not as expected (oclif changed?)`)
+      const getters = props.map(prop => `get ${prop}() { return require("${mod}").${prop} }`).join(', ')
+      return {contents: text.replace(from, `const ${name} = {${getters}};`), loader: 'js'}
     })
   },
 }
