@@ -63,7 +63,8 @@ const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(b) {
     const filter = new RegExp(`^(node:)?(${LAZY_BUILTINS.join('|')})$`)
-    b.onResolve({filter}, args => ({path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin'}))
+    // (the stub's own require() is the real module)
+    b.onResolve({filter}, args => args.namespace === 'lazy-builtin' ? {path: args.path, external: true} : {path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin'})
     b.onLoad({filter: /.*/, namespace: 'lazy-builtin'}, async args => {
       const names = Object.keys(await import(`node:${args.path}`)).filter(n => n !== 'default')
       const mod = JSON.stringify(`node:${args.path}`)
