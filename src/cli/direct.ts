@@ -3,7 +3,7 @@
 // and their aliases, and looks for plugins): bin/run.js has already found
 // the command in the build's index, as oclif would (launcher.ts
 // resolveCommand, checked against oclif's own resolution by a unit test).
-// The Config it hands the command is oclif's class, filled from
+// The Config it hands the command is a light one (LightConfig), filled from
 // package.json with what a command reads of it: root, bin, name, version,
 // userAgent and hooks (peapod declares none). Help, --version, no command
 // and unknown commands stay with execute(), which renders them.
@@ -11,7 +11,7 @@ import {readFileSync} from 'node:fs'
 import {arch} from 'node:os'
 import path from 'node:path'
 import {pathToFileURL} from 'node:url'
-import type {Command, Config} from './oclif.js'
+import type {Command} from './oclif.js'
 import type {CommandEntry} from './launcher.js'
 
 interface PackageJson {
@@ -35,20 +35,71 @@ export function canRunDirectly(argv: string[], pjson: PackageJson): boolean {
   return !(end === -1 ? argv : argv.slice(0, end)).includes('--help')
 }
 
-/** oclif's Config (the class given) for ROOT, loaded from package.json only (see above). */
-export function lightConfig(ConfigClass: typeof Config, root: string, pjson: PackageJson): InstanceType<typeof Config> {
-  const config = new ConfigClass({root})
-  const a = arch() === 'ia32' ? 'x86' : arch()
-  const rootPlugin = {name: pjson.name, alias: '.', root, pjson, hooks: {}, commands: [], topics: [], valid: true, type: 'core', isRoot: true}
-  Object.assign(config, {
-    root, pjson, name: pjson.name, version: pjson.version, channel: 'stable', valid: true,
-    arch: a, platform: process.platform, windows: false,
-    bin: pjson.oclif.bin || pjson.name, dirname: pjson.oclif.dirname || pjson.name, topicSeparator: ' ', flexibleTaxonomy: false,
-    userAgent: `${pjson.name}/${pjson.version} ${process.platform}-${a} node-${process.version}`,
-    rootPlugin,
-  })
-  config.plugins.set(pjson.name, rootPlugin as never)
-  return config
+/**
+ * The Config a command run directly gets, for ROOT, from package.json only
+ * (see above): what oclif's loaded Config has of what a command and
+ * command.ts read (checked against it by test/unit/direct-dispatch.test.ts),
+ * without evaluating oclif's Config class (the full bundle).
+ */
+export function lightConfig(root: string, pjson: PackageJson): LightConfig {
+  return new LightConfig(root, pjson)
+}
+
+export class LightConfig {
+  readonly root: string
+  readonly pjson: PackageJson
+  readonly name: string
+  readonly version: string
+  readonly channel = 'stable'
+  readonly valid = true
+  readonly arch: string
+  readonly platform = process.platform
+  readonly windows = false
+  readonly bin: string
+  readonly binAliases: string[] | undefined = undefined
+  readonly dirname: string
+  readonly topicSeparator = ' '
+  readonly flexibleTaxonomy = false
+  readonly userAgent: string
+  readonly rootPlugin: Record<string, unknown>
+  readonly plugins: Map<string, unknown>
+
+  constructor(root: string, pjson: PackageJson) {
+    const a = arch() === 'ia32' ? 'x86' : arch()
+    this.root = root
+    this.pjson = pjson
+    this.name = pjson.name
+    this.version = pjson.version
+    this.arch = a
+    this.bin = pjson.oclif.bin || pjson.name
+    this.dirname = pjson.oclif.dirname || pjson.name
+    this.userAgent = `${pjson.name}/${pjson.version} ${process.platform}-${a} node-${process.version}`
+    this.rootPlugin = {name: pjson.name, alias: '.', root, pjson, hooks: {}, commands: [], topics: [], valid: true, type: 'core', isRoot: true}
+    this.plugins = new Map([[pjson.name, this.rootPlugin]])
+  }
+
+  // oclif's Config methods, as it defines them.
+  scopedEnvVar(k: string): string | undefined {
+    return process.env[this.scopedEnvVarKeys(k).find(k => process.env[k])!]
+  }
+
+  scopedEnvVarKey(k: string): string {
+    return [this.bin, k].map(p => p.replaceAll('@', '').replaceAll(/[/-]/g, '_')).join('_').toUpperCase()
+  }
+
+  scopedEnvVarKeys(k: string): string[] {
+    return [this.bin, ...(this.binAliases ?? [])].filter(Boolean).map(alias => [alias.replaceAll('@', '').replaceAll(/[/-]/g, '_'), k].join('_').toUpperCase())
+  }
+
+  scopedEnvVarTrue(k: string): boolean {
+    const v = this.scopedEnvVar(k)
+    return v === '1' || v === 'true'
+  }
+
+  /** No hooks (canRunDirectly checked): oclif's answer for none. */
+  async runHook(): Promise<{successes: never[]; failures: never[]}> {
+    return {successes: [], failures: []}
+  }
 }
 
 /**
@@ -58,9 +109,9 @@ export function lightConfig(ConfigClass: typeof Config, root: string, pjson: Pac
  */
 export async function runDirectly(root: string, pjson: PackageJson, entry: CommandEntry & {path: string}, args: string[],
   load: (modulePath: string) => Promise<unknown> = p => import(pathToFileURL(path.join(root, p)).href)): Promise<void> {
-  const {Config, flush, handle} = await import('./oclif.js')
+  const {flush, handle} = await import('./oclif.js')
   try {
-    const config = lightConfig(Config, root, pjson)
+    const config = lightConfig(root, pjson)
     const mod = await load(entry.path) as {default: typeof Command}
     const Cmd = mod.default as typeof Command & {id?: string; plugin?: unknown; isESM?: boolean; relativePath?: string[]}
     Cmd.id ??= entry.id

@@ -88,7 +88,7 @@ describe('code cache: the built bundle (bin/run.cjs)', () => {
     // A copy of the built tree whose caches no longer match their bundles.
     copy = mkdtempSync(path.join(tmpdir(), 'peapod-stale-'))
     for (const p of ['bin', 'dist', 'package.json', 'oclif.manifest.json']) cpSync(path.join(repo, p), path.join(copy, p), {recursive: true})
-    for (const f of ['dist/peapod.cjs', 'dist/vendor/oclif-core.cjs']) {
+    for (const f of ['dist/peapod.cjs', 'dist/vendor/oclif-core.cjs', 'dist/vendor/oclif-light.cjs']) {
       const file = path.join(copy, f)
       writeFileSync(file, readFileSync(file, 'latin1') + '\n', 'latin1')
     }
@@ -98,12 +98,15 @@ describe('code cache: the built bundle (bin/run.cjs)', () => {
   const run = (root: string, ...args: string[]) => spawnSync(process.execPath, [path.join(root, 'bin/run.cjs'), ...args], {encoding: 'utf8', env: {...process.env, NODE_OPTIONS: ''}})
 
   it('runs the same with stale caches as with fresh ones', () => {
-    for (const args of [['version'], ['--version'], ['ps', '--help']]) {
+    for (const args of [['version'], ['--version'], ['ps', '--help'], ['ps', '--bogus'], ['volume', 'ls', '--format', 'x', 'extra']]) {
       const fresh = run(repo, ...args)
       const stale = run(copy, ...args)
-      expect(fresh.status, fresh.stderr).to.equal(0)
+      const bad = args.includes('--bogus') || args.includes('extra')
+      expect(fresh.status, fresh.stderr).to.equal(bad ? 125 : 0)
       expect(stale.status, stale.stderr).to.equal(fresh.status)
       expect(stale.stdout).to.equal(fresh.stdout)
+      // (oclif's help warns in the copy, which has no node_modules for its plugin)
+      if (bad) expect(stale.stderr).to.equal(fresh.stderr)
     }
   })
 
@@ -121,6 +124,8 @@ describe('code cache: the built bundle (bin/run.cjs)', () => {
         expect(line, r.stderr).to.be.a('string')
         const loaded = (JSON.parse(line!.slice(9)) as string[]).filter(f => f.startsWith(path.join(repo, 'dist') + path.sep))
         expect(loaded.filter(f => !f.endsWith('.cjs')), args.join(' ')).to.deep.equal([])
+        // A command run directly evaluates oclif's light half only (src/cli/oclif-bundles.ts).
+        expect(loaded.filter(f => f.includes('vendor')), args.join(' ')).to.deep.equal([path.join(repo, 'dist/vendor/oclif-light.cjs')])
       }
     } finally {
       rmSync(tmp, {recursive: true, force: true})
@@ -130,9 +135,9 @@ describe('code cache: the built bundle (bin/run.cjs)', () => {
   it('the build\'s caches match their bundles (compiled from cache)', () => {
     const r = spawnSync(process.execPath, ['-e', `
       const {requireWithCodeCache, compiledFromCache} = require(${JSON.stringify(path.join(repo, 'dist/cli/code-cache.cjs'))})
-      const files = ${JSON.stringify([bundle, path.join(repo, 'dist/vendor/oclif-core.cjs')])}
+      const files = ${JSON.stringify([bundle, path.join(repo, 'dist/vendor/oclif-light.cjs'), path.join(repo, 'dist/vendor/oclif-core.cjs')])}
       for (const f of files) requireWithCodeCache(f)
       console.log(files.map(f => compiledFromCache(f)).join(' '))`], {encoding: 'utf8', env: {...process.env, NODE_OPTIONS: ''}})
-    expect(r.stdout.trim(), r.stderr).to.equal('true true')
+    expect(r.stdout.trim(), r.stderr).to.equal('true true true')
   })
 })

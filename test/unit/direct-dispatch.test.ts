@@ -58,7 +58,7 @@ describe('direct dispatch: the command oclif would run', () => {
   it("gives the command a Config with what oclif's loaded one has for it", async () => {
     const {Config} = require('@oclif/core') as typeof import('@oclif/core')
     const full = await Config.load(repo)
-    const light = lightConfig(Config, repo, readPackageJson(repo))
+    const light = lightConfig(repo, readPackageJson(repo))
     for (const k of ['root', 'name', 'version', 'bin', 'dirname', 'arch', 'platform', 'windows', 'userAgent', 'topicSeparator', 'channel'] as const) {
       expect(light[k], k).to.deep.equal(full[k])
     }
