@@ -184,6 +184,10 @@ export abstract class Command {
       context: this,
       ...options,
       flags: aggregateFlags(options!.flags, options!.baseFlags, options!.enableJsonFlag),
+      // oclif fills a missing argument from piped stdin; Podman never does
+      // (`echo x | podman inspect` says no names were given), and a command
+      // in a pipeline must not eat the pipe or wait on it.
+      args: Object.fromEntries(Object.entries((options!.args ?? {}) as Record<string, object>).map(([k, a]) => [k, {...a, ignoreStdin: true}])),
     }
     const hookResult = await this.config.runHook('preparse', {argv: [...argv], options: opts})
     const argvToParse = hookResult.successes?.length

@@ -57,5 +57,15 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
         expect(direct.stderr, what).to.equal(oclif.stderr)
       }
     })
+
+    it('a missing argument is never read from piped stdin (Podman does not read it)', () => {
+      for (const [args, msg] of [[['inspect'], /^Error: no names or ids specified$/m], [['logs'], /^Error: /m], [['images'], /^REPOSITORY/]] as [string[], RegExp][]) {
+        const piped = env.run(args, {input: 'c1\n'})
+        const plain = env.run(args)
+        expect(piped.code, args.join(' ')).to.equal(plain.code)
+        expect(piped.stdout + piped.stderr, args.join(' ')).to.match(msg)
+        expect(piped.stderr, args.join(' ')).to.equal(plain.stderr)
+      }
+    })
   })
 }

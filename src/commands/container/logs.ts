@@ -24,7 +24,7 @@ export default class ContainerLogs extends BaseCommand {
     const {argv, flags} = await this.parse(ContainerLogs)
     const rt = await this.runtime(flags)
     const refs = rt.containerRefs({latest: flags.latest, refs: argv as string[]})
-    if (refs.length === 0) throw new InvalidArgument('no containers specified')
+    if (refs.length === 0) throw new InvalidArgument('specify at least one container name or ID to log')
     const containers = refs.map(r => rt.container(r))
     const {goRFC3339Nano, parseTime} = await load.containerLogs()
     const opts = {
