@@ -7,7 +7,7 @@ import path from 'node:path'
 import {healthStatus} from './healthcheck.js'
 import {syncContainer} from './sync.js'
 import type {Container} from './types.js'
-import {containerNetworkInfo} from '../network/info.js'
+import {psNetworkInfo} from '../network/info.js'
 import {displayState, isRunningOrPaused} from '../define/state.js'
 import {labelMatches} from '../util/filters.js'
 import {dirBytes} from '../util/du.js'
@@ -165,10 +165,13 @@ function psSize(bytes: number): string {
 }
 
 function row(rt: Runtime, c: Container, noTrunc: boolean, now: number, size?: {rootFsSize: number; rwSize: number}): PsRow {
-  const cmd = commandOf(c, rt).join(' ')
+  const command = commandOf(c, rt)
+  const cmd = command.join(' ')
   const created = new Date(c.config.created)
   const running = c.state.status === 'running'
-  const net = containerNetworkInfo(rt, c) // NETWORK
+  const net = psNetworkInfo(c) // NETWORK
+  const status = statusText(c, now)
+  const health = healthSuffix(rt, c)
   const pod = c.config.pod ? rt.pods.read(c.config.pod) : undefined // POD
   const podId = c.config.pod ? (noTrunc ? c.config.pod : c.config.pod.slice(0, 12)) : ''
   return {
@@ -183,8 +186,8 @@ function row(rt: Runtime, c: Container, noTrunc: boolean, now: number, size?: {r
     StartedAt: c.state.startedAt ? Math.floor(Date.parse(c.state.startedAt) / 1000) : ZERO_TIME,
     ExitedAt: c.state.finishedAt ? Math.floor(Date.parse(c.state.finishedAt) / 1000) : ZERO_TIME,
     // Podman 4's template .State is the human status, as .Status.
-    Status: statusText(c, now) + healthSuffix(rt, c),
-    State: statusText(c, now),
+    Status: status + health,
+    State: status,
     Ports: net.psPorts,
     Names: c.config.name,
     Labels: c.config.labels,
@@ -201,7 +204,7 @@ function row(rt: Runtime, c: Container, noTrunc: boolean, now: number, size?: {r
     container: c,
     json: {
       AutoRemove: c.config.remove,
-      Command: commandOf(c, rt),
+      Command: command,
       CreatedAt: timeAgo(created, now),
       Exited: stateName(c) === 'exited',
       ExitedAt: c.state.finishedAt ? Math.floor(Date.parse(c.state.finishedAt) / 1000) : ZERO_TIME,
@@ -222,7 +225,7 @@ function row(rt: Runtime, c: Container, noTrunc: boolean, now: number, size?: {r
       Size: size ?? null,
       StartedAt: c.state.startedAt ? Math.floor(Date.parse(c.state.startedAt) / 1000) : ZERO_TIME,
       State: stateName(c),
-      Status: statusText(c, now) + healthSuffix(rt, c),
+      Status: status + health,
       Created: Math.floor(created.getTime() / 1000),
     },
   }
