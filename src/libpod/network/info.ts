@@ -27,7 +27,7 @@ function emptyEndpoint(): Record<string, unknown> {
   return {EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, MacAddress: ''}
 }
 
-/** ps's share of containerNetworkInfo (PORTS, JSON Ports, Networks): from the config alone, no state or containers.conf read. */
+/** ps's and pod ps's share of containerNetworkInfo (PORTS, JSON Ports, Networks): from the config alone, no state or containers.conf read. */
 export function psNetworkInfo(c: Container): Pick<ContainerNetworkInfo, 'ports' | 'psPorts' | 'networks'> {
   const o = (c.config as NetConfig).networkOptions ?? {}
   const ports = o.ports ?? []
