@@ -3,9 +3,10 @@
 // from one read of the store; a command's name or filter never comes from
 // stdin (Podman reads none); a listing writes nothing in the store.
 import {expect} from 'chai'
-import {readdirSync, statSync} from 'node:fs'
+import {spawnSync} from 'node:child_process'
+import {readdirSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
-import {Env, unavailable, type Mode} from './helpers.js'
+import {Env, REPO, unavailable, type Mode} from './helpers.js'
 import {busyboxTar} from './fixtures.js'
 
 /** Every path below dir with its mtime: a read-only command must leave it as it was. */
@@ -76,6 +77,23 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
       ])
       expect(json.Networks).to.deep.equal(nets ? nets.split(',') : [])
       env.ok(['rm', 'web'])
+    })
+
+    it('the listings load none of Node\'s crypto, child_process, dgram, readline', function () {
+      if (mode === 'rootless') this.skip() // the same code; root runs bin/run.cjs directly
+      env.ok(['create', '--name', 'c6', '-p', '18095:80', 'bb', 'true'])
+      env.ok(['pod', 'create', '--name', 'p6'])
+      env.ok(['volume', 'create', 'v6'])
+      const preload = env.file('modules.cjs')
+      writeFileSync(preload, "process.on('exit', () => process.stderr.write('\\nMODULES ' + process.moduleLoadList.join(',')))\n")
+      for (const args of [['ps', '-a'], ['images'], ['pod', 'ps'], ['volume', 'ls'], ['inspect', 'c6'], ['port', 'c6']]) {
+        const r = spawnSync(process.execPath, ['-r', preload, path.join(REPO, 'bin/run.cjs'), '--root', env.root, '--runroot', env.runroot, ...args], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']})
+        expect(r.status, args.join(' ')).to.equal(0)
+        const loaded = r.stderr.split('\nMODULES ')[1]!.split(',')
+        expect(loaded.filter(m => /^NativeModule (crypto|child_process|dgram|readline)$/.test(m)), args.join(' ')).to.deep.equal([])
+      }
+      env.removeContainers()
+      env.ok(['volume', 'rm', 'v6'])
     })
 
     it('the listings write nothing in the store', () => {

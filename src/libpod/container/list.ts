@@ -231,12 +231,24 @@ function row(rt: Runtime, c: Container, noTrunc: boolean, now: number, size?: {r
   }
 }
 
+/**
+ * The zone-name formatter goTime uses, made once: building an
+ * Intl.DateTimeFormat costs ICU ~0.2 ms, and ps formats two times per row
+ * (outside UTC, 100 containers took ~35 ms more).
+ */
+let zoneFormatter: {tz: string | undefined; f: Intl.DateTimeFormat} | undefined
+function zoneFormat(): Intl.DateTimeFormat {
+  // Made again when TZ changes (a library user may set it): a formatter keeps the zone it was made in.
+  if (!zoneFormatter || zoneFormatter.tz !== process.env.TZ) zoneFormatter = {tz: process.env.TZ, f: new Intl.DateTimeFormat('en-US', {timeZoneName: 'short'})}
+  return zoneFormatter.f
+}
+
 /** Go's time.Time.String(): `2006-01-02 15:04:05.999999999 -0700 MST`, local time. */
 export function goTime(d: Date): string {
   const p = (n: number, w = 2) => String(n).padStart(w, '0')
   const off = -d.getTimezoneOffset()
   const frac = d.getMilliseconds() ? '.' + p(d.getMilliseconds(), 3).replace(/0+$/, '') : ''
-  const zone = off === 0 ? 'UTC' : (new Intl.DateTimeFormat('en-US', {timeZoneName: 'short'}).formatToParts(d).find(x => x.type === 'timeZoneName')?.value ?? '')
+  const zone = off === 0 ? 'UTC' : (zoneFormat().formatToParts(d).find(x => x.type === 'timeZoneName')?.value ?? '')
   const sign = off < 0 ? '-' : '+'
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}${frac} ${sign}${p(Math.floor(Math.abs(off) / 60))}${p(Math.abs(off) % 60)} ${zone}`
 }
