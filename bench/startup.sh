@@ -50,6 +50,9 @@ row root port "$LAUNCH $S port web" "podman $P port web"
 for i in $(seq 98); do $LAUNCH $S create bb true >/dev/null; done
 have_podman && for i in $(seq 98); do podman $P create bb true >/dev/null 2>&1; done
 row root ps-a-100 "$LAUNCH $S ps -a" "podman $P ps -a"
+# Podman's root containers hold locks in /dev/shm/libpod_lock (2048, shared by every root store):
+# removed, not left to the rm -rf of $WORK, or runs soon fail with "exceeded num_locks".
+have_podman && podman $P rm -af >/dev/null 2>&1
 
 # rootless (as BENCH_USER): the pause process is up (user_bench_setup's import)
 if user_bench_setup start-up; then

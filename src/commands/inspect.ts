@@ -7,7 +7,7 @@ export default class Inspect extends BaseCommand {
   static override userNamespace = false
   static override summary = 'Display the configuration of object denoted by ID'
   static override strict = false
-  static override args = {name: Args.string({description: 'container or image name or ID'})}
+  static override args = {name: Args.string({description: 'container or image name or ID', ignoreStdin: true})}
   static override flags = {
     format: Flags.string({char: 'f', description: 'Format the output to a Go template or json', default: 'json'}),
     latest: Flags.boolean({char: 'l', description: 'Act on the latest container podman is aware of'}),

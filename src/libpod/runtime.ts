@@ -336,6 +336,13 @@ export class Runtime {
   imageUsers(imageId: string): string[] {
     return this.containers.list().filter(c => c.config.imageId === imageId).map(c => c.config.id)
   }
+
+  /** imageUsers(id).length of every image at once, from one read of the container store (a listing's rows). */
+  imageUserCounts(): Map<string, number> {
+    const counts = new Map<string, number>()
+    for (const c of this.containers.list()) counts.set(c.config.imageId, (counts.get(c.config.imageId) ?? 0) + 1)
+    return counts
+  }
 }
 
 /** Runs op on each target in turn; a failed lookup or op becomes that target's report. */

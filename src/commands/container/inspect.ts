@@ -1,13 +1,13 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {renderOne, toJson} from '../../cli/output.js'
-import {NoSuchContainer} from '../../libpod/index.js'
+import {InvalidArgument, NoSuchContainer} from '../../libpod/index.js'
 
 export default class ContainerInspect extends BaseCommand {
   static override userNamespace = false
   static override summary = 'Display the configuration of a container'
   static override strict = false
-  static override args = {container: Args.string({description: 'container name or ID'})}
+  static override args = {container: Args.string({description: 'container name or ID', ignoreStdin: true})}
   static override flags = {
     format: Flags.string({char: 'f', description: "Format the output to a Go template or json", default: 'json'}),
     latest: Flags.boolean({char: 'l', description: 'Act on the latest container podman is aware of'}),
@@ -18,6 +18,7 @@ export default class ContainerInspect extends BaseCommand {
     const {argv, flags} = await this.parse(ContainerInspect)
     const rt = await this.runtime(flags)
     let refs = argv as string[]
+    if (refs.length === 0 && !flags.latest) throw new InvalidArgument('no names or ids specified')
     if (flags.latest) {
       refs = rt.containerRefs({latest: true})
     }

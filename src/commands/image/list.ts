@@ -7,7 +7,7 @@ export default class ImageList extends BaseCommand {
   static override userNamespace = false
   static override summary = 'List images in local storage'
   static override aliases = ['images', 'image:ls']
-  static override args = {image: Args.string({description: 'only images whose name matches (a reference filter)'})}
+  static override args = {image: Args.string({description: 'only images whose name matches (a reference filter)', ignoreStdin: true})}
   static override flags = {
     all: Flags.boolean({char: 'a', description: 'Show all images (default hides intermediate images)'}),
     digests: Flags.boolean({description: 'Show digests'}),

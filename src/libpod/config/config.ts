@@ -60,6 +60,8 @@ export interface Config extends Paths {
   peapodCommand: string[]
   containers: Table
   engine: Table
+  /** containers.conf's [network] (from the same one parse of the file as containers/engine; absent in hand-made configs). */
+  network?: Table
 }
 
 const DRIVERS = new Set(['overlay', 'vfs'])
@@ -109,5 +111,6 @@ export function loadConfig(opts: GlobalOptions = {}): Config {
     runtimePaths: {get: () => get<Record<string, string[]>>(engine(), 'runtimes') ?? {}, enumerable: true},
     containers: {get: () => (get<Table>(conf(), 'containers') ?? {}) as Table, enumerable: true},
     engine: {get: engine, enumerable: true},
+    network: {get: () => (get<Table>(conf(), 'network') ?? {}) as Table, enumerable: true},
   }) as Config
 }

@@ -2,7 +2,6 @@
 // state.json (mutable, under the container's lock). Names are reserved
 // atomically by creating names/<name> with O_EXCL, so two parallel
 // `create --name x` can never both win.
-import {randomBytes} from 'node:crypto'
 import {existsSync, mkdirSync, readdirSync, rmSync, statSync} from 'node:fs'
 import path from 'node:path'
 import {InvalidArgument, NameInUse, noContainerWithId, noSuchContainer} from '../define/errors.js'
@@ -11,6 +10,7 @@ import {withLock} from '../state/lock.js'
 import {NameReservations} from '../state/names.js'
 import {createRequire} from 'node:module'
 import {ownerAlive} from '../util/owner.js'
+import {crypto} from '../util/builtins.js'
 import {CONFIG_VERSION, type Container, type ContainerConfig, type ContainerState} from './types.js'
 
 export class ContainerStore {
@@ -39,7 +39,7 @@ export class ContainerStore {
   }
 
   static newId(): string {
-    return randomBytes(32).toString('hex')
+    return crypto().randomBytes(32).toString('hex')
   }
 
   /** Reserves the name; throws NameInUse when another container holds it. */

@@ -3,7 +3,6 @@
 // inspect, top, port, stats) calls it: the cleanup it may need, with the
 // OCI runtime and network teardown behind it, loads only when a monitor
 // really died.
-import {spawn} from 'node:child_process'
 import type {Runtime} from '../runtime.js'
 import {exitCommandArgv} from './exit-command.js'
 import {readJson} from '../state/atomic.js'
@@ -12,6 +11,7 @@ import {containerEvent} from '../events/log.js'
 import {resumeAbandonedRemoval} from './abandoned-removal.js'
 import {monitorAlive} from './liveness.js'
 import {containerPaths} from './paths.js'
+import {childProcess} from '../util/builtins.js'
 import type {ContainerState, Container} from './types.js'
 
 export interface ExitStatus { exitCode: number; finishedAt: string; error?: string; oomKilled?: boolean }
@@ -56,7 +56,7 @@ export async function syncContainer(rt: Runtime, c: Container): Promise<Containe
 function cleanupInNamespace(rt: Runtime, id: string): void {
   const argv = exitCommandArgv(rt, id)
   try {
-    spawn(argv[0], argv.slice(1), {detached: true, stdio: 'ignore'}).unref()
+    childProcess().spawn(argv[0], argv.slice(1), {detached: true, stdio: 'ignore'}).unref()
   } catch {
     // the next command in the namespace (start, rm) releases what is left
   }

@@ -53,7 +53,10 @@ export function enforceRange(format: string): string {
 
 /** Go's camelcase.Split as Podman uses it for headers: "RepoDigests" → ["Repo", "Digests"]. */
 export function splitCamelCase(s: string): string[] {
-  const cls = (c: string): number => (/\p{Ll}/u.test(c) ? 1 : /\p{Lu}/u.test(c) ? 2 : /\p{Nd}/u.test(c) ? 3 : 4)
+  // ASCII without the Unicode regexes (V8 compiles each \p{...} class on first use: ~0.2 ms apiece).
+  const cls = (c: string): number => c < '\x80'
+    ? (c >= 'a' && c <= 'z' ? 1 : c >= 'A' && c <= 'Z' ? 2 : c >= '0' && c <= '9' ? 3 : 4)
+    : (/\p{Ll}/u.test(c) ? 1 : /\p{Lu}/u.test(c) ? 2 : /\p{Nd}/u.test(c) ? 3 : 4)
   const runs: string[][] = []
   let last = 0
   for (const c of s) {
@@ -84,7 +87,9 @@ export function headerRow(sample: unknown, overrides: Record<string, string> = {
 
 /** Names used as `.Name` in a format, so that headers exist even for an empty list. */
 const fieldNames = (format: string): string[] =>
-  [...format.matchAll(/(?<![\p{L}\p{Nd}_$\]).])\.([\p{L}_][\p{L}\p{Nd}_]*)/gu)].map(m => m[1]!)
+  [...format.matchAll(/^[\x00-\x7f]*$/.test(format) // the same matches; the Unicode form costs ~0.6 ms to compile
+    ? /(?<![A-Za-z0-9_$\]).])\.([A-Za-z_][A-Za-z0-9_]*)/g
+    : /(?<![\p{L}\p{Nd}_$\]).])\.([\p{L}_][\p{L}\p{Nd}_]*)/gu)].map(m => m[1]!)
 
 const cache = new Map<string, Template>()
 

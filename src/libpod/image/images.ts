@@ -1,11 +1,11 @@
 // The image index: one JSON document per image (images/<id>.json) holding the
 // raw config and manifest, so that the ID (sha256 of the config) and digest
 // (sha256 of the manifest) are the same as Podman's for the same image.
-import {createHash} from 'node:crypto'
 import {existsSync, readdirSync, rmSync} from 'node:fs'
 import path from 'node:path'
 import {NoSuchImage} from '../define/errors.js'
 import {readJson, writeJsonAtomic} from '../state/atomic.js'
+import {crypto} from '../util/builtins.js'
 
 export interface ImageDoc {
   id: string
@@ -26,7 +26,7 @@ export interface ImageDoc {
 }
 
 export function sha256(data: string | Buffer): string {
-  return 'sha256:' + createHash('sha256').update(data).digest('hex')
+  return 'sha256:' + crypto().createHash('sha256').update(data).digest('hex')
 }
 
 export class ImageIndex {

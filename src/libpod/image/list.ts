@@ -17,7 +17,13 @@ export interface ListOptions {
 
 type Filter = (doc: ImageDoc, rt: Runtime) => boolean
 
-function parseFilter(rt: Runtime, f: string): Filter {
+/** Containers per image, counted on first use for the whole listing (not a store read per image). */
+function userCounter(rt: Runtime): (imageId: string) => number {
+  let counts: Map<string, number> | undefined
+  return id => (counts ??= rt.imageUserCounts()).get(id) ?? 0
+}
+
+function parseFilter(rt: Runtime, f: string, users: (imageId: string) => number): Filter {
   const eq = f.indexOf('=')
   if (eq === -1) throw new InvalidArgument(`invalid image filter "${f}": must be in the format "filter=value"`)
   const key = f.slice(0, eq)
@@ -36,7 +42,7 @@ function parseFilter(rt: Runtime, f: string): Filter {
       return key === 'before' ? doc => createdOf(doc).getTime() < t : doc => createdOf(doc).getTime() > t
     }
     case 'intermediate': return () => value === 'false'
-    case 'containers': return doc => (rt.imageUsers(doc.id).length > 0) === (value === 'true')
+    case 'containers': return doc => (users(doc.id) > 0) === (value === 'true')
     default: throw new InvalidArgument(`unsupported image filter "${key}"`)
   }
 }
@@ -51,7 +57,8 @@ function referenceMatches(name: string, pattern: string): boolean {
 }
 
 export function imageRows(rt: Runtime, opts: ListOptions = {}): ImageRow[] {
-  const filters = (opts.filters ?? []).map(f => parseFilter(rt, f))
+  const users = userCounter(rt)
+  const filters = (opts.filters ?? []).map(f => parseFilter(rt, f, users))
   const docs = rt.listImages().filter(d => filters.every(f => f(d, rt)))
   const rows: ImageRow[] = []
   for (const doc of docs) {
@@ -71,7 +78,7 @@ export function imageRows(rt: Runtime, opts: ListOptions = {}): ImageRow[] {
       VirtualSize: humanSize(bytes),
       SharedSize: humanSize(0),
       Labels: parseConfig(doc).config?.Labels ?? null,
-      Containers: rt.imageUsers(doc.id).length,
+      Containers: users(doc.id),
       Dangling: doc.names.length === 0,
       ReadOnly: false,
       History: doc.names,

@@ -22,9 +22,11 @@ const cache = new WeakMap<Runtime, NetworkSettings>()
 export function networkSettings(rt: Runtime): NetworkSettings {
   let s = cache.get(rt)
   if (s) return s
-  const conf = loadLayered('containers.conf', rt.config.configDirs, 'CONTAINERS_CONF')
-  const net = (get<Table>(conf, 'network') ?? {}) as Table
-  const engine = (get<Table>(conf, 'engine') ?? {}) as Table
+  // The Config's own parse of containers.conf (one per command: inspect needs its [engine] too),
+  // or a parse of our own for a Config made by hand.
+  const conf = rt.config.network ? undefined : loadLayered('containers.conf', rt.config.configDirs, 'CONTAINERS_CONF')
+  const net = (conf ? get<Table>(conf, 'network') ?? {} : rt.config.network!) as Table
+  const engine = (conf ? get<Table>(conf, 'engine') ?? {} : rt.config.engine) as Table
   const pools = Array.isArray(net.default_subnet_pools)
     ? (net.default_subnet_pools as Array<{base?: string; size?: number}>).filter(p => p.base && p.size).map(p => ({base: p.base!, size: p.size!}))
     : []

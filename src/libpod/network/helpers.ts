@@ -2,7 +2,7 @@
 // slirp4netns (Podman 4's default, with its API socket for port forwarding)
 // and pasta (passt). Each runs detached until teardown kills it.
 // Raw spawn for slirp4netns: it is detached and long-lived, with a ready pipe on fd 3 (short calls use util/process.ts).
-import {spawn} from 'node:child_process'
+import {childProcess} from '../util/builtins.js'
 import {closeSync, openSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {connect} from 'node:net'
 import {InvalidArgument, NetworkFailure} from '../define/errors.js'
@@ -88,7 +88,7 @@ export async function startSlirp(bin: string, netns: string, apiSocket: string, 
   args.push('-r', '3', '--api-socket', apiSocket, '--netns-type=path', netns, 'tap0')
   logger.debug(`slirp4netns command: ${bin} ${args.join(' ')}`)
   const log = openSync(logFile, 'a')
-  const child = spawn(bin, args, {detached: true, stdio: ['ignore', log, log, 'pipe']})
+  const child = childProcess().spawn(bin, args, {detached: true, stdio: ['ignore', log, log, 'pipe']})
   closeSync(log)
   // before it is ready: a command killed while waiting leaves teardown its pid
   if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid))

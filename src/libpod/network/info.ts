@@ -27,6 +27,13 @@ function emptyEndpoint(): Record<string, unknown> {
   return {EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, MacAddress: ''}
 }
 
+/** ps's and pod ps's share of containerNetworkInfo (PORTS, JSON Ports, Networks): from the config alone, no state or containers.conf read. */
+export function psNetworkInfo(c: Container): Pick<ContainerNetworkInfo, 'ports' | 'psPorts' | 'networks'> {
+  const o = (c.config as NetConfig).networkOptions ?? {}
+  const ports = o.ports ?? []
+  return {ports: ports.length ? ports : null, psPorts: formatPortsPs(ports), networks: Object.keys(o.networks ?? {})}
+}
+
 export function containerNetworkInfo(rt: Runtime, c: Container): ContainerNetworkInfo {
   const cfg = c.config as NetConfig
   const o = cfg.networkOptions ?? {}

@@ -1,10 +1,10 @@
 // Port publishing: -p/--publish `[[ip:][hostPort]:]containerPort[/tcp|udp|sctp]`
 // with ranges, -P with the image's EXPOSE, random host ports, and the
 // forms ps, port and inspect print (Podman's).
-import {createSocket as createUdpSocket} from 'node:dgram'
 import {createServer, isIP} from 'node:net'
 import {InvalidArgument} from '../define/errors.js'
 import type {PortMapping} from './types.js'
+import {dgram} from '../util/builtins.js'
 
 const PROTOCOLS = new Set(['tcp', 'udp', 'sctp'])
 
@@ -111,7 +111,7 @@ export function portFree(p: {host_ip: string; host_port: number; protocol: strin
   const host = p.host_ip || (p.protocol === 'udp' ? '0.0.0.0' : undefined)
   if (p.protocol === 'udp') {
     return new Promise(resolve => {
-      const s = createUdpSocket(isIP(host ?? '') === 6 ? 'udp6' : 'udp4')
+      const s = dgram().createSocket(isIP(host ?? '') === 6 ? 'udp6' : 'udp4')
       s.once('error', () => resolve(false))
       s.bind(p.host_port, host, () => s.close(() => resolve(true)))
     })
@@ -127,7 +127,7 @@ export function portFree(p: {host_ip: string; host_port: number; protocol: strin
 export function randomPort(hostIp: string, protocol: string): Promise<number> {
   if (protocol === 'udp') {
     return new Promise((resolve, reject) => {
-      const s = createUdpSocket(isIP(hostIp) === 6 ? 'udp6' : 'udp4')
+      const s = dgram().createSocket(isIP(hostIp) === 6 ? 'udp6' : 'udp4')
       s.once('error', reject)
       s.bind(0, hostIp || '0.0.0.0', () => {
         const port = s.address().port

@@ -3,7 +3,7 @@
 // that Podman could read the same files. The default network `podman`
 // exists without a file, as in Podman (a file of that name overrides it).
 import {networkEvent} from '../events/log.js'
-import {createHash, randomBytes} from 'node:crypto'
+import {crypto} from '../util/builtins.js'
 import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync} from 'node:fs'
 import path from 'node:path'
 import {InvalidArgument, NetworkExists, noSuchNetwork} from '../define/errors.js'
@@ -72,7 +72,7 @@ export class NetworkStore {
     const subnet = parseCidr(s.defaultSubnet)
     return {
       name: s.defaultNetwork,
-      id: createHash('sha256').update(s.defaultNetwork).digest('hex'),
+      id: crypto().createHash('sha256').update(s.defaultNetwork).digest('hex'),
       driver: 'bridge',
       network_interface: 'podman0',
       created: goNow(),
@@ -169,7 +169,7 @@ export class NetworkStore {
       const name = opts.name ?? nextName(all)
       const doc: NetworkDoc = {
         name,
-        id: randomBytes(32).toString('hex'),
+        id: crypto().randomBytes(32).toString('hex'),
         driver,
         created: goNow(),
         ipv6_enabled: Boolean(opts.ipv6),
@@ -286,7 +286,7 @@ async function subnetsFor(rt: Runtime, opts: NetworkCreateOptions, all: NetworkD
   // --ipv6 without an IPv6 subnet: a random unique local /64, as Podman does.
   if (opts.ipv6 && !v6) {
     for (let i = 0; i < 100; i++) {
-      const c: Cidr = {addr: BigInt('0x' + 'fd' + randomBytes(7).toString('hex')) << 64n, prefix: 64, v6: true}
+      const c: Cidr = {addr: BigInt('0x' + 'fd' + crypto().randomBytes(7).toString('hex')) << 64n, prefix: 64, v6: true}
       if ([...used, ...host].some(u => overlaps(u, c))) continue
       out.push({subnet: formatCidr(c), gateway: formatIp(c.addr + 1n, true)})
       break

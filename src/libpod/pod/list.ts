@@ -3,7 +3,7 @@ import {inspectMounts} from '../container/inspect.js'
 import {InvalidArgument} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {stateName} from '../container/list.js'
-import {containerNetworkInfo} from '../network/info.js'
+import {psNetworkInfo} from '../network/info.js'
 import type {Container} from '../container/types.js'
 import {timeAgo} from '../util/human.js'
 import {podContainers} from './containers.js'
@@ -57,7 +57,7 @@ function filterFn(rt: Runtime, f: string): (p: PodConfig, list: Container[]) => 
     case 'ctr-ids': return (_p, list) => list.some(c => c.config.id.startsWith(value))
     case 'ctr-number': return (_p, list) => list.length === Number(value)
     case 'ctr-status': return (_p, list) => list.some(c => stateName(c) === value)
-    case 'network': return (_p, list) => list.some(c => c.config.isInfra && containerNetworkInfo(rt, c).networks.includes(value))
+    case 'network': return (_p, list) => list.some(c => c.config.isInfra && psNetworkInfo(c).networks.includes(value))
     default: throw new InvalidArgument(`${key} is an invalid filter`)
   }
 }
@@ -89,7 +89,7 @@ function row(rt: Runtime, pod: PodConfig, list: Container[], noTrunc: boolean, n
   const short = (id: string) => (noTrunc ? id : id.slice(0, 12))
   const status = podStatus(list)
   const infra = list.find(c => c.config.isInfra)
-  const networks = infra ? containerNetworkInfo(rt, infra).networks : []
+  const networks = infra ? psNetworkInfo(infra).networks : []
   return {
     ID: short(pod.id),
     Id: pod.id,

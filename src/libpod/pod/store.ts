@@ -1,6 +1,6 @@
 // The pod index: pods/<id>/pod.json, one document per pod written
 // atomically, a lock per pod, and names reserved with O_EXCL (as containers').
-import {randomBytes} from 'node:crypto'
+import {crypto} from '../util/builtins.js'
 import {existsSync, mkdirSync, readdirSync, renameSync, rmSync} from 'node:fs'
 import path from 'node:path'
 import {InvalidArgument, noSuchPod, PodExists} from '../define/errors.js'
@@ -23,7 +23,7 @@ export class PodStore {
   }
 
   static newId(): string {
-    return randomBytes(32).toString('hex')
+    return crypto().randomBytes(32).toString('hex')
   }
 
   private docFile(id: string): string {

@@ -70,12 +70,17 @@ function stale(lock: string): boolean {
   }
 }
 
-/** proper-lockfile removes its lock dir with rmdir: ours holds the owner file, so remove it whole. */
-const lockFs = {
+/**
+ * proper-lockfile removes its lock dir with rmdir: ours holds the owner file, so remove it whole.
+ * Made on first lock: copying fs reads its lazy stream getters, which loads Node's fs streams
+ * (read-only commands never lock).
+ */
+let lockFsMemo: typeof fs | undefined
+const lockFs = (): typeof fs => lockFsMemo ??= {
   ...fs,
   rmdir: (p: string, cb: (e: NodeJS.ErrnoException | null) => void) => fs.rm(p, {recursive: true, force: true}, cb),
   rmdirSync: (p: string) => fs.rmSync(p, {recursive: true, force: true}),
-}
+} as typeof fs
 
 /**
  * Busy, or our fresh lock dir vanished before proper-lockfile's mtime probe:
@@ -115,7 +120,7 @@ export async function withLock<T>(file: string, fn: () => Promise<T> | T): Promi
   const {default: lockfile} = await import('proper-lockfile')
   const options = {
     realpath: false,
-    fs: lockFs,
+    fs: lockFs(),
     stale: STALE_MS,
     onCompromised: () => {
       // Another process took the lock over (we were blocked longer than

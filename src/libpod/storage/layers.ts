@@ -1,14 +1,14 @@
 // The layer store: one JSON document per layer (layers/<id>.json) next to its
 // tar-split (the metadata that rebuilds the exact layer tar for `save`).
 // Layer IDs are chain IDs, so the same layer is stored once.
-import {createHash, randomBytes} from 'node:crypto'
 import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync} from 'node:fs'
 import path from 'node:path'
-import {PassThrough, type Readable} from 'node:stream'
+import type {Readable} from 'node:stream'
 import {InvalidArchive, NoSuchLayer} from '../define/errors.js'
 import {readJson, writeFileAtomic, writeJsonAtomic} from '../state/atomic.js'
 import type {LayerDriver} from './driver.js'
 import {pidAlive} from '../util/liveness.js'
+import {crypto, stream} from '../util/builtins.js'
 
 export interface LayerDoc {
   id: string
@@ -23,7 +23,7 @@ export interface LayerDoc {
 
 export function chainId(parent: string | undefined, diffId: string): string {
   if (!parent) return diffId.replace(/^sha256:/, '')
-  return createHash('sha256').update(`sha256:${parent} ${diffId}`).digest('hex')
+  return crypto().createHash('sha256').update(`sha256:${parent} ${diffId}`).digest('hex')
 }
 
 export class LayerStore {
@@ -69,7 +69,7 @@ export class LayerStore {
    */
   async stage(parent: string | undefined, input: Readable, parentStaged?: StagedLayer): Promise<StagedLayer> {
     mkdirSync(this.tmp, {recursive: true})
-    const staging = path.join(this.tmp, `layer-${process.pid}-${randomBytes(6).toString('hex')}`)
+    const staging = path.join(this.tmp, `layer-${process.pid}-${crypto().randomBytes(6).toString('hex')}`)
     try {
       this.driver.prepare(staging, parent, parentStaged?.staging)
       // The applier is loaded only by commands that unpack layers.
@@ -122,7 +122,7 @@ export class LayerStore {
 
   /** The layer's original uncompressed tar, byte for byte. */
   tarStream(id: string): Readable {
-    const out = new PassThrough()
+    const out = new (stream().PassThrough)()
     const split = readFileSync(this.splitPath(id))
     import('./apply.js').then(m => {
       const src = m.layerTarStream(this.driver.dir(id), split)

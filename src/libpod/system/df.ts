@@ -64,9 +64,10 @@ export function diskUsage(rt: Runtime): DfReport {
   const images: DfImage[] = []
   const docs = rt.listImages()
   const shares = sharing(rt, docs)
+  const counts = rt.imageUserCounts()
   for (const doc of docs) {
     const {size, shared, unique} = shares.get(doc.id)!
-    const users = rt.imageUsers(doc.id).length
+    const users = counts.get(doc.id) ?? 0
     const names = doc.names.length ? doc.names : ['<none>:<none>']
     for (const n of names) {
       let repository = '<none>'

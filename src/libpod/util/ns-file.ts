@@ -3,7 +3,7 @@
 // its ID maps), then /proc/PID/ns/TYPE is bound onto the file and the
 // process ends. Used for a container's own user namespace and for a network
 // namespace made inside it (so that the container's user namespace owns it).
-import {spawn} from 'node:child_process'
+import {childProcess} from './builtins.js'
 import {closeSync, openSync, rmSync} from 'node:fs'
 import {run} from './process.js'
 
@@ -13,7 +13,7 @@ import {run} from './process.js'
  * and lets it go.
  */
 export async function bindNamespace(prefix: string[], type: 'user' | 'net', file: string, prepare?: (pid: number) => void): Promise<void> {
-  const child = spawn(prefix[0], [...prefix.slice(1), 'sh', '-c', 'echo ready; exec cat'], {stdio: ['pipe', 'pipe', 'pipe']})
+  const child = childProcess().spawn(prefix[0], [...prefix.slice(1), 'sh', '-c', 'echo ready; exec cat'], {stdio: ['pipe', 'pipe', 'pipe']})
   let err = ''
   child.stderr!.on('data', d => { err += d })
   const exited = new Promise<number>(resolve => child.on('close', code => resolve(code ?? 1)))

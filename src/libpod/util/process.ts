@@ -10,11 +10,11 @@
 // loaded lazily and bundled into one file by the build, serves the streaming
 // calls (runTo: tar archives of volumes and containers). The monitor in
 // src/conmon and the rootless re-exec keep their own raw spawn.
-import {spawn, spawnSync} from 'node:child_process'
 import type {Writable} from 'node:stream'
 import type {Options, ResultPromise} from 'execa'
 import {PeapodError} from '../define/errors.js'
 import {log} from './log.js'
+import {childProcess} from './builtins.js'
 
 /** A helper that could not run or did not succeed. */
 export class ProcessFailure extends PeapodError {
@@ -98,7 +98,7 @@ function baseOptions(opts: RunOptions): Options {
 export function run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
   log.debug(`running ${argv.join(' ')}`)
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), {
+    const child = childProcess().spawn(argv[0], argv.slice(1), {
       stdio: [opts.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       cwd: opts.cwd,
       env: opts.env,
@@ -150,7 +150,7 @@ export async function runTo(argv: string[], out: number | Writable, opts: RunOpt
  */
 export function runSync(argv: string[], opts: Omit<RunOptions, 'timeout'> = {}): RunResult {
   log.debug(`running ${argv.join(' ')}`)
-  const r = spawnSync(argv[0], argv.slice(1), {
+  const r = childProcess().spawnSync(argv[0], argv.slice(1), {
     input: opts.input,
     stdio: [opts.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     cwd: opts.cwd,

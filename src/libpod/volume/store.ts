@@ -6,7 +6,7 @@
 // that removing the volume never pulls a lock from under a waiter).
 // Lock order: store, then container, then volume; never the other way round.
 import {volumeEvent} from '../events/log.js'
-import {randomBytes} from 'node:crypto'
+import {crypto} from '../util/builtins.js'
 import {chownSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync} from 'node:fs'
 import path from 'node:path'
 import {InvalidArgument, NoSuchVolume, noSuchVolume, VolumeExists} from '../define/errors.js'
@@ -149,7 +149,7 @@ export class VolumeStore {
   }
 
   static newName(): string {
-    return randomBytes(32).toString('hex')
+    return crypto().randomBytes(32).toString('hex')
   }
 
   /**
