@@ -41,9 +41,9 @@ export default class Complete extends BaseCommand {
       // no store yet: no names
     }
     const result = complete(words, commands, this.config.topics.reduce((m, t) => ({...m, [t.name]: {description: t.description}}), {} as Record<string, {description?: string}>), globals,
-      (kind, prefix, statuses) => {
+      (kind, prefix, statuses, match) => {
         try {
-          return rt && names ? names.completionNames(rt, {kind, prefix, statuses: statuses as never}) : []
+          return rt && names ? names.completionNames(rt, {kind, prefix, statuses, match}) : []
         } catch {
           return []
         }
