@@ -2,7 +2,7 @@
 // Compares `peapod __completeNoDesc` with `podman __completeNoDesc` (Podman
 // 4.3.1) on every command and value-taking flag of the command table, plus
 // the filter keys Podman offers, on two stores holding the same objects.
-// Usage (as root): node scripts/compare-completion.mjs [root|rootless] [OUT.json]
+// Usage (as root): [PEAPOD_BIN=...] node scripts/compare-completion.mjs [root|rootless] [OUT.json]
 // Prints the cases whose candidate sets or directives differ, and the count.
 // Candidates compare as sets: Podman lists map keys (filters, signals) in Go's
 // random map order. Infra containers, the pause image and IDs are normalised.
@@ -34,6 +34,8 @@ const prog = {
     '--network-config-dir', path.join(dir, 'pnet')],
   peapod: [path.join(repo, 'bin/peapod'), '--root', path.join(dir, 'er'), '--runroot', path.join(dir, 'err')],
 }
+// PEAPOD_BIN=A,B: more builds to compare (a commit before a change), each on the same peapod store
+const others = (process.env.PEAPOD_BIN || '').split(',').filter(Boolean)
 // peapod's names where Podman 4.3.1 has only an alias (network list is network ls there)
 const PODMAN_WORDS = {'network list': 'network ls'}
 function run(which, args) {
@@ -95,6 +97,7 @@ for (const c of cases) {
 const results = {}
 let same = 0
 const differ = []
+const otherSame = others.map(() => 0)
 for (const words of expanded) {
   const key = words.map(w => (w === '' ? "''" : w)).join(' ')
   const a = answer('podman', words)
@@ -102,8 +105,17 @@ for (const words of expanded) {
   results[key] = {podman: a, peapod: b}
   if (a === b) same++
   else differ.push(key)
+  others.forEach((bin, i) => {
+    const own = prog.peapod[0]
+    prog.peapod[0] = bin
+    const o = answer('peapod', words)
+    prog.peapod[0] = own
+    results[key][bin] = o
+    if (o === a) otherSame[i]++
+  })
 }
 for (const k of differ) console.log(`${k}\n  podman: ${results[k].podman.slice(0, 400)}\n  peapod: ${results[k].peapod.slice(0, 400)}`)
+others.forEach((bin, i) => console.log(`${mode}: ${bin}: ${otherSame[i]} of ${expanded.length} cases the same`))
 console.log(`${mode}: ${same} of ${expanded.length} cases the same, ${differ.length} differ`)
 if (out) writeFileSync(out, JSON.stringify(results, null, 1))
 
