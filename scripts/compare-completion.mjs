@@ -127,6 +127,6 @@ for (const which of ['podman', 'peapod']) {
   run(which, ['secret', 'rm', '-a'])
   run(which, ['rmi', '-af'])
 }
-if (mode === 'rootless') run('peapod', ['system', 'migrate'])
+if (mode === 'rootless') for (const which of ['podman', 'peapod']) run(which, ['system', 'migrate'])
 for (const m of readFileSync('/proc/self/mounts', 'utf8').split('\n').map(l => l.split(' ')[1]).filter(m => m?.startsWith(dir)).reverse()) spawnSync('umount', ['-l', m])
 if (existsSync(dir)) rmSync(dir, {recursive: true, force: true})

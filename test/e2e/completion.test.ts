@@ -262,9 +262,13 @@ try peapod rm we
 try peapod volume rm ''
 try peapod cont
 try peapod run --rest
+try peapod ps --filter st
+try peapod kill -s KI
+try peapod run --cap-add SYS_CH
 complete -p peapod
 `
     const r = spawnSync('bash', ['-c', prog], {encoding: 'utf8'})
-    expect(r.stdout.split('\n')).to.deep.equal(['web1', 'vol1', 'container', '--restart', 'complete -o default -F __start_peapod peapod', ''])
+    expect(r.stdout.split('\n')).to.deep.equal(['web1', 'vol1', 'container', '--restart', 'status=', 'KILL', 'SYS_CHROOT',
+      'complete -o default -F __start_peapod peapod', ''])
   })
 })
