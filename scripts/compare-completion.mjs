@@ -27,10 +27,13 @@ if (mode === 'rootless') {
   mkdirSync(path.join(dir, 'xdg'), {mode: 0o700})
   chownSync(path.join(dir, 'xdg'), user.uid, user.gid)
 }
-const env = {PATH: process.env.PATH, LANG: 'C.UTF-8', HOME: user ? user.home : '/root', ...(user ? {USER: 'peapodtest', XDG_RUNTIME_DIR: path.join(dir, 'xdg')} : {})}
+// Podman with file locks: rootful Podman's shared memory lock pool is the machine's, and other stores may have used it up
+writeFileSync(path.join(dir, 'containers.conf'), '[engine]\nlock_type = "file"\n')
+const env = {PATH: process.env.PATH, LANG: 'C.UTF-8', HOME: user ? user.home : '/root', CONTAINERS_CONF: path.join(dir, 'containers.conf'),
+  ...(user ? {USER: 'peapodtest', XDG_RUNTIME_DIR: path.join(dir, 'xdg')} : {})}
 const prog = {
   // its own network config dir: rootful Podman's default is the host's /etc/cni/net.d, with others' networks in it
-  podman: ['podman', '--root', path.join(dir, 'pr'), '--runroot', path.join(dir, 'prr'), '--storage-driver', 'vfs', '--cgroup-manager', 'cgroupfs',
+  podman: ['podman', '--root', path.join(dir, 'pr'), '--runroot', path.join(dir, 'prr'), '--tmpdir', path.join(dir, 'ptmp'), '--storage-driver', 'vfs', '--cgroup-manager', 'cgroupfs',
     '--network-config-dir', path.join(dir, 'pnet')],
   peapod: [path.join(repo, 'bin/peapod'), '--root', path.join(dir, 'er'), '--runroot', path.join(dir, 'err')],
 }

@@ -116,22 +116,14 @@ describe('completion', function () {
       return [words.join(','), lines[lines.length - 1]].filter(Boolean).join(' ')
     }
     for (const [words, want] of cases) expect(answer(env.ok(['__completeNoDesc', ...words])), words.join(' ')).to.equal(want)
-    if (spawnSync('podman', ['--version']).status !== 0) return
     // Podman's answers on a store with the same objects (create and pod create run no container)
-    const pm = ['--root', env.file('podman-root'), '--runroot', env.file('podman-run'), '--storage-driver', 'vfs', '--cgroup-manager', 'cgroupfs']
-    const podman = (args: string[]) => spawnSync('podman', [...pm, ...args], {encoding: 'utf8'})
+    const podman = podmanOf(env)
+    if (!podman) return
     try {
-      podman(['import', busyboxTar(), 'localhost/bb'])
-      podman(['create', '--name', 'web1', 'localhost/bb', 'true'])
-      podman(['pod', 'create', '--name', 'pod1'])
-      podman(['volume', 'create', 'vol1'])
-      const theirs = cases.map(([words]) => `${words.join(' ')} => ${answer(podman(['__completeNoDesc', ...words]).stdout)}`)
+      const theirs = cases.map(([words]) => `${words.join(' ')} => ${answer(podman.run(['__completeNoDesc', ...words]))}`)
       expect(theirs).to.deep.equal(cases.map(([words, want]) => `${words.join(' ')} => ${want}`))
     } finally {
-      podman(['pod', 'rm', '-af'])
-      podman(['rm', '-af'])
-      podman(['volume', 'rm', '-af'])
-      podman(['rmi', '-af'])
+      podman.done()
     }
   })
 
@@ -187,6 +179,11 @@ describe('completion', function () {
     [['run', '--user', ''], set(hostFile('/etc/passwd').map(p => p[0] + ':'), ':2')],
     [['exec', '--user', 'root:'], set(hostFile('/etc/group').map(g => 'root:' + g[0]), ':4')],
     [['run', '--subuidname', ''], set(hostFile('/etc/subuid').map(u => u[0]), ':4')], [['run', '--sdnotify', ''], 'container,ignore :4'],
+    // --format: json, then the Go template's fields after {{. (a struct's after {{.Field.)
+    [['ps', '--format', ''], 'json :4'], [['ps', '--format', 'x'], ':4'], [['ps', '--format', '{{.Sta'], '{{.StartedAt}},{{.State}},{{.Status}} :6'],
+    [['images', '--format', '{{.Repository}} {{.T'], '{{.Repository}} {{.Tag}} :6'], [['version', '--format', '{{.Client.O'], '{{.Client.OsArch}},{{.Client.Os}} :6'],
+    [['container', 'inspect', '--format', '{{.State.Health.'], '{{.State.Health.FailingStreak}},{{.State.Health.Log}},{{.State.Health.Status}} :6'],
+    [['pod', 'ps', '--format', '{{.N'], '{{.Namespace}},{{.Name}},{{.Networks}},{{.NumberOfContainers}} :6'],
     // arguments and flags where Podman offers other names, or none
     [['top', 'web1', ''], 'args,capamb,capbnd,capeff,capinh,capprm,comm,etime,group,groups,hgroup,hgroups,hpid,huser,label,nice,pcpu,pgid,pid,ppid,rgroup,rss,ruser,seccomp,state,stime,time,tty,user,vsz :4'],
     [['top', ''], 'INFRA,web1 :4'], [['pod', 'top', ''], 'pod1 :4'], [['pod', 'kill', ''], ':4'], [['pod', 'unpause', ''], ':4'],
@@ -200,11 +197,15 @@ describe('completion', function () {
     const dir = env.file('podman')
     mkdirSync(path.join(dir, 'xdg'), {recursive: true, mode: 0o700})
     env.chown(dir)
-    const base = ['podman', '--root', path.join(dir, 'root'), '--runroot', path.join(dir, 'run'), '--storage-driver', 'vfs', '--cgroup-manager', 'cgroupfs',
-      '--network-config-dir', path.join(dir, 'net')]
+    // file locks in its own tmpdir: rootful Podman's shared memory lock pool is the machine's, and other stores may have used it up
+    writeFileSync(path.join(dir, 'containers.conf'), '[engine]\nlock_type = "file"\n')
+    env.chown(dir)
+    const base = ['podman', '--root', path.join(dir, 'root'), '--runroot', path.join(dir, 'run'), '--tmpdir', path.join(dir, 'tmp'), '--storage-driver', 'vfs',
+      '--cgroup-manager', 'cgroupfs', '--network-config-dir', path.join(dir, 'net')]
     const run = (args: string[]) => {
       const argv = env.mode === 'root' ? [...base, ...args] : ['setpriv', '--reuid', TEST_USER, '--regid', TEST_USER, '--init-groups', '--', ...base, ...args]
-      return spawnSync(argv[0], argv.slice(1), {env: {PATH: process.env.PATH, HOME: env.mode === 'root' ? '/root' : dir, XDG_RUNTIME_DIR: path.join(dir, 'xdg')},
+      return spawnSync(argv[0], argv.slice(1), {env: {PATH: process.env.PATH, HOME: env.mode === 'root' ? '/root' : dir, XDG_RUNTIME_DIR: path.join(dir, 'xdg'),
+        CONTAINERS_CONF: path.join(dir, 'containers.conf')},
         encoding: 'utf8', cwd: dir}).stdout
     }
     run(['import', busyboxTar(), 'localhost/bb'])
@@ -228,7 +229,7 @@ describe('completion', function () {
   }
 
   for (const mode of ['root', 'rootless'] as const) {
-    it(`completes --filter keys and values, signals, capabilities, security options, networks and users as Podman 4.3.1 (${mode})`, function () {
+    it(`completes --filter keys and values, signals, capabilities, security options, networks, users and --format fields as Podman 4.3.1 (${mode})`, function () {
       const e = envs.get(mode)
       if (!e) this.skip()
       const {env} = e!

@@ -7,6 +7,7 @@
 // Only cheap reads: the store's names, /etc/passwd, /etc/group, /etc/subuid.
 import {readFileSync} from 'node:fs'
 import type {Candidate, NameKind} from '../../libpod/index.js'
+import {FORMAT_FIELDS} from './format-fields.js'
 
 const NO_SPACE = 2
 const NO_FILE = 4
@@ -193,6 +194,25 @@ const user: Rest = word => {
 }
 const subidOwners = (file: string): Rest => () => ({items: [...new Set(fields(file).map(f => f[0]))].map(n => [n] as Candidate), directive: NO_FILE})
 
+// ---- --format Go templates ----
+
+/**
+ * `--format`: json, or after `{{.` the fields of the command's structure
+ * (its path typed so far: `{{.State.`), as Podman's AutocompleteFormat.
+ */
+function format(fields: Record<string, string[]>): Rest {
+  return word => {
+    if ('json'.startsWith(word)) return {items: [['json']], directive: NO_FILE}
+    const vars = word.split('{{')
+    const parts = vars.length > 1 ? vars[vars.length - 1].split(' ').pop()!.split('.') : []
+    const names = parts.length > 1 ? fields[parts.slice(1, -1).map(p => p + '.').join('')] : undefined
+    if (!names) return {items: [], directive: NO_FILE}
+    const typed = word.slice(0, word.lastIndexOf('.') + 1)
+    const prefix = parts[parts.length - 1]
+    return {items: names.filter(n => n.startsWith(prefix)).map(n => [typed + n] as Candidate), directive: NO_SPACE | NO_FILE}
+  }
+}
+
 const RUN = new Set(['container:run', 'container:create'])
 
 /** The rule that completes this flag's value for this command, if Podman has one. */
@@ -203,6 +223,7 @@ export function valueRule(cmd: string, flag: string): Rest | undefined {
     return kv && ((word, names) => keyValues(word, kv, names))
   }
   switch (flag) {
+    case 'format': return FORMAT_FIELDS[cmd] && format(FORMAT_FIELDS[cmd])
     case 'signal': return ['container:kill', 'pod:kill'].includes(cmd) ? signals : undefined
     case 'stop-signal': return RUN.has(cmd) ? signals : undefined
     case 'cap-add': case 'cap-drop': return RUN.has(cmd) || cmd === 'image:build' ? capabilities : undefined
