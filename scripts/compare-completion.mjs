@@ -72,6 +72,7 @@ for (const [id, c] of Object.entries(manifest.commands)) {
     if (f.type === 'boolean' || f.hidden || f.helpGroup === 'GLOBAL') continue
     cases.push([...words, '--' + name, ''])
     if (name === 'filter') cases.push(['filter-keys', ...words])
+    if (name === 'format') cases.push([...words, '--format', '{{.'])
   }
 }
 cases.push(['kill', '-s', ''], ['pod', 'kill', '-s', ''], ['run', '--user', 'root:'], ['run', '--security-opt', 'seccomp='], ['run', '--security-opt', 'label='],
