@@ -170,7 +170,8 @@ const STATUSES: Record<string, string[]> = {
 function candidates(kind: ArgKind, prefix: string, names: NameSource): {items: Candidate[]; directive: number} {
   if (Array.isArray(kind)) return {items: (kind as string[]).filter(w => w.startsWith(prefix)).map(w => [w]), directive: DIRECTIVE.noFileComp}
   if (typeof kind === 'object' && 'rule' in kind) return kind.rule(prefix, names)
-  if (typeof kind === 'object' && 'words' in kind) return {items: kind.words.filter(w => w.startsWith(prefix)).map(w => [w] as Candidate), directive: kind.directive}
+  // Podman's flag completion functions answer all their words whatever is typed: the shell picks
+  if (typeof kind === 'object' && 'words' in kind) return {items: kind.words.map(w => [w] as Candidate), directive: kind.directive}
   switch (kind) {
     case 'file': return {items: [], directive: DIRECTIVE.default}
     case 'containerOrImage': return {items: [...names('container', prefix), ...names('image', prefix)], directive: DIRECTIVE.noFileComp}
