@@ -180,7 +180,7 @@ describe('completion', function () {
     [['exec', '--user', 'root:'], set(hostFile('/etc/group').map(g => 'root:' + g[0]), ':4')],
     [['run', '--subuidname', ''], set(hostFile('/etc/subuid').map(u => u[0]), ':4')], [['run', '--sdnotify', ''], 'container,ignore :4'],
     // --format: json, then the Go template's fields after {{. (a struct's after {{.Field.)
-    [['ps', '--format', ''], 'json :4'], [['ps', '--format', 'x'], ':4'], [['ps', '--format', '{{.Sta'], '{{.StartedAt}},{{.State}},{{.Status}} :6'],
+    [['ps', '--format', ''], 'json :4'], [['ps', '--format', 'x'], ':4'], [['diff', '--format', '{{.'], ':4'], [['commit', '--format', 'x'], 'docker,oci :4'], [['ps', '--format', '{{.Sta'], '{{.StartedAt}},{{.State}},{{.Status}} :6'],
     [['images', '--format', '{{.Repository}} {{.T'], '{{.Repository}} {{.Tag}} :6'], [['version', '--format', '{{.Client.O'], '{{.Client.OsArch}},{{.Client.Os}} :6'],
     [['container', 'inspect', '--format', '{{.State.Health.'], '{{.State.Health.FailingStreak}},{{.State.Health.Log}},{{.State.Health.Status}} :6'],
     [['pod', 'ps', '--format', '{{.N'], '{{.Namespace}},{{.Name}},{{.Networks}},{{.NumberOfContainers}} :6'],

@@ -39,7 +39,7 @@ export type NameSource = NameLookup
 /** A positional argument (or a flag value) completes as names of these kinds, or as fixed words. */
 type ArgKind = NameKind | 'running' | 'paused' | 'stopped' | 'containerOrPod' | 'containerOrImage' | 'generate' | 'any' | 'file' | 'none'
   | 'cp' | 'volumeFlag' | 'mountFlag' | 'buildNamespace' | 'runningPod' | 'pausedPod' | 'exited'
-  | readonly string[] | {words: readonly string[]; directive: number} | {rule: NonNullable<ReturnType<typeof valueRule>>}
+  | readonly string[] | {words: readonly string[]; directive: number; byPrefix?: true} | {rule: NonNullable<ReturnType<typeof valueRule>>}
 
 const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const
 /** top's format descriptors (`top --list-descriptors`), offered after the container or pod. */
@@ -89,14 +89,15 @@ const FILE_FLAGS = new Set(['blkio-weight-device', 'device-read-bps', 'device-re
   'interface-name', 'replicas'])
 
 /** Fixed words Podman 4.3.1 offers for a flag's value (per command where they differ), and its directive. */
-type Words = {words: readonly string[]; directive: number; only?: readonly string[]}
+type Words = {words: readonly string[]; directive: number; only?: readonly string[]; byPrefix?: true}
 const RUN = ['container:run', 'container:create']
 const WORDS: Record<string, Words[]> = {
   'format': [
     {words: ['oci', 'docker'], directive: DIRECTIVE.noFileComp, only: ['container:commit']},
     {words: ['oci', 'v2s2'], directive: DIRECTIVE.noFileComp, only: ['image:push', 'manifest:push']},
     {words: ['oci-dir', 'oci-archive', 'docker-dir', 'docker-archive'], directive: DIRECTIVE.noFileComp, only: ['image:save']},
-    {words: ['json'], directive: DIRECTIVE.noFileComp, only: ['auto-update', 'diff', 'version', 'container:diff', 'container:inspect', 'container:list', 'container:mount',
+    // AutocompleteFormat with no structure: json while the word is a start of it, else nothing
+    {words: ['json'], directive: DIRECTIVE.noFileComp, byPrefix: true, only: ['auto-update', 'diff', 'version', 'container:diff', 'container:inspect', 'container:list', 'container:mount',
       'container:stats', 'generate:systemd', 'image:diff', 'image:history', 'image:inspect', 'image:list', 'image:mount', 'image:search', 'pod:inspect', 'pod:ps',
       'pod:stats', 'network:inspect', 'network:list', 'secret:inspect', 'secret:list', 'system:info', 'volume:inspect', 'volume:list']},
   ],
@@ -141,7 +142,7 @@ function flagValueKind(f: FlagInfo, cmd?: CommandInfo): ArgKind {
   const rule = cmd && valueRule(cmd.id, f.name)
   if (rule) return {rule}
   const words = WORDS[f.name]?.find(w => cmd && w.only?.includes(cmd.id))
-  if (words) return {words: words.words, directive: words.directive}
+  if (words) return {words: words.words, directive: words.directive, byPrefix: words.byPrefix}
   if (FILE_FLAGS.has(f.name)) return 'file'
   switch (f.name) {
     case 'volume': return 'volumeFlag'
@@ -171,7 +172,7 @@ function candidates(kind: ArgKind, prefix: string, names: NameSource): {items: C
   if (Array.isArray(kind)) return {items: (kind as string[]).filter(w => w.startsWith(prefix)).map(w => [w]), directive: DIRECTIVE.noFileComp}
   if (typeof kind === 'object' && 'rule' in kind) return kind.rule(prefix, names)
   // Podman's flag completion functions answer all their words whatever is typed: the shell picks
-  if (typeof kind === 'object' && 'words' in kind) return {items: kind.words.map(w => [w] as Candidate), directive: kind.directive}
+  if (typeof kind === 'object' && 'words' in kind) return {items: kind.words.filter(w => !kind.byPrefix || w.startsWith(prefix)).map(w => [w] as Candidate), directive: kind.directive}
   switch (kind) {
     case 'file': return {items: [], directive: DIRECTIVE.default}
     case 'containerOrImage': return {items: [...names('container', prefix), ...names('image', prefix)], directive: DIRECTIVE.noFileComp}
