@@ -1,6 +1,6 @@
 import {BaseCommand} from '../cli/base-command.js'
 import {GLOBALS_ENV} from '../cli/argv.js'
-import {complete, renderCompletion, type CommandInfo, type FlagInfo} from '../cli/completion/complete.js'
+import {complete, renderCompletion, type CommandInfo, type FlagInfo, type NameSource} from '../cli/completion/complete.js'
 import {load, type Runtime} from '../libpod/index.js'
 
 /**
@@ -31,23 +31,33 @@ export default class Complete extends BaseCommand {
       const m = /^--(root|runroot|storage-driver)(?:=(.*))?$/.exec(words[i])
       if (m) opts[m[1]] = m[2] ?? words[++i]
     }
+    const topics = this.config.topics.reduce((m, t) => ({...m, [t.name]: {description: t.description}}), {} as Record<string, {description?: string}>)
+    // The store is opened only when the answer has names in it: commands, flags, filter keys, signals and the like need none.
     let rt: Runtime | undefined
     let names: Awaited<ReturnType<typeof load.names>> | undefined
-    try {
-      if (Object.keys(opts).length) process.env[GLOBALS_ENV] = JSON.stringify({...JSON.parse(process.env[GLOBALS_ENV] || '{}'), ...opts})
-      rt = await this.runtime({})
-      names = await load.names()
-    } catch {
-      // no store yet: no names
+    let wanted = false
+    const lookup: NameSource = (kind, prefix, statuses, match) => {
+      if (!names) {
+        wanted = true
+        return []
+      }
+      try {
+        return names.completionNames(rt!, {kind, prefix, statuses, match})
+      } catch {
+        return []
+      }
     }
-    const result = complete(words, commands, this.config.topics.reduce((m, t) => ({...m, [t.name]: {description: t.description}}), {} as Record<string, {description?: string}>), globals,
-      (kind, prefix, statuses) => {
-        try {
-          return rt && names ? names.completionNames(rt, {kind, prefix, statuses: statuses as never}) : []
-        } catch {
-          return []
-        }
-      })
+    let result = complete(words, commands, topics, globals, lookup)
+    if (wanted) {
+      try {
+        if (Object.keys(opts).length) process.env[GLOBALS_ENV] = JSON.stringify({...JSON.parse(process.env[GLOBALS_ENV] || '{}'), ...opts})
+        rt = await this.runtime({})
+        names = await load.names()
+        result = complete(words, commands, topics, globals, lookup)
+      } catch {
+        // no store yet: no names
+      }
+    }
     process.stdout.write(renderCompletion(result, descriptions))
     const bits = ['ShellCompDirectiveError', 'ShellCompDirectiveNoSpace', 'ShellCompDirectiveNoFileComp']
     const named = bits.filter((_, i) => result.directive & (1 << i))

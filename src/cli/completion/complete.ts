@@ -5,6 +5,7 @@
 // Commands and flags come from the command table (the oclif manifest); live
 // names (containers, images, pods, volumes, networks, secrets) from the store.
 import type {Candidate, NameKind} from '../../libpod/index.js'
+import {valueRule, type NameLookup} from './values.js'
 
 export const DIRECTIVE = {error: 1, noSpace: 2, noFileComp: 4, default: 0} as const
 
@@ -32,14 +33,18 @@ export interface CommandInfo {
   args?: Record<string, unknown>
 }
 
-/** What a name lookup needs: the kind, the word typed, for containers the statuses. */
-export type NameSource = (kind: NameKind, prefix: string, statuses?: string[]) => Candidate[]
+/** What a name lookup needs: the kind, the word typed, the statuses (containers, pods), IDs or names only. */
+export type NameSource = NameLookup
 
 /** A positional argument (or a flag value) completes as names of these kinds, or as fixed words. */
 type ArgKind = NameKind | 'running' | 'paused' | 'stopped' | 'containerOrPod' | 'containerOrImage' | 'generate' | 'any' | 'file' | 'none'
-  | 'cp' | 'volumeFlag' | 'mountFlag' | 'buildNamespace' | readonly string[] | {words: readonly string[]; directive: number}
+  | 'cp' | 'volumeFlag' | 'mountFlag' | 'buildNamespace' | 'runningPod' | 'pausedPod' | 'exited'
+  | readonly string[] | {words: readonly string[]; directive: number; byPrefix?: true} | {rule: NonNullable<ReturnType<typeof valueRule>>}
 
 const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const
+/** top's format descriptors (`top --list-descriptors`), offered after the container or pod. */
+const DESCRIPTORS = ['args', 'capamb', 'capbnd', 'capeff', 'capinh', 'capprm', 'comm', 'etime', 'group', 'groups', 'hgroup', 'hgroups', 'hpid', 'huser',
+  'label', 'nice', 'pcpu', 'pgid', 'pid', 'ppid', 'rgroup', 'rss', 'ruser', 'seccomp', 'state', 'stime', 'time', 'tty', 'user', 'vsz'] as const
 
 /** Per command id: the kind of each argument (the last one repeats). Unlisted commands: files if they take arguments. */
 const ARGS: Record<string, ArgKind[]> = {
@@ -47,7 +52,8 @@ const ARGS: Record<string, ArgKind[]> = {
   'container:run': ['image', 'none'], 'container:create': ['image', 'none'],
   'container:attach': ['running', 'none'], 'container:exec': ['running', 'none'],
   'container:kill': ['running'], 'container:stop': ['running'], 'container:pause': ['running'],
-  'container:top': ['running', 'none'], 'container:stats': ['running'], 'container:checkpoint': ['running'],
+  'container:top': ['container', DESCRIPTORS], 'pod:top': ['pod', DESCRIPTORS], 'container:cleanup': ['exited'], 'healthcheck:run': ['running', 'none'],
+  'pod:kill': ['runningPod'], 'pod:stop': ['runningPod'], 'pod:pause': ['runningPod'], 'pod:unpause': ['pausedPod'], 'container:stats': ['running'], 'container:checkpoint': ['running'],
   'container:unpause': ['paused'], 'container:start': ['stopped'],
   'container:rename': ['container', 'none'], 'container:commit': ['container', 'none'],
   'container:port': ['container', 'none'], 'container:cp': ['cp', 'cp', 'none'], 'container:restore': ['containerOrImage'],
@@ -79,19 +85,19 @@ function topicArg(id: string): ArgKind | undefined {
  * shell's file completion), besides those the pattern in flagValueKind names.
  */
 const FILE_FLAGS = new Set(['blkio-weight-device', 'device-read-bps', 'device-read-iops', 'device-write-bps', 'device-write-iops', 'cgroup-parent',
-  'device', 'chrootdirs', 'tmpfs', 'seccomp-policy', 'init-ctr', 'export', 'import', 'decryption-key', 'creds', 'configmap', 'seccomp-profile-root',
+  'device', 'chrootdirs', 'tmpfs', 'seccomp-policy', 'init-ctr', 'export', 'import', 'decryption-key', 'configmap', 'seccomp-profile-root',
   'interface-name', 'replicas'])
 
 /** Fixed words Podman 4.3.1 offers for a flag's value (per command where they differ), and its directive. */
-type Words = {words: readonly string[]; directive: number; only?: readonly string[]}
+type Words = {words: readonly string[]; directive: number; only?: readonly string[]; byPrefix?: true}
 const RUN = ['container:run', 'container:create']
-const NS = ['host', 'private', 'container:', 'ns:']
 const WORDS: Record<string, Words[]> = {
   'format': [
     {words: ['oci', 'docker'], directive: DIRECTIVE.noFileComp, only: ['container:commit']},
     {words: ['oci', 'v2s2'], directive: DIRECTIVE.noFileComp, only: ['image:push', 'manifest:push']},
     {words: ['oci-dir', 'oci-archive', 'docker-dir', 'docker-archive'], directive: DIRECTIVE.noFileComp, only: ['image:save']},
-    {words: ['json'], directive: DIRECTIVE.noFileComp, only: ['auto-update', 'diff', 'version', 'container:diff', 'container:inspect', 'container:list', 'container:mount',
+    // AutocompleteFormat with no structure: json while the word is a start of it, else nothing
+    {words: ['json'], directive: DIRECTIVE.noFileComp, byPrefix: true, only: ['auto-update', 'diff', 'version', 'container:diff', 'container:inspect', 'container:list', 'container:mount',
       'container:stats', 'generate:systemd', 'image:diff', 'image:history', 'image:inspect', 'image:list', 'image:mount', 'image:search', 'pod:inspect', 'pod:ps',
       'pod:stats', 'network:inspect', 'network:list', 'secret:inspect', 'secret:list', 'system:info', 'volume:inspect', 'volume:list']},
   ],
@@ -117,12 +123,6 @@ const WORDS: Record<string, Words[]> = {
     {words: ['created', 'id', 'name', 'status', 'number'], directive: DIRECTIVE.noFileComp, only: ['pod:ps']},
   ],
   'type': [{words: ['signedBy', 'accept', 'reject'], directive: DIRECTIVE.noFileComp, only: ['image:trust:set']}],
-  // namespaces: a mode or `container:`/`ns:` to go on typing; build's (buildah's) leave files on
-  'pid': [{words: NS, directive: DIRECTIVE.noFileComp | DIRECTIVE.noSpace, only: [...RUN, 'pod:create', 'pod:clone']}],
-  'uts': [{words: NS, directive: DIRECTIVE.noFileComp | DIRECTIVE.noSpace, only: [...RUN, 'pod:create', 'pod:clone']}],
-  'ipc': [{words: NS, directive: DIRECTIVE.noFileComp | DIRECTIVE.noSpace, only: RUN}],
-  'cgroupns': [{words: NS, directive: DIRECTIVE.noFileComp | DIRECTIVE.noSpace, only: RUN}],
-  'userns': [{words: [...NS, 'auto', 'keep-id', 'nomap'], directive: DIRECTIVE.noFileComp | DIRECTIVE.noSpace, only: [...RUN, 'pod:create', 'pod:clone', 'kube:play']}],
 }
 
 /** Go's bool flags (`--tls-verify[=false]`): like a boolean, they take no separate word, so the next one is an argument. */
@@ -131,11 +131,18 @@ const goBool = (f: FlagInfo) => f.type === 'boolean' || (f.options?.length === 2
 /** Flag values: names for the flags that take one, fixed words for enumerations, files for paths. */
 function flagValueKind(f: FlagInfo, cmd?: CommandInfo): ArgKind {
   // build's namespace and volume flags: buildah's completion leaves files on
-  if (cmd?.id === 'image:build' && ['volume', 'from'].includes(f.name)) return 'file'
+  if (cmd?.id === 'image:build' && ['volume', 'from', 'manifest'].includes(f.name)) return 'file'
+  // build's --secret is id=ID,src=PATH (not a secret's name), its --output a spec, --decryption-key none (as Podman's build)
+  if (cmd?.id === 'image:build' && ['secret', 'output', 'decryption-key'].includes(f.name)) return 'none'
+  // systemd units, not containers; the pod's containers
+  if (cmd?.id === 'generate:systemd' && f.name === 'requires') return 'none'
+  if (cmd?.id === 'pod:logs' && f.name === 'container') return 'container'
   if (cmd?.id === 'image:build' && ['cgroupns', 'ipc', 'network', 'pid', 'userns', 'uts'].includes(f.name)) return 'buildNamespace'
   if (f.options?.length) return f.options
+  const rule = cmd && valueRule(cmd.id, f.name)
+  if (rule) return {rule}
   const words = WORDS[f.name]?.find(w => cmd && w.only?.includes(cmd.id))
-  if (words) return {words: words.words, directive: words.directive}
+  if (words) return {words: words.words, directive: words.directive, byPrefix: words.byPrefix}
   if (FILE_FLAGS.has(f.name)) return 'file'
   switch (f.name) {
     case 'volume': return 'volumeFlag'
@@ -157,12 +164,15 @@ const STATUSES: Record<string, string[]> = {
   running: ['running'],
   paused: ['paused'],
   stopped: ['created', 'configured', 'stopped', 'exited'],
+  exited: ['exited'],
 }
 
 /** The candidates of a kind starting with prefix, with the directive to answer. */
 function candidates(kind: ArgKind, prefix: string, names: NameSource): {items: Candidate[]; directive: number} {
   if (Array.isArray(kind)) return {items: (kind as string[]).filter(w => w.startsWith(prefix)).map(w => [w]), directive: DIRECTIVE.noFileComp}
-  if (typeof kind === 'object' && 'words' in kind) return {items: kind.words.filter(w => w.startsWith(prefix)).map(w => [w] as Candidate), directive: kind.directive}
+  if (typeof kind === 'object' && 'rule' in kind) return kind.rule(prefix, names)
+  // Podman's flag completion functions answer all their words whatever is typed: the shell picks
+  if (typeof kind === 'object' && 'words' in kind) return {items: kind.words.filter(w => !kind.byPrefix || w.startsWith(prefix)).map(w => [w] as Candidate), directive: kind.directive}
   switch (kind) {
     case 'file': return {items: [], directive: DIRECTIVE.default}
     case 'containerOrImage': return {items: [...names('container', prefix), ...names('image', prefix)], directive: DIRECTIVE.noFileComp}
@@ -179,8 +189,11 @@ function candidates(kind: ArgKind, prefix: string, names: NameSource): {items: C
     // --mount: its first key, as Podman offers it
     case 'mountFlag': return {items: [['type=bind,'], ['type=volume,'], ['type=tmpfs,']], directive: DIRECTIVE.noSpace}
     case 'none': return {items: [], directive: DIRECTIVE.noFileComp}
-    case 'running': case 'paused': case 'stopped':
+    case 'running': case 'paused': case 'stopped': case 'exited':
       return {items: names('container', prefix, STATUSES[kind]), directive: DIRECTIVE.noFileComp}
+    // a pod with a running member can be stopped or killed, one with a paused member unpaused
+    case 'runningPod': return {items: names('pod', prefix, ['running', 'degraded']), directive: DIRECTIVE.noFileComp}
+    case 'pausedPod': return {items: names('pod', prefix, ['paused', 'degraded']), directive: DIRECTIVE.noFileComp}
     case 'containerOrPod': return {items: [...names('container', prefix), ...names('pod', prefix)], directive: DIRECTIVE.noFileComp}
     case 'any':
       return {items: (['container', 'image', 'pod', 'network', 'volume'] as NameKind[]).flatMap(k => names(k, prefix)), directive: DIRECTIVE.noFileComp}
