@@ -9,7 +9,15 @@ REPO=${PEAPOD_REPO:-$(cd "$BENCH_DIR/.." && pwd)}
 PEAPOD="node $REPO/bin/run.js"
 RUNS=${RUNS:-20}
 WORK=$(mktemp -d /tmp/peapod-bench-XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+# The rootless benches' pause processes (peapod's and Podman's, one each per
+# run, under $WORK/xdg) would outlive the run: stopped with it.
+stop_pauses() {
+  local f
+  for f in "$WORK"/xdg/peapod/pause.pid "$WORK"/xdg/libpod/tmp/pause.pid; do
+    [ -r "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
+  done
+}
+trap 'stop_pauses; rm -rf "$WORK"' EXIT
 have_podman() { command -v podman >/dev/null 2>&1; }
 
 # compare NAME PEAPOD_CMD PODMAN_CMD [hyperfine options...]

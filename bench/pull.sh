@@ -104,7 +104,7 @@ http:
 YML
 docker-registry serve "$WORK/registry.yml" >/dev/null 2>&1 &
 REG_PID=$!
-trap 'kill $REG_PID 2>/dev/null; wait $REG_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill $REG_PID 2>/dev/null; wait $REG_PID 2>/dev/null; stop_pauses; rm -rf "$WORK"' EXIT
 # Wait until the port accepts connections.
 for _ in $(seq 1 500); do
   (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break

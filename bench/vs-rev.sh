@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 REV=${1:-HEAD~1}
 OLD=$WORK/old
 git -C "$REPO" worktree add -q --detach "$OLD" "$REV"
-trap 'git -C "$REPO" worktree remove --force "$OLD"; rm -rf "$WORK"' EXIT
+trap 'git -C "$REPO" worktree remove --force "$OLD"; stop_pauses; rm -rf "$WORK"' EXIT
 ln -s "$REPO/node_modules" "$OLD/node_modules"
 (cd "$OLD" && npm run build >/dev/null 2>&1)
 chmod -R o+rX "$OLD"
