@@ -18,7 +18,6 @@ as "for i in \$(seq $N); do $PP run -d bb sleep 1000 >/dev/null; done"
 sleep 1
 ip=0; iu=0; n=0
 for p in $(pgrep -f "setInterval.* $WORK/idle-node"); do read -r a b < <(mem "$p"); ip=$((ip + a)); iu=$((iu + b)); n=$((n + 1)); done
-pkill -f "setInterval.* $WORK/idle-node" || true
 [ "$n" -gt 0 ] && ip=$((ip / n)) iu=$((iu / n))
 printf 'idle node, %d at once:             %6d KiB PSS, %6d KiB USS each\n' "$n" "$ip" "$iu"
 mp=0; mu=0; rt=0; n=0
@@ -32,6 +31,9 @@ if [ "$n" -gt 0 ]; then
   printf 'peapod monitor, %d running:        %6d KiB PSS, %6d KiB USS each (+ resident runtime %d KiB PSS)\n' "$n" $((mp / n)) $((mu / n)) $((rt / n))
   printf 'monitor - idle node:              %+6d KiB PSS, %+6d KiB USS\n' $((mp / n - ip)) $((mu / n - iu))
 fi
+# The idle Nodes stop only now: until the monitors are measured they share
+# Node's pages with them, as they did when the idle ones were measured.
+pkill -f "setInterval.* $WORK/idle-node" || true
 as "$PP rm -af -t 0 >/dev/null"
 if have_podman; then
   as "for i in \$(seq $N); do $PM run -d bb sleep 1000 >/dev/null 2>&1; done"
