@@ -39,12 +39,15 @@ export default class ContainerList extends BaseCommand {
 
   private async once(flags: Awaited<ReturnType<ContainerList['parse']>>['flags']): Promise<void> {
     const rt = await this.runtime(flags)
-    const rows = await rt.ps({all: flags.all, filters: flags.filter, last: flags.last, latest: flags.latest, noTrunc: flags['no-trunc'], sort: flags.sort, size: flags.size})
+    const rows = await rt.ps({all: flags.all, filters: flags.filter, last: flags.last, latest: flags.latest, noTrunc: flags['no-trunc'], sort: flags.sort, size: flags.size, namespaces: flags.ns})
     if (flags.quiet) {
       if (rows.length) this.log(rows.map(r => r.ID).join('\n'))
       return
     }
-    const cols = ['{{.ID}}', '{{.Image}}', '{{.Command}}', '{{.CreatedHuman}}', '{{.Status}}', '{{.Ports}}', '{{.Names}}', ...(flags.size ? ['{{.Size}}'] : []), ...(flags.pod ? ['{{.Pod}}', '{{.PodName}}'] : [])]
+    // --ns: Podman's namespace columns instead of the usual ones.
+    const cols = flags.ns
+      ? ['{{.ID}}', '{{.Names}}', '{{.Pid}}', '{{.CGROUPNS}}', '{{.IPC}}', '{{.MNT}}', '{{.NET}}', '{{.PIDNS}}', '{{.USERNS}}', '{{.UTS}}']
+      : ['{{.ID}}', '{{.Image}}', '{{.Command}}', '{{.CreatedHuman}}', '{{.Status}}', '{{.Ports}}', '{{.Names}}', ...(flags.size ? ['{{.Size}}'] : []), ...(flags.pod ? ['{{.Pod}}', '{{.PodName}}'] : [])]
     // Podman's ps prints its JSON with two-space indents (inspect uses four).
     if (isJsonFormat(flags.format)) {
       process.stdout.write(JSON.stringify(rows.map(r => r.json), null, 2) + '\n')
@@ -52,7 +55,7 @@ export default class ContainerList extends BaseCommand {
     }
     process.stdout.write(renderList(flags.format, rows, {
       defaultFormat: 'table ' + cols.join('\t'),
-      headers: {ID: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', CreatedHuman: 'CREATED', Created: 'CREATED', Status: 'STATUS', Ports: 'PORTS', Names: 'NAMES', Size: 'SIZE', Pod: 'POD ID', PodName: 'PODNAME', RunningFor: 'CREATED', CreatedAt: 'CREATED AT', State: 'STATE', ImageID: 'IMAGE ID', ExitCode: 'EXIT CODE', Pid: 'PID', Mounts: 'MOUNTS', Labels: 'LABELS', Networks: 'NETWORKS', AutoRemove: 'AUTOREMOVE', Exited: 'EXITED', ExitedAt: 'EXITED AT', StartedAt: 'STARTED AT'},
+      headers: {ID: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', CreatedHuman: 'CREATED', Created: 'CREATED', Status: 'STATUS', Ports: 'PORTS', Names: 'NAMES', Size: 'SIZE', Pod: 'POD ID', PodName: 'PODNAME', RunningFor: 'CREATED', CreatedAt: 'CREATED AT', State: 'STATE', ImageID: 'IMAGE ID', ExitCode: 'EXIT CODE', Pid: 'PID', Mounts: 'MOUNTS', Labels: 'LABELS', Networks: 'NETWORKS', AutoRemove: 'AUTOREMOVE', Exited: 'EXITED', ExitedAt: 'EXITED AT', StartedAt: 'STARTED AT', CGROUPNS: 'CGROUPNS', IPC: 'IPC', MNT: 'MNT', NET: 'NET', PIDNS: 'PIDNS', USERNS: 'USERNS', UTS: 'UTS'},
       json: r => r.json,
       jsonIndent: 2,
       noHeading: flags.noheading,

@@ -12,6 +12,7 @@ import {displayState, isRunningOrPaused} from '../define/state.js'
 import {labelMatches} from '../util/filters.js'
 import {dirBytes} from '../util/du.js'
 import {collate} from '../util/collate.js'
+import {psNamespaces, type PsNamespaces} from './ps-namespaces.js'
 
 export interface PsOptions {
   all?: boolean
@@ -22,6 +23,8 @@ export interface PsOptions {
   sort?: string
   /** -s: the container's writable layer and total sizes. */
   size?: boolean
+  /** --ns: the namespaces of each running container (.CGROUPNS, .IPC ...). */
+  namespaces?: boolean
 }
 
 const ZERO_TIME = -62135596800
@@ -57,7 +60,7 @@ function commandOf(c: Container, rt: Runtime): string[] {
   }
 }
 
-export interface PsRow {
+export interface PsRow extends PsNamespaces {
   ID: string
   Id: string
   Image: string
@@ -84,6 +87,7 @@ export interface PsRow {
   /** Joined with ',' as Podman's ps template prints them. */
   Networks: string
   Size: string
+  IsInfra: boolean
   json: Record<string, unknown>
   container: Container
 }
@@ -142,7 +146,7 @@ export async function psRows(rt: Runtime, opts: PsOptions = {}): Promise<PsRow[]
   if (opts.latest) list = list.slice(0, 1)
   if (opts.last !== undefined && opts.last >= 0) list = list.slice(0, opts.last)
   const now = Date.now()
-  const rows = list.map(c => row(rt, c, opts.noTrunc ?? false, now, opts.size ? containerSize(rt, c) : undefined))
+  const rows = list.map(c => row(rt, c, opts.noTrunc ?? false, now, opts.size ? containerSize(rt, c) : undefined, opts.namespaces ?? false))
   return sortRows(rows, opts.sort ?? 'created')
 }
 
@@ -164,7 +168,7 @@ function psSize(bytes: number): string {
   return humanSize(bytes).replace(' ', '')
 }
 
-function row(rt: Runtime, c: Container, noTrunc: boolean, now: number, size?: {rootFsSize: number; rwSize: number}): PsRow {
+function row(rt: Runtime, c: Container, noTrunc: boolean, now: number, size: {rootFsSize: number; rwSize: number} | undefined, namespaces: boolean): PsRow {
   const command = commandOf(c, rt)
   const cmd = command.join(' ')
   const created = new Date(c.config.created)
@@ -201,6 +205,8 @@ function row(rt: Runtime, c: Container, noTrunc: boolean, now: number, size?: {r
     PodName: pod?.name ?? '',
     Networks: net.networks.join(','),
     Size: size ? `${psSize(size.rwSize)} (virtual ${psSize(size.rootFsSize)})` : '',
+    IsInfra: c.config.isInfra ?? false,
+    ...psNamespaces(namespaces && running ? c.state.pid : undefined),
     container: c,
     json: {
       AutoRemove: c.config.remove,
