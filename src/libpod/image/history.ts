@@ -8,6 +8,8 @@ import {parseConfig} from './inspect.js'
 export interface HistoryRow {
   ID: string
   Created: string
+  /** Podman's other name for Created. */
+  CreatedSince: string
   CreatedAt: string
   CreatedBy: string
   Size: string
@@ -26,12 +28,16 @@ export function historyRows(rt: Runtime, doc: ImageDoc, opts: {human?: boolean; 
     const size = layerId && rt.store.layers.exists(layerId) ? rt.store.layers.get(layerId).size : 0
     const isTop = i === history.length - 1
     const created = new Date(h.created ?? cfg.created ?? doc.added)
+    const rfc3339 = created.toISOString().replace(/\.\d+Z$/, 'Z')
+    // --human=false: Podman's RFC 3339 time, in whole seconds.
+    const shown = opts.human === false ? rfc3339 : timeAgo(created)
     let createdBy = h.created_by ?? ''
     if (!opts.noTrunc && createdBy.length > 45) createdBy = createdBy.slice(0, 42) + '...'
     rows.push({
       ID: isTop ? (opts.noTrunc ? doc.id : doc.id.slice(0, 12)) : '<missing>',
-      Created: opts.human === false ? created.toISOString() : timeAgo(created),
-      CreatedAt: created.toISOString().replace(/\.\d+Z$/, 'Z'),
+      Created: shown,
+      CreatedSince: shown,
+      CreatedAt: rfc3339,
       CreatedBy: createdBy,
       Size: opts.human === false ? String(size) : humanSize(size),
       Comment: h.comment ?? '',

@@ -119,6 +119,12 @@ export interface ImageRow {
   Containers: number
   Dangling: boolean
   ReadOnly: boolean
+  /** Podman's template names for the same (its ImageSummary methods), and its empty ParentId. */
+  IsDangling: boolean
+  IsReadOnly: boolean
+  ParentId: string
+  /** The image's names, printed as Go prints a list: [a b]. */
+  RepoTags: string[]
   History: string[]
   /** Raw byte size, for sorting and JSON. */
   bytes: number

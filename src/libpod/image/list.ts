@@ -81,6 +81,10 @@ export function imageRows(rt: Runtime, opts: ListOptions = {}): ImageRow[] {
       Containers: users(doc.id),
       Dangling: doc.names.length === 0,
       ReadOnly: false,
+      IsDangling: doc.names.length === 0,
+      IsReadOnly: false,
+      ParentId: '',
+      RepoTags: doc.names,
       History: doc.names,
       bytes,
     }

@@ -27,6 +27,8 @@ export interface PodRow {
   Status: string
   Created: string
   InfraID: string
+  /** Podman's template field for the same. */
+  InfraId: string
   NumberOfContainers: number
   ContainerNames: string
   ContainerIds: string
@@ -97,6 +99,7 @@ function row(rt: Runtime, pod: PodConfig, list: Container[], noTrunc: boolean, n
     Status: status,
     Created: timeAgo(pod.created, now),
     InfraID: pod.infraId ? short(pod.infraId) : '',
+    InfraId: pod.infraId ? short(pod.infraId) : '',
     NumberOfContainers: list.length,
     ContainerNames: list.map(c => c.config.name).join(','),
     ContainerIds: list.map(c => short(c.config.id)).join(','),
