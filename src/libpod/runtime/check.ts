@@ -62,8 +62,8 @@ export async function sweepAbandoned(rt: Runtime): Promise<string[]> {
   // the store-wide network locks, which no later command may take (no network command follows)
   for (const d of [path.join(rt.config.graphRoot, 'networks'), path.join(rt.config.runRoot, 'networks')]) out.push(...sweepDeadLocks(d))
   // temp files of atomic writes whose writer was killed, where documents outlive their writers
-  // (name reservations' are swept with the names above)
-  for (const d of ['', 'images', 'networks', 'volumes']) sweepDeadTemps(path.join(rt.config.graphRoot, d))
+  // (name reservations' are swept with the names above; layers/ holds the tar-split files of layers whose writer was killed)
+  for (const d of ['', 'images', 'layers', 'networks', 'volumes']) sweepDeadTemps(path.join(rt.config.graphRoot, d))
   for (const d of ['', 'networks', 'networks/containers']) sweepDeadTemps(path.join(rt.config.runRoot, d))
   return out
 }
