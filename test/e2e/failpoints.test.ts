@@ -52,6 +52,10 @@ function cases(env: Env | undefined, host: string): Case[] {
     {point: 'network.create.after-document', kind: 'network', cmd: ['network', 'create', 'fpn']},
     // (rootless: connect needs a container on a bridge network already, not slirp4netns)
     {point: 'network.connect.after-setup', kind: 'network', setup: [['network', 'create', 'fpn'], ['network', 'create', 'fpn2'], ['create', '--name', 'fp', '--network', 'fpn', 'bb', 'true']], cmd: ['network', 'connect', 'fpn2', 'fp']},
+    // (network-crash.test.ts: these with the host's iptables rules and bridges, and the rootless netns)
+    {point: 'network.setup.before-netavark', kind: 'network', setup: [['network', 'create', 'fpn'], ['create', '--name', 'fp', '--network', 'fpn', 'bb', 'sleep', '1000']], cmd: ['start', 'fp']},
+    {point: 'network.teardown.after-netavark', kind: 'network', setup: [['network', 'create', 'fpn'], ['run', '-d', '--name', 'fp', '--network', 'fpn', 'bb', 'sleep', '1000']], cmd: ['rm', '-f', '-t', '0', 'fp']},
+    {point: 'network.slirp.after-spawn', kind: 'container', setup: [['create', '--name', 'fp', '--network', 'slirp4netns', 'bb', 'sleep', '1000']], cmd: ['start', 'fp']},
     {point: 'build.run.after-start', kind: 'image', cmd: ['build', '-q', '-t', 'fpb', ctx]},
     {point: 'build.run.after-layer', kind: 'image', cmd: ['build', '-q', '--no-cache', '-t', 'fpb', ctx]},
     {point: 'build.step.after-commit', kind: 'image', cmd: ['build', '-q', '--no-cache', '-t', 'fpb', ctx]},

@@ -11,7 +11,8 @@ import {run} from '../util/process.js'
 import {HELPER_TIMEOUT} from './netns.js'
 import {expandPorts} from './ports.js'
 import type {PortMapping} from './types.js'
-import {pidRunning, processAlive} from '../util/liveness.js'
+import {pidRunning, processAlive, processesWithArgs} from '../util/liveness.js'
+import {failpoint} from '../util/failpoint.js'
 
 export const SLIRP_GUEST_IP = '10.0.2.100'
 export const SLIRP_DNS = '10.0.2.3'
@@ -90,7 +91,9 @@ export async function startSlirp(bin: string, netns: string, apiSocket: string, 
   const log = openSync(logFile, 'a')
   const child = childProcess().spawn(bin, args, {detached: true, stdio: ['ignore', log, log, 'pipe']})
   closeSync(log)
+  failpoint('network.slirp.after-spawn')
   // before it is ready: a command killed while waiting leaves teardown its pid
+  // (killed before even this, teardown finds it by its netns: stopStraySlirp)
   if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid))
   const pid = await new Promise<number>((resolve, reject) => {
     const ready = child.stdio[3] as NodeJS.ReadableStream
@@ -221,4 +224,12 @@ export async function stopHelper(pid: number | undefined, marker: string): Promi
   } catch {
     // gone
   }
+}
+
+/**
+ * Stops every slirp4netns attached to `netns`, found by its command line:
+ * one whose start was killed before its pid was written anywhere.
+ */
+export async function stopStraySlirp(netns: string): Promise<void> {
+  for (const pid of processesWithArgs(a => /(^|\/)slirp4netns$/.test(a[0] ?? '') && a.includes(netns))) await stopHelper(pid, netns)
 }

@@ -8,7 +8,7 @@ import {writeNetworkFiles} from './files.js'
 import {setupContainerNetwork, teardownContainerNetwork, type NetConfig} from './setup.js'
 
 export {containerNetworkInfo} from './info.js'
-export {setupContainerNetwork, teardownContainerNetwork, readNetworkState} from './setup.js'
+export {setupContainerNetwork, teardownContainerNetwork, teardownOrphanStates, readNetworkState} from './setup.js'
 export {parseNetworkMode, resolveNetworkOptions} from './options.js'
 export type {ContainerNetworkOptions} from './types.js'
 

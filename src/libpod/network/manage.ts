@@ -119,17 +119,24 @@ async function attachLive(rt: Runtime, c: NetConfig, doc: NetworkDoc, per: PerNe
     networks: {[doc.name]: {...per, aliases: [...new Set([...per.aliases ?? [], c.id.slice(0, 12)])], ...(ips.length ? {static_ips: ips} : {})}},
     network_info: {[doc.name]: doc},
   }
+  // Recorded before netavark runs: the container's teardown undoes a setup killed mid-way.
+  st.netavark.networks[doc.name] = input.networks[doc.name]
+  st.netavark.network_info[doc.name] = doc
+  st.ips = {...st.ips, [doc.name]: ips}
+  writeJsonAtomic(stateFile(rt, c.id), st)
   let status
   try {
     status = await netavarkSetup(rt, st.netns, input, st.rootlessNs)
   } catch (e) {
+    await netavarkTeardown(rt, st.netns, input, st.rootlessNs).catch(() => {})
     await ipam.release(c.id, doc.name)
+    delete st.netavark.networks[doc.name]
+    delete st.netavark.network_info[doc.name]
+    delete st.ips[doc.name]
+    writeJsonAtomic(stateFile(rt, c.id), st)
     throw e
   }
-  st.netavark.networks[doc.name] = input.networks[doc.name]
-  st.netavark.network_info[doc.name] = doc
   st.status = {...st.status, ...status}
-  st.ips = {...st.ips, [doc.name]: ips}
   writeJsonAtomic(stateFile(rt, c.id), st)
 }
 
@@ -140,7 +147,7 @@ async function detachLive(rt: Runtime, c: NetConfig, name: string): Promise<void
     container_id: c.id, container_name: c.name,
     networks: {[name]: st.netavark.networks[name]}, network_info: {[name]: st.netavark.network_info[name]},
   }
-  await netavarkTeardown(rt, st.netns, input, st.rootlessNs)
+  await netavarkTeardown(rt, st.netns, input, st.rootlessNs, {repair: true})
   await new Ipam(networkSettings(rt).runDir).release(c.id, name)
   delete st.netavark.networks[name]
   delete st.netavark.network_info[name]

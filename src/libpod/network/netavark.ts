@@ -8,7 +8,8 @@ import type {Runtime} from '../runtime.js'
 import {findBinary, networkSettings} from './config.js'
 import {NetworkFailure} from '../define/errors.js'
 import {run} from '../util/process.js'
-import {HELPER_TIMEOUT} from './netns.js'
+import {HELPER_TIMEOUT, isNsMount} from './netns.js'
+import {log} from '../util/log.js'
 import type {NetworkDoc, NetworkStatusBlock, PerNetworkOptions, PortMapping} from './types.js'
 
 export interface NetavarkInput {
@@ -73,6 +74,24 @@ export async function netavarkSetup(rt: Runtime, netns: string, input: NetavarkI
   return JSON.parse(await netavark(rt, 'setup', netns, input, rootlessNetns)) as Record<string, NetworkStatusBlock>
 }
 
-export async function netavarkTeardown(rt: Runtime, netns: string, input: NetavarkInput, rootlessNetns?: string): Promise<void> {
-  await netavark(rt, 'teardown', netns, input, rootlessNetns)
+/**
+ * netavark teardown. With `repair`, also of a setup (or teardown) killed
+ * mid-way: netavark 1.4 removes a network's firewall rules and bridge only
+ * once it has removed the container's interface, so when that interface was
+ * never made (setup killed before it) or is gone already (teardown killed
+ * after it), teardown fails and leaves NETAVARK_FORWARD, the NAT chain and
+ * the bridge for good (checked here). Then, the netns being still there, a
+ * setup completes what was made and a second teardown undoes it whole.
+ */
+export async function netavarkTeardown(rt: Runtime, netns: string, input: NetavarkInput, rootlessNetns?: string, opts: {repair?: boolean} = {}): Promise<void> {
+  try {
+    await netavark(rt, 'teardown', netns, input, rootlessNetns)
+  } catch (e) {
+    if (!opts.repair) throw e
+    // no netns (a teardown killed after removing it): nothing of the container's is left to undo
+    if (!isNsMount(netns)) return
+    log.debug(`netavark teardown of ${input.container_id} failed (${(e as Error).message}): setting up again to tear down whole`)
+    await netavark(rt, 'setup', netns, input, rootlessNetns).catch(() => {})
+    await netavark(rt, 'teardown', netns, input, rootlessNetns)
+  }
 }

@@ -12,7 +12,7 @@ import {readJson, writeJsonAtomic} from '../state/atomic.js'
 import {withLock} from '../state/lock.js'
 import {findBinary, networkSettings} from './config.js'
 import {NetworkFailure} from '../define/errors.js'
-import {parseSlirpOptions, startSlirp, stopHelper} from './helpers.js'
+import {parseSlirpOptions, startSlirp, stopHelper, stopStraySlirp} from './helpers.js'
 import {createNetns, isNsMount, removeNetns} from './netns.js'
 import {processAlive} from '../util/liveness.js'
 
@@ -44,6 +44,7 @@ export async function acquireRootlessNetns(rt: Runtime, containerId: string): Pr
     const pid = Number(existsSync(p.pidFile) ? readFileSync(p.pidFile, 'utf8') : 0)
     if (!isNsMount(p.netns) || !processAlive(pid, p.netns)) {
       await stopHelper(pid, p.netns)
+      await stopStraySlirp(p.netns) // of a join killed before it wrote the pid
       await createNetns(p.netns)
       const slirp = findBinary(rt, 'slirp4netns')
       if (!slirp) {
@@ -51,7 +52,8 @@ export async function acquireRootlessNetns(rt: Runtime, containerId: string): Pr
         throw new NetworkFailure('could not find slirp4netns, the network namespace can\'t be configured: no such file or directory')
       }
       try {
-        const newPid = await startSlirp(slirp, p.netns, p.apiSocket, p.log, parseSlirpOptions([]))
+        // its pid file written as soon as it is spawned: a join killed while it starts leaves it known
+        const newPid = await startSlirp(slirp, p.netns, p.apiSocket, p.log, parseSlirpOptions([]), p.pidFile)
         writeJsonAtomic(p.pidFile, newPid)
       } catch (e) {
         await removeNetns(p.netns)
@@ -75,6 +77,7 @@ export async function releaseRootlessNetns(rt: Runtime, containerId: string): Pr
     if (users.length) return
     const pid = Number(existsSync(p.pidFile) ? readFileSync(p.pidFile, 'utf8') : 0)
     await stopHelper(pid, p.netns)
+    await stopStraySlirp(p.netns)
     // aardvark-dns ran inside it: netavark stops it with the last container of a network.
     await removeNetns(p.netns)
     for (const f of [p.pidFile, p.users, p.apiSocket, p.log]) rmSync(f, {force: true})

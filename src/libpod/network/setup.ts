@@ -14,7 +14,8 @@ import type {Runtime} from '../runtime.js'
 import {sweepDeadTemps, writeJsonAtomic} from '../state/atomic.js'
 import {log} from '../util/log.js'
 import {findBinary, networkSettings} from './config.js'
-import {parseSlirpOptions, slirpForward, slirpGuestIp, slirpUnforward, startPasta, startSlirp, stopHelper} from './helpers.js'
+import {parseSlirpOptions, slirpForward, slirpGuestIp, slirpUnforward, startPasta, startSlirp, stopHelper, stopStraySlirp} from './helpers.js'
+import {failpoint} from '../util/failpoint.js'
 import {Ipam} from './ipam.js'
 import {netavarkSetup, netavarkTeardown, type NetavarkInput} from './netavark.js'
 import {allNetworkStates, readNetworkState, stateDir, stateFile, type FullNetworkState, type NetConfig} from './state.js'
@@ -89,7 +90,7 @@ export async function setupContainerNetwork(rt: Runtime, c: NetConfig, opts: {us
   log.debug(`Setting up ${mode} network for container ${c.id}`)
 
   // Leftovers of a setup that never got torn down (a crash): undo them first.
-  if (existsSync(stateFile(rt, c.id))) await teardownContainerNetwork(rt, c.id)
+  if (existsSync(stateFile(rt, c.id))) await teardownContainerNetwork(rt, c.id).catch(e => log.debug(`teardown of leftovers of ${c.id}: ${(e as Error).message}`))
   const ports = o.ports ?? []
   await checkPorts(rt, c.id, ports)
   mkdirSync(stateDir(rt), {recursive: true})
@@ -153,8 +154,9 @@ async function setupBridge(rt: Runtime, c: NetConfig, st: FullNetworkState, o: C
   const store = rt.networks
   const ipam = new Ipam(networkSettings(rt).runDir)
   const input: NetavarkInput = {container_id: c.id, container_name: c.name, networks: {}, network_info: {}}
-  st.netavark = input
+  // Recorded before IPAM allocates: teardown releases this container's addresses whatever was allocated.
   st.ips = {}
+  writeJsonAtomic(stateFile(rt, c.id), st)
   const wanted = o.networks ?? {[networkSettings(rt).defaultNetwork]: {interface_name: 'eth0'}}
   for (const [name, per] of Object.entries(wanted)) {
     const doc = store.get(name)
@@ -178,9 +180,12 @@ async function setupBridge(rt: Runtime, c: NetConfig, st: FullNetworkState, o: C
   }
   if (o.dns?.length && o.dns[0] !== 'none') input.dns_servers = o.dns
   if (rt.config.rootless) {
+    // Recorded before it is joined: a start killed while the rootless netns and its slirp4netns were
+    // being made leaves their release to this container's teardown (the last user out removes them).
+    st.rootlessNetns = true
+    writeJsonAtomic(stateFile(rt, c.id), st)
     const rl = await acquireRootlessNetns(rt, c.id)
     st.rootlessNs = rl.netns
-    st.rootlessNetns = true
     writeJsonAtomic(stateFile(rt, c.id), st)
     const udp = st.ports.filter(p => p.protocol !== 'tcp')
     if (udp.length) {
@@ -190,7 +195,10 @@ async function setupBridge(rt: Runtime, c: NetConfig, st: FullNetworkState, o: C
     }
   }
   log.debug(`netavark setup ${st.netns} for networks ${Object.keys(input.networks).join(', ')}${st.rootlessNs ? ` (in the rootless netns ${st.rootlessNs})` : ''}: ${JSON.stringify(input)}`)
-  writeJsonAtomic(stateFile(rt, c.id), st) // the input, for a teardown of a setup killed mid-way
+  // The input, before netavark runs: teardown runs netavark for a setup killed mid-way (and only then).
+  st.netavark = input
+  writeJsonAtomic(stateFile(rt, c.id), st)
+  failpoint('network.setup.before-netavark')
   st.status = await netavarkSetup(rt, st.netns!, input, st.rootlessNs)
   writeJsonAtomic(stateFile(rt, c.id), st)
   const first = Object.values(st.status)[0]
@@ -206,11 +214,6 @@ async function setupBridge(rt: Runtime, c: NetConfig, st: FullNetworkState, o: C
   if (!rt.config.rootless && iface?.subnets?.[0]?.gateway) st.hostIp = iface.subnets[0].gateway
 }
 
-/**
- * Undoes setupContainerNetwork: stops the helper, tears netavark's setup
- * down, frees addresses and forwarded ports, removes the netns. Idempotent;
- * each step is tried even when one fails.
- */
 function pidFromFile(file: string): number | undefined {
   try {
     return Number(readFileSync(file, 'utf8').trim()) || undefined
@@ -219,6 +222,13 @@ function pidFromFile(file: string): number | undefined {
   }
 }
 
+/**
+ * Undoes setupContainerNetwork: stops the helper, tears netavark's setup
+ * down, frees addresses and forwarded ports, removes the netns, then the
+ * state. Idempotent, from whatever state a setup or teardown killed mid-way
+ * wrote; each step is tried even when one fails, but a failed netavark
+ * teardown keeps the netns and the state (and throws) so that it is retried.
+ */
 export async function teardownContainerNetwork(rt: Runtime, id: string): Promise<void> {
   const file = stateFile(rt, id)
   sweepDeadTemps(path.dirname(file), path.basename(file))
@@ -228,15 +238,19 @@ export async function teardownContainerNetwork(rt: Runtime, id: string): Promise
   // Best effort, step by step: one failing step must not keep the others from running.
   const step = (fn: () => Promise<unknown>) => fn().catch(() => {})
   if (st.forwarderPid) await step(() => stopHelper(st.forwarderPid, id))
-  // a helper started by a command killed before it recorded the pid: its pid file
+  // a helper started by a command killed before it recorded the pid: its pid file, else its command line
   const base = helperBase(rt, id)
   const helper = st.helperPid ?? pidFromFile(`${base}.pid`)
   if (helper) await step(() => stopHelper(helper, st.netns ?? ''))
-  // Without a status too: a setup killed mid-way may have made the bridge and
-  // its firewall rules already (the storm left them); teardown undoes them.
+  else if (st.mode === 'slirp4netns' && st.netns) await step(() => stopStraySlirp(st.netns!))
+  // Without a status too: a setup killed mid-way may have made the bridge and its firewall rules
+  // already, a teardown killed mid-way may have left them (the storm did both); netavarkTeardown
+  // repairs and undoes them. Should it fail still, the state and the netns stay for a later teardown
+  // (rm, cleanup, start, `rm -a`'s sweep of states whose container is gone): they are the only record.
   if (st.netavark && st.netns) {
     const rlns = st.rootlessNs
-    if (!rlns || rootlessNetnsPath(rt) === rlns) await step(() => netavarkTeardown(rt, st.netns!, st.netavark!, rlns))
+    if (!rlns || rootlessNetnsPath(rt) === rlns) await netavarkTeardown(rt, st.netns, st.netavark, rlns, {repair: true})
+    failpoint('network.teardown.after-netavark')
   }
   if (st.hostfwdIds?.length) {
     const sock = path.join(networkSettings(rt).runDir, 'rootless-netns', 'slirp.sock')
@@ -247,4 +261,19 @@ export async function teardownContainerNetwork(rt: Runtime, id: string): Promise
   if (st.netns) await step(() => removeNetns(st.netns!))
   for (const ext of ['.sock', '.log', '.pid']) rmSync(base + ext, {force: true})
   rmSync(file, {force: true})
+}
+
+/**
+ * The network states of containers that are gone (a teardown that failed
+ * keeps its state for a retry), torn down again with `repair` (`rm -a`,
+ * `system check --repair`); each with whether it is gone now.
+ */
+export async function teardownOrphanStates(rt: Runtime, repair = true): Promise<Array<{id: string; repaired: boolean}>> {
+  const gone = allNetworkStates(rt).map(s => s.containerId).filter(id => !rt.containers.read(id))
+  const out = []
+  for (const id of gone) {
+    if (repair) await teardownContainerNetwork(rt, id).catch(e => log.debug(`teardown of ${id}: ${(e as Error).message}`))
+    out.push({id, repaired: repair && !existsSync(stateFile(rt, id))})
+  }
+  return out
 }

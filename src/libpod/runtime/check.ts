@@ -13,6 +13,8 @@ import {pidAlive} from '../util/liveness.js'
 import {lockAbandoned, sweepDeadLocks} from '../state/lock.js'
 import {sweepDeadTemps} from '../state/atomic.js'
 import {removePod} from './pods.js'
+import {inNamespace} from '../container/sync.js'
+import {teardownOrphanStates} from '../network/index.js'
 
 export interface CheckFinding {
   /** What is wrong, in a few words (orphaned layer, dangling name reservation, ...). */
@@ -65,6 +67,8 @@ export async function sweepAbandoned(rt: Runtime): Promise<string[]> {
   // (name reservations' are swept with the names above; layers/ holds the tar-split files of layers whose writer was killed)
   for (const d of ['', 'images', 'layers', 'networks', 'volumes']) sweepDeadTemps(path.join(rt.config.graphRoot, d))
   for (const d of ['', 'networks', 'networks/containers']) sweepDeadTemps(path.join(rt.config.runRoot, d))
+  // network states a failed teardown kept (its container removed since): torn down again
+  if (inNamespace(rt)) out.push(...(await teardownOrphanStates(rt)).filter(o => o.repaired).map(o => o.id))
   return out
 }
 
@@ -164,6 +168,9 @@ export async function systemCheck(rt: Runtime, opts: CheckOptions = {}): Promise
     add({kind: 'pod with missing infra container', id: pod.id, repaired: repair})
     if (repair) await removePod(rt, pod.id, {force: true, timeout: 0}).catch(() => {})
   }
+
+  const fixNet = repair && inNamespace(rt)
+  for (const o of await teardownOrphanStates(rt, fixNet)) add({kind: 'network set up for a container that is gone', id: o.id, repaired: o.repaired})
 
   for (const f of repair ? rt.volumes.sweepGone() : []) add({kind: 'volume directory of a killed rm', id: f, repaired: true})
   for (const v of rt.volumes.list()) {

@@ -1,7 +1,7 @@
 // Whether a process is alive, and still the one we started: pids are reused,
 // so callers that hold a pid from a file check its command line for a marker.
 // A zombie (exited, not yet reaped) counts as dead.
-import {readFileSync} from 'node:fs'
+import {readdirSync, readFileSync} from 'node:fs'
 
 /** The pid exists (a zombie included); EPERM means it exists but is not ours. */
 export function pidAlive(pid: number): boolean {
@@ -31,4 +31,19 @@ export function processAlive(pid: number | undefined, marker: string): boolean {
   } catch {
     return false
   }
+}
+
+/** Running processes whose argument list passes `test` (a /proc walk: for crash recovery, not hot paths). */
+export function processesWithArgs(test: (argv: string[]) => boolean): number[] {
+  const out: number[] = []
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue
+    try {
+      const argv = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0')
+      if (test(argv) && pidRunning(Number(d))) out.push(Number(d))
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return out
 }
