@@ -26,6 +26,8 @@ function cases(env: Env | undefined, host: string): Case[] {
   const archive = env?.file('fp.tar') ?? ''
   const ctx = env?.file('fpctx') ?? ''
   const remote = `${host}/${env?.mode}/fppull:1`
+  // a host port per run and mode (both walks run at once)
+  const port = 30000 + (process.pid % 10000) * 2 + (env?.mode === 'rootless' ? 1 : 0)
   const TLS = '--tls-verify=false'
   return [
     {point: 'container.create.after-reserve', kind: 'container', cmd: ['create', '--name', 'fp', 'bb', 'true']},
@@ -56,6 +58,7 @@ function cases(env: Env | undefined, host: string): Case[] {
     {point: 'network.setup.before-netavark', kind: 'network', setup: [['network', 'create', 'fpn'], ['create', '--name', 'fp', '--network', 'fpn', 'bb', 'sleep', '1000']], cmd: ['start', 'fp']},
     {point: 'network.teardown.after-netavark', kind: 'network', setup: [['network', 'create', 'fpn'], ['run', '-d', '--name', 'fp', '--network', 'fpn', 'bb', 'sleep', '1000']], cmd: ['rm', '-f', '-t', '0', 'fp']},
     {point: 'network.slirp.after-spawn', kind: 'container', setup: [['create', '--name', 'fp', '--network', 'slirp4netns', 'bb', 'sleep', '1000']], cmd: ['start', 'fp']},
+    {point: 'network.portfwd.after-listen', kind: 'container', setup: [['create', '--name', 'fp', '--network', 'slirp4netns', '-p', `${port}:80`, 'bb', 'sleep', '1000']], cmd: ['start', 'fp']},
     {point: 'build.run.after-start', kind: 'image', cmd: ['build', '-q', '-t', 'fpb', ctx]},
     {point: 'build.run.after-layer', kind: 'image', cmd: ['build', '-q', '--no-cache', '-t', 'fpb', ctx]},
     {point: 'build.step.after-commit', kind: 'image', cmd: ['build', '-q', '--no-cache', '-t', 'fpb', ctx]},

@@ -7,7 +7,7 @@ import {expect} from 'chai'
 import {execFileSync} from 'node:child_process'
 import {existsSync, readdirSync} from 'node:fs'
 import path from 'node:path'
-import {Env, processes, type Mode, type Result} from './helpers.js'
+import {Env, freePort, processes, waitUntil, type Mode, type Result} from './helpers.js'
 import {busyboxEnvs} from './fixtures.js'
 
 /** SIGKILL shows as no status (128) from spawnSync, or 137 through a parent. */
@@ -100,6 +100,24 @@ describe('network setup and teardown killed mid-way', function () {
       expect(slirps(env), 'the slirp4netns the killed start left').to.have.length(1)
       env.ok(['rm', '-af', '-t', '0'])
       expect(slirps(env), 'slirp4netns left once rm returned').to.deep.equal([])
+      storeClean(env)
+    })
+  }
+
+  for (const mode of ['root', 'rootless'] as Mode[]) {
+    it(`${mode}: a start killed once the port forwarder holds its ports: the forwarder ends, the port is free again`, async function () {
+      const e = envs.get(mode)
+      if (!e) this.skip()
+      const {env} = e!
+      const port = await freePort()
+      env.ok(['create', '--name', 'pf', '--network', 'slirp4netns', '-p', `${port}:80`, 'bb', 'sleep', '1000'])
+      crash(env, 'network.portfwd.after-listen', ['start', 'pf'])
+      // nothing recorded its pid: it must end by itself once its parent is gone
+      await waitUntil('the forwarder gone', () => !processes().some(p => p.cmdline.includes(env.dir) && p.cmdline.includes('portfwd-child')), 10_000)
+      env.ok(['rm', '-af', '-t', '0'])
+      env.ok(['run', '-d', '--name', 'pf2', '--network', 'slirp4netns', '-p', `${port}:80`, 'bb', 'sleep', '1000'])
+      env.ok(['rm', '-af', '-t', '0'])
+      expect(slirps(env)).to.deep.equal([])
       storeClean(env)
     })
   }

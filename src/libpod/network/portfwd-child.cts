@@ -47,13 +47,20 @@ function serve(server: net.Server, target: {host: string; port: number}): void {
   server.on('error', () => {})
 }
 
+let done = false
 process.on('message', (msg: ListenMessage | {type: 'done'}, handle?: net.Server) => {
   if (msg.type === 'listen' && handle) {
     serve(handle, {host: msg.host, port: msg.port})
     process.send!({type: 'ok', id: msg.id})
   } else if (msg.type === 'done') {
+    done = true
     process.disconnect()
   }
+})
+// The parent gone before it said done (killed mid-way): it never recorded this pid, nothing
+// would ever stop this forwarder, and the ports it holds would stay taken.
+process.on('disconnect', () => {
+  if (!done) process.exit(0)
 })
 // Nothing else keeps it: when the listening sockets are gone (killed), it ends.
 for (const sig of ['SIGINT', 'SIGHUP'] as const) process.on(sig, () => {})

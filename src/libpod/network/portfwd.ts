@@ -11,6 +11,7 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {InvalidArgument, NetworkFailure} from '../define/errors.js'
 import {expandPorts} from './ports.js'
+import {failpoint} from '../util/failpoint.js'
 import type {PortMapping} from './types.js'
 
 function childScript(): string {
@@ -69,6 +70,7 @@ export async function startPortForwarder(netns: string, marker: string, ports: P
     throw e
   }
   child.removeAllListeners('exit')
+  failpoint('network.portfwd.after-listen')
   // The forwarder holds its own copies of the sockets now.
   for (const s of servers) s.srv.close()
   child.send({type: 'done'})

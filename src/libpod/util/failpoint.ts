@@ -33,6 +33,7 @@ export const FAILPOINTS = [
   'network.setup.before-netavark',
   'network.teardown.after-netavark',
   'network.slirp.after-spawn',
+  'network.portfwd.after-listen',
   'build.run.after-start',
   'build.run.after-layer',
   'build.step.after-commit',
