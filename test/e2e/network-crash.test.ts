@@ -5,7 +5,7 @@
 // finds nothing.
 import {expect} from 'chai'
 import {execFileSync} from 'node:child_process'
-import {existsSync, readdirSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {Env, freePort, processes, waitUntil, type Mode, type Result} from './helpers.js'
 import {busyboxEnvs} from './fixtures.js'
@@ -68,6 +68,26 @@ describe('network setup and teardown killed mid-way', function () {
     env.ok(['rm', '-f', '-t', '0', 'half'])
     expect(hostLeft([n.subnet, id], n.bridge)).to.deep.equal({rules: [], bridge: false})
     env.ok(['network', 'rm', n.name])
+    storeClean(env)
+  })
+
+  it('root: a network state kept by a failed teardown, its container gone since: system check reports it, --repair tears it down', async function () {
+    const e = envs.get('root')
+    if (!e) this.skip()
+    const {env} = e!
+    const id = 'e'.repeat(64)
+    const netns = path.join(env.runroot, 'netns', `netns-${id}`)
+    const state = path.join(env.runroot, 'networks', 'containers', `${id}.json`)
+    mkdirSync(path.dirname(netns), {recursive: true})
+    mkdirSync(path.dirname(state), {recursive: true})
+    writeFileSync(netns, '')
+    execFileSync('unshare', [`--net=${netns}`, 'true'])
+    writeFileSync(state, JSON.stringify({containerId: id, mode: 'slirp4netns', ports: [], netns, nsPath: netns}))
+    const check = env.run(['system', 'check'])
+    expect(check.code).to.equal(125)
+    expect(check.stdout).to.equal(`network set up for a container that is gone: ${id}\n`)
+    expect(env.ok(['system', 'check', '--repair'])).to.equal(`Repaired network set up for a container that is gone: ${id}\n`)
+    expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.to.include(netns)
     storeClean(env)
   })
 
