@@ -4,7 +4,7 @@ import {ExitCode, load} from '../../libpod/index.js'
 
 export default class SystemCheck extends BaseCommand {
   static override summary = 'Check storage consistency'
-  static override description = 'Checks the store for what an interrupted command can leave: orphaned layers and temporary files, containers whose layers are gone, dangling name reservations, stale locks, containers marked running with no monitor, pods with missing infra containers, volumes whose directory is missing. Prints one line per problem; exits 125 when a problem remains (not repaired).'
+  static override description = 'Checks the store for what an interrupted command can leave: orphaned layers and temporary files, containers whose layers are gone, dangling name reservations, stale locks, containers marked running with no monitor, pods with missing infra containers, volumes whose directory is missing, networks still set up (netns, firewall rules, helpers) for containers that are gone. Prints one line per problem; exits 125 when a problem remains (not repaired).'
   static override flags = {
     force: Flags.boolean({char: 'f', description: 'With --repair, also remove containers whose layers are damaged (their data is lost)'}),
     repair: Flags.boolean({char: 'r', description: 'Remove or fix what is found: orphaned layers, dangling reservations, stale locks; damaged containers only with --force'}),
