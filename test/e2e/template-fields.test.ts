@@ -4,7 +4,7 @@
 // --human=false times, which carried milliseconds Podman does not print). The values
 // are Podman's for the same store.
 import {expect} from 'chai'
-import {Env, unavailable} from './helpers.js'
+import {Env, unavailable, type Mode} from './helpers.js'
 import {busyboxTar} from './fixtures.js'
 
 describe('template fields as Podman names them (root)', function () {
@@ -39,3 +39,76 @@ describe('template fields as Podman names them (root)', function () {
       .to.match(/^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)\|\1$/)
   })
 })
+
+// container inspect and pod inspect templates see Podman's Go structs: every
+// field (the JSON leaves the empty ones out), with Go's zero values and names.
+for (const mode of ['root', 'rootless'] as Mode[]) {
+  describe(`inspect templates see every field of Podman's structs (${mode})`, function () {
+    let env: Env
+
+    before(function () {
+      if (unavailable(mode)) this.skip()
+      env = new Env(mode)
+      env.ok(['import', busyboxTar(), 'bb'])
+      env.ok(['create', '--name', 'c', 'bb', 'true'])
+    })
+    after(() => {
+      env?.removeContainers()
+      env?.cleanup()
+    })
+
+    it('container inspect: fields the JSON omits print Go zero values (Podman 4.3.1 for a created container)', () => {
+      const f = '{{.OCIConfigPath}}|{{.SizeRw}}|{{.SizeRootFs}}|{{.State.Checkpointed}}|{{.State.ConmonPid}}|{{.State.CgroupPath}}|{{.State.Healthcheck}}'
+        + '|{{.Config.DomainName}}|{{.Config.SdNotifyMode}}|{{.Config.Volumes}}|{{.Config.OnBuild}}|{{.Config.Secrets}}|{{.HostConfig.Init}}'
+        + '|{{.HostConfig.IDMappings}}|{{.HostConfig.VolumesFrom}}|{{.GraphDriver.Data}}|{{.NetworkSettings.IPAddress}}|{{.NetworkSettings.SecondaryIPAddresses}}'
+      expect(env.ok(['container', 'inspect', 'c', '--format', f]).trim())
+        .to.equal('|<nil>|0|false|0||{ 0 []}||container|map[]|<nil>|[]|false|<nil>|[]|map[]||[]')
+      // Embedded structs by their type's name; .Id as .ID; times as Go prints them, json as JSON.
+      expect(env.ok(['container', 'inspect', 'c', '--format', '{{.InspectContainerData.Name}}|{{.NetworkSettings.InspectBasicNetworkConfig.MacAddress}}|{{eq .Id .ID}}']).trim()).to.equal('c||true')
+      expect(env.ok(['container', 'inspect', 'c', '--format', '{{.State.StartedAt}}|{{json .State.StartedAt}}|{{json .Config.Volumes}}|{{json .HostConfig.RestartPolicy}}']).trim())
+        .to.equal('0001-01-01 00:00:00 +0000 UTC|"0001-01-01T00:00:00Z"|null|{"Name":"","MaximumRetryCount":0}')
+      // A field of a nil pointer is Podman's error.
+      const r = env.run(['container', 'inspect', 'c', '--format', '{{.Config.Healthcheck.Test}}'])
+      expect(r.code).to.equal(125)
+      expect(r.stderr).to.include('nil pointer evaluating *manifest.Schema2HealthConfig.Test')
+    })
+
+    it('container inspect --size (and inspect -s): SizeRw and SizeRootFs; JSON indented as Podman does', () => {
+      const [rw, rootfs] = env.ok(['container', 'inspect', '--size', 'c', '--format', '{{.SizeRw}} {{.SizeRootFs}}']).trim().split(' ').map(Number)
+      expect(rw).to.equal(0)
+      expect(rootfs).to.be.greaterThan(1_000_000) // the busybox image
+      expect(env.ok(['inspect', '-s', 'c', '--format', '{{.SizeRootFs}}']).trim()).to.equal(String(rootfs))
+      const json = env.ok(['container', 'inspect', '-s', 'c'])
+      expect(json).to.match(/^\[\n {5}\{\n {10}"Id": /)
+      expect(JSON.parse(json)[0]).to.include({SizeRw: 0, SizeRootFs: rootfs})
+      expect(JSON.parse(env.ok(['container', 'inspect', 'c']))[0]).not.to.have.any.keys('SizeRw', 'SizeRootFs')
+    })
+
+    it('pod inspect: the resource fields, zero without flags', () => {
+      env.ok(['pod', 'create', '--name', 'p0'])
+      const f = '{{.CPUPeriod}}|{{.CPUQuota}}|{{.CPUShares}}|{{.CPUSetCPUs}}|{{.CPUSetMems}}|{{.Mounts}}|{{.Devices}}|{{.BlkioDeviceReadBps}}|{{.BlkioDeviceWriteBps}}'
+        + '|{{.VolumesFrom}}|{{.SecurityOpts}}|{{.MemoryLimit}}|{{.MemorySwap}}|{{.BlkioWeight}}|{{.BlkioWeightDevice}}|{{.Namespace}}'
+        + '|{{.InfraConfig.CPUPeriod}}|{{.InfraConfig.CPUQuota}}|{{.InfraConfig.CPUSetCPUs}}|{{.InfraConfig.PidNS}}|{{.InfraConfig.StaticIP}}|{{.InfraConfig.DNSServer}}'
+      expect(env.ok(['pod', 'inspect', 'p0', '--format', f]).trim()).to.equal('0|0|0|||[]|[]|[]|[]|[]|[]|0|0|0|[]||0|0||private|<nil>|[]')
+      expect(env.ok(['pod', 'inspect', 'p0', '--format', '{{.InspectPodData.Name}}|{{range .Containers}}{{.ID}}{{end}}']).trim())
+        .to.equal('p0|' + env.ok(['pod', 'inspect', 'p0', '--format', '{{.InfraContainerID}}']).trim())
+      env.ok(['pod', 'rm', '-f', 'p0'])
+    })
+
+    it('pod inspect: --cpus --cpuset-* --memory-swap -v --volumes-from --security-opt as Podman 4.3.1 shows them', function () {
+      if (mode === 'rootless') this.skip() // cgroup v1: no limits rootless
+      env.ok(['create', '--name', 'vsrc', '-v', `${env.dir}:/mnt`, 'bb', 'true'])
+      env.ok(['pod', 'create', '--name', 'p2', '--cpus', '1.5', '--cpuset-cpus', '0', '--cpuset-mems', '0', '-m', '100m', '--memory-swap', '200m',
+        '--security-opt', 'label=disable', '--volumes-from', 'vsrc', '-v', `${env.dir}:/data`])
+      const f = '{{.CPUPeriod}}|{{.CPUQuota}}|{{.CPUSetCPUs}}|{{.CPUSetMems}}|{{.Mounts}}|{{.VolumesFrom}}|{{.SecurityOpts}}|{{.MemoryLimit}}|{{.MemorySwap}}'
+        + '|{{.InfraConfig.CPUPeriod}}|{{.InfraConfig.CPUQuota}}|{{.InfraConfig.CPUSetCPUs}}'
+      expect(env.ok(['pod', 'inspect', 'p2', '--format', f]).trim())
+        .to.equal(`100000|150000|0|0|[{bind  ${env.dir} /data   [rbind] true rprivate}]|[vsrc]|[label=disable]|104857600|209715200|100000|150000|0`)
+      const doc = JSON.parse(env.ok(['pod', 'inspect', 'p2']))
+      const keys = Object.keys(doc)
+      expect(keys.slice(keys.indexOf('cpu_period'))).to.deep.equal(['cpu_period', 'cpu_quota', 'cpuset_cpus', 'cpuset_mems', 'mounts', 'volumes_from', 'security_opt', 'memory_limit', 'memory_swap'])
+      expect(doc).to.deep.include({volumes_from: ['vsrc'], security_opt: ['label=disable']})
+      env.ok(['pod', 'rm', '-f', 'p2'])
+    })
+  })
+}

@@ -11,6 +11,7 @@ import {podStatus} from './status.js'
 import type {PodConfig} from './types.js'
 import {inspectPodCgroup, inspectPodLimits} from './cgroup.js'
 import {labelMatches} from '../util/filters.js'
+import {securityOptStrings} from '../specgen/security.js'
 import {collate} from '../util/collate.js'
 
 export interface PodPsOptions {
@@ -124,6 +125,13 @@ function row(rt: Runtime, pod: PodConfig, list: Container[], noTrunc: boolean, n
   }
 }
 
+/** The infra's mounts the pod's own --volume made (not those --volumes-from added). */
+function ownMounts(mounts: Container['config']['mounts'], pod: PodConfig): Container['config']['mounts'] {
+  if (!pod.spec) return mounts
+  const own = new Set((pod.spec.mounts ?? []).map(m => m.destination))
+  return mounts.filter(m => own.has(m.destination))
+}
+
 /** `pod inspect`: Podman's InspectPodData. */
 export async function inspectPod(rt: Runtime, ref: string): Promise<Record<string, unknown>> {
   const pod = rt.pods.lookup(ref)
@@ -171,7 +179,11 @@ export async function inspectPod(rt: Runtime, ref: string): Promise<Record<strin
     SharedNamespaces: pod.share,
     NumContainers: list.length,
     Containers: list.map(c => ({Id: c.config.id, Name: c.config.name, State: stateName(c)})),
-    ...inspectPodLimits(pod),
-    ...infra?.config.mounts.length ? {mounts: inspectMounts(infra.config.mounts, rt)} : {},
+    ...inspectPodLimits(pod, false, {
+      // the pod's own --volume: the infra's mounts less those --volumes-from added
+      mounts: infra ? inspectMounts(ownMounts(infra.config.mounts, pod), rt) : [],
+      volumes_from: pod.spec?.volumesFrom?.map(v => v.container + (v.readonly ? ':ro' : '')),
+      security_opt: securityOptStrings(infra?.config.security),
+    }),
   }
 }
