@@ -112,3 +112,50 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
     })
   })
 }
+
+// ps and pod ps rows are Podman's reporters: their methods over an embedded
+// entities.ListContainer / ListPodsReport whose fields are promoted.
+for (const mode of ['root', 'rootless'] as Mode[]) {
+  describe(`ps and pod ps templates as Podman's reporters (${mode})`, function () {
+    let env: Env
+
+    before(function () {
+      if (unavailable(mode)) this.skip()
+      env = new Env(mode)
+      env.ok(['import', busyboxTar(), 'bb'])
+    })
+    after(() => {
+      env?.removeContainers()
+      env?.cleanup()
+    })
+
+    it('ps: .Cgroup and .User are the cgroup and user namespaces (with --ns), .Namespaces their struct, .ListContainer the embedded one', () => {
+      env.ok(['run', '-d', '--name', 'up', '--network=none', 'bb', 'sleep', '1000'])
+      const id = env.ok(['inspect', 'up', '--format', '{{.Id}}']).trim()
+      const f = '{{.Cgroup}}|{{.User}}|{{.Namespaces}}|{{.ListContainer.Names}}|{{.ListContainer.ID}}|{{.ListContainer.Status}}|{{.ListContainer.Size}}|{{.RunningFor}}'
+      // Without --ns the namespaces are not read: blanks, as in Podman.
+      expect(env.ok(['ps', '--format', f]).trim()).to.match(new RegExp(`^\\|\\|\\{ {6}\\}\\|\\[up\\]\\|${id}\\|\\|<nil>\\|(\\d+ seconds?|Less than a second|About a minute) ago$`))
+      const ns = env.ok(['ps', '--ns', '--format', '{{.CGROUPNS}} {{.USERNS}} {{.MNT}} {{.IPC}} {{.NET}} {{.PIDNS}} {{.UTS}}']).trim().split(' ')
+      expect(ns.every(n => /^\d+$/.test(n))).to.equal(true)
+      const [cg, user, mnt, ipc, net, pid, uts] = ns
+      expect(env.ok(['ps', '--ns', '--format', '{{.Cgroup}}|{{.User}}|{{.Namespaces}}|{{.Namespaces.User}}']).trim())
+        .to.equal(`${cg}|${user}|{${mnt} ${cg} ${ipc} ${net} ${pid} ${uts} ${user}}|${user}`)
+      expect(JSON.parse(env.ok(['ps', '--ns', '--format', 'json']))[0].Namespaces).to.deep.equal({Mnt: mnt, Cgroup: cg, Ipc: ipc, Net: net, Pidns: pid, Uts: uts, User: user})
+      // --size fills the embedded Size.
+      const [rw, rootfs] = env.ok(['ps', '--size', '--format', '{{.ListContainer.Size.RwSize}} {{.ListContainer.Size.RootFsSize}}']).trim().split(' ').map(Number)
+      expect(rootfs).to.be.greaterThan(rw)
+      env.ok(['rm', '-f', '-t', '0', 'up'])
+    })
+
+    it('pod ps: .Cgroup is the pod\'s cgroup parent, .Containers its members, .Id the short ID, .ListPodsReport the embedded report', () => {
+      env.ok(['pod', 'create', '--name', 'p'])
+      env.ok(['create', '--pod', 'p', '--name', 'm', 'bb', 'true'])
+      const [id, parent] = env.ok(['pod', 'inspect', 'p', '--format', '{{.ID}} {{.CgroupParent}}']).trim().split(' ')
+      expect(parent).to.equal('/libpod_parent') // Podman 4.3.1 on this host, root and rootless
+      const f = '{{.Cgroup}}|{{.Id}}|{{range .Containers}}{{.Names}}:{{.Status}},{{end}}|{{.ListPodsReport.Id}}|{{.ListPodsReport.Name}}|{{.ListPodsReport.Networks}}|{{.Namespace}}'
+      expect(env.ok(['pod', 'ps', '--format', f]).trim()).to.match(new RegExp(`^/libpod_parent\\|${id!.slice(0, 12)}\\|[0-9a-f]{12}-infra:created,m:created,\\|${id}\\|p\\|\\[${mode === 'root' ? 'podman' : ''}\\]\\|$`)) // rootless: slirp4netns, no network (Podman too)
+      expect(JSON.parse(env.ok(['pod', 'ps', '--format', 'json']))[0]).to.include({Cgroup: '/libpod_parent', Id: id})
+      env.ok(['pod', 'rm', '-f', 'p'])
+    })
+  })
+}

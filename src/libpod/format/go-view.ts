@@ -89,11 +89,11 @@ function struct(types: GoTypes, doc: Record<string, unknown>, type: string): Rec
   for (const f of fieldsOf(types, type)!) {
     const embedded = f.name === f.type.replace(/^\*?\w+\./, '') && fieldsOf(types, f.type.replace(/^\*/, '')) !== undefined
     const value = embedded ? view(types, doc, f.type) : view(types, doc[f.key] ?? (f.key === 'ID' ? doc.Id : undefined), f.type)
-    if (f.method) Object.defineProperty(out, f.name, {value, enumerable: false})
+    if (f.method) Object.defineProperty(out, f.name, {value, enumerable: false, configurable: true})
     else out[f.name] = value
     if (embedded && isRecord(value)) for (const k of Object.getOwnPropertyNames(value)) promoted.push([k, value[k]])
   }
-  for (const [k, value] of promoted) if (!Object.hasOwn(out, k)) Object.defineProperty(out, k, {value, enumerable: false})
+  for (const [k, value] of promoted) if (!Object.hasOwn(out, k)) Object.defineProperty(out, k, {value, enumerable: false, configurable: true})
   return out
 }
 

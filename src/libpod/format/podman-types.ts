@@ -31,4 +31,20 @@ export const PODMAN_TYPES: GoTypes = {
   'define.InspectPodData': 'ID=string Name=string Namespace=string Created=time.Time CreateCommand=[]string ExitPolicy=string State=string Hostname=string Labels=map[string]string CreateCgroup=bool CgroupParent=string CgroupPath=string CreateInfra=bool InfraContainerID=string InfraConfig=*define.InspectPodInfraConfig SharedNamespaces=[]string NumContainers=uint Containers=[]define.InspectPodContainerInfo CPUPeriod@cpu_period=uint64 CPUQuota@cpu_quota=int64 CPUShares@cpu_shares=uint64 CPUSetCPUs@cpuset_cpus=string CPUSetMems@cpuset_mems=string Mounts@mounts=[]define.InspectMount Devices@devices=[]define.InspectDevice BlkioDeviceReadBps@device_read_bps=[]define.InspectBlkioThrottleDevice BlkioDeviceWriteBps@device_write_bps=[]define.InspectBlkioThrottleDevice VolumesFrom@volumes_from=[]string SecurityOpts@security_opt=[]string MemoryLimit@memory_limit=uint64 MemorySwap@memory_swap=uint64 BlkioWeight@blkio_weight=uint64 BlkioWeightDevice@blkio_weight_device=[]define.InspectBlkioWeightDevice',
   'define.InspectPodInfraConfig': 'PortBindings=map[string][]define.InspectHostPort HostNetwork=bool StaticIP=net.IP StaticMAC=string NoManageResolvConf=bool DNSServer=[]string DNSSearch=[]string DNSOption=[]string NoManageHosts=bool HostAdd=[]string Networks=[]string NetworkOptions=map[string][]string CPUPeriod@cpu_period=uint64 CPUQuota@cpu_quota=int64 CPUSetCPUs@cpuset_cpus=string PidNS@pid_ns=string UserNS@userns=string UtsNS@uts_ns=string',
   'define.InspectPodContainerInfo': 'ID@Id=string Name=string State=string',
+
+  // ps: the rows its templates see are psReporter{entities.ListContainer}
+  'entities.ListContainer': 'CGROUPNS()=string IPC()=string MNT()=string NET()=string PIDNS()=string USERNS()=string UTS()=string AutoRemove=bool Command=[]string Created=time.Time CreatedAt=string Exited=bool ExitedAt=int64 ExitCode=int32 ID=string Image=string ImageID=string IsInfra=bool Labels=map[string]string Mounts=[]string Names=[]string Namespaces=entities.ListContainerNamespaces Networks=[]string Pid=int Pod=string PodName=string Ports=[]types.PortMapping Size=*define.ContainerSize StartedAt=int64 State=string Status=string',
+  'entities.ListContainerNamespaces': 'MNT@Mnt=string Cgroup=string IPC@Ipc=string NET@Net=string PIDNS@Pidns=string UTS@Uts=string User=string',
+  'define.ContainerSize': 'RootFsSize@rootFsSize=int64 RwSize@rwSize=int64',
+  'types.PortMapping': 'HostIP@host_ip=string ContainerPort@container_port=uint16 HostPort@host_port=uint16 Range@range=uint16 Protocol@protocol=string',
+
+  // pod ps: pods.ListPodReporter{*entities.ListPodsReport}
+  'entities.ListPodsReport': 'Cgroup=string Containers=[]*entities.ListPodContainer Created=time.Time Id=string InfraId=string Name=string Namespace=string Networks=[]string Status=string Labels=map[string]string',
+  'entities.ListPodContainer': 'Id=string Names=string Status=string',
+
+  // volume inspect (entities.VolumeInspectReport) and volume ls (entities.VolumeListReport)
+  'entities.VolumeInspectReport': 'VolumeConfigResponse=*entities.VolumeConfigResponse',
+  'entities.VolumeListReport': 'VolumeConfigResponse=entities.VolumeConfigResponse',
+  'entities.VolumeConfigResponse': 'InspectVolumeData=define.InspectVolumeData',
+  'define.InspectVolumeData': 'Name=string Driver=string Mountpoint=string CreatedAt=time.Time Status=map[string]interface{} Labels=map[string]string Scope=string Options=map[string]string UID=int GID=int Anonymous=bool MountCount=uint NeedsCopyUp=bool NeedsChown=bool Timeout=uint StorageID=string',
 }
