@@ -159,3 +159,26 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
     })
   })
 }
+
+describe('volume templates: Podman\'s InspectVolumeData, every field (root)', function () {
+  let env: Env
+
+  before(function () {
+    if (unavailable('root')) this.skip()
+    env = new Env('root')
+  })
+  after(() => env?.cleanup())
+
+  it('volume ls and inspect: StorageID and the embedded VolumeConfigResponse / InspectVolumeData, zero values as Podman 4.3.1', () => {
+    env.ok(['volume', 'create', '--label', 'v=w', 'v1'])
+    const f = '{{.Name}}|{{.StorageID}}|{{.Status}}|{{.Labels}}|{{.Options}}|{{.UID}}|{{.Anonymous}}|{{.MountCount}}|{{.NeedsCopyUp}}|{{.Timeout}}'
+      + '|{{.VolumeConfigResponse.Name}}|{{.InspectVolumeData.Scope}}|{{.VolumeConfigResponse.InspectVolumeData.StorageID}}'
+    const want = 'v1||map[]|map[v:w]|map[]|0|false|0|true|0|v1|local|'
+    expect(env.ok(['volume', 'ls', '--format', f]).trim()).to.equal(want)
+    expect(env.ok(['volume', 'inspect', 'v1', '--format', f]).trim()).to.equal(want)
+    expect(env.ok(['volume', 'inspect', 'v1', '--format', '{{.CreatedAt}}']).trim()).to.match(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? \+0000 UTC$/)
+    const r = env.run(['volume', 'ls', '--format', '{{.Nope}}'])
+    expect(r.code).to.equal(125)
+    expect(r.stderr).to.include("can't evaluate field Nope in type entities.VolumeListReport")
+  })
+})
