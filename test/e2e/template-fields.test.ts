@@ -182,3 +182,24 @@ describe('volume templates: Podman\'s InspectVolumeData, every field (root)', fu
     expect(r.stderr).to.include("can't evaluate field Nope in type entities.VolumeListReport")
   })
 })
+
+describe('images templates: Podman\'s imageReporter over ImageSummary (root)', function () {
+  let env: Env
+
+  before(function () {
+    if (unavailable('root')) this.skip()
+    env = new Env('root')
+    env.ok(['import', busyboxTar(), 'bb'])
+  })
+  after(() => env?.cleanup())
+
+  it('VirtualSize and SharedSize are the raw numbers, Labels a map, CreatedAt/CreatedTime as time.Time prints, History joined; .ImageSummary.X', () => {
+    const id = env.ok(['image', 'inspect', 'bb', '--format', '{{.Id}}']).trim()
+    const bytes = JSON.parse(env.ok(['images', '--format', 'json']))[0].Size
+    const f = '{{.VirtualSize}}|{{.SharedSize}}|{{.Labels}}|{{.History}}|{{.Id}}|{{.ImageSummary.ID}}|{{.ImageSummary.Size}}|{{.ImageSummary.Names}}|{{.ImageSummary.Dangling}}'
+    expect(env.ok(['images', '--format', f]).trim()).to.equal(`${bytes}|0|map[]|localhost/bb:latest|${id}|${id}|${bytes}|[localhost/bb:latest]|false`)
+    const [at, time] = env.ok(['images', '--format', '{{.CreatedAt}}|{{.CreatedTime}}']).trim().split('|')
+    expect(at).to.match(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0000 UTC$/)
+    expect(time).to.equal(at)
+  })
+})

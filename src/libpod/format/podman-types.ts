@@ -47,4 +47,7 @@ export const PODMAN_TYPES: GoTypes = {
   'entities.VolumeListReport': 'VolumeConfigResponse=entities.VolumeConfigResponse',
   'entities.VolumeConfigResponse': 'InspectVolumeData=define.InspectVolumeData',
   'define.InspectVolumeData': 'Name=string Driver=string Mountpoint=string CreatedAt=time.Time Status=map[string]interface{} Labels=map[string]string Scope=string Options=map[string]string UID=int GID=int Anonymous=bool MountCount=uint NeedsCopyUp=bool NeedsChown=bool Timeout=uint StorageID=string',
+
+  // images: imageReporter{Repository, Tag, entities.ImageSummary}
+  'entities.ImageSummary': 'ID@Id=string ParentId=string RepoTags=[]string RepoDigests=[]string Created=int64 Size=int64 SharedSize=int VirtualSize=int64 Labels=map[string]string Containers=int ReadOnly=bool Dangling=bool Names=[]string Digest=string History=[]string',
 }
