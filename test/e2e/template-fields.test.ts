@@ -33,6 +33,19 @@ describe('template fields as Podman names them (root)', function () {
     env.ok(['pod', 'rm', '-f', 'p'])
   })
 
+  it('history: CreatedAt as time.Time prints, .ImageHistoryLayer the raw layer; JSON on one line as Podman', () => {
+    const id = env.ok(['image', 'inspect', 'bb', '--format', '{{.Id}}']).trim()
+    const [at, lid, created, size, comment] = env.ok(['history', 'bb', '--format', '{{.CreatedAt}}|{{.ImageHistoryLayer.ID}}|{{.ImageHistoryLayer.Created}}|{{.ImageHistoryLayer.Size}}|{{.Comment}}']).trim().split('|')
+    expect(at).to.match(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0000 UTC$/)
+    expect(lid).to.equal(id)
+    expect(created.startsWith(at!.replace(' +0000 UTC', ''))).to.equal(true)
+    expect(Number(size)).to.be.greaterThan(1_000_000)
+    expect(comment).to.equal('imported from tarball')
+    const json = env.ok(['history', 'bb', '--format', 'json'])
+    expect(json.trim().split('\n')).to.have.length(1)
+    expect(JSON.parse(json)[0]).to.include({id, size: Number(size)})
+  })
+
   it('history: CreatedSince is Created (a human age; with --human=false the time in whole seconds)', () => {
     expect(env.ok(['history', 'bb', '--format', '{{.CreatedSince}}|{{.Created}}']).trim()).to.match(/^(.+ ago)\|\1$/)
     expect(env.ok(['history', '--human=false', 'bb', '--format', '{{.CreatedSince}}|{{.Created}}']).trim())

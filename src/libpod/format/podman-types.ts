@@ -50,4 +50,7 @@ export const PODMAN_TYPES: GoTypes = {
 
   // images: imageReporter{Repository, Tag, entities.ImageSummary}
   'entities.ImageSummary': 'ID@Id=string ParentId=string RepoTags=[]string RepoDigests=[]string Created=int64 Size=int64 SharedSize=int VirtualSize=int64 Labels=map[string]string Containers=int ReadOnly=bool Dangling=bool Names=[]string Digest=string History=[]string',
+
+  // history: historyReporter{entities.ImageHistoryLayer}
+  'entities.ImageHistoryLayer': 'ID@id=string Created@created=time.Time CreatedBy=string Tags@tags=[]string Size@size=int64 Comment@comment=string',
 }
