@@ -216,3 +216,21 @@ describe('images templates: Podman\'s imageReporter over ImageSummary (root)', f
     expect(time).to.equal(at)
   })
 })
+
+describe('network ls templates: Podman\'s ListPrintReports over types.Network (root)', function () {
+  let env: Env
+
+  before(function () {
+    if (unavailable('root')) this.skip()
+    env = new Env('root')
+  })
+  after(() => env?.cleanup())
+
+  it('.Network is the embedded network (full ID, labels as a map); .ID and .Labels the list\'s forms', () => {
+    env.ok(['network', 'create', '--label', 'a=b', 'n1'])
+    const id = env.ok(['network', 'inspect', 'n1', '--format', '{{.ID}}']).trim()
+    expect(env.ok(['network', 'ls', '--filter', 'name=n1', '--format', '{{.ID}}|{{.Labels}}|{{.Network.ID}}|{{.Network.Labels}}|{{.Network.Name}}|{{.DNSEnabled}}']).trim())
+      .to.equal(`${id.slice(0, 12)}|a=b|${id}|map[a:b]|n1|true`)
+    env.ok(['network', 'rm', 'n1'])
+  })
+})
