@@ -234,3 +234,18 @@ describe('network ls templates: Podman\'s ListPrintReports over types.Network (r
     env.ok(['network', 'rm', 'n1'])
   })
 })
+
+describe('info templates: fields Podman\'s structs have that its JSON omits (root)', function () {
+  let env: Env
+
+  before(function () {
+    if (unavailable('root')) this.skip()
+    env = new Env('root')
+  })
+  after(() => env?.cleanup())
+
+  it('Host.Distribution.Variant, Host.RemoteSocket.Exists, Host.RuntimeInfo, Plugins.Authorization', () => {
+    const out = env.ok(['info', '--format', '{{.Host.Distribution.Variant}}|{{.Host.RemoteSocket.Exists}}|{{.Host.RuntimeInfo}}|{{.Plugins.Authorization}}|{{json .Plugins.Authorization}}']).trim()
+    expect(out).to.match(/^\|(true|false)\|map\[\]\|\[\]\|null$/)
+  })
+})
