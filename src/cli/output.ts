@@ -42,6 +42,15 @@ export function renderOne(format: string, obj: unknown): string {
 }
 
 /**
+ * Renders one inspect document through the Go struct Podman's templates see
+ * (`type`, a key of PODMAN_TYPES): every field, Go's names and zero values.
+ */
+export function renderView(format: string, doc: unknown, type: string): string {
+  if (isJsonFormat(format)) return toJson(doc)
+  return renderOne(format, goView(PODMAN_TYPES, type, doc))
+}
+
+/**
  * Podman's templates see Go field names: `ID` where the JSON key is `Id`
  * (inspect of containers, images, pods), and Podman accepts `.Id` too. The
  * alias is a non-enumerable copy, so JSON output is unchanged.
@@ -60,4 +69,4 @@ export function unescapeFormat(f: string): string {
   return f.replace(/\\t/g, '\t').replace(/\\n/g, '\n')
 }
 
-import {compileTemplate, isJSONFormat, renderRows} from '../libpod/index.js'
+import {compileTemplate, goView, isJSONFormat, PODMAN_TYPES, renderRows} from '../libpod/index.js'

@@ -1,6 +1,6 @@
 import {Args, Flags} from '../cli/oclif.js'
 import {BaseCommand} from '../cli/base-command.js'
-import {renderOne, toInspectJson} from '../cli/output.js'
+import {renderOne, renderView, toInspectJson} from '../cli/output.js'
 import {InvalidArgument, PeapodError} from '../libpod/index.js'
 
 export default class Inspect extends BaseCommand {
@@ -20,11 +20,14 @@ export default class Inspect extends BaseCommand {
     const rt = await this.runtime(flags)
     if (argv.length === 0 && !flags.latest) throw new InvalidArgument('no names or ids specified')
     const out: unknown[] = []
+    const containers = new Set<unknown>()
     let missing: string | undefined
     for (const ref of argv as string[]) {
       const c = flags.type !== 'image' ? rt.containers.find(ref) : undefined
       if (c) {
-        out.push(await rt.container(c.config.id).inspect())
+        const doc = await rt.container(c.config.id).inspect({size: flags.size})
+        containers.add(doc)
+        out.push(doc)
         continue
       }
       const img = flags.type !== 'container' ? rt.findImage(ref) : undefined
@@ -32,7 +35,7 @@ export default class Inspect extends BaseCommand {
       else missing ??= ref
     }
     if (flags.format === 'json') this.log(toInspectJson(out))
-    else for (const o of out) this.log(renderOne(flags.format, o))
+    else for (const o of out) this.log(containers.has(o) ? renderView(flags.format, o, 'entities.ContainerInspectReport') : renderOne(flags.format, o))
     if (missing) throw new PeapodError(`inspecting object: no such object: "${missing}"`)
   }
 }

@@ -33,6 +33,8 @@ export type {Secrets, SecretDoc, SecretCreateOptions, SecretInspect} from './sec
 
 // Output: Go templates and Podman's tables (the CLI's --format).
 export {compileTemplate} from './format/template.js'
+export {goView} from './format/go-view.js'
+export {PODMAN_TYPES} from './format/podman-types.js'
 export {isJSONFormat, renderRows, tabwrite} from './format/table.js'
 
 // Types commands and programs need.

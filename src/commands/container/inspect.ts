@@ -1,6 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {renderOne, toJson} from '../../cli/output.js'
+import {renderView, toInspectJson} from '../../cli/output.js'
 import {InvalidArgument, NoSuchContainer} from '../../libpod/index.js'
 
 export default class ContainerInspect extends BaseCommand {
@@ -30,10 +30,10 @@ export default class ContainerInspect extends BaseCommand {
         missing ??= r
         continue
       }
-      out.push(await rt.container(c.config.id).inspect())
+      out.push(await rt.container(c.config.id).inspect({size: flags.size}))
     }
-    if (flags.format === 'json') this.log(toJson(out))
-    else for (const o of out) this.log(renderOne(flags.format, o))
+    if (flags.format === 'json') this.log(toInspectJson(out))
+    else for (const o of out) this.log(renderView(flags.format, o, 'entities.ContainerInspectReport'))
     if (missing) throw new NoSuchContainer(`inspecting object: no such container ${missing}`)
   }
 }

@@ -1,7 +1,7 @@
 import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {isJsonFormat, renderList} from '../../cli/output.js'
-import {InvalidArgument} from '../../libpod/index.js'
+import {InvalidArgument, load} from '../../libpod/index.js'
 
 export default class ContainerList extends BaseCommand {
   static override userNamespace = false
@@ -53,10 +53,11 @@ export default class ContainerList extends BaseCommand {
       process.stdout.write(JSON.stringify(rows.map(r => r.json), null, 2) + '\n')
       return
     }
-    process.stdout.write(renderList(flags.format, rows, {
+    const {psTemplateRow} = await load.containerList()
+    process.stdout.write(renderList(flags.format, rows.map(psTemplateRow), {
       defaultFormat: 'table ' + cols.join('\t'),
       headers: {ID: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', CreatedHuman: 'CREATED', Created: 'CREATED', Status: 'STATUS', Ports: 'PORTS', Names: 'NAMES', Size: 'SIZE', Pod: 'POD ID', PodName: 'PODNAME', RunningFor: 'CREATED', CreatedAt: 'CREATED AT', State: 'STATE', ImageID: 'IMAGE ID', ExitCode: 'EXIT CODE', Pid: 'PID', Mounts: 'MOUNTS', Labels: 'LABELS', Networks: 'NETWORKS', AutoRemove: 'AUTOREMOVE', Exited: 'EXITED', ExitedAt: 'EXITED AT', StartedAt: 'STARTED AT', CGROUPNS: 'CGROUPNS', IPC: 'IPC', MNT: 'MNT', NET: 'NET', PIDNS: 'PIDNS', USERNS: 'USERNS', UTS: 'UTS'},
-      json: r => r.json,
+      json: r => r.json as unknown,
       jsonIndent: 2,
       noHeading: flags.noheading,
     }))

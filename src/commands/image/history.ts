@@ -1,5 +1,5 @@
 import {Args, Flags} from '../../cli/oclif.js'
-import {renderList} from '../../cli/output.js'
+import {isJsonFormat, renderList} from '../../cli/output.js'
 import {load} from '../../libpod/index.js'
 import {BaseCommand} from '../../cli/base-command.js'
 
@@ -18,13 +18,18 @@ export default class ImageHistory extends BaseCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(ImageHistory)
     const rt = await this.runtime(flags)
-    const {historyRows} = await load.imageHistory()
+    const {historyRows, historyTemplateRow} = await load.imageHistory()
     const rows = historyRows(rt, rt.lookupImage(args.image), {human: flags.human, noTrunc: flags['no-trunc']})
     if (flags.quiet) {
       this.log(rows.map(r => r.ID).join('\n'))
       return
     }
-    process.stdout.write(renderList(flags.format, rows, {
+    // Podman prints history's JSON on one line.
+    if (isJsonFormat(flags.format)) {
+      this.log(JSON.stringify(rows.map(r => r.json)))
+      return
+    }
+    process.stdout.write(renderList(flags.format, rows.map(historyTemplateRow), {
       defaultFormat: 'table {{.ID}}\t{{.Created}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}',
       headers: {ID: 'ID', Created: 'CREATED', CreatedBy: 'CREATED BY', Size: 'SIZE', Comment: 'COMMENT', CreatedAt: 'CREATED AT'},
       json: r => r.json,

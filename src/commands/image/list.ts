@@ -23,7 +23,7 @@ export default class ImageList extends BaseCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(ImageList)
     const rt = await this.runtime(flags)
-    const {imageRows, imageSummaryJson} = await load.imageList()
+    const {imageRows, imageTemplateRow} = await load.imageList()
     // Podman: `images NAME` is `--filter reference=NAME`.
     const filters = [...flags.filter ?? [], ...(args.image ? [`reference=${args.image}`] : [])]
     const rows = imageRows(rt, {filters, sort: flags.sort, noTrunc: flags['no-trunc']})
@@ -34,10 +34,10 @@ export default class ImageList extends BaseCommand {
     }
     const unique = rows.filter((r, i) => rows.findIndex(x => x.Id === r.Id) === i)
     const columns = ['{{.Repository}}', '{{.Tag}}', ...(flags.digests ? ['{{.Digest}}'] : []), '{{.ID}}', '{{.Created}}', '{{.Size}}', ...(flags.history ? ['{{.History}}'] : [])]
-    const out = renderList(flags.format, flags.format && /json/.test(flags.format) ? unique : rows, {
+    const out = renderList(flags.format, (flags.format && /json/.test(flags.format) ? unique : rows).map(imageTemplateRow), {
       defaultFormat: 'table ' + columns.join('\t'),
       headers: {Repository: 'REPOSITORY', Tag: 'TAG', ID: 'IMAGE ID', Created: 'CREATED', Size: 'SIZE', Digest: 'DIGEST', History: 'HISTORY', CreatedAt: 'CREATED AT', CreatedSince: 'CREATED', Names: 'NAMES', Containers: 'CONTAINERS', Labels: 'LABELS', ReadOnly: 'READONLY', VirtualSize: 'VIRTUAL SIZE', SharedSize: 'SHARED SIZE'},
-      json: imageSummaryJson,
+      json: r => r.json,
       noHeading: flags.noheading,
     })
     process.stdout.write(out)

@@ -1,6 +1,6 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {isJsonFormat, renderOne, toInspectJson} from '../../cli/output.js'
+import {isJsonFormat, renderView, toInspectJson} from '../../cli/output.js'
 import {InvalidArgument, NoSuchPod} from '../../libpod/index.js'
 
 export default class PodInspect extends BaseCommand {
@@ -27,7 +27,7 @@ export default class PodInspect extends BaseCommand {
         if (e instanceof NoSuchPod) throw new NoSuchPod(`inspecting object: no such pod ${ref}`)
         throw e
       }
-      this.log(isJsonFormat(flags.format) ? toInspectJson(data) : renderOne(flags.format, data))
+      this.log(isJsonFormat(flags.format) ? toInspectJson(data) : renderView(flags.format, data, 'entities.PodInspectReport'))
     }
   }
 }

@@ -1,6 +1,7 @@
 import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {isJsonFormat, renderList} from '../../cli/output.js'
+import {load} from '../../libpod/index.js'
 
 export default class PodPs extends BaseCommand {
   static override userNamespace = false
@@ -38,7 +39,8 @@ export default class PodPs extends BaseCommand {
       process.stdout.write(JSON.stringify(rows.map(r => r.json), null, 2) + '\n')
       return
     }
-    process.stdout.write(renderList(flags.format, rows, {
+    const {podTemplateRow} = await load.podList()
+    process.stdout.write(renderList(flags.format, rows.map(podTemplateRow), {
       defaultFormat: 'table ' + cols.join('\t'),
       headers: {ID: 'POD ID', Name: 'NAME', Status: 'STATUS', Created: 'CREATED', InfraID: 'INFRA ID', NumberOfContainers: '# OF CONTAINERS',
         ContainerIds: 'IDS', ContainerNames: 'NAMES', ContainerStatuses: 'STATUS', Cgroup: 'CGROUP', Namespace: 'NAMESPACES', Labels: 'LABELS', Networks: 'NETWORKS'},

@@ -32,7 +32,7 @@ export default class VolumeList extends BaseCommand {
       this.log(vols.map(v => v.name).join('\n'))
       return
     }
-    const rows = vols.map(v => volumeTemplateData(store, v))
+    const rows = vols.map(v => volumeTemplateData(store, v, 'entities.VolumeListReport'))
     process.stdout.write(renderRows(flags.format ?? 'table {{.Driver}}\t{{.Name}}', rows, HEADERS, {noHeading: flags.noheading}))
   }
 }

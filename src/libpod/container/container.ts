@@ -128,10 +128,11 @@ export class Container {
   }
 
   /** Podman's inspect document. */
-  async inspect(): Promise<Record<string, unknown>> {
+  /** inspect's JSON; with `size`, SizeRw and SizeRootFs (ps -s's sizes). */
+  async inspect(opts: {size?: boolean} = {}): Promise<Record<string, unknown>> {
     await this.refresh()
     const {inspectContainer} = await import('./inspect.js')
-    return inspectContainer(this.rt, this.doc)
+    return inspectContainer(this.rt, this.doc, opts)
   }
 
   /**

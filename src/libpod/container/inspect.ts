@@ -5,7 +5,7 @@ import {securityOptStrings} from '../specgen/security.js'
 import {finishEnv, mergeEnv} from '../spec/env.js'
 import type {Runtime} from '../runtime.js'
 import {inspectHealth, inspectHealthConfig} from './healthcheck.js'
-import {stateName} from './list.js'
+import {containerSize, stateName} from './list.js'
 import {containerPaths} from './paths.js'
 import {containerNetworkInfo} from '../network/info.js'
 import type {Container} from './types.js'
@@ -55,7 +55,13 @@ function createdEnv(c: Container, imageEnv: string[]): string[] {
   }
 }
 
-export function inspectContainer(rt: Runtime, c: Container): Record<string, unknown> {
+/** --size: the writable layer's bytes and the whole root file system's, as ps -s counts them. */
+function sizes(rt: Runtime, c: Container): {SizeRw: number; SizeRootFs: number} {
+  const {rwSize, rootFsSize} = containerSize(rt, c)
+  return {SizeRw: rwSize, SizeRootFs: rootFsSize}
+}
+
+export function inspectContainer(rt: Runtime, c: Container, opts: {size?: boolean} = {}): Record<string, unknown> {
   const p = containerPaths(rt, c.config.id)
   const net = containerNetworkInfo(rt, c) // NETWORK
   const image = rt.store.images.exists(c.config.imageId) ? rt.store.images.get(c.config.imageId) : undefined
@@ -121,6 +127,7 @@ export function inspectContainer(rt: Runtime, c: Container): Record<string, unkn
     BoundingCaps: spec.process?.capabilities?.bounding ?? [],
     ExecIDs: [],
     GraphDriver: {Name: c.config.storageDriver, Data: s.mountPoint ? {MergedDir: s.mountPoint, UpperDir: `${p.dir}/rootfs/diff`, WorkDir: `${p.dir}/rootfs/work`} : null},
+    ...opts.size ? sizes(rt, c) : {},
     Mounts: inspectMounts(c.config.mounts, rt),
     Dependencies: [],
     NetworkSettings: net.NetworkSettings, // NETWORK

@@ -13,6 +13,8 @@ import {labelMatches} from '../util/filters.js'
 import {dirBytes} from '../util/du.js'
 import {collate} from '../util/collate.js'
 import {psNamespaces, type PsNamespaces} from './ps-namespaces.js'
+import {goView} from '../format/go-view.js'
+import {PODMAN_TYPES} from '../format/podman-types.js'
 
 export interface PsOptions {
   all?: boolean
@@ -168,6 +170,34 @@ function psSize(bytes: number): string {
   return humanSize(bytes).replace(' ', '')
 }
 
+/** ps JSON's Namespaces (Podman's ListContainerNamespaces: empty ones left out). */
+function namespacesJson(ns: PsNamespaces): Record<string, string> {
+  const out = {Mnt: ns.MNT, Cgroup: ns.CGROUPNS, Ipc: ns.IPC, Net: ns.NET, Pidns: ns.PIDNS, Uts: ns.UTS, User: ns.USERNS}
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v))
+}
+
+/**
+ * What ps's templates see for a row: Podman's psReporter, which embeds
+ * entities.ListContainer (its fields promoted, `.ListContainer.X` too) and
+ * whose methods (ID, Names, Command, Status, Cgroup, User, ...) shadow them.
+ * The JSON row stays reachable for --format json.
+ */
+export function psTemplateRow(row: PsRow): Record<string, unknown> {
+  const ns: PsNamespaces = {CGROUPNS: row.CGROUPNS, IPC: row.IPC, MNT: row.MNT, NET: row.NET, PIDNS: row.PIDNS, USERNS: row.USERNS, UTS: row.UTS}
+  // ListContainer's Status is the healthcheck's alone (the JSON's is ps's STATUS).
+  const health = /^ \((.*)\)$/.exec(row.Status.slice(row.State.length))?.[1] ?? ''
+  const lc = goView(PODMAN_TYPES, 'entities.ListContainer', {...row.json, Created: row.container.config.created, CreatedAt: '', Status: health})
+  for (const [k, v] of Object.entries(ns)) Object.defineProperty(lc, k, {value: v, enumerable: false, configurable: true})
+  const out: Record<string, unknown> = {ListContainer: lc}
+  const hidden = (k: string, value: unknown): void => void Object.defineProperty(out, k, {value, enumerable: false, configurable: true})
+  for (const k of Object.getOwnPropertyNames(lc)) hidden(k, lc[k])
+  const methods: Record<string, unknown> = {...row, Cgroup: ns.CGROUPNS, User: ns.USERNS}
+  delete methods.container
+  for (const [k, v] of Object.entries(methods)) hidden(k, v)
+  Object.defineProperty(out, Symbol.toStringTag, {value: 'containers.psReporter', enumerable: false})
+  return out
+}
+
 function row(rt: Runtime, c: Container, noTrunc: boolean, now: number, size: {rootFsSize: number; rwSize: number} | undefined, namespaces: boolean): PsRow {
   const command = commandOf(c, rt)
   const cmd = command.join(' ')
@@ -178,6 +208,7 @@ function row(rt: Runtime, c: Container, noTrunc: boolean, now: number, size: {ro
   const health = healthSuffix(rt, c)
   const pod = c.config.pod ? rt.pods.read(c.config.pod) : undefined // POD
   const podId = c.config.pod ? (noTrunc ? c.config.pod : c.config.pod.slice(0, 12)) : ''
+  const ns = psNamespaces(namespaces && running ? c.state.pid : undefined)
   return {
     ID: noTrunc ? c.config.id : c.config.id.slice(0, 12),
     Id: c.config.id,
@@ -199,14 +230,14 @@ function row(rt: Runtime, c: Container, noTrunc: boolean, now: number, size: {ro
     Pid: running ? c.state.pid ?? 0 : 0,
     ExitCode: c.state.exitCode ?? 0,
     Exited: stateName(c) === 'exited',
-    RunningFor: humanDuration(now - created.getTime()),
+    RunningFor: timeAgo(created, now), // Podman 4.3.1: CreatedHuman's
     AutoRemove: c.config.remove,
     Pod: podId,
     PodName: pod?.name ?? '',
     Networks: net.networks.join(','),
     Size: size ? `${psSize(size.rwSize)} (virtual ${psSize(size.rootFsSize)})` : '',
     IsInfra: c.config.isInfra ?? false,
-    ...psNamespaces(namespaces && running ? c.state.pid : undefined),
+    ...ns,
     container: c,
     json: {
       AutoRemove: c.config.remove,
@@ -222,7 +253,7 @@ function row(rt: Runtime, c: Container, noTrunc: boolean, now: number, size: {ro
       Labels: Object.keys(c.config.labels).length ? c.config.labels : null,
       Mounts: c.config.mounts.map(m => m.destination),
       Names: [c.config.name],
-      Namespaces: {},
+      Namespaces: namespacesJson(ns),
       Networks: net.networks,
       Pid: running ? c.state.pid ?? 0 : 0,
       Pod: c.config.pod ?? '',

@@ -31,6 +31,7 @@ export interface Template {
 type Kind = 'nil' | 'string' | 'number' | 'bool' | 'func' | 'list' | 'map' | 'struct'
 
 const forcedMaps = new WeakSet<object>()
+const nils = new WeakSet<object>()
 
 /** Marks an object as a Go map, for maps whose keys happen to be capitalised. */
 export function goMap<T extends object>(obj: T): T {
@@ -38,8 +39,29 @@ export function goMap<T extends object>(obj: T): T {
   return obj
 }
 
+/**
+ * Marks an empty list or map as Go's nil slice or map: it prints as [] or
+ * map[] like an empty one, but the json function writes null, as Go's does.
+ */
+export function goNil<T extends object>(obj: T): T {
+  nils.add(obj)
+  return obj
+}
+
+const nilPointers = new WeakMap<object, string>()
+
+/**
+ * A typed nil pointer (Go's `(*T)(nil)`): prints as <nil> where a missing
+ * value prints <no value>, and a field of it is an error, as in Go.
+ */
+export function goNilPointer(type: string): object {
+  const p = Object.freeze({})
+  nilPointers.set(p, type)
+  return p
+}
+
 function kindOf(v: unknown): Kind {
-  if (v === null || v === undefined) return 'nil'
+  if (v === null || v === undefined || nilPointers.has(v as object)) return 'nil'
   const t = typeof v
   if (t === 'string' || t === 'number') return t
   if (t === 'boolean') return 'bool'
@@ -79,6 +101,7 @@ const size = (v: unknown): number =>
 /** Go's truth: zero values and empty collections are false, structs are true. */
 function truth(v: unknown): boolean {
   const k = kindOf(v)
+  if (k === 'nil') return false
   if (k === 'list' || k === 'map') return (ArrayBuffer.isView(v) ? listItems(v).length : size(v)) > 0
   return k === 'struct' || k === 'func' || Boolean(v)
 }
@@ -274,7 +297,7 @@ export function goJSON(v: unknown): string {
   const toJSON = (v as {toJSON?: unknown} | null)?.toJSON
   if (typeof toJSON === 'function') v = toJSON.call(v)
   const k = kindOf(v)
-  if (k === 'nil' || k === 'func') return 'null'
+  if (k === 'nil' || k === 'func' || nils.has(v as object)) return 'null'
   if (k === 'string') return JSON.stringify(v).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')
   if (k === 'number' && !Number.isFinite(v)) throw new Error(`json: unsupported value: ${fmtValue(v)}`)
   if (k === 'number' || k === 'bool') return String(v)
@@ -949,6 +972,8 @@ class Exec {
   private evalField(dot: unknown, name: string, node: Arg, args: Arg[], final: unknown, receiver: unknown): unknown {
     const hasArgs = args.length > 1 || final !== NONE
     const kind = kindOf(receiver)
+    const nilType = nilPointers.get(receiver as object)
+    if (nilType !== undefined) return this.fail(`nil pointer evaluating *${nilType}.${name}`)
     if (kind === 'nil') return undefined // a nil interface: Go yields an invalid value (<no value>)
     if (kind !== 'map' && kind !== 'struct') return this.fail(`can't evaluate field ${name} in type ${goType(receiver)}`)
     const map = receiver instanceof Map ? receiver : undefined

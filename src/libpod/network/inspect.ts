@@ -7,10 +7,21 @@ import type {NetworkDoc} from './types.js'
 
 export function networkTemplateData(n: NetworkDoc, opts: {list?: boolean; noTrunc?: boolean} = {}): Record<string, unknown> {
   const labels = n.labels ?? {}
+  if (opts.list) {
+    // ls: Podman's ListPrintReports, an embedded types.Network (its fields
+    // promoted, `.Network.X` the inspect values) under the methods ID and Labels.
+    const network = networkTemplateData(n)
+    const out: Record<string, unknown> = {Network: network}
+    const hidden = (k: string, value: unknown): void => void Object.defineProperty(out, k, {value, enumerable: false, configurable: true})
+    for (const [k, v] of Object.entries(network)) hidden(k, v)
+    hidden('ID', opts.noTrunc ? n.id : n.id.slice(0, 12))
+    hidden('Labels', Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(','))
+    Object.defineProperty(out, Symbol.toStringTag, {value: 'network.ListPrintReports', enumerable: false})
+    return out
+  }
   return {
     Name: n.name,
-    // ls shows 12 characters unless --no-trunc; inspect the whole ID.
-    ID: opts.list && !opts.noTrunc ? n.id.slice(0, 12) : n.id,
+    ID: n.id,
     Driver: n.driver,
     NetworkInterface: n.network_interface ?? '',
     Created: goTimeString(n.created),
@@ -18,8 +29,7 @@ export function networkTemplateData(n: NetworkDoc, opts: {list?: boolean; noTrun
     IPv6Enabled: n.ipv6_enabled,
     Internal: n.internal,
     DNSEnabled: n.dns_enabled,
-    // ls: "k=v,k2=v2" as Podman's list report prints them; inspect: a map.
-    Labels: opts.list ? Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') : goMap({...labels}),
+    Labels: goMap({...labels}),
     Options: goMap({...n.options ?? {}}),
     IPAMOptions: goMap({...n.ipam_options ?? {}}),
   }

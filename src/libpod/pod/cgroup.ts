@@ -89,30 +89,43 @@ export function removePodCgroup(cg: string | undefined): void {
 /** pod inspect's cgroup fields (after Labels). */
 export function inspectPodCgroup(pod: PodConfig): Record<string, unknown> {
   // --share-parent=false: no pod cgroup, but Podman still shows the parent its members use
-  if (!pod.cgroupPath) return pod.shareParent === false ? {CreateCgroup: false, CgroupParent: DEFAULT_CGROUP_PARENT} : {CreateCgroup: false}
+  if (pod.shareParent === false) return {CreateCgroup: false, CgroupParent: DEFAULT_CGROUP_PARENT}
+  // Rootless on cgroup v1 the pod has no cgroup of its own, but Podman 4.3.1 shows the one it would have.
+  if (!pod.cgroupPath) {
+    const parent = pod.resources?.cgroupParent ?? DEFAULT_CGROUP_PARENT
+    return {CreateCgroup: true, CgroupParent: parent, CgroupPath: `${parent}/${pod.id}`}
+  }
   return {CreateCgroup: true, CgroupParent: path.dirname(pod.cgroupPath), CgroupPath: pod.cgroupPath}
 }
 
-/** pod inspect's limit fields (Podman's snake_case keys, at the end; the CPU ones in InfraConfig too). */
-export function inspectPodLimits(pod: PodConfig, infra = false): Record<string, unknown> {
+/**
+ * pod inspect's limit fields (Podman's snake_case keys, at the end, in
+ * InspectPodData's order; the CPU ones in InfraConfig too). `extra` holds
+ * mounts, volumes_from and security_opt, which sit among them.
+ */
+export function inspectPodLimits(pod: PodConfig, infra = false, extra: {mounts?: unknown[]; volumes_from?: string[]; security_opt?: string[]} = {}): Record<string, unknown> {
   const l = pod.resources?.resourceLimits
   const b = l?.blockIO
   const devs = (list: Array<{path: string; rate: number}> | undefined) => (list?.length ? list.map(d => ({Path: d.path, Rate: d.rate})) : undefined)
+  const nonEmpty = <T>(xs: T[] | undefined): T[] | undefined => (xs?.length ? xs : undefined)
   const out: Record<string, unknown> = {
     cpu_period: l?.cpu?.period,
     cpu_quota: l?.cpu?.quota,
     ...infra ? {} : {cpu_shares: l?.cpu?.shares},
     cpuset_cpus: l?.cpu?.cpus,
-    cpuset_mems: l?.cpu?.mems,
+    ...infra ? {} : {cpuset_mems: l?.cpu?.mems},
   }
   if (!infra) {
     Object.assign(out, {
-      blkio_weight: b?.weight,
-      blkio_weight_device: b?.weightDevice?.length ? b.weightDevice.map(d => ({Path: d.path, Weight: d.weight})) : undefined,
+      mounts: nonEmpty(extra.mounts),
       device_read_bps: devs(b?.throttleReadBpsDevice),
       device_write_bps: devs(b?.throttleWriteBpsDevice),
+      volumes_from: nonEmpty(extra.volumes_from),
+      security_opt: nonEmpty(extra.security_opt),
       memory_limit: l?.memory?.limit,
       memory_swap: l?.memory?.swap,
+      blkio_weight: b?.weight,
+      blkio_weight_device: b?.weightDevice?.length ? b.weightDevice.map(d => ({Path: d.path, Weight: d.weight})) : undefined,
     })
   }
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined))

@@ -11,6 +11,9 @@ import {podStatus} from './status.js'
 import type {PodConfig} from './types.js'
 import {inspectPodCgroup, inspectPodLimits} from './cgroup.js'
 import {labelMatches} from '../util/filters.js'
+import {securityOptStrings} from '../specgen/security.js'
+import {goView} from '../format/go-view.js'
+import {PODMAN_TYPES} from '../format/podman-types.js'
 import {collate} from '../util/collate.js'
 
 export interface PodPsOptions {
@@ -87,14 +90,31 @@ export async function podRows(rt: Runtime, opts: PodPsOptions = {}): Promise<Pod
   return opts.latest ? rows.slice(0, 1) : rows
 }
 
+/**
+ * What pod ps's templates see for a row: Podman's ListPodReporter, which
+ * embeds *entities.ListPodsReport (its fields promoted, `.ListPodsReport.X`
+ * too: .Containers is its list of {Id Names Status}) under its own methods.
+ */
+export function podTemplateRow(row: PodRow): Record<string, unknown> {
+  const report = goView(PODMAN_TYPES, 'entities.ListPodsReport', row.json)
+  const out: Record<string, unknown> = {ListPodsReport: report}
+  const hidden = (k: string, value: unknown): void => void Object.defineProperty(out, k, {value, enumerable: false, configurable: true})
+  for (const k of Object.getOwnPropertyNames(report)) hidden(k, report[k])
+  const {ID, Id, ContainerIds, ContainerNames, ContainerStatuses, Created, InfraID, InfraId, Labels, Networks, NumberOfContainers, json, created} = row
+  for (const [k, v] of Object.entries({ID, Id, ContainerIds, ContainerNames, ContainerStatuses, Created, InfraID, InfraId, Labels, Networks, NumberOfContainers, json, created})) hidden(k, v)
+  Object.defineProperty(out, Symbol.toStringTag, {value: 'pods.ListPodReporter', enumerable: false})
+  return out
+}
+
 function row(rt: Runtime, pod: PodConfig, list: Container[], noTrunc: boolean, now: number): PodRow {
   const short = (id: string) => (noTrunc ? id : id.slice(0, 12))
   const status = podStatus(list)
   const infra = list.find(c => c.config.isInfra)
   const networks = infra ? psNetworkInfo(infra).networks : []
+  const cgroup = (inspectPodCgroup(pod).CgroupParent as string | undefined) ?? ''
   return {
     ID: short(pod.id),
-    Id: pod.id,
+    Id: short(pod.id), // Podman's template method: truncated as ID
     Name: pod.name,
     Status: status,
     Created: timeAgo(pod.created, now),
@@ -106,11 +126,11 @@ function row(rt: Runtime, pod: PodConfig, list: Container[], noTrunc: boolean, n
     ContainerStatuses: list.map(c => stateName(c)).join(','),
     Labels: pod.labels,
     Networks: networks.join(','),
-    Cgroup: '',
+    Cgroup: cgroup,
     Namespace: '',
     created: pod.created,
     json: {
-      Cgroup: '',
+      Cgroup: cgroup,
       Containers: list.map(c => ({Id: c.config.id, Names: c.config.name, Status: stateName(c)})),
       Created: pod.created,
       Id: pod.id,
@@ -122,6 +142,13 @@ function row(rt: Runtime, pod: PodConfig, list: Container[], noTrunc: boolean, n
       Labels: pod.labels,
     },
   }
+}
+
+/** The infra's mounts the pod's own --volume made (not those --volumes-from added). */
+function ownMounts(mounts: Container['config']['mounts'], pod: PodConfig): Container['config']['mounts'] {
+  if (!pod.spec) return mounts
+  const own = new Set((pod.spec.mounts ?? []).map(m => m.destination))
+  return mounts.filter(m => own.has(m.destination))
 }
 
 /** `pod inspect`: Podman's InspectPodData. */
@@ -171,7 +198,11 @@ export async function inspectPod(rt: Runtime, ref: string): Promise<Record<strin
     SharedNamespaces: pod.share,
     NumContainers: list.length,
     Containers: list.map(c => ({Id: c.config.id, Name: c.config.name, State: stateName(c)})),
-    ...inspectPodLimits(pod),
-    ...infra?.config.mounts.length ? {mounts: inspectMounts(infra.config.mounts, rt)} : {},
+    ...inspectPodLimits(pod, false, {
+      // the pod's own --volume: the infra's mounts less those --volumes-from added
+      mounts: infra ? inspectMounts(ownMounts(infra.config.mounts, pod), rt) : [],
+      volumes_from: pod.spec?.volumesFrom?.map(v => v.container + (v.readonly ? ':ro' : '')),
+      security_opt: securityOptStrings(infra?.config.security),
+    }),
   }
 }

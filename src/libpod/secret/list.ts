@@ -46,10 +46,4 @@ export function secretRows(secrets: Secrets, filters: readonly string[] = [], no
   }))
 }
 
-/** Go's time.Time String() form (`2026-12-06 19:24:53.645314635 +0000 UTC`), as --format and --pretty print times. */
-export function goTimeString(rfc3339: string): string {
-  const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)$/.exec(rfc3339)
-  if (!m) return rfc3339
-  const zone = m[4] === 'Z' ? '+0000 UTC' : `${m[4].replace(':', '')} ${m[4].replace(':', '')}`
-  return `${m[1]} ${m[2]}${m[3] ?? ''} ${zone}`
-}
+export {goTimeString} from '../format/go-view.js'

@@ -11,7 +11,7 @@ import type {Runtime} from '../runtime.js'
 import {hostUid} from '../config/paths.js'
 import {readSubIds} from '../rootless/subid.js'
 import {eventsBackend} from '../events/log.js'
-import {goMap} from '../format/template.js'
+import {goMap, goNil} from '../format/template.js'
 
 const DEFAULT_CAPS = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']
 
@@ -251,5 +251,21 @@ export function infoTemplateData(report: Record<string, unknown>): Record<string
     }
     return out
   }
-  return conv(report) as Record<string, unknown>
+  const out = conv(report) as Record<string, Record<string, unknown>>
+  // Fields Podman's structs have that the JSON leaves out (omitempty), in Go's order.
+  const host = out.Host
+  if (host) {
+    const d = (host.Distribution ?? {}) as Record<string, unknown>
+    host.Distribution = {Distribution: d.Distribution ?? '', Variant: d.Variant ?? '', Version: d.Version ?? '', Codename: d.Codename ?? ''}
+    const sock = (host.RemoteSocket ?? {}) as {Path?: string}
+    host.RemoteSocket = {Path: sock.Path ?? '', Exists: sock.Path ? existsSync(sock.Path) : false}
+    host.RuntimeInfo ??= goNil(goMap({}))
+    out.Host = Object.fromEntries([...HOST_ORDER.filter(k => k in host).map(k => [k, host[k]]), ...Object.entries(host).filter(([k]) => !HOST_ORDER.includes(k))])
+  }
+  if (out.Plugins && out.Plugins.Authorization === null) out.Plugins.Authorization = goNil([])
+  return out
 }
+
+const HOST_ORDER = ['Arch', 'BuildahVersion', 'CgroupManager', 'CgroupsVersion', 'CgroupControllers', 'Conmon', 'CPUs', 'CPUUtilization', 'Distribution', 'EventLogger', 'Hostname',
+  'IDMappings', 'Kernel', 'LogDriver', 'MemFree', 'MemTotal', 'NetworkBackend', 'OCIRuntime', 'OS', 'RemoteSocket', 'RuntimeInfo', 'ServiceIsRemote', 'Security', 'Slirp4NetNS',
+  'SwapFree', 'SwapTotal', 'Uptime', 'Linkmode']

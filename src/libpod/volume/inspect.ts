@@ -1,17 +1,12 @@
 // A volume as Podman shows it: `volume inspect` JSON (define.InspectVolumeData,
 // empty optional fields left out) and the object --format templates see
 // (CreatedAt as Go prints a time.Time, maps as Go maps).
-import {goMap} from '../format/template.js'
+import {goView} from '../format/go-view.js'
+import {PODMAN_TYPES} from '../format/podman-types.js'
 import type {VolumeStore} from './store.js'
 import type {VolumeDoc} from './types.js'
 
-/** Go's time.Time.String() of an RFC 3339 time: `2006-01-02 15:04:05.999999999 -0700 MST`. */
-export function goTimeString(rfc3339: string): string {
-  const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)$/.exec(rfc3339)
-  if (!m) return rfc3339
-  const zone = m[4] === 'Z' ? '+0000 UTC' : `${m[4].replace(':', '')} ${m[4].replace(':', '')}`
-  return `${m[1]} ${m[2]}${m[3] ?? ''} ${zone}`
-}
+export {goTimeString} from '../format/go-view.js'
 
 function ownerUid(v: VolumeDoc): number {
   return v.uid ?? v.uidChowned ?? 0
@@ -41,25 +36,12 @@ export function inspectVolume(store: VolumeStore, v: VolumeDoc): Record<string, 
   return out
 }
 
-/** What `{{.Field}}` sees for a volume (inspect and ls). */
-export function volumeTemplateData(store: VolumeStore, v: VolumeDoc): Record<string, unknown> {
-  return {
-    Name: v.name,
-    Driver: v.driver,
-    Mountpoint: store.dataDir(v.name),
-    CreatedAt: goTimeString(v.createdAt),
-    Status: goMap({}),
-    Labels: goMap({...v.labels}),
-    Scope: 'local',
-    Options: goMap(sortKeys(v.options)),
-    UID: ownerUid(v),
-    GID: ownerGid(v),
-    Anonymous: v.anonymous,
-    MountCount: v.mountedBy.length,
-    NeedsCopyUp: v.needsCopyUp,
-    NeedsChown: v.needsChown,
-    Timeout: 0,
-  }
+/**
+ * What `{{.Field}}` sees for a volume: Podman's VolumeInspectReport (inspect)
+ * or VolumeListReport (ls), both over define.InspectVolumeData.
+ */
+export function volumeTemplateData(store: VolumeStore, v: VolumeDoc, type: 'entities.VolumeInspectReport' | 'entities.VolumeListReport' = 'entities.VolumeInspectReport'): Record<string, unknown> {
+  return goView(PODMAN_TYPES, type, inspectVolume(store, v))
 }
 
 function sortKeys(o: Record<string, string>): Record<string, string> {
