@@ -44,7 +44,8 @@ export async function acquireRootlessNetns(rt: Runtime, containerId: string): Pr
     const pid = Number(existsSync(p.pidFile) ? readFileSync(p.pidFile, 'utf8') : 0)
     if (!isNsMount(p.netns) || !processAlive(pid, p.netns)) {
       await stopHelper(pid, p.netns)
-      await stopStraySlirp(p.netns) // of a join killed before it wrote the pid
+      // of a join killed before it wrote the pid (it had made the netns and the log; a /proc walk, so only then)
+      if (isNsMount(p.netns) || existsSync(p.log)) await stopStraySlirp(p.netns)
       await createNetns(p.netns)
       const slirp = findBinary(rt, 'slirp4netns')
       if (!slirp) {
@@ -76,8 +77,9 @@ export async function releaseRootlessNetns(rt: Runtime, containerId: string): Pr
     writeJsonAtomic(p.users, users)
     if (users.length) return
     const pid = Number(existsSync(p.pidFile) ? readFileSync(p.pidFile, 'utf8') : 0)
-    await stopHelper(pid, p.netns)
-    await stopStraySlirp(p.netns)
+    // the recorded one, or (none alive: a join killed before it wrote the pid) any found by its netns
+    if (processAlive(pid, p.netns)) await stopHelper(pid, p.netns)
+    else await stopStraySlirp(p.netns)
     // aardvark-dns ran inside it: netavark stops it with the last container of a network.
     await removeNetns(p.netns)
     for (const f of [p.pidFile, p.users, p.apiSocket, p.log]) rmSync(f, {force: true})
