@@ -17,11 +17,11 @@ function stampOf(file: string): string {
   return `${st.size}:${Math.trunc(st.mtimeMs)}`
 }
 
-/** The cached code for FILE when FILE.cache was made from this very FILE. */
-function readCache(file: string): Buffer | undefined {
+/** The cached code for FILE when CACHE (FILE.cache) was made from this very FILE. */
+function readCache(file: string, cache: string): Buffer | undefined {
   let buf: Buffer
   try {
-    buf = readFileSync(file + '.cache')
+    buf = readFileSync(cache)
   } catch {
     return undefined
   }
@@ -57,13 +57,16 @@ export function compiledFromCache(file: string): boolean | undefined {
 }
 
 /**
- * require(FILE), compiled from FILE.cache when it matches. The module is
+ * require(FILE), compiled from its code cache when that matches: CACHE, by
+ * default FILE.cache (bin/run.cjs may name one made for the command; any
+ * cache made from FILE serves any command, the functions it lacks compile
+ * as without one); false, none (the build warming a cache). The module is
  * registered in require's cache, so a later require(FILE) gets this instance.
  */
-export function requireWithCodeCache(file: string): unknown {
+export function requireWithCodeCache(file: string, cache: string | false = file + '.cache'): unknown {
   const cached = Module as unknown as {_cache: Record<string, Module>; _nodeModulePaths(dir: string): string[]}
   if (cached._cache[file]) return cached._cache[file].exports
-  const cachedData = readCache(file)
+  const cachedData = cache === false ? undefined : readCache(file, cache)
   const script = new vm.Script(WRAPPER[0] + readSource(file) + WRAPPER[1], {filename: file, cachedData})
   scripts.set(file, script)
   fromCache.set(file, cachedData !== undefined && !script.cachedDataRejected)
@@ -83,13 +86,13 @@ export function requireWithCodeCache(file: string): unknown {
 }
 
 /**
- * Writes FILE.cache from this process's compiled code of FILE (the build
+ * Writes TO (FILE.cache) from this process's compiled code of FILE (the build
  * calls it after a representative run, so the functions that ran are in it).
  */
-export function writeCodeCache(file: string): number {
+export function writeCodeCache(file: string, to = file + '.cache'): number {
   const script = scripts.get(file)
   if (!script) throw new Error(`${file} was not loaded with requireWithCodeCache`)
   const data = script.createCachedData()
-  writeFileSync(file + '.cache', Buffer.concat([Buffer.from(stampOf(file) + '\n', 'latin1'), data]))
+  writeFileSync(to, Buffer.concat([Buffer.from(stampOf(file) + '\n', 'latin1'), data]))
   return data.length
 }
