@@ -33,8 +33,8 @@ const COMPUTED_IMPORT = /(?<![\w$.]|async\s+)import\((?!\s*['"`])/g
 //   a second copy from dist/ with its own error classes and logger.
 const EDITS = {
   'libpod/runtime.js': [[/\bengineModule\(('\.\/[\w/.-]+\.js')\)/g, 'require($1)']],
-  'libpod/container/store.js': [["createRequire(import.meta.url)('./legacy.js')", "require('./legacy.js')"]],
-  'libpod/config/toml.js': [["const require = createRequire(import.meta.url);\n    try {\n        return require('../../vendor/smol-toml.cjs');", "try {\n        return require('../../vendor/smol-toml.cjs');"]],
+  'libpod/container/store.js': [["requireFrom(import.meta.url)('./legacy.js')", "require('./legacy.js')"]],
+  'libpod/config/toml.js': [["const require = requireFrom(import.meta.url);\n    try {\n        return require('../../vendor/smol-toml.cjs');", "try {\n        return require('../../vendor/smol-toml.cjs');"]],
 }
 const distModules = {
   name: 'dist-modules',

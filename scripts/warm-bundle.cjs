@@ -1,10 +1,14 @@
 #!/usr/bin/env node
-// Writes dist/peapod.cjs.cache, the bundle's V8 code cache, from a process
-// that ran the everyday read-only commands on the store in TMPDIR (so the
-// functions they compile are in it; scripts/build-code-cache.js fills the
-// store first when it can: an image, two containers, a pod, a volume). scripts/build-code-cache.js runs it
-// with its output ignored, with no Node flags: V8 rejects a cache made under
-// other flags. Usage: node scripts/warm-bundle.cjs TMPDIR
+// Writes a V8 code cache of dist/peapod.cjs (OUT) from a process that
+// compiled the bundle afresh (no cache read, so the cache holds exactly what
+// these runs compiled) and ran the given commands on the store in TMPDIR
+// (scripts/build-code-cache.js fills it first when it can: an image, two
+// containers, a pod, a volume). scripts/build-code-cache.js runs it with its
+// output ignored, with no Node flags: V8 rejects a cache made under other
+// flags. Every function in a cache is deserialized by every command that
+// loads it, hence one cache per everyday command besides the general one.
+// Usage: node scripts/warm-bundle.cjs TMPDIR OUT RUNS_JSON
+//   RUNS_JSON: [[word, ...], ...], each a command line after the global flags
 'use strict'
 const path = require('node:path')
 
@@ -12,21 +16,16 @@ const repo = path.resolve(__dirname, '..')
 const {requireWithCodeCache, writeCodeCache} = require(path.join(repo, 'dist/cli/code-cache.cjs'))
 const bundle = path.join(repo, 'dist/peapod.cjs')
 const entry = path.join(repo, 'bin/run.cjs')
-const tmp = process.argv[2]
+const [tmp, out, runsJson] = process.argv.slice(2)
 const store = ['--root', path.join(tmp, 'root'), '--runroot', path.join(tmp, 'runroot')]
-// The commands bench/startup.sh times, and no more: every function in the
-// cache is deserialized by every command.
-const runs = [['version'], ['ps', '-a'], ['ps'], ['images'], ['inspect', 'c1'], ['pod', 'ps'], ['volume', 'ls'],
-  ['port', 'c1'], ['inspect', 'nosuch'],
-  // top enters the user namespace: rootless, that would start a pause process.
-  ...process.getuid() === 0 ? [['top', 'c1']] : []]
+const runs = JSON.parse(runsJson)
 
 // A command may end the process itself: the cache is written on the way out.
 process.on('exit', () => {
   process.exitCode = 0
-  process.stderr.write(`wrote dist/peapod.cjs.cache (${writeCodeCache(bundle)} bytes)\n`)
+  process.stderr.write(`wrote ${path.relative(repo, out)} (${writeCodeCache(bundle, out)} bytes)\n`)
 })
-const b = requireWithCodeCache(bundle)
+const b = requireWithCodeCache(bundle, false)
 ;(async () => {
   for (const argv of runs) {
     process.argv = [process.argv[0], entry, ...(argv[0] === 'version' ? argv : [...store, ...argv])]

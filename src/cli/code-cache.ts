@@ -7,7 +7,7 @@
 // the bundle compiles as without a cache. Never stale, at worst unused.
 import {isAscii} from 'node:buffer'
 import {readFileSync, statSync, writeFileSync} from 'node:fs'
-import Module, {createRequire} from 'node:module'
+import type Module from 'node:module'
 import path from 'node:path'
 import vm from 'node:vm'
 
@@ -17,11 +17,11 @@ function stampOf(file: string): string {
   return `${st.size}:${Math.trunc(st.mtimeMs)}`
 }
 
-/** The cached code for FILE when FILE.cache was made from this very FILE. */
-function readCache(file: string): Buffer | undefined {
+/** The cached code for FILE when CACHE (FILE.cache) was made from this very FILE. */
+function readCache(file: string, cache: string): Buffer | undefined {
   let buf: Buffer
   try {
-    buf = readFileSync(file + '.cache')
+    buf = readFileSync(cache)
   } catch {
     return undefined
   }
@@ -51,29 +51,43 @@ const scripts: Map<string, vm.Script> = ((globalThis as Record<symbol, unknown>)
 
 const fromCache = new Map<string, boolean>()
 
+type ModuleClass = typeof Module & {_cache: Record<string, Module>; _nodeModulePaths(dir: string): string[]}
+
+/**
+ * Node's CommonJS Module class. As dist/cli/code-cache.cjs (what bin/run.cjs
+ * loads) it is this module's own constructor: node:module, the same class,
+ * would load the ES module loader too (~0.6 ms of CPU on every command).
+ */
+function moduleClass(): ModuleClass {
+  return (typeof module === 'undefined' ? process.getBuiltinModule('node:module') : module.constructor) as ModuleClass
+}
+
 /** Whether FILE, loaded by requireWithCodeCache, was compiled from its cache (tests, debugging). */
 export function compiledFromCache(file: string): boolean | undefined {
   return fromCache.get(file)
 }
 
 /**
- * require(FILE), compiled from FILE.cache when it matches. The module is
+ * require(FILE), compiled from its code cache when that matches: CACHE, by
+ * default FILE.cache (bin/run.cjs may name one made for the command; any
+ * cache made from FILE serves any command, the functions it lacks compile
+ * as without one); false, none (the build warming a cache). The module is
  * registered in require's cache, so a later require(FILE) gets this instance.
  */
-export function requireWithCodeCache(file: string): unknown {
-  const cached = Module as unknown as {_cache: Record<string, Module>; _nodeModulePaths(dir: string): string[]}
+export function requireWithCodeCache(file: string, cache: string | false = file + '.cache'): unknown {
+  const cached = moduleClass()
   if (cached._cache[file]) return cached._cache[file].exports
-  const cachedData = readCache(file)
+  const cachedData = cache === false ? undefined : readCache(file, cache)
   const script = new vm.Script(WRAPPER[0] + readSource(file) + WRAPPER[1], {filename: file, cachedData})
   scripts.set(file, script)
   fromCache.set(file, cachedData !== undefined && !script.cachedDataRejected)
-  const m = new Module(file)
+  const m = new cached(file)
   m.filename = file
   m.paths = cached._nodeModulePaths(path.dirname(file))
   cached._cache[file] = m
   const fn = script.runInThisContext() as (this: unknown, ...a: unknown[]) => void
   try {
-    fn.call(m.exports, m.exports, createRequire(file), m, file, path.dirname(file), importESM)
+    fn.call(m.exports, m.exports, cached.createRequire(file), m, file, path.dirname(file), importESM)
   } catch (e) {
     delete cached._cache[file]
     throw e
@@ -83,13 +97,13 @@ export function requireWithCodeCache(file: string): unknown {
 }
 
 /**
- * Writes FILE.cache from this process's compiled code of FILE (the build
+ * Writes TO (FILE.cache) from this process's compiled code of FILE (the build
  * calls it after a representative run, so the functions that ran are in it).
  */
-export function writeCodeCache(file: string): number {
+export function writeCodeCache(file: string, to = file + '.cache'): number {
   const script = scripts.get(file)
   if (!script) throw new Error(`${file} was not loaded with requireWithCodeCache`)
   const data = script.createCachedData()
-  writeFileSync(file + '.cache', Buffer.concat([Buffer.from(stampOf(file) + '\n', 'latin1'), data]))
+  writeFileSync(to, Buffer.concat([Buffer.from(stampOf(file) + '\n', 'latin1'), data]))
   return data.length
 }

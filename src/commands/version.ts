@@ -1,5 +1,4 @@
 import {Flags} from '../cli/oclif.js'
-import {createRequire} from 'node:module'
 import {BaseCommand} from '../cli/base-command.js'
 
 export default class Version extends BaseCommand {
@@ -11,10 +10,9 @@ export default class Version extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Version)
-    const pkg = createRequire(import.meta.url)('../../package.json') as {version: string}
     const info = {
-      Version: pkg.version,
-      APIVersion: pkg.version,
+      Version: this.config.version,
+      APIVersion: this.config.version,
       GoVersion: `node ${process.version}`,
       GitCommit: '',
       BuiltTime: '',

@@ -7,7 +7,6 @@
 // it imports only types statically: open() loads the config, the image and
 // container stores; the pod, volume and network stores and the other object
 // classes load on first use (engineModule below).
-import {createRequire} from 'node:module'
 import type {Config, GlobalOptions} from './config/config.js'
 import type {ContainerHooks} from './container/hooks.js'
 import type {ContainerStore} from './container/store.js'
@@ -23,6 +22,7 @@ import type {OciRuntime} from './oci/types.js'
 import type {VolumeStore} from './volume/store.js'
 import type {Container, Image, Network, Pod, Secrets, Volume} from './objects.js'
 import {collate} from './util/collate.js'
+import {requireFrom} from './util/require-from.js'
 
 export type {GlobalOptions}
 
@@ -35,7 +35,7 @@ interface Loaded {
   Container: typeof import('./container/container.js').Container
 }
 
-const requireHere = createRequire(import.meta.url)
+let requireHere: NodeJS.Require | undefined
 
 /**
  * A module of the engine, loaded synchronously on first use (Node 20.19+
@@ -44,7 +44,7 @@ const requireHere = createRequire(import.meta.url)
  * CPU at start-up). The same module instance as an import would give.
  */
 function engineModule<T>(spec: string): T {
-  if (!FROM_SOURCES) return requireHere(spec) as T
+  if (!FROM_SOURCES) return (requireHere ??= requireFrom(import.meta.url))(spec) as T
   // From the sources every such module must be in ON_USE_MODULES (open() imports them).
   if (!fromSources.has(spec)) throw new Error(`engine module ${spec} is not in ON_USE_MODULES`)
   return fromSources.get(spec) as T

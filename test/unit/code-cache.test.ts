@@ -140,4 +140,45 @@ describe('code cache: the built bundle (bin/run.cjs)', () => {
       console.log(files.map(f => compiledFromCache(f)).join(' '))`], {encoding: 'utf8', env: {...process.env, NODE_OPTIONS: ''}})
     expect(r.stdout.trim(), r.stderr).to.equal('true true true')
   })
+
+  it('each everyday command has its own cache, made from the bundle, and bin/run.cjs loads it for that command', () => {
+    const dir = path.join(repo, 'dist/code-cache')
+    const {words} = JSON.parse(readFileSync(path.join(dir, 'commands.json'), 'utf8')) as {words: Record<string, string>}
+    const names = [...new Set(Object.values(words))]
+    expect(names).to.include.members(['version', 'ps', 'images', 'inspect', 'pod-ps', 'volume-ls', 'port'])
+    for (const name of names) {
+      const one = spawnSync(process.execPath, ['-e', `
+        const {requireWithCodeCache, compiledFromCache} = require(${JSON.stringify(path.join(repo, 'dist/cli/code-cache.cjs'))})
+        requireWithCodeCache(${JSON.stringify(bundle)}, ${JSON.stringify(path.join(dir, name + '.cache'))})
+        console.log(compiledFromCache(${JSON.stringify(bundle)}))`], {encoding: 'utf8', env: {...process.env, NODE_OPTIONS: ''}})
+      expect(one.stdout.trim(), `${name}: ${one.stderr}`).to.equal('true')
+    }
+    // Which cache a command line loads: its words after the global flags.
+    const tmp = mkdtempSync(path.join(tmpdir(), 'peapod-cache-pick-'))
+    const hook = path.join(tmp, 'hook.cjs')
+    writeFileSync(hook, "const fs = require('node:fs'), read = fs.readFileSync, seen = []\n" +
+      "fs.readFileSync = function (f, ...a) { if (String(f).endsWith('.cache') && !String(f).includes('vendor')) seen.push(String(f)); return read.call(this, f, ...a) }\n" +
+      "process.on('exit', () => process.stderr.write('\\nCACHES ' + JSON.stringify(seen) + '\\n'))\n")
+    try {
+      const store = ['--root', path.join(tmp, 'root'), '--runroot', path.join(tmp, 'run')]
+      const cases: Array<[string[], string]> = [
+        [['version'], 'code-cache/version.cache'],
+        [[...store, 'ps', '-a'], 'code-cache/ps.cache'],
+        [['--log-level=error', ...store, 'container', 'ls'], 'code-cache/ps.cache'],
+        [[...store, '--syslog', 'pod', 'ls'], 'code-cache/pod-ps.cache'],
+        [[...store, 'volume', 'ls', '--format', '{{.Name}}'], 'code-cache/volume-ls.cache'],
+        [[...store, 'images'], 'code-cache/images.cache'],
+        [[...store, 'network', 'ls'], 'peapod.cjs.cache'],
+        [[...store, 'pod'], 'peapod.cjs.cache'],
+      ]
+      for (const [args, want] of cases) {
+        const run = spawnSync(process.execPath, ['-r', hook, path.join(repo, 'bin/run.cjs'), ...args], {encoding: 'utf8', env: {...process.env, NODE_OPTIONS: ''}})
+        const line = run.stderr.split('\n').find(l => l.startsWith('CACHES '))
+        expect(line, run.stderr).to.be.a('string')
+        expect(JSON.parse(line!.slice(7)), args.join(' ')).to.deep.equal([path.join(repo, 'dist', want)])
+      }
+    } finally {
+      rmSync(tmp, {recursive: true, force: true})
+    }
+  })
 })

@@ -7,7 +7,7 @@ import {createHash} from 'node:crypto'
 import {closeSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import type {Readable} from 'node:stream'
-import {createRequire} from 'node:module'
+import {requireFrom} from '../util/require-from.js'
 import {BuildError} from '../define/errors.js'
 import {FsRoot, cleanParts, readChunks, walkTree, type FsEntry} from '../container/fsroot.js'
 
@@ -42,7 +42,7 @@ export function ignoreMatcher(patterns: string[]): (rel: string) => boolean {
   const lines = patterns.map(l => l.trim()).filter(l => l && !l.startsWith('#'))
   if (lines.length === 0) return () => false
   // a CommonJS module whose typings declare an ES default export
-  const dockerignore = createRequire(import.meta.url)('@balena/dockerignore') as typeof import('@balena/dockerignore').default
+  const dockerignore = requireFrom(import.meta.url)('@balena/dockerignore') as typeof import('@balena/dockerignore').default
   const ig = dockerignore({ignorecase: false}).add(lines)
   const hasExceptions = lines.some(l => l.startsWith('!'))
   return rel => {

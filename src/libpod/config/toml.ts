@@ -1,10 +1,10 @@
 // Reads the containers-common TOML config files (containers.conf, storage.conf,
 // registries.conf) in Podman's order and merges them, later files winning.
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
-import {createRequire} from 'node:module'
 import path from 'node:path'
 import {ConfigError} from '../define/errors.js'
 import {log} from '../util/log.js'
+import {requireFrom} from '../util/require-from.js'
 
 export type Table = Record<string, unknown>
 
@@ -13,7 +13,7 @@ export type Table = Record<string, unknown>
 const {parse} = loadSmolToml()
 
 function loadSmolToml(): typeof import('smol-toml') {
-  const require = createRequire(import.meta.url)
+  const require = requireFrom(import.meta.url)
   try {
     return require('../../vendor/smol-toml.cjs') as typeof import('smol-toml')
   } catch {

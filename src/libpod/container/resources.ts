@@ -11,7 +11,8 @@ import {hasLimits, parseCpuset, validateResourceSpec, type BlockDevice, type Con
 
 const CGROUP_ROOT = '/sys/fs/cgroup'
 /** Podman's default parent with the cgroupfs manager. */
-export const DEFAULT_CGROUP_PARENT = '/libpod_parent'
+import {DEFAULT_CGROUP_PARENT} from '../define/cgroup.js'
+export {DEFAULT_CGROUP_PARENT}
 /** containers.conf pids_limit. */
 export const DEFAULT_PIDS_LIMIT = 2048
 

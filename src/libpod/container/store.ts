@@ -8,7 +8,7 @@ import {InvalidArgument, NameInUse, noContainerWithId, noSuchContainer} from '..
 import {readJson, writeJsonAtomic} from '../state/atomic.js'
 import {withLock} from '../state/lock.js'
 import {NameReservations} from '../state/names.js'
-import {createRequire} from 'node:module'
+import {requireFrom} from '../util/require-from.js'
 import {ownerAlive} from '../util/owner.js'
 import {crypto} from '../util/builtins.js'
 import {CONFIG_VERSION, type Container, type ContainerConfig, type ContainerState} from './types.js'
@@ -176,6 +176,6 @@ export class ContainerStore {
  * loaded only when one is met: it brings the flag parsers with it).
  */
 function upgradeLegacy(config: ContainerConfig): ContainerConfig {
-  const {upgradeConfig} = createRequire(import.meta.url)('./legacy.js') as typeof import('./legacy.js')
+  const {upgradeConfig} = requireFrom(import.meta.url)('./legacy.js') as typeof import('./legacy.js')
   return upgradeConfig(config)
 }

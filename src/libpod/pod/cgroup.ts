@@ -4,7 +4,7 @@
 // the members' cgroups go below it. Removed with the pod.
 import {existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
-import {DEFAULT_CGROUP_PARENT} from '../container/resources.js'
+import {DEFAULT_CGROUP_PARENT} from '../define/cgroup.js'
 import {RuntimeFailure} from '../define/errors.js'
 import type {ResourceLimits} from '../specgen/resources.js'
 import type {PodConfig} from './types.js'
@@ -84,18 +84,6 @@ export function removePodCgroup(cg: string | undefined): void {
       // not there, or still busy: Podman leaves it then too
     }
   }
-}
-
-/** pod inspect's cgroup fields (after Labels). */
-export function inspectPodCgroup(pod: PodConfig): Record<string, unknown> {
-  // --share-parent=false: no pod cgroup, but Podman still shows the parent its members use
-  if (pod.shareParent === false) return {CreateCgroup: false, CgroupParent: DEFAULT_CGROUP_PARENT}
-  // Rootless on cgroup v1 the pod has no cgroup of its own, but Podman 4.3.1 shows the one it would have.
-  if (!pod.cgroupPath) {
-    const parent = pod.resources?.cgroupParent ?? DEFAULT_CGROUP_PARENT
-    return {CreateCgroup: true, CgroupParent: parent, CgroupPath: `${parent}/${pod.id}`}
-  }
-  return {CreateCgroup: true, CgroupParent: path.dirname(pod.cgroupPath), CgroupPath: pod.cgroupPath}
 }
 
 /**

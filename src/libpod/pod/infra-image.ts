@@ -2,7 +2,7 @@
 // rootfs holding only catatonit (static here), as Podman builds its
 // localhost/podman-pause:<version>-<n>.
 import {readFileSync, statSync} from 'node:fs'
-import {createRequire} from 'node:module'
+import {requireFrom} from '../util/require-from.js'
 import {Readable} from 'node:stream'
 import {InvalidArgument} from '../define/errors.js'
 import {importImage} from '../image/import.js'
@@ -13,7 +13,7 @@ export const INFRA_COMMAND = ['/catatonit', '-P']
 
 /** localhost/podman-pause:<peapod version>-0 */
 export function infraImageName(): string {
-  const pkg = createRequire(import.meta.url)('../../../package.json') as {version: string}
+  const pkg = requireFrom(import.meta.url)('../../../package.json') as {version: string}
   return `localhost/podman-pause:${pkg.version}-0`
 }
 

@@ -58,7 +58,7 @@ export class Pod {
   }
 
   async inspect(): Promise<Record<string, unknown>> {
-    const {inspectPod} = await import('./list.js')
+    const {inspectPod} = await import('./inspect.js')
     return inspectPod(this.rt, this.id)
   }
 }

@@ -6,7 +6,7 @@ import {existsSync, readFileSync, statfsSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {spawnSync} from 'node:child_process'
-import {createRequire} from 'node:module'
+import {requireFrom} from '../util/require-from.js'
 import type {Runtime} from '../runtime.js'
 import {hostUid} from '../config/paths.js'
 import {readSubIds} from '../rootless/subid.js'
@@ -19,7 +19,7 @@ export interface IdMap { container_id: number; host_id: number; size: number }
 
 /** peapod's version report (the `version` command's, and info's `version`). */
 export function versionReport(): Record<string, string | number> {
-  const pkg = createRequire(import.meta.url)('../../../package.json') as {version: string}
+  const pkg = requireFrom(import.meta.url)('../../../package.json') as {version: string}
   return {
     APIVersion: pkg.version,
     Version: pkg.version,

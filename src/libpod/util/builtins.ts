@@ -3,15 +3,14 @@
 // Runtime.open's path (the stores) and on ps's path would otherwise load
 // crypto, child_process, stream and dgram at every start (~1-3 ms of CPU
 // each). Node caches a builtin: the second call costs a map lookup.
-import {createRequire} from 'node:module'
-
-const req = createRequire(import.meta.url)
+// (process.getBuiltinModule, not a createRequire: node:module would load the
+// ES module loader.)
 
 /** node:crypto (hashes, random IDs). */
-export const crypto = (): typeof import('node:crypto') => req('node:crypto') as typeof import('node:crypto')
+export const crypto = (): typeof import('node:crypto') => process.getBuiltinModule('node:crypto')
 /** node:child_process. */
-export const childProcess = (): typeof import('node:child_process') => req('node:child_process') as typeof import('node:child_process')
+export const childProcess = (): typeof import('node:child_process') => process.getBuiltinModule('node:child_process')
 /** node:stream. */
-export const stream = (): typeof import('node:stream') => req('node:stream') as typeof import('node:stream')
+export const stream = (): typeof import('node:stream') => process.getBuiltinModule('node:stream')
 /** node:dgram. */
-export const dgram = (): typeof import('node:dgram') => req('node:dgram') as typeof import('node:dgram')
+export const dgram = (): typeof import('node:dgram') => process.getBuiltinModule('node:dgram')

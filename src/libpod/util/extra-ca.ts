@@ -7,7 +7,6 @@
 // with --env-host, the monitor) and has this process add the certificates
 // itself: the registry client (extraCaCertificates()) and fetch().
 import {readFileSync} from 'node:fs'
-import {createRequire} from 'node:module'
 
 let deferredFile: string | undefined
 let certs: string[] | undefined
@@ -50,7 +49,7 @@ export function caWithExtras(extra: string[] = []): string[] | undefined {
   const more = extraCaCertificates()
   if (!more.length && !extra.length) return undefined
   // node:tls loads only here: src/main.ts imports this module on every start.
-  const tls = createRequire(import.meta.url)('node:tls') as typeof import('node:tls')
+  const tls = process.getBuiltinModule('node:tls')
   return [...tls.rootCertificates, ...more, ...extra]
 }
 
