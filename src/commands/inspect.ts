@@ -3,7 +3,8 @@ import {BaseCommand} from '../cli/base-command.js'
 import {renderOne, renderView, toInspectJson} from '../cli/output.js'
 import {InvalidArgument, load, PeapodError, type Runtime} from '../libpod/index.js'
 
-const TYPES = ['all', 'container', 'image', 'volume', 'network', 'pod'] as const
+// in the order Podman completes them (the lookup order is run's)
+const TYPES = ['all', 'container', 'image', 'network', 'pod', 'volume'] as const
 type Kind = Exclude<(typeof TYPES)[number], 'all'>
 
 /** One object found: its inspect JSON and how a --format template renders it. */
