@@ -71,7 +71,7 @@ describe('clone', function () {
     expect(env.ok(['start', '-a', 'lim'])).to.equal(`${100 * 1024 * 1024}\n`)
     env.ok(['pod', 'create', '--name', 'pl', '--memory', '100m'])
     env.ok(['pod', 'clone', '--memory', '200m', 'pl', 'pl2'])
-    expect(env.ok(['pod', 'inspect', 'pl2', '--format', '{{.memory_limit}}']).trim()).to.equal(String(200 * 1024 * 1024))
+    expect(env.ok(['pod', 'inspect', 'pl2', '--format', '{{.MemoryLimit}}']).trim()).to.equal(String(200 * 1024 * 1024))
   })
 
   it('bad input: Podman\'s line, exit 125, nothing created', function () {
