@@ -53,9 +53,9 @@ describe('run/create --systemd', function () {
       [['bb', '/usr/lib/systemd/systemd'], 'true 37'],
       [['--entrypoint', '["/bin/sh","-c"]', 'bb', '/usr/sbin/init'], 'true 37'],
       [['--systemd=TRUE', 'bb', '/usr/local/sbin/init'], 'true 37'],
-      [['bb', 'sh', '-c', '/sbin/init'], '<no value> 15'],
-      [['--systemd=false', 'bb', '/sbin/init'], '<no value> 15'],
-      [['--init', 'bb', '/sbin/init'], '<no value> 15'],
+      [['bb', 'sh', '-c', '/sbin/init'], 'false 15'],
+      [['--systemd=false', 'bb', '/sbin/init'], 'false 15'],
+      [['--init', 'bb', '/sbin/init'], 'false 15'],
       [['--systemd=always', '--stop-signal=SIGHUP', 'bb', 'sh'], 'true 1'],
     ]
     for (const [args, want] of cases) {

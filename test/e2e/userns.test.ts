@@ -299,7 +299,7 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
           const first = env.ok(['create', '--userns=auto', 'bb', 'true']).trim()
           const out = run('--userns=auto:size=100', 'bb', 'sh', '-c', 'cat /proc/self/uid_map /proc/self/gid_map')
           expect(mapLines(out)).to.deep.equal([[0, 1025, 100], [0, 1025, 100]])
-          expect(env.ok(['inspect', '--format', '{{.HostConfig.UsernsMode}} {{json .HostConfig.IDMappings.UidMap}}', first]).trim()).to.equal('private ["0:1:1024"]')
+          expect(env.ok(['inspect', '--format', '{{.HostConfig.UsernsMode}} {{json .HostConfig.IDMappings.UIDMap}}', first]).trim()).to.equal('private ["0:1:1024"]')
           env.ok(['rm', first])
         })
 
