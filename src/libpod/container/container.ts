@@ -127,8 +127,7 @@ export class Container {
     await cleanupContainer(this.rt, this.id)
   }
 
-  /** Podman's inspect document. */
-  /** inspect's JSON; with `size`, SizeRw and SizeRootFs (ps -s's sizes). */
+  /** Podman's inspect document; with `size`, SizeRw and SizeRootFs (ps -s's sizes). */
   async inspect(opts: {size?: boolean} = {}): Promise<Record<string, unknown>> {
     await this.refresh()
     const {inspectContainer} = await import('./inspect.js')

@@ -13,7 +13,7 @@ import {labelMatches} from '../util/filters.js'
 import {dirBytes} from '../util/du.js'
 import {collate} from '../util/collate.js'
 import {psNamespaces, type PsNamespaces} from './ps-namespaces.js'
-import {goView} from '../format/go-view.js'
+import {goReporter, goView} from '../format/go-view.js'
 import {PODMAN_TYPES} from '../format/podman-types.js'
 
 export interface PsOptions {
@@ -188,14 +188,9 @@ export function psTemplateRow(row: PsRow): Record<string, unknown> {
   const health = /^ \((.*)\)$/.exec(row.Status.slice(row.State.length))?.[1] ?? ''
   const lc = goView(PODMAN_TYPES, 'entities.ListContainer', {...row.json, Created: row.container.config.created, CreatedAt: '', Status: health})
   for (const [k, v] of Object.entries(ns)) Object.defineProperty(lc, k, {value: v, enumerable: false, configurable: true})
-  const out: Record<string, unknown> = {ListContainer: lc}
-  const hidden = (k: string, value: unknown): void => void Object.defineProperty(out, k, {value, enumerable: false, configurable: true})
-  for (const k of Object.getOwnPropertyNames(lc)) hidden(k, lc[k])
   const methods: Record<string, unknown> = {...row, Cgroup: ns.CGROUPNS, User: ns.USERNS}
   delete methods.container
-  for (const [k, v] of Object.entries(methods)) hidden(k, v)
-  Object.defineProperty(out, Symbol.toStringTag, {value: 'containers.psReporter', enumerable: false})
-  return out
+  return goReporter('containers.psReporter', {ListContainer: lc}, 'ListContainer', methods)
 }
 
 function row(rt: Runtime, c: Container, noTrunc: boolean, now: number, size: {rootFsSize: number; rwSize: number} | undefined, namespaces: boolean): PsRow {

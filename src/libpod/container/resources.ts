@@ -7,11 +7,11 @@
 import {existsSync, readFileSync, statSync} from 'node:fs'
 import {CommandNotInvokable, InvalidArgument} from '../define/errors.js'
 import type {OciResources} from '../spec/oci.js'
+import {DEFAULT_CGROUP_PARENT} from '../define/cgroup.js'
 import {hasLimits, parseCpuset, validateResourceSpec, type BlockDevice, type ContainerResources, type ResourceLimits, type ResourceSpec, type ThrottleDevice} from '../specgen/resources.js'
 
 const CGROUP_ROOT = '/sys/fs/cgroup'
-/** Podman's default parent with the cgroupfs manager. */
-import {DEFAULT_CGROUP_PARENT} from '../define/cgroup.js'
+/** Podman's default parent with the cgroupfs manager (define/cgroup.ts: listings load it alone). */
 export {DEFAULT_CGROUP_PARENT}
 /** containers.conf pids_limit. */
 export const DEFAULT_PIDS_LIMIT = 2048

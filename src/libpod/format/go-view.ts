@@ -106,3 +106,19 @@ export function goView(types: GoTypes, type: string, doc: unknown): Record<strin
   if (Object.hasOwn(out, 'ID') && !('Id' in out)) Object.defineProperty(out, 'Id', {value: out.ID, enumerable: false})
   return out
 }
+
+/**
+ * A Podman list reporter as its templates see it: a struct `type` with its
+ * own `fields`, one of them (`embedded`) an embedded struct whose fields are
+ * promoted, and `methods` that shadow them. Promoted fields and methods are
+ * not enumerable, so printing the reporter prints only its own fields.
+ */
+export function goReporter(type: string, fields: Record<string, unknown>, embedded: string, methods: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {...fields}
+  const hidden = (k: string, value: unknown): void => void Object.defineProperty(out, k, {value, enumerable: false, configurable: true})
+  const inner = fields[embedded] as Record<string, unknown>
+  for (const k of Object.getOwnPropertyNames(inner)) if (!Object.hasOwn(out, k)) hidden(k, inner[k])
+  for (const [k, v] of Object.entries(methods)) hidden(k, v)
+  Object.defineProperty(out, Symbol.toStringTag, {value: type, enumerable: false})
+  return out
+}

@@ -4,7 +4,7 @@ import type {Runtime} from '../runtime.js'
 import {humanSize, timeAgo} from '../util/human.js'
 import type {ImageDoc} from './images.js'
 import {parseConfig} from './inspect.js'
-import {goTimeString, goView} from '../format/go-view.js'
+import {goReporter, goTimeString, goView} from '../format/go-view.js'
 import {PODMAN_TYPES} from '../format/podman-types.js'
 
 export interface HistoryRow {
@@ -66,11 +66,6 @@ export function historyRows(rt: Runtime, doc: ImageDoc, opts: {human?: boolean; 
  */
 export function historyTemplateRow(row: HistoryRow): Record<string, unknown> {
   const layer = goView(PODMAN_TYPES, 'entities.ImageHistoryLayer', {...row.json, tags: row.Tags})
-  const out: Record<string, unknown> = {ImageHistoryLayer: layer}
-  const hidden = (k: string, value: unknown): void => void Object.defineProperty(out, k, {value, enumerable: false, configurable: true})
-  for (const k of Object.getOwnPropertyNames(layer)) hidden(k, layer[k])
   const {ID, Created, CreatedSince, CreatedBy, Size, json} = row
-  for (const [k, v] of Object.entries({ID, Created, CreatedAt: goTimeString(row.CreatedAt), CreatedSince, CreatedBy, Size, json})) hidden(k, v)
-  Object.defineProperty(out, Symbol.toStringTag, {value: 'images.historyReporter', enumerable: false})
-  return out
+  return goReporter('images.historyReporter', {ImageHistoryLayer: layer}, 'ImageHistoryLayer', {ID, Created, CreatedAt: goTimeString(row.CreatedAt), CreatedSince, CreatedBy, Size, json})
 }

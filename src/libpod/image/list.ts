@@ -1,6 +1,6 @@
 // `images`: one row per name (a nameless image is one <none> row), filtered
 // and sorted as Podman does.
-import {goTimeString, goView} from '../format/go-view.js'
+import {goReporter, goTimeString, goView} from '../format/go-view.js'
 import {PODMAN_TYPES} from '../format/podman-types.js'
 import {InvalidArgument} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
@@ -112,7 +112,6 @@ function sortRows(rows: ImageRow[], by: string): ImageRow[] {
   return rows.sort((a, b) => c(a, b) || collate(a.Repository, b.Repository) || collate(a.Tag, b.Tag))
 }
 
-/** The JSON form `images --format json` prints (Podman's ImageSummary). */
 /**
  * What images' templates see for a row: Podman's imageReporter, its fields
  * Repository and Tag and an embedded entities.ImageSummary (raw sizes, the
@@ -122,17 +121,13 @@ function sortRows(rows: ImageRow[], by: string): ImageRow[] {
 export function imageTemplateRow(row: ImageRow): Record<string, unknown> {
   const json = imageSummaryJson(row)
   const summary = goView(PODMAN_TYPES, 'entities.ImageSummary', {...json, RepoTags: row.RepoTags, Names: row.Names, History: row.History, Dangling: row.Dangling, ReadOnly: row.ReadOnly})
-  const out: Record<string, unknown> = {Repository: row.Repository, Tag: row.Tag, ImageSummary: summary}
-  const hidden = (k: string, value: unknown): void => void Object.defineProperty(out, k, {value, enumerable: false, configurable: true})
-  for (const k of Object.getOwnPropertyNames(summary)) if (!Object.hasOwn(out, k)) hidden(k, summary[k])
   const at = goTimeString(row.CreatedAt)
-  const methods = {Created: row.Created, CreatedAt: at, CreatedSince: row.Created, CreatedTime: at, History: row.History.join(', '), ID: row.ID, Id: row.Id,
-    IsDangling: row.IsDangling, IsReadOnly: row.IsReadOnly, Size: row.Size, json}
-  for (const [k, v] of Object.entries(methods)) hidden(k, v)
-  Object.defineProperty(out, Symbol.toStringTag, {value: 'images.imageReporter', enumerable: false})
-  return out
+  return goReporter('images.imageReporter', {Repository: row.Repository, Tag: row.Tag, ImageSummary: summary}, 'ImageSummary', {
+    Created: row.Created, CreatedAt: at, CreatedSince: row.Created, CreatedTime: at, History: row.History.join(', '), ID: row.ID, Id: row.Id,
+    IsDangling: row.IsDangling, IsReadOnly: row.IsReadOnly, Size: row.Size, json})
 }
 
+/** The JSON form `images --format json` prints (Podman's ImageSummary). */
 export function imageSummaryJson(row: ImageRow): Record<string, unknown> {
   return {
     Id: row.Id,

@@ -2,7 +2,7 @@
 // (Name, ID, Driver, NetworkInterface, Created, Subnets, IPv6Enabled,
 // Internal, DNSEnabled, Labels, Options, IPAMOptions).
 import {goMap} from '../format/template.js'
-import {goTimeString} from '../volume/inspect.js'
+import {goReporter, goTimeString} from '../format/go-view.js'
 import type {NetworkDoc} from './types.js'
 
 export function networkTemplateData(n: NetworkDoc, opts: {list?: boolean; noTrunc?: boolean} = {}): Record<string, unknown> {
@@ -10,14 +10,10 @@ export function networkTemplateData(n: NetworkDoc, opts: {list?: boolean; noTrun
   if (opts.list) {
     // ls: Podman's ListPrintReports, an embedded types.Network (its fields
     // promoted, `.Network.X` the inspect values) under the methods ID and Labels.
-    const network = networkTemplateData(n)
-    const out: Record<string, unknown> = {Network: network}
-    const hidden = (k: string, value: unknown): void => void Object.defineProperty(out, k, {value, enumerable: false, configurable: true})
-    for (const [k, v] of Object.entries(network)) hidden(k, v)
-    hidden('ID', opts.noTrunc ? n.id : n.id.slice(0, 12))
-    hidden('Labels', Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(','))
-    Object.defineProperty(out, Symbol.toStringTag, {value: 'network.ListPrintReports', enumerable: false})
-    return out
+    return goReporter('network.ListPrintReports', {Network: networkTemplateData(n)}, 'Network', {
+      ID: opts.noTrunc ? n.id : n.id.slice(0, 12),
+      Labels: Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(','),
+    })
   }
   return {
     Name: n.name,

@@ -12,7 +12,7 @@ import {podStatus} from './status.js'
 import type {PodConfig} from './types.js'
 import {inspectPodCgroup} from './cgroup-parent.js'
 import {labelMatches} from '../util/filters.js'
-import {goView} from '../format/go-view.js'
+import {goReporter, goView} from '../format/go-view.js'
 import {PODMAN_TYPES} from '../format/podman-types.js'
 import {collate} from '../util/collate.js'
 
@@ -99,13 +99,9 @@ export async function podRows(rt: Runtime, opts: PodPsOptions = {}): Promise<Pod
  */
 export function podTemplateRow(row: PodRow): Record<string, unknown> {
   const report = goView(PODMAN_TYPES, 'entities.ListPodsReport', row.json)
-  const out: Record<string, unknown> = {ListPodsReport: report}
-  const hidden = (k: string, value: unknown): void => void Object.defineProperty(out, k, {value, enumerable: false, configurable: true})
-  for (const k of Object.getOwnPropertyNames(report)) hidden(k, report[k])
   const {ID, Id, ContainerIds, ContainerNames, ContainerStatuses, Created, InfraID, InfraId, Labels, Networks, NumberOfContainers, json, created} = row
-  for (const [k, v] of Object.entries({ID, Id, ContainerIds, ContainerNames, ContainerStatuses, Created, InfraID, InfraId, Labels, Networks, NumberOfContainers, json, created})) hidden(k, v)
-  Object.defineProperty(out, Symbol.toStringTag, {value: 'pods.ListPodReporter', enumerable: false})
-  return out
+  return goReporter('pods.ListPodReporter', {ListPodsReport: report}, 'ListPodsReport',
+    {ID, Id, ContainerIds, ContainerNames, ContainerStatuses, Created, InfraID, InfraId, Labels, Networks, NumberOfContainers, json, created})
 }
 
 function row(rt: Runtime, pod: PodConfig, list: Container[], noTrunc: boolean, now: number): PodRow {
