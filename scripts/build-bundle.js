@@ -8,7 +8,7 @@
 // package.json, the monitor's entry point, which stays a separate process).
 // Modules only reached by an import() (the commands, libpod's `load` table)
 // stay unevaluated until the import() runs, as in dist/.
-import {build} from 'esbuild'
+import {build, transform} from 'esbuild'
 import {readFile} from 'node:fs/promises'
 import {readFileSync, writeFileSync} from 'node:fs'
 import {asciiOnly} from './ascii-only.js'
@@ -91,23 +91,27 @@ const entry = [
   '}',
 ].join('\n')
 
+// The bundle is split where the code is: esbuild's code splitting (ES
+// modules only) puts what each import() reaches and what several share in
+// chunks, each chunk becomes a CommonJS function (esbuild's transform), and
+// dist/peapod.cjs holds them all as functions of one table, each run on its
+// first require. One file, one V8 code cache, but a command instantiates
+// only the chunks it runs: in one flat bundle every module's functions and
+// exports sat in the top-level scope, and the top level (~1,400 function
+// declarations, ~250 export tables) ran and deserialised on every command
+// (`version`: ~40 M instructions of its ~75 M over `node -e 0`).
 const result = await build({
   stdin: {contents: entry, resolveDir: dist, sourcefile: 'peapod-entry.js', loader: 'js'},
   plugins: [distModules, lazyBuiltins],
-  banner: {js: [
-    "const __peapodImport = typeof __peapod_import === 'function' ? __peapod_import : s => import(s);",
-    "const __peapodUrl = p => require('node:url').pathToFileURL(require('node:path').join(__dirname, p)).href;",
-    // (see __toESM below)
-    'const __peapodMemoESM = f => { const memo = [new WeakMap(), new WeakMap()]; return (m, node) => { if (m === null || (typeof m !== "object" && typeof m !== "function")) return f(m, node); const w = memo[node ? 1 : 0]; let r = w.get(m); if (!r) w.set(m, r = f(m, node)); return r } };',
-  ].join('\n')},
-  outfile: path.join(dist, 'peapod.cjs'),
+  outdir: path.join(dist, 'chunks'),
+  write: false,
+  splitting: true,
+  entryNames: 'entry',
+  chunkNames: 'chunk-[hash]',
   bundle: true,
   platform: 'node',
-  format: 'cjs',
+  format: 'esm',
   target: 'node20',
-  // import() of Node's modules as require() (esbuild's __toESM gives the
-  // namespace its default export, as import() does).
-  supported: {'dynamic-import': false},
   // keepNames: class and function names stay what they are (messages print
   // them).
   minify: true,
@@ -116,22 +120,51 @@ const result = await build({
   external: ['typescript', 'ts-node', 'tsx'],
   logLevel: 'warning',
   metafile: true,
-  sourcemap: process.env.PEAPOD_BUNDLE_MAP ? 'external' : false,
 })
 
-// esbuild's __toESM (an `import x from 'node:path'` in a bundled ES module)
-// builds a new object with a getter for each of the module's properties on
-// every call: ~130 import sites, 96 of them node:path, ~5 ms of CPU on every
-// start. Memoized per module: the object is read-only to its importers
-// (an import binding or namespace cannot be assigned), so one serves all.
-{
-  const file = path.join(dist, 'peapod.cjs')
-  const text = readFileSync(file, 'utf8')
-  const re = /var ([\w$]+)=(\(([\w$]+),([\w$]+),([\w$]+)\)=>\(\5=\3!=null\?[\w$]+\([\w$]+\(\3\)\):\{\},[\w$]+\(\4\|\|!\3\|\|!\3\.__esModule\?[\w$]+\(\5,"default",\{value:\3,enumerable:!0\}\):\5,\3\)\))/
-  const m = re.exec(text)
-  if (!m || text.split(m[0]).length !== 2) throw new Error("dist/peapod.cjs: esbuild's __toESM not found (esbuild changed?)")
-  writeFileSync(file, text.replace(m[0], `var ${m[1]}=__peapodMemoESM(${m[2]})`))
+// esbuild's __toESM (an `import x from 'node:path'`) builds a new object
+// with a getter for each of the module's properties on every call: memoized
+// per module, for every chunk (__peapodMemoESM, below). The object is
+// read-only to its importers (an import binding or namespace cannot be
+// assigned), so one serves all.
+const TO_ESM = /var ([\w$]+)=(\(([\w$]+),([\w$]+),([\w$]+)\)=>\(\5=\3!=null\?[\w$]+\([\w$]+\(\3\)\):\{\},[\w$]+\(\4\|\|!\3\|\|!\3\.__esModule\?[\w$]+\(\5,"default",\{value:\3,enumerable:!0\}\):\5,\3\)\))/
+const CHUNK = /^(?:chunk-[A-Z0-9]+|entry)\.js$/
+const chunks = []
+let memoized = 0
+for (const f of result.outputFiles) {
+  const name = path.basename(f.path)
+  if (!CHUNK.test(name)) throw new Error(`build-bundle: unexpected output ${name}`)
+  // (import() of a chunk: a require() in a promise, as in the one-file bundle)
+  let code = (await transform(f.text, {format: 'cjs', platform: 'node', target: 'node20', supported: {'dynamic-import': false}, minify: true, keepNames: true})).code
+  const m = TO_ESM.exec(code)
+  if (m) {
+    code = code.replace(m[0], `var ${m[1]}=__peapodMemoESM(${m[2]})`)
+    memoized++
+  }
+  chunks.push(`${JSON.stringify(name)}:function(exports,require,module){${code}\n}`)
 }
+if (!memoized) throw new Error("dist/peapod.cjs: esbuild's __toESM not found (esbuild changed?)")
+writeFileSync(path.join(dist, 'peapod.cjs'), [
+  "const __peapodImport = typeof __peapod_import === 'function' ? __peapod_import : s => import(s);",
+  "const __peapodUrl = p => require('node:url').pathToFileURL(require('node:path').join(__dirname, p)).href;",
+  'const __peapodMemo = [new WeakMap(), new WeakMap()];',
+  'const __peapodMemoESM = f => (m, node) => { if (m === null || (typeof m !== "object" && typeof m !== "function")) return f(m, node); const w = __peapodMemo[node ? 1 : 0]; let r = w.get(m); if (!r) w.set(m, r = f(m, node)); return r };',
+  // The chunks, by the name their importers require them by.
+  `const __peapodChunks = {\n${chunks.join(',\n')}\n};`,
+  'const __peapodModules = new Map();',
+  `const __peapodChunkName = ${CHUNK};`,
+  'const __peapodRequire = id => id.startsWith("./") && __peapodChunkName.test(id.slice(2)) ? __peapodChunk(id.slice(2)) : require(id);',
+  'function __peapodChunk(name) {',
+  '  let m = __peapodModules.get(name);',
+  '  if (m) return m.exports;',
+  '  m = new module.constructor(name);',
+  '  __peapodModules.set(name, m);',
+  '  __peapodChunks[name].call(m.exports, m.exports, __peapodRequire, m);',
+  '  return m.exports;',
+  '}',
+  "module.exports = __peapodChunk('entry.js');",
+  '',
+].join('\n'))
 
 // ASCII only, so the loader may decode it as latin1 (code-cache.ts):
 // esbuild escapes strings but leaves regular expression literals as written.
@@ -142,7 +175,7 @@ asciiOnly(path.join(dist, 'peapod.cjs'))
 const text = readFileSync(path.join(dist, 'peapod.cjs'), 'utf8')
 const stray = text.match(/(?<![\w$.]|async\s+)import\((?!s\))/g)
 if (stray) throw new Error(`dist/peapod.cjs: ${stray.length} import() left (not routed through __peapodImport)`)
-console.log(`wrote dist/peapod.cjs (${Object.keys(result.metafile.inputs).length} modules, ${(text.length / 1024).toFixed(0)} KB)`)
+console.log(`wrote dist/peapod.cjs (${Object.keys(result.metafile.inputs).length} modules in ${chunks.length} chunks, ${(text.length / 1024).toFixed(0)} KB)`)
 
 // The loader bin/run.cjs reads the bundle with (CommonJS: no ES module
 // loader starts for it).
