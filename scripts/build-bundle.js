@@ -136,6 +136,16 @@ for (const f of result.outputFiles) {
   if (!CHUNK.test(name)) throw new Error(`build-bundle: unexpected output ${name}`)
   // (import() of a chunk: a require() in a promise, as in the one-file bundle)
   let code = (await transform(f.text, {format: 'cjs', platform: 'node', target: 'node20', supported: {'dynamic-import': false}, minify: true, keepNames: true})).code
+  // The chunk an import() of a CommonJS module loads (wire.cjs, yaml,
+  // node:crypto's lazy stub) exports only `default` in esbuild's split ES
+  // output; an import() of it, as Node's of a CommonJS module and the
+  // one-file bundle's, gives its named exports too: the chunk's exports are
+  // the module's own (the importer's __toESM adds the default).
+  const meta = result.metafile.outputs[path.relative(process.cwd(), f.path)]
+  if (meta?.entryPoint && result.metafile.inputs[meta.entryPoint]?.format === 'cjs') {
+    if (meta.exports.join() !== 'default') throw new Error(`build-bundle: ${name} (${meta.entryPoint}) exports ${meta.exports.join(', ')}, not only default`)
+    code += '\nmodule.exports = module.exports.default;'
+  }
   const m = TO_ESM.exec(code)
   if (m) {
     code = code.replace(m[0], `var ${m[1]}=__peapodMemoESM(${m[2]})`)

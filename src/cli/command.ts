@@ -11,6 +11,8 @@
 // against oclif's own Command on every command's flags.
 import {inspect} from 'node:util'
 import {fullOclif, light} from './oclif-bundles.js'
+// (it also makes process.stdout swallow EPIPE, as lib/command.js does)
+import {writeLine} from './stdout.js'
 
 const {Errors, Parser, aggregateFlags, ux, Cache, util} = light
 type Flags = Record<string, {deprecated?: unknown; deprecateAliases?: boolean; aliases?: string[]; charAliases?: string[]; name?: string; char?: string}>
@@ -31,11 +33,6 @@ const internal = (key: string): Record<string, (...a: never[]) => never> => full
 // The package's own name and version, as lib/command.js reads them.
 const pjson = Cache.getInstance().get('@oclif/core') as {name: string; version: string}
 
-// Swallows stdout EPIPE errors (a closed pipe: `| head`), as lib/command.js.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err && err.code === 'EPIPE') return
-  throw err
-})
 
 export abstract class Command {
   static _base = `${pjson.name}@${pjson.version}`
@@ -162,13 +159,14 @@ export abstract class Command {
   log(message: unknown = '', ...args: unknown[]): void {
     if (!this.jsonEnabled()) {
       message = typeof message === 'string' ? message : inspect(message)
-      ux.stdout(message as string, ...args)
+      // (as oclif's ux.stdout, without creating process.stdout: cli/stdout.ts)
+      writeLine(...(message ? [message, ...args] : args))
     }
   }
 
   logJson(json: unknown): void {
     const u = fullOclif().ux as unknown as {colorizeJson(j: unknown, o: unknown): string}
-    ux.stdout(u.colorizeJson(json, {pretty: true, theme: this.config.theme?.json}))
+    writeLine(u.colorizeJson(json, {pretty: true, theme: this.config.theme?.json}))
   }
 
   logToStderr(message: unknown = '', ...args: unknown[]): void {

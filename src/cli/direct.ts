@@ -13,6 +13,7 @@ import path from 'node:path'
 import {pathToFileURL} from 'node:url'
 import type {Command} from './oclif.js'
 import type {CommandEntry} from './launcher.js'
+import {stdoutCreated} from './stdout.js'
 
 interface PackageJson {
   name: string
@@ -120,7 +121,8 @@ export async function runDirectly(root: string, pjson: PackageJson, entry: Comma
     Cmd.relativePath = entry.path.split('/')
     const cmd = new (Cmd as unknown as new (argv: string[], config: unknown) => InstanceType<typeof Command> & {_run(): Promise<unknown>})(args, config)
     await cmd._run()
-    flush()
+    // (oclif's flush waits on process.stdout, which it would create)
+    if (stdoutCreated()) flush()
   } catch (e) {
     await handle(e as Error)
   }

@@ -3,6 +3,7 @@
 // prints them as Podman does (each name, every failure, exit with the last).
 import {readFileSync} from 'node:fs'
 import {InvalidArgument, load, NoSuchContainer, type Container, type Report, type Runtime} from '../libpod/index.js'
+import {writeOut} from './stdout.js'
 
 export interface EachOptions {
   all?: boolean
@@ -42,7 +43,7 @@ export function printReports(reports: Report<string | void | undefined>[], ignor
       if (last) process.stderr.write(`Error: ${last.message}\n`)
       last = r.error
     } else {
-      process.stdout.write(`${r.value ?? r.ref}\n`)
+      writeOut(`${r.value ?? r.ref}\n`)
     }
   }
   if (last) throw last

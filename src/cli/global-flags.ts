@@ -4,6 +4,7 @@
 // daemonless peapod refuses.
 import {Flags} from './oclif.js'
 import {GLOBALS_ENV, valueFlagNames} from './argv.js'
+import {silenceStdout} from './stdout.js'
 import type {GlobalOptions} from '../libpod/index.js'
 
 const G = 'GLOBAL'
@@ -64,5 +65,5 @@ export function applyOutputGlobals(argv: string[], flags: Record<string, {type: 
     if (!a.includes('=') && values.has(a)) i++
   }
   for (const f of REMOTE_FLAGS) if (given.has(f)) throw new Error(remoteRefusal(f))
-  if (given.has('noout')) process.stdout.write = (() => true) as typeof process.stdout.write
+  if (given.has('noout')) silenceStdout()
 }

@@ -2,6 +2,7 @@ import {Flags} from '../cli/oclif.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {isJsonFormat, toJson} from '../cli/output.js'
 import {ExitCode, load, renderRows} from '../libpod/index.js'
+import {writeOut} from '../cli/stdout.js'
 
 const HEADERS = {Unit: 'UNIT', Container: 'CONTAINER', Image: 'IMAGE', Policy: 'POLICY', Updated: 'UPDATED'}
 
@@ -22,8 +23,8 @@ export default class AutoUpdate extends BaseCommand {
     const {autoUpdate} = await load.autoUpdate()
     const {reports, errors} = await autoUpdate(rt, {dryRun: flags['dry-run'], rollback: flags.rollback, authfile: flags.authfile ?? process.env.REGISTRY_AUTH_FILE})
     if (reports.length) {
-      if (isJsonFormat(flags.format)) process.stdout.write(toJson(reports) + '\n')
-      else process.stdout.write(renderRows(flags.format ?? 'table {{.Unit}}\t{{.Container}}\t{{.Image}}\t{{.Policy}}\t{{.Updated}}', reports, HEADERS))
+      if (isJsonFormat(flags.format)) writeOut(toJson(reports) + '\n')
+      else writeOut(renderRows(flags.format ?? 'table {{.Unit}}\t{{.Container}}\t{{.Image}}\t{{.Policy}}\t{{.Updated}}', reports, HEADERS))
     }
     // Podman's JoinErrors: one error as it is, several as multierror lists them
     if (errors.length === 1) throw errors[0]

@@ -2,6 +2,7 @@ import {BaseCommand} from '../cli/base-command.js'
 import {GLOBALS_ENV} from '../cli/argv.js'
 import {complete, renderCompletion, type CommandInfo, type FlagInfo, type NameSource} from '../cli/completion/complete.js'
 import {load, type Runtime} from '../libpod/index.js'
+import {writeOut} from '../cli/stdout.js'
 
 /**
  * The hidden request of the completion scripts: `peapod __complete WORDS...`
@@ -58,7 +59,7 @@ export default class Complete extends BaseCommand {
         // no store yet: no names
       }
     }
-    process.stdout.write(renderCompletion(result, descriptions))
+    writeOut(renderCompletion(result, descriptions))
     const bits = ['ShellCompDirectiveError', 'ShellCompDirectiveNoSpace', 'ShellCompDirectiveNoFileComp']
     const named = bits.filter((_, i) => result.directive & (1 << i))
     process.stderr.write(`Completion ended with directive: ${named.length ? named.join(', ') : 'ShellCompDirectiveDefault'}\n`)

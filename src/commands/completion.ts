@@ -2,6 +2,7 @@ import {writeFileSync} from 'node:fs'
 import {Flags} from '../cli/oclif.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {InvalidArgument} from '../libpod/index.js'
+import {writeOut} from '../cli/stdout.js'
 
 export default class Completion extends BaseCommand {
   static override userNamespace = false
@@ -26,7 +27,7 @@ export default class Completion extends BaseCommand {
     let script = template.replace(/podman/g, bin).replace(/PODMAN/g, bin.toUpperCase())
     if (flags['no-desc']) script = script.replace(/ __complete /g, ' __completeNoDesc ')
     if (flags.file === undefined) {
-      process.stdout.write(script)
+      writeOut(script)
       return
     }
     try {

@@ -1,5 +1,6 @@
 import {Flags} from '../cli/oclif.js'
 import {BaseCommand} from '../cli/base-command.js'
+import {ansicTime} from '../libpod/format/ansic.js'
 
 export default class Version extends BaseCommand {
   static override userNamespace = false
@@ -15,7 +16,8 @@ export default class Version extends BaseCommand {
       APIVersion: this.config.version,
       GoVersion: `node ${process.version}`,
       GitCommit: '',
-      BuiltTime: '',
+      // (peapod carries no build time: Debian's Podman prints the zero time too)
+      BuiltTime: ansicTime(new Date(0)),
       Built: 0,
       OsArch: `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`,
       Os: 'linux',
@@ -25,6 +27,6 @@ export default class Version extends BaseCommand {
       this.log(renderOne(flags.format, {Client: info, Server: info}))
       return
     }
-    this.log(`Version:      ${info.Version}\nAPI Version:  ${info.APIVersion}\nGo Version:   ${info.GoVersion}\nBuilt:        ${new Date(0).toUTCString()}\nOS/Arch:      ${info.OsArch}`)
+    this.log(`Version:      ${info.Version}\nAPI Version:  ${info.APIVersion}\nGo Version:   ${info.GoVersion}\nBuilt:        ${info.BuiltTime}\nOS/Arch:      ${info.OsArch}`)
   }
 }

@@ -59,7 +59,7 @@ export class Env {
     }
   }
 
-  private command(args: string[], extraEnv: Record<string, string> = {}): {file: string; argv: string[]; env: NodeJS.ProcessEnv} {
+  command(args: string[], extraEnv: Record<string, string> = {}): {file: string; argv: string[]; env: NodeJS.ProcessEnv} {
     // Through bin/peapod, as a user runs it (it runs `node -- bin/run.cjs`).
     const base = ['--root', this.root, '--runroot', this.runroot, ...args]
     const env: NodeJS.ProcessEnv = {PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8', ...extraEnv}

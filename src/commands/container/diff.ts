@@ -1,6 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {InvalidArgument, type Change, load, type Runtime} from '../../libpod/index.js'
+import {writeOut} from '../../cli/stdout.js'
 
 export default class ContainerDiff extends BaseCommand {
   static override summary = 'Inspect changes to the container\'s file systems'
@@ -40,6 +41,6 @@ export default class ContainerDiff extends BaseCommand {
       this.log(changesJson(changes))
       return
     }
-    process.stdout.write(changes.map(c => `${c.kind} ${c.path}\n`).join(''))
+    writeOut(changes.map(c => `${c.kind} ${c.path}\n`).join(''))
   }
 }

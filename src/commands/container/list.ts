@@ -2,6 +2,7 @@ import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {isJsonFormat, renderList} from '../../cli/output.js'
 import {InvalidArgument, load} from '../../libpod/index.js'
+import {writeOut} from '../../cli/stdout.js'
 
 export default class ContainerList extends BaseCommand {
   static override userNamespace = false
@@ -31,7 +32,7 @@ export default class ContainerList extends BaseCommand {
     if (!flags.watch) return this.once(flags)
     // --watch N: clear the screen and list again every N seconds, until interrupted.
     for (;;) {
-      process.stdout.write('\u001b[H\u001b[2J')
+      writeOut('\u001b[H\u001b[2J')
       await this.once(flags)
       await new Promise(resolve => setTimeout(resolve, flags.watch! * 1000))
     }
@@ -50,11 +51,11 @@ export default class ContainerList extends BaseCommand {
       : ['{{.ID}}', '{{.Image}}', '{{.Command}}', '{{.CreatedHuman}}', '{{.Status}}', '{{.Ports}}', '{{.Names}}', ...(flags.size ? ['{{.Size}}'] : []), ...(flags.pod ? ['{{.Pod}}', '{{.PodName}}'] : [])]
     // Podman's ps prints its JSON with two-space indents (inspect uses four).
     if (isJsonFormat(flags.format)) {
-      process.stdout.write(JSON.stringify(rows.map(r => r.json), null, 2) + '\n')
+      writeOut(JSON.stringify(rows.map(r => r.json), null, 2) + '\n')
       return
     }
     const {psTemplateRow} = await load.containerList()
-    process.stdout.write(renderList(flags.format, rows.map(psTemplateRow), {
+    writeOut(renderList(flags.format, rows.map(psTemplateRow), {
       defaultFormat: 'table ' + cols.join('\t'),
       headers: {ID: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', CreatedHuman: 'CREATED', Created: 'CREATED', Status: 'STATUS', Ports: 'PORTS', Names: 'NAMES', Size: 'SIZE', Pod: 'POD ID', PodName: 'PODNAME', RunningFor: 'CREATED', CreatedAt: 'CREATED AT', State: 'STATE', ImageID: 'IMAGE ID', ExitCode: 'EXIT CODE', Pid: 'PID', Mounts: 'MOUNTS', Labels: 'LABELS', Networks: 'NETWORKS', AutoRemove: 'AUTOREMOVE', Exited: 'EXITED', ExitedAt: 'EXITED AT', StartedAt: 'STARTED AT', CGROUPNS: 'CGROUPNS', IPC: 'IPC', MNT: 'MNT', NET: 'NET', PIDNS: 'PIDNS', USERNS: 'USERNS', UTS: 'UTS'},
       json: r => r.json as unknown,

@@ -3,6 +3,7 @@ import {commandWords, liftGlobalFlags} from '../../cli/argv.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {forEachRef} from '../../cli/each-ref.js'
 import {InvalidArgument, isJSONFormat, load, tabwrite} from '../../libpod/index.js'
+import {writeOut} from '../../cli/stdout.js'
 
 export default class ContainerMount extends BaseCommand {
   static override userNamespace = false // must fail outside `peapod unshare`, as Podman's does
@@ -41,6 +42,6 @@ export default class ContainerMount extends BaseCommand {
       return
     }
     if (flags.format) throw new InvalidArgument(`unknown --format argument: ${JSON.stringify(flags.format)}`)
-    process.stdout.write(tabwrite(mounted.map(m => `${flags.notruncate ? m.id : m.id.slice(0, 12)}\t${m.path}`)).map(l => l + '\n').join(''))
+    writeOut(tabwrite(mounted.map(m => `${flags.notruncate ? m.id : m.id.slice(0, 12)}\t${m.path}`)).map(l => l + '\n').join(''))
   }
 }

@@ -2,6 +2,7 @@ import {Flags} from '../../cli/oclif.js'
 import {splitAtPositional, valueFlagNames} from '../../cli/argv.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {NoSuchContainer, InvalidArgument, load, tabwrite} from '../../libpod/index.js'
+import {writeOut} from '../../cli/stdout.js'
 
 const topFlags = {
   latest: Flags.boolean({char: 'l', description: 'Act on the latest container podman is aware of'}),
@@ -45,6 +46,6 @@ export default class ContainerTop extends BaseCommand {
       if (e instanceof NoSuchContainer) throw new NoSuchContainer(`unable to look up requested container: ${e.message}`)
       throw e
     }
-    process.stdout.write(tabwrite(lines).map(l => l + '\n').join(''))
+    writeOut(tabwrite(lines).map(l => l + '\n').join(''))
   }
 }

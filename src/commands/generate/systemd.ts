@@ -3,6 +3,7 @@ import path from 'node:path'
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {InvalidArgument, load} from '../../libpod/index.js'
+import {writeOut} from '../../cli/stdout.js'
 
 export default class GenerateSystemd extends BaseCommand {
   static override userNamespace = false
@@ -64,6 +65,6 @@ export default class GenerateSystemd extends BaseCommand {
       this.log(JSON.stringify(Object.fromEntries([...units].sort(([a], [b]) => a.localeCompare(b))), null, 1))
       return
     }
-    process.stdout.write([...units.values()].join(''))
+    writeOut([...units.values()].join(''))
   }
 }

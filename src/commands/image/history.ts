@@ -2,6 +2,7 @@ import {Args, Flags} from '../../cli/oclif.js'
 import {isJsonFormat, renderList} from '../../cli/output.js'
 import {load} from '../../libpod/index.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {writeOut} from '../../cli/stdout.js'
 
 export default class ImageHistory extends BaseCommand {
   static override userNamespace = false
@@ -29,7 +30,7 @@ export default class ImageHistory extends BaseCommand {
       this.log(JSON.stringify(rows.map(r => r.json)))
       return
     }
-    process.stdout.write(renderList(flags.format, rows.map(historyTemplateRow), {
+    writeOut(renderList(flags.format, rows.map(historyTemplateRow), {
       defaultFormat: 'table {{.ID}}\t{{.Created}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}',
       headers: {ID: 'ID', Created: 'CREATED', CreatedBy: 'CREATED BY', Size: 'SIZE', Comment: 'COMMENT', CreatedAt: 'CREATED AT'},
       json: r => r.json,

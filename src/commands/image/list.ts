@@ -2,6 +2,7 @@ import {Args, Flags} from '../../cli/oclif.js'
 import {renderList} from '../../cli/output.js'
 import {load} from '../../libpod/index.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {writeOut} from '../../cli/stdout.js'
 
 export default class ImageList extends BaseCommand {
   static override userNamespace = false
@@ -40,6 +41,6 @@ export default class ImageList extends BaseCommand {
       json: r => r.json,
       noHeading: flags.noheading,
     })
-    process.stdout.write(out)
+    writeOut(out)
   }
 }

@@ -1,6 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {InvalidArgument, isJSONFormat, load, tabwrite} from '../../libpod/index.js'
+import {writeOut} from '../../cli/stdout.js'
 
 export default class ImageMount extends BaseCommand {
   static override userNamespace = false // must fail outside `peapod unshare`, as Podman's does
@@ -36,6 +37,6 @@ export default class ImageMount extends BaseCommand {
       this.log(JSON.stringify(mounted.map(m => ({id: m.id, Names: docs.get(m.id)?.digest ? [docs.get(m.id)!.digest] : [], Repositories: m.names, mountpoint: m.path})), null, 1))
       return
     }
-    process.stdout.write(tabwrite(mounted.map(m => `${m.names[0] ?? m.id.slice(0, 12)}\t${m.path}`)).map(l => l + '\n').join(''))
+    writeOut(tabwrite(mounted.map(m => `${m.names[0] ?? m.id.slice(0, 12)}\t${m.path}`)).map(l => l + '\n').join(''))
   }
 }

@@ -2,6 +2,7 @@ import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {authFlags, boolArgv, credsFlag, tlsFlags, tlsVerify} from '../../cli/registry-flags.js'
 import {InvalidArgument, load} from '../../libpod/index.js'
+import {writeOut} from '../../cli/stdout.js'
 
 export default class ImagePull extends BaseCommand {
   static override summary = 'Pull an image from a registry'
@@ -48,7 +49,7 @@ export default class ImagePull extends BaseCommand {
       const docs = flags.policy === 'always' || flags['all-tags']
         ? await pullImages(rt, image, opts)
         : [await pullImageIfNeeded(rt, image, flags.policy as 'missing' | 'never' | 'newer', opts)]
-      for (const d of docs) process.stdout.write(d.id + '\n')
+      for (const d of docs) writeOut(d.id + '\n')
     }
   }
 }

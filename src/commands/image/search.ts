@@ -3,6 +3,7 @@ import {BaseCommand} from '../../cli/base-command.js'
 import {renderList} from '../../cli/output.js'
 import {authFlags, boolArgv, credsFlag, tlsFlags, tlsVerify} from '../../cli/registry-flags.js'
 import {InvalidArgument, load} from '../../libpod/index.js'
+import {writeOut} from '../../cli/stdout.js'
 
 interface Row {
   Index: string
@@ -91,7 +92,7 @@ export default class ImageSearch extends BaseCommand {
         this.log(JSON.stringify([...byName].map(([Name, Tags]) => ({Name, Tags})), null, 4))
         return
       }
-      process.stdout.write(renderList(flags.format, rows, {defaultFormat: 'table {{.Name}}\t{{.Tag}}', headers: HEADERS}))
+      writeOut(renderList(flags.format, rows, {defaultFormat: 'table {{.Name}}\t{{.Tag}}', headers: HEADERS}))
       return
     }
     if (!flags['no-trunc']) for (const r of rows) if (r.Description.length > 44) r.Description = r.Description.slice(0, 41) + '...'
@@ -99,7 +100,7 @@ export default class ImageSearch extends BaseCommand {
       ? 'table {{.Name}}\t{{.Description}}\t{{.Stars}}\t{{.Official}}\t{{.Automated}}'
       : 'table {{.Name}}\t{{.Description}}'
     if (rows.length === 0 && !flags.format) return
-    process.stdout.write(renderList(flags.format, rows, {defaultFormat: def, headers: HEADERS}))
+    writeOut(renderList(flags.format, rows, {defaultFormat: def, headers: HEADERS}))
   }
 }
 

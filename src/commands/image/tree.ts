@@ -1,6 +1,7 @@
 import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {InvalidArgument, load} from '../../libpod/index.js'
+import {writeOut} from '../../cli/stdout.js'
 
 export default class ImageTree extends BaseCommand {
   static override userNamespace = false
@@ -19,6 +20,6 @@ export default class ImageTree extends BaseCommand {
     if (args.length !== 1) throw new InvalidArgument(`accepts 1 arg(s), received ${args.length}`)
     const rt = await this.runtime(flags)
     const {imageTree} = await load.imageTree()
-    process.stdout.write(imageTree(rt, args[0], flags.whatrequires) + '\n')
+    writeOut(imageTree(rt, args[0], flags.whatrequires) + '\n')
   }
 }

@@ -2,6 +2,7 @@ import {Args, Flags} from '../../cli/oclif.js'
 import {writeFileSync} from 'node:fs'
 import {BaseCommand} from '../../cli/base-command.js'
 import {load} from '../../libpod/index.js'
+import {writeOut} from '../../cli/stdout.js'
 
 export default class KubeGenerate extends BaseCommand {
   static override summary = 'Generate Kubernetes YAML based on containers, pods or volumes'
@@ -24,6 +25,6 @@ export default class KubeGenerate extends BaseCommand {
     const {generateKube} = await load.kube()
     const yaml = generateKube(rt, argv as string[], {service: flags.service, type: flags.type as 'pod', replicas: flags.replicas})
     if (flags.filename) writeFileSync(flags.filename, yaml)
-    else process.stdout.write(yaml)
+    else writeOut(yaml)
   }
 }

@@ -6,6 +6,7 @@ import {downText, readKubeInput} from '../../cli/kube.js'
 import {parseNetworkFlags} from '../../cli/network-spec.js'
 import {authFlags, credsFlag, tlsFlags, tlsVerify} from '../../cli/registry-flags.js'
 import {InvalidArgument, load, type ContainerNetworkSpec} from '../../libpod/index.js'
+import {writeOut} from '../../cli/stdout.js'
 
 const many = (description: string) => Flags.string({description, multiple: true, multipleNonGreedy: true})
 
@@ -99,7 +100,7 @@ export default class KubePlay extends BaseCommand {
       if (!p.containers.length) continue
       out += `${p.containers.length === 1 ? 'Container' : 'Containers'}:\n${p.containers.join('\n')}\n\n`
     }
-    process.stdout.write(out)
+    writeOut(out)
     if (flags.wait) {
       // Until every container has exited, or a signal: then down, volumes too.
       let stop!: () => void

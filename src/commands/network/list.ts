@@ -2,6 +2,7 @@ import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {isJsonFormat} from '../../cli/output.js'
 import {load, renderRows} from '../../libpod/index.js'
+import {writeOut} from '../../cli/stdout.js'
 
 const HEADERS = {ID: 'NETWORK ID', Name: 'NAME', Driver: 'DRIVER', Labels: 'LABELS', NetworkInterface: 'NETWORK INTERFACE', Created: 'CREATED', IPv6Enabled: 'IPV6 ENABLED', DNSEnabled: 'DNS ENABLED', Internal: 'INTERNAL'}
 
@@ -32,6 +33,6 @@ export default class NetworkList extends BaseCommand {
       return
     }
     const rows = list.map(n => networkTemplateData(n, {list: true, noTrunc: flags['no-trunc']}))
-    process.stdout.write(renderRows(flags.format ?? 'table {{.ID}}\t{{.Name}}\t{{.Driver}}', rows, HEADERS, {noHeading: flags.noheading}))
+    writeOut(renderRows(flags.format ?? 'table {{.ID}}\t{{.Name}}\t{{.Driver}}', rows, HEADERS, {noHeading: flags.noheading}))
   }
 }

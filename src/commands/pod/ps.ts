@@ -2,6 +2,7 @@ import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {isJsonFormat, renderList} from '../../cli/output.js'
 import {load} from '../../libpod/index.js'
+import {writeOut} from '../../cli/stdout.js'
 
 export default class PodPs extends BaseCommand {
   static override userNamespace = false
@@ -36,11 +37,11 @@ export default class PodPs extends BaseCommand {
     if (!flags['ctr-ids'] && !flags['ctr-names'] && !flags['ctr-status']) cols.push('{{.NumberOfContainers}}')
     if (flags.ns) cols.push('{{.Cgroup}}', '{{.Namespace}}')
     if (isJsonFormat(flags.format)) {
-      process.stdout.write(JSON.stringify(rows.map(r => r.json), null, 2) + '\n')
+      writeOut(JSON.stringify(rows.map(r => r.json), null, 2) + '\n')
       return
     }
     const {podTemplateRow} = await load.podList()
-    process.stdout.write(renderList(flags.format, rows.map(podTemplateRow), {
+    writeOut(renderList(flags.format, rows.map(podTemplateRow), {
       defaultFormat: 'table ' + cols.join('\t'),
       headers: {ID: 'POD ID', Name: 'NAME', Status: 'STATUS', Created: 'CREATED', InfraID: 'INFRA ID', NumberOfContainers: '# OF CONTAINERS',
         ContainerIds: 'IDS', ContainerNames: 'NAMES', ContainerStatuses: 'STATUS', Cgroup: 'CGROUP', Namespace: 'NAMESPACES', Labels: 'LABELS', Networks: 'NETWORKS'},

@@ -2,6 +2,7 @@ import {Flags} from '../../cli/oclif.js'
 import {splitAtPositional, valueFlagNames} from '../../cli/argv.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {InvalidArgument, load, tabwrite} from '../../libpod/index.js'
+import {writeOut} from '../../cli/stdout.js'
 
 const topFlags = {
   latest: Flags.boolean({char: 'l', description: 'Act on the latest pod podman is aware of'}),
@@ -33,6 +34,6 @@ export default class PodTop extends BaseCommand {
       const out = await topContainer(rt, c.config.id, descriptors)
       lines.push(...(lines.length ? out.slice(1) : out))
     }
-    process.stdout.write(tabwrite(lines).map(l => l + '\n').join(''))
+    writeOut(tabwrite(lines).map(l => l + '\n').join(''))
   }
 }

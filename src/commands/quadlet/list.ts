@@ -2,6 +2,7 @@ import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {isJsonFormat} from '../../cli/output.js'
 import {InvalidArgument, load, renderRows} from '../../libpod/index.js'
+import {writeOut} from '../../cli/stdout.js'
 
 const HEADERS = {Name: 'NAME', UnitName: 'UNIT NAME', Path: 'PATH ON DISK', Status: 'STATUS', App: 'APPLICATION', Pod: 'POD'}
 
@@ -34,6 +35,6 @@ export default class QuadletList extends BaseCommand {
       this.log(JSON.stringify(rows, null, 4))
       return
     }
-    process.stdout.write(renderRows(flags.format ?? 'table {{.Name}}\t{{.UnitName}}\t{{.Path}}\t{{.Status}}\t{{.App}}\t{{.Pod}}', rows, HEADERS, {noHeading: flags.noheading}))
+    writeOut(renderRows(flags.format ?? 'table {{.Name}}\t{{.UnitName}}\t{{.Path}}\t{{.Status}}\t{{.App}}\t{{.Pod}}', rows, HEADERS, {noHeading: flags.noheading}))
   }
 }

@@ -1,6 +1,7 @@
 import {Args} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {InvalidArgument, load} from '../../libpod/index.js'
+import {writeOut} from '../../cli/stdout.js'
 
 export default class QuadletPrint extends BaseCommand {
   static override userNamespace = false
@@ -12,6 +13,6 @@ export default class QuadletPrint extends BaseCommand {
     const {args} = await this.parse(QuadletPrint)
     if (!args.quadlet) throw new InvalidArgument('accepts 1 arg(s), received 0')
     const {printQuadlet} = await load.quadletManage()
-    process.stdout.write(printQuadlet(args.quadlet))
+    writeOut(printQuadlet(args.quadlet))
   }
 }

@@ -1,6 +1,7 @@
 import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {load, renderRows} from '../../libpod/index.js'
+import {writeOut} from '../../cli/stdout.js'
 
 const HEADERS = {ID: 'ID', Name: 'NAME', Driver: 'DRIVER', CreatedAt: 'CREATED', UpdatedAt: 'UPDATED'}
 const DEFAULT = 'table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.CreatedAt}}\t{{.UpdatedAt}}'
@@ -28,9 +29,9 @@ export default class SecretList extends BaseCommand {
     // Podman 4.3.1 runs every format through its template engine: `json` is printed as it is.
     const format = flags.format === undefined ? DEFAULT : flags.format.startsWith('table') || flags.format.includes('{{') ? flags.format : flags.format + '\n'
     if (!format.includes('{{')) {
-      process.stdout.write(format)
+      writeOut(format)
       return
     }
-    process.stdout.write(renderRows(format, rows, HEADERS, {noHeading: flags.noheading}))
+    writeOut(renderRows(format, rows, HEADERS, {noHeading: flags.noheading}))
   }
 }

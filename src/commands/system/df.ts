@@ -3,6 +3,7 @@ import {BaseCommand} from '../../cli/base-command.js'
 import {toJson, unescapeFormat} from '../../cli/output.js'
 import {dfSize, reclaimable} from '../../cli/df-format.js'
 import {InvalidArgument, isJSONFormat, load, renderRows} from '../../libpod/index.js'
+import {writeOut} from '../../cli/stdout.js'
 
 export default class SystemDf extends BaseCommand {
   static override summary = 'Show podman disk usage'
@@ -31,7 +32,7 @@ export default class SystemDf extends BaseCommand {
       return
     }
     const format = flags.format === undefined ? 'table {{.Type}}\t{{.Total}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}' : unescapeFormat(flags.format)
-    process.stdout.write(renderRows(format, rows, {Type: 'TYPE', Total: 'TOTAL', Active: 'ACTIVE', Size: 'SIZE', Reclaimable: 'RECLAIMABLE'}))
+    writeOut(renderRows(format, rows, {Type: 'TYPE', Total: 'TOTAL', Active: 'ACTIVE', Size: 'SIZE', Reclaimable: 'RECLAIMABLE'}))
   }
 
   private verbose(r: Awaited<ReturnType<Awaited<ReturnType<typeof load.system>>['diskUsage']>>, since: (ms: number) => string): void {
@@ -49,6 +50,6 @@ export default class SystemDf extends BaseCommand {
       {ID: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', LocalVolumes: 'LOCAL VOLUMES', Size: 'SIZE', Created: 'CREATED', Status: 'STATUS', Names: 'NAMES'})
     out += '\nLocal Volumes space usage:\n\n'
     out += renderRows('table {{.VolumeName}}\t{{.Links}}\t{{.Size}}', volumes, {VolumeName: 'VOLUME NAME', Links: 'LINKS', Size: 'SIZE'})
-    process.stdout.write(out)
+    writeOut(out)
   }
 }

@@ -3,6 +3,7 @@ import {BaseCommand} from '../../cli/base-command.js'
 import {renderOne, toJson} from '../../cli/output.js'
 import {toYaml} from '../../cli/yaml.js'
 import {isJSONFormat, load} from '../../libpod/index.js'
+import {writeOut} from '../../cli/stdout.js'
 
 export default class SystemInfo extends BaseCommand {
   static override userNamespace = false
@@ -24,7 +25,7 @@ export default class SystemInfo extends BaseCommand {
     } else if (flags.format !== undefined) {
       this.log(renderOne(flags.format, sys.infoTemplateData(report)))
     } else {
-      process.stdout.write(await toYaml(report))
+      writeOut(await toYaml(report))
     }
   }
 }

@@ -2,6 +2,7 @@ import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {isJsonFormat} from '../../cli/output.js'
 import {load, renderRows} from '../../libpod/index.js'
+import {writeOut} from '../../cli/stdout.js'
 
 const HEADERS = {Driver: 'DRIVER', Name: 'VOLUME NAME', Mountpoint: 'MOUNTPOINT', CreatedAt: 'CREATED AT', MountCount: 'MOUNT COUNT', NeedsCopyUp: 'NEEDS COPY UP', NeedsChown: 'NEEDS CHOWN'}
 
@@ -33,6 +34,6 @@ export default class VolumeList extends BaseCommand {
       return
     }
     const rows = vols.map(v => volumeTemplateData(store, v, 'entities.VolumeListReport'))
-    process.stdout.write(renderRows(flags.format ?? 'table {{.Driver}}\t{{.Name}}', rows, HEADERS, {noHeading: flags.noheading}))
+    writeOut(renderRows(flags.format ?? 'table {{.Driver}}\t{{.Name}}', rows, HEADERS, {noHeading: flags.noheading}))
   }
 }

@@ -10,6 +10,7 @@ import {requireFrom} from '../util/require-from.js'
 import type {Runtime} from '../runtime.js'
 import {hostUid} from '../config/paths.js'
 import {readSubIds} from '../rootless/subid.js'
+import {ansicTime} from '../format/ansic.js'
 import {eventsBackend} from '../events/log.js'
 import {goMap, goNil} from '../format/template.js'
 
@@ -25,7 +26,7 @@ export function versionReport(): Record<string, string | number> {
     Version: pkg.version,
     GoVersion: `node ${process.version}`,
     GitCommit: '',
-    BuiltTime: new Date(0).toUTCString(),
+    BuiltTime: ansicTime(new Date(0)),
     Built: 0,
     OsArch: `linux/${goArch()}`,
     Os: 'linux',

@@ -1,6 +1,7 @@
 import {Args, Flags} from '../../../cli/oclif.js'
 import {BaseCommand} from '../../../cli/base-command.js'
 import {InvalidArgument, load, tabwrite} from '../../../libpod/index.js'
+import {writeOut} from '../../../cli/stdout.js'
 
 export default class ImageTrustShow extends BaseCommand {
   static override userNamespace = false
@@ -25,7 +26,7 @@ export default class ImageTrustShow extends BaseCommand {
     const {showTrust} = await load.trust()
     const {raw, rows} = showTrust(flags.policypath)
     if (flags.raw) {
-      process.stdout.write(raw.endsWith('\n') ? raw : raw + '\n')
+      writeOut(raw.endsWith('\n') ? raw : raw + '\n')
       return
     }
     // Podman 4.3.1 takes REGISTRY but shows the whole policy all the same.
@@ -36,6 +37,6 @@ export default class ImageTrustShow extends BaseCommand {
     }
     const lines = shown.map(r => `${r.transport}\t${r.repo_name}\t${r.type}\t${r.gpg_id ?? ''}\t${r.sigstore ?? ''}`)
     if (!flags.noheading) lines.unshift('TRANSPORT\tNAME\tTYPE\tID\tSTORE')
-    process.stdout.write(tabwrite(lines).map(l => l + '\n').join(''))
+    writeOut(tabwrite(lines).map(l => l + '\n').join(''))
   }
 }
