@@ -1,6 +1,6 @@
 import {Flags} from '../cli/oclif.js'
 import {BaseCommand} from '../cli/base-command.js'
-import {ansicTime} from '../libpod/format/ansic.js'
+import {BUILT_TIME} from '../cli/build-time.js'
 
 export default class Version extends BaseCommand {
   static override userNamespace = false
@@ -16,8 +16,7 @@ export default class Version extends BaseCommand {
       APIVersion: this.config.version,
       GoVersion: `node ${process.version}`,
       GitCommit: '',
-      // (peapod carries no build time: Debian's Podman prints the zero time too)
-      BuiltTime: ansicTime(new Date(0)),
+      BuiltTime: BUILT_TIME,
       Built: 0,
       OsArch: `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`,
       Os: 'linux',

@@ -10,7 +10,7 @@ import {requireFrom} from '../util/require-from.js'
 import type {Runtime} from '../runtime.js'
 import {hostUid} from '../config/paths.js'
 import {readSubIds} from '../rootless/subid.js'
-import {ansicTime} from '../format/ansic.js'
+import {ansicTime} from '../define/ansic-time.js'
 import {eventsBackend} from '../events/log.js'
 import {goMap, goNil} from '../format/template.js'
 
