@@ -3,6 +3,7 @@ import {existsSync, readFileSync} from 'node:fs'
 import {parseSignal} from '../spec/index.js'
 import {securityOptStrings} from '../specgen/security.js'
 import {finishEnv, mergeEnv} from '../spec/env.js'
+import {capabilityChanges, containerCapabilities, hostBoundingSet} from '../spec/caps.js'
 import type {Runtime} from '../runtime.js'
 import {inspectHealth, inspectHealthConfig} from './healthcheck.js'
 import {containerSize, stateName} from './list.js'
@@ -67,6 +68,8 @@ export function inspectContainer(rt: Runtime, c: Container, opts: {size?: boolea
   const image = rt.store.images.exists(c.config.imageId) ? rt.store.images.get(c.config.imageId) : undefined
   const imgCfg = image ? (JSON.parse(image.config).config ?? {}) : {}
   const spec = specOf(rt, c)
+  // (a container not running has no spec: its capabilities as start will set them, as Podman has them from create)
+  const caps = spec.process?.capabilities ?? containerCapabilities(c.config, c.config.user ?? '', hostBoundingSet())
   const cmd = c.config.command.length ? c.config.command : (c.config.entrypoint !== undefined ? [] : imgCfg.Cmd ?? [])
   const entrypoint = c.config.entrypoint ?? imgCfg.Entrypoint ?? []
   const args = spec.process?.args ?? [...entrypoint, ...cmd]
@@ -123,8 +126,8 @@ export function inspectContainer(rt: Runtime, c: Container, opts: {size?: boolea
     MountLabel: '',
     ProcessLabel: '',
     AppArmorProfile: '',
-    EffectiveCaps: spec.process?.capabilities?.effective ?? [],
-    BoundingCaps: spec.process?.capabilities?.bounding ?? [],
+    EffectiveCaps: caps.effective ?? [],
+    BoundingCaps: caps.bounding ?? [],
     ExecIDs: [],
     GraphDriver: {Name: c.config.storageDriver, Data: s.mountPoint ? {MergedDir: s.mountPoint, UpperDir: `${p.dir}/rootfs/diff`, WorkDir: `${p.dir}/rootfs/work`} : null},
     ...opts.size ? sizes(rt, c) : {},
@@ -186,8 +189,7 @@ export function inspectContainer(rt: Runtime, c: Container, opts: {size?: boolea
       AutoRemove: c.config.remove,
       VolumeDriver: '',
       VolumesFrom: null,
-      CapAdd: c.config.capAdd,
-      CapDrop: c.config.capDrop,
+      ...capabilityChanges(caps.bounding ?? [], c.config.privileged),
       Dns: [],
       DnsOptions: [],
       DnsSearch: [],

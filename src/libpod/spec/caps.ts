@@ -2,6 +2,7 @@
 // pkg/capabilities does it (MergeCapabilities, NormalizeCapabilities).
 import {readFileSync} from 'node:fs'
 import {InvalidArgument} from '../define/errors.js'
+import type {OciCapabilities} from './oci.js'
 
 /** Every capability the kernel knows, indexed by number (CAP_CHOWN = 0). */
 export const ALL_CAPABILITIES: readonly string[] = [
@@ -20,6 +21,16 @@ export const ALL_CAPABILITIES: readonly string[] = [
 export const DEFAULT_CAPABILITIES: readonly string[] = [
   'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL', 'CAP_NET_BIND_SERVICE',
   'CAP_SETFCAP', 'CAP_SETGID', 'CAP_SETPCAP', 'CAP_SETUID', 'CAP_SYS_CHROOT',
+]
+
+/**
+ * containers/common's built-in default set (pkg/config's DefaultCapabilities,
+ * before containers.conf narrows it): Podman's inspect reports HostConfig's
+ * CapAdd and CapDrop against it.
+ */
+export const BUILTIN_DEFAULT_CAPABILITIES: readonly string[] = [
+  'CAP_AUDIT_WRITE', 'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL', 'CAP_MKNOD',
+  'CAP_NET_BIND_SERVICE', 'CAP_NET_RAW', 'CAP_SETFCAP', 'CAP_SETGID', 'CAP_SETPCAP', 'CAP_SETUID', 'CAP_SYS_CHROOT',
 ]
 
 const ALL = 'ALL'
@@ -84,4 +95,47 @@ export function mergeCapabilities(base: readonly string[], adds: readonly string
   const out = b.filter(c => !capDrop.includes(c))
   for (const c of capAdd) if (!b.includes(c)) out.push(c)
   return sortCaps(out)
+}
+
+/** What a container's capabilities come from (its create options). */
+export interface CapabilityOptions {
+  privileged?: boolean
+  capAdd?: readonly string[]
+  capDrop?: readonly string[]
+  defaultCapabilities?: readonly string[]
+}
+
+/** Bounding/effective/permitted as Podman sets them; non-root users only get their --cap-add. */
+export function containerCapabilities(o: CapabilityOptions, userSpec: string, bounding: readonly string[]): OciCapabilities {
+  const caps = o.privileged
+    ? [...bounding]
+    : mergeCapabilities(o.defaultCapabilities ?? DEFAULT_CAPABILITIES, o.capAdd ?? [], o.capDrop ?? [], bounding).filter(c => bounding.includes(c))
+  const out: OciCapabilities = {bounding: caps}
+  const user = userSpec.split(':')[0]
+  if (user === '' || user === 'root' || user === '0') {
+    out.effective = caps
+    out.permitted = caps
+    return out
+  }
+  const userCaps = mergeCapabilities([], o.capAdd ?? [], [], bounding).filter(c => bounding.includes(c))
+  if (userCaps.length) {
+    out.effective = userCaps
+    out.permitted = userCaps
+    out.inheritable = userCaps
+    out.ambient = userCaps
+  }
+  return out
+}
+
+/**
+ * inspect's HostConfig.CapAdd/CapDrop as Podman reports them: the bounding
+ * set against the built-in default set, or for --privileged against every
+ * capability (what the host's bounding set lacks shows as dropped).
+ */
+export function capabilityChanges(bounding: readonly string[], privileged = false): {CapAdd: string[]; CapDrop: string[]} {
+  const reference = privileged ? ALL_CAPABILITIES : BUILTIN_DEFAULT_CAPABILITIES
+  return {
+    CapAdd: sortCaps(bounding.filter(c => !reference.includes(c))),
+    CapDrop: sortCaps(reference.filter(c => !bounding.includes(c))),
+  }
 }

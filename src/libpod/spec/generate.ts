@@ -1,7 +1,7 @@
 // generateSpec: SpecOptions → the OCI config.json Podman 4.3.1 would write.
 import {readFileSync} from 'node:fs'
 import {InvalidArgument} from '../define/errors.js'
-import {DEFAULT_CAPABILITIES, hostBoundingSet, mergeCapabilities} from './caps.js'
+import {containerCapabilities, hostBoundingSet} from './caps.js'
 import {resolveCommand} from './command.js'
 import {
   CONTAINER_INIT_PATH, DEFAULT_INIT_PATH, DEFAULT_SHM_SIZE, DEFAULT_SYSCTLS, DEFAULT_UMASK, DEV_MOUNT,
@@ -10,7 +10,7 @@ import {
 } from './defaults.js'
 import {finishEnv, mergeEnv} from './env.js'
 import {checkDuplicateDestinations, cleanPath, hostMountFlags, processMountOptions, sortMounts} from './mounts.js'
-import type {OciCapabilities, OciLinux, OciMount, OciNamespace, OciProcess, OciResources, OciSpec} from './oci.js'
+import type {OciLinux, OciMount, OciNamespace, OciProcess, OciResources, OciSpec} from './oci.js'
 import type {NamespaceMode, NetworkMode, SpecOptions} from './options.js'
 import {resolveInRoot} from './paths.js'
 import {containerSeccomp} from './seccomp.js'
@@ -39,28 +39,6 @@ function namespaces(o: SpecOptions): OciNamespace[] {
     {type: 'mount'},
     ...(o.cgroupns === 'private' || o.cgroupns?.startsWith('ns:') ? nsEntry('cgroup', o.cgroupns) : []),
   ]
-}
-
-/** Bounding/effective/permitted as Podman sets them; non-root users only get their --cap-add. */
-function capabilities(o: SpecOptions, userSpec: string, bounding: readonly string[]): OciCapabilities {
-  const caps = o.privileged
-    ? [...bounding]
-    : mergeCapabilities(o.defaultCapabilities ?? DEFAULT_CAPABILITIES, o.capAdd ?? [], o.capDrop ?? [], bounding).filter(c => bounding.includes(c))
-  const out: OciCapabilities = {bounding: caps}
-  const user = userSpec.split(':')[0]
-  if (user === '' || user === 'root' || user === '0') {
-    out.effective = caps
-    out.permitted = caps
-    return out
-  }
-  const userCaps = mergeCapabilities([], o.capAdd ?? [], [], bounding).filter(c => bounding.includes(c))
-  if (userCaps.length) {
-    out.effective = userCaps
-    out.permitted = userCaps
-    out.inheritable = userCaps
-    out.ambient = userCaps
-  }
-  return out
 }
 
 function sysctls(o: SpecOptions): Record<string, string> {
@@ -216,7 +194,7 @@ export function generateSpec(o: SpecOptions): OciSpec {
   if (o.workdir !== undefined && !o.workdir.startsWith('/')) throw new InvalidArgument(`workdir ${JSON.stringify(o.workdir)} must be an absolute path`)
   const cwd = o.workdir || image.WorkingDir || '/'
 
-  const caps = capabilities(o, userSpec, bounding)
+  const caps = containerCapabilities(o, userSpec, bounding)
 
   const process: OciProcess = {
     user: {uid: pu.uid, gid: pu.gid, umask: umaskOf(o)},
