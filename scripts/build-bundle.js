@@ -136,7 +136,7 @@ for (const f of result.outputFiles) {
   const name = path.basename(f.path)
   if (!CHUNK.test(name)) throw new Error(`build-bundle: unexpected output ${name}`)
   // (import() of a chunk: a require() in a promise, as in the one-file bundle)
-  let code = (await transform(f.text, {format: 'cjs', platform: 'node', target: 'node20', supported: {'dynamic-import': false}, minify: true, keepNames: true})).code
+  let code = (await transform(f.text, {format: 'cjs', platform: 'node', target: 'node20', supported: {'dynamic-import': false}, minify: true})).code
   // The chunk an import() of a CommonJS module loads (wire.cjs, yaml,
   // node:crypto's lazy stub) exports only `default` in esbuild's split ES
   // output; an import() of it, as Node's of a CommonJS module and the
