@@ -28,14 +28,15 @@ const META = /\bimport\.meta\.url\b/g
 const COMPUTED_IMPORT = /(?<![\w$.]|async\s+)import\((?!\s*['"`])/g
 // - config/toml.js: smol-toml's one-file build (dist/vendor) into the bundle,
 //   so it compiles from the cache too (every engine command reads
-//   containers.conf).
+//   containers.conf), without the package itself as a fallback (a second
+//   copy in every command's chunks).
 // - a synchronous require() of an engine module (runtime.js's on-use
 //   modules, container/store.js's legacy.js): the bundle's own module, not
 //   a second copy from dist/ with its own error classes and logger.
 const EDITS = {
   'libpod/runtime.js': [[/\bengineModule\(('\.\/[\w/.-]+\.js')\)/g, 'require($1)']],
   'libpod/container/store.js': [["requireFrom(import.meta.url)('./legacy.js')", "require('./legacy.js')"]],
-  'libpod/config/toml.js': [["const require = requireFrom(import.meta.url);\n    try {\n        return require('../../vendor/smol-toml.cjs');", "try {\n        return require('../../vendor/smol-toml.cjs');"]],
+  'libpod/config/toml.js': [["const require = requireFrom(import.meta.url);\n    try {\n        return require('../../vendor/smol-toml.cjs');\n    }\n    catch {\n        return require('smol-toml');\n    }", "return require('../../vendor/smol-toml.cjs');"]],
 }
 const distModules = {
   name: 'dist-modules',

@@ -1,6 +1,6 @@
 // `container inspect`: Podman's JSON shape and keys (InspectContainerData).
 import {existsSync, readFileSync} from 'node:fs'
-import {parseSignal} from '../spec/index.js'
+import {parseSignal} from '../spec/signals.js'
 import {securityOptStrings} from '../specgen/security.js'
 import {finishEnv, mergeEnv} from '../spec/env.js'
 import {capabilityChanges, containerCapabilities, hostBoundingSet} from '../spec/caps.js'
