@@ -135,3 +135,22 @@ tar --numeric-owner -C "$BUILD" -cf "$OUT.tmp" . && mv "$OUT.tmp" "$OUT" && rm -
   }
   return {tar: out}
 }
+
+/**
+ * A suite's store for MODE with busybox imported as `bb`: registers mocha's
+ * before (skipped where MODE cannot run here) and after (its containers and
+ * pods removed, the store checked and cleaned), and hands the Env to SET.
+ */
+export function busyboxEnv(mode: Mode, set: (env: Env) => void): void {
+  let env: Env | undefined
+  before(function () {
+    if (unavailable(mode)) this.skip()
+    env = new Env(mode)
+    env.ok(['import', busyboxTar(), 'bb'])
+    set(env)
+  })
+  after(() => {
+    env?.removeContainers()
+    env?.cleanup()
+  })
+}

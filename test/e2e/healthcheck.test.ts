@@ -3,8 +3,8 @@
 // `healthcheck run` (output and exit codes), the state in inspect and ps,
 // the monitor's interval timer and the on-failure actions.
 import {expect} from 'chai'
-import {Env, processes, unavailable, waitUntil, type Mode} from './helpers.js'
-import {busyboxTar} from './fixtures.js'
+import {Env, processes, waitUntil, type Mode} from './helpers.js'
+import {busyboxEnv} from './fixtures.js'
 
 interface Health {
   Status: string
@@ -17,17 +17,7 @@ const RFC3339NANO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d
 for (const mode of ['root', 'rootless'] as Mode[]) {
   describe(`healthcheck (${mode})`, function () {
     let env: Env
-
-    before(function () {
-      if (unavailable(mode)) this.skip()
-      env = new Env(mode)
-      env.ok(['import', busyboxTar(), 'bb'])
-    })
-    after(() => {
-      if (!env) return
-      env.run(['rm', '-af', '-t', '0'])
-      env.cleanup()
-    })
+    busyboxEnv(mode, e => { env = e })
 
     const health = (ref: string): Health => JSON.parse(env.ok(['inspect', '--format', '{{json .State.Health}}', ref])) as Health
     const status = (ref: string): string => env.ok(['ps', '-a', '--filter', `name=^${ref}$`, '--format', '{{.Status}}']).trim()

@@ -3,22 +3,13 @@
 // networks there, a gap later Podman closed); --type narrows it with each
 // kind's own message for a missing name; --latest takes the latest container.
 import {expect} from 'chai'
-import {Env, unavailable, type Mode} from './helpers.js'
-import {busyboxTar} from './fixtures.js'
+import {Env, type Mode} from './helpers.js'
+import {busyboxEnv} from './fixtures.js'
 
 for (const mode of ['root', 'rootless'] as Mode[]) {
   describe(`inspect of any object (${mode})`, function () {
     let env: Env
-
-    before(function () {
-      if (unavailable(mode)) this.skip()
-      env = new Env(mode)
-      env.ok(['import', busyboxTar(), 'bb'])
-    })
-    after(() => {
-      env?.removeContainers()
-      env?.cleanup()
-    })
+    busyboxEnv(mode, e => { env = e })
 
     it('finds containers, images, volumes, networks and pods; each renders as its own inspect', () => {
       env.ok(['create', '--name', 'ic', 'bb', 'true'])

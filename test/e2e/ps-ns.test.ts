@@ -3,24 +3,15 @@
 // a container that is not running. And `{{.IsInfra}}` in a template.
 import {expect} from 'chai'
 import {readlinkSync} from 'node:fs'
-import {Env, unavailable, type Mode} from './helpers.js'
-import {busyboxTar} from './fixtures.js'
+import {Env, type Mode} from './helpers.js'
+import {busyboxEnv} from './fixtures.js'
 
 const NS = ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'user', 'uts']
 
 for (const mode of ['root', 'rootless'] as Mode[]) {
   describe(`ps --ns (${mode})`, function () {
     let env: Env
-
-    before(function () {
-      if (unavailable(mode)) this.skip()
-      env = new Env(mode)
-      env.ok(['import', busyboxTar(), 'bb'])
-    })
-    after(() => {
-      env?.removeContainers()
-      env?.cleanup()
-    })
+    busyboxEnv(mode, e => { env = e })
 
     it('shows the namespaces of running containers, blanks for the others', () => {
       env.ok(['run', '-d', '--name', 'up', '--network=none', 'bb', 'sleep', '1000'])

@@ -4,8 +4,8 @@
 // warning and so do we. `update` changes a running container's limits.
 import {expect} from 'chai'
 import {existsSync, readdirSync, readFileSync, rmdirSync, statSync} from 'node:fs'
-import {Containers, Env, expectError, unavailable, waitUntil, type Mode} from './helpers.js'
-import {busyboxTar} from './fixtures.js'
+import {Containers, Env, expectError, waitUntil, type Mode} from './helpers.js'
+import {busyboxEnv} from './fixtures.js'
 
 const ROOTLESS_WARNING = 'Resource limits are not supported and ignored on cgroups V1 rootless systems'
 const NO_NET = ['--network', 'none']
@@ -41,17 +41,7 @@ const BAD: Array<[string[], RegExp]> = [
 for (const mode of ['root', 'rootless'] as Mode[]) {
   describe(`resources (${mode})`, function () {
     let env: Env
-
-    before(function () {
-      if (unavailable(mode)) this.skip()
-      env = new Env(mode)
-      env.ok(['import', busyboxTar(), 'bb'])
-    })
-    after(() => {
-      if (!env) return
-      env.run(['rm', '-af', '-t', '0'])
-      env.cleanup()
-    })
+    busyboxEnv(mode, e => { env = e })
 
     it('bad values: Podman\'s one-line error, exit 125, nothing created', async () => {
       for (const [flags, message] of BAD) expectError(env.run(['create', ...flags, 'bb', 'true']), 125, message)

@@ -5,7 +5,7 @@
 // are Podman's for the same store.
 import {expect} from 'chai'
 import {Env, unavailable, type Mode} from './helpers.js'
-import {busyboxTar} from './fixtures.js'
+import {busyboxTar, busyboxEnv} from './fixtures.js'
 
 describe('template fields as Podman names them (root)', function () {
   let env: Env
@@ -131,16 +131,7 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
 for (const mode of ['root', 'rootless'] as Mode[]) {
   describe(`ps and pod ps templates as Podman's reporters (${mode})`, function () {
     let env: Env
-
-    before(function () {
-      if (unavailable(mode)) this.skip()
-      env = new Env(mode)
-      env.ok(['import', busyboxTar(), 'bb'])
-    })
-    after(() => {
-      env?.removeContainers()
-      env?.cleanup()
-    })
+    busyboxEnv(mode, e => { env = e })
 
     it('ps: .Cgroup and .User are the cgroup and user namespaces (with --ns), .Namespaces their struct, .ListContainer the embedded one', () => {
       env.ok(['run', '-d', '--name', 'up', '--network=none', 'bb', 'sleep', '1000'])
