@@ -110,6 +110,24 @@ describe('code cache: the built bundle (bin/run.cjs)', () => {
     }
   })
 
+  it('the bundle\'s chunks: every chunk a chunk requires is in its table, and a command loads only its own', () => {
+    // scripts/build-bundle.js: esbuild's split output, each chunk a function of one table run on first require.
+    const text = readFileSync(bundle, 'latin1')
+    const table = new Set([...text.matchAll(/^"((?:chunk-[A-Z0-9]+|entry)\.js)":function\(exports,require,module\)\{/gm)].map(m => m[1]))
+    const required = new Set([...text.matchAll(/require\("\.\/((?:chunk-[A-Z0-9]+|entry)\.js)"\)/g)].map(m => m[1]))
+    expect(table.size).to.be.greaterThan(100)
+    expect([...required].filter(n => !table.has(n))).to.deep.equal([])
+    // the chunks `version` runs (on the way out, from the table's loaded map)
+    const hook = path.join(copy, 'chunks-hook.cjs')
+    writeFileSync(hook, "process.on('exit', () => process.stderr.write('\\nLOADED ' + globalThis.__peapodTestChunks().length + '\\n'))\n")
+    const patched = path.join(copy, 'dist/peapod.cjs')
+    writeFileSync(patched, text.replace("module.exports = __peapodChunk('entry.js');", "module.exports = __peapodChunk('entry.js'); globalThis.__peapodTestChunks = () => [...__peapodModules.keys()];"), 'latin1')
+    const r = spawnSync(process.execPath, ['-r', hook, path.join(copy, 'bin/run.cjs'), 'version'], {encoding: 'utf8', env: {...process.env, NODE_OPTIONS: ''}})
+    expect(r.stdout).to.match(/^Version: /)
+    const loaded = Number(/^LOADED (\d+)$/m.exec(r.stderr)?.[1])
+    expect(loaded, r.stderr).to.be.within(1, table.size / 10)
+  })
+
   it('the bundled CLI runs the engine from the bundle, never a second copy of a dist/ module', () => {
     // A dist/ module loaded beside the bundle would have its own error
     // classes and logger (runtime.ts's on-use modules are require()d).
