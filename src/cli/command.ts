@@ -33,7 +33,6 @@ const internal = (key: string): Record<string, (...a: never[]) => never> => full
 // The package's own name and version, as lib/command.js reads them.
 const pjson = Cache.getInstance().get('@oclif/core') as {name: string; version: string}
 
-
 export abstract class Command {
   static _base = `${pjson.name}@${pjson.version}`
   static aliases: string[] = []
