@@ -205,7 +205,12 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
         expect(inspect(id, fields)).to.equal(`${bounding}|${bounding}|${changes}`)
         const plain = env.ok(['create', 'bb', 'true']).trim()
         expect(inspect(plain, '{{.HostConfig.CapAdd}}|{{.HostConfig.CapDrop}}')).to.equal('[]|[CAP_AUDIT_WRITE CAP_MKNOD CAP_NET_RAW]')
-        env.ok(['rm', id, user, plain])
+        // the image's USER counts as --user does
+        env.ok(['commit', '-q', '-c', 'USER 1000', plain, 'bb-user'])
+        const imageUser = env.ok(['create', '--cap-add', 'kill', 'bb-user', 'true']).trim()
+        expect(inspect(imageUser, '{{.EffectiveCaps}}')).to.equal('[CAP_KILL]')
+        env.ok(['rm', id, user, plain, imageUser])
+        env.ok(['rmi', 'bb-user'])
       })
 
       it('applies --security-opt no-new-privileges and seccomp', async () => {

@@ -68,8 +68,9 @@ export function inspectContainer(rt: Runtime, c: Container, opts: {size?: boolea
   const image = rt.store.images.exists(c.config.imageId) ? rt.store.images.get(c.config.imageId) : undefined
   const imgCfg = image ? (JSON.parse(image.config).config ?? {}) : {}
   const spec = specOf(rt, c)
-  // (a container not running has no spec: its capabilities as start will set them, as Podman has them from create)
-  const caps = spec.process?.capabilities ?? containerCapabilities(c.config, c.config.user ?? '', hostBoundingSet())
+  // (a container not running has no spec: its capabilities as start will set them, for its user or the image's,
+  // as Podman has them from create)
+  const caps = spec.process?.capabilities ?? containerCapabilities(c.config, c.config.user ?? imgCfg.User ?? '', hostBoundingSet())
   const cmd = c.config.command.length ? c.config.command : (c.config.entrypoint !== undefined ? [] : imgCfg.Cmd ?? [])
   const entrypoint = c.config.entrypoint ?? imgCfg.Entrypoint ?? []
   const args = spec.process?.args ?? [...entrypoint, ...cmd]
