@@ -38,6 +38,12 @@ const EDITS = {
   'libpod/container/store.js': [["requireFrom(import.meta.url)('./legacy.js')", "require('./legacy.js')"]],
   'libpod/config/toml.js': [["const require = requireFrom(import.meta.url);\n    try {\n        return require('../../vendor/smol-toml.cjs');\n    }\n    catch {\n        return require('smol-toml');\n    }", "return require('../../vendor/smol-toml.cjs');"]],
 }
+// What the edits above call, defined once at the top of each bundle: the
+// bundle's import() (code-cache.ts passes its own in) and a dist/ module's URL.
+const PEAPOD_GLOBALS = [
+  "const __peapodImport = typeof __peapod_import === 'function' ? __peapod_import : s => import(s);",
+  "const __peapodUrl = p => require('node:url').pathToFileURL(require('node:path').join(__dirname, p)).href;",
+]
 const distModules = {
   name: 'dist-modules',
   setup(b) {
@@ -157,8 +163,7 @@ for (const f of result.outputFiles) {
 }
 if (!memoized) throw new Error("dist/peapod.cjs: esbuild's __toESM not found (esbuild changed?)")
 writeFileSync(path.join(dist, 'peapod.cjs'), [
-  "const __peapodImport = typeof __peapod_import === 'function' ? __peapod_import : s => import(s);",
-  "const __peapodUrl = p => require('node:url').pathToFileURL(require('node:path').join(__dirname, p)).href;",
+  ...PEAPOD_GLOBALS,
   'const __peapodMemo = [new WeakMap(), new WeakMap()];',
   'const __peapodMemoESM = f => (m, node) => { if (m === null || (typeof m !== "object" && typeof m !== "function")) return f(m, node); const w = __peapodMemo[node ? 1 : 0]; let r = w.get(m); if (!r) w.set(m, r = f(m, node)); return r };',
   // The chunks, by the name their importers require them by.
@@ -207,7 +212,7 @@ await build({
 const exitResult = await build({
   entryPoints: [path.join(dist, 'exit-command.js')],
   plugins: [distModules],
-  banner: {js: "const __peapodImport = typeof __peapod_import === 'function' ? __peapod_import : s => import(s);\nconst __peapodUrl = p => require('node:url').pathToFileURL(require('node:path').join(__dirname, p)).href;"},
+  banner: {js: PEAPOD_GLOBALS.join('\n')},
   outfile: path.join(dist, 'exit-command.cjs'),
   bundle: true, platform: 'node', format: 'cjs', target: 'node20', supported: {'dynamic-import': false},
   minify: true, keepNames: true, external: ['typescript', 'ts-node', 'tsx'], logLevel: 'warning', metafile: true,
