@@ -282,8 +282,12 @@ function startCreated(): void {
   let code: number | null = null
   s.onExit(c => (code = c))
   s.onClose(() => {
-    if (finished) return
+    if (finished || initExited) return
     if (code !== 0) {
+      // Killed between create and start (`kill` right after `run -d`
+      // returned): runc start fails on a stopped container, and the
+      // container's own status (128+N) is what happened, not a start failure.
+      if (initExit(initPid!) !== undefined) return checkInitExit()
       // The created init still waits: the exit command's `runc delete --force` ends it.
       void finish({code: 125, signal: null}, wire.runtimeErrorMessage(err) || `${path.basename(cfg.runtime)} start exited with code ${code}`)
       return
@@ -298,24 +302,37 @@ function startCreated(): void {
  * handling could reap it, and that only reaps what Node spawned).
  */
 function checkInitExit(): void {
-  if (initPid === undefined || phase !== 'running' || finished) return
-  let stat: string
-  try {
-    stat = fs.readFileSync(`/proc/${initPid}/stat`, 'latin1')
-  } catch {
-    // Gone without us: someone else reaped it, and the status with it.
-    diag(`container init ${initPid} was reaped elsewhere: its exit code is unknown`)
-    return containerExited({code: 255, signal: null})
-  }
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  if (f[0] !== 'Z' && f[0] !== 'X') return
-  const status = Number(f[49])
-  const sig = status & 0x7f
-  // As `runc run` reported it: a signal is 128+N.
-  containerExited({code: sig ? 128 + sig : (status >> 8) & 0xff, signal: null})
+  if (initPid === undefined || phase !== 'running' || finished || initExited) return
+  const code = initExit(initPid)
+  if (code === undefined) return
+  if (code === null) diag(`container init ${initPid} was reaped elsewhere: its exit code is unknown`)
+  containerExited({code: code ?? 255, signal: null})
 }
 
+/**
+ * The exit code of an exited init, as `runc run` reports it (a signal is
+ * 128+N); undefined while it runs, null when it was reaped elsewhere (the
+ * status went with it).
+ */
+function initExit(pid: number): number | null | undefined {
+  let stat: string
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1')
+  } catch {
+    return null
+  }
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  if (f[0] !== 'Z' && f[0] !== 'X') return undefined
+  const status = Number(f[49])
+  const sig = status & 0x7f
+  return sig ? 128 + sig : (status >> 8) & 0xff
+}
+
+/** Set once the init's exit is being finished: a failing `runc start` after it changes nothing. */
+let initExited = false
+
 function containerExited(exit: {code: number | null; signal: NodeJS.Signals | null}): void {
+  initExited = true
   process.removeListener('SIGCHLD', checkInitExit)
   drainThenFinish(exit)
 }

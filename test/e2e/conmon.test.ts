@@ -499,6 +499,19 @@ describe('conmon: the per-container monitor', function () {
       expect(exitStatus(c).exitCode).to.equal(137)
     })
 
+    it('a container killed between create and start exits 128+N, not as a failed start', async function () {
+      // `kill` right after `run -d` returned (the container counts as running
+      // once created) lands before `runc start`: here a runtime whose start
+      // kills the container first makes that order certain.
+      const killer = path.join(dir, `kill-then-start-${++seq}`)
+      writeFileSync(killer, `#!/bin/sh\nfor id; do :; done\ncase " $* " in *" start "*) "${RUNC}" --root "${runcRoot}" kill "$id" KILL || exit 99;; esac\nexec "${RUNC}" "$@"\n`)
+      chmodSync(killer, 0o755)
+      const c = start(['sleep', '1000'], {runtime: killer}, true)
+      expect((await c.m.started).running).to.equal(true)
+      expect(await exitOf(c.m)).to.equal(137)
+      expect(exitStatus(c)).to.deep.include({exitCode: 137}).and.not.have.property('error')
+    })
+
     it('start failures keep their message and code', async function () {
       const c = start(['nonexistent'], {}, true)
       const r = await c.m.started
