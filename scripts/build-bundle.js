@@ -130,20 +130,50 @@ const result = await build({
   metafile: true,
 })
 
+// esbuild's transform writes its CommonJS helpers (__defProp, __export,
+// __copyProps, __toESM, __toCommonJS...) at the top of every chunk: 233 KB
+// of the bundle, and each chunk instantiated its own closures of them. They
+// are the same text in every chunk, so they are taken out of each and
+// written once at the top of dist/peapod.cjs, where the chunks' functions
+// find them by name (a chunk is minified after, and free names stay as they
+// are). Helpers that differ other than in their parameters' names (esbuild
+// renames one that a chunk's own top level uses) stop the build.
+const HELPER = /^var (__[A-Za-z]+) = /
+const helpers = new Map()
+const minified = new Map()
+/** CODE (esbuild's unminified CommonJS) without its helpers, which go to `helpers`. */
+async function takeHelpers(code, name) {
+  const lines = code.split('\n')
+  let i = 0
+  // A helper is its `var __x = ` line and the lines after it that do not
+  // start a statement (indented ones, and `}`/`)` closing it).
+  while (i < lines.length && HELPER.test(lines[i])) {
+    const id = HELPER.exec(lines[i])[1]
+    let j = i + 1
+    while (j < lines.length && /^(\s|[})])/.test(lines[j])) j++
+    const text = lines.slice(i, j).join('\n')
+    const min = (await transform(text, {minify: true})).code
+    if (minified.has(id) && minified.get(id) !== min) throw new Error(`build-bundle: ${name} has another ${id} than the other chunks:\n${text}`)
+    if (!helpers.has(id)) helpers.set(id, text)
+    minified.set(id, min)
+    i = j
+  }
+  return lines.slice(i).join('\n')
+}
+
 // esbuild's __toESM (an `import x from 'node:path'`) builds a new object
 // with a getter for each of the module's properties on every call: memoized
-// per module, for every chunk (__peapodMemoESM, below). The object is
-// read-only to its importers (an import binding or namespace cannot be
-// assigned), so one serves all.
-const TO_ESM = /var ([\w$]+)=(\(([\w$]+),([\w$]+),([\w$]+)\)=>\(\5=\3!=null\?[\w$]+\([\w$]+\(\3\)\):\{\},[\w$]+\(\4\|\|!\3\|\|!\3\.__esModule\?[\w$]+\(\5,"default",\{value:\3,enumerable:!0\}\):\5,\3\)\))/
+// per module (__peapodMemoESM, below). The object is read-only to its
+// importers (an import binding or namespace cannot be assigned), so one
+// serves all.
 const CHUNK = /^(?:chunk-[A-Z0-9]+|entry)\.js$/
 const chunks = []
-let memoized = 0
 for (const f of result.outputFiles) {
   const name = path.basename(f.path)
   if (!CHUNK.test(name)) throw new Error(`build-bundle: unexpected output ${name}`)
   // (import() of a chunk: a require() in a promise, as in the one-file bundle)
-  let code = (await transform(f.text, {format: 'cjs', platform: 'node', target: 'node20', supported: {'dynamic-import': false}, minify: true})).code
+  const cjs = (await transform(f.text, {format: 'cjs', platform: 'node', target: 'node20', supported: {'dynamic-import': false}})).code
+  let code = (await transform(await takeHelpers(cjs, name), {format: 'cjs', platform: 'node', target: 'node20', minify: true})).code
   // The chunk an import() of a CommonJS module loads (wire.cjs, yaml,
   // node:crypto's lazy stub) exports only `default` in esbuild's split ES
   // output; an import() of it, as Node's of a CommonJS module and the
@@ -154,18 +184,17 @@ for (const f of result.outputFiles) {
     if (meta.exports.join() !== 'default') throw new Error(`build-bundle: ${name} (${meta.entryPoint}) exports ${meta.exports.join(', ')}, not only default`)
     code += '\nmodule.exports = module.exports.default;'
   }
-  const m = TO_ESM.exec(code)
-  if (m) {
-    code = code.replace(m[0], `var ${m[1]}=__peapodMemoESM(${m[2]})`)
-    memoized++
-  }
   chunks.push(`${JSON.stringify(name)}:function(exports,require,module){${code}\n}`)
 }
-if (!memoized) throw new Error("dist/peapod.cjs: esbuild's __toESM not found (esbuild changed?)")
+const toESM = helpers.get('__toESM')
+if (!toESM?.startsWith('var __toESM = ') || !toESM.endsWith(';')) throw new Error("dist/peapod.cjs: esbuild's __toESM not found (esbuild changed?)")
+helpers.set('__toESM', `var __toESM = __peapodMemoESM(${toESM.slice('var __toESM = '.length, -1)});`)
 writeFileSync(path.join(dist, 'peapod.cjs'), [
   ...PEAPOD_GLOBALS,
   'const __peapodMemo = [new WeakMap(), new WeakMap()];',
   'const __peapodMemoESM = f => (m, node) => { if (m === null || (typeof m !== "object" && typeof m !== "function")) return f(m, node); const w = __peapodMemo[node ? 1 : 0]; let r = w.get(m); if (!r) w.set(m, r = f(m, node)); return r };',
+  // esbuild's CommonJS helpers, once for all chunks (takeHelpers)
+  ...helpers.values(),
   // The chunks, by the name their importers require them by.
   `const __peapodChunks = {\n${chunks.join(',\n')}\n};`,
   'const __peapodModules = new Map();',
