@@ -189,6 +189,14 @@ for (const f of result.outputFiles) {
 const toESM = helpers.get('__toESM')
 if (!toESM?.startsWith('var __toESM = ') || !toESM.endsWith(';')) throw new Error("dist/peapod.cjs: esbuild's __toESM not found (esbuild changed?)")
 helpers.set('__toESM', `var __toESM = __peapodMemoESM(${toESM.slice('var __toESM = '.length, -1)});`)
+// A chunk's exports object is the one its __export getters are on, marked
+// __esModule, not a copy with a getter for each getter (esbuild's
+// __toCommonJS: a second property definition per export when the chunk
+// loads, and two getter calls per use of an import after). Importers see the
+// same names and values; an `export *` copies into it once.
+const toCJS = helpers.get('__toCommonJS')
+if (toCJS !== 'var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);') throw new Error(`dist/peapod.cjs: esbuild's __toCommonJS is not the one expected (esbuild changed?): ${toCJS}`)
+helpers.set('__toCommonJS', 'var __toCommonJS = (mod) => __defProp(mod, "__esModule", { value: true });')
 writeFileSync(path.join(dist, 'peapod.cjs'), [
   ...PEAPOD_GLOBALS,
   'const __peapodMemo = [new WeakMap(), new WeakMap()];',
