@@ -13,6 +13,7 @@ import {build, transform} from 'esbuild'
 import {readFile} from 'node:fs/promises'
 import {readFileSync, writeFileSync} from 'node:fs'
 import {asciiOnly} from './ascii-only.js'
+import {CHUNK, writeBundleFiles} from './bundle-files.js'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -166,7 +167,6 @@ async function takeHelpers(code, name) {
 // per module (__peapodMemoESM, below). The object is read-only to its
 // importers (an import binding or namespace cannot be assigned), so one
 // serves all.
-const CHUNK = /^(?:chunk-[A-Z0-9]+|entry)\.js$/
 const chunks = []
 for (const f of result.outputFiles) {
   const name = path.basename(f.path)
@@ -184,7 +184,7 @@ for (const f of result.outputFiles) {
     if (meta.exports.join() !== 'default') throw new Error(`build-bundle: ${name} (${meta.entryPoint}) exports ${meta.exports.join(', ')}, not only default`)
     code += '\nmodule.exports = module.exports.default;'
   }
-  chunks.push(`${JSON.stringify(name)}:function(exports,require,module){${code}\n}`)
+  chunks.push([name, code])
 }
 const toESM = helpers.get('__toESM')
 if (!toESM?.startsWith('var __toESM = ') || !toESM.endsWith(';')) throw new Error("dist/peapod.cjs: esbuild's __toESM not found (esbuild changed?)")
@@ -197,33 +197,12 @@ helpers.set('__toESM', `var __toESM = __peapodMemoESM(${toESM.slice('var __toESM
 const toCJS = helpers.get('__toCommonJS')
 if (toCJS !== 'var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);') throw new Error(`dist/peapod.cjs: esbuild's __toCommonJS is not the one expected (esbuild changed?): ${toCJS}`)
 helpers.set('__toCommonJS', 'var __toCommonJS = (mod) => __defProp(mod, "__esModule", { value: true });')
-writeFileSync(path.join(dist, 'peapod.cjs'), [
-  ...PEAPOD_GLOBALS,
-  'const __peapodMemo = [new WeakMap(), new WeakMap()];',
-  'const __peapodMemoESM = f => (m, node) => { if (m === null || (typeof m !== "object" && typeof m !== "function")) return f(m, node); const w = __peapodMemo[node ? 1 : 0]; let r = w.get(m); if (!r) w.set(m, r = f(m, node)); return r };',
-  // esbuild's CommonJS helpers, once for all chunks (takeHelpers)
-  ...helpers.values(),
-  // The chunks, by the name their importers require them by.
-  `const __peapodChunks = {\n${chunks.join(',\n')}\n};`,
-  'const __peapodModules = new Map();',
-  `const __peapodChunkName = ${CHUNK};`,
-  'const __peapodRequire = id => id.startsWith("./") && __peapodChunkName.test(id.slice(2)) ? __peapodChunk(id.slice(2)) : require(id);',
-  'function __peapodChunk(name) {',
-  '  let m = __peapodModules.get(name);',
-  '  if (m) return m.exports;',
-  '  m = new module.constructor(name);',
-  '  __peapodModules.set(name, m);',
-  '  __peapodChunks[name].call(m.exports, m.exports, __peapodRequire, m);',
-  '  return m.exports;',
-  '}',
-  "module.exports = __peapodChunk('entry.js');",
-  '',
-].join('\n'))
-
-// ASCII only, so the loader may decode it as latin1 (code-cache.ts):
-// esbuild escapes strings but leaves regular expression literals as written.
-// A \uXXXX escape means the same character in either.
-asciiOnly(path.join(dist, 'peapod.cjs'))
+// The chunks as they are, for scripts/build-code-cache.js's split into the
+// everyday commands' chunks and the rest (scripts/bundle-files.js); one file
+// with all of them until then.
+const bundle = {globals: PEAPOD_GLOBALS, helpers: [...helpers.values()], chunks: Object.fromEntries(chunks)}
+writeFileSync(path.join(dist, 'bundle-chunks.json'), JSON.stringify(bundle))
+writeBundleFiles(dist, bundle)
 
 // Any import() left that is not ours would throw in the vm.Script.
 const text = readFileSync(path.join(dist, 'peapod.cjs'), 'utf8')

@@ -7,6 +7,7 @@
 // stamped with the bundle's size and mtime and ignored when they differ.
 import path from 'node:path'
 import {readFileSync} from 'node:fs'
+import {writeBundleFiles} from './bundle-files.js'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -81,15 +82,28 @@ try {
       if (r.status !== 0) console.warn(`warming the code cache: peapod ${args.join(' ')}: ${r.stderr.trim()}`)
     }
   }
-  const warm = (out, runs) => {
-    const r = spawnSync(process.execPath, [path.join(repo, 'scripts/warm-bundle.cjs'), tmp, out, JSON.stringify(runs)], {env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8'})
-    const line = r.stderr.split('\n').find(l => l.startsWith('wrote '))
-    if (!line) throw new Error(`scripts/warm-bundle.cjs: no cache written\n${r.stderr}`)
-    return line
+  const warm = (out, runs, ...more) => {
+    const r = spawnSync(process.execPath, [path.join(repo, 'scripts/warm-bundle.cjs'), tmp, out, JSON.stringify(runs), ...more], {env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8'})
+    const lines = r.stderr.split('\n').filter(l => l.startsWith('wrote '))
+    if (!lines.length) throw new Error(`scripts/warm-bundle.cjs: no cache written\n${r.stderr}`)
+    return lines.join('\n')
   }
+  // The split (scripts/bundle-files.js): dist/peapod.cjs keeps the chunks
+  // the everyday commands load, each command's runs counted on its own.
+  const chunksFile = path.join(repo, 'dist/bundle-chunks.json')
+  const bundle = JSON.parse(readFileSync(chunksFile, 'utf8'))
+  const hot = new Set()
+  for (const c of Object.values(COMMANDS)) {
+    const census = path.join(tmp, 'census')
+    warm(`census:${census}`, c.runs)
+    for (const n of readFileSync(census, 'utf8').split('\n').filter(Boolean)) hot.add(n)
+  }
+  const [nHot, nCold] = writeBundleFiles(path.join(repo, 'dist'), bundle, hot)
+  rmSync(chunksFile)
+  console.log(`split dist/peapod.cjs: ${nHot} chunks the everyday commands load, ${nCold} in dist/peapod-cold.cjs`)
   // (a failing run ends the process, after its cache is written: those go last)
   const general = [...new Set([...root ? GENERAL : [], ...Object.values(COMMANDS).flatMap(c => c.runs)].map(r => JSON.stringify(r)))].map(r => JSON.parse(r))
-  console.log(warm(path.join(repo, 'dist/peapod.cjs.cache'), [...general.filter(r => !r.includes('nosuch')), ...general.filter(r => r.includes('nosuch'))]))
+  console.log(warm(path.join(repo, 'dist/peapod.cjs.cache'), [...general.filter(r => !r.includes('nosuch')), ...general.filter(r => r.includes('nosuch'))], path.join(repo, 'dist/peapod-cold.cjs.cache')))
   const dir = path.join(repo, 'dist/code-cache')
   rmSync(dir, {recursive: true, force: true})
   mkdirSync(dir)

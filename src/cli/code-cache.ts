@@ -51,6 +51,10 @@ const scripts: Map<string, vm.Script> = ((globalThis as Record<symbol, unknown>)
 
 const fromCache = new Map<string, boolean>()
 
+// The loader the bundles use for each other (dist/peapod.cjs for its cold
+// chunks, the oclif halves): the first copy of this module registers it.
+;(globalThis as Record<symbol, unknown>)[Symbol.for('peapod.requireWithCodeCache')] ??= requireWithCodeCache
+
 type ModuleClass = typeof Module & {_cache: Record<string, Module>; _nodeModulePaths(dir: string): string[]}
 
 /**
@@ -60,6 +64,11 @@ type ModuleClass = typeof Module & {_cache: Record<string, Module>; _nodeModuleP
  */
 function moduleClass(): ModuleClass {
   return (typeof module === 'undefined' ? process.getBuiltinModule('node:module') : module.constructor) as ModuleClass
+}
+
+/** Whether FILE was loaded by requireWithCodeCache in this process (by any copy of this module). */
+export function loadedScript(file: string): boolean {
+  return scripts.has(file)
 }
 
 /** Whether FILE, loaded by requireWithCodeCache, was compiled from its cache (tests, debugging). */

@@ -110,12 +110,17 @@ describe('code cache: the built bundle (bin/run.cjs)', () => {
     }
   })
 
-  it('the bundle\'s chunks: every chunk a chunk requires is in its table, and a command loads only its own', () => {
-    // scripts/build-bundle.js: esbuild's split output, each chunk a function of one table run on first require.
+  it('the bundle\'s chunks: every chunk a chunk requires is in its tables, and a command loads only its own', () => {
+    // scripts/build-bundle.js: esbuild's split output, each chunk a function
+    // of a table run on first require; scripts/bundle-files.js: the everyday
+    // commands' chunks in dist/peapod.cjs, the rest in dist/peapod-cold.cjs.
     const text = readFileSync(bundle, 'latin1')
-    const table = new Set([...text.matchAll(/^"((?:chunk-[A-Z0-9]+|entry)\.js)":function\(exports,require,module\)\{/gm)].map(m => m[1]))
-    const required = new Set([...text.matchAll(/require\("\.\/((?:chunk-[A-Z0-9]+|entry)\.js)"\)/g)].map(m => m[1]))
+    const both = text + readFileSync(path.join(repo, 'dist/peapod-cold.cjs'), 'latin1')
+    const tableOf = (t: string) => new Set([...t.matchAll(/^"((?:chunk-[A-Z0-9]+|entry)\.js)":function\(exports,require,module\)\{/gm)].map(m => m[1]))
+    const table = tableOf(both)
+    const required = new Set([...both.matchAll(/require\("\.\/((?:chunk-[A-Z0-9]+|entry)\.js)"\)/g)].map(m => m[1]))
     expect(table.size).to.be.greaterThan(100)
+    expect(tableOf(text).size, 'the hot half holds a minority').to.be.within(2, table.size / 2)
     expect([...required].filter(n => !table.has(n))).to.deep.equal([])
     // the chunks `version` runs (on the way out, from the table's loaded map)
     const hook = path.join(copy, 'chunks-hook.cjs')
@@ -144,6 +149,9 @@ describe('code cache: the built bundle (bin/run.cjs)', () => {
         expect(loaded.filter(f => !f.endsWith('.cjs')), args.join(' ')).to.deep.equal([])
         // A command run directly evaluates oclif's light half only (src/cli/oclif-bundles.ts).
         expect(loaded.filter(f => f.includes('vendor')), args.join(' ')).to.deep.equal([path.join(repo, 'dist/vendor/oclif-light.cjs')])
+        // The everyday commands' chunks are all in dist/peapod.cjs (the build's census); the others load the rest.
+        const everyday = !['network', 'secret'].includes(args[0])
+        expect(loaded.includes(path.join(repo, 'dist/peapod-cold.cjs')), args.join(' ')).to.equal(!everyday)
       }
     } finally {
       rmSync(tmp, {recursive: true, force: true})
@@ -153,10 +161,10 @@ describe('code cache: the built bundle (bin/run.cjs)', () => {
   it('the build\'s caches match their bundles (compiled from cache)', () => {
     const r = spawnSync(process.execPath, ['-e', `
       const {requireWithCodeCache, compiledFromCache} = require(${JSON.stringify(path.join(repo, 'dist/cli/code-cache.cjs'))})
-      const files = ${JSON.stringify([bundle, path.join(repo, 'dist/vendor/oclif-light.cjs'), path.join(repo, 'dist/vendor/oclif-core.cjs')])}
+      const files = ${JSON.stringify([bundle, path.join(repo, 'dist/peapod-cold.cjs'), path.join(repo, 'dist/vendor/oclif-light.cjs'), path.join(repo, 'dist/vendor/oclif-core.cjs')])}
       for (const f of files) requireWithCodeCache(f)
       console.log(files.map(f => compiledFromCache(f)).join(' '))`], {encoding: 'utf8', env: {...process.env, NODE_OPTIONS: ''}})
-    expect(r.stdout.trim(), r.stderr).to.equal('true true true')
+    expect(r.stdout.trim(), r.stderr).to.equal('true true true true')
   })
 
   it('each everyday command has its own cache, made from the bundle, and bin/run.cjs loads it for that command', () => {
@@ -179,21 +187,21 @@ describe('code cache: the built bundle (bin/run.cjs)', () => {
       "process.on('exit', () => process.stderr.write('\\nCACHES ' + JSON.stringify(seen) + '\\n'))\n")
     try {
       const store = ['--root', path.join(tmp, 'root'), '--runroot', path.join(tmp, 'run')]
-      const cases: Array<[string[], string]> = [
+      const cases: Array<[string[], ...string[]]> = [
         [['version'], 'code-cache/version.cache'],
         [[...store, 'ps', '-a'], 'code-cache/ps.cache'],
         [['--log-level=error', ...store, 'container', 'ls'], 'code-cache/ps.cache'],
         [[...store, '--syslog', 'pod', 'ls'], 'code-cache/pod-ps.cache'],
         [[...store, 'volume', 'ls', '--format', '{{.Name}}'], 'code-cache/volume-ls.cache'],
         [[...store, 'images'], 'code-cache/images.cache'],
-        [[...store, 'network', 'ls'], 'peapod.cjs.cache'],
+        [[...store, 'network', 'ls'], 'peapod.cjs.cache', 'peapod-cold.cjs.cache'],
         [[...store, 'pod'], 'peapod.cjs.cache'],
       ]
-      for (const [args, want] of cases) {
+      for (const [args, ...want] of cases) {
         const run = spawnSync(process.execPath, ['-r', hook, path.join(repo, 'bin/run.cjs'), ...args], {encoding: 'utf8', env: {...process.env, NODE_OPTIONS: ''}})
         const line = run.stderr.split('\n').find(l => l.startsWith('CACHES '))
         expect(line, run.stderr).to.be.a('string')
-        expect(JSON.parse(line!.slice(7)), args.join(' ')).to.deep.equal([path.join(repo, 'dist', want)])
+        expect(JSON.parse(line!.slice(7)), args.join(' ')).to.deep.equal(want.map(w => path.join(repo, 'dist', w)))
       }
     } finally {
       rmSync(tmp, {recursive: true, force: true})
