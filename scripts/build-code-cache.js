@@ -49,7 +49,7 @@ for (const file of [OCLIF_BUNDLE, OCLIF_LIGHT]) {
 // what all the everyday commands run, a command's own only what it runs
 // (version: ~200 KB instead of the general ~1.3 MB).
 const {spawnSync} = await import('node:child_process')
-const {mkdirSync, mkdtempSync, rmSync, writeFileSync} = await import('node:fs')
+const {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} = await import('node:fs')
 const root = process.getuid() === 0
 // NAME: the command ids it serves and what the warming runs.
 const COMMANDS = {
@@ -90,17 +90,20 @@ try {
   }
   // The split (scripts/bundle-files.js): dist/peapod.cjs keeps the chunks
   // the everyday commands load, each command's runs counted on its own.
+  // (Run again without a new bundle, it keeps the split it made.)
   const chunksFile = path.join(repo, 'dist/bundle-chunks.json')
-  const bundle = JSON.parse(readFileSync(chunksFile, 'utf8'))
-  const hot = new Set()
-  for (const c of Object.values(COMMANDS)) {
-    const census = path.join(tmp, 'census')
-    warm(`census:${census}`, c.runs)
-    for (const n of readFileSync(census, 'utf8').split('\n').filter(Boolean)) hot.add(n)
+  if (existsSync(chunksFile)) {
+    const bundle = JSON.parse(readFileSync(chunksFile, 'utf8'))
+    const hot = new Set()
+    for (const c of Object.values(COMMANDS)) {
+      const census = path.join(tmp, 'census')
+      warm(`census:${census}`, c.runs)
+      for (const n of readFileSync(census, 'utf8').split('\n').filter(Boolean)) hot.add(n)
+    }
+    const [nHot, nCold] = writeBundleFiles(path.join(repo, 'dist'), bundle, hot)
+    rmSync(chunksFile)
+    console.log(`split dist/peapod.cjs: ${nHot} chunks the everyday commands load, ${nCold} in dist/peapod-cold.cjs`)
   }
-  const [nHot, nCold] = writeBundleFiles(path.join(repo, 'dist'), bundle, hot)
-  rmSync(chunksFile)
-  console.log(`split dist/peapod.cjs: ${nHot} chunks the everyday commands load, ${nCold} in dist/peapod-cold.cjs`)
   // (a failing run ends the process, after its cache is written: those go last)
   const general = [...new Set([...root ? GENERAL : [], ...Object.values(COMMANDS).flatMap(c => c.runs)].map(r => JSON.stringify(r)))].map(r => JSON.parse(r))
   console.log(warm(path.join(repo, 'dist/peapod.cjs.cache'), [...general.filter(r => !r.includes('nosuch')), ...general.filter(r => r.includes('nosuch'))], path.join(repo, 'dist/peapod-cold.cjs.cache')))
