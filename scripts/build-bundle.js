@@ -162,11 +162,6 @@ async function takeHelpers(code, name) {
   return lines.slice(i).join('\n')
 }
 
-// esbuild's __toESM (an `import x from 'node:path'`) builds a new object
-// with a getter for each of the module's properties on every call: memoized
-// per module (__peapodMemoESM, below). The object is read-only to its
-// importers (an import binding or namespace cannot be assigned), so one
-// serves all.
 const chunks = []
 for (const f of result.outputFiles) {
   const name = path.basename(f.path)
@@ -186,6 +181,11 @@ for (const f of result.outputFiles) {
   }
   chunks.push([name, code])
 }
+// esbuild's __toESM (an `import x from 'node:path'`) builds a new object
+// with a getter for each of the module's properties on every call: memoized
+// per module (__peapodMemoESM, bundle-files.js). The object is read-only to
+// its importers (an import binding or namespace cannot be assigned), so one
+// serves all.
 const toESM = helpers.get('__toESM')
 if (!toESM?.startsWith('var __toESM = ') || !toESM.endsWith(';')) throw new Error("dist/peapod.cjs: esbuild's __toESM not found (esbuild changed?)")
 helpers.set('__toESM', `var __toESM = __peapodMemoESM(${toESM.slice('var __toESM = '.length, -1)});`)
