@@ -5,7 +5,7 @@
 // execute, ux...), which takes the light modules from the light bundle and
 // is loaded only when something needs it. Each is compiled from its V8 code
 // cache when the build wrote one (code-cache.ts); the bundles load each
-// other through the same loader.
+// other through the same loader (code-cache.ts registers it).
 import type * as Core from '@oclif/core'
 import {fileURLToPath} from 'node:url'
 import {requireWithCodeCache} from './code-cache.js'
@@ -14,8 +14,6 @@ import {requireWithCodeCache} from './code-cache.js'
 export const OCLIF_BUNDLE = fileURLToPath(new URL('../vendor/oclif-core.cjs', import.meta.url))
 /** The light bundle's path. */
 export const OCLIF_LIGHT = fileURLToPath(new URL('../vendor/oclif-light.cjs', import.meta.url))
-
-;(globalThis as Record<symbol, unknown>)[Symbol.for('peapod.requireWithCodeCache')] ??= requireWithCodeCache
 
 type ErrorsModule = typeof Core.Errors & {ExitError: typeof Core.Errors.ExitError}
 
