@@ -130,6 +130,8 @@ const result = await build({
   logLevel: 'warning',
   metafile: true,
 })
+// (PEAPOD_METAFILE=FILE: esbuild's metafile, which modules each chunk holds)
+if (process.env.PEAPOD_METAFILE) writeFileSync(process.env.PEAPOD_METAFILE, JSON.stringify(result.metafile))
 
 // esbuild's transform writes its CommonJS helpers (__defProp, __export,
 // __copyProps, __toESM, __toCommonJS...) at the top of every chunk: 233 KB

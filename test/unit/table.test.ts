@@ -262,5 +262,30 @@ describe('table', () => {
       expect(compileFormat('{{.ID}}', 'images')).to.equal(compileFormat('{{.ID}}', 'images'))
       expect(compileFormat('{{.ID}}', 'ps')).to.not.equal(compileFormat('{{.ID}}', 'images'))
     })
+  
+  describe('an empty table', () => {
+    // What the template gives for the header row alone (renderRows without its shortcut).
+    const viaTemplate = (format: string, headers: Record<string, string>): string => {
+      const names = [...format.matchAll(/(?<![A-Za-z0-9_$\]).])\.([A-Za-z_][A-Za-z0-9_]*)/g)].map(m => m[1]!)
+      return tabwriteText(compileFormat(format).execute([headerRow(undefined, headers, names)]))
+    }
+    const formats = [
+      'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}',
+      'table {{.ID}} {{.RepoDigests}}  {{ .Size }}', 'table {{.ID}}\\t{{.Size}}\\n{{.Tag}}', 'table x {{.ID}} }} y',
+      'table {{.ID}} table {{.Tag}}', 'table {{.ID}}\t{{.CreatedAt}}\t', 'table ', 'table {{.ID}}\n\n{{.Tag}}\n',
+    ]
+    for (const f of formats) {
+      it(`${JSON.stringify(f)}: the header row the template renders`, () => {
+        expect(renderRows(f, [], imageHeaders)).to.equal(viaTemplate(f, imageHeaders))
+        expect(renderRows(f, [], imageHeaders, {noHeading: true})).to.equal('')
+      })
+    }
+
+    it('a format with any other action still compiles: its errors are reported with no rows', () => {
+      expect(renderRows('table {{.ID}} {{if .Tag}}t{{end}}', [], {})).to.equal(viaTemplate('table {{.ID}} {{if .Tag}}t{{end}}', {}))
+      expect(() => renderRows('table {{.ID}} {{.Tag', [], {})).to.throw(TemplateError)
+      expect(() => renderRows('table {{.ID}} {{.Tag', [], {}, {noHeading: true})).to.throw(TemplateError)
+    })
   })
+})
 })

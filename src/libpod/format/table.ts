@@ -91,6 +91,17 @@ const fieldNames = (format: string): string[] =>
     ? /(?<![A-Za-z0-9_$\]).])\.([A-Za-z_][A-Za-z0-9_]*)/g
     : /(?<![\p{L}\p{Nd}_$\]).])\.([\p{L}_][\p{L}\p{Nd}_]*)/gu)].map(m => m[1]!)
 
+/**
+ * FORMAT's text around its actions when every action is a plain field
+ * (`{{.ID}}`, `{{ .Names }}`) and the text holds no other action: the
+ * template prints text[0], field[0]'s value, text[1], and so on.
+ */
+function plainFields(format: string): {text: string[]; fields: string[]} | undefined {
+  const parts = format.split(/\{\{[\t\n\r ]*\.([A-Za-z_][A-Za-z0-9_]*)[\t\n\r ]*\}\}/)
+  const text = parts.filter((_, i) => i % 2 === 0)
+  return text.some(t => t.includes('{{')) ? undefined : {text, fields: parts.filter((_, i) => i % 2 === 1)}
+}
+
 const cache = new Map<string, Template>()
 
 /** Compiles a --format string the way Podman's report.Formatter.Parse does, cached. */
@@ -120,6 +131,15 @@ export function compileFormat(format: string, name = 'template'): Template {
  * alignment; any other format is applied to each row with no alignment.
  */
 export function renderRows(format: string, rows: readonly unknown[], headers: Record<string, string> = {}, opts: RenderOptions = {}): string {
+  // An empty table is its header row alone. A format of text and plain
+  // `{{.Field}}` actions (every list command's default) is filled in from
+  // the header row without compiling it: what the template gives, and ~1 ms
+  // less for an empty `ps`, `images`, `pod ps` or `volume ls`.
+  const plain = rows.length === 0 && isTableFormat(format) ? plainFields(normalizeFormat(format)) : undefined
+  if (plain) {
+    const header = opts.noHeading ? undefined : headerRow(undefined, headers, fieldNames(format))
+    return tabwriteText(header ? plain.text.reduce((out, t, i) => out + header.get(plain.fields[i - 1]!)! + t) : '')
+  }
   const tmpl = compileFormat(format, opts.name)
   if (!isTableFormat(format)) return tmpl.execute(rows)
   const head = opts.noHeading ? '' : tmpl.execute([headerRow(rows[0], headers, fieldNames(format))])
