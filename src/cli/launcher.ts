@@ -81,14 +81,14 @@ export function resolveCommand(argv: string[], index: CommandIndex): {entry: Com
   if (argv.length === 1) {
     words = [argv[0]]
   } else {
-    const usable = new Set<string>()
-    for (const name of byName.keys()) {
-      const parts = name.split(':')
-      for (let i = 1; i <= parts.length; i++) usable.add(parts.slice(0, i).join(':'))
-    }
+    // A run of words is usable when it names a command or a topic (the start
+    // of one): looked up for the few words argv starts with, rather than
+    // every prefix of every name built first (~1 ms of every command).
+    const names = [...byName.keys()]
+    const usable = (id: string): boolean => byName.has(id) || names.some(n => n.startsWith(id + ':'))
     words = []
     for (const arg of argv) {
-      if (usable.has([...words, arg].join(':'))) words.push(arg)
+      if (usable([...words, arg].join(':'))) words.push(arg)
       else if (arg.includes('=') || arg.startsWith('-') || (words.length > 0 && byName.get(words.join(':'))?.takesArgs)) break
       else words.push(arg)
     }
