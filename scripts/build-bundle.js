@@ -164,6 +164,22 @@ async function takeHelpers(code, name) {
   return lines.slice(i).join('\n')
 }
 
+// A chunk's exports object, `var e={};__export(e,{a:()=>x,...})`, is an
+// object literal with a getter for each export instead: one property
+// definition per export in either, but Object.defineProperty (a descriptor
+// object to read, then a new map per property) cost ~2 M instructions of
+// every command that loads ~70 chunks (`ps`: ~450 exports). The getters
+// read the same bindings when called, as esbuild's do; they are also
+// configurable, which nothing here relies on either way. A chunk whose
+// exports take another shape keeps __export.
+const EXPORTS = /var ([\w$]+)=\{\};__export\(\1,\{((?:(?:[\w$]+|"[^"]+"):\(\)=>[\w$.]+,?)*)\}\)[,;]/g
+function exportsAsLiteral(code) {
+  return code.replace(EXPORTS, (_, name, props) => `var ${name}={${props.split(',').map(p => {
+    const i = p.indexOf(':()=>')
+    return `get ${p.slice(0, i)}(){return ${p.slice(i + ':()=>'.length)}}`
+  }).join(',')}};`)
+}
+
 const chunks = []
 for (const f of result.outputFiles) {
   const name = path.basename(f.path)
@@ -181,7 +197,7 @@ for (const f of result.outputFiles) {
     if (meta.exports.join() !== 'default') throw new Error(`build-bundle: ${name} (${meta.entryPoint}) exports ${meta.exports.join(', ')}, not only default`)
     code += '\nmodule.exports = module.exports.default;'
   }
-  chunks.push([name, code])
+  chunks.push([name, exportsAsLiteral(code)])
 }
 // esbuild's __toESM (an `import x from 'node:path'`) builds a new object
 // with a getter for each of the module's properties on every call: memoized
