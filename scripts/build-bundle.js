@@ -86,17 +86,21 @@ const lazyBuiltins = {
   },
 }
 
-// The entry: main() with a table of the index's command modules.
+// The entry: main() with a loader of the index's command modules. A switch,
+// not a table of ~130 closures that every command would build first.
 const index = JSON.parse(readFileSync(path.join(dist, 'cli/command-index.json'), 'utf8'))
 const paths = [...new Set(Object.values(index).map(c => c.path).filter(Boolean))].sort()
 const entry = [
   "import {main} from './main.js'",
-  'const commands = {',
-  ...paths.map(p => `  ${JSON.stringify(p)}: () => import(${JSON.stringify('./' + path.posix.relative('dist', p))}),`),
+  'function command(p) {',
+  '  switch (p) {',
+  ...paths.map(p => `    case ${JSON.stringify(p)}: return import(${JSON.stringify('./' + path.posix.relative('dist', p))})`),
+  '    default: return __peapodImport(__peapodUrl("../" + p))',
+  '  }',
   '}',
   '/** peapod with process.argv; ENTRY is the script Node was started on. */',
   'export function run(entry) {',
-  '  return main(entry, p => commands[p] ? commands[p]() : __peapodImport(__peapodUrl("../" + p)))',
+  '  return main(entry, command)',
   '}',
 ].join('\n')
 
@@ -207,6 +211,17 @@ for (const f of result.outputFiles) {
 const toESM = helpers.get('__toESM')
 if (!toESM?.startsWith('var __toESM = ') || !toESM.endsWith(';')) throw new Error("dist/peapod.cjs: esbuild's __toESM not found (esbuild changed?)")
 helpers.set('__toESM', `var __toESM = __peapodMemoESM(${toESM.slice('var __toESM = '.length, -1)});`)
+// `import fs from 'node:fs'` (and `* as`): esbuild's __toESM gives a new
+// object with a getter for each of the module's properties (fs: 104
+// property definitions the first time, ~1 M instructions for `ps`). For
+// these Node modules, whose properties read the same from any receiver, the
+// namespace is an object whose prototype is the module: the same names and
+// values (read through to the module, so live), `default` the module itself.
+// Only its own keys differ (just `default`), and nothing here enumerates a
+// Node module's namespace.
+const PLAIN_BUILTINS = /__toESM\(require\("(node:(?:fs|path|os|vm|url|zlib))"\)\)/g
+helpers.set('__peapodBuiltinESM', 'var __peapodBuiltinESM = ((memo) => (mod) => memo.get(mod) ?? (memo.set(mod, Object.create(mod, { default: { value: mod, enumerable: true } })), memo.get(mod)))(new WeakMap());')
+for (const c of chunks) c[1] = c[1].replace(PLAIN_BUILTINS, '__peapodBuiltinESM(require("$1"))')
 // A chunk's exports object is the one its __export getters are on, marked
 // __esModule, not a copy with a getter for each getter (esbuild's
 // __toCommonJS: a second property definition per export when the chunk
