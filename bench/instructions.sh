@@ -97,6 +97,12 @@ for name in version images inspect pod-ps volume-ls port; do
     *) row root "$name" "$S ${name/-/ }" "$P ${name/-/ }" ;;
   esac
 done
+name=ps-a-100
+if wanted "$@"; then
+  for _ in $(seq 98); do "$REPO/bin/peapod" $S create bb true >/dev/null; done
+  have_podman && for _ in $(seq 98); do podman $P create bb true >/dev/null 2>&1; done
+  row root ps-a-100 "$S ps -a" "$P ps -a"
+fi
 # Podman's root containers hold locks in /dev/shm/libpod_lock, shared by every root store: removed.
 have_podman && podman $P rm -af >/dev/null 2>&1
 
@@ -114,6 +120,12 @@ if user_bench_setup instruction; then
       *) row rootless "$name" "$PPA ${name/-/ }" "$PMA ${name/-/ }" ;;
     esac
   done
+  name=ps-a-100
+  if wanted "$@"; then
+    as "for i in \$(seq 98); do $PP create bb true >/dev/null; done"
+    have_podman && as "for i in \$(seq 98); do $PM create bb true >/dev/null 2>&1; done"
+    row rootless ps-a-100 "$PPA ps -a" "$PMA ps -a"
+  fi
   as "$PP rm -af -t 0 >/dev/null"; have_podman && as "$PM rm -af -t 0 >/dev/null 2>&1"
 fi
 exit 0
