@@ -8,8 +8,10 @@
 import {isAscii} from 'node:buffer'
 import {readFileSync, statSync, writeFileSync} from 'node:fs'
 import type Module from 'node:module'
-import path from 'node:path'
-import vm from 'node:vm'
+// Named imports: esbuild makes a default import of a Node module a copy
+// with a getter for each of its properties (in dist/cli/code-cache.cjs).
+import {dirname} from 'node:path'
+import {Script} from 'node:vm'
 
 /** The stamp a cache must carry to be used for FILE: its size and mtime. */
 function stampOf(file: string): string {
@@ -47,7 +49,7 @@ const importESM = (specifier: string): Promise<unknown> => import(specifier)
 
 // Shared by every copy of this module (dist/cli/code-cache.js, the one in
 // dist/peapod.cjs, dist/cli/code-cache.cjs) so the build can write each cache.
-const scripts: Map<string, vm.Script> = ((globalThis as Record<symbol, unknown>)[Symbol.for('peapod.codeCacheScripts')] ??= new Map()) as Map<string, vm.Script>
+const scripts: Map<string, Script> = ((globalThis as Record<symbol, unknown>)[Symbol.for('peapod.codeCacheScripts')] ??= new Map()) as Map<string, Script>
 
 const fromCache = new Map<string, boolean>()
 
@@ -87,16 +89,16 @@ export function requireWithCodeCache(file: string, cache: string | false = file 
   const cached = moduleClass()
   if (cached._cache[file]) return cached._cache[file].exports
   const cachedData = cache === false ? undefined : readCache(file, cache)
-  const script = new vm.Script(WRAPPER[0] + readSource(file) + WRAPPER[1], {filename: file, cachedData})
+  const script = new Script(WRAPPER[0] + readSource(file) + WRAPPER[1], {filename: file, cachedData})
   scripts.set(file, script)
   fromCache.set(file, cachedData !== undefined && !script.cachedDataRejected)
   const m = new cached(file)
   m.filename = file
-  m.paths = cached._nodeModulePaths(path.dirname(file))
+  m.paths = cached._nodeModulePaths(dirname(file))
   cached._cache[file] = m
   const fn = script.runInThisContext() as (this: unknown, ...a: unknown[]) => void
   try {
-    fn.call(m.exports, m.exports, cached.createRequire(file), m, file, path.dirname(file), importESM)
+    fn.call(m.exports, m.exports, cached.createRequire(file), m, file, dirname(file), importESM)
   } catch (e) {
     delete cached._cache[file]
     throw e
