@@ -210,7 +210,10 @@ for (const f of result.outputFiles) {
 // serves all.
 const toESM = helpers.get('__toESM')
 if (!toESM?.startsWith('var __toESM = ') || !toESM.endsWith(';')) throw new Error("dist/peapod.cjs: esbuild's __toESM not found (esbuild changed?)")
-helpers.set('__toESM', `var __toESM = __peapodMemoESM(${toESM.slice('var __toESM = '.length, -1)});`)
+// An import() of a chunk (or an import of any module marked __esModule)
+// gets the module's own exports object: __toESM would copy it, a getter per
+// export, into a new one with the same names and values (errors.js: 75).
+helpers.set('__toESM', `var __toESM = __peapodMemoESM((mod, isNodeMode) => !isNodeMode && mod != null && mod.__esModule ? mod : (${toESM.slice('var __toESM = '.length, -1)})(mod, isNodeMode));`)
 // `import fs from 'node:fs'` (and `* as`): esbuild's __toESM gives a new
 // object with a getter for each of the module's properties (fs: 104
 // property definitions the first time, ~1 M instructions for `ps`). For
@@ -219,7 +222,7 @@ helpers.set('__toESM', `var __toESM = __peapodMemoESM(${toESM.slice('var __toESM
 // values (read through to the module, so live), `default` the module itself.
 // Only its own keys differ (just `default`), and nothing here enumerates a
 // Node module's namespace.
-const PLAIN_BUILTINS = /__toESM\(require\("(node:(?:fs|path|os|vm|url|zlib))"\)\)/g
+const PLAIN_BUILTINS = /__toESM\(require\("((?:node:)?(?:fs|path|os|vm|url|zlib))"\)\)/g
 helpers.set('__peapodBuiltinESM', 'var __peapodBuiltinESM = ((memo) => (mod) => memo.get(mod) ?? (memo.set(mod, Object.create(mod, { default: { value: mod, enumerable: true } })), memo.get(mod)))(new WeakMap());')
 for (const c of chunks) c[1] = c[1].replace(PLAIN_BUILTINS, '__peapodBuiltinESM(require("$1"))')
 // A chunk's exports object is the one its __export getters are on, marked
