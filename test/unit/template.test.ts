@@ -1,7 +1,7 @@
 // Go text/template behaviour. Expected strings (output and error messages)
 // were checked against Podman 4.3.1 (Go 1.19) where Go's behaviour is observable.
 import {expect} from 'chai'
-import {compileTemplate, fmtValue, goJSON, goMap} from '../../src/libpod/format/template.js'
+import {compileTemplate, fmtValue, goJSON, goMap, parseTree, plainRangeSource, plainRangeTemplate, plainRangeTree} from '../../src/libpod/format/template.js'
 import {TemplateError} from '../../src/libpod/define/errors.js'
 
 const run = (src: string, data?: unknown, name?: string): string => compileTemplate(src, {name}).execute(data)
@@ -426,5 +426,23 @@ describe('template', () => {
       expect(t.execute(['a', 'b'])).to.equal('ab/2')
       expect(t.execute([])).to.equal('/0')
     })
+  })
+
+  describe('a plain range template (every list\'s default table format)', () => {
+    const cases: string[][] = [
+      ['', 'ID', '\t', 'Image', '\t', 'Names', '\n'], ['x ', 'A', ''], ['', 'A', '', 'B', '}} y\n'], [''], ['text only\n'], ['\n', 'Long_Name9', '\t\t\n'],
+    ]
+    for (const parts of cases) {
+      it(`${JSON.stringify(plainRangeSource(parts))}: the tree the parser gives, and the same output and errors`, () => {
+        expect(JSON.stringify(plainRangeTree(parts))).to.equal(JSON.stringify(parseTree(plainRangeSource(parts))))
+        const built = plainRangeTemplate(parts, {name: 'ps'})
+        const parsed = compileTemplate(plainRangeSource(parts), {name: 'ps'})
+        const rows = [{ID: 'a', Image: 'b', Names: 'c', A: 1, B: [2], Long_Name9: new Map([['k', 'v']])}, {ID: 'd', Image: 'e', Names: 'f', A: 'x', B: 'y', Long_Name9: 'z'}]
+        expect(built.execute(rows)).to.equal(parsed.execute(rows))
+        expect(built.source).to.equal(parsed.source)
+        const err = (t: typeof built): string => { try { t.execute([{Other: 1}]); return 'no error' } catch (e) { return (e as Error).message } }
+        expect(err(built)).to.equal(err(parsed))
+      })
+    }
   })
 })

@@ -1037,10 +1037,56 @@ class Exec {
 
 /** Parses a Go template once; the result can be executed any number of times. */
 export function compileTemplate(src: string, opts: TemplateOptions = {}): Template {
-  const name = opts.name ?? 'template'
+  const funcs = templateFuncs(opts)
+  return template(src, new Parser(lex(src), src, opts.name ?? 'template', funcs).parse(), opts.name ?? 'template', funcs)
+}
+
+/** The source of a plain range template (plainRangeTemplate). */
+export const plainRangeSource = (parts: readonly string[]): string =>
+  `{{range .}}${parts.map((p, i) => (i % 2 ? `{{.${p}}}` : p)).join('')}{{end -}}`
+
+/**
+ * compileTemplate(plainRangeSource(PARTS)): PARTS alternate text (without
+ * `{{`) and field names, `{{range .}}TEXT{{.F}}TEXT...{{end -}}`, the form
+ * of every list command's default table format (format/table.ts). Its tree
+ * is built as the parser builds it, without lexing and parsing the source
+ * on every listing (a unit test compares the two trees).
+ */
+export function plainRangeTemplate(parts: readonly string[], opts: TemplateOptions = {}): Template {
+  return template(plainRangeSource(parts), rangeTree(parts), opts.name ?? 'template', templateFuncs(opts))
+}
+
+/** plainRangeTemplate's tree (tests compare it with parseTree(plainRangeSource(PARTS))). */
+export const plainRangeTree = (parts: readonly string[]): unknown => rangeTree(parts)
+
+function rangeTree(parts: readonly string[]): Node[] {
+  const pipe = (pos: number, arg: Arg): Pipe => ({k: 'pipeline', pos, decl: [], assign: false, cmds: [{k: 'cmd', pos, args: [arg]}]})
+  const list: Node[] = []
+  let at = '{{range .}}'.length
+  parts.forEach((p, i) => {
+    if (i % 2 === 0) {
+      if (p) list.push({k: 'text', text: p})
+    } else {
+      list.push({k: 'action', pipe: pipe(at + 2, {k: 'field', pos: at + 2, idents: [p]})})
+      at += `{{.${p}}}`.length
+      return
+    }
+    at += p.length
+  })
+  const dot = '{{range '.length
+  return [{k: 'range', pipe: pipe(dot, {k: 'dot', pos: dot, value: false, text: '.'}), list, else: undefined}]
+}
+
+/** The parse tree of SRC (tests compare plainRangeTree's with it). */
+export const parseTree = (src: string): unknown => new Parser(lex(src), src, 'template', templateFuncs({})).parse()
+
+function templateFuncs(opts: TemplateOptions): Map<string, FuncSpec> {
   const funcs = new Map(Object.entries(BUILTINS))
   for (const [k, f] of Object.entries(opts.funcs ?? {})) funcs.set(k, spec(f, [], 'any'))
-  const root = new Parser(lex(src), src, name, funcs).parse()
+  return funcs
+}
+
+function template(src: string, root: Node[], name: string, funcs: Map<string, FuncSpec>): Template {
   return {
     name,
     source: src,
