@@ -76,11 +76,15 @@ export function resolveCommand(argv: string[], index: CommandIndex): {entry: Com
   // instructions of every command): an id wins over an alias, and of two
   // commands with the same alias the first in the index.
   const entries = Object.values(index)
-  const names = (c: CommandEntry): string[][] => [[c.id], c.aliases ?? [], c.hiddenAliases ?? []]
   const byName = (id: string): CommandEntry | undefined =>
     Object.hasOwn(index, id) ? index[id] : entries.find(c => c.aliases?.includes(id) || c.hiddenAliases?.includes(id))
   // A run of words is usable when it names a command or a topic (the start of one).
-  const usable = (id: string): boolean => byName(id) !== undefined || entries.some(c => names(c).some(l => l.some(n => n.startsWith(id + ':'))))
+  const usable = (id: string): boolean => {
+    if (byName(id)) return true
+    const topic = id + ':'
+    const under = (n: string): boolean => n.startsWith(topic)
+    return entries.some(c => under(c.id) || c.aliases?.some(under) || c.hiddenAliases?.some(under))
+  }
   let words: string[]
   if (argv.length === 1) {
     words = [argv[0]]
