@@ -113,6 +113,12 @@ const lightSplit = {
       stubbed.set(key, r.path)
       return {path: key, namespace: 'oclif-stub'}
     })
+    // oclif's package.json, which cache.js reads its name and version from
+    // on every start: those two, not its 3 KB of scripts and dependencies.
+    b.onLoad({filter: /[\\/]@oclif[\\/]core[\\/]package\.json$/}, async args => {
+      const {name, version} = JSON.parse(await readFile(args.path, 'utf8'))
+      return {contents: JSON.stringify({name, version}), loader: 'json'}
+    })
     b.onLoad({filter: /.*/, namespace: 'oclif-stub'}, args => {
       const real = requireReal(stubbed.get(args.path))
       const k = JSON.stringify(args.path)
