@@ -55,7 +55,10 @@ export function writeBundleFiles(dist, bundle, hot = null) {
     '  let m = __peapodModules.get(name);',
     '  if (m) return m.exports;',
     '  if (!__peapodChunks[name] && !__peapodCold) __peapodLoadCold();',
-    '  m = new module.constructor(name);',
+    // A Module as its constructor leaves one (id, path, exports, filename,
+    // loaded, children) without running it: ~1 M instructions over ~70 chunks.
+    '  m = Object.create(module.constructor.prototype);',
+    "  m.id = name; m.path = '.'; m.exports = {}; m.filename = null; m.loaded = false; m.children = [];",
     '  __peapodModules.set(name, m);',
     '  __peapodChunks[name].call(m.exports, m.exports, __peapodRequire, m);',
     '  return m.exports;',
