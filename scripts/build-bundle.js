@@ -26,6 +26,10 @@ const dist = path.join(repo, 'dist')
 // - an import() of a computed specifier (a vm.Script has no import() of its
 //   own): through __peapodImport, the code-cache loader's import().
 const META = /\bimport\.meta\.url\b/g
+// - fileURLToPath(new URL('REL', import.meta.url)), a file beside the
+//   module: its path joined, without Node's URL parser (set up on first use:
+//   ~2 M instructions of every command).
+const FILE_BESIDE = /\bfileURLToPath\(new URL\((['"])([^'"]+)\1, import\.meta\.url\)\)/g
 const COMPUTED_IMPORT = /(?<![\w$.]|async\s+)import\((?!\s*['"`])/g
 // - config/toml.js: smol-toml's one-file build (dist/vendor) into the bundle,
 //   so it compiles from the cache too (every engine command reads
@@ -43,7 +47,9 @@ const EDITS = {
 // bundle's import() (code-cache.ts passes its own in) and a dist/ module's URL.
 const PEAPOD_GLOBALS = [
   "const __peapodImport = typeof __peapod_import === 'function' ? __peapod_import : s => import(s);",
-  "const __peapodUrl = p => require('node:url').pathToFileURL(require('node:path').join(__dirname, p)).href;",
+  // (a path of only these characters is its file: URL as it is)
+  "const __peapodUrl = p => { const f = require('node:path').join(__dirname, p); return /^[\\w/.+~@-]+$/.test(f) ? 'file://' + f : require('node:url').pathToFileURL(f).href };",
+  "const __peapodPath = p => require('node:path').join(__dirname, p);",
 ]
 const distModules = {
   name: 'dist-modules',
@@ -56,7 +62,8 @@ const distModules = {
         if (!found) throw new Error(`${rel}: no ${from} to edit (changed?)`)
         text = text.replace(from, to)
       }
-      const out = text.replace(META, `__peapodUrl(${JSON.stringify(rel)})`).replace(COMPUTED_IMPORT, '__peapodImport(')
+      const out = text.replace(FILE_BESIDE, (_, q, file) => `__peapodPath(${JSON.stringify(path.posix.join(path.posix.dirname(rel), file))})`)
+        .replace(META, `__peapodUrl(${JSON.stringify(rel)})`).replace(COMPUTED_IMPORT, '__peapodImport(')
       return {contents: out, loader: 'js'}
     })
   },

@@ -18,7 +18,7 @@ export const CHUNK = /^(?:chunk-[A-Z0-9]+|entry)\.js$/
 
 /**
  * BUNDLE: {globals, helpers, chunks}: the lines that define __peapodImport
- * and __peapodUrl, esbuild's helpers (one `var` each, named), and each
+ * __peapodUrl and __peapodPath, esbuild's helpers (one `var` each, named), and each
  * chunk's CommonJS code by name. Returns [hot, cold] chunk counts.
  */
 export function writeBundleFiles(dist, bundle, hot = null) {
@@ -27,7 +27,7 @@ export function writeBundleFiles(dist, bundle, hot = null) {
   const inCold = names.filter(n => !inHot.includes(n))
   const table = list => list.map(n => `${JSON.stringify(n)}:function(exports,require,module){${bundle.chunks[n]}\n}`).join(',\n')
   // What the chunks' code may name besides its own: esbuild's helpers and our two globals.
-  const shared = [...bundle.helpers.map(h => /^var ([\w$]+) = /.exec(h)[1]), '__peapodImport', '__peapodUrl']
+  const shared = [...bundle.helpers.map(h => /^var ([\w$]+) = /.exec(h)[1]), '__peapodImport', '__peapodUrl', '__peapodPath']
   const cold = path.join(dist, 'peapod-cold.cjs')
   writeFileSync(path.join(dist, 'peapod.cjs'), [
     ...bundle.globals,

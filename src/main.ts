@@ -10,7 +10,8 @@
 //    bin/peapod, the installed launcher, already starts Node inside it when
 //    the pause process is alive; this is for its first start, or for
 //    `node bin/run.js` run directly.
-import {fileURLToPath, pathToFileURL} from 'node:url'
+import {dirname, join, sep} from 'node:path'
+import {pathToFileURL} from 'node:url'
 import {liftGlobalFlags} from './cli/argv.js'
 import {loadCommandIndex, logLevelError, logLevelOf, needsUserNamespace, resolveCommand} from './cli/launcher.js'
 
@@ -67,7 +68,8 @@ export async function main(entry: string, loadCommand?: CommandLoader): Promise<
   // A command the index names runs directly (cli/direct.ts: oclif's
   // Config.load skipped); help, --version and unknown words go to oclif.
   // PEAPOD_OCLIF_DISPATCH=1 sends everything to oclif (to compare the two).
-  const root = fileURLToPath(new URL('..', pathToFileURL(entry)))
+  // (the package root, ending in a separator as fileURLToPath(new URL('..', entry URL)) would)
+  const root = join(dirname(entry), '..', sep)
   const {canRunDirectly, readPackageJson, runDirectly} = await import('./cli/direct.js')
   const pjson = readPackageJson(root)
   const found = !process.env.PEAPOD_OCLIF_DISPATCH && canRunDirectly(argv, pjson) ? resolveCommand(argv, index.version ? index : loadCommandIndex()) : undefined

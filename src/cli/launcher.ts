@@ -3,6 +3,7 @@
 // (each command class says so: `static userNamespace`), and the log level.
 // Kept free of oclif and of the engine so the launcher stays cheap.
 import {existsSync, readFileSync} from 'node:fs'
+import {fileURLToPath} from 'node:url'
 import {GLOBALS_ENV} from './argv.js'
 
 /** What the launcher needs to know of one command (from the oclif manifest). */
@@ -51,8 +52,8 @@ export function indexFromManifest(manifest: {commands: Record<string, ManifestCo
   return out
 }
 
-const INDEX_FILE = new URL('./command-index.json', import.meta.url)
-const MANIFEST_FILE = new URL('../../oclif.manifest.json', import.meta.url)
+const INDEX_FILE = fileURLToPath(new URL('./command-index.json', import.meta.url))
+const MANIFEST_FILE = fileURLToPath(new URL('../../oclif.manifest.json', import.meta.url))
 
 /**
  * The built index (dist/cli/command-index.json, ~8 KB), else the manifest
