@@ -232,7 +232,7 @@ helpers.set('__toESM', `var __toESM = __peapodMemoESM((mod, isNodeMode) => !isNo
 const PLAIN_BUILTINS = /__toESM\(require\("((?:node:)?(?:fs|path|os|vm|url|zlib))"\)\)/g
 helpers.set('__peapodBuiltinESM', 'var __peapodBuiltinESM = ((memo) => (mod) => memo.get(mod) ?? (memo.set(mod, Object.create(mod, { default: { value: mod, enumerable: true } })), memo.get(mod)))(new WeakMap());')
 for (const c of chunks) c[1] = c[1].replace(PLAIN_BUILTINS, '__peapodBuiltinESM(require("$1"))')
-// A chunk's exports object is the one its __export getters are on, marked
+// A chunk's exports object is the one its getters are on (exportsAsLiteral), marked
 // __esModule, not a copy with a getter for each getter (esbuild's
 // __toCommonJS: a second property definition per export when the chunk
 // loads, and two getter calls per use of an import after). Importers see the
