@@ -26,7 +26,7 @@ export function writeBundleFiles(dist, bundle, hot = null) {
   const inHot = hot ? names.filter(n => hot.has(n) || n === 'entry.js') : names
   const inCold = names.filter(n => !inHot.includes(n))
   const table = list => list.map(n => `${JSON.stringify(n)}:function(exports,require,module){${bundle.chunks[n]}\n}`).join(',\n')
-  // What the chunks' code may name besides its own: esbuild's helpers and our two globals.
+  // What the chunks' code may name besides its own: esbuild's helpers and our globals.
   const shared = [...bundle.helpers.map(h => /^var ([\w$]+) = /.exec(h)[1]), '__peapodImport', '__peapodUrl', '__peapodPath']
   const cold = path.join(dist, 'peapod-cold.cjs')
   writeFileSync(path.join(dist, 'peapod.cjs'), [

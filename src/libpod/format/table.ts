@@ -110,13 +110,13 @@ export function compileFormat(format: string, name = 'template'): Template {
   if (tmpl) return tmpl
   const table = isTableFormat(format)
   const wrap = (body: string): string => (table ? `{{range .}}${body}{{end -}}` : enforceRange(body))
+  const body = normalizeFormat(format)
+  const src = wrap(body)
   // A table of text and `{{.Field}}` actions (every list's default): its
   // tree without parsing it.
-  const plain = table ? plainParts(normalizeFormat(format)) : undefined
+  const plain = table ? plainParts(body) : undefined
   try {
-    tmpl = plain && plainRangeSource(plain) === wrap(normalizeFormat(format))
-      ? plainRangeTemplate(plain, {name})
-      : compileTemplate(wrap(normalizeFormat(format)), {name})
+    tmpl = plain && plainRangeSource(plain) === src ? plainRangeTemplate(plain, {name}) : compileTemplate(src, {name})
   } catch (e) {
     if (!(e instanceof TemplateError)) throw e
     // Podman retries without the escape substitution, so that escapes inside

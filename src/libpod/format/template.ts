@@ -1037,8 +1037,9 @@ class Exec {
 
 /** Parses a Go template once; the result can be executed any number of times. */
 export function compileTemplate(src: string, opts: TemplateOptions = {}): Template {
+  const name = opts.name ?? 'template'
   const funcs = templateFuncs(opts)
-  return template(src, new Parser(lex(src), src, opts.name ?? 'template', funcs).parse(), opts.name ?? 'template', funcs)
+  return template(src, new Parser(lex(src), src, name, funcs).parse(), name, funcs)
 }
 
 /** The source of a plain range template (plainRangeTemplate). */
@@ -1066,12 +1067,11 @@ function rangeTree(parts: readonly string[]): Node[] {
   parts.forEach((p, i) => {
     if (i % 2 === 0) {
       if (p) list.push({k: 'text', text: p})
+      at += p.length
     } else {
       list.push({k: 'action', pipe: pipe(at + 2, {k: 'field', pos: at + 2, idents: [p]})})
       at += `{{.${p}}}`.length
-      return
     }
-    at += p.length
   })
   const dot = '{{range '.length
   return [{k: 'range', pipe: pipe(dot, {k: 'dot', pos: dot, value: false, text: '.'}), list, else: undefined}]
