@@ -36,6 +36,9 @@ process.on('exit', () => {
   process.stderr.write(`wrote ${path.relative(repo, out)} (${writeCodeCache(bundle, out)} bytes)\n`)
   if (coldOut && loadedScript(cold)) process.stderr.write(`wrote ${path.relative(repo, coldOut)} (${writeCodeCache(cold, coldOut)} bytes)\n`)
 })
+// A listener for beforeExit keeps each command from ending the process when
+// it is done and idle (src/cli/direct.ts exitIfIdle): the next run follows.
+process.on('beforeExit', () => {})
 const b = requireWithCodeCache(bundle, false)
 ;(async () => {
   for (const argv of runs) {

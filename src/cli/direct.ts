@@ -126,6 +126,20 @@ export async function runDirectly(root: string, pjson: PackageJson, entry: Comma
   } catch (e) {
     await handle(e as Error)
   }
+  exitIfIdle()
+}
+
+/**
+ * Ends the process now when the command has left nothing to wait for (no
+ * handle, request or timer, no beforeExit listener), which is what Node
+ * would do after one more turn of its event loop. That turn runs only V8's
+ * pending tasks, such as a young-generation scavenge scheduled during the
+ * command, and the natural exit then frees the heap: 1.3-5 M instructions
+ * of a 125-135 M `ps`/`images`/`pod ps` (bench/instructions.sh).
+ * process.exit() still emits 'exit' and keeps process.exitCode.
+ */
+function exitIfIdle(): void {
+  if (process.getActiveResourcesInfo().length === 0 && process.listenerCount('beforeExit') === 0) process.exit()
 }
 
 /** package.json of ROOT. */
