@@ -66,6 +66,7 @@ export const load = {
   specgen: () => import('./specgen/index.js'),
   containerCreate: () => import('./container/create.js'),
   containerList: () => import('./container/list.js'),
+  psRow: () => import('./container/ps-row.js'),
   containerLogs: () => import('./container/logs.js'),
   containerMount: () => import('./container/mount.js'),
   containerPaths: () => import('./container/paths.js'),

@@ -1,7 +1,7 @@
 // ps's Go time strings (.Created/.CreatedAt): the zone-name formatter is made
 // once per TZ, and follows a TZ changed at run time.
 import {expect} from 'chai'
-import {goTime} from '../../src/libpod/container/list.js'
+import {goTime} from '../../src/libpod/container/ps-row.js'
 
 describe('goTime', () => {
   const saved = process.env.TZ

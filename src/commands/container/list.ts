@@ -54,8 +54,9 @@ export default class ContainerList extends BaseCommand {
       writeOut(JSON.stringify(rows.map(r => r.json), null, 2) + '\n')
       return
     }
-    const {psTemplateRow} = await load.containerList()
-    writeOut(renderList(flags.format, rows.map(psTemplateRow), {
+    // (no rows: ps-row.js, what a row's template sees, is not loaded)
+    const templateRows = rows.length ? rows.map((await load.psRow()).psTemplateRow) : []
+    writeOut(renderList(flags.format, templateRows, {
       defaultFormat: 'table ' + cols.join('\t'),
       headers: {ID: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', CreatedHuman: 'CREATED', Created: 'CREATED', Status: 'STATUS', Ports: 'PORTS', Names: 'NAMES', Size: 'SIZE', Pod: 'POD ID', PodName: 'PODNAME', RunningFor: 'CREATED', CreatedAt: 'CREATED AT', State: 'STATE', ImageID: 'IMAGE ID', ExitCode: 'EXIT CODE', Pid: 'PID', Mounts: 'MOUNTS', Labels: 'LABELS', Networks: 'NETWORKS', AutoRemove: 'AUTOREMOVE', Exited: 'EXITED', ExitedAt: 'EXITED AT', StartedAt: 'STARTED AT', CGROUPNS: 'CGROUPNS', IPC: 'IPC', MNT: 'MNT', NET: 'NET', PIDNS: 'PIDNS', USERNS: 'USERNS', UTS: 'UTS'},
       json: r => r.json as unknown,

@@ -4,7 +4,7 @@
 import path from 'node:path'
 import type {Runtime} from '../runtime.js'
 import {imageSize, createdOf} from '../image/inspect.js'
-import {containerSize} from '../container/list.js'
+import {containerSize} from '../container/ps-row.js'
 import {usedVolumes, volumeUsers} from '../volume/usage.js'
 import {isActive} from '../define/state.js'
 import {parseReference} from '../image/reference.js'
