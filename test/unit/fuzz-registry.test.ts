@@ -20,7 +20,7 @@ import {PeapodError} from '../../src/libpod/define/errors.js'
 import {Runtime} from '../../src/libpod/runtime.js'
 import {pullImages} from '../../src/libpod/image/pull.js'
 import {decompress} from '../../src/libpod/storage/decompress.js'
-import {manifestType, parseImageManifest} from '../../src/libpod/image/registry/manifest.js'
+import {manifestType, parseImageManifest, parseManifestList} from '../../src/libpod/image/registry/manifest.js'
 import {padding, tarEnd, tarHeader} from '../../src/libpod/util/tar-writer.js'
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40)
@@ -157,7 +157,12 @@ function serve(p: Plan): {served: Served; consistent: boolean; mayPass: boolean;
   const j = p.junk
   const junkOk = !j || (j.key === 'annotations' && (j.value === null || JSON.stringify(j.value) === '{}')) || (j.key === 'manifests' && j.value === null) ||
     (j.key === 'mediaType' && (j.value === null || j.value === '' || j.value === p.manifestMedia))
-  const docOk = p.manifestDamage.kind === 'none' && junkOk && p.config === 'valid' &&
+  // A manifest that names no type of its own is read as the Content-Type says:
+  // an image manifest served as a list is refused (containers/image rejects
+  // it as ambiguous), which the fuzzer found (seed 551957570).
+  const ownType = j?.key === 'mediaType' ? j.value : p.manifestMedia
+  const typeOk = !((ownType === '' || ownType === null) && [MEDIA[2], MEDIA[3]].includes(p.contentType))
+  const docOk = p.manifestDamage.kind === 'none' && junkOk && typeOk && p.config === 'valid' &&
     (p.manifest === 'valid' || p.manifest === 'list-of-self') && p.sizeSkew.config === 0 && p.sizeSkew.layer === 0 && [MEDIA[0], MEDIA[1], ''].includes(p.manifestMedia)
   // (compression is sniffed, as containers/image does: a plain tar under a gzip type is fine; Node 20 has no zstd)
   const layerOk = [LAYER_MEDIA[0], LAYER_MEDIA[1], LAYER_MEDIA[3]].includes(p.layerMedia) && p.layer !== 'zstd'
@@ -279,6 +284,9 @@ describe('fuzz: registry documents and compressed layers (fast-check)', function
     expect(() => parseImageManifest(m({manifests: []}), 'm')).to.throw(PeapodError, 'manifest is ambiguous')
     expect(() => parseImageManifest(m({annotations: {a: 1}}), 'm')).to.throw(PeapodError, 'invalid annotations')
     expect(() => parseImageManifest(Buffer.from('null'), 'm')).to.throw(PeapodError, 'not a JSON object')
+    // an image manifest without a mediaType, served as a manifest list: read as the list it claims to be, and refused
+    expect(manifestType(m({}), MEDIA[3])).to.equal(MEDIA[3])
+    expect(() => parseManifestList(m({}), 'm')).to.throw(PeapodError, 'm: invalid manifest list')
   })
 
   it('gzip and zstd streams, damaged anywhere: the plain tar or a typed error, never a hang', async function () {
