@@ -85,6 +85,7 @@ export const load = {
   /** The client of a monitor's attach socket (run, start -a, attach, exec -t). */
   attach: () => import('../conmon/attach-client.js'),
   podList: () => import('./pod/list.js'),
+  podPsRow: () => import('./pod/ps-row.js'),
   podInspect: () => import('./pod/inspect.js'),
   /** generate systemd: the units of a container or pod. */
   systemdGenerate: () => import('./systemd/generate.js'),

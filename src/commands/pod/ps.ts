@@ -40,8 +40,9 @@ export default class PodPs extends BaseCommand {
       writeOut(JSON.stringify(rows.map(r => r.json), null, 2) + '\n')
       return
     }
-    const {podTemplateRow} = await load.podList()
-    writeOut(renderList(flags.format, rows.map(podTemplateRow), {
+    // (no rows: ps-row.js, what a row's template sees, is not loaded)
+    const templateRows = rows.length ? rows.map((await load.podPsRow()).podTemplateRow) : []
+    writeOut(renderList(flags.format, templateRows, {
       defaultFormat: 'table ' + cols.join('\t'),
       headers: {ID: 'POD ID', Name: 'NAME', Status: 'STATUS', Created: 'CREATED', InfraID: 'INFRA ID', NumberOfContainers: '# OF CONTAINERS',
         ContainerIds: 'IDS', ContainerNames: 'NAMES', ContainerStatuses: 'STATUS', Cgroup: 'CGROUP', Namespace: 'NAMESPACES', Labels: 'LABELS', Networks: 'NETWORKS'},

@@ -1,20 +1,18 @@
-// `pod ps`: pod rows as Podman prints them, with its filters and sorts.
+// `pod ps`: the pods it lists, with Podman's filters and sorts. The rows
+// themselves are ps-row.ts's, loaded only when there is a pod to show.
 // (`pod inspect` is pod/inspect.ts: its container inspection pulls in the
 // spec and OCI runtime modules, which a listing never needs.)
 import {InvalidArgument} from '../define/errors.js'
 import type {Runtime} from '../runtime.js'
 import {stateName} from '../container/list.js'
-import {psNetworkInfo} from '../network/info.js'
 import type {Container} from '../container/types.js'
-import {timeAgo} from '../util/human.js'
-import {podContainers} from './containers.js'
 import {podStatus} from './status.js'
 import type {PodConfig} from './types.js'
-import {inspectPodCgroup} from './cgroup-parent.js'
 import {labelMatches} from '../util/filters.js'
-import {goReporter, goView} from '../format/go-view.js'
-import {PODMAN_TYPES} from '../format/podman-types.js'
 import {collate} from '../util/collate.js'
+import type {PodRow} from './ps-row.js'
+
+export type {PodRow} from './ps-row.js'
 
 export interface PodPsOptions {
   filters?: string[]
@@ -23,28 +21,10 @@ export interface PodPsOptions {
   sort?: string
 }
 
-export interface PodRow {
-  ID: string
-  Id: string
-  Name: string
-  Status: string
-  Created: string
-  InfraID: string
-  /** Podman's template field for the same. */
-  InfraId: string
-  NumberOfContainers: number
-  ContainerNames: string
-  ContainerIds: string
-  ContainerStatuses: string
-  Labels: Record<string, string>
-  Networks: string
-  Cgroup: string
-  Namespace: string
-  json: Record<string, unknown>
-  created: string
-}
+/** A filter's test of a pod; ROW is ps-row.js, loaded once there is a pod to test. */
+type PodFilter = (p: PodConfig, list: Container[], row: typeof import('./ps-row.js')) => boolean
 
-function filterFn(rt: Runtime, f: string): (p: PodConfig, list: Container[]) => boolean {
+function filterFn(rt: Runtime, f: string): PodFilter {
   const eq = f.indexOf('=')
   if (eq === -1) throw new InvalidArgument(`invalid filter "${f}": must be in the format "filter=value"`)
   const key = f.slice(0, eq)
@@ -62,7 +42,7 @@ function filterFn(rt: Runtime, f: string): (p: PodConfig, list: Container[]) => 
     case 'ctr-ids': return (_p, list) => list.some(c => c.config.id.startsWith(value))
     case 'ctr-number': return (_p, list) => list.length === Number(value)
     case 'ctr-status': return (_p, list) => list.some(c => stateName(c) === value)
-    case 'network': return (_p, list) => list.some(c => c.config.isInfra && psNetworkInfo(c).networks.includes(value))
+    case 'network': return (_p, list, row) => list.some(c => c.config.isInfra && row.psNetworkInfo(c).networks.includes(value))
     default: throw new InvalidArgument(`${key} is an invalid filter`)
   }
 }
@@ -70,14 +50,18 @@ function filterFn(rt: Runtime, f: string): (p: PodConfig, list: Container[]) => 
 export async function podRows(rt: Runtime, opts: PodPsOptions = {}): Promise<PodRow[]> {
   const filters = (opts.filters ?? []).map(f => filterFn(rt, f))
   const pods = rt.pods.list()
-  // The containers are read once for all pods, and not at all when there is none.
-  const all = pods.length ? rt.containers.list() : []
-  const now = Date.now()
   const rows: PodRow[] = []
-  for (const pod of pods) {
-    const list = await podContainers(rt, pod, all)
-    if (!filters.every(f => f(pod, list))) continue
-    rows.push(row(rt, pod, list, opts.noTrunc ?? false, now))
+  // The containers are read once for all pods; with no pod, neither they
+  // nor the row's modules (network info, cgroups, the Go type tables) are.
+  if (pods.length) {
+    const all = rt.containers.list()
+    const [{podContainers}, row] = await Promise.all([import('./containers.js'), import('./ps-row.js')])
+    const now = Date.now()
+    for (const pod of pods) {
+      const list = await podContainers(rt, pod, all)
+      if (!filters.every(f => f(pod, list, row))) continue
+      rows.push(row.podRow(rt, pod, list, opts.noTrunc ?? false, now))
+    }
   }
   const by = opts.sort ?? 'created'
   const cmp: Record<string, (a: PodRow, b: PodRow) => number> = {
@@ -90,54 +74,4 @@ export async function podRows(rt: Runtime, opts: PodPsOptions = {}): Promise<Pod
   if (!cmp[by]) throw new InvalidArgument(`invalid option for --sort, options are: id, names, created, number, or status`)
   rows.sort(cmp[by])
   return opts.latest ? rows.slice(0, 1) : rows
-}
-
-/**
- * What pod ps's templates see for a row: Podman's ListPodReporter, which
- * embeds *entities.ListPodsReport (its fields promoted, `.ListPodsReport.X`
- * too: .Containers is its list of {Id Names Status}) under its own methods.
- */
-export function podTemplateRow(row: PodRow): Record<string, unknown> {
-  const report = goView(PODMAN_TYPES, 'entities.ListPodsReport', row.json)
-  const {ID, Id, ContainerIds, ContainerNames, ContainerStatuses, Created, InfraID, InfraId, Labels, Networks, NumberOfContainers, json, created} = row
-  return goReporter('pods.ListPodReporter', {ListPodsReport: report}, 'ListPodsReport',
-    {ID, Id, ContainerIds, ContainerNames, ContainerStatuses, Created, InfraID, InfraId, Labels, Networks, NumberOfContainers, json, created})
-}
-
-function row(rt: Runtime, pod: PodConfig, list: Container[], noTrunc: boolean, now: number): PodRow {
-  const short = (id: string) => (noTrunc ? id : id.slice(0, 12))
-  const status = podStatus(list)
-  const infra = list.find(c => c.config.isInfra)
-  const networks = infra ? psNetworkInfo(infra).networks : []
-  const cgroup = (inspectPodCgroup(pod).CgroupParent as string | undefined) ?? ''
-  return {
-    ID: short(pod.id),
-    Id: short(pod.id), // Podman's template method: truncated as ID
-    Name: pod.name,
-    Status: status,
-    Created: timeAgo(pod.created, now),
-    InfraID: pod.infraId ? short(pod.infraId) : '',
-    InfraId: pod.infraId ? short(pod.infraId) : '',
-    NumberOfContainers: list.length,
-    ContainerNames: list.map(c => c.config.name).join(','),
-    ContainerIds: list.map(c => short(c.config.id)).join(','),
-    ContainerStatuses: list.map(c => stateName(c)).join(','),
-    Labels: pod.labels,
-    Networks: networks.join(','),
-    Cgroup: cgroup,
-    Namespace: '',
-    created: pod.created,
-    json: {
-      Cgroup: cgroup,
-      Containers: list.map(c => ({Id: c.config.id, Names: c.config.name, Status: stateName(c)})),
-      Created: pod.created,
-      Id: pod.id,
-      InfraId: pod.infraId ?? '',
-      Name: pod.name,
-      Namespace: '',
-      Networks: networks,
-      Status: status,
-      Labels: pod.labels,
-    },
-  }
 }
