@@ -134,8 +134,9 @@ export async function runDirectly(root: string, pjson: PackageJson, entry: Comma
  * handle, request or timer, no beforeExit listener), which is what Node
  * would do after one more turn of its event loop. That turn runs only V8's
  * pending tasks, such as a young-generation scavenge scheduled during the
- * command, and the natural exit then frees the heap: 1.3-5 M instructions
- * of a 125-135 M `ps`/`images`/`pod ps` (bench/instructions.sh).
+ * command, and the natural exit then frees the heap: 3-6 M instructions
+ * of a 125-135 M `ps -a`, `pod ps` or `images` that had a scavenge pending
+ * (callgrind); nothing measurable where none was.
  * process.exit() still emits 'exit' and keeps process.exitCode.
  */
 function exitIfIdle(): void {
